@@ -1,0 +1,77 @@
+/* The demo's sample articles: fictional, news-like, written for newsenrich.
+ * Two of them are the same wire story as run by two outlets (a near
+ * duplicate pair), one is sent twice (an exact duplicate), and three
+ * records are broken on purpose to show the dead-letter path. */
+#ifndef NE_DEMO_ARTICLES_H
+#define NE_DEMO_ARTICLES_H
+
+typedef struct demo_article {
+    const char *id, *source, *url, *published_at, *title, *body;
+} demo_article;
+
+static const demo_article demo_articles[] = {
+    {"demo-harbour-1", "Coastal Herald", "https://coastalherald.example/2026/11/harbour-deal",
+     "2026-11-20T08:15:00Z",
+     "Port authority agrees harbour expansion after months of talks",
+     "The Marlow Port Authority on Thursday approved a 40-million-euro expansion of the northern "
+     "harbour, ending months of negotiations with fishing cooperatives.\n\n"
+     "\"This is a good day for the town and for the people who work the boats,\" said Ingrid Vass, "
+     "the authority's chair. \"Nobody got everything they wanted, but everybody got something.\"\n\n"
+     "The deal reserves two berths for small trawlers and caps night-time cargo traffic. "
+     "Tomas Reyes, who speaks for the Northern Fishers' Cooperative, said the group would watch "
+     "closely how the caps were enforced.\n\n"
+     "\"We have heard promises before,\" Mr. Reyes told reporters. \"This time we want them in writing, "
+     "and we have them in writing.\"\n\n"
+     "Share this:\n"
+     "Leave a comment"},
+    {"demo-harbour-2", "Bay Times", "https://www.baytimes.example/news/harbour-expansion?utm_source=wire",
+     "2026-11-20T09:02:00Z",
+     "Marlow harbour expansion approved",
+     "The Marlow Port Authority on Thursday approved a 40-million-euro expansion of the northern "
+     "harbour, ending months of negotiations with fishing cooperatives.\n\n"
+     "\"This is a good day for the town and for the people who work the boats,\" said Ingrid Vass, "
+     "the authority's chair. \"Nobody got everything they wanted, but everybody got something.\"\n\n"
+     "The deal reserves two berths for small trawlers and caps night-time cargo traffic. "
+     "Tomas Reyes, who speaks for the Northern Fishers' Cooperative, said the group would watch "
+     "closely how the caps were enforced.\n\n"
+     "Construction is due to start in the spring. baytimes.example"},
+    {"demo-summit-1", "Capital Wire", "https://capitalwire.example/summit",
+     "2026-11-21T14:30:00Z",
+     "Ministers fail to agree on river treaty",
+     "Environment ministers from the three river states ended two days of talks in Vellmark "
+     "without agreeing on water quotas for the coming decade.\n\n"
+     "\"We are closer than we were a year ago, but closer is not the same as done,\" "
+     "Minister Anika Solberg said at a news conference on Saturday. She added that officials "
+     "would meet again in January.\n\n"
+     "Her counterpart, Dr. Paul Okafor, was more cautious. \"Some of the proposals on the table "
+     "would hurt farmers downstream,\" he said. \"I will not sign anything that does that.\"\n\n"
+     "According to a draft seen by Capital Wire, the states remain divided over the dry-season "
+     "minimum flow."},
+    {"demo-science-1", "Science Desk", NULL, "2026-11-22T10:00:00Z",
+     "Glacier retreat measured from orbit",
+     "A team at the University of Nordhavn has mapped the retreat of 1,200 glaciers using "
+     "15 years of satellite images.\n\n"
+     "The glaciers lost on average 0.8 metres of thickness a year, the team reported in the "
+     "journal Earth Surface on Wednesday.\n\n"
+     "\"The numbers are not surprising, but the detail is,\" said Prof. Lena Markovic, who led "
+     "the study. \"We can now see individual valleys changing season by season.\""},
+    {NULL, NULL, NULL, NULL, NULL, NULL}
+};
+
+/* Raw records as they arrive on articles.raw: the articles above (one of
+ * them twice, an exact duplicate), a plain-text article, and bad input. */
+static const char demo_plain_text_article[] =
+    "City council votes to keep night buses\n"
+    "\n"
+    "The city council voted 31 to 12 on Monday to keep the night bus network running for "
+    "another two years.\n"
+    "\n"
+    "\"People who work late need to get home safely,\" said councillor Mara Fenwick.\n"
+    "\n"
+    "Your email address will not be published.\n";
+
+static const char demo_broken_json[] = "{\"id\": \"demo-broken\", \"body\": \"unterminated";
+static const char demo_invalid_utf8[] = "Headline\n\nA body with a stray byte \xff in it.";
+static const char demo_missing_body[] = "{\"id\": \"demo-nobody\", \"title\": \"No body here\"}";
+
+#endif

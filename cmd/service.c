@@ -1,0 +1,151 @@
+#include "cmd/service.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "consumer/consumer.h"
+#include "producer/producer.h"
+
+typedef struct service {
+    const ne_config *cfg;
+    ne_consumer *consumer;
+    ne_producer *producer;
+    ne_pipeline *pipeline;
+    ne_outbox outbox;
+} service;
+
+/* Delivery reports carry the in-flight handle of the input record. */
+static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
+                        const rd_kafka_message_t *msg)
+{
+    service *s = ctx;
+    (void)msg;
+    if (s->consumer) ne_consumer_ack(s->consumer, opaque, err);
+}
+
+/* Revoke: let every produced event be acknowledged before offsets of the
+ * revoked partitions are stored and committed. */
+static void drain_producer(void *ctx)
+{
+    service *s = ctx;
+    if (ne_producer_flush(s->producer, s->cfg->processing.shutdown_timeout_ms))
+        ne_log(NE_LOG_WARN, "service", "revoke: %d event(s) still unacknowledged; "
+               "the partitions' next owner will re-process them", ne_producer_outstanding(s->producer));
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs one record through the pipeline and produces its events. Returns 0,
+ * or -1 when an event could not even be enqueued (already logged and
+ * acknowledged as failed, which pins the partition). */
+static int handle_record(service *s, const rd_kafka_message_t *m)
+{
+    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset};
+    ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
+
+    ne_inflight *f = ne_consumer_track(s->consumer, m, (int)s->outbox.n);
+    int rc = 0;
+    for (size_t i = 0; i < s->outbox.n; i++) {
+        rd_kafka_resp_err_t err = ne_producer_send(s->producer, &s->outbox.ev[i], f);
+        if (err) {
+            ne_log_rec(NE_LOG_ERROR, "service", src.topic, src.partition, src.offset,
+                       "cannot produce to %s: %s", ne_topic_name(s->cfg, s->outbox.ev[i].topic),
+                       rd_kafka_err2str(err));
+            ne_consumer_ack(s->consumer, f, err);
+            rc = -1;
+        }
+    }
+    ne_outbox_clear(&s->outbox);
+    return rc;
+}
+
+static void log_progress(service *s, long consumed, long *last_consumed, double *last_t)
+{
+    double t = now_s();
+    ne_pipeline_stats st;
+    ne_pipeline_get_stats(s->pipeline, &st);
+    ne_log(NE_LOG_INFO, "service",
+           "progress: %ld consumed (%.0f/s), %llu enriched, %llu duplicates, %llu dead-lettered, "
+           "%ld in flight, %d partition(s)",
+           consumed, (double)(consumed - *last_consumed) / (t - *last_t),
+           (unsigned long long)st.enriched, (unsigned long long)st.duplicates,
+           (unsigned long long)st.rejected, ne_consumer_in_flight(s->consumer),
+           ne_consumer_assigned(s->consumer));
+    *last_consumed = consumed;
+    *last_t = t;
+}
+
+int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service_result *res)
+{
+    service s = {.cfg = cfg};
+    char err[512];
+    int rc = 0;
+    long consumed = 0, last_consumed = 0;
+    double last_t = now_s();
+    int interval = opts && opts->progress_interval_s > 0 ? opts->progress_interval_s : 10;
+
+    s.pipeline = ne_pipeline_new(cfg, err, sizeof err);
+    if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); return 1; }
+    s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
+    if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
+    s.consumer = ne_consumer_new(cfg, drain_producer, &s, err, sizeof err);
+    if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
+
+    ne_log(NE_LOG_INFO, "service", "consuming %s as group %s (%s)", cfg->topics.raw,
+           ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "?",
+           cfg->processing.guarantee == NE_EXACTLY_ONCE ? "exactly_once" : "at_least_once");
+
+    while (!(opts && opts->stop && *opts->stop)) {
+        rd_kafka_message_t *m = ne_consumer_poll(s.consumer, cfg->processing.poll_timeout_ms);
+        if (m) {
+            consumed++;
+            handle_record(&s, m);
+            rd_kafka_message_destroy(m);
+        }
+        ne_producer_poll(s.producer, 0);
+        ne_consumer_store(s.consumer);
+        ne_consumer_apply_backpressure(s.consumer);
+
+        if (ne_consumer_failed(s.consumer) || ne_producer_fatal(s.producer, err, sizeof err)) {
+            ne_log(NE_LOG_ERROR, "service", "stopping after a failure; unfinished records will be "
+                   "re-delivered on restart");
+            rc = 1;
+            break;
+        }
+        if (opts && opts->stop_after > 0 && consumed >= opts->stop_after &&
+            ne_consumer_in_flight(s.consumer) == 0)
+            break;
+        if (now_s() - last_t >= interval) log_progress(&s, consumed, &last_consumed, &last_t);
+    }
+
+    ne_log(NE_LOG_INFO, "service", "shutting down: draining %ld record(s) in flight",
+           ne_consumer_in_flight(s.consumer));
+    if (ne_producer_flush(s.producer, cfg->processing.shutdown_timeout_ms)) {
+        ne_log(NE_LOG_ERROR, "service", "%d event(s) unacknowledged at shutdown; their records "
+               "are not committed and will be re-delivered", ne_producer_outstanding(s.producer));
+        rc = 1;
+    }
+    if (ne_consumer_failed(s.consumer)) rc = 1;
+    if (ne_consumer_close(s.consumer) != 0 && rc == 0) rc = 1;
+    log_progress(&s, consumed, &last_consumed, &last_t);
+
+out:
+    if (res) {
+        memset(res, 0, sizeof *res);
+        ne_pipeline_get_stats(s.pipeline, &res->pipeline);
+        res->consumed = consumed;
+    }
+    ne_consumer_free(s.consumer);
+    s.consumer = NULL; /* late delivery reports during producer teardown must not touch it */
+    ne_producer_free(s.producer);
+    ne_pipeline_free(s.pipeline);
+    ne_outbox_free(&s.outbox);
+    return rc;
+}

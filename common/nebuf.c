@@ -1,0 +1,108 @@
+#include "common/nebuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nebuf_reserve(nebuf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) abort();
+    b->p = p;
+    b->cap = cap;
+}
+
+void nebuf_append(nebuf *b, const void *data, size_t len)
+{
+    nebuf_reserve(b, len);
+    if (len) memcpy(b->p + b->len, data, len);
+    b->len += len;
+    b->p[b->len] = '\0';
+}
+
+void nebuf_puts(nebuf *b, const char *s) { nebuf_append(b, s, strlen(s)); }
+
+void nebuf_putc(nebuf *b, char c)
+{
+    nebuf_reserve(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
+void nebuf_vprintf(nebuf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    if (!fmt) return;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) return;
+    nebuf_reserve(b, (size_t)n);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void nebuf_printf(nebuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nebuf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void nebuf_reset(nebuf *b)
+{
+    b->len = 0;
+    if (b->p) b->p[0] = '\0';
+}
+
+char *nebuf_detach(nebuf *b, size_t *len)
+{
+    if (!b->p) nebuf_reserve(b, 0), b->p[0] = '\0';
+    char *p = b->p;
+    if (len) *len = b->len;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void nebuf_free(nebuf *b)
+{
+    if (!b) return;
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+void nebuf_json_str(nebuf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    nebuf_reserve(b, len + 2);
+    nebuf_putc(b, '"');
+    size_t run = 0; /* start of the pending run of bytes that need no escape */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        nebuf_append(b, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':  nebuf_append(b, "\\\"", 2); break;
+        case '\\': nebuf_append(b, "\\\\", 2); break;
+        case '\n': nebuf_append(b, "\\n", 2); break;
+        case '\r': nebuf_append(b, "\\r", 2); break;
+        case '\t': nebuf_append(b, "\\t", 2); break;
+        case '\b': nebuf_append(b, "\\b", 2); break;
+        case '\f': nebuf_append(b, "\\f", 2); break;
+        default: {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            nebuf_append(b, esc, 6);
+        }
+        }
+    }
+    nebuf_append(b, s + run, len - run);
+    nebuf_putc(b, '"');
+}

@@ -1,0 +1,152 @@
+/* config — the service configuration: one JSON file, environment overrides,
+ * validated against a table of known keys.
+ *
+ * Every scalar key has a row in the key table (config.c): section, name,
+ * type, default, description, and whether it is a secret. Loading applies
+ * defaults, then the file, then NEWSENRICH_<SECTION>_<KEY> environment
+ * variables (for the kafka section the rest of the name maps '_' to '.':
+ * NEWSENRICH_KAFKA_BOOTSTRAP_SERVERS -> kafka."bootstrap.servers").
+ * String values of the form "env:NAME" are replaced by that variable's
+ * value; a missing variable is an error naming the key.
+ *
+ * Errors (unknown key, wrong type, bad value, librdkafka rejecting a kafka.*
+ * property) fill `err` with a message that names the key, e.g.
+ *   "processing.max_in_flight: expected an integer >= 1, got \"ten\"",
+ * and loading returns NULL; the command line exits 2 on that.
+ *
+ * Ownership: ne_config_load() returns a config the caller frees with
+ * ne_config_free() (which accepts NULL). All strings inside are owned by
+ * the config.
+ */
+#ifndef NE_CONFIG_H
+#define NE_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <librdkafka/rdkafka.h>
+
+enum ne_guarantee { NE_AT_LEAST_ONCE, NE_EXACTLY_ONCE };
+
+/* One kafka.* property, passed to librdkafka as it is. */
+typedef struct ne_kv {
+    char *key;
+    char *value;
+} ne_kv;
+
+/* One watched person. The aliases include role nouns ("the Russian
+ * leader") that refer to this person only. */
+typedef struct ne_person {
+    char  *id;
+    char  *name;
+    char **aliases;
+    size_t naliases;
+} ne_person;
+
+enum ne_role_filter { NE_ROLE_ANY = 0, NE_ROLE_SPEAKER = 1, NE_ROLE_SUBJECT = 2 };
+
+typedef struct ne_subscription {
+    char  *id;            /* defaults to "sub-<index>" */
+    char  *url;
+    char  *secret;        /* "whsec_<base64>", resolved from env: if given so */
+    char **people;        /* watchlist ids */
+    size_t npeople;
+    int    roles;         /* bitmask of ne_role_filter; 0 = any */
+    int    timeout_ms;
+    int    max_attempts;
+    int    backoff_initial_ms;
+    int    backoff_max_ms;
+} ne_subscription;
+
+typedef struct ne_config {
+    /* kafka: every property given, passed to librdkafka for both the
+     * consumer and the producer (defaults: bootstrap.servers localhost:9092,
+     * group.id newsenrich). */
+    ne_kv  *kafka;
+    size_t  nkafka;
+
+    struct {
+        char *raw, *enriched, *duplicates, *claims, *alerts, *dlq, *alerts_dlq, *changelog;
+    } topics;
+
+    struct {
+        enum ne_guarantee guarantee;
+        int    max_in_flight;      /* input records awaiting delivery before pausing */
+        long   max_record_bytes;   /* larger records are dead-lettered as too_large */
+        int    poll_timeout_ms;
+        int    shutdown_timeout_ms;/* how long to wait for deliveries on shutdown */
+        char  *transactional_id;   /* exactly_once only; default "newsenrich-<group.id>" */
+    } processing;
+
+    struct {
+        int    enabled;
+        double near_threshold;     /* shingle similarity for a near duplicate */
+        int    retention_hours;
+        long   max_entries;
+    } dedup;
+
+    struct {
+        int   enabled;
+        char *model;               /* path of the NER model file */
+    } entities;
+
+    struct {
+        int enabled;
+    } quotes;
+
+    struct {
+        ne_person *people;
+        size_t     npeople;
+    } watchlist;
+
+    struct {
+        ne_subscription *subscriptions;
+        size_t           nsubscriptions;
+        int   allow_private;       /* allow loopback/private/link-local targets */
+        int   max_pending;         /* pending deliveries before the notifier pauses */
+        int   per_endpoint_in_flight;
+        char *user_agent;
+    } webhooks;
+
+    struct {
+        int   enabled;
+        char *listen;              /* "host:port" */
+    } metrics;
+} ne_config;
+
+/* A config with every default and nothing from a file or the environment
+ * (what the offline `enrich` command uses without -c). */
+ne_config *ne_config_defaults(void);
+
+/* Loads `path` (NULL: defaults only), then the environment. On error
+ * returns NULL and writes a message naming the key into err. */
+ne_config *ne_config_load(const char *path, char *err, size_t errlen);
+
+/* Loads from a JSON text in memory (tests, demo). Same rules as above. */
+ne_config *ne_config_load_string(const char *json, size_t len, char *err, size_t errlen);
+
+void ne_config_free(ne_config *cfg);
+
+/* Looks up a kafka.* property; NULL if not set. */
+const char *ne_config_kafka_get(const ne_config *cfg, const char *key);
+
+/* Sets (or replaces) a kafka.* property, e.g. to point the demo at the mock
+ * cluster. Does not validate. */
+void ne_config_kafka_set(ne_config *cfg, const char *key, const char *value);
+
+/* Builds a librdkafka conf with every kafka.* property applied. Returns
+ * NULL and fills err, naming the key, if librdkafka rejects one. */
+rd_kafka_conf_t *ne_config_kafka_conf(const ne_config *cfg, char *err, size_t errlen);
+
+/* The same, leaving out the properties named in `skip` (NULL-terminated):
+ * the producer skips consumer-only properties of the shared kafka section,
+ * which librdkafka would otherwise warn about at every start. */
+rd_kafka_conf_t *ne_config_kafka_conf_except(const ne_config *cfg, const char *const *skip,
+                                             char *err, size_t errlen);
+
+/* Prints the effective configuration as JSON with secrets masked ("***"):
+ * webhook secrets and any kafka property whose name contains "password",
+ * "secret" or ends in ".key". */
+void ne_config_print(const ne_config *cfg, FILE *out);
+
+#endif

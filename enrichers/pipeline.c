@@ -1,0 +1,275 @@
+#include "enrichers/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/nebuf.h"
+#include "enrichers/decode.h"
+#include "enrichers/events.h"
+#include "enrichers/text.h"
+
+/* ---- stages ----------------------------------------------------------- */
+
+/* text: tokens, sentences and paragraphs of the body and the title. */
+static void *text_create(const ne_config *cfg, char *err, size_t errlen)
+{
+    (void)cfg; (void)err; (void)errlen;
+    return (void *)1; /* stateless; non-NULL means "started" */
+}
+
+static int text_process(void *state, ne_doc *doc)
+{
+    (void)state;
+    if (ne_text_analyze(&doc->body_text, doc->body, doc->body_len) != 0) return -1;
+    if (doc->title && ne_text_analyze(&doc->title_text, doc->title, doc->title_len) != 0) return -1;
+    doc->stats.tokens = doc->body_text.ntoks;
+    doc->stats.sentences = doc->body_text.nsents;
+    return 0;
+}
+
+static void text_destroy(void *state) { (void)state; }
+
+/* dedup: until the dedup stage lands every article is unique and the only
+ * member of its own story. */
+static void *story_create(const ne_config *cfg, char *err, size_t errlen)
+{
+    (void)cfg; (void)err; (void)errlen;
+    return (void *)1;
+}
+
+static int story_process(void *state, ne_doc *doc)
+{
+    (void)state;
+    doc->dedup.status = NE_DEDUP_UNIQUE;
+    doc->dedup.similarity = 0.0;
+    free(doc->dedup.story_id);
+    doc->dedup.story_id = strdup(doc->id);
+    return doc->dedup.story_id ? 0 : -1;
+}
+
+static const ne_stage builtin_stages[] = {
+    {"text", text_create, text_process, text_destroy},
+    {"dedup", story_create, story_process, text_destroy},
+};
+
+#define MAX_STAGES 8
+
+struct ne_pipeline {
+    const ne_config *cfg;
+    const ne_stage *stages[MAX_STAGES];
+    void *state[MAX_STAGES];
+    size_t nstages;
+    ne_doc doc;          /* reused for every record */
+    nebuf buf;           /* reused for rendering */
+    ne_pipeline_stats stats;
+};
+
+/* ---- outbox ----------------------------------------------------------- */
+
+static void event_free(ne_event *ev)
+{
+    free(ev->key);
+    free(ev->value);
+    for (size_t i = 0; i < ev->nheaders; i++) free(ev->headers[i].value);
+}
+
+void ne_outbox_clear(ne_outbox *ob)
+{
+    for (size_t i = 0; i < ob->n; i++) event_free(&ob->ev[i]);
+    ob->n = 0;
+}
+
+void ne_outbox_free(ne_outbox *ob)
+{
+    if (!ob) return;
+    ne_outbox_clear(ob);
+    free(ob->ev);
+    ob->ev = NULL;
+    ob->cap = 0;
+}
+
+/* Appends an event that takes ownership of `value` (value_len bytes). */
+static ne_event *outbox_add(ne_outbox *ob, enum ne_topic topic, const char *key,
+                            char *value, size_t value_len)
+{
+    if (ob->n == ob->cap) {
+        size_t cap = ob->cap ? ob->cap * 2 : 8;
+        ne_event *ev = realloc(ob->ev, cap * sizeof *ev);
+        if (!ev) abort();
+        ob->ev = ev;
+        ob->cap = cap;
+    }
+    ne_event *ev = &ob->ev[ob->n++];
+    memset(ev, 0, sizeof *ev);
+    ev->topic = topic;
+    ev->key = strdup(key ? key : "");
+    if (!ev->key) abort();
+    ev->key_len = strlen(ev->key);
+    ev->value = value;
+    ev->value_len = value_len;
+    return ev;
+}
+
+static void event_add_header(ne_event *ev, const char *name, const char *value)
+{
+    if (ev->nheaders == NE_EVENT_MAX_HEADERS) return;
+    ev->headers[ev->nheaders].name = name;
+    ev->headers[ev->nheaders].value = strdup(value);
+    if (!ev->headers[ev->nheaders].value) abort();
+    ev->nheaders++;
+}
+
+/* ---- topics ----------------------------------------------------------- */
+
+const char *ne_topic_name(const ne_config *cfg, enum ne_topic t)
+{
+    switch (t) {
+    case NE_TOPIC_ENRICHED:   return cfg->topics.enriched;
+    case NE_TOPIC_DUPLICATES: return cfg->topics.duplicates;
+    case NE_TOPIC_CLAIMS:     return cfg->topics.claims;
+    case NE_TOPIC_ALERTS:     return cfg->topics.alerts;
+    case NE_TOPIC_DLQ:        return cfg->topics.dlq;
+    case NE_TOPIC_ALERTS_DLQ: return cfg->topics.alerts_dlq;
+    case NE_TOPIC_CHANGELOG:  return cfg->topics.changelog;
+    case NE_TOPIC__COUNT:     break;
+    }
+    return "";
+}
+
+/* ---- pipeline --------------------------------------------------------- */
+
+ne_pipeline *ne_pipeline_new(const ne_config *cfg, char *err, size_t errlen)
+{
+    ne_pipeline *p = calloc(1, sizeof *p);
+    if (!p) { snprintf(err, errlen, "out of memory"); return NULL; }
+    p->cfg = cfg;
+    for (size_t i = 0; i < sizeof builtin_stages / sizeof builtin_stages[0]; i++) {
+        const ne_stage *st = &builtin_stages[i];
+        void *state = st->create(cfg, err, errlen);
+        if (!state) goto fail;
+        p->stages[p->nstages] = st;
+        p->state[p->nstages] = state;
+        p->stats.stage_names[p->nstages] = st->name;
+        p->nstages++;
+    }
+    p->stats.nstages = p->nstages;
+    return p;
+fail:
+    ne_pipeline_free(p);
+    return NULL;
+}
+
+void ne_pipeline_free(ne_pipeline *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->nstages; i++) p->stages[i]->destroy(p->state[i]);
+    ne_doc_reset(&p->doc);
+    nebuf_free(&p->buf);
+    free(p);
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Renders the dead letter for a rejected record: the original bytes, the
+ * reason and where the record came from. */
+static void emit_dead_letter(ne_outbox *out, const char *bytes, size_t len, const ne_origin *src,
+                             enum ne_reject why, const char *detail, const char *key)
+{
+    char *copy = malloc(len ? len : 1);
+    if (!copy) abort();
+    if (len) memcpy(copy, bytes, len);
+    ne_event *ev = outbox_add(out, NE_TOPIC_DLQ, key, copy, len);
+    char num[32];
+    ev->raw = 1;
+    event_add_header(ev, "error.reason", ne_reject_reason(why));
+    event_add_header(ev, "error.detail", detail);
+    event_add_header(ev, "source.topic", src && src->topic ? src->topic : "");
+    snprintf(num, sizeof num, "%d", src ? (int)src->partition : -1);
+    event_add_header(ev, "source.partition", num);
+    snprintf(num, sizeof num, "%lld", src ? (long long)src->offset : -1LL);
+    event_add_header(ev, "source.offset", num);
+}
+
+/* Publishes what was rendered into p->buf as an event of `topic`. */
+static void emit_rendered(ne_pipeline *p, ne_outbox *out, enum ne_topic topic, const char *key)
+{
+    char *value = malloc(p->buf.len + 1);
+    if (!value) abort();
+    memcpy(value, p->buf.p, p->buf.len + 1);
+    outbox_add(out, topic, key, value, p->buf.len);
+}
+
+enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
+                                    const ne_origin *src, ne_outbox *out)
+{
+    ne_doc *doc = &p->doc;
+    char detail[256] = "";
+    uint64_t t0 = now_us();
+
+    ne_outbox_clear(out);
+    ne_doc_reset(doc);
+    p->stats.records++;
+    p->stats.bytes += len;
+
+    enum ne_reject why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes,
+                                   doc, detail, sizeof detail);
+    if (why != NE_REJECT_NONE) {
+        emit_dead_letter(out, bytes, len, src, why, detail, NULL);
+        p->stats.rejected++;
+        if ((size_t)why < sizeof p->stats.rejected_by_reason / sizeof p->stats.rejected_by_reason[0])
+            p->stats.rejected_by_reason[why]++;
+        if (src && ne_log_enabled(NE_LOG_INFO))
+            ne_log_rec(NE_LOG_INFO, "pipeline", src->topic, src->partition, src->offset,
+                       "dead-lettered: %s: %s", ne_reject_reason(why), detail);
+        ne_doc_reset(doc);
+        return NE_OUTCOME_REJECTED;
+    }
+    doc->stats.bytes = doc->body_len;
+
+    for (size_t i = 0; i < p->nstages; i++) {
+        uint64_t ts = now_us();
+        if (p->stages[i]->process(p->state[i], doc) != 0)
+            ne_log(NE_LOG_WARN, "pipeline", "stage %s failed on article %s; its annotations are empty",
+                   p->stages[i]->name, doc->id);
+        p->stats.stage_us[i] += now_us() - ts;
+    }
+    doc->stats.elapsed_us = now_us() - t0;
+    p->stats.tokens += doc->stats.tokens;
+
+    if (doc->dedup.status == NE_DEDUP_EXACT) {
+        nebuf_reset(&p->buf);
+        ne_events_duplicate(&p->buf, doc->id, doc->dedup.duplicate_of, "exact", doc->dedup.similarity);
+        emit_rendered(p, out, NE_TOPIC_DUPLICATES, doc->id);
+        p->stats.duplicates++;
+        return NE_OUTCOME_DUPLICATE;
+    }
+
+    nebuf_reset(&p->buf);
+    ne_events_enriched(&p->buf, doc);
+    emit_rendered(p, out, NE_TOPIC_ENRICHED, doc->id);
+    if (doc->dedup.status == NE_DEDUP_NEAR) {
+        nebuf_reset(&p->buf);
+        ne_events_duplicate(&p->buf, doc->id, doc->dedup.duplicate_of, "near", doc->dedup.similarity);
+        emit_rendered(p, out, NE_TOPIC_DUPLICATES, doc->id);
+    }
+    for (size_t i = 0; i < doc->nquotes; i++) {
+        nebuf_reset(&p->buf);
+        ne_events_claim(&p->buf, doc, &doc->quotes[i]);
+        emit_rendered(p, out, NE_TOPIC_CLAIMS, doc->quotes[i].claim_id);
+    }
+    p->stats.enriched++;
+    return NE_OUTCOME_ENRICHED;
+}
+
+void ne_pipeline_get_stats(const ne_pipeline *p, ne_pipeline_stats *st)
+{
+    *st = p->stats;
+}

@@ -1,0 +1,107 @@
+/* pipeline — one consumed record in, every event it produces out.
+ *
+ * The pipeline decodes a record, runs the enrichment chain over the
+ * document and renders the events the contract publishes for it. It knows
+ * nothing about Kafka: `newsenrich run` hands its events to the producer,
+ * `newsenrich enrich` prints them, tests inspect them.
+ *
+ * Every record has exactly one outcome (CONTRACT.md): enriched (one
+ * articles.enriched event, plus articles.duplicates for a near duplicate
+ * and claims/alerts for its quotes), an exact duplicate (articles.duplicates
+ * only) or rejected (one articles.dlq event carrying the original bytes).
+ *
+ * A stage is a pure function of (document, stage state): create() builds
+ * its state from the configuration, process() annotates one document,
+ * destroy() frees the state (accepts NULL).
+ */
+#ifndef NE_PIPELINE_H
+#define NE_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "enrichers/doc.h"
+
+enum ne_topic {
+    NE_TOPIC_ENRICHED = 0,
+    NE_TOPIC_DUPLICATES,
+    NE_TOPIC_CLAIMS,
+    NE_TOPIC_ALERTS,
+    NE_TOPIC_DLQ,
+    NE_TOPIC_ALERTS_DLQ,
+    NE_TOPIC_CHANGELOG,
+    NE_TOPIC__COUNT
+};
+
+/* The configured topic name of a role. */
+const char *ne_topic_name(const ne_config *cfg, enum ne_topic t);
+
+#define NE_EVENT_MAX_HEADERS 6
+
+typedef struct ne_header {
+    const char *name;   /* static string */
+    char       *value;  /* owned */
+} ne_header;
+
+/* One event to publish. Owns key, value and header values. */
+typedef struct ne_event {
+    enum ne_topic topic;
+    char   *key;      size_t key_len;
+    char   *value;    size_t value_len;
+    int     raw;      /* value is the original record bytes (dead letter), not JSON */
+    ne_header headers[NE_EVENT_MAX_HEADERS];
+    size_t  nheaders;
+} ne_event;
+
+typedef struct ne_outbox {
+    ne_event *ev;
+    size_t    n, cap;
+} ne_outbox;
+
+void ne_outbox_clear(ne_outbox *ob);   /* frees the events, keeps the array */
+void ne_outbox_free(ne_outbox *ob);    /* accepts NULL */
+
+/* Where a record came from, for dead-letter headers and logs. */
+typedef struct ne_origin {
+    const char *topic;
+    int32_t     partition;
+    int64_t     offset;
+} ne_origin;
+
+enum ne_outcome { NE_OUTCOME_ENRICHED = 0, NE_OUTCOME_DUPLICATE, NE_OUTCOME_REJECTED };
+
+typedef struct ne_stage {
+    const char *name;
+    void *(*create)(const ne_config *cfg, char *err, size_t errlen);
+    int   (*process)(void *state, ne_doc *doc);  /* 0 on success */
+    void  (*destroy)(void *state);
+} ne_stage;
+
+typedef struct ne_pipeline ne_pipeline;
+
+/* Builds the chain of enabled stages. The config must outlive the
+ * pipeline. NULL with a message in err when a stage cannot start (a
+ * missing model file, say). */
+ne_pipeline *ne_pipeline_new(const ne_config *cfg, char *err, size_t errlen);
+void ne_pipeline_free(ne_pipeline *p);
+
+/* Processes one record. `out` is cleared first and receives the events in
+ * the order they should be published. A stage that fails (out of memory)
+ * is logged and its annotations are left empty: the input itself was fine,
+ * so it is still enriched rather than dead-lettered. */
+enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
+                                    const ne_origin *src, ne_outbox *out);
+
+/* Counters since creation, for summaries and benchmarks. */
+typedef struct ne_pipeline_stats {
+    uint64_t records, enriched, duplicates, rejected, bytes, tokens;
+    uint64_t rejected_by_reason[6];   /* indexed by enum ne_reject */
+    uint64_t stage_us[8];             /* time per stage, in chain order */
+    const char *stage_names[8];
+    size_t   nstages;
+} ne_pipeline_stats;
+
+void ne_pipeline_get_stats(const ne_pipeline *p, ne_pipeline_stats *st);
+
+#endif

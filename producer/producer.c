@@ -1,0 +1,137 @@
+#include "producer/producer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+
+/* Properties of the shared kafka section that only a consumer reads. */
+static const char *const consumer_only[] = {
+    "group.id", "group.instance.id", "auto.offset.reset", "enable.auto.commit",
+    "auto.commit.interval.ms", "enable.auto.offset.store", "session.timeout.ms",
+    "heartbeat.interval.ms", "max.poll.interval.ms", "partition.assignment.strategy",
+    "isolation.level", "enable.partition.eof", "fetch.min.bytes", "fetch.wait.max.ms",
+    "fetch.max.bytes", "max.partition.fetch.bytes", "fetch.message.max.bytes",
+    "queued.min.messages", "queued.max.messages.kbytes", "check.crcs", "group.protocol.type",
+    NULL};
+
+struct ne_producer {
+    rd_kafka_t *rk;
+    const ne_config *cfg;
+    ne_delivery_cb cb;
+    void *ctx;
+};
+
+void ne_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    enum ne_log_level lvl = level <= 3 ? NE_LOG_ERROR : level <= 4 ? NE_LOG_WARN
+                          : level <= 6 ? NE_LOG_INFO : NE_LOG_DEBUG;
+    ne_log(lvl, "librdkafka", "%s: %s: %s", rk ? rd_kafka_name(rk) : "-", fac, buf);
+}
+
+int ne_kafka_conf_default(rd_kafka_conf_t *conf, const ne_config *cfg, const char *key,
+                          const char *value, char *err, size_t errlen)
+{
+    if (ne_config_kafka_get(cfg, key)) return 0;
+    if (rd_kafka_conf_set(conf, key, value, err, errlen) != RD_KAFKA_CONF_OK) return -1;
+    return 0;
+}
+
+/* Delivery report: hand the result to the owner, then log failures here
+ * so none goes unseen even if the owner ignores it. */
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
+{
+    ne_producer *p = opaque;
+    (void)rk;
+    if (msg->err)
+        ne_log(NE_LOG_ERROR, "producer", "delivery to %s failed: %s",
+               rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
+    if (p->cb) p->cb(p->ctx, msg->_private, msg->err, msg);
+}
+
+ne_producer *ne_producer_new(const ne_config *cfg, ne_delivery_cb cb, void *ctx,
+                             char *err, size_t errlen)
+{
+    ne_producer *p = calloc(1, sizeof *p);
+    rd_kafka_conf_t *conf = NULL;
+    if (!p) { snprintf(err, errlen, "out of memory"); return NULL; }
+    p->cfg = cfg;
+    p->cb = cb;
+    p->ctx = ctx;
+
+    conf = ne_config_kafka_conf_except(cfg, consumer_only, err, errlen);
+    if (!conf) goto fail;
+    if (ne_kafka_conf_default(conf, cfg, "enable.idempotence", "true", err, errlen) ||
+        ne_kafka_conf_default(conf, cfg, "linger.ms", "5", err, errlen) ||
+        ne_kafka_conf_default(conf, cfg, "compression.type", "lz4", err, errlen) ||
+        ne_kafka_conf_default(conf, cfg, "client.id", "newsenrich-producer", err, errlen))
+        goto fail;
+    if (cfg->processing.guarantee == NE_EXACTLY_ONCE &&
+        rd_kafka_conf_set(conf, "transactional.id", cfg->processing.transactional_id,
+                          err, errlen) != RD_KAFKA_CONF_OK)
+        goto fail;
+    rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    rd_kafka_conf_set_opaque(conf, p);
+
+    p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, errlen);
+    if (!p->rk) goto fail;
+    return p;
+fail:
+    if (conf) rd_kafka_conf_destroy(conf);
+    free(p);
+    return NULL;
+}
+
+rd_kafka_resp_err_t ne_producer_send(ne_producer *p, const ne_event *ev, void *opaque)
+{
+    rd_kafka_headers_t *hdrs = NULL;
+    if (ev->nheaders) {
+        hdrs = rd_kafka_headers_new(ev->nheaders);
+        for (size_t i = 0; i < ev->nheaders; i++)
+            rd_kafka_header_add(hdrs, ev->headers[i].name, -1, ev->headers[i].value, -1);
+    }
+    for (;;) {
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            p->rk,
+            RD_KAFKA_V_TOPIC(ne_topic_name(p->cfg, ev->topic)),
+            RD_KAFKA_V_KEY(ev->key, ev->key_len),
+            RD_KAFKA_V_VALUE(ev->value, ev->value_len),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_HEADERS(hdrs),
+            RD_KAFKA_V_OPAQUE(opaque),
+            RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            /* Back-pressure from librdkafka: serve delivery reports to make room. */
+            rd_kafka_poll(p->rk, 100);
+            continue;
+        }
+        /* On success the headers belong to the message; on failure to us. */
+        if (err && hdrs) rd_kafka_headers_destroy(hdrs);
+        return err;
+    }
+}
+
+void ne_producer_poll(ne_producer *p, int timeout_ms) { rd_kafka_poll(p->rk, timeout_ms); }
+
+rd_kafka_resp_err_t ne_producer_flush(ne_producer *p, int timeout_ms)
+{
+    return rd_kafka_flush(p->rk, timeout_ms);
+}
+
+int ne_producer_outstanding(ne_producer *p) { return rd_kafka_outq_len(p->rk); }
+
+int ne_producer_fatal(ne_producer *p, char *err, size_t errlen)
+{
+    return rd_kafka_fatal_error(p->rk, err, errlen) != RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_t *ne_producer_handle(ne_producer *p) { return p->rk; }
+
+void ne_producer_free(ne_producer *p)
+{
+    if (!p) return;
+    if (p->rk) rd_kafka_destroy(p->rk);
+    free(p);
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""The command line without a broker: `enrich`, `check-config`, `demo`."""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import (BIN, ROOT, Skip, assert_valid, check, data_path, enrich, main, run, test)
+
+
+def by_topic(events, topic):
+    return [e for e in events if e["topic"] == topic]
+
+
+@test
+def seeds_jsonl_gives_two_enriched_events_without_furniture():
+    events, _ = enrich(data_path("seeds/seeds.jsonl").read_bytes())
+    assert_valid(events)
+    enriched = by_topic(events, "articles.enriched")
+    check(len(enriched) == 2, f"expected 2 enriched events, got {len(events)} events")
+    check(len(events) == len(enriched) + len(by_topic(events, "claims")), "unexpected topics")
+    ids = [e["value"]["id"] for e in enriched]
+    check(ids == ["5ef9211fc8905507", "caa47b06f91fe0da"], f"ids/order: {ids}")
+    for e in enriched:
+        body = e["value"]["body"]
+        check(e["key"] == e["value"]["id"], "key is the article id")
+        for furniture in ("Leave a comment", "Your email address will not be published",
+                          "Be the first to comment"):
+            check(furniture not in body, f"furniture {furniture!r} left in {e['key']}")
+        check(e["value"]["stats"]["tokens"] > 300, "tokens counted")
+        check(e["value"]["stats"]["sentences"] > 10, "sentences counted")
+    check(enriched[1]["value"]["body"].endswith("nuclear programme."),
+          "trailing site name stripped: " + enriched[1]["value"]["body"][-40:])
+    check(enriched[1]["value"]["source"] == "news.sky.com", "source carried through")
+
+
+@test
+def plain_text_seed_gives_one_event_titled_by_its_headline():
+    events, _ = enrich(data_path("seeds/000_5ef9211fc8905507.txt").read_bytes())
+    assert_valid(events)
+    enriched = by_topic(events, "articles.enriched")
+    check(len(enriched) == 1, f"one event, got {len(enriched)}")
+    v = enriched[0]["value"]
+    check(v["title"] == "Trump: Putin Says He Didn\u2019t Meddle in the US Election", v["title"])
+    check(v["body"].startswith("Vladimir Putin and Donald J. Trump APEC Summit"), v["body"][:60])
+    check(v["body"].endswith("it said."), v["body"][-60:])
+    check(len(v["id"]) == 16, "derived id")
+
+
+def bad_input_stream():
+    good = lambda i: json.dumps({"id": f"good-{i}", "title": f"Story {i}",
+                                 "body": f"The mayor said on Monday that plan {i} would go ahead."})
+    lines = [
+        (good(1).encode(), None),
+        (b'{"id": "broken", "body": "missing quote}', "invalid_json"),
+        (good(2).encode(), None),
+        (b'{"id": "utf8", "body": "caf\xc3\x28 au lait"}', "invalid_utf8"),
+        (b'{"id": "nobody", "title": "A title only"}', "missing_body"),
+        (b'{"id": "emptybody", "body": ""}', "empty"),
+        (b'{"id": "furniture-only", "body": "Leave a comment\\n\\nYour email address will not be published."}', "empty"),
+        (json.dumps({"id": "huge", "body": "x" * (3 * 1024 * 1024)}).encode(), "too_large"),
+        (b'{"id": "nul", "body": "a\\u0000b"}', "invalid_json"),  # a NUL cannot be article text
+        (good(3).encode(), None),
+    ]
+    return lines
+
+
+@test
+def bad_input_stream_dead_letters_each_bad_record_and_enriches_the_rest():
+    lines = bad_input_stream()
+    events, _ = enrich(b"\n".join(l for l, _ in lines) + b"\n", check_rc=0)
+    assert_valid(events)
+    dlq = by_topic(events, "articles.dlq")
+    enriched = by_topic(events, "articles.enriched")
+    want_reasons = [r for _, r in lines if r]
+    check([d["headers"]["error.reason"] for d in dlq] == want_reasons,
+          f"reasons {[d['headers']['error.reason'] for d in dlq]} != {want_reasons}")
+    check([e["key"] for e in enriched] == ["good-1", "good-2", "good-3"],
+          f"enriched {[e['key'] for e in enriched]}")
+    bad_lines = [(i, l) for i, (l, r) in enumerate(lines) if r]
+    for d, (lineno, original) in zip(dlq, bad_lines):
+        check(base64.b64decode(d["value_b64"]) == original, "dead letter carries the original bytes")
+        check(d["headers"]["source.offset"] == str(lineno), f"offset {d['headers']['source.offset']} != {lineno}")
+        check(d["headers"]["source.topic"] == "stdin", "source topic")
+        check(d["headers"]["error.detail"], "a detail names the problem")
+    huge = dlq[want_reasons.index("too_large")]
+    check("limit" in huge["headers"]["error.detail"], huge["headers"]["error.detail"])
+
+
+@test
+def every_output_line_is_valid_json_in_input_order():
+    recs = [json.dumps({"id": f"o{i}", "body": f"Paragraph {i}. \u201cQuote {i},\u201d she said."})
+            for i in range(50)]
+    events, _ = enrich(("\n".join(recs) + "\n").encode())
+    check([e["key"] for e in events if e["topic"] == "articles.enriched"] ==
+          [f"o{i}" for i in range(50)], "input order")
+
+
+@test
+def check_config_rejects_unknown_key_naming_it():
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump({"processing": {"max_in_flite": 10}}, f)
+    p = run([BIN, "check-config", "-c", f.name])
+    os.unlink(f.name)
+    check(p.returncode == 2, f"exit {p.returncode}")
+    check(b"processing.max_in_flite" in p.stderr, p.stderr.decode())
+
+
+@test
+def check_config_rejects_bad_kafka_property():
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump({"kafka": {"acks": "banana"}}, f)
+    p = run([BIN, "check-config", "-c", f.name])
+    os.unlink(f.name)
+    check(p.returncode == 2, f"exit {p.returncode}")
+    check(b"kafka.acks" in p.stderr, p.stderr.decode())
+
+
+@test
+def check_config_prints_effective_config_with_secrets_masked():
+    env = dict(os.environ, NEWSENRICH_WEBHOOK_SECRET="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+               NEWSENRICH_PROCESSING_MAX_IN_FLIGHT="77")
+    p = run([BIN, "check-config", "-c", ROOT / "config" / "newsenrich.example.json"], env=env)
+    check(p.returncode == 0, p.stderr.decode())
+    out = json.loads(p.stdout)
+    check(out["processing"]["max_in_flight"] == 77, "env override applied")
+    check(b"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" not in p.stdout, "secret masked")
+
+
+@test
+def unknown_command_and_missing_config_exit_2():
+    check(run([BIN, "frobnicate"]).returncode == 2, "unknown command")
+    check(run([BIN, "run"]).returncode == 2, "run without -c")
+
+
+@test
+def demo_runs_the_pipeline_on_the_mock_cluster():
+    p = run([BIN, "demo"], timeout=120)
+    out = p.stdout.decode()
+    check(p.returncode == 0, f"demo exit {p.returncode}: {p.stderr.decode()[-2000:]}")
+    check("Every record has exactly one outcome" in out, out)
+    check("invalid_json" in out and "invalid_utf8" in out and "missing_body" in out, out)
+
+
+if __name__ == "__main__":
+    sys.exit(main("cli"))
