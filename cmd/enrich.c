@@ -54,7 +54,7 @@ static void render_event(nebuf *b, const ne_config *cfg, const ne_event *ev)
 static int process_one(ne_pipeline *p, const ne_config *cfg, const char *rec, size_t len,
                        long line, ne_outbox *ob, nebuf *line_buf, FILE *out)
 {
-    ne_origin src = {"stdin", 0, line};
+    ne_origin src = {"stdin", 0, line, NULL, 0};
     ne_pipeline_process(p, rec, len, &src, ob);
     nebuf_reset(line_buf);
     for (size_t i = 0; i < ob->n; i++) render_event(line_buf, cfg, &ob->ev[i]);

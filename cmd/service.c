@@ -8,6 +8,9 @@
 #include "consumer/consumer.h"
 #include "producer/producer.h"
 
+/* How long a full in-flight window may last before partitions are paused. */
+#define STALL_BEFORE_PAUSE_S 1.0
+
 typedef struct service {
     const ne_config *cfg;
     ne_consumer *consumer;
@@ -47,7 +50,7 @@ static double now_s(void)
  * acknowledged as failed, which pins the partition). */
 static int handle_record(service *s, const rd_kafka_message_t *m)
 {
-    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset};
+    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
     ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
 
     ne_inflight *f = ne_consumer_track(s->consumer, m, (int)s->outbox.n);
@@ -64,6 +67,35 @@ static int handle_record(service *s, const rd_kafka_message_t *m)
     }
     ne_outbox_clear(&s->outbox);
     return rc;
+}
+
+/* Backpressure. While processing.max_in_flight records await their
+ * acknowledgements the loop stops consuming and waits on delivery reports,
+ * which normally arrive within milliseconds. Pausing the partitions is
+ * kept for a stall (a slow broker): it lets polling go on for the group
+ * session, but librdkafka drops its prefetched records on pause and
+ * fetches again on resume, which would cost far more than a short wait.
+ * Returns 1 when the caller should skip consuming this round. */
+static int window_full(service *s, double *full_since)
+{
+    long in_flight = ne_consumer_in_flight(s->consumer);
+    long max = s->cfg->processing.max_in_flight;
+    if (ne_consumer_paused(s->consumer)) {
+        if (in_flight <= max / 2) ne_consumer_set_paused(s->consumer, 0);
+        return 0; /* paused partitions yield nothing; polling serves the group */
+    }
+    if (in_flight < max) {
+        *full_since = 0;
+        return 0;
+    }
+    if (*full_since == 0) *full_since = now_s();
+    if (now_s() - *full_since < STALL_BEFORE_PAUSE_S) {
+        ne_producer_poll(s->producer, 10);
+        ne_consumer_store(s->consumer);
+        return 1;
+    }
+    ne_consumer_set_paused(s->consumer, 1);
+    return 0;
 }
 
 static void log_progress(service *s, long consumed, long *last_consumed, double *last_t)
@@ -102,7 +134,9 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
            ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "?",
            cfg->processing.guarantee == NE_EXACTLY_ONCE ? "exactly_once" : "at_least_once");
 
+    double full_since = 0;
     while (!(opts && opts->stop && *opts->stop)) {
+        if (window_full(&s, &full_since)) continue;
         rd_kafka_message_t *m = ne_consumer_poll(s.consumer, cfg->processing.poll_timeout_ms);
         if (m) {
             consumed++;
@@ -111,7 +145,6 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
         }
         ne_producer_poll(s.producer, 0);
         ne_consumer_store(s.consumer);
-        ne_consumer_apply_backpressure(s.consumer);
 
         if (ne_consumer_failed(s.consumer) || ne_producer_fatal(s.producer, err, sizeof err)) {
             ne_log(NE_LOG_ERROR, "service", "stopping after a failure; unfinished records will be "

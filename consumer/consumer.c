@@ -282,22 +282,21 @@ void ne_consumer_ack(ne_consumer *c, ne_inflight *f, rd_kafka_resp_err_t err)
 
 void ne_consumer_store(ne_consumer *c) { store_dirty(c); }
 
-void ne_consumer_apply_backpressure(ne_consumer *c)
+void ne_consumer_set_paused(ne_consumer *c, int paused)
 {
-    long max = c->cfg->processing.max_in_flight;
-    int pause = !c->paused && c->in_flight >= max;
-    int resume = c->paused && c->in_flight <= max / 2;
-    if (!pause && !resume) return;
-
+    paused = !!paused;
+    if (paused == c->paused) return;
     rd_kafka_topic_partition_list_t *a = NULL;
     if (rd_kafka_assignment(c->rk, &a) != RD_KAFKA_RESP_ERR_NO_ERROR || !a) return;
-    if (pause) rd_kafka_pause_partitions(c->rk, a);
+    if (paused) rd_kafka_pause_partitions(c->rk, a);
     else rd_kafka_resume_partitions(c->rk, a);
-    c->paused = pause;
-    ne_log(NE_LOG_DEBUG, "consumer", "%s %d partition(s): %ld records in flight",
-           pause ? "paused" : "resumed", a->cnt, c->in_flight);
+    c->paused = paused;
+    ne_log(NE_LOG_INFO, "consumer", "%s %d partition(s) with %ld record(s) in flight",
+           paused ? "paused" : "resumed", a->cnt, c->in_flight);
     rd_kafka_topic_partition_list_destroy(a);
 }
+
+int ne_consumer_paused(const ne_consumer *c) { return c->paused; }
 
 long ne_consumer_in_flight(const ne_consumer *c) { return c->in_flight; }
 int ne_consumer_assigned(const ne_consumer *c) { return c->assigned; }

@@ -56,8 +56,10 @@ void ne_consumer_ack(ne_consumer *c, ne_inflight *f, rd_kafka_resp_err_t err);
 /* Stores the offsets that became complete since the last call. */
 void ne_consumer_store(ne_consumer *c);
 
-/* Pauses or resumes the assignment according to the in-flight window. */
-void ne_consumer_apply_backpressure(ne_consumer *c);
+/* Pauses (1) or resumes (0) every assigned partition; partitions
+ * assigned while paused start paused. No-op when already in that state. */
+void ne_consumer_set_paused(ne_consumer *c, int paused);
+int  ne_consumer_paused(const ne_consumer *c);
 
 /* Records awaiting acknowledgement. */
 long ne_consumer_in_flight(const ne_consumer *c);

@@ -91,9 +91,10 @@ void ne_outbox_free(ne_outbox *ob)
     ob->cap = 0;
 }
 
-/* Appends an event that takes ownership of `value` (value_len bytes). */
-static ne_event *outbox_add(ne_outbox *ob, enum ne_topic topic, const char *key,
-                            char *value, size_t value_len)
+/* Appends an event that takes ownership of `value` (value_len bytes); the
+ * key (key_len bytes, may hold any bytes) is copied. */
+static ne_event *outbox_add_keyed(ne_outbox *ob, enum ne_topic topic, const char *key,
+                                  size_t key_len, char *value, size_t value_len)
 {
     if (ob->n == ob->cap) {
         size_t cap = ob->cap ? ob->cap * 2 : 8;
@@ -105,12 +106,20 @@ static ne_event *outbox_add(ne_outbox *ob, enum ne_topic topic, const char *key,
     ne_event *ev = &ob->ev[ob->n++];
     memset(ev, 0, sizeof *ev);
     ev->topic = topic;
-    ev->key = strdup(key ? key : "");
+    ev->key = malloc(key_len + 1);
     if (!ev->key) abort();
-    ev->key_len = strlen(ev->key);
+    if (key_len) memcpy(ev->key, key, key_len);
+    ev->key[key_len] = '\0';
+    ev->key_len = key_len;
     ev->value = value;
     ev->value_len = value_len;
     return ev;
+}
+
+static ne_event *outbox_add(ne_outbox *ob, enum ne_topic topic, const char *key,
+                            char *value, size_t value_len)
+{
+    return outbox_add_keyed(ob, topic, key, key ? strlen(key) : 0, value, value_len);
 }
 
 static void event_add_header(ne_event *ev, const char *name, const char *value)
@@ -181,12 +190,13 @@ static uint64_t now_us(void)
 /* Renders the dead letter for a rejected record: the original bytes, the
  * reason and where the record came from. */
 static void emit_dead_letter(ne_outbox *out, const char *bytes, size_t len, const ne_origin *src,
-                             enum ne_reject why, const char *detail, const char *key)
+                             enum ne_reject why, const char *detail)
 {
     char *copy = malloc(len ? len : 1);
     if (!copy) abort();
     if (len) memcpy(copy, bytes, len);
-    ne_event *ev = outbox_add(out, NE_TOPIC_DLQ, key, copy, len);
+    ne_event *ev = outbox_add_keyed(out, NE_TOPIC_DLQ, src ? src->key : NULL,
+                                    src && src->key ? src->key_len : 0, copy, len);
     char num[32];
     ev->raw = 1;
     event_add_header(ev, "error.reason", ne_reject_reason(why));
@@ -222,7 +232,7 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
     enum ne_reject why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes,
                                    doc, detail, sizeof detail);
     if (why != NE_REJECT_NONE) {
-        emit_dead_letter(out, bytes, len, src, why, detail, NULL);
+        emit_dead_letter(out, bytes, len, src, why, detail);
         p->stats.rejected++;
         if ((size_t)why < sizeof p->stats.rejected_by_reason / sizeof p->stats.rejected_by_reason[0])
             p->stats.rejected_by_reason[why]++;

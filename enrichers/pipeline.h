@@ -62,11 +62,14 @@ typedef struct ne_outbox {
 void ne_outbox_clear(ne_outbox *ob);   /* frees the events, keeps the array */
 void ne_outbox_free(ne_outbox *ob);    /* accepts NULL */
 
-/* Where a record came from, for dead-letter headers and logs. */
+/* Where a record came from, for dead-letter headers and logs. A dead
+ * letter keeps the record's own key (may be NULL). */
 typedef struct ne_origin {
     const char *topic;
     int32_t     partition;
     int64_t     offset;
+    const char *key;
+    size_t      key_len;
 } ne_origin;
 
 enum ne_outcome { NE_OUTCOME_ENRICHED = 0, NE_OUTCOME_DUPLICATE, NE_OUTCOME_REJECTED };

@@ -310,6 +310,7 @@ static const abbrev abbrevs[] = {
  * only consulted for words followed by a period, so a scan is enough. */
 static const abbrev *find_abbrev(const unsigned char *s, size_t len)
 {
+    if (len == 0 || len > 6) return NULL;   /* "Messrs" is the longest */
     for (size_t i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
         if (abbrevs[i].len == len && abbrevs[i].s[0] == (char)s[0] &&
             memcmp(abbrevs[i].s, s, len) == 0)
@@ -324,6 +325,8 @@ static size_t dotted_acronym_len(const unsigned char *s, size_t len, size_t i)
 {
     size_t p = i;
     int segs = 0;
+    /* quick reject: the first segment must end within two letters */
+    if (!(i + 1 < len && (s[i + 1] == '.' || (i + 2 < len && s[i + 2] == '.')))) return 0;
     for (;;) {
         size_t k = 0;
         while (k < 3 && p + k < len && is_ascii_letter(s[p + k])) k++;
@@ -349,6 +352,7 @@ static const char *const sentence_starters[] = {
     "With", "Yet", "You", "Your",
 };
 
+/* True when s[0..len) is one of sentence_starters (len > 0). */
 static int is_sentence_starter(const unsigned char *s, size_t len)
 {
     for (size_t i = 0; i < sizeof sentence_starters / sizeof sentence_starters[0]; i++) {
@@ -464,12 +468,15 @@ static int start_paragraph(analyzer *a)
 
 /* ---- quotation marks -------------------------------------------------- */
 
+/* Marks tk as opening a double (dbl) or single quotation and counts it. */
 static void open_quote(analyzer *a, ne_token *tk, int dbl)
 {
     tk->flags |= NE_TF_OPEN;
     if (dbl) a->dq_open++; else a->sq_open++;
 }
 
+/* Marks tk as closing a double (dbl) or single quotation; the depth never
+ * goes below zero, so a stray closer does not swallow a later opener. */
 static void close_quote(analyzer *a, ne_token *tk, int dbl)
 {
     tk->flags |= NE_TF_CLOSE;
@@ -563,9 +570,10 @@ typedef struct word_shape {
     enum last_char last;
 } word_shape;
 
+/* Counts letter cp (with its case) in the shape of the word being scanned. */
 static void note_letter(word_shape *w, uint32_t cp)
 {
-    int c = letter_case(cp);
+    int c = cp < 0x80 ? (cp >= 'a' ? CASE_LOWER : CASE_UPPER) : letter_case(cp);
     if (w->letters++ == 0) w->first_case = c;
     if (c == CASE_UPPER) w->upper++;
     else if (c == CASE_LOWER) w->lower++;
@@ -624,6 +632,7 @@ static size_t email_domain_end(const unsigned char *s, size_t len, size_t i)
 static size_t url_end(const unsigned char *s, size_t len, size_t i)
 {
     size_t p = i;
+    if (len - i < 5 || ((s[i + 1] | 0x20) != 't' && (s[i + 1] | 0x20) != 'w')) return 0;
     if (len - i >= 8 && strncasecmp((const char *)s + i, "https://", 8) == 0) p += 8;
     else if (len - i >= 7 && strncasecmp((const char *)s + i, "http://", 7) == 0) p += 7;
     else if (len - i >= 5 && strncasecmp((const char *)s + i, "www.", 4) == 0 &&
@@ -978,6 +987,7 @@ static enum term terminator_kind(const analyzer *a, const ne_token *tk)
     return TERM_ABBREV;                             /* listed, or an initial */
 }
 
+/* True for what trails a sentence's final stop: a closing quote or bracket. */
 static int is_closer(const analyzer *a, const ne_token *tk)
 {
     if (tk->kind == NE_TOK_QUOTE) return (tk->flags & NE_TF_CLOSE) != 0;
@@ -986,6 +996,7 @@ static int is_closer(const analyzer *a, const ne_token *tk)
     return c == ')' || c == ']' || c == '}';
 }
 
+/* True when the token's first code point is a lower-case letter. */
 static int starts_lower(const analyzer *a, const ne_token *tk)
 {
     uint32_t cp;

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     double t0 = now_s(), t;
     do {
         for (size_t i = 0; i < n; i++) {
-            ne_origin src = {"bench", 0, (int64_t)i};
+            ne_origin src = {"bench", 0, (int64_t)i, NULL, 0};
             ne_pipeline_process(p, recs[i].p, recs[i].len, &src, &ob);
         }
         done += n;

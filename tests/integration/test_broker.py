@@ -6,13 +6,14 @@ import base64
 import collections
 import json
 import os
+import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from harness import (Topics, assert_valid, bad_records, broker, check, consume, good_articles,
-                     main, produce, start_service, stop_service, test, validate_events,
+                     committed, main, produce, start_service, stop_service, test, validate_events,
                      wait_all_committed)
 
 WORK = Path(tempfile.mkdtemp(prefix="newsenrich-it-"))
@@ -85,7 +86,7 @@ def every_input_has_exactly_one_outcome_and_offsets_are_committed():
 def kill_9_mid_stream_loses_nothing():
     broker()
     topics = Topics(raw_partitions=3)
-    records = good_articles(3000, seed=23)
+    records = good_articles(40000, seed=23)
     for i, r in enumerate(records):
         r["partition"] = i % 3
     produce(topics.raw, records)
@@ -93,15 +94,17 @@ def kill_9_mid_stream_loses_nothing():
     log = WORK / "kill9.log"
 
     proc = start_service(cfg, log)
-    # Let it get going: wait for some output, then kill it without warning.
+    # Let it get going: kill it without warning as soon as some of its
+    # progress has been committed, so that the restart must resume mid-stream.
     deadline = time.time() + 60
-    while time.time() < deadline:
-        if len(consume(topics.enriched, idle_ms=300, timeout_ms=3000)) >= 300:
-            break
-        time.sleep(0.2)
+    while time.time() < deadline and not sum(o["committed"] or 0
+                                             for o in committed(topics.group, topics.raw)):
+        time.sleep(0.05)
     proc.kill()
     proc.wait()
-    killed_at = len(consume(topics.enriched, idle_ms=500, timeout_ms=5000))
+    killed_at = len(consume(topics.enriched, idle_ms=500, timeout_ms=10000))
+    saved = sum(o["committed"] or 0 for o in committed(topics.group, topics.raw))
+    check(0 < killed_at < len(records), f"the kill must land mid-stream ({killed_at} enriched)")
 
     rc = run_until_committed(topics, cfg, log)
     check(rc == 0, f"restarted service exit {rc}")
@@ -109,10 +112,12 @@ def kill_9_mid_stream_loses_nothing():
     want = {r["key"] for r in records}
     lost = want - set(enriched)
     dups = sum(n - 1 for n in enriched.values())
-    print(f"    {len(records)} inputs, killed after {killed_at} enriched; after restart "
+    print(f"    {len(records)} inputs, killed after {killed_at} enriched with {saved} offsets "
+          f"committed; after restart "
           f"{len(enriched)} distinct enriched, {len(lost)} lost, {dups} re-delivered duplicates",
           flush=True)
     check(not lost, f"lost {len(lost)} articles, e.g. {sorted(lost)[:5]}")
+    check(dups <= killed_at - saved, "committed progress is not re-processed after the restart")
     check(not dlq, "no dead letters for good input")
 
 

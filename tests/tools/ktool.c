@@ -1,25 +1,27 @@
 /* ktool — a small Kafka client for the integration tests.
  *
  *   ktool -b BROKERS create-topic TOPIC PARTITIONS [compact] [KEY=VALUE...]
- *   ktool -b BROKERS produce TOPIC [-k] [--json]  < records
+ *   ktool -b BROKERS produce TOPIC [--raw | -k]  < records
  *   ktool -b BROKERS consume TOPIC... [-g GROUP] [--timeout-ms N]
  *                    [--idle-ms N] [--read-committed] [--max N]
  *   ktool -b BROKERS offsets GROUP TOPIC
  *   ktool -b BROKERS wait-ready [--timeout-ms N]
+ *   ktool mock-cluster [BROKERS_COUNT]
  *
  * -b defaults to $BOOTSTRAP (what scripts/kafka-broker.sh prints).
  * -X KEY=VALUE sets any librdkafka property (after ktool's own defaults).
  *
  * produce reads stdin, one record per line:
- *   plain      the line is the value, no key
- *   -k         the line is KEY<TAB>VALUE
- *   --json     the line is an object, every member optional:
+ *   (default)  the line is a JSON object, every member optional:
  *                {"key": "k", "key_b64": "..",
  *                 "value": "text" | null,   (null or no value: a tombstone)
  *                 "value_b64": "..",        (raw bytes, any content)
  *                 "value_json": <any JSON>, (sent as compact JSON text)
  *                 "partition": 2,
  *                 "headers": {"name": "text" | null | {"b64": ".."}}}
+ *              blank lines are skipped
+ *   --raw      the line is the value, no key
+ *   -k         the line is KEY<TAB>VALUE (implies --raw)
  * It prints {"produced":N} and exits 1 if any record was not delivered.
  *
  * consume reads every topic from the beginning: without -g it assigns all
@@ -38,6 +40,10 @@
  *   {"partition":0,"committed":42,"low":0,"high":42}
  * with "committed":null when GROUP has committed nothing there.
  *
+ * mock-cluster starts librdkafka's in-process mock cluster (a fallback when
+ * no real broker can run), prints BOOTSTRAP=HOST:PORT,... and serves until
+ * SIGINT or SIGTERM.
+ *
  * Exit codes: 0 ok, 1 runtime error, 2 usage.
  */
 #include <errno.h>
@@ -52,6 +58,7 @@
 #include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include <openssl/evp.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -63,7 +70,7 @@ struct opts {
         const char *brokers;
         const char *group;
         bool keyed;             /* produce -k */
-        bool json;              /* produce --json */
+        bool raw;               /* produce --raw */
         bool read_committed;
         long timeout_ms;        /* -1: the subcommand's default */
         long idle_ms;
@@ -73,6 +80,7 @@ struct opts {
 };
 
 static volatile sig_atomic_t run = 1;
+static volatile sig_atomic_t fatal; /* a client hit a fatal error */
 
 static void stop(int sig) {
         (void)sig;
@@ -89,11 +97,12 @@ static void usage(void) {
         fprintf(stderr,
                 "usage: ktool [-b BROKERS] [-X KEY=VALUE]... COMMAND ARGS\n"
                 "  create-topic TOPIC PARTITIONS [compact] [KEY=VALUE...]\n"
-                "  produce TOPIC [-k] [--json]            (records on stdin)\n"
+                "  produce TOPIC [--raw | -k]             (records on stdin)\n"
                 "  consume TOPIC... [-g GROUP] [--timeout-ms N] [--idle-ms N]\n"
                 "                   [--read-committed] [--max N]\n"
                 "  offsets GROUP TOPIC\n"
                 "  wait-ready [--timeout-ms N]\n"
+                "  mock-cluster [BROKERS_COUNT]\n"
                 "BROKERS defaults to $BOOTSTRAP.\n");
         exit(EXIT_USAGE);
 }
@@ -297,6 +306,7 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
                 char why[512];
                 rd_kafka_fatal_error(rk, why, sizeof(why));
                 fprintf(stderr, "ktool: fatal: %s\n", why);
+                fatal = 1;
                 run = 0;
         } else {
                 fprintf(stderr, "ktool: %s\n", reason);
@@ -413,6 +423,23 @@ static int topic_partitions(rd_kafka_t *rk, const char *topic,
 
 /* ------------------------------------------------------------ create-topic */
 
+/* The fallback for a cluster without a controller (librdkafka's mock
+ * cluster, which cannot CreateTopics): have the producer's metadata request
+ * auto-create the topic, with the cluster's default partition count. */
+static int auto_create(rd_kafka_t *rk, const char *topic, int partitions) {
+        int n = topic_partitions(rk, topic, 5000);
+        if (n < 0) {
+                fprintf(stderr, "ktool: CreateTopics timed out, and %s was "
+                                "not auto-created either\n", topic);
+                return 1;
+        }
+        fprintf(stderr,
+                "ktool: no controller answered CreateTopics; %s was "
+                "auto-created with %d partition(s) (asked for %d)\n",
+                topic, n, partitions);
+        return 0;
+}
+
 static int cmd_create_topic(const struct opts *o, int argc, char **argv) {
         if (argc < 2)
                 usage();
@@ -449,17 +476,20 @@ static int cmd_create_topic(const struct opts *o, int argc, char **argv) {
         rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
         rd_kafka_AdminOptions_t *ao =
             rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-        rd_kafka_AdminOptions_set_request_timeout(ao, 30000, errstr,
+        /* Also how long to look for a controller: the mock cluster has none. */
+        rd_kafka_AdminOptions_set_request_timeout(ao, 10000, errstr,
                                                   sizeof(errstr));
-        rd_kafka_AdminOptions_set_operation_timeout(ao, 20000, errstr,
+        rd_kafka_AdminOptions_set_operation_timeout(ao, 10000, errstr,
                                                     sizeof(errstr));
         rd_kafka_CreateTopics(rk, &nt, 1, ao, q);
 
         int rc = 1;
         rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 60000);
-        if (!ev) {
-                fprintf(stderr, "ktool: CreateTopics: no answer\n");
-        } else if (rd_kafka_event_error(ev)) {
+        rd_kafka_resp_err_t everr =
+            ev ? rd_kafka_event_error(ev) : RD_KAFKA_RESP_ERR__TIMED_OUT;
+        if (everr == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+                rc = auto_create(rk, topic, partitions);
+        } else if (everr) {
                 fprintf(stderr, "ktool: CreateTopics: %s\n",
                         rd_kafka_event_error_string(ev));
         } else {
@@ -476,8 +506,7 @@ static int cmd_create_topic(const struct opts *o, int argc, char **argv) {
                         rc = 0;
                 else
                         fprintf(stderr, "ktool: create %s: %s\n", topic,
-                                cnt == 1 ? rd_kafka_topic_result_error_string(tr[0])
-                                         : "no result");
+                                rd_kafka_err2str(err));
         }
         if (ev)
                 rd_kafka_event_destroy(ev);
@@ -713,13 +742,13 @@ static int cmd_produce(const struct opts *o, int argc, char **argv) {
                 lineno++;
                 if (n > 0 && line[n - 1] == '\n')
                         line[--n] = '\0';
-                if (o->json) {
+                if (o->raw || o->keyed) {
+                        ok = record_from_line(&r, line, (size_t)n, o->keyed, why,
+                                              sizeof(why));
+                } else {
                         if (strspn(line, " \t\r") == (size_t)n)
                                 continue;
                         ok = record_from_json(&r, line, why, sizeof(why));
-                } else {
-                        ok = record_from_line(&r, line, (size_t)n, o->keyed, why,
-                                              sizeof(why));
                 }
                 if (!ok) {
                         fprintf(stderr, "ktool: stdin line %ld: %s\n", lineno,
@@ -831,16 +860,15 @@ all_partitions(rd_kafka_t *rk, char **topics, int cnt, int timeout_ms) {
 
 /* Whether every partition assigned to us has been read to its end at least
  * once (eofs holds the partitions that reported end of partition). */
-static bool caught_up(rd_kafka_t *rk,
-                      const rd_kafka_topic_partition_list_t *eofs) {
+static bool caught_up(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *eofs) {
         rd_kafka_topic_partition_list_t *parts;
         if (rd_kafka_assignment(rk, &parts))
                 return false;
         bool all = parts->cnt > 0;
         for (int i = 0; all && i < parts->cnt; i++)
                 all = rd_kafka_topic_partition_list_find(
-                          (rd_kafka_topic_partition_list_t *)eofs,
-                          parts->elems[i].topic, parts->elems[i].partition) != NULL;
+                          eofs, parts->elems[i].topic,
+                          parts->elems[i].partition) != NULL;
         rd_kafka_topic_partition_list_destroy(parts);
         return all;
 }
@@ -1044,10 +1072,37 @@ static int cmd_wait_ready(const struct opts *o, int argc, char **argv) {
         return 0;
 }
 
+/* ------------------------------------------------------------ mock-cluster */
+
+static int cmd_mock_cluster(int argc, char **argv) {
+        if (argc > 1)
+                usage();
+        int brokers = argc ? (int)parse_count("BROKERS_COUNT", argv[0]) : 1;
+        if (brokers < 1)
+                usage();
+        /* The mock cluster lives inside a client instance. */
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_conf_set_log_cb(conf, log_cb);
+        rd_kafka_t *rk = new_client(RD_KAFKA_PRODUCER, conf);
+        rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, brokers);
+        if (!mc) {
+                fprintf(stderr, "ktool: cannot start the mock cluster\n");
+                rd_kafka_destroy(rk);
+                return 1;
+        }
+        printf("BOOTSTRAP=%s\n", rd_kafka_mock_cluster_bootstraps(mc));
+        fflush(stdout);
+        while (run)
+                sleep_ms(100);
+        rd_kafka_mock_cluster_destroy(mc);
+        rd_kafka_destroy(rk);
+        return 0;
+}
+
 /* ------------------------------------------------------------ main */
 
 int main(int argc, char **argv) {
-        enum { OPT_TIMEOUT = 256, OPT_IDLE, OPT_RC, OPT_MAX, OPT_JSON };
+        enum { OPT_TIMEOUT = 256, OPT_IDLE, OPT_RC, OPT_MAX, OPT_RAW };
         static const struct option longopts[] = {
             {"brokers", required_argument, NULL, 'b'},
             {"group", required_argument, NULL, 'g'},
@@ -1055,7 +1110,7 @@ int main(int argc, char **argv) {
             {"idle-ms", required_argument, NULL, OPT_IDLE},
             {"read-committed", no_argument, NULL, OPT_RC},
             {"max", required_argument, NULL, OPT_MAX},
-            {"json", no_argument, NULL, OPT_JSON},
+            {"raw", no_argument, NULL, OPT_RAW},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
@@ -1063,13 +1118,12 @@ int main(int argc, char **argv) {
                          .timeout_ms = -1,
                          .idle_ms = -1};
         int c;
-        while ((c = getopt_long(argc, argv, "b:g:kjX:h", longopts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "b:g:kX:h", longopts, NULL)) != -1) {
                 switch (c) {
                 case 'b': o.brokers = optarg; break;
                 case 'g': o.group = optarg; break;
                 case 'k': o.keyed = true; break;
-                case 'j':
-                case OPT_JSON: o.json = true; break;
+                case OPT_RAW: o.raw = true; break;
                 case 'X':
                         if (o.conf_cnt == MAX_CONF)
                                 usage();
@@ -1084,25 +1138,30 @@ int main(int argc, char **argv) {
         }
         if (optind >= argc)
                 usage();
+        signal(SIGINT, stop);
+        signal(SIGTERM, stop);
+        if (!strcmp(argv[optind], "mock-cluster"))
+                return cmd_mock_cluster(argc - optind - 1, argv + optind + 1);
         if (!o.brokers || !*o.brokers) {
                 fprintf(stderr, "ktool: no brokers: pass -b or set BOOTSTRAP\n");
                 return EXIT_USAGE;
         }
-        signal(SIGINT, stop);
-        signal(SIGTERM, stop);
 
         const char *cmd = argv[optind];
         int rest = argc - optind - 1;
         char **args = argv + optind + 1;
+        int rc;
         if (!strcmp(cmd, "create-topic"))
-                return cmd_create_topic(&o, rest, args);
-        if (!strcmp(cmd, "produce"))
-                return cmd_produce(&o, rest, args);
-        if (!strcmp(cmd, "consume"))
-                return cmd_consume(&o, rest, args);
-        if (!strcmp(cmd, "offsets"))
-                return cmd_offsets(&o, rest, args);
-        if (!strcmp(cmd, "wait-ready"))
-                return cmd_wait_ready(&o, rest, args);
-        usage();
+                rc = cmd_create_topic(&o, rest, args);
+        else if (!strcmp(cmd, "produce"))
+                rc = cmd_produce(&o, rest, args);
+        else if (!strcmp(cmd, "consume"))
+                rc = cmd_consume(&o, rest, args);
+        else if (!strcmp(cmd, "offsets"))
+                rc = cmd_offsets(&o, rest, args);
+        else if (!strcmp(cmd, "wait-ready"))
+                rc = cmd_wait_ready(&o, rest, args);
+        else
+                usage();
+        return rc == 0 && fatal ? 1 : rc;
 }

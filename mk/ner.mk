@@ -1,0 +1,40 @@
+# ner.mk — the statistical NER tagger's tools (enrichers/ner.c).
+#
+#   make ner-train       retrain models/ner.model (+ models/ner.score) from
+#                        ../shared/data/conll2003/eng.train, tuned on eng.testa;
+#                        deterministic: same data, same model bytes
+#   make eval-entities   entity P/R/F1 per type on eng.testa, and tokens/s
+#
+# The tools link only the tagger's own objects, not the whole library.
+# ner_train compiles enrichers/ner.c into itself (it #includes it).
+
+NER_DATA  ?= ../shared/data
+NER_CONLL := $(NER_DATA)/conll2003
+NER_TEXT  := $(wildcard $(NER_DATA)/polnear/train.jsonl $(NER_DATA)/polnear/dev.jsonl)
+NER_TRAIN := $(BUILD)/tools/ner_train
+NER_EVAL  := $(BUILD)/tools/ner_eval
+
+.PHONY: ner-train eval-entities
+
+tools: $(NER_EVAL) $(NER_TRAIN)
+
+$(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/common/nebuf.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+$(NER_EVAL): $(BUILD)/tools/ner_eval.o $(BUILD)/enrichers/ner.o $(BUILD)/common/nebuf.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+ner-train: $(NER_TRAIN)
+	@test -f $(NER_CONLL)/eng.train || { echo "ner-train: $(NER_CONLL) not found"; exit 1; }
+	@mkdir -p models
+	$(NER_TRAIN) --train $(NER_CONLL)/eng.train --dev $(NER_CONLL)/eng.testa \
+		$(addprefix --text ,$(NER_TEXT)) --out models/ner.model --score models/ner.score
+
+eval-entities: $(NER_EVAL)
+	@if [ -f $(NER_CONLL)/eng.testa ]; then \
+		$(NER_EVAL) --model models/ner.model $(NER_CONLL)/eng.testa; \
+	else \
+		echo "eval-entities: skipped: ../shared/data/conll2003 not found"; \
+	fi
+
+-include $(BUILD)/tools/ner_train.d $(BUILD)/tools/ner_eval.d
