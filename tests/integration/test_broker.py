@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import (Topics, assert_valid, bad_records, broker, check, consume, good_articles,
+from harness import (Skip, Topics, assert_valid, bad_records, broker, check, consume, good_articles,
                      committed, main, produce, start_service, stop_service, test, validate_events,
                      wait_all_committed)
 
@@ -84,7 +84,10 @@ def every_input_has_exactly_one_outcome_and_offsets_are_committed():
 
 @test
 def kill_9_mid_stream_loses_nothing():
-    broker()
+    if broker().kind == "mock":
+        # The mock keeps only the last 5 MB of each partition's log, so a
+        # stream this long loses its head there whatever the service does.
+        raise Skip("fault tests need the real broker (the mock cluster prunes its log)")
     topics = Topics(raw_partitions=3)
     records = good_articles(40000, seed=23)
     for i, r in enumerate(records):

@@ -42,7 +42,9 @@
  *
  * mock-cluster starts librdkafka's in-process mock cluster (a fallback when
  * no real broker can run), prints BOOTSTRAP=HOST:PORT,... and serves until
- * SIGINT or SIGTERM.
+ * SIGINT or SIGTERM. The mock has no controller, so topics are created
+ * through its standard input instead: a line "create TOPIC PARTITIONS"
+ * creates one and is answered with "ok" (or "error ...") on stdout.
  *
  * Exit codes: 0 ok, 1 runtime error, 2 usage.
  */
@@ -1074,6 +1076,27 @@ static int cmd_wait_ready(const struct opts *o, int argc, char **argv) {
 
 /* ------------------------------------------------------------ mock-cluster */
 
+/* Reads "create TOPIC PARTITIONS" lines from stdin until EOF or a signal
+ * and creates each topic in the mock cluster. */
+static void serve_mock_commands(rd_kafka_mock_cluster_t *mc) {
+        char line[1024], topic[512];
+        int partitions;
+        while (run && fgets(line, sizeof line, stdin)) {
+                if (sscanf(line, "create %511s %d", topic, &partitions) != 2 ||
+                    partitions < 1) {
+                        printf("error: expected \"create TOPIC PARTITIONS\"\n");
+                } else {
+                        rd_kafka_resp_err_t err =
+                            rd_kafka_mock_topic_create(mc, topic, partitions, 1);
+                        if (err)
+                                printf("error %s\n", rd_kafka_err2str(err));
+                        else
+                                printf("ok\n");
+                }
+                fflush(stdout);
+        }
+}
+
 static int cmd_mock_cluster(int argc, char **argv) {
         if (argc > 1)
                 usage();
@@ -1092,6 +1115,7 @@ static int cmd_mock_cluster(int argc, char **argv) {
         }
         printf("BOOTSTRAP=%s\n", rd_kafka_mock_cluster_bootstraps(mc));
         fflush(stdout);
+        serve_mock_commands(mc);
         while (run)
                 sleep_ms(100);
         rd_kafka_mock_cluster_destroy(mc);
