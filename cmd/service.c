@@ -7,9 +7,12 @@
 #include "common/log.h"
 #include "consumer/consumer.h"
 #include "producer/producer.h"
+#include "producer/transaction.h"
 
 /* How long a full in-flight window may last before partitions are paused. */
 #define STALL_BEFORE_PAUSE_S 1.0
+/* Exactly once: a transaction is committed at least this often. */
+#define TXN_MAX_MS 100
 
 typedef struct service {
     const ne_config *cfg;
@@ -17,6 +20,8 @@ typedef struct service {
     ne_producer *producer;
     ne_pipeline *pipeline;
     ne_outbox outbox;
+    ne_txn *txn;          /* exactly_once only */
+    int txn_failed;       /* the producer was fenced or broke */
 } service;
 
 /* Delivery reports carry the in-flight handle of the input record. */
@@ -28,11 +33,23 @@ static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
     if (s->consumer) ne_consumer_ack(s->consumer, opaque, err);
 }
 
+/* Commits the open transaction (exactly once); a fenced or broken
+ * producer stops the service. */
+static void commit_transaction(service *s)
+{
+    if (ne_txn_commit(s->txn) == NE_TXN_FATAL) s->txn_failed = 1;
+}
+
 /* Revoke: let every produced event be acknowledged before offsets of the
- * revoked partitions are stored and committed. */
+ * revoked partitions are stored and committed; exactly once, commit the
+ * transaction, which holds those offsets. */
 static void drain_producer(void *ctx)
 {
     service *s = ctx;
+    if (s->txn) {
+        commit_transaction(s);
+        return;
+    }
     if (ne_producer_flush(s->producer, s->cfg->processing.shutdown_timeout_ms))
         ne_log(NE_LOG_WARN, "service", "revoke: %d event(s) still unacknowledged; "
                "the partitions' next owner will re-process them", ne_producer_outstanding(s->producer));
@@ -53,7 +70,18 @@ static int handle_record(service *s, const rd_kafka_message_t *m)
     ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
     ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
 
-    ne_inflight *f = ne_consumer_track(s->consumer, m, (int)s->outbox.n);
+    /* Exactly once, offsets travel in the transaction, not via the tracker. */
+    ne_inflight *f = NULL;
+    if (s->txn) {
+        if (ne_txn_begin(s->txn) != NE_TXN_OK) {
+            s->txn_failed = 1;
+            ne_outbox_clear(&s->outbox);
+            return -1;
+        }
+        ne_txn_add_record(s->txn);
+    } else {
+        f = ne_consumer_track(s->consumer, m, (int)s->outbox.n);
+    }
     int rc = 0;
     for (size_t i = 0; i < s->outbox.n; i++) {
         rd_kafka_resp_err_t err = ne_producer_send(s->producer, &s->outbox.ev[i], f);
@@ -61,7 +89,8 @@ static int handle_record(service *s, const rd_kafka_message_t *m)
             ne_log_rec(NE_LOG_ERROR, "service", src.topic, src.partition, src.offset,
                        "cannot produce to %s: %s", ne_topic_name(s->cfg, s->outbox.ev[i].topic),
                        rd_kafka_err2str(err));
-            ne_consumer_ack(s->consumer, f, err);
+            if (f) ne_consumer_ack(s->consumer, f, err);
+            else s->txn_failed = 1;
             rc = -1;
         }
     }
@@ -129,6 +158,11 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
     if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
     s.consumer = ne_consumer_new(cfg, drain_producer, &s, err, sizeof err);
     if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
+    if (cfg->processing.guarantee == NE_EXACTLY_ONCE) {
+        s.txn = ne_txn_new(ne_producer_handle(s.producer), ne_consumer_handle(s.consumer),
+                           cfg->processing.max_in_flight, TXN_MAX_MS, err, sizeof err);
+        if (!s.txn) { ne_log(NE_LOG_ERROR, "service", "exactly_once: %s", err); rc = 1; goto out; }
+    }
 
     ne_log(NE_LOG_INFO, "service", "consuming %s as group %s (%s)", cfg->topics.raw,
            ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "?",
@@ -136,7 +170,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
 
     double full_since = 0;
     while (!(opts && opts->stop && *opts->stop)) {
-        if (window_full(&s, &full_since)) continue;
+        if (!s.txn && window_full(&s, &full_since)) continue;
         rd_kafka_message_t *m = ne_consumer_poll(s.consumer, cfg->processing.poll_timeout_ms);
         if (m) {
             consumed++;
@@ -144,22 +178,34 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
             rd_kafka_message_destroy(m);
         }
         ne_producer_poll(s.producer, 0);
-        ne_consumer_store(s.consumer);
+        if (s.txn) {
+            if (ne_txn_due(s.txn)) commit_transaction(&s);
+        } else {
+            ne_consumer_store(s.consumer);
+        }
 
-        if (ne_consumer_failed(s.consumer) || ne_producer_fatal(s.producer, err, sizeof err)) {
+        if (s.txn_failed || ne_consumer_failed(s.consumer) ||
+            ne_producer_fatal(s.producer, err, sizeof err)) {
             ne_log(NE_LOG_ERROR, "service", "stopping after a failure; unfinished records will be "
                    "re-delivered on restart");
             rc = 1;
             break;
         }
         if (opts && opts->stop_after > 0 && consumed >= opts->stop_after &&
-            ne_consumer_in_flight(s.consumer) == 0)
+            ne_consumer_in_flight(s.consumer) == 0 && !(s.txn && ne_txn_open(s.txn)))
             break;
         if (now_s() - last_t >= interval) log_progress(&s, consumed, &last_consumed, &last_t);
     }
 
     ne_log(NE_LOG_INFO, "service", "shutting down: draining %ld record(s) in flight",
            ne_consumer_in_flight(s.consumer));
+    if (s.txn) {
+        /* After a failure the open transaction is not trusted: abort it, its
+         * records are consumed again on restart. */
+        if (rc) ne_txn_abort(s.txn);
+        else commit_transaction(&s);
+        if (s.txn_failed) rc = 1;
+    }
     if (ne_producer_flush(s.producer, cfg->processing.shutdown_timeout_ms)) {
         ne_log(NE_LOG_ERROR, "service", "%d event(s) unacknowledged at shutdown; their records "
                "are not committed and will be re-delivered", ne_producer_outstanding(s.producer));
@@ -175,6 +221,7 @@ out:
         ne_pipeline_get_stats(s.pipeline, &res->pipeline);
         res->consumed = consumed;
     }
+    ne_txn_free(s.txn);
     ne_consumer_free(s.consumer);
     s.consumer = NULL; /* late delivery reports during producer teardown must not touch it */
     ne_producer_free(s.producer);

@@ -175,7 +175,7 @@ static const struct ne_key config_keys[] = {
      .desc = "How long shutdown waits for outstanding deliveries."},
     {K("processing", "transactional_id", KT_STR, processing.transactional_id), .flags = KF_NULLABLE,
      .check = check_nonempty,
-     .desc = "exactly_once only: the producer's transactional.id; null = \"newsenrich-\" + kafka group.id."},
+     .desc = "exactly_once only: the producer's transactional.id, unique per instance and stable across its restarts; null = \"newsenrich-<group.id>-<host name>\" (set it when several instances share a host)."},
 
     {K("dedup", "enabled", KT_BOOL, dedup.enabled), .def = "true",
      .desc = "Detect exact and near-duplicate articles."},
@@ -1168,9 +1168,14 @@ static void derive_defaults(ne_config *cfg)
             cfg->webhooks.subscriptions[i].id = xstrdup(buf);
         }
     if (!cfg->processing.transactional_id) {
+        /* Unique per instance (two instances sharing one would fence each
+         * other) and stable across its restarts (so a restarted instance
+         * fences its own zombie): group and host name. */
         const char *group = ne_config_kafka_get(cfg, "group.id");
+        char host[256] = "localhost";
         nebuf b = {0};
-        nebuf_printf(&b, "newsenrich-%s", group ? group : "");
+        gethostname(host, sizeof host - 1);
+        nebuf_printf(&b, "newsenrich-%s-%s", group ? group : "", host);
         cfg->processing.transactional_id = nebuf_detach(&b, NULL);
     }
 }

@@ -124,5 +124,52 @@ def kill_9_mid_stream_loses_nothing():
     check(not dlq, "no dead letters for good input")
 
 
+
+def exactly_once_outputs(topics):
+    """Enriched keys as a read_committed consumer sees them."""
+    out = consume(topics.enriched, topics.dlq, extra=("--read-committed",))
+    return (collections.Counter(r["key"] for r in out if r["topic"] == topics.enriched),
+            collections.Counter(r["key"] for r in out if r["topic"] == topics.dlq))
+
+
+@test
+def exactly_once_survives_kill_9_without_duplicates():
+    if broker().kind == "mock":
+        raise Skip("transactions need the real broker (the mock cluster fakes them)")
+    topics = Topics(raw_partitions=3)
+    good = good_articles(20000, seed=31)
+    bad = bad_records(seed=31)
+    records = good[:50] + [r for r, _ in bad] + good[50:]
+    for i, r in enumerate(records):
+        r["partition"] = i % 3
+    produce(topics.raw, records)
+    cfg = topics.config(WORK / "eos.json", guarantee="exactly_once", max_record_bytes=262144,
+                        transactional_id=topics.group + "-tx")
+    log = WORK / "eos.log"
+
+    proc = start_service(cfg, log)
+    deadline = time.time() + 60
+    while time.time() < deadline and not sum(o["committed"] or 0
+                                             for o in committed(topics.group, topics.raw)):
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    saved = sum(o["committed"] or 0 for o in committed(topics.group, topics.raw))
+    check(0 < saved < len(records), f"the kill must land mid-stream ({saved} committed)")
+
+    rc = run_until_committed(topics, cfg, log)
+    check(rc == 0, f"restarted service exit {rc}")
+    enriched, dlq = exactly_once_outputs(topics)
+    want = {r["key"] for r in good}
+    lost = want - set(enriched)
+    dups = sum(n - 1 for n in enriched.values()) + sum(n - 1 for n in dlq.values())
+    print(f"    exactly_once: {len(records)} inputs, killed with {saved} committed; read_committed "
+          f"sees {sum(enriched.values())} enriched + {sum(dlq.values())} dead letters, "
+          f"{len(lost)} lost, {dups} duplicates", flush=True)
+    check(not lost, f"lost {len(lost)}")
+    check(dups == 0, f"{dups} duplicates under exactly_once")
+    check(set(enriched) == want and sum(dlq.values()) == len(bad), "exactly the inputs")
+
+
 if __name__ == "__main__":
     sys.exit(main("broker"))

@@ -109,7 +109,7 @@ TEST(config_defaults)
     CHECK_INT(cfg->processing.max_record_bytes, 1048576);
     CHECK_INT(cfg->processing.poll_timeout_ms, 100);
     CHECK_INT(cfg->processing.shutdown_timeout_ms, 30000);
-    CHECK_STR(cfg->processing.transactional_id, "newsenrich-newsenrich");
+    CHECK(!strncmp(cfg->processing.transactional_id, "newsenrich-newsenrich-", 22));
     CHECK_INT(cfg->dedup.enabled, 1);
     CHECK(cfg->dedup.near_threshold == 0.8);
     CHECK_INT(cfg->dedup.retention_hours, 168);
@@ -289,10 +289,13 @@ TEST(config_file_values)
     CHECK_STR(cfg->metrics.listen, "[::1]:9000");
     ne_config_free(cfg);
 
-    /* the transactional id follows group.id when not given */
+    /* the transactional id follows group.id and the host when not given */
     cfg = load("{\"kafka\": {\"group.id\": \"g3\"}}", err, sizeof err);
     CHECK(cfg != NULL);
-    CHECK_STR(cfg->processing.transactional_id, "newsenrich-g3");
+    char host[256] = "", want[300];
+    gethostname(host, sizeof host - 1);
+    snprintf(want, sizeof want, "newsenrich-g3-%s", host);
+    CHECK_STR(cfg->processing.transactional_id, want);
     ne_config_free(cfg);
 }
 
@@ -552,7 +555,7 @@ TEST(config_print_masks_secrets)
              strstr(out, "\"secret\": \"***\"") && strstr(out, "\"sasl.username\": \"svc-news\"") &&
              strstr(out, "\"raw\": \"articles.raw\"") && strstr(out, "\"url\": \"https://example.com/h\"") &&
              strstr(out, "\"model\": \"/m/\\\"ner\\\".model\"") && strstr(out, "\"near_threshold\": 0.8") &&
-             strstr(out, "\"transactional_id\": \"newsenrich-newsenrich\"") && strstr(out, "\"id\": \"sub-0\"");
+             strstr(out, "\"transactional_id\": \"newsenrich-newsenrich-") && strstr(out, "\"id\": \"sub-0\"");
     if (!ok) test_fail(__FILE__, __LINE__, "printed:\n%s", out);
 
     /* the output is valid JSON */

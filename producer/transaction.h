@@ -1,0 +1,56 @@
+/* transaction — exactly-once output: Kafka transactions in the
+ * consume–transform–produce pattern of librdkafka's examples/transactions.c.
+ *
+ * Every output of a batch of input records, and the consumer's positions
+ * after them, are committed in one transaction: a read_committed reader
+ * sees each input's outputs exactly once. A transaction is opened by the
+ * first record after a commit and committed when it holds max_records
+ * records or is max_ms old, on revoke and on shutdown. When the broker
+ * says the transaction must be aborted, it is, and the consumer is rewound
+ * to its last committed offsets so that the batch is processed again.
+ *
+ * The producer must have been created with a transactional.id (see
+ * producer.h); the consumer must not auto-commit. Neither is owned.
+ */
+#ifndef NE_TRANSACTION_H
+#define NE_TRANSACTION_H
+
+#include <librdkafka/rdkafka.h>
+
+typedef struct ne_txn ne_txn;
+
+enum ne_txn_result {
+    NE_TXN_OK = 0,       /* committed (or nothing was open) */
+    NE_TXN_ABORTED,      /* aborted and rewound: the batch will be re-processed */
+    NE_TXN_FATAL         /* the producer is fenced or broken: stop the service */
+};
+
+/* Initialises transactions on the producer (fencing any earlier instance
+ * with the same transactional.id). NULL with err on failure. */
+ne_txn *ne_txn_new(rd_kafka_t *producer, rd_kafka_t *consumer, int max_records, int max_ms,
+                   char *err, size_t errlen);
+
+/* Opens a transaction if none is open; call before producing a record's
+ * outputs. Returns NE_TXN_OK or NE_TXN_FATAL. */
+enum ne_txn_result ne_txn_begin(ne_txn *t);
+
+/* Counts one input record into the open transaction. */
+void ne_txn_add_record(ne_txn *t);
+
+/* True when the open transaction should be committed now. */
+int ne_txn_due(const ne_txn *t);
+
+/* Commits the open transaction with the consumer's current positions.
+ * No-op when none is open. */
+enum ne_txn_result ne_txn_commit(ne_txn *t);
+
+/* Aborts the open transaction and rewinds the consumer (shutdown after a
+ * failure). */
+void ne_txn_abort(ne_txn *t);
+
+int ne_txn_open(const ne_txn *t);
+
+/* Frees the state (does not commit). Accepts NULL. */
+void ne_txn_free(ne_txn *t);
+
+#endif
