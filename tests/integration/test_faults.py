@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Fault tests on the real broker: a rebalance while records are in flight,
+the broker restarted mid-stream, and the service killed with kill -9 again
+and again. At least once nothing is lost; exactly once a read_committed
+consumer sees every input exactly once."""
+
+import collections
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from harness import (Skip, Topics, bad_records, broker, check, committed, consume, good_articles,
+                     main, produce, start_service, stop_service, test, wait_all_committed)
+
+WORK = Path(tempfile.mkdtemp(prefix="newsenrich-faults-"))
+
+
+def real_broker():
+    if broker().kind == "mock":
+        raise Skip("fault tests need the real broker")
+    return broker()
+
+
+def committed_total(topics):
+    return sum(o["committed"] or 0 for o in committed(topics.group, topics.raw))
+
+
+def wait_committed_at_least(topics, n, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if committed_total(topics) >= n:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def count_outputs(topics, read_committed=False):
+    extra = ("--read-committed",) if read_committed else ()
+    out = consume(topics.enriched, topics.dlq, extra=extra)
+    return (collections.Counter(r["key"] for r in out if r["topic"] == topics.enriched),
+            collections.Counter(r["key"] for r in out if r["topic"] == topics.dlq))
+
+
+def finish(topics, cfg, log, timeout=240):
+    """Runs one instance until everything is committed, then stops it."""
+    proc = start_service(cfg, log)
+    ok = wait_all_committed(topics.group, topics.raw, timeout=timeout, proc=proc)
+    rc = stop_service(proc)
+    check(ok, f"not all committed; log tail:\n{Path(log).read_text(errors='replace')[-3000:]}")
+    check(rc == 0, f"service exit {rc}")
+
+
+def assert_outcomes(name, topics, good, bad, exactly_once):
+    enriched, dlq = count_outputs(topics, read_committed=exactly_once)
+    want = {r["key"] for r in good}
+    lost = want - set(enriched)
+    lost_bad = {r["key"] for r, _ in bad} - set(dlq)
+    dups = sum(n - 1 for n in enriched.values()) + sum(n - 1 for n in dlq.values())
+    print(f"    {name}: {len(good) + len(bad)} inputs -> {sum(enriched.values())} enriched, "
+          f"{sum(dlq.values())} dead letters; {len(lost) + len(lost_bad)} lost, {dups} duplicates",
+          flush=True)
+    check(not lost and not lost_bad, f"lost {sorted(lost)[:5]} {sorted(lost_bad)[:5]}")
+    if exactly_once:
+        check(dups == 0, f"{dups} duplicates under exactly_once")
+    return dups
+
+
+def make_stream(topics, n, seed):
+    good = good_articles(n, seed=seed)
+    bad = bad_records(seed=seed)
+    records = good[: n // 2] + [r for r, _ in bad] + good[n // 2:]
+    for i, r in enumerate(records):
+        r["partition"] = i % 3
+    produce(topics.raw, records)
+    return good, bad
+
+
+def rebalance(exactly_once):
+    real_broker()
+    topics = Topics(raw_partitions=3)
+    good, bad = make_stream(topics, 40000, seed=41 + exactly_once)
+    mode = {"guarantee": "exactly_once"} if exactly_once else {}
+    cfg_a = topics.config(WORK / f"reb-a-{exactly_once}.json", max_record_bytes=262144,
+                          transactional_id=topics.group + "-a", **mode)
+    cfg_b = topics.config(WORK / f"reb-b-{exactly_once}.json", max_record_bytes=262144,
+                          transactional_id=topics.group + "-b", **mode)
+    log_a = WORK / f"rebalance-{exactly_once}-a.log"
+    log_b = WORK / f"rebalance-{exactly_once}-b.log"
+
+    a = start_service(cfg_a, log_a)
+    check(wait_committed_at_least(topics, 1), "instance A makes progress")
+    b = start_service(cfg_b, log_b)        # joins: partitions move while A has records in flight
+    deadline = time.time() + 60
+    while time.time() < deadline and not re.search(r'"assigned [1-9]', log_b.read_text(errors="replace")):
+        time.sleep(0.1)
+    time.sleep(random.uniform(0.5, 1.5))   # B works on its share for a moment
+    at_leave = committed_total(topics)
+    rc_b = stop_service(b)                 # leaves: its partitions move back to A
+    check(rc_b == 0, f"instance B exit {rc_b}")
+    ok = wait_all_committed(topics.group, topics.raw, timeout=240, proc=a)
+    rc_a = stop_service(a)
+    check(ok and rc_a == 0, f"A finished (exit {rc_a}); log:\n{log_a.read_text(errors='replace')[-3000:]}")
+    text_a, text_b = log_a.read_text(errors="replace"), log_b.read_text(errors="replace")
+    check(re.search(r'"assigned [1-9]', text_b) and "revoking" in text_a,
+          "partitions moved from A to B and back")
+    check(0 < at_leave < len(good) + len(bad), f"B left mid-stream ({at_leave} committed)")
+    assert_outcomes("rebalance " + ("exactly_once" if exactly_once else "at_least_once"),
+                    topics, good, bad, exactly_once)
+
+
+@test
+def rebalance_while_in_flight_loses_nothing_at_least_once():
+    rebalance(exactly_once=False)
+
+
+@test
+def rebalance_while_in_flight_is_exactly_once_under_transactions():
+    rebalance(exactly_once=True)
+
+
+@test
+def broker_restart_mid_stream_loses_nothing():
+    b = real_broker()
+    topics = Topics(raw_partitions=3)
+    good, bad = make_stream(topics, 40000, seed=43)
+    cfg = topics.config(WORK / "restart.json", max_record_bytes=262144)
+    log = WORK / "restart.log"
+    proc = start_service(cfg, log)
+    check(wait_committed_at_least(topics, 1), "progress before the restart")
+    b.restart()                            # stop (SIGTERM) and start again: same ports, same data
+    before = committed_total(topics)
+    ok = wait_all_committed(topics.group, topics.raw, timeout=240, proc=proc)
+    rc = stop_service(proc)
+    check(ok and rc == 0, f"service rode out the restart (exit {rc}); log:\n"
+          f"{log.read_text(errors='replace')[-3000:]}")
+    check(before < len(good) + len(bad), "the restart landed mid-stream")
+    assert_outcomes("broker restart", topics, good, bad, exactly_once=False)
+
+
+@test
+def kill_9_twenty_times_loses_nothing():
+    real_broker()
+    topics = Topics(raw_partitions=3)
+    good, bad = make_stream(topics, 60000, seed=47)
+    # Static membership: a restarted instance takes its partitions back at
+    # once instead of waiting for the killed member's session to expire.
+    cfg = topics.config(WORK / "kill-loop.json", max_record_bytes=262144)
+    c = json.loads(Path(cfg).read_text())
+    c["kafka"]["group.instance.id"] = "kill-loop-1"
+    Path(cfg).write_text(json.dumps(c))
+    log = WORK / "kill-loop.log"
+    total = len(good) + len(bad)
+    kills = 0
+    rng = random.Random(7)
+    for i in range(20):
+        proc = start_service(cfg, log)
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.kill()
+        proc.wait()
+        kills += 1
+        if committed_total(topics) >= total:
+            break
+    mid = committed_total(topics)
+    print(f"    {kills} kill -9 at random points; {mid} of {total} committed before the final run",
+          flush=True)
+    check(kills == 20, f"only {kills} kills before the stream ended: the stream must outlast them")
+    finish(topics, cfg, log)
+    assert_outcomes("kill -9 x20", topics, good, bad, exactly_once=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main("faults"))
