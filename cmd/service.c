@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "consumer/consumer.h"
+#include "enrichers/decode.h"
 #include "producer/producer.h"
 #include "producer/transaction.h"
 
@@ -22,7 +23,86 @@ typedef struct service {
     ne_outbox outbox;
     ne_txn *txn;          /* exactly_once only */
     int txn_failed;       /* the producer was fenced or broke */
+
+    ne_metrics *metrics;  /* may be NULL: every update is then a no-op */
+    ne_series *m_consumed, *m_outcome[3], *m_events[NE_TOPIC__COUNT], *m_dead[6];
+    ne_series *m_delivery_failed, *m_txn_commits, *m_txn_aborts, *m_in_flight;
+    ne_series *m_stage[8], *m_record_us;
+    ne_pipeline_stats last_stats;
 } service;
+
+/* Latency buckets, microseconds: 10 µs to 1 s. */
+static const double latency_bounds_us[] = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+                                           10000, 25000, 100000, 1000000};
+#define NBOUNDS (sizeof latency_bounds_us / sizeof latency_bounds_us[0])
+
+/* Resolves every series the service updates, so that the hot path does no
+ * lookups. */
+static void register_metrics(service *s)
+{
+    static const char *const outcomes[] = {"enriched", "duplicate", "rejected"};
+    char labels[128];
+    ne_metrics *m = s->metrics;
+    s->m_consumed = ne_metrics_counter(m, "newsenrich_records_consumed_total",
+                                       "Input records consumed.", "");
+    for (int i = 0; i < 3; i++) {
+        snprintf(labels, sizeof labels, "outcome=\"%s\"", outcomes[i]);
+        s->m_outcome[i] = ne_metrics_counter(m, "newsenrich_records_total",
+                                             "Input records by outcome.", labels);
+    }
+    for (int t = 0; t < NE_TOPIC__COUNT; t++) {
+        snprintf(labels, sizeof labels, "topic=\"%s\"", ne_topic_name(s->cfg, t));
+        s->m_events[t] = ne_metrics_counter(m, "newsenrich_events_produced_total",
+                                            "Events handed to the producer, by topic.", labels);
+    }
+    for (int r = 1; r < 6; r++) {
+        snprintf(labels, sizeof labels, "reason=\"%s\"", ne_reject_reason(r));
+        s->m_dead[r] = ne_metrics_counter(m, "newsenrich_dead_lettered_total",
+                                          "Input records dead-lettered, by reason.", labels);
+    }
+    s->m_delivery_failed = ne_metrics_counter(m, "newsenrich_delivery_failures_total",
+                                              "Events the broker finally refused.", "");
+    s->m_txn_commits = ne_metrics_counter(m, "newsenrich_transactions_total",
+                                          "Transactions by result (exactly_once).", "result=\"committed\"");
+    s->m_txn_aborts = ne_metrics_counter(m, "newsenrich_transactions_total",
+                                         "Transactions by result (exactly_once).", "result=\"aborted\"");
+    s->m_in_flight = ne_metrics_gauge(m, "newsenrich_records_in_flight",
+                                      "Input records awaiting acknowledgement of their events.", "");
+    s->m_record_us = ne_metrics_histogram(m, "newsenrich_record_duration_us",
+                                          "Time to process one record through the chain, microseconds.",
+                                          "", latency_bounds_us, NBOUNDS);
+    ne_pipeline_get_stats(s->pipeline, &s->last_stats);
+    for (size_t i = 0; i < s->last_stats.nstages && i < 8; i++) {
+        snprintf(labels, sizeof labels, "stage=\"%s\"", s->last_stats.stage_names[i]);
+        s->m_stage[i] = ne_metrics_histogram(m, "newsenrich_stage_duration_us",
+                                             "Time per record in each enrichment stage, microseconds.",
+                                             labels, latency_bounds_us, NBOUNDS);
+    }
+}
+
+/* Counts one processed record: its outcome, its events, its stage times. */
+static void record_metrics(service *s, enum ne_outcome outcome, double record_us)
+{
+    if (!s->metrics) return;
+    ne_metric_add(s->m_consumed, 1);
+    ne_metric_add(s->m_outcome[outcome], 1);
+    ne_metric_observe(s->m_record_us, record_us);
+    for (size_t i = 0; i < s->outbox.n; i++) {
+        const ne_event *ev = &s->outbox.ev[i];
+        ne_metric_add(s->m_events[ev->topic], 1);
+        if (ev->topic == NE_TOPIC_DLQ && ev->nheaders)
+            for (int r = 1; r < 6; r++)
+                if (!strcmp(ev->headers[0].value, ne_reject_reason(r))) ne_metric_add(s->m_dead[r], 1);
+    }
+    if (outcome != NE_OUTCOME_REJECTED) { /* a rejected record never reaches the stages */
+        ne_pipeline_stats st;
+        ne_pipeline_get_stats(s->pipeline, &st);
+        for (size_t i = 0; i < st.nstages && i < 8; i++)
+            ne_metric_observe(s->m_stage[i], (double)(st.stage_us[i] - s->last_stats.stage_us[i]));
+        s->last_stats = st;
+    }
+    ne_metric_set(s->m_in_flight, (double)ne_consumer_in_flight(s->consumer));
+}
 
 /* Delivery reports carry the in-flight handle of the input record. */
 static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
@@ -30,6 +110,7 @@ static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
 {
     service *s = ctx;
     (void)msg;
+    if (err) ne_metric_add(s->m_delivery_failed, 1);
     if (s->consumer) ne_consumer_ack(s->consumer, opaque, err);
 }
 
@@ -37,7 +118,10 @@ static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
  * producer stops the service. */
 static void commit_transaction(service *s)
 {
-    if (ne_txn_commit(s->txn) == NE_TXN_FATAL) s->txn_failed = 1;
+    if (!ne_txn_open(s->txn)) return;
+    enum ne_txn_result r = ne_txn_commit(s->txn);
+    if (r == NE_TXN_FATAL) s->txn_failed = 1;
+    ne_metric_add(r == NE_TXN_OK ? s->m_txn_commits : s->m_txn_aborts, 1);
 }
 
 /* Revoke: let every produced event be acknowledged before offsets of the
@@ -68,7 +152,9 @@ static double now_s(void)
 static int handle_record(service *s, const rd_kafka_message_t *m)
 {
     ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
-    ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
+    double t0 = now_s();
+    enum ne_outcome outcome = ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
+    record_metrics(s, outcome, (now_s() - t0) * 1e6);
 
     /* Exactly once, offsets travel in the transaction, not via the tracker. */
     ne_inflight *f = NULL;
@@ -146,17 +232,30 @@ static void log_progress(service *s, long consumed, long *last_consumed, double 
 int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service_result *res)
 {
     service s = {.cfg = cfg};
+    ne_metrics *own_metrics = NULL;
     char err[512];
     int rc = 0;
     long consumed = 0, last_consumed = 0;
     double last_t = now_s();
     int interval = opts && opts->progress_interval_s > 0 ? opts->progress_interval_s : 10;
 
+    ne_metrics_server *server = NULL;
+    s.metrics = opts ? opts->metrics : NULL;
+    if (!s.metrics && cfg->metrics.enabled) {
+        s.metrics = own_metrics = ne_metrics_new();
+        server = ne_metrics_serve(s.metrics, cfg->metrics.listen, err, sizeof err);
+        if (!server) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 1; goto out; }
+        ne_log(NE_LOG_INFO, "service", "metrics on http://%s/metrics", cfg->metrics.listen);
+    }
+    /* No state to rebuild yet: ready as soon as partitions are assigned. */
+    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
+
     s.pipeline = ne_pipeline_new(cfg, err, sizeof err);
-    if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); return 1; }
+    if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); rc = 1; goto out; }
+    register_metrics(&s);
     s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
     if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
-    s.consumer = ne_consumer_new(cfg, drain_producer, &s, err, sizeof err);
+    s.consumer = ne_consumer_new(cfg, drain_producer, &s, s.metrics, err, sizeof err);
     if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
     if (cfg->processing.guarantee == NE_EXACTLY_ONCE) {
         s.txn = ne_txn_new(ne_producer_handle(s.producer), ne_consumer_handle(s.consumer),
@@ -218,7 +317,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
 out:
     if (res) {
         memset(res, 0, sizeof *res);
-        ne_pipeline_get_stats(s.pipeline, &res->pipeline);
+        if (s.pipeline) ne_pipeline_get_stats(s.pipeline, &res->pipeline);
         res->consumed = consumed;
     }
     ne_txn_free(s.txn);
@@ -227,5 +326,7 @@ out:
     ne_producer_free(s.producer);
     ne_pipeline_free(s.pipeline);
     ne_outbox_free(&s.outbox);
+    ne_metrics_server_stop(server);
+    ne_metrics_free(own_metrics);
     return rc;
 }

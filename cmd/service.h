@@ -15,6 +15,7 @@
 
 #include <signal.h>
 
+#include "common/metrics.h"
 #include "config/config.h"
 #include "enrichers/pipeline.h"
 
@@ -22,6 +23,8 @@ typedef struct ne_service_opts {
     volatile sig_atomic_t *stop;   /* set by the signal handler; may be NULL */
     long stop_after;               /* 0: run until stopped */
     int  progress_interval_s;      /* progress log period; 0: 10 s */
+    ne_metrics *metrics;           /* NULL: the service makes its own when
+                                      metrics.enabled, and serves it */
 } ne_service_opts;
 
 typedef struct ne_service_result {

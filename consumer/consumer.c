@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_tree.h>
+
 #include "common/log.h"
 #include "producer/producer.h"
 
@@ -43,6 +45,8 @@ struct ne_consumer {
     int failed;
     int closed;
     int assigned;
+    ne_metrics *metrics;
+    ne_series *m_rebalances, *m_assigned;
 };
 
 static struct part *part_get(ne_consumer *c, int32_t partition)
@@ -175,10 +179,50 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         on_revoke(c, parts, rd_kafka_assignment_lost(c->rk));
     else
         ne_log(NE_LOG_ERROR, "consumer", "rebalance error: %s", rd_kafka_err2str(err));
+    ne_metric_add(c->m_rebalances, 1);
+    ne_metric_set(c->m_assigned, c->assigned);
+    ne_metrics_set_ready(c->metrics, NE_READY_ASSIGNED, c->assigned > 0);
+}
+
+/* librdkafka's statistics (JSON, every statistics.interval.ms): consumer
+ * lag per partition of the input topic, and whether a broker is up. */
+static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    ne_consumer *c = opaque;
+    (void)rk; (void)len;
+    yajl_val root = yajl_tree_parse(json, NULL, 0);
+    if (!root) return 0;
+    const char *brokers_path[] = {"brokers", NULL};
+    yajl_val brokers = yajl_tree_get(root, brokers_path, yajl_t_object);
+    int up = 0;
+    for (size_t i = 0; brokers && i < YAJL_GET_OBJECT(brokers)->len; i++) {
+        const char *state_path[] = {"state", NULL};
+        yajl_val st = yajl_tree_get(YAJL_GET_OBJECT(brokers)->values[i], state_path, yajl_t_string);
+        const char *state = st ? YAJL_GET_STRING(st) : NULL;
+        if (state && !strcmp(state, "UP")) up = 1;
+    }
+    ne_metrics_set_ready(c->metrics, NE_READY_BROKER, up);
+
+    const char *parts_path[] = {"topics", c->cfg->topics.raw, "partitions", NULL};
+    yajl_val parts = yajl_tree_get(root, parts_path, yajl_t_object);
+    for (size_t i = 0; parts && i < YAJL_GET_OBJECT(parts)->len; i++) {
+        const char *key = YAJL_GET_OBJECT(parts)->keys[i];
+        const char *lag_path[] = {"consumer_lag", NULL};
+        yajl_val lag = yajl_tree_get(YAJL_GET_OBJECT(parts)->values[i], lag_path, yajl_t_number);
+        if (!lag || !strcmp(key, "-1") || YAJL_GET_INTEGER(lag) < 0) continue;
+        char labels[96];
+        snprintf(labels, sizeof labels, "partition=\"%s\"", key);
+        ne_metric_set(ne_metrics_gauge(c->metrics, "newsenrich_consumer_lag",
+                                       "Records of the input topic not yet consumed, per partition.",
+                                       labels),
+                      (double)YAJL_GET_INTEGER(lag));
+    }
+    yajl_tree_free(root);
+    return 0; /* librdkafka frees json */
 }
 
 ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drain_ctx,
-                             char *err, size_t errlen)
+                             ne_metrics *metrics, char *err, size_t errlen)
 {
     ne_consumer *c = calloc(1, sizeof *c);
     rd_kafka_conf_t *conf = NULL;
@@ -187,6 +231,11 @@ ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drai
     c->cfg = cfg;
     c->drain = drain;
     c->drain_ctx = drain_ctx;
+    c->metrics = metrics;
+    c->m_rebalances = ne_metrics_counter(metrics, "newsenrich_rebalances_total",
+                                         "Consumer group rebalance events (assign or revoke).", "");
+    c->m_assigned = ne_metrics_gauge(metrics, "newsenrich_assigned_partitions",
+                                     "Input partitions assigned to this instance.", "");
 
     conf = ne_config_kafka_conf(cfg, err, errlen);
     if (!conf) goto fail;
@@ -208,6 +257,10 @@ ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drai
         goto fail;
     rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+    if (metrics) {
+        if (ne_kafka_conf_default(conf, cfg, "statistics.interval.ms", "5000", err, errlen)) goto fail;
+        rd_kafka_conf_set_stats_cb(conf, stats_cb);
+    }
     rd_kafka_conf_set_opaque(conf, c);
 
     c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, errlen);

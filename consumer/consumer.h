@@ -23,6 +23,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "common/metrics.h"
 #include "config/config.h"
 
 typedef struct ne_consumer ne_consumer;
@@ -34,9 +35,12 @@ typedef void (*ne_drain_fn)(void *ctx);
 /* Creates the consumer and subscribes to topics.raw. Defaults for unset
  * properties: partition.assignment.strategy=cooperative-sticky,
  * auto.offset.reset=earliest; enable.auto.offset.store is always false.
+ * With a metrics registry (may be NULL) it reports rebalances, assigned
+ * partitions, consumer lag per partition (from librdkafka's statistics,
+ * every 5 s unless statistics.interval.ms is set) and readiness.
  * NULL with err on failure. */
 ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drain_ctx,
-                             char *err, size_t errlen);
+                             ne_metrics *metrics, char *err, size_t errlen);
 
 /* Polls for one record; NULL on timeout. Errors are logged here and
  * returned as NULL, except fatal ones, which make ne_consumer_failed()

@@ -5,13 +5,17 @@
 #   scripts/install-deps.sh --test    also what the tests need (make test):
 #                                     Java and Maven for the real Kafka broker,
 #                                     python3-jsonschema for schema checks
+#   scripts/install-deps.sh --fuzz    also clang and libFuzzer (make fuzz)
 #
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 
-pkgs=(build-essential pkg-config librdkafka-dev libyajl-dev libcurl4-openssl-dev libssl-dev)
+pkgs=(build-essential pkg-config librdkafka-dev libyajl-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev)
 if [[ "${1:-}" == "--test" ]]; then
     pkgs+=(python3 python3-jsonschema default-jre-headless maven)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+    pkgs+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

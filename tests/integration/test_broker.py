@@ -7,6 +7,9 @@ import collections
 import json
 import os
 import random
+import socket
+import urllib.error
+import urllib.request
 import sys
 import tempfile
 import time
@@ -17,6 +20,12 @@ from harness import (Skip, Topics, assert_valid, bad_records, broker, check, con
                      wait_all_committed)
 
 WORK = Path(tempfile.mkdtemp(prefix="newsenrich-it-"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def outcomes(topics, records):
@@ -169,6 +178,77 @@ def exactly_once_survives_kill_9_without_duplicates():
     check(not lost, f"lost {len(lost)}")
     check(dups == 0, f"{dups} duplicates under exactly_once")
     check(set(enriched) == want and sum(dlq.values()) == len(bad), "exactly the inputs")
+
+
+def http_get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def metric(text, name, labels=""):
+    """The value of one series in Prometheus text, or None."""
+    want = name + ("{" + labels + "}" if labels else "")
+    for line in text.splitlines():
+        if line.startswith(want + " "):
+            return float(line.split()[-1])
+    return None
+
+
+@test
+def metrics_and_readiness_move_during_a_run():
+    broker()
+    topics = Topics(raw_partitions=3)
+    port = free_port()
+    cfg = topics.config(WORK / "metrics.json", max_record_bytes=262144)
+    c = json.loads(Path(cfg).read_text())
+    c["metrics"] = {"enabled": True, "listen": f"127.0.0.1:{port}"}
+    c["kafka"]["statistics.interval.ms"] = "1000"
+    Path(cfg).write_text(json.dumps(c))
+    log = WORK / "metrics.log"
+    proc = start_service(cfg, log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    status = None
+    while time.time() < deadline:
+        try:
+            status, _ = http_get(base + "/healthz")
+            break
+        except OSError:
+            time.sleep(0.1)
+    check(status == 200, "/healthz answers while the service runs")
+    # Nothing assigned at first: not ready. Then partitions arrive.
+    seen_unready = http_get(base + "/readyz")[0] == 503
+    deadline = time.time() + 30
+    while time.time() < deadline and http_get(base + "/readyz")[0] != 200:
+        time.sleep(0.2)
+    check(http_get(base + "/readyz")[0] == 200, "/readyz turns ready once partitions are assigned")
+
+    good = good_articles(2000, seed=51)
+    bad = bad_records(seed=51)
+    produce(topics.raw, good + [r for r, _ in bad])
+    ok = wait_all_committed(topics.group, topics.raw, timeout=120, proc=proc)
+    time.sleep(1.5)  # one more statistics interval, for the lag
+    _, text = http_get(base + "/metrics")
+    stop_service(proc)
+    check(ok, "all committed")
+    n = len(good) + len(bad)
+    check(metric(text, "newsenrich_records_consumed_total") == n, "consumed counter")
+    check(metric(text, "newsenrich_records_total", 'outcome="enriched"') == len(good), "enriched")
+    check(metric(text, "newsenrich_records_total", 'outcome="rejected"') == len(bad), "rejected")
+    check(metric(text, "newsenrich_dead_lettered_total", 'reason="invalid_json"') == 2, "by reason")
+    check(metric(text, "newsenrich_events_produced_total", f'topic="{topics.enriched}"') == len(good),
+          "events by topic")
+    check(metric(text, "newsenrich_rebalances_total") >= 1, "rebalances")
+    check(metric(text, "newsenrich_assigned_partitions") == 3, "assigned partitions")
+    check(metric(text, "newsenrich_stage_duration_us_count", 'stage="text"') == len(good),
+          "stage latency histogram")
+    lags = [metric(text, "newsenrich_consumer_lag", f'partition="{p}"') for p in range(3)]
+    check(all(l is not None for l in lags), f"lag per partition {lags}")
+    print(f"    metrics: {n} consumed, lag {lags}, readiness was 503 before assignment: "
+          f"{seen_unready}", flush=True)
 
 
 if __name__ == "__main__":
