@@ -137,7 +137,11 @@ static void on_assign(ne_consumer *c, rd_kafka_topic_partition_list_t *parts)
         ne_log(NE_LOG_ERROR, "consumer", "incremental assign failed: %s", rd_kafka_error_string(e));
         rd_kafka_error_destroy(e);
     }
+    /* librdkafka keeps a partition's pause flag across unassign and
+     * assign: a partition lost while paused would come back paused even
+     * after the window drained. Set the flag from the current state. */
     if (c->paused) rd_kafka_pause_partitions(c->rk, parts);
+    else rd_kafka_resume_partitions(c->rk, parts);
 }
 
 /* Finishes in-flight work of revoked partitions, stores and commits their

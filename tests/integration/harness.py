@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -191,9 +192,18 @@ def consume(*topics, idle_ms=3000, timeout_ms=60000, extra=()):
     return [json.loads(l) for l in out.splitlines() if l.strip()]
 
 
-def committed(group, topic):
-    out = ktool("offsets", group, topic)
-    return [json.loads(l) for l in out.splitlines() if l.strip()]
+def committed(group, topic, retry_s=30):
+    """Committed offsets and high watermarks per partition. Retries while
+    the broker is not answering (just restarted, say)."""
+    deadline = time.time() + retry_s
+    while True:
+        try:
+            out = ktool("offsets", group, topic)
+            return [json.loads(l) for l in out.splitlines() if l.strip()]
+        except AssertionError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def wait_all_committed(group, topic, timeout=120, proc=None):
@@ -209,6 +219,42 @@ def wait_all_committed(group, topic, timeout=120, proc=None):
             return False
         time.sleep(0.5)
     return False
+
+
+class StreamProducer(threading.Thread):
+    """Keeps producing batches of good articles to a topic, round-robin
+    over its partitions, until stop(): a stream that is guaranteed to be
+    still flowing while a test does something to the service or broker.
+    `records` holds everything it produced."""
+
+    def __init__(self, topic, partitions=3, batch=1000, seed=1, pause_s=0.2):
+        super().__init__(daemon=True)
+        self.topic, self.partitions, self.batch, self.seed = topic, partitions, batch, seed
+        self.pause_s = pause_s
+        self.records = []
+        self._halt = threading.Event()
+        self.error = None
+
+    def run(self):
+        i = 0
+        while not self._halt.is_set():
+            recs = good_articles(self.batch, seed=self.seed, prefix=f"s{i}")
+            for j, r in enumerate(recs):
+                r["partition"] = j % self.partitions
+            try:
+                produce(self.topic, recs)
+            except AssertionError as e:   # the broker is restarting: try again
+                self.error = e
+                time.sleep(0.5)
+                continue
+            self.records.extend(recs)
+            i += 1
+            self._halt.wait(self.pause_s)
+
+    def stop(self):
+        self._halt.set()
+        self.join(120)
+        return self.records
 
 
 def unique_name(prefix):
@@ -322,6 +368,9 @@ def good_articles(n, seed=1, prefix="a"):
         else:
             title, body = f"Synthetic story {i}", synthetic_article(rng, i)
         aid = f"{prefix}-{seed}-{i:05d}"
+        # A dateline with the id keeps every body distinct, so dedup never
+        # takes a test article for an exact copy of another.
+        body = f"BRUSSELS ({aid}) \u2014 {body}"
         recs.append({"key": aid, "value": json.dumps({
             "id": aid, "title": title, "body": body, "source": "test",
             "url": f"https://news.example/{prefix}/{seed}/{i}",
