@@ -10,18 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "cmd/commands.h"
 #include "cmd/service.h"
 #include "common/log.h"
 #include "config/config.h"
+#include "notifier/notifier.h"
 
-/* The one global: set by SIGINT/SIGTERM, read by the loops. */
+/* The globals: set by SIGINT/SIGTERM (stop) and SIGHUP (reload the
+ * webhook subscriptions), read by the loops. */
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (sig == SIGHUP) reload_requested = 1;
+    else stop_requested = 1;
 }
 
 static void usage(FILE *out)
@@ -29,7 +34,7 @@ static void usage(FILE *out)
     fputs("usage: newsenrich COMMAND [-c CONFIG]\n"
           "\n"
           "  run     -c CONFIG     the service: consume, enrich, produce\n"
-          "  notify  -c CONFIG     the webhook notifier alone (not available yet)\n"
+          "  notify  -c CONFIG     the webhook notifier alone (SIGHUP reloads subscriptions)\n"
           "  enrich  [-c CONFIG]   offline: articles on stdin (JSON lines or one plain-text\n"
           "                        article), every event on stdout as JSON lines\n"
           "  demo    [-c CONFIG]   the whole pipeline on an in-process mock cluster\n"
@@ -65,6 +70,7 @@ static void install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -96,6 +102,8 @@ int main(int argc, char **argv)
         return 2;
     }
     install_signals();
+    /* Before any thread starts: libcurl's global set-up is not thread-safe. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
 
     if (!strcmp(cmd, "check-config")) {
         /* librdkafka is the judge of kafka.* values: build its config once. */
@@ -109,16 +117,17 @@ int main(int argc, char **argv)
             rc = 0;
         }
     } else if (!strcmp(cmd, "run")) {
-        ne_service_opts opts = {.stop = &stop_requested};
+        ne_service_opts opts = {.stop = &stop_requested, .reload = &reload_requested,
+                                .config_path = config_path};
         rc = ne_service_run(cfg, &opts, NULL);
     } else if (!strcmp(cmd, "enrich")) {
         rc = ne_cmd_enrich(cfg, stdin, stdout);
     } else if (!strcmp(cmd, "demo")) {
         rc = ne_cmd_demo(cfg, stdout, &stop_requested);
     } else {
-        fprintf(stderr, "newsenrich notify: the webhook notifier is not available in this version\n");
-        rc = 2;
+        rc = ne_cmd_notify(cfg, config_path, &stop_requested, &reload_requested);
     }
     ne_config_free(cfg);
+    curl_global_cleanup();
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "consumer/consumer.h"
 #include "enrichers/decode.h"
+#include "notifier/notifier.h"
 #include "producer/producer.h"
 #include "producer/transaction.h"
 
@@ -233,6 +234,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
 {
     service s = {.cfg = cfg};
     ne_metrics *own_metrics = NULL;
+    ne_notifier *notifier = NULL;
     char err[512];
     int rc = 0;
     long consumed = 0, last_consumed = 0;
@@ -263,6 +265,14 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
         if (!s.txn) { ne_log(NE_LOG_ERROR, "service", "exactly_once: %s", err); rc = 1; goto out; }
     }
 
+    if (cfg->webhooks.nsubscriptions && !(opts && opts->no_notifier)) {
+        ne_notifier_opts nopts = {.stop = opts ? opts->stop : NULL,
+                                  .reload = opts ? opts->reload : NULL,
+                                  .config_path = opts ? opts->config_path : NULL};
+        notifier = ne_notifier_start(cfg, &nopts, err, sizeof err);
+        if (!notifier) { ne_log(NE_LOG_ERROR, "service", "notifier: %s", err); rc = 1; goto out; }
+    }
+
     ne_log(NE_LOG_INFO, "service", "consuming %s as group %s (%s)", cfg->topics.raw,
            ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "?",
            cfg->processing.guarantee == NE_EXACTLY_ONCE ? "exactly_once" : "at_least_once");
@@ -287,6 +297,11 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
             ne_producer_fatal(s.producer, err, sizeof err)) {
             ne_log(NE_LOG_ERROR, "service", "stopping after a failure; unfinished records will be "
                    "re-delivered on restart");
+            rc = 1;
+            break;
+        }
+        if (notifier && ne_notifier_finished(notifier)) {
+            ne_log(NE_LOG_ERROR, "service", "the webhook notifier stopped; stopping the service");
             rc = 1;
             break;
         }
@@ -319,6 +334,10 @@ out:
         memset(res, 0, sizeof *res);
         if (s.pipeline) ne_pipeline_get_stats(s.pipeline, &res->pipeline);
         res->consumed = consumed;
+    }
+    if (notifier) {
+        int nrc = ne_notifier_stop_join(notifier, NULL);
+        if (!rc) rc = nrc;
     }
     ne_txn_free(s.txn);
     ne_consumer_free(s.consumer);

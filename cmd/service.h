@@ -9,6 +9,10 @@
  *
  * Shutdown: stop polling, flush the producer (processing.shutdown_timeout_ms),
  * store what is complete, commit synchronously, close the consumer.
+ *
+ * When webhook subscriptions are configured, the notifier (notifier.h)
+ * runs beside the loop on its own thread, consuming `alerts` in its own
+ * consumer group; it is stopped and joined after the loop's shutdown.
  */
 #ifndef NE_SERVICE_H
 #define NE_SERVICE_H
@@ -25,6 +29,9 @@ typedef struct ne_service_opts {
     int  progress_interval_s;      /* progress log period; 0: 10 s */
     ne_metrics *metrics;           /* NULL: the service makes its own when
                                       metrics.enabled, and serves it */
+    volatile sig_atomic_t *reload; /* SIGHUP: the notifier reloads its subscriptions */
+    const char *config_path;       /* what it reloads them from */
+    int  no_notifier;              /* do not start the webhook notifier thread */
 } ne_service_opts;
 
 typedef struct ne_service_result {

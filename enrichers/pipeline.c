@@ -8,7 +8,10 @@
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "enrichers/decode.h"
+#include "enrichers/dedup.h"
+#include "enrichers/entities.h"
 #include "enrichers/events.h"
+#include "enrichers/quotes.h"
 #include "enrichers/text.h"
 
 /* ---- stages ----------------------------------------------------------- */
@@ -32,27 +35,18 @@ static int text_process(void *state, ne_doc *doc)
 
 static void text_destroy(void *state) { (void)state; }
 
-/* dedup: until the dedup stage lands every article is unique and the only
- * member of its own story. */
-static void *story_create(const ne_config *cfg, char *err, size_t errlen)
-{
-    (void)cfg; (void)err; (void)errlen;
-    return (void *)1;
-}
-
-static int story_process(void *state, ne_doc *doc)
-{
-    (void)state;
-    doc->dedup.status = NE_DEDUP_UNIQUE;
-    doc->dedup.similarity = 0.0;
-    free(doc->dedup.story_id);
-    doc->dedup.story_id = strdup(doc->id);
-    return doc->dedup.story_id ? 0 : -1;
-}
-
+/* dedup (dedup.h) runs at two points: "dedup" right after the text layer
+ * decides exact and near duplicates, so an exact duplicate skips the rest
+ * of the chain; "dedup.claims", last, needs the entities and quotes for
+ * claim novelty and the story id. A stage without create() works on the
+ * state of the stage named by its name up to the '.' and leaves its
+ * destruction to that stage. */
 static const ne_stage builtin_stages[] = {
     {"text", text_create, text_process, text_destroy},
-    {"dedup", story_create, story_process, text_destroy},
+    {"dedup", ne_dedup_create, ne_dedup_process, ne_dedup_destroy},
+    {"entities", ne_entities_create, ne_entities_process, ne_entities_destroy},
+    {"quotes", ne_quotes_create, ne_quotes_process, ne_quotes_destroy},
+    {"dedup.claims", NULL, ne_dedup_finish, NULL},   /* keep last */
 };
 
 #define MAX_STAGES 8
@@ -62,6 +56,7 @@ struct ne_pipeline {
     const ne_stage *stages[MAX_STAGES];
     void *state[MAX_STAGES];
     size_t nstages;
+    int changelog;       /* emit the dedup state's changelog records */
     ne_doc doc;          /* reused for every record */
     nebuf buf;           /* reused for rendering */
     ne_pipeline_stats stats;
@@ -157,7 +152,15 @@ ne_pipeline *ne_pipeline_new(const ne_config *cfg, char *err, size_t errlen)
     p->cfg = cfg;
     for (size_t i = 0; i < sizeof builtin_stages / sizeof builtin_stages[0]; i++) {
         const ne_stage *st = &builtin_stages[i];
-        void *state = st->create(cfg, err, errlen);
+        void *state;
+        if (st->create) {
+            state = st->create(cfg, err, errlen);
+        } else {
+            char owner[32];
+            snprintf(owner, sizeof owner, "%.*s", (int)strcspn(st->name, "."), st->name);
+            state = ne_pipeline_stage_state(p, owner);
+            if (!state) snprintf(err, errlen, "stage %s: no stage %s before it", st->name, owner);
+        }
         if (!state) goto fail;
         p->stages[p->nstages] = st;
         p->state[p->nstages] = state;
@@ -174,7 +177,8 @@ fail:
 void ne_pipeline_free(ne_pipeline *p)
 {
     if (!p) return;
-    for (size_t i = 0; i < p->nstages; i++) p->stages[i]->destroy(p->state[i]);
+    for (size_t i = 0; i < p->nstages; i++)
+        if (p->stages[i]->destroy) p->stages[i]->destroy(p->state[i]);
     ne_doc_reset(&p->doc);
     nebuf_free(&p->buf);
     free(p);
@@ -217,6 +221,57 @@ static void emit_rendered(ne_pipeline *p, ne_outbox *out, enum ne_topic topic, c
     outbox_add(out, topic, key, value, p->buf.len);
 }
 
+typedef struct alert_sink {
+    ne_outbox *out;
+} alert_sink;
+
+static void emit_alert(void *ctx, const char *key, const char *value, size_t len)
+{
+    alert_sink *sink = ctx;
+    char *copy = malloc(len + 1);
+    if (!copy) abort();
+    memcpy(copy, value, len);
+    copy[len] = '\0';
+    outbox_add(sink->out, NE_TOPIC_ALERTS, key, copy, len);
+}
+
+/* Alerts for the new claims about watched people, then (when enabled) the
+ * changelog records of what the dedup stage stored for this article, so
+ * the input offset is committed only once the state change is durable. */
+static void emit_alerts_and_changelog(ne_pipeline *p, ne_outbox *out)
+{
+    ne_dedup_state *dd = ne_pipeline_stage_state(p, "dedup");
+    alert_sink sink = {out};
+    ne_alerts_emit(p->cfg, dd, &p->doc, emit_alert, &sink);
+    if (!dd || !p->changelog) return;
+    ne_dedup_record recs[64];
+    size_t n = ne_dedup_records(dd, recs, 64);
+    if (n > 64) {
+        ne_log(NE_LOG_WARN, "pipeline", "article %s: %zu changelog records, only 64 published",
+               p->doc.id, n);
+        n = 64;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *copy = malloc(recs[i].value_len + 1);
+        if (!copy) abort();
+        memcpy(copy, recs[i].value, recs[i].value_len);
+        copy[recs[i].value_len] = '\0';
+        outbox_add_keyed(out, NE_TOPIC_CHANGELOG, recs[i].key, recs[i].key_len, copy, recs[i].value_len);
+    }
+}
+
+void *ne_pipeline_stage_state(ne_pipeline *p, const char *name)
+{
+    for (size_t i = 0; i < p->nstages; i++)
+        if (strcmp(p->stages[i]->name, name) == 0) return p->state[i];
+    return NULL;
+}
+
+void ne_pipeline_set_changelog(ne_pipeline *p, int on)
+{
+    p->changelog = on;
+}
+
 enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
                                     const ne_origin *src, ne_outbox *out)
 {
@@ -250,6 +305,8 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
             ne_log(NE_LOG_WARN, "pipeline", "stage %s failed on article %s; its annotations are empty",
                    p->stages[i]->name, doc->id);
         p->stats.stage_us[i] += now_us() - ts;
+        /* an exact duplicate is not enriched again */
+        if (doc->dedup.status == NE_DEDUP_EXACT) break;
     }
     doc->stats.elapsed_us = now_us() - t0;
     p->stats.tokens += doc->stats.tokens;
@@ -275,6 +332,7 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
         ne_events_claim(&p->buf, doc, &doc->quotes[i]);
         emit_rendered(p, out, NE_TOPIC_CLAIMS, doc->quotes[i].claim_id);
     }
+    emit_alerts_and_changelog(p, out);
     p->stats.enriched++;
     return NE_OUTCOME_ENRICHED;
 }

@@ -96,6 +96,17 @@ void ne_pipeline_free(ne_pipeline *p);
 enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
                                     const ne_origin *src, ne_outbox *out);
 
+/* The state of the stage called `name` ("dedup"), or NULL when the chain
+ * has no such stage. For the service: the changelog reader applies records
+ * to the dedup state (ne_dedup_apply, dedup.h). */
+void *ne_pipeline_stage_state(ne_pipeline *p, const char *name);
+
+/* Whether events for the dedup changelog topic (NE_TOPIC_CHANGELOG) are
+ * put in the outbox after each enriched article (default off: `enrich`
+ * prints only the contract's topics; `run` turns it on so its state
+ * survives restarts and reaches the other instances). */
+void ne_pipeline_set_changelog(ne_pipeline *p, int on);
+
 /* Counters since creation, for summaries and benchmarks. */
 typedef struct ne_pipeline_stats {
     uint64_t records, enriched, duplicates, rejected, bytes, tokens;

@@ -4,6 +4,8 @@
 #                        ../shared/data/conll2003/eng.train, tuned on eng.testa;
 #                        deterministic: same data, same model bytes
 #   make eval-entities   entity P/R/F1 per type on eng.testa, and tokens/s
+#   make bench-entities  the entities stage (enrichers/entities.c) against the
+#                        tagger alone on the PolNeAR articles: tokens/s of each
 #
 # The tools link only the tagger's own objects, not the whole library.
 # ner_train compiles enrichers/ner.c into itself (it #includes it).
@@ -13,10 +15,11 @@ NER_CONLL := $(NER_DATA)/conll2003
 NER_TEXT  := $(wildcard $(NER_DATA)/polnear/train.jsonl $(NER_DATA)/polnear/dev.jsonl)
 NER_TRAIN := $(BUILD)/tools/ner_train
 NER_EVAL  := $(BUILD)/tools/ner_eval
+ENT_BENCH := $(BUILD)/tools/bench_entities
 
-.PHONY: ner-train eval-entities
+.PHONY: ner-train eval-entities bench-entities
 
-tools: $(NER_EVAL) $(NER_TRAIN)
+tools: $(NER_EVAL) $(NER_TRAIN) $(ENT_BENCH)
 
 $(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/common/nebuf.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
@@ -37,4 +40,18 @@ eval-entities: $(NER_EVAL)
 		echo "eval-entities: skipped: ../shared/data/conll2003 not found"; \
 	fi
 
--include $(BUILD)/tools/ner_train.d $(BUILD)/tools/ner_eval.d
+# The stage needs the whole library (config, text, decode).
+$(ENT_BENCH): $(BUILD)/tools/bench_entities.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bench-entities: $(ENT_BENCH)
+	@if [ -f $(NER_DATA)/polnear/train.jsonl ]; then \
+		mkdir -p .cache; \
+		/usr/bin/python3 -c 'import json,sys; [print(json.dumps({"id": d["doc_id"], "title": d.get("title"), "body": d["text"]})) for f in sys.argv[1:] for d in map(json.loads, open(f, encoding="utf-8"))]' \
+			$(NER_TEXT) > .cache/polnear-entities.jsonl; \
+		$(ENT_BENCH) --model models/ner.model .cache/polnear-entities.jsonl; \
+	else \
+		echo "bench-entities: skipped: $(NER_DATA)/polnear not found"; \
+	fi
+
+-include $(BUILD)/tools/ner_train.d $(BUILD)/tools/ner_eval.d $(BUILD)/tools/bench_entities.d

@@ -37,6 +37,7 @@ run_suite schemas /usr/bin/python3 tests/integration/run_unittest.py schemas tes
 run_suite cli /usr/bin/python3 tests/integration/test_cli.py
 run_suite broker /usr/bin/python3 tests/integration/test_broker.py
 run_suite faults /usr/bin/python3 tests/integration/test_faults.py
+run_suite notifier /usr/bin/python3 tests/integration/test_notifier.py
 
 echo
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"

@@ -1,0 +1,63 @@
+/* changelog — reads the compacted changelog topic (topics.changelog) from
+ * the beginning and hands every record to an apply function: how a
+ * service instance rebuilds its dedup state on start and then follows the
+ * inserts of every other instance (state shared like a Kafka Streams
+ * GlobalKTable).
+ *
+ * It is its own librdkafka consumer, outside the consumer group: it
+ * assigns every partition of the topic at OFFSET_BEGINNING and never
+ * commits (the kafka.* group properties are left out of its config).
+ * Records the instance itself produced come back too; apply must be
+ * idempotent (ne_dedup_apply is).
+ *
+ * Typical use in the service (single-threaded: apply runs inside the
+ * calls below, on the caller's thread):
+ *   cl = ne_changelog_new(cfg, apply, state, err, sizeof err);
+ *   ne_changelog_catch_up(cl, timeout_ms);   before consuming articles
+ *   loop: ne_changelog_poll(cl);             every iteration, non-blocking
+ *   ne_changelog_free(cl);
+ *
+ * Ownership: the reader belongs to the caller; ctx is not owned.
+ */
+#ifndef NE_CHANGELOG_H
+#define NE_CHANGELOG_H
+
+#include <stddef.h>
+
+#include "config/config.h"
+
+typedef struct ne_changelog ne_changelog;
+
+/* Applies one record (value NULL for a tombstone). A non-zero return is
+ * counted as a bad record and skipped (a malformed record must not stop
+ * the service). */
+typedef int (*ne_changelog_apply_fn)(void *ctx, const char *key, size_t key_len,
+                                     const char *value, size_t len);
+
+/* Creates the reader and assigns every partition of topics.changelog from
+ * the beginning. NULL with a message in err when the topic does not exist
+ * or the client cannot be created. */
+ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply, void *ctx,
+                               char *err, size_t errlen);
+
+/* Applies records until every partition reached the high watermark it
+ * had when the reader was created. Returns 0 when caught up, -1 when
+ * timeout_ms passed first (the state is then partial; the caller decides
+ * whether to go on). */
+int ne_changelog_catch_up(ne_changelog *cl, int timeout_ms);
+
+/* Applies whatever has arrived, without blocking. Returns the number of
+ * records applied. */
+long ne_changelog_poll(ne_changelog *cl);
+
+typedef struct ne_changelog_stats {
+    long records, bad, tombstones;
+    int  caught_up;
+} ne_changelog_stats;
+
+void ne_changelog_get_stats(const ne_changelog *cl, ne_changelog_stats *st);
+
+/* Closes the consumer. Accepts NULL. */
+void ne_changelog_free(ne_changelog *cl);
+
+#endif

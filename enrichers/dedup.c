@@ -1,0 +1,763 @@
+/* dedup — the stage: decisions over the article index, story grouping,
+ * and the glue to claim novelty and the changelog. Design, record format
+ * and the race window between instances: enrichers/DEDUP.md. */
+#include "enrichers/dedup.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "enrichers/dedup_impl.h"
+
+/* A URL match is a re-crawl (an exact duplicate) when the texts are this
+ * close: page furniture or a changed byline, not a changed story. */
+#define RECRAWL_SIMILARITY 0.95
+/* Below this many shingles a text is too short for a similarity estimate:
+ * only exact matches count. */
+#define MIN_SHINGLES_NEAR 8
+/* Articles more than this far apart in time are never one story. */
+#define STORY_WINDOW_S (72u * 3600u)
+/* A story feature carried by more stored articles than this says nothing
+ * about which event an article is about ("Trump" in 2016): it is not used
+ * to find candidates. */
+#define STORY_MAX_POSTINGS 64
+#define MAX_CANDIDATES 64
+
+/* Salts that keep the kinds of keys apart in the shared tables. */
+#define SALT_BODY  0x1000000000000000ULL
+#define SALT_URL   0x2000000000000000ULL
+#define SALT_BAND  0x3000000000000000ULL
+#define SALT_STORY 0x4000000000000000ULL
+
+enum { FEAT_ENTITY = 0, FEAT_WORD = 1, FEAT_CLAIM = 2 };
+
+static int64_t wall_clock(void *ctx)
+{
+    (void)ctx;
+    return (int64_t)time(NULL);
+}
+
+uint32_t dd_now(const ne_dedup_state *s)
+{
+    int64_t t = s->clock(s->clock_ctx);
+    return t > 0 ? (uint32_t)t : 0;
+}
+
+void ne_dedup_set_clock(ne_dedup_state *s, int64_t (*now)(void *ctx), void *ctx)
+{
+    s->clock = now ? now : wall_clock;
+    s->clock_ctx = now ? ctx : NULL;
+}
+
+/* ---- create / destroy ------------------------------------------------- */
+
+void *ne_dedup_create(const ne_config *cfg, char *err, size_t errlen)
+{
+    ne_dedup_state *s = calloc(1, sizeof *s);
+    if (!s) { snprintf(err, errlen, "dedup: out of memory"); return NULL; }
+    s->enabled = cfg->dedup.enabled;
+    s->threshold = cfg->dedup.near_threshold;
+    s->retention_s = (uint32_t)cfg->dedup.retention_hours * 3600u;
+    long max = cfg->dedup.max_entries;
+    /* two generations of at most DD_IDX_MAX entries each */
+    if (max > 2L * DD_IDX_MAX) max = 2L * DD_IDX_MAX;
+    s->gen_cap = (uint32_t)(max / 2 > 0 ? max / 2 : 1);
+    s->claim_gen_cap = s->gen_cap;
+    s->story_window_s = STORY_WINDOW_S;
+    s->next_serial = 1;
+    s->clock = wall_clock;
+    return s;
+}
+
+static void seen_clear(ne_dedup_state *s)
+{
+    for (size_t i = 0; i < s->nseen; i++) {
+        free(s->seen[i].article);
+        free(s->seen[i].tri);
+    }
+    s->nseen = 0;
+}
+
+void ne_dedup_destroy(void *state)
+{
+    ne_dedup_state *s = state;
+    if (!s) return;
+    for (int i = 0; i < 2; i++) {
+        dd_agen_free(&s->agen[i]);
+        dd_cgen_free(&s->cgen[i]);
+    }
+    dd_scratch_free(&s->sc);
+    seen_clear(s);
+    free(s->seen);
+    dd_rec_clear(s);
+    free(s->recs);
+    free(s);
+}
+
+/* ---- article entries -------------------------------------------------- */
+
+dd_blobv dd_art_blob(const dd_agen *g, const dd_art *a)
+{
+    const unsigned char *p = (const unsigned char *)g->arena + a->blob;
+    dd_blobv v;
+    uint16_t id_len;
+    memcpy(&v.pub, p, 4);
+    memcpy(&id_len, p + 4, 2);
+    memcpy(&v.nsh, p + 6, 2);
+    v.nfeat = p[8];
+    v.feats = p + DD_BLOB_HDR;
+    v.id = (const char *)v.feats + 4u * v.nfeat;
+    v.story = p[9] ? v.id + id_len + 1 : v.id;
+    return v;
+}
+
+uint32_t dd_blob_feat(const dd_blobv *b, size_t i)
+{
+    uint32_t f;
+    memcpy(&f, b->feats + 4 * i, 4);
+    return f;
+}
+
+static int arena_reserve(char **arena, size_t *cap, size_t need)
+{
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap * 2 : 65536;
+    while (nc < need) nc *= 2;
+    if (nc > UINT32_MAX) return -1;   /* blob offsets are 32-bit */
+    char *p = realloc(*arena, nc);
+    if (!p) return -1;
+    *arena = p;
+    *cap = nc;
+    return 0;
+}
+
+static uint64_t key_body(uint64_t body) { return dd_mix64(body ^ SALT_BODY); }
+static uint64_t key_url(uint32_t url) { return dd_mix64(url ^ SALT_URL); }
+static uint64_t key_band(size_t b, uint32_t band) { return dd_mix64((band ^ SALT_BAND) + (b << 40)); }
+static uint64_t key_story(uint32_t feat) { return dd_mix64(feat ^ SALT_STORY); }
+
+/* The body key is looked up by its full 64-bit hash but the entry keeps
+ * 32 bits; the sketch comparison makes up for the rest. */
+int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
+                  const char *id, const char *story, const uint32_t *feats, size_t nfeat)
+{
+    dd_agen *g = dd_agen_for_insert(s);
+    if (!g || g->n >= g->cap || g->n > DD_IDX_MAX) return -1;
+    if (g->n % 4096 == 0) {
+        size_t want = (size_t)g->n + 4096;
+        if (want > g->cap) want = g->cap;
+        dd_art *na = realloc(g->art, want * sizeof *na);
+        if (!na) return -1;
+        g->art = na;
+    }
+    if (nfeat > DD_FEAT_MAX) nfeat = DD_FEAT_MAX;
+    size_t id_len = strlen(id);
+    int has_story = story && strcmp(story, id) != 0;
+    size_t story_len = has_story ? strlen(story) : 0;
+    if (id_len > 65535) id_len = 65535;
+    size_t off = g->alen;
+    size_t need = off + DD_BLOB_HDR + nfeat * 4 + id_len + 1 + (has_story ? story_len + 1 : 0);
+    if (arena_reserve(&g->arena, &g->acap, need)) return -1;
+    unsigned char *p = (unsigned char *)g->arena + off;
+    uint16_t il = (uint16_t)id_len, nsh = (uint16_t)fp->nsh;
+    memcpy(p, &pub, 4);
+    memcpy(p + 4, &il, 2);
+    memcpy(p + 6, &nsh, 2);
+    p[8] = (unsigned char)nfeat;
+    p[9] = (unsigned char)has_story;
+    memcpy(p + DD_BLOB_HDR, feats, nfeat * 4);
+    char *str = (char *)p + DD_BLOB_HDR + nfeat * 4;
+    memcpy(str, id, id_len);
+    str[id_len] = '\0';
+    if (has_story) memcpy(str + id_len + 1, story, story_len + 1);
+    g->alen = need;
+
+    uint32_t idx = g->n;
+    dd_art *a = &g->art[idx];
+    memcpy(a->sketch, fp->sketch, sizeof a->sketch);
+    a->body = (uint32_t)fp->body;
+    a->url = fp->url;
+    a->at = at;
+    a->blob = (uint32_t)off;
+    g->n++;
+    if (at > g->newest_at) g->newest_at = at;
+
+    /* a full table only costs recall: the generation rotates at the next insert */
+    dd_tab_put(&g->fp, key_body(fp->body), idx);
+    if (fp->url) dd_tab_put(&g->fp, key_url(fp->url), idx);
+    for (size_t i = 0; i < DD_BANDS; i++) dd_tab_put(&g->fp, key_band(i, fp->band[i]), idx);
+    for (size_t i = 0; i < nfeat; i++) dd_tab_put(&g->story, key_story(feats[i]), idx);
+    return 0;
+}
+
+/* Found through the body key: a redelivery carries the same content. (An
+ * article re-sent under its id with new content is judged afresh, never
+ * against its own earlier version.) */
+const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, uint64_t body,
+                               int *gen, uint32_t *idx)
+{
+    uint64_t k = key_body(body);
+    for (int gi = 0; gi < 2; gi++) {
+        const dd_agen *g = &s->agen[gi];
+        if (!g->art) continue;
+        dd_tab_it it;
+        dd_tab_find(&g->fp, k, &it);
+        long i;
+        const dd_art *found = NULL;
+        while ((i = dd_tab_next(&it)) >= 0) {
+            if ((uint32_t)i >= g->n) continue;
+            const dd_art *a = &g->art[i];
+            if (a->body != (uint32_t)body) continue;
+            dd_blobv b = dd_art_blob(g, a);
+            if (strcmp(b.id, id) != 0) continue;
+            /* the earliest copy is the one its first decision was made against */
+            if (!found || (uint32_t)i < *idx) { found = a; *gen = gi; *idx = (uint32_t)i; }
+        }
+        if (found) return found;
+    }
+    return NULL;
+}
+
+/* ---- candidates ------------------------------------------------------- */
+
+typedef struct cand {
+    int gen;
+    uint32_t idx;
+} cand;
+
+/* Entry (gi, idx) was stored before the self entry (a redelivery is
+ * judged against what existed when it was first processed). */
+static int before_self(const ne_dedup_state *s, int gi, uint32_t idx)
+{
+    if (!s->self_found) return 1;
+    if (s->agen[gi].serial != s->agen[s->self_gen].serial)
+        return s->agen[gi].serial < s->agen[s->self_gen].serial;
+    return idx < s->self_idx;
+}
+
+static int usable(const ne_dedup_state *s, int gi, uint32_t idx, const char *doc_id, uint32_t now)
+{
+    const dd_agen *g = &s->agen[gi];
+    if (idx >= g->n) return 0;
+    const dd_art *a = &g->art[idx];
+    if (a->at + s->retention_s < now) return 0;
+    if (!before_self(s, gi, idx)) return 0;
+    return strcmp(dd_art_blob(g, a).id, doc_id) != 0;
+}
+
+/* Older first: generation serial, then position. */
+static int older(const ne_dedup_state *s, cand a, cand b)
+{
+    if (s->agen[a.gen].serial != s->agen[b.gen].serial)
+        return s->agen[a.gen].serial < s->agen[b.gen].serial;
+    return a.idx < b.idx;
+}
+
+static int sketch_equal(const dd_agen *g, const dd_art *a, const dd_fp *fp)
+{
+    return memcmp(a->sketch, fp->sketch, sizeof a->sketch) == 0 &&
+           dd_art_blob(g, a).nsh == (uint16_t)fp->nsh;
+}
+
+static double art_similarity(const dd_agen *g, const dd_art *a, const dd_fp *fp)
+{
+    uint16_t nsh = dd_art_blob(g, a).nsh;
+    if (nsh < MIN_SHINGLES_NEAR) return 0;
+    return dd_similarity(dd_sketch_jaccard(fp, a->sketch), fp->nsh, nsh);
+}
+
+typedef struct decision {
+    int      status;
+    cand     of;
+    double   sim;
+} decision;
+
+/* Keeps `c` when it beats the current decision: an exact match over a
+ * near one, then the higher similarity, then the older entry. */
+static void consider(const ne_dedup_state *s, decision *d, int status, cand c, double sim)
+{
+    if (status == NE_DEDUP_UNIQUE) return;
+    if (d->status == NE_DEDUP_UNIQUE || status > d->status ||
+        (status == d->status && (sim > d->sim + 1e-9 || (fabs(sim - d->sim) <= 1e-9 && older(s, c, d->of))))) {
+        d->status = status;
+        d->of = c;
+        d->sim = sim;
+    }
+}
+
+static void find_exact(const ne_dedup_state *s, const dd_fp *fp, const char *id, uint32_t now, decision *d)
+{
+    for (int gi = 0; gi < 2; gi++) {
+        const dd_agen *g = &s->agen[gi];
+        if (!g->art) continue;
+        dd_tab_it it;
+        dd_tab_find(&g->fp, key_body(fp->body), &it);
+        long i;
+        while ((i = dd_tab_next(&it)) >= 0) {
+            if (!usable(s, gi, (uint32_t)i, id, now)) continue;
+            const dd_art *a = &g->art[i];
+            if (a->body != (uint32_t)fp->body || !sketch_equal(g, a, fp)) continue;
+            consider(s, d, NE_DEDUP_EXACT, (cand){gi, (uint32_t)i}, 1.0);
+        }
+    }
+}
+
+static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const char *id, uint32_t now, decision *d)
+{
+    if (!fp->url || fp->nsh < MIN_SHINGLES_NEAR) return;
+    for (int gi = 0; gi < 2; gi++) {
+        const dd_agen *g = &s->agen[gi];
+        if (!g->art) continue;
+        dd_tab_it it;
+        dd_tab_find(&g->fp, key_url(fp->url), &it);
+        long i;
+        while ((i = dd_tab_next(&it)) >= 0) {
+            if (!usable(s, gi, (uint32_t)i, id, now)) continue;
+            const dd_art *a = &g->art[i];
+            if (a->url != fp->url) continue;
+            double sim = art_similarity(g, a, fp);
+            if (sim >= RECRAWL_SIMILARITY) consider(s, d, NE_DEDUP_EXACT, (cand){gi, (uint32_t)i}, sim);
+            else if (sim >= s->threshold) consider(s, d, NE_DEDUP_NEAR, (cand){gi, (uint32_t)i}, sim);
+        }
+    }
+}
+
+static void find_near(const ne_dedup_state *s, const dd_fp *fp, const char *id, uint32_t now, decision *d)
+{
+    if (fp->nsh < MIN_SHINGLES_NEAR) return;
+    cand seen[MAX_CANDIDATES];
+    size_t nseen = 0;
+    for (int gi = 0; gi < 2; gi++) {
+        const dd_agen *g = &s->agen[gi];
+        if (!g->art) continue;
+        for (size_t b = 0; b < DD_BANDS; b++) {
+            dd_tab_it it;
+            dd_tab_find(&g->fp, key_band(b, fp->band[b]), &it);
+            long i;
+            while ((i = dd_tab_next(&it)) >= 0) {
+                cand c = {gi, (uint32_t)i};
+                size_t k;
+                for (k = 0; k < nseen; k++)
+                    if (seen[k].gen == c.gen && seen[k].idx == c.idx) break;
+                if (k < nseen) continue;
+                if (nseen < MAX_CANDIDATES) seen[nseen++] = c;
+                if (!usable(s, gi, c.idx, id, now)) continue;
+                const dd_art *a = &g->art[c.idx];
+                double sim = art_similarity(g, a, fp);
+                if (sim >= s->threshold) consider(s, d, NE_DEDUP_NEAR, c, sim);
+            }
+        }
+    }
+}
+
+static const char *cand_id(const ne_dedup_state *s, cand c)
+{
+    const dd_agen *g = &s->agen[c.gen];
+    return dd_art_blob(g, &g->art[c.idx]).id;
+}
+
+static const char *cand_story(const ne_dedup_state *s, cand c)
+{
+    const dd_agen *g = &s->agen[c.gen];
+    return dd_art_blob(g, &g->art[c.idx]).story;
+}
+
+static int set_str(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = src ? strdup(src) : NULL;
+    return src && !*dst ? -1 : 0;
+}
+
+/* ---- the early half --------------------------------------------------- */
+
+int ne_dedup_process(void *state, ne_doc *doc)
+{
+    ne_dedup_state *s = state;
+    dd_rec_clear(s);
+    seen_clear(s);
+    s->have_fp = 0;
+    s->self_found = 0;
+    doc->dedup.status = NE_DEDUP_UNIQUE;
+    doc->dedup.similarity = 0.0;
+    if (set_str(&doc->dedup.duplicate_of, NULL) || set_str(&doc->dedup.story_id, doc->id)) return -1;
+    if (!s->enabled) return 0;
+    if (dd_fingerprint(&s->sc, doc->body, doc->body_len, doc->url, &s->fp)) return -1;
+    s->have_fp = 1;
+    if (s->fp.nsh == 0) return 0;
+
+    dd_result r;
+    dd_decide(s, &s->fp, doc->id, &r);
+    if (r.status == NE_DEDUP_UNIQUE) return 0;
+    doc->dedup.status = (enum ne_dedup_status)r.status;
+    doc->dedup.similarity = r.similarity;
+    if (set_str(&doc->dedup.duplicate_of, r.duplicate_of) || set_str(&doc->dedup.story_id, r.story))
+        return -1;
+    return 0;
+}
+
+void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp)
+{
+    for (int gi = 0; gi < 2; gi++) {
+        const dd_tab *t = &s->agen[gi].fp;
+        dd_tab_prefetch(t, key_body(fp->body));
+        if (fp->url) dd_tab_prefetch(t, key_url(fp->url));
+        for (size_t b = 0; b < DD_BANDS; b++) dd_tab_prefetch(t, key_band(b, fp->band[b]));
+    }
+}
+
+int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r)
+{
+    int gi;
+    uint32_t idx;
+    s->self_found = 0;
+    dd_prefetch(s, fp);
+    if (dd_art_find_self(s, id, fp->body, &gi, &idx)) {
+        s->self_found = 1;
+        s->self_gen = gi;
+        s->self_idx = idx;
+        s->st.redelivered++;
+    }
+    uint32_t now = dd_now(s);
+    decision d = {NE_DEDUP_UNIQUE, {0, 0}, 0};
+    find_exact(s, fp, id, now, &d);
+    if (d.status != NE_DEDUP_EXACT) find_by_url(s, fp, id, now, &d);
+    if (d.status != NE_DEDUP_EXACT) find_near(s, fp, id, now, &d);
+    r->status = d.status;
+    r->similarity = d.sim > 1 ? 1 : d.sim;
+    r->duplicate_of = r->story = NULL;
+    if (d.status == NE_DEDUP_UNIQUE) return 0;
+    r->duplicate_of = cand_id(s, d.of);
+    r->story = cand_story(s, d.of);
+    if (d.status == NE_DEDUP_EXACT) s->st.exact++;
+    else s->st.near++;
+    return 0;
+}
+
+/* ---- story grouping --------------------------------------------------- */
+
+static const char *const title_stopwords[] = {
+    "about", "after", "again", "against", "also", "amid", "announce", "announces", "back", "been",
+    "before", "being", "between", "claims", "could", "does", "down", "during", "from", "have",
+    "here", "into", "just", "latest", "live", "more", "most", "much", "news", "over", "report",
+    "reports", "said", "says", "should", "some", "than", "that", "their", "them", "then", "there",
+    "these", "they", "this", "those", "update", "updated", "very", "watch", "were", "what", "when",
+    "where", "which", "while", "will", "with", "would", "your",
+};
+
+static int is_title_stopword(const char *w)
+{
+    size_t lo = 0, hi = sizeof title_stopwords / sizeof title_stopwords[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(w, title_stopwords[mid]);
+        if (c == 0) return 1;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return 0;
+}
+
+static uint32_t feat(int kind, uint64_t h)
+{
+    return ((uint32_t)kind << 30) | ((uint32_t)h & 0x3FFFFFFFu);
+}
+
+typedef struct feats {
+    uint32_t f[DD_FEAT_MAX];
+    size_t n;
+} feats;
+
+static void feats_add(feats *fs, uint32_t f)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->f[i] == f) return;
+    if (fs->n < DD_FEAT_MAX) fs->f[fs->n++] = f;
+}
+
+static void add_title_word(void *ctx, const char *w, size_t len, int brk)
+{
+    (void)brk;
+    feats *fs = ctx;
+    if (len < 4 || is_title_stopword(w)) return;
+    size_t words = 0;
+    for (size_t i = 0; i < fs->n; i++) words += (fs->f[i] >> 30) == FEAT_WORD;
+    if (words < 8) feats_add(fs, feat(FEAT_WORD, dd_hash_bytes(w, len, 'w')));
+}
+
+static int entity_rank_cmp(const void *a, const void *b)
+{
+    const ne_entity *x = *(const ne_entity *const *)a, *y = *(const ne_entity *const *)b;
+    if (x->watched != y->watched) return y->watched - x->watched;
+    return (x->nmentions < y->nmentions) - (x->nmentions > y->nmentions);
+}
+
+/* What an article is about, for story grouping: the statements it
+ * carries (strongest: two outlets quoting the same words report the same
+ * event), its main entities (mentioned twice, in the title, or watched),
+ * and the content words of its title. */
+static void story_features(const ne_dedup_state *s, const ne_doc *doc, feats *fs)
+{
+    fs->n = 0;
+    for (size_t i = 0; i < s->nseen && i < 8; i++)
+        if (s->seen[i].norm) feats_add(fs, feat(FEAT_CLAIM, s->seen[i].norm));
+    const ne_entity *ents[64];
+    size_t ne = 0;
+    for (size_t i = 0; i < doc->nentities && ne < 64; i++) {
+        const ne_entity *e = &doc->entities[i];
+        int in_title = 0;
+        for (size_t m = 0; m < e->nmentions; m++) in_title |= e->mentions[m].field == NE_FIELD_TITLE;
+        if (e->id && (e->nmentions >= 2 || e->watched || in_title)) ents[ne++] = e;
+    }
+    qsort(ents, ne, sizeof ents[0], entity_rank_cmp);
+    for (size_t i = 0; i < ne && i < 10; i++) feats_add(fs, feat(FEAT_ENTITY, dd_hash_str('e', ents[i]->id)));
+    if (doc->title) {
+        char buf[256];
+        dd_words(doc->title, doc->title_len ? doc->title_len : strlen(doc->title), buf, sizeof buf,
+                 add_title_word, fs);
+    }
+}
+
+typedef struct overlap {
+    int claims, entities, words;
+} overlap;
+
+static overlap count_overlap(const feats *fs, const dd_blobv *b)
+{
+    overlap o = {0, 0, 0};
+    for (size_t i = 0; i < fs->n; i++)
+        for (size_t j = 0; j < b->nfeat; j++)
+            if (fs->f[i] == dd_blob_feat(b, j)) {
+                int kind = (int)(fs->f[i] >> 30);
+                if (kind == FEAT_CLAIM) o.claims++;
+                else if (kind == FEAT_ENTITY) o.entities++;
+                else o.words++;
+                break;
+            }
+    return o;
+}
+
+/* Precision first (a wrong merge hides news): a shared statement with
+ * two more shared features, or three shared main entities with two
+ * shared title words. */
+static int same_story(overlap o)
+{
+    return (o.claims >= 1 && o.entities + o.words >= 2) || o.claims >= 2 ||
+           (o.entities >= 3 && o.words >= 2);
+}
+
+static int story_score(overlap o) { return 4 * o.claims + 2 * o.entities + o.words; }
+
+static uint32_t art_time(const dd_art *a, const dd_blobv *b) { return b->pub ? b->pub : a->at; }
+
+/* The story of the best-matching stored article within the window, or
+ * NULL when none qualifies. */
+static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t t, const char *id,
+                              uint32_t now)
+{
+    cand seen[MAX_CANDIDATES * 2];
+    size_t nseen = 0;
+    int best_score = 0;
+    const char *best = NULL;
+    for (size_t fi = 0; fi < fs->n; fi++) {
+        for (int gi = 0; gi < 2; gi++) {
+            const dd_agen *g = &s->agen[gi];
+            if (!g->art) continue;
+            dd_tab_it it;
+            dd_tab_find(&g->story, key_story(fs->f[fi]), &it);
+            long i;
+            size_t postings = 0;
+            cand local[STORY_MAX_POSTINGS + 1];
+            size_t nlocal = 0;
+            while ((i = dd_tab_next(&it)) >= 0 && postings <= STORY_MAX_POSTINGS) {
+                postings++;
+                if (nlocal < STORY_MAX_POSTINGS + 1) local[nlocal++] = (cand){gi, (uint32_t)i};
+            }
+            if (postings > STORY_MAX_POSTINGS) continue;
+            for (size_t k = 0; k < nlocal; k++) {
+                cand c = local[k];
+                size_t j;
+                for (j = 0; j < nseen; j++)
+                    if (seen[j].gen == c.gen && seen[j].idx == c.idx) break;
+                if (j < nseen) continue;
+                if (nseen < sizeof seen / sizeof seen[0]) seen[nseen++] = c;
+                if (!usable(s, c.gen, c.idx, id, now)) continue;
+                const dd_art *a = &g->art[c.idx];
+                dd_blobv b = dd_art_blob(g, a);
+                uint32_t ta = art_time(a, &b);
+                if ((ta > t ? ta - t : t - ta) > s->story_window_s) continue;
+                overlap o = count_overlap(fs, &b);
+                if (!same_story(o)) continue;
+                int sc = story_score(o);
+                if (sc > best_score) {
+                    best_score = sc;
+                    best = b.story;
+                }
+            }
+        }
+    }
+    return best;
+}
+
+/* ---- the late half ---------------------------------------------------- */
+
+static int seen_reserve(ne_dedup_state *s, size_t n)
+{
+    if (n <= s->capseen) return 0;
+    dd_seen *p = realloc(s->seen, n * sizeof *p);
+    if (!p) return -1;
+    s->seen = p;
+    s->capseen = n;
+    return 0;
+}
+
+/* Sets the claim fields of quote q from a novelty decision. */
+static int apply_seen(ne_quote *q, const dd_seen *sn, const char *doc_id)
+{
+    char at[32];
+    dd_format_time(sn->at, at);
+    q->is_new = sn->is_new;
+    if (set_str(&q->first_seen_article, sn->article ? sn->article : doc_id)) return -1;
+    return set_str(&q->first_seen_at, at);
+}
+
+/* The quote repeats an earlier quote of the same article (equal
+ * statement, or an excerpt of it). */
+static int repeats_earlier_quote(const ne_dedup_state *s, size_t i)
+{
+    const dd_seen *q = &s->seen[i];
+    for (size_t j = 0; j < i; j++) {
+        const dd_seen *p = &s->seen[j];
+        if (q->own_norm && p->own_norm == q->own_norm) return 1;
+        if (q->ntri >= DD_CLAIM_MIN_TRIGRAMS &&
+            dd_tri_containment(q->tri, q->ntri, p->tri, p->ntri) >= DD_CLAIM_CONTAINMENT)
+            return 1;
+    }
+    return 0;
+}
+
+/* Claim novelty for every quote, in order. A match in the index decides
+ * first: an earlier article's claim makes the quote not new (first seen
+ * there); a claim stored from this very article means it was seen before
+ * (a redelivery) and stays new with the first time's first_seen. A quote
+ * the index finds new but that repeats an earlier quote of this article is
+ * not new (first seen here). */
+static int decide_claims(ne_dedup_state *s, ne_doc *doc, uint32_t at, uint32_t ts, int store)
+{
+    if (seen_reserve(s, doc->nquotes)) return -1;
+    for (size_t i = 0; i < doc->nquotes; i++) {
+        ne_quote *q = &doc->quotes[i];
+        dd_seen *sn = &s->seen[s->nseen++];
+        memset(sn, 0, sizeof *sn);
+        sn->is_new = 1;
+        sn->at = at;
+        sn->ts = ts;
+        if (!q->text || !store) {
+            if (apply_seen(q, sn, doc->id)) return -1;
+            continue;
+        }
+        uint64_t norm = 0;
+        if (dd_claim_lookup(s, q->text, doc->id, sn, &norm, &sn->tri, &sn->ntri)) return -1;
+        sn->own_norm = norm;
+        if (!sn->norm) sn->norm = norm;
+        int matched_self = sn->is_new && sn->article;
+        if (sn->is_new && repeats_earlier_quote(s, i)) {
+            sn->is_new = 0;
+            free(sn->article);
+            sn->article = NULL;
+            sn->at = at;
+            sn->ts = ts;
+        }
+        if (sn->is_new && norm) {
+            if (!matched_self)
+                dd_claim_insert(s, norm, sn->tri, sn->ntri, at, ts, doc->id, q->claim_id ? q->claim_id : "");
+            nebuf k = {0}, v = {0};
+            dd_encode_claim(&k, &v, norm, sn->tri, sn->ntri, sn->at, sn->ts, doc->id,
+                            q->claim_id ? q->claim_id : "");
+            dd_rec_push(s, &k, &v);
+        }
+        if (sn->is_new) s->st.claims_new++;
+        else s->st.claims_seen++;
+        if (apply_seen(q, sn, doc->id)) return -1;
+    }
+    return 0;
+}
+
+int ne_dedup_finish(void *state, ne_doc *doc)
+{
+    ne_dedup_state *s = state;
+    uint32_t now = dd_now(s);
+    uint32_t pub = dd_parse_time(doc->published_at);
+    uint32_t proc_at = now;
+    const char *self_story = NULL;
+    if (s->self_found) {
+        const dd_agen *g = &s->agen[s->self_gen];
+        const dd_art *a = &g->art[s->self_idx];
+        proc_at = a->at;
+        self_story = dd_art_blob(g, a).story;
+    }
+    /* first_seen.at of a claim first seen here: the article's publication
+     * time when it has one, else when it was processed */
+    int active = s->enabled && s->have_fp;
+    if (decide_claims(s, doc, pub ? pub : proc_at, proc_at, active)) return -1;
+    if (!active) return 0;
+    if (s->fp.nsh == 0) return 0;
+
+    feats fs;
+    story_features(s, doc, &fs);
+    if (doc->dedup.status == NE_DEDUP_UNIQUE) {
+        const char *story = self_story ? self_story
+                                       : find_story(s, &fs, pub ? pub : proc_at, doc->id, now);
+        if (story && strcmp(story, doc->id) != 0) s->st.story_joined += !self_story;
+        if (story && set_str(&doc->dedup.story_id, story)) return -1;
+    }
+    if (!s->self_found) {
+        if (dd_art_insert(s, &s->fp, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n))
+            ne_log(NE_LOG_WARN, "dedup", "article %s not stored (out of memory)", doc->id);
+        if (doc->dedup.status == NE_DEDUP_UNIQUE) s->st.unique++;
+    }
+    nebuf k = {0}, v = {0};
+    dd_encode_article(&k, &v, &s->fp, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n);
+    dd_rec_push(s, &k, &v);
+    return 0;
+}
+
+/* ---- records, alerts, stats ------------------------------------------- */
+
+size_t ne_dedup_records(ne_dedup_state *s, ne_dedup_record *out, size_t max)
+{
+    size_t n = s->nrecs < max ? s->nrecs : max;
+    for (size_t i = 0; i < n; i++) {
+        out[i].key = s->recs[i].key;
+        out[i].key_len = s->recs[i].key_len;
+        out[i].value = s->recs[i].value;
+        out[i].value_len = s->recs[i].value_len;
+    }
+    return s->nrecs;
+}
+
+void ne_dedup_claim_created_at(const ne_dedup_state *s, size_t i, char out[32])
+{
+    uint32_t t = s && i < s->nseen && s->seen[i].ts ? s->seen[i].ts : (uint32_t)time(NULL);
+    dd_format_time(t, out);
+}
+
+void ne_dedup_get_stats(const ne_dedup_state *s, ne_dedup_stats *st)
+{
+    *st = s->st;
+    st->articles = st->claims = 0;
+    st->bytes_index = st->bytes_story = st->bytes_claims = sizeof *s;
+    for (int i = 0; i < 2; i++) {
+        const dd_agen *g = &s->agen[i];
+        st->articles += g->n;
+        size_t story_arena = 0;
+        for (uint32_t k = 0; k < g->n; k++) story_arena += 4u * dd_art_blob(g, &g->art[k]).nfeat;
+        st->bytes_index += (size_t)g->n * sizeof(dd_art) + (size_t)g->fp.size * 4 + g->acap - story_arena;
+        st->bytes_story += (size_t)g->story.size * 4 + story_arena;
+        const dd_cgen *c = &s->cgen[i];
+        st->claims += c->n;
+        st->bytes_claims += (size_t)c->n * sizeof(dd_claim) + (size_t)c->tab.size * 4 + c->acap;
+    }
+}

@@ -1,0 +1,288 @@
+/* dedup_impl — internals shared by the dedup stage's files (dedup.c,
+ * dedup_text.c, dedup_gen.c, dedup_changelog.c, claims_index.c,
+ * claims_alerts.c). Not for other modules: the public surface is dedup.h.
+ *
+ * The state is single-threaded: one pipeline, one thread (the service's
+ * main loop also applies changelog records on that thread).
+ */
+#ifndef NE_DEDUP_IMPL_H
+#define NE_DEDUP_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/nebuf.h"
+#include "enrichers/dedup.h"
+
+/* ---- hashing ---------------------------------------------------------- */
+
+/* A 64-bit finaliser (murmur3 fmix64): every input bit affects every
+ * output bit, so truncations of the result are good hashes too. */
+static inline uint64_t dd_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* Hash of a byte string, seeded (FNV-1a, then mixed). */
+uint64_t dd_hash_bytes(const void *p, size_t n, uint64_t seed);
+
+/* Hash of a NUL-terminated string under a one-letter kind ('a' article id,
+ * 'c' claim id, 'e' entity id, …) so equal strings of different kinds do
+ * not collide in shared tables. */
+uint64_t dd_hash_str(char kind, const char *s);
+
+/* ---- text fingerprints (dedup_text.c) --------------------------------- */
+
+#define DD_SKETCH_WORDS 4          /* 128 one-bit minhashes */
+#define DD_BANDS        5          /* LSH bands of 2 minhash rows each */
+#define DD_SHINGLE      4          /* words per shingle */
+
+typedef struct dd_fp {
+    uint64_t body;                 /* hash of the normalised word sequence */
+    uint32_t url;                  /* hash of the canonical URL; 0 = none */
+    uint32_t nsh;                  /* distinct shingles (capped at 65535) */
+    uint32_t sketch[DD_SKETCH_WORDS];
+    uint32_t band[DD_BANDS];       /* LSH band keys */
+} dd_fp;
+
+/* Scratch reused across documents (word and shingle hashes). */
+typedef struct dd_scratch {
+    uint64_t *w;  size_t nw, capw;
+    uint64_t *sh; size_t nsh, capsh;
+} dd_scratch;
+
+void dd_scratch_free(dd_scratch *s);
+
+/* Normalised words of text: maximal runs of letters and digits, ASCII
+ * lower-cased, apostrophes and inner dots dropped ("Didn’t" = "didnt",
+ * "U.S." = "us"); everything else (punctuation, quote marks of any style,
+ * whitespace, dashes) separates words. Calls fn(ctx, word, len, brk) for
+ * each word; brk is 1 when an ellipsis ('…' or "..") came between this
+ * word and the previous one.
+ * `buf` receives the folded word (at least 256 bytes; longer words are
+ * truncated). */
+typedef void (*dd_word_fn)(void *ctx, const char *w, size_t len, int brk);
+void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx);
+
+/* Fills fp from a document body and url (url may be NULL). Returns 0 or
+ * -1 on out-of-memory. The distinct shingle hashes stay in sc->sh (sorted). */
+int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp);
+
+/* Canonical form of a URL into out (scheme, "www."/"m.", fragment,
+ * tracking parameters and a trailing '/' dropped; host lower-cased).
+ * Returns its length (truncated to cap-1). */
+size_t dd_canonical_url(const char *url, char *out, size_t cap);
+
+/* Estimated shingle Jaccard similarity of two fingerprints from their
+ * one-bit sketches (P[bit equal] = (1 + J) / 2). */
+double dd_sketch_jaccard(const dd_fp *a, const uint32_t *b_sketch);
+
+/* Near-duplicate similarity from an estimated Jaccard and the two shingle
+ * counts: the larger of the Jaccard and, when the smaller text is at least
+ * half the larger, the containment of the smaller in the larger (a trimmed
+ * copy). */
+double dd_similarity(double jaccard, uint32_t na, uint32_t nb);
+
+/* ---- generational multimap index (dedup_gen.c) ------------------------ */
+
+/* Open-addressing table of 32-bit slots: 8 bits of key fingerprint, 24
+ * bits of (entry index + 1). Several entries may share a key (a multimap):
+ * a lookup yields every entry whose slot fingerprint matches, and the
+ * caller verifies the key against the entry. Nothing is ever deleted: a
+ * whole generation is dropped at once (see dd_gens). */
+typedef struct dd_tab {
+    uint32_t *slot;
+    uint32_t  size, used, limit;
+} dd_tab;
+
+#define DD_IDX_MAX 0xFFFFFEu
+
+int  dd_tab_init(dd_tab *t, size_t expected_keys);
+void dd_tab_free(dd_tab *t);
+int  dd_tab_put(dd_tab *t, uint64_t key, uint32_t idx);   /* -1 when full */
+
+typedef struct dd_tab_it {
+    const dd_tab *t;
+    uint32_t pos, fp, left;
+    uint32_t mask, base;      /* candidates of the chunk at base */
+} dd_tab_it;
+
+void dd_tab_find(const dd_tab *t, uint64_t key, dd_tab_it *it);
+/* Starts loading the key's home line (before a batch of lookups, so the
+ * cache misses overlap). */
+void dd_tab_prefetch(const dd_tab *t, uint64_t key);
+/* Next candidate entry index, or -1 when the probe run ends. */
+long dd_tab_next(dd_tab_it *it);
+
+/* ---- article index ---------------------------------------------------- */
+
+/* One stored article: 32 bytes. Its id, story id, shingle count,
+ * publication time and story features live in the generation's arena at
+ * `blob` (see dd_blobv). */
+typedef struct dd_art {
+    uint32_t sketch[DD_SKETCH_WORDS];
+    uint32_t body;        /* low 32 bits of dd_fp.body */
+    uint32_t url;
+    uint32_t at;          /* unix seconds when it was processed (retention) */
+    uint32_t blob;        /* offset of its record in the arena */
+} dd_art;
+
+/* An arena record, packed (read through memcpy, no alignment padding):
+ *   u32 pub (published_at, unix s, 0 = unknown) | u16 id_len | u16 nsh |
+ *   u8 nfeat | u8 has_story | nfeat x u32 story features | id NUL |
+ *   story id NUL (only when has_story; else the story id is the id) */
+#define DD_BLOB_HDR 10
+typedef struct dd_blobv {
+    uint32_t pub;
+    uint16_t nsh;
+    uint8_t  nfeat;
+    const unsigned char *feats;
+    const char *id, *story;
+} dd_blobv;
+
+#define DD_FEAT_MAX 24
+
+typedef struct dd_agen {
+    dd_art  *art;   uint32_t n, cap;
+    char    *arena; size_t alen, acap;
+    dd_tab   fp;              /* body, url and band keys -> entry */
+    dd_tab   story;           /* story features -> entry */
+    uint32_t newest_at;
+    uint64_t serial;          /* generations are numbered in creation order */
+} dd_agen;
+
+/* ---- claims index (claims_index.c) ------------------------------------ */
+
+typedef struct dd_claim {
+    uint64_t norm;        /* hash of the normalised statement */
+    uint32_t at;          /* first_seen.at as unix seconds */
+    uint32_t ts;          /* when it was first processed (alerts.created_at) */
+    uint32_t blob;        /* arena: ntri u32 trigram hashes (sorted), article id, claim id */
+    uint16_t ntri;
+    uint16_t pad;
+} dd_claim;
+
+typedef struct dd_cgen {
+    dd_claim *c;    uint32_t n, cap;
+    char     *arena; size_t alen, acap;
+    dd_tab    tab;            /* norm, trigram and claim-id keys -> claim */
+    uint32_t  newest_at;
+    uint64_t  serial;
+} dd_cgen;
+
+/* Where a quote's statement was first seen, as decided by novelty. */
+typedef struct dd_seen {
+    int      is_new;
+    uint32_t at, ts;
+    char    *article;     /* owned; NULL = this article */
+    uint64_t norm;        /* the statement this quote matched (story feature) */
+    uint64_t own_norm;    /* this quote's own statement hash */
+    uint32_t *tri;        /* owned: its sorted trigram hashes */
+    size_t   ntri;
+} dd_seen;
+
+/* ---- the state -------------------------------------------------------- */
+
+typedef struct dd_rec {
+    char *key;   size_t key_len;
+    char *value; size_t value_len;
+} dd_rec;
+
+struct ne_dedup_state {
+    int      enabled;
+    double   threshold;
+    uint32_t retention_s;
+    uint32_t gen_cap;             /* articles per generation */
+    uint32_t claim_gen_cap;
+    uint32_t story_window_s;
+
+    dd_agen  agen[2];             /* [old, cur] by serial; NULL art = empty */
+    dd_cgen  cgen[2];
+    uint64_t next_serial;
+
+    dd_scratch sc;
+    char     wordbuf[256];
+
+    /* the current document, between process() and finish() */
+    dd_fp    fp;
+    int      have_fp;
+    int      self_found;          /* a stored entry is this very article */
+    int      self_gen;  uint32_t self_idx;
+    dd_seen *seen;  size_t nseen, capseen;
+
+    dd_rec  *recs;  size_t nrecs, caprecs;   /* changelog records of the last finish() */
+
+    int64_t (*clock)(void *ctx);
+    void    *clock_ctx;
+
+    ne_dedup_stats st;
+};
+
+uint32_t dd_now(const ne_dedup_state *s);
+
+/* RFC 3339 (UTC, seconds) of a unix time into out[32]. */
+void dd_format_time(uint32_t t, char out[32]);
+/* Parses an RFC 3339 date-time; 0 when it is not one. */
+uint32_t dd_parse_time(const char *s);
+
+/* Generations: the current one takes inserts; when it is full (gen_cap)
+ * the old one is dropped and the current one becomes old. An old
+ * generation whose newest entry is past retention is dropped too. */
+dd_agen *dd_agen_for_insert(ne_dedup_state *s);
+dd_cgen *dd_cgen_for_insert(ne_dedup_state *s);
+void dd_agen_free(dd_agen *g);
+void dd_cgen_free(dd_cgen *g);
+
+/* The arena record of entry a of generation g. */
+dd_blobv dd_art_blob(const dd_agen *g, const dd_art *a);
+uint32_t dd_blob_feat(const dd_blobv *b, size_t i);
+
+/* The duplicate decision for fingerprint fp of article id over the stored
+ * entries (exact by body, re-crawl by URL, near by LSH + sketch); sets
+ * s->self_* when the article itself is stored (a redelivery). The strings
+ * in r point into the state (valid until the next insert). */
+typedef struct dd_result {
+    int status;                /* enum ne_dedup_status */
+    double similarity;
+    const char *duplicate_of, *story;
+} dd_result;
+int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r);
+/* Requests every table line dd_decide() and the insert will read for fp
+ * (the decision does this itself; a batch can do it ahead, so the cache
+ * misses of several articles overlap). */
+void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp);
+
+/* Inserts an article entry (no changelog). Returns 0, -1 when full/OOM. */
+int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
+                  const char *id, const char *story, const uint32_t *feats, size_t nfeat);
+/* The stored entry of article `id` with body hash `body`, or NULL. */
+const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, uint64_t body,
+                               int *gen, uint32_t *idx);
+
+/* Claims: novelty of one statement (see claims_index.c). `text` is the
+ * quote text. Fills *out (article owned by the caller afterwards). */
+int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
+                    uint64_t *norm, uint32_t **tri, size_t *ntri);
+int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t ntri,
+                    uint32_t at, uint32_t ts, const char *article_id, const char *claim_id);
+/* A stored claim of this statement from this article exists. */
+int dd_claim_known(const ne_dedup_state *s, uint64_t norm, const char *article_id);
+/* Share of a's trigrams found in b (both sorted). */
+double dd_tri_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+#define DD_CLAIM_CONTAINMENT 0.8
+#define DD_CLAIM_MIN_TRIGRAMS 3
+
+/* Changelog encoding (dedup_changelog.c). */
+void dd_rec_push(ne_dedup_state *s, nebuf *key, nebuf *value);
+void dd_rec_clear(ne_dedup_state *s);
+void dd_encode_article(nebuf *key, nebuf *val, const dd_fp *fp, uint32_t at, uint32_t pub,
+                       const char *id, const char *story, const uint32_t *feats, size_t nfeat);
+void dd_encode_claim(nebuf *key, nebuf *val, uint64_t norm, const uint32_t *tri, size_t ntri,
+                     uint32_t at, uint32_t ts, const char *article_id, const char *claim_id);
+
+#endif

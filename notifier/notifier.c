@@ -1,0 +1,744 @@
+#include "notifier/notifier.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "common/log.h"
+#include "notifier/delivery.h"
+#include "notifier/webhook.h"
+#include "producer/producer.h"
+
+/* Records taken from the consumer per loop round before serving HTTP. */
+#define CONSUME_BATCH 1000
+/* Longest sleep of the loop when idle; Kafka and curl wake it earlier. */
+#define IDLE_WAIT_MS 100
+
+/* Properties of the shared kafka section that only a consumer reads (the
+ * dead-letter producer leaves them out; librdkafka would warn). */
+static const char *const consumer_only[] = {
+    "group.id", "group.instance.id", "auto.offset.reset", "enable.auto.commit",
+    "auto.commit.interval.ms", "enable.auto.offset.store", "session.timeout.ms",
+    "heartbeat.interval.ms", "max.poll.interval.ms", "partition.assignment.strategy",
+    "isolation.level", "enable.partition.eof", "fetch.min.bytes", "fetch.wait.max.ms",
+    "fetch.max.bytes", "max.partition.fetch.bytes", "fetch.message.max.bytes",
+    "queued.min.messages", "queued.max.messages.kbytes", "check.crcs", "group.protocol.type",
+    NULL};
+
+struct part;
+
+/* One consumed alert until it is finished. Lives in its partition's list
+ * (offset order) while its partition is assigned, else in the orphan list
+ * (stale: revoked while unfinished; freed when its job or dead letter
+ * ends, its offset no longer ours to store). */
+struct entry {
+    struct entry *prev, *next;
+    struct part *part;
+    int     stale;
+    int64_t offset;
+    void   *key;
+    size_t  key_len;
+    char   *value;
+    size_t  value_len;
+    char   *webhook_id, *subscription_id;
+};
+
+struct entry_list {
+    struct entry *head, *tail;
+};
+
+/* Offset state of one partition of the alerts topic. Allocated once and
+ * never moved: entries point at it. */
+struct part {
+    int32_t partition;
+    int     assigned;
+    struct entry_list live;     /* unfinished alerts, offset order */
+    int64_t next_offset;        /* after the last consumed; -1 none yet */
+    int64_t stored;             /* last stored; -1 none */
+    int     dirty;
+    int     pinned;             /* a dead letter failed: store nothing more */
+};
+
+struct notif {
+    const ne_config *cfg;
+    const ne_notifier_opts *opts;
+    atomic_int *own_stop;
+    rd_kafka_t *consumer, *producer;
+    rd_kafka_queue_t *cq, *pq;
+    int wake[2];                /* Kafka queues write here when non-empty */
+    ne_delivery *d;
+    struct part **parts;
+    int32_t nparts;
+    struct entry_list orphans;
+    long unfinished;            /* entries alive, stale ones included */
+    int max_pending;
+    int paused;
+    int failed;
+    char group[256];
+    ne_notifier_stats st;
+};
+
+/* ------------------------------------------------------------------ */
+/* Entries and offsets                                                 */
+/* ------------------------------------------------------------------ */
+
+static void list_append(struct entry_list *l, struct entry *e)
+{
+    e->next = NULL;
+    e->prev = l->tail;
+    if (l->tail) l->tail->next = e; else l->head = e;
+    l->tail = e;
+}
+
+static void list_remove(struct entry_list *l, struct entry *e)
+{
+    if (e->prev) e->prev->next = e->next; else l->head = e->next;
+    if (e->next) e->next->prev = e->prev; else l->tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static struct entry_list *list_of(struct notif *n, struct entry *e)
+{
+    return e->stale ? &n->orphans : &e->part->live;
+}
+
+static void entry_free(struct notif *n, struct entry *e)
+{
+    list_remove(list_of(n, e), e);
+    n->unfinished--;
+    free(e->key);
+    free(e->value);
+    free(e->webhook_id);
+    free(e->subscription_id);
+    free(e);
+}
+
+/* The alert is done: it no longer holds back its partition's offset. */
+static void entry_finish(struct notif *n, struct entry *e)
+{
+    if (!e->stale) e->part->dirty = 1;
+    entry_free(n, e);
+}
+
+static struct part *part_get(struct notif *n, int32_t partition)
+{
+    if (partition < 0) return NULL;
+    if (partition >= n->nparts) {
+        struct part **np = realloc(n->parts, (size_t)(partition + 1) * sizeof *np);
+        if (!np) return NULL;
+        for (int32_t i = n->nparts; i <= partition; i++) np[i] = NULL;
+        n->parts = np;
+        n->nparts = partition + 1;
+    }
+    if (!n->parts[partition]) {
+        struct part *p = calloc(1, sizeof *p);
+        if (!p) return NULL;
+        p->partition = partition;
+        p->next_offset = p->stored = -1;
+        n->parts[partition] = p;
+    }
+    return n->parts[partition];
+}
+
+/* Stores, per assigned partition, the offset of its first unfinished
+ * alert (or the one after the last consumed when none is unfinished). */
+static void store_offsets(struct notif *n)
+{
+    rd_kafka_topic_partition_list_t *l = NULL;
+    for (int32_t i = 0; i < n->nparts; i++) {
+        struct part *p = n->parts[i];
+        if (!p || !p->assigned || !p->dirty || p->pinned) continue;
+        p->dirty = 0;
+        int64_t off = p->live.head ? p->live.head->offset : p->next_offset;
+        if (off < 0 || off <= p->stored) continue;
+        if (!l) l = rd_kafka_topic_partition_list_new(4);
+        rd_kafka_topic_partition_list_add(l, n->cfg->topics.alerts, p->partition)->offset = off;
+        p->stored = off;
+    }
+    if (!l) return;
+    rd_kafka_resp_err_t err = rd_kafka_offsets_store(n->consumer, l);
+    if (err) ne_log(NE_LOG_WARN, "notifier", "storing offsets failed: %s", rd_kafka_err2str(err));
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void commit_sync(struct notif *n)
+{
+    rd_kafka_resp_err_t err = rd_kafka_commit(n->consumer, NULL, 0);
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        ne_log(NE_LOG_WARN, "notifier", "offset commit failed: %s", rd_kafka_err2str(err));
+}
+
+/* ------------------------------------------------------------------ */
+/* Dead letters                                                        */
+/* ------------------------------------------------------------------ */
+
+static void add_header(rd_kafka_headers_t *h, const char *name, const char *value)
+{
+    if (value) rd_kafka_header_add(h, name, -1, value, -1);
+}
+
+/* Produces the alert's original record to topics.alerts_dlq; the entry is
+ * finished when the broker acknowledges it (on_dlq_delivery). */
+static void dead_letter(struct notif *n, struct entry *e, const char *reason, const char *detail,
+                        long status, int attempts)
+{
+    char num[32], part[16], off[32], st[16];
+    rd_kafka_headers_t *h = rd_kafka_headers_new(10);
+    snprintf(num, sizeof num, "%d", attempts);
+    snprintf(st, sizeof st, "%ld", status);
+    snprintf(part, sizeof part, "%d", (int)e->part->partition);
+    snprintf(off, sizeof off, "%lld", (long long)e->offset);
+    add_header(h, "error.reason", reason);
+    add_header(h, "error.detail", detail);
+    add_header(h, "error.status", st);
+    add_header(h, "error.attempts", num);
+    add_header(h, "webhook.id", e->webhook_id);
+    add_header(h, "subscription.id", e->subscription_id);
+    add_header(h, "source.topic", n->cfg->topics.alerts);
+    add_header(h, "source.partition", part);
+    add_header(h, "source.offset", off);
+    for (;;) {
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            n->producer, RD_KAFKA_V_TOPIC(n->cfg->topics.alerts_dlq),
+            RD_KAFKA_V_KEY(e->key, e->key_len), RD_KAFKA_V_VALUE(e->value, e->value_len),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE(e),
+            RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) { rd_kafka_poll(n->producer, 100); continue; }
+        if (!err) return; /* the headers now belong to the message */
+        rd_kafka_headers_destroy(h);
+        ne_log_rec(NE_LOG_ERROR, "notifier", n->cfg->topics.alerts, e->part->partition, e->offset,
+                   "cannot dead-letter the alert (%s); stopping so that it is re-processed",
+                   rd_kafka_err2str(err));
+        e->part->pinned = 1;
+        n->failed = 1;
+        return;
+    }
+}
+
+static void on_dlq_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
+{
+    struct notif *n = opaque;
+    struct entry *e = msg->_private;
+    (void)rk;
+    if (!e) return;
+    if (msg->err) {
+        ne_log(NE_LOG_ERROR, "notifier", "dead letter to %s failed: %s; stopping so that the alert is "
+               "re-processed", n->cfg->topics.alerts_dlq, rd_kafka_err2str(msg->err));
+        if (!e->stale) e->part->pinned = 1;
+        n->failed = 1;
+        return; /* left unfinished: its offset is never stored */
+    }
+    n->st.dead_lettered++;
+    entry_finish(n, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Alerts in                                                           */
+/* ------------------------------------------------------------------ */
+
+static void on_job_done(void *ctx, void *opaque, const ne_job_result *r)
+{
+    struct notif *n = ctx;
+    struct entry *e = opaque;
+    switch (r->end) {
+    case NE_JOB_DELIVERED:
+        n->st.delivered++;
+        entry_finish(n, e);
+        break;
+    case NE_JOB_DEAD:
+        if (e->stale) { entry_free(n, e); break; } /* the next owner delivers it */
+        dead_letter(n, e, r->reason, r->error, r->status, r->attempts);
+        break;
+    case NE_JOB_CANCELLED:
+        /* A revoked partition's alert: the next owner delivers it. A live
+         * one (shutdown) stays unfinished, so its offset is not stored. */
+        if (e->stale) entry_free(n, e);
+        break;
+    }
+}
+
+static void *dup_bytes(const void *p, size_t len)
+{
+    char *d = malloc(len + 1);
+    if (d) { if (len) memcpy(d, p, len); d[len] = '\0'; }
+    return d;
+}
+
+static void handle_record(struct notif *n, const rd_kafka_message_t *m)
+{
+    struct part *p = part_get(n, m->partition);
+    struct entry *e = calloc(1, sizeof *e);
+    char err[256];
+    ne_alert a;
+    if (!p || !e) goto nomem;
+    e->part = p;
+    e->offset = m->offset;
+    e->key_len = m->key_len;
+    e->value_len = m->len;
+    e->key = m->key ? dup_bytes(m->key, m->key_len) : NULL;
+    e->value = dup_bytes(m->payload ? m->payload : "", m->len);
+    if ((m->key && !e->key) || !e->value) goto nomem;
+    if (!m->key) e->key_len = 0;
+    list_append(&p->live, e);
+    n->unfinished++;
+    n->st.consumed++;
+    p->next_offset = m->offset + 1;
+
+    if (ne_alert_parse(e->value, e->value_len, &a, err, sizeof err)) {
+        ne_log_rec(NE_LOG_WARN, "notifier", n->cfg->topics.alerts, m->partition, m->offset,
+                   "invalid alert, dead-lettered: %s", err);
+        dead_letter(n, e, "invalid_alert", err, 0, 0);
+        return;
+    }
+    e->webhook_id = dup_bytes(a.alert_id, strlen(a.alert_id));
+    e->subscription_id = dup_bytes(a.subscription_id, strlen(a.subscription_id));
+    enum ne_submit s = ne_delivery_submit(n->d, &a, e);
+    switch (s) {
+    case NE_SUBMIT_QUEUED:
+        break;
+    case NE_SUBMIT_FILTERED:
+        ne_log(NE_LOG_INFO, "notifier", "alert %s: subscription %s no longer wants person %s in this role; "
+               "not delivered", a.alert_id, a.subscription_id, a.person_id);
+        n->st.filtered++;
+        entry_finish(n, e);
+        break;
+    case NE_SUBMIT_NOMEM:
+        ne_log(NE_LOG_ERROR, "notifier", "out of memory; stopping so that the alert is re-processed");
+        p->pinned = 1;
+        n->failed = 1;
+        break;
+    default: {
+        char detail[300];
+        snprintf(detail, sizeof detail, "%s: subscription %s", s == NE_SUBMIT_UNKNOWN ? "no such subscription"
+                 : s == NE_SUBMIT_DISABLED ? "subscription disabled after a 410 Gone"
+                 : "endpoint failing (circuit breaker open) and its backlog is full", a.subscription_id);
+        dead_letter(n, e, ne_submit_name(s), detail, s == NE_SUBMIT_DISABLED ? 410 : 0, 0);
+        break;
+    }
+    }
+    ne_alert_clear(&a);
+    return;
+nomem:
+    if (e) { free(e->key); free(e->value); free(e); }
+    ne_log(NE_LOG_ERROR, "notifier", "out of memory; stopping so that the alert is re-processed");
+    n->failed = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Consumer group                                                      */
+/* ------------------------------------------------------------------ */
+
+static void set_paused(struct notif *n, int paused)
+{
+    rd_kafka_topic_partition_list_t *a = NULL;
+    if (paused == n->paused) return;
+    if (rd_kafka_assignment(n->consumer, &a) || !a) return;
+    if (paused) rd_kafka_pause_partitions(n->consumer, a);
+    else rd_kafka_resume_partitions(n->consumer, a);
+    n->paused = paused;
+    ne_log(NE_LOG_INFO, "notifier", "%s consumption of %d partition(s): %ld alert(s) unfinished (max_pending %d)",
+           paused ? "paused" : "resumed", a->cnt, n->unfinished, n->max_pending);
+    rd_kafka_topic_partition_list_destroy(a);
+}
+
+static void flow_control(struct notif *n)
+{
+    if (!n->paused && n->unfinished >= n->max_pending) set_paused(n, 1);
+    else if (n->paused && n->unfinished <= n->max_pending / 2) set_paused(n, 0);
+}
+
+static int entry_is_stale(void *opaque, void *arg)
+{
+    (void)arg;
+    return ((struct entry *)opaque)->stale;
+}
+
+/* Gives up a partition's unfinished alerts: the next owner re-reads them.
+ * Queued jobs are cancelled now; those in flight end later, unheard. */
+static void orphan_partition(struct notif *n, struct part *p)
+{
+    struct entry *e;
+    while ((e = p->live.head)) {
+        list_remove(&p->live, e);
+        e->stale = 1;
+        list_append(&n->orphans, e);
+    }
+    p->assigned = 0;
+    p->dirty = 0;
+}
+
+static void on_assign(struct notif *n, rd_kafka_topic_partition_list_t *parts)
+{
+    for (int i = 0; i < parts->cnt; i++) {
+        struct part *p = part_get(n, parts->elems[i].partition);
+        if (!p) continue;
+        p->assigned = 1;
+        p->next_offset = p->stored = -1;
+        p->dirty = p->pinned = 0;
+    }
+    ne_log(NE_LOG_INFO, "notifier", "assigned %d partition(s) of %s", parts->cnt, n->cfg->topics.alerts);
+    rd_kafka_error_t *e = rd_kafka_incremental_assign(n->consumer, parts);
+    if (e) {
+        ne_log(NE_LOG_ERROR, "notifier", "incremental assign failed: %s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+    }
+    if (n->paused) rd_kafka_pause_partitions(n->consumer, parts);
+}
+
+static void on_revoke(struct notif *n, rd_kafka_topic_partition_list_t *parts, int lost)
+{
+    ne_log(NE_LOG_INFO, "notifier", "%s %d partition(s) of %s", lost ? "lost" : "revoking", parts->cnt,
+           n->cfg->topics.alerts);
+    if (!lost) {
+        store_offsets(n);
+        commit_sync(n);
+    }
+    for (int i = 0; i < parts->cnt; i++) {
+        struct part *p = part_get(n, parts->elems[i].partition);
+        if (p && p->assigned) orphan_partition(n, p);
+    }
+    if (n->d) ne_delivery_cancel_if(n->d, entry_is_stale, NULL);
+    rd_kafka_error_t *e = rd_kafka_incremental_unassign(n->consumer, parts);
+    if (e) {
+        ne_log(NE_LOG_ERROR, "notifier", "incremental unassign failed: %s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+    }
+}
+
+static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
+                         void *opaque)
+{
+    struct notif *n = opaque;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) on_assign(n, parts);
+    else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) on_revoke(n, parts, rd_kafka_assignment_lost(rk));
+    else ne_log(NE_LOG_ERROR, "notifier", "rebalance error: %s", rd_kafka_err2str(err));
+}
+
+static int set_conf(rd_kafka_conf_t *conf, const char *k, const char *v, char *err, size_t errlen)
+{
+    return rd_kafka_conf_set(conf, k, v, err, errlen) == RD_KAFKA_CONF_OK ? 0 : -1;
+}
+
+/* The notifier's own group: "<group.id>-notifier", offsets stored by hand. */
+static int open_consumer(struct notif *n, char *err, size_t errlen)
+{
+    const char *base = ne_config_kafka_get(n->cfg, "group.id");
+    rd_kafka_conf_t *conf = ne_config_kafka_conf(n->cfg, err, errlen);
+    rd_kafka_topic_partition_list_t *topics = NULL;
+    snprintf(n->group, sizeof n->group, "%s-notifier", base ? base : "newsenrich");
+    if (!conf) return -1;
+    if (set_conf(conf, "group.id", n->group, err, errlen) ||
+        ne_kafka_conf_default(conf, n->cfg, "partition.assignment.strategy", "cooperative-sticky", err, errlen) ||
+        ne_kafka_conf_default(conf, n->cfg, "auto.offset.reset", "earliest", err, errlen) ||
+        ne_kafka_conf_default(conf, n->cfg, "client.id", "newsenrich-notifier", err, errlen) ||
+        /* The delivery guarantee: only finished alerts are stored; stored
+         * offsets are committed periodically and on revoke and close. */
+        set_conf(conf, "enable.auto.offset.store", "false", err, errlen) ||
+        set_conf(conf, "enable.auto.commit", "true", err, errlen) ||
+        /* Alerts of aborted enricher transactions (exactly_once) are not alerts. */
+        set_conf(conf, "isolation.level", "read_committed", err, errlen))
+        goto error;
+    rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
+    rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+    rd_kafka_conf_set_opaque(conf, n);
+    n->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, errlen);
+    if (!n->consumer) goto error;
+    conf = NULL;
+    rd_kafka_poll_set_consumer(n->consumer);
+    n->cq = rd_kafka_queue_get_consumer(n->consumer);
+    rd_kafka_queue_io_event_enable(n->cq, n->wake[1], "c", 1);
+
+    topics = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(topics, n->cfg->topics.alerts, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(n->consumer, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    if (e) {
+        snprintf(err, errlen, "subscribe to %s: %s", n->cfg->topics.alerts, rd_kafka_err2str(e));
+        return -1;
+    }
+    return 0;
+error:
+    if (conf) rd_kafka_conf_destroy(conf);
+    return -1;
+}
+
+static int open_producer(struct notif *n, char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = ne_config_kafka_conf_except(n->cfg, consumer_only, err, errlen);
+    if (!conf) return -1;
+    /* Not transactional even under exactly_once: a dead letter is an
+     * outcome of its own, and the enricher's transactional.id must not be
+     * shared (the two producers would fence each other). */
+    if (ne_kafka_conf_default(conf, n->cfg, "enable.idempotence", "true", err, errlen) ||
+        ne_kafka_conf_default(conf, n->cfg, "linger.ms", "5", err, errlen) ||
+        ne_kafka_conf_default(conf, n->cfg, "client.id", "newsenrich-notifier-dlq", err, errlen)) {
+        rd_kafka_conf_destroy(conf);
+        return -1;
+    }
+    rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
+    rd_kafka_conf_set_dr_msg_cb(conf, on_dlq_delivery);
+    rd_kafka_conf_set_opaque(conf, n);
+    n->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, errlen);
+    if (!n->producer) { rd_kafka_conf_destroy(conf); return -1; }
+    n->pq = rd_kafka_queue_get_main(n->producer);
+    rd_kafka_queue_io_event_enable(n->pq, n->wake[1], "p", 1);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                            */
+/* ------------------------------------------------------------------ */
+
+static int stop_requested(const struct notif *n)
+{
+    return (n->opts && n->opts->stop && *n->opts->stop) || (n->own_stop && atomic_load(n->own_stop));
+}
+
+static void drain_wake_pipe(struct notif *n)
+{
+    char buf[256];
+    while (read(n->wake[0], buf, sizeof buf) > 0) {}
+}
+
+static void reload(struct notif *n)
+{
+    char err[1024];
+    const char *path = n->opts ? n->opts->config_path : NULL;
+    if (!path) {
+        ne_log(NE_LOG_WARN, "notifier", "SIGHUP ignored: no configuration file to reload");
+        return;
+    }
+    ne_config *fresh = ne_config_load(path, err, sizeof err);
+    if (!fresh) {
+        ne_log(NE_LOG_ERROR, "notifier", "reload of %s failed, keeping the current subscriptions: %s", path, err);
+        return;
+    }
+    if (ne_delivery_reconfigure(n->d, fresh, err, sizeof err)) {
+        ne_log(NE_LOG_ERROR, "notifier", "reload of %s failed, keeping the current subscriptions: %s", path, err);
+    } else {
+        n->max_pending = fresh->webhooks.max_pending;
+        n->st.reloads++;
+        ne_log(NE_LOG_INFO, "notifier", "reloaded %s: %zu subscription(s)", path, fresh->webhooks.nsubscriptions);
+        ne_delivery_log_status(n->d);
+    }
+    ne_config_free(fresh);
+}
+
+static void copy_delivery_stats(struct notif *n)
+{
+    ne_delivery_stats ds;
+    ne_delivery_get_stats(n->d, &ds);
+    n->st.attempts = ds.attempts;
+    n->st.failed_attempts = ds.failed_attempts;
+}
+
+static void log_summary(struct notif *n, const char *what)
+{
+    copy_delivery_stats(n);
+    ne_log(NE_LOG_INFO, "notifier", "%s: %ld consumed, %ld delivered, %ld dead-lettered, %ld filtered, "
+           "%ld unfinished, %ld attempts (%ld failed)", what, n->st.consumed, n->st.delivered,
+           n->st.dead_lettered, n->st.filtered, n->unfinished, n->st.attempts, n->st.failed_attempts);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void main_loop(struct notif *n)
+{
+    int interval = n->opts && n->opts->status_interval_s > 0 ? n->opts->status_interval_s : 60;
+    int64_t next_status = mono_ms() + (int64_t)interval * 1000;
+    while (!stop_requested(n) && !n->failed) {
+        if (n->opts && n->opts->reload && *n->opts->reload) {
+            *n->opts->reload = 0;
+            reload(n);
+        }
+        drain_wake_pipe(n);
+        int limit = n->paused ? 1 : CONSUME_BATCH, got = 0;
+        rd_kafka_message_t *m;
+        while (got < limit && !n->failed && (m = rd_kafka_consumer_poll(n->consumer, 0))) {
+            got++;
+            if (!m->err) handle_record(n, m);
+            else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+                char buf[256];
+                rd_kafka_fatal_error(n->consumer, buf, sizeof buf);
+                ne_log(NE_LOG_ERROR, "notifier", "fatal consumer error: %s", buf);
+                n->failed = 1;
+            } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                ne_log(NE_LOG_WARN, "notifier", "consume error: %s", rd_kafka_message_errstr(m));
+            rd_kafka_message_destroy(m);
+            flow_control(n);
+        }
+        rd_kafka_poll(n->producer, 0);
+        ne_delivery_run(n->d, got >= limit && !n->paused ? 0 : IDLE_WAIT_MS, n->wake, 1);
+        rd_kafka_poll(n->producer, 0);
+        flow_control(n);
+        store_offsets(n);
+        if (mono_ms() >= next_status) {
+            next_status = mono_ms() + (int64_t)interval * 1000;
+            log_summary(n, "progress");
+            ne_delivery_log_status(n->d);
+        }
+    }
+}
+
+/* Lets requests in flight finish (bounded), flushes dead letters, stores
+ * and commits what is finished. Alerts waiting for a retry stay
+ * unfinished: the next run re-reads them. */
+static void drain(struct notif *n)
+{
+    int64_t deadline = mono_ms() + n->cfg->processing.shutdown_timeout_ms;
+    ne_delivery_set_draining(n->d, 1);
+    while (ne_delivery_in_flight(n->d) > 0 && mono_ms() < deadline) {
+        drain_wake_pipe(n);
+        ne_delivery_run(n->d, IDLE_WAIT_MS, n->wake, 1);
+        rd_kafka_poll(n->producer, 0);
+    }
+    int64_t left = deadline - mono_ms();
+    if (rd_kafka_flush(n->producer, left > 0 ? (int)left : 0) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        ne_log(NE_LOG_WARN, "notifier", "%d dead letter(s) not acknowledged at shutdown; their alerts will be "
+               "re-processed", rd_kafka_outq_len(n->producer));
+    store_offsets(n);
+    commit_sync(n);
+}
+
+static void free_list(struct notif *n, struct entry_list *l)
+{
+    while (l->head) entry_free(n, l->head);
+}
+
+static int notifier_main(const ne_config *cfg, const ne_notifier_opts *opts, atomic_int *own_stop,
+                         ne_notifier_stats *st)
+{
+    struct notif *n = calloc(1, sizeof *n);
+    char err[1024];
+    int rc = 1;
+    if (!n) { ne_log(NE_LOG_ERROR, "notifier", "out of memory"); return 1; }
+    n->cfg = cfg;
+    n->opts = opts;
+    n->own_stop = own_stop;
+    n->max_pending = cfg->webhooks.max_pending > 0 ? cfg->webhooks.max_pending : 1;
+    n->wake[0] = n->wake[1] = -1;
+
+    if (pipe2(n->wake, O_NONBLOCK | O_CLOEXEC)) {
+        ne_log(NE_LOG_ERROR, "notifier", "pipe: %s", strerror(errno));
+        goto out;
+    }
+    n->d = ne_delivery_new(cfg, on_job_done, n, err, sizeof err);
+    if (!n->d) { ne_log(NE_LOG_ERROR, "notifier", "%s", err); rc = 2; goto out; }
+    if (open_producer(n, err, sizeof err) || open_consumer(n, err, sizeof err)) {
+        ne_log(NE_LOG_ERROR, "notifier", "%s", err);
+        rc = 2;
+        goto out;
+    }
+    ne_log(NE_LOG_INFO, "notifier", "consuming %s as group %s; %zu subscription(s), dead letters to %s",
+           cfg->topics.alerts, n->group, cfg->webhooks.nsubscriptions, cfg->topics.alerts_dlq);
+
+    main_loop(n);
+    drain(n);
+    rc = n->failed ? 1 : 0;
+    log_summary(n, n->failed ? "stopped after a failure" : "stopped");
+    ne_delivery_log_status(n->d);
+out:
+    /* Closing revokes the partitions (orphaning what is unfinished) while
+     * the engine still exists; then the engine cancels the rest. */
+    if (n->consumer) rd_kafka_consumer_close(n->consumer);
+    if (n->d) copy_delivery_stats(n);
+    ne_delivery_free(n->d);
+    n->d = NULL;
+    if (n->cq) rd_kafka_queue_destroy(n->cq);
+    if (n->pq) rd_kafka_queue_destroy(n->pq);
+    if (n->producer) rd_kafka_destroy(n->producer);
+    if (n->consumer) rd_kafka_destroy(n->consumer);
+    for (int32_t i = 0; i < n->nparts; i++)
+        if (n->parts[i]) { free_list(n, &n->parts[i]->live); free(n->parts[i]); }
+    free_list(n, &n->orphans);
+    free(n->parts);
+    if (n->wake[0] >= 0) close(n->wake[0]);
+    if (n->wake[1] >= 0) close(n->wake[1]);
+    if (st) *st = n->st;
+    free(n);
+    return rc;
+}
+
+int ne_notifier_run(const ne_config *cfg, const ne_notifier_opts *opts, ne_notifier_stats *st)
+{
+    return notifier_main(cfg, opts, NULL, st);
+}
+
+/* ------------------------------------------------------------------ */
+/* Thread                                                              */
+/* ------------------------------------------------------------------ */
+
+struct ne_notifier {
+    pthread_t thread;
+    const ne_config *cfg;
+    ne_notifier_opts opts;
+    atomic_int stop;
+    atomic_int finished;
+    int rc;
+    ne_notifier_stats st;
+};
+
+static void *notifier_thread(void *arg)
+{
+    ne_notifier *t = arg;
+    t->rc = notifier_main(t->cfg, &t->opts, &t->stop, &t->st);
+    atomic_store(&t->finished, 1);
+    return NULL;
+}
+
+ne_notifier *ne_notifier_start(const ne_config *cfg, const ne_notifier_opts *opts, char *err, size_t errlen)
+{
+    ne_notifier *t = calloc(1, sizeof *t);
+    if (!t) { snprintf(err, errlen, "out of memory"); return NULL; }
+    t->cfg = cfg;
+    if (opts) t->opts = *opts;
+    atomic_init(&t->stop, 0);
+    atomic_init(&t->finished, 0);
+    int e = pthread_create(&t->thread, NULL, notifier_thread, t);
+    if (e) {
+        snprintf(err, errlen, "cannot start the notifier thread: %s", strerror(e));
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int ne_notifier_finished(const ne_notifier *n) { return n && atomic_load(&((ne_notifier *)n)->finished); }
+
+int ne_notifier_stop_join(ne_notifier *n, ne_notifier_stats *st)
+{
+    if (!n) return 0;
+    atomic_store(&n->stop, 1);
+    pthread_join(n->thread, NULL);
+    int rc = n->rc;
+    if (st) *st = n->st;
+    free(n);
+    return rc;
+}
+
+int ne_cmd_notify(const ne_config *cfg, const char *config_path, volatile sig_atomic_t *stop,
+                  volatile sig_atomic_t *reload)
+{
+    ne_notifier_opts opts = {.stop = stop, .reload = reload, .config_path = config_path};
+    ne_notifier_stats st;
+    if (cfg->webhooks.nsubscriptions == 0)
+        ne_log(NE_LOG_WARN, "notifier", "no webhooks.subscriptions configured: every alert will be dead-lettered "
+               "as unknown_subscription");
+    int rc = ne_notifier_run(cfg, &opts, &st);
+    fprintf(stderr, "newsenrich notify: %ld alerts consumed, %ld delivered, %ld dead-lettered, %ld filtered\n",
+            st.consumed, st.delivered, st.dead_lettered, st.filtered);
+    return rc;
+}

@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""`newsenrich notify` against a real Kafka broker and a real HTTP receiver
+(webhook_receiver.py, which verifies every signature and answers with
+scripted faults). Alerts shaped per schemas/alerts.schema.json are produced
+straight to the alerts topic.
+
+Asserts: every alert delivered at least once and, deduplicated by
+webhook-id, exactly once; dead endpoints' alerts dead-lettered after the
+attempts with the last status and error; a fast endpoint unaffected by a
+slow one; Retry-After honoured; 410 disables the subscription; the address
+guard; SIGHUP reload; kill -9 mid-delivery loses nothing."""
+
+import collections
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from harness import (BIN, Topics, broker, check, committed, consume, create_topic, main, produce, test,
+                     validate_events, wait_all_committed)
+
+WORK = Path(tempfile.mkdtemp(prefix="newsenrich-notifier-it-"))
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+ENV = dict(os.environ, NEWSENRICH_WEBHOOK_SECRET=SECRET)
+PEOPLE = [{"id": "vladimir-putin", "name": "Vladimir Putin"},
+          {"id": "angela-merkel", "name": "Angela Merkel"}]
+USER_AGENT = "newsenrich-it/1 (+webhooks)"
+
+
+# ---- the receiver ---------------------------------------------------------
+
+class Receiver:
+    """webhook_receiver.py as a subprocess on a free port, shared by the
+    tests; each test uses its own path prefix."""
+
+    def __init__(self):
+        script = Path(__file__).resolve().parent / "webhook_receiver.py"
+        self.proc = subprocess.Popen([sys.executable, str(script), "--port", "0", "--quiet"],
+                                     stdout=subprocess.PIPE, env=ENV)
+        line = self.proc.stdout.readline().decode()
+        check(line.startswith("LISTENING"), f"receiver did not start: {line!r}")
+        self.port = int(line.split()[2])
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def url(self, path):
+        return self.base + path
+
+    def script(self, rules):
+        req = urllib.request.Request(self.base + "/_script", data=json.dumps(rules).encode(), method="POST")
+        urllib.request.urlopen(req, timeout=10).read()
+
+    def received(self, prefix=""):
+        with urllib.request.urlopen(self.base + "/_received", timeout=30) as r:
+            return [x for x in json.loads(r.read()) if x["path"].startswith(prefix)]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+_RECEIVER = None
+
+
+def receiver():
+    global _RECEIVER
+    if _RECEIVER is None:
+        _RECEIVER = Receiver()
+    return _RECEIVER
+
+
+def closed_port():
+    """A port nobody listens on: connection refused."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# ---- alerts, config, the notifier -------------------------------------------
+
+def make_alert(tag, i, sub, person=PEOPLE[0], role="speaker"):
+    cid = f"claim-{tag}-{i}"
+    speaker = ({"entity_id": person["id"], "name": person["name"], "text": person["name"].split()[-1]}
+               if role == "speaker" else
+               {"entity_id": None, "name": None, "text": "a ministry spokesman"})
+    return {
+        "alert_id": f"al-{tag}-{i:05d}-{sub}", "subscription_id": sub,
+        "person": person, "role": role, "claim_id": cid,
+        "quote": {"id": f"q-{tag}-{i}", "kind": "direct", "text": f"Statement number {i} \u201cquoted\u201d.",
+                  "start": 10, "end": 40, "speaker": speaker, "cue": "said",
+                  "about": [] if role == "speaker" else [person["id"]], "claim_id": cid, "new": True},
+        "article": {"id": f"art-{tag}-{i}", "title": f"Story {i}", "url": f"https://news.example/{tag}/{i}",
+                    "source": "wire", "published_at": "2026-11-20T10:00:00Z"},
+        "created_at": "2026-11-20T10:00:01Z",
+    }
+
+
+class Setup:
+    """Fresh topics (alerts with 3 partitions) and a config for one test."""
+
+    def __init__(self, name, subs, partitions=3, **webhooks):
+        broker()
+        self.name = name
+        self.topics = Topics(raw_partitions=1)
+        self.alerts = self.topics.alerts + ".p"
+        create_topic(self.alerts, partitions)
+        self.partitions = partitions
+        self.group = self.topics.group + "-notifier"
+        self.cfg = WORK / f"{name}.json"
+        self.log = WORK / f"{name}.log"
+        self.write_config(subs, **webhooks)
+
+    def write_config(self, subs, **webhooks):
+        self.topics.config(self.cfg, shutdown_timeout_ms=5000)
+        cfg = json.loads(self.cfg.read_text())
+        cfg["topics"]["alerts"] = self.alerts
+        cfg["watchlist"] = {"people": PEOPLE}
+        wh = {"allow_private": True, "user_agent": USER_AGENT}
+        wh.update(webhooks)
+        wh["subscriptions"] = [dict({"secret": "env:NEWSENRICH_WEBHOOK_SECRET",
+                                     "people": [p["id"] for p in PEOPLE]}, **s) for s in subs]
+        cfg["webhooks"] = wh
+        self.cfg.write_text(json.dumps(cfg, indent=2))
+
+    def produce(self, alerts, start=0):
+        for a in alerts:
+            probs = validate_events.problems("alerts", a)
+            check(not probs, f"test alert {a['alert_id']} is not schema-valid: {probs}")
+        produce(self.alerts, [{"key": a["alert_id"], "value": json.dumps(a),
+                               "partition": (start + k) % self.partitions} for k, a in enumerate(alerts)])
+
+    def start(self):
+        log = open(self.log, "ab")
+        proc = subprocess.Popen([str(BIN), "notify", "-c", str(self.cfg)], stdout=log, stderr=log, env=ENV)
+        self.wait_log("assigned", proc)
+        return proc
+
+    def wait_log(self, text, proc=None, timeout=60, count=1):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.log.exists() and self.log.read_text(errors="replace").count(text) >= count:
+                return
+            if proc is not None and proc.poll() is not None:
+                raise AssertionError(f"notify exited {proc.returncode}; log:\n{self.tail()}")
+            time.sleep(0.1)
+        raise AssertionError(f"no {text!r} in the notifier log after {timeout}s:\n{self.tail()}")
+
+    def tail(self, n=4000):
+        return self.log.read_text(errors="replace")[-n:] if self.log.exists() else ""
+
+    def wait_committed(self, proc, timeout=120):
+        if not wait_all_committed(self.group, self.alerts, timeout=timeout, proc=proc):
+            raise AssertionError(f"alert offsets not committed in time; log tail:\n{self.tail()}")
+
+    def stop(self, proc):
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(60)
+        check(rc == 0, f"notify exit {rc} after SIGTERM; log tail:\n{self.tail()}")
+
+    def dead_letters(self):
+        return consume(self.topics.alerts_dlq, idle_ms=1500, timeout_ms=30000)
+
+
+def ok_deliveries(records):
+    """webhook-id -> number of 2xx answers (valid signatures only)."""
+    return collections.Counter(r["webhook_id"] for r in records if r["valid"] and 200 <= r["status"] < 300)
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(len(v) * p))] if v else float("nan")
+
+
+# ---- tests ------------------------------------------------------------------
+
+@test
+def every_alert_delivered_once_per_webhook_id_despite_faults():
+    rcv = receiver()
+    p = "/t1"
+    rcv.script({f"{p}/flaky": {"every": 4, "fail": {"status": 503}},
+                f"{p}/dropper": {"every": 5, "fail": {"drop": True}}})
+    subs = [{"id": "fast", "url": rcv.url(f"{p}/fast")},
+            {"id": "flaky", "url": rcv.url(f"{p}/flaky"), "backoff_initial_ms": 200, "backoff_max_ms": 1000},
+            {"id": "dropper", "url": rcv.url(f"{p}/dropper"), "backoff_initial_ms": 200, "backoff_max_ms": 1000}]
+    s = Setup("exactly-once", subs)
+    alerts = [make_alert("t1", i, ("fast", "flaky", "dropper")[i % 3], PEOPLE[i % 2],
+                         "speaker" if i % 4 else "subject") for i in range(300)]
+    s.produce(alerts)
+    proc = s.start()
+    s.wait_committed(proc)
+    s.stop(proc)
+
+    recs = rcv.received(p)
+    oks = ok_deliveries(recs)
+    want = {a["alert_id"] for a in alerts}
+    check(all(r["valid"] for r in recs), "every request carries a valid signature")
+    check(set(oks) == want, f"missing {sorted(want - set(oks))[:5]}")
+    check(all(n == 1 for n in oks.values()), f"an alert answered 2xx twice: {[k for k, n in oks.items() if n > 1][:5]}")
+    failed = [r for r in recs if not 200 <= r["status"] < 300]
+    check(len(failed) > 0, "the scripted faults happened (so retries were exercised)")
+    # Retries of one alert carry the same webhook-id; bodies follow the schema.
+    by_id = {a["alert_id"]: a for a in alerts}
+    for r in recs:
+        check(r["user_agent"] == USER_AGENT, f"User-Agent {r['user_agent']!r}")
+        probs = validate_events.problems("webhook", r["body"])
+        check(not probs, f"webhook body of {r['webhook_id']} invalid: {probs}")
+        a = by_id[r["webhook_id"]]
+        d = r["body"]["data"]
+        check(d["quote"] == a["quote"]["text"] and d["kind"] == a["quote"]["kind"]
+              and d["speaker"] == a["quote"]["speaker"] and d["person"] == a["person"]
+              and d["article"] == a["article"] and r["body"]["timestamp"] == a["created_at"],
+              f"body of {r['webhook_id']} maps the alert")
+    check(not s.dead_letters(), "no dead letters")
+    print(f"    {len(alerts)} alerts, {len(recs)} requests ({len(failed)} answered with a fault or dropped), "
+          f"{len(oks)} distinct webhook-ids delivered, each exactly once", flush=True)
+
+
+@test
+def dead_endpoints_are_dead_lettered_after_the_attempts():
+    rcv = receiver()
+    p = "/t2"
+    rcv.script({f"{p}/e500": {"status": 500}, f"{p}/slow": {"delay_ms": 3000}, f"{p}/e400": {"status": 400}})
+    policy = {"max_attempts": 3, "backoff_initial_ms": 100, "backoff_max_ms": 400}
+    subs = [dict(policy, id="refused", url=f"http://127.0.0.1:{closed_port()}/x"),
+            dict(policy, id="e500", url=rcv.url(f"{p}/e500")),
+            dict(policy, id="timeout", url=rcv.url(f"{p}/slow"), timeout_ms=500),
+            dict(policy, id="e400", url=rcv.url(f"{p}/e400")),
+            # Never called even with allow_private: the cloud metadata address.
+            dict(policy, id="metadata", url="http://169.254.169.254/latest/meta-data/"),
+            dict(policy, id="good", url=rcv.url(f"{p}/good"))]
+    s = Setup("dead", subs)
+    names = [x["id"] for x in subs]
+    alerts = [make_alert("t2", i, names[i % len(names)]) for i in range(60)]
+    s.produce(alerts)
+    t0 = time.time()
+    proc = s.start()
+    s.wait_committed(proc)
+    took = time.time() - t0
+    s.stop(proc)
+
+    dlq = s.dead_letters()
+    by_sub = collections.defaultdict(list)
+    for r in dlq:
+        by_sub[r["headers"]["subscription.id"]].append(r)
+    want = {n: {a["alert_id"] for a in alerts if a["subscription_id"] == n} for n in names}
+    for n in ("refused", "e500", "timeout", "e400", "metadata"):
+        check({r["key"] for r in by_sub[n]} == want[n], f"{n}: every alert dead-lettered once "
+              f"({len(by_sub[n])} of {len(want[n])})")
+        check(len(by_sub[n]) == len(want[n]), f"{n}: no alert dead-lettered twice")
+    check(not by_sub["good"], "nothing of the good endpoint dead-lettered")
+    expect = {"refused": ("attempts_exhausted", "3", "0", "connect"),
+              "e500": ("attempts_exhausted", "3", "500", "500"),
+              "timeout": ("attempts_exhausted", "3", "0", "imeout"),
+              "e400": ("rejected", "1", "400", "HTTP 400"),
+              "metadata": ("forbidden_address", "1", "0", "metadata")}
+    for n, (reason, attempts, status, detail) in expect.items():
+        for r in by_sub[n]:
+            h = r["headers"]
+            check(h["error.reason"] == reason and h["error.attempts"] == attempts and h["error.status"] == status,
+                  f"{n}: headers {h}")
+            check(detail in h["error.detail"] or "circuit breaker" in h["error.detail"],
+                  f"{n}: error.detail {h['error.detail']!r}")
+            check(h["webhook.id"] == r["key"] and h["source.topic"] == s.alerts, f"{n}: provenance {h}")
+            check(json.loads(r["value"]) in alerts, f"{n}: the original alert is the value")
+    recs = rcv.received(p)
+    per_id = collections.Counter(r["webhook_id"] for r in recs)
+    check(all(per_id[i] <= 3 for i in want["e500"]), "at most max_attempts requests per alert")
+    check(all(per_id[i] == 1 for i in want["e400"]), "a 400 is not retried")
+    check(set(ok_deliveries(rcv.received(f"{p}/good"))) == want["good"], "the good endpoint got everything")
+    print(f"    {len(alerts)} alerts over {len(subs)} endpoints: {len(dlq)} dead letters "
+          f"({', '.join(f'{n} {len(by_sub[n])}' for n in names[:-1])}), good delivered "
+          f"{len(want['good'])}; all settled in {took:.1f}s; e500 got {sum(per_id[i] for i in want['e500'])} "
+          f"requests for {len(want['e500'])} alerts (breaker refusals make up the rest)", flush=True)
+
+
+@test
+def fast_endpoint_is_unaffected_by_a_slow_one():
+    rcv = receiver()
+    p = "/t3"
+    slow_ms = 2000
+    rcv.script({f"{p}/slow": {"delay_ms": slow_ms}})
+    subs = [{"id": "slow", "url": rcv.url(f"{p}/slow")}, {"id": "fast", "url": rcv.url(f"{p}/fast")}]
+    s = Setup("slow-fast", subs, partitions=1, per_endpoint_in_flight=4)
+    # The slow endpoint's alerts come first in the log, interleaved.
+    alerts = [make_alert("t3", i, "slow" if i % 10 == 0 else "fast") for i in range(240)]
+    fast = {a["alert_id"] for a in alerts if a["subscription_id"] == "fast"}
+    slow = {a["alert_id"] for a in alerts if a["subscription_id"] == "slow"}
+    proc = s.start()
+    s.produce(alerts)
+    deadline = time.time() + 30
+    while time.time() < deadline and not fast <= set(ok_deliveries(rcv.received(f"{p}/fast"))):
+        time.sleep(0.1)
+    recs = rcv.received(p)
+    fast_t = {r["webhook_id"]: r["t"] for r in recs if r["path"].endswith("/fast") and r["status"] == 204}
+    slow_done = [r for r in recs if r["path"].endswith("/slow")]
+    check(fast <= set(fast_t), f"fast endpoint: {len(set(fast_t) & fast)} of {len(fast)} delivered in 30 s")
+    # Latency from the alert's Kafka timestamp (CreateTime, set when ktool
+    # produced it) to its delivery.
+    produced_at = {r["key"]: r["timestamp"] / 1000.0 for r in consume(s.alerts, idle_ms=500)}
+    lat = [fast_t[i] - produced_at[i] for i in fast]
+    # Once a fast alert has been produced, its delivery must not wait for a slow response.
+    check(max(lat) < slow_ms / 1000.0, f"fast delivery waited for the slow endpoint: max {max(lat):.2f}s")
+    check(len(slow_done) <= 8, f"the slow endpoint was still busy ({len(slow_done)} of {len(slow)} answered)")
+    s.wait_committed(proc, timeout=60)
+    s.stop(proc)
+    check(set(ok_deliveries(rcv.received(f"{p}/slow"))) == slow, "the slow endpoint got everything in the end")
+    print(f"    {len(fast)} fast + {len(slow)} slow ({slow_ms} ms each, 4 in flight): fast latency from "
+          f"alert produced to delivered p50 {pct(lat, .5) * 1000:.0f} ms, p99 {pct(lat, .99) * 1000:.0f} ms, "
+          f"max {max(lat) * 1000:.0f} ms, with {len(slow_done)} slow answered by then", flush=True)
+
+
+@test
+def retry_after_is_honoured():
+    rcv = receiver()
+    p = "/t4"
+    rcv.script({f"{p}/secs": {"first": {"status": 429, "retry_after": "2"}},
+                f"{p}/date": {"first": {"status": 503, "retry_after_in_s": 3}}})
+    policy = {"max_attempts": 8, "backoff_initial_ms": 50, "backoff_max_ms": 10000}
+    subs = [dict(policy, id="secs", url=rcv.url(f"{p}/secs")), dict(policy, id="date", url=rcv.url(f"{p}/date"))]
+    s = Setup("retry-after", subs)
+    alerts = [make_alert("t4", i, ("secs", "date")[i % 2]) for i in range(20)]
+    s.produce(alerts)
+    proc = s.start()
+    s.wait_committed(proc)
+    s.stop(proc)
+    gaps = {"secs": [], "date": []}
+    recs = rcv.received(p)
+    for a in alerts:
+        times = sorted(r["t"] for r in recs if r["webhook_id"] == a["alert_id"])
+        check(len(times) >= 2, f"{a['alert_id']}: retried ({len(times)} requests)")
+        gaps[a["subscription_id"]].append(times[1] - times[0])
+    check(set(ok_deliveries(recs)) == {a["alert_id"] for a in alerts}, "all delivered in the end")
+    check(min(gaps["secs"]) >= 1.95, f"Retry-After: 2 honoured (min gap {min(gaps['secs']):.2f}s)")
+    check(max(gaps["secs"]) < 6, f"and not much later (max gap {max(gaps['secs']):.2f}s)")
+    # An HTTP-date 3 s ahead, whole seconds: at least 2 s.
+    check(min(gaps["date"]) >= 1.95, f"Retry-After HTTP-date honoured (min gap {min(gaps['date']):.2f}s)")
+    print(f"    429 Retry-After: 2 -> retry after {min(gaps['secs']):.2f}-{max(gaps['secs']):.2f}s; "
+          f"503 Retry-After: <date +3s> -> {min(gaps['date']):.2f}-{max(gaps['date']):.2f}s "
+          f"(backoff alone would be <= 0.05s)", flush=True)
+
+
+@test
+def gone_410_disables_the_subscription():
+    rcv = receiver()
+    p = "/t5"
+    rcv.script({f"{p}/gone": {"status": 410}})
+    subs = [{"id": "gone", "url": rcv.url(f"{p}/gone")}, {"id": "alive", "url": rcv.url(f"{p}/alive")}]
+    s = Setup("gone", subs, per_endpoint_in_flight=2)
+    alerts = [make_alert("t5", i, ("gone", "alive")[i % 2]) for i in range(40)]
+    s.produce(alerts)
+    proc = s.start()
+    s.wait_committed(proc)
+    s.wait_log("SUBSCRIPTION DISABLED", proc)
+    before = len(rcv.received(f"{p}/gone"))
+    later = [make_alert("t5", i, "gone") for i in range(100, 105)]
+    s.produce(later, start=len(alerts))
+    s.wait_committed(proc)
+    s.stop(proc)
+    gone = {a["alert_id"] for a in alerts + later if a["subscription_id"] == "gone"}
+    dlq = s.dead_letters()
+    reasons = collections.Counter(r["headers"]["error.reason"] for r in dlq)
+    check({r["key"] for r in dlq} == gone and len(dlq) == len(gone), "every alert of the 410 endpoint dead-lettered once")
+    check(set(reasons) <= {"gone", "subscription_disabled"}, f"reasons {dict(reasons)}")
+    check(all(r["headers"]["error.status"] == "410" for r in dlq), "last status 410")
+    check(before <= 2, f"at most per_endpoint_in_flight requests before disabling ({before})")
+    check(len(rcv.received(f"{p}/gone")) == before, "no request after it was disabled")
+    alive = {a["alert_id"] for a in alerts if a["subscription_id"] == "alive"}
+    check(set(ok_deliveries(rcv.received(f"{p}/alive"))) == alive, "the other subscription is unaffected")
+    check(s.tail(1 << 20).count("SUBSCRIPTION DISABLED") == 1, "logged loudly, once")
+    print(f"    410 after {before} request(s): {len(dlq)} alerts dead-lettered {dict(reasons)}, "
+          f"{len(alive)} alerts of the other subscription delivered", flush=True)
+
+
+@test
+def private_addresses_are_refused_unless_allowed():
+    rcv = receiver()
+    p = "/t6"
+    subs = [{"id": "loopback", "url": rcv.url(f"{p}/x")},
+            {"id": "v6", "url": f"http://[::1]:{rcv.port}/x"},
+            {"id": "byname", "url": f"http://localhost:{rcv.port}{p}/x"}]
+    s = Setup("ssrf", subs, allow_private=False)
+    alerts = [make_alert("t6", i, ("loopback", "v6", "byname")[i % 3]) for i in range(9)]
+    s.produce(alerts)
+    proc = s.start()
+    s.wait_committed(proc)
+    s.stop(proc)
+    dlq = s.dead_letters()
+    check({r["key"] for r in dlq} == {a["alert_id"] for a in alerts}, "all refused and dead-lettered")
+    check(all(r["headers"]["error.reason"] == "forbidden_address" for r in dlq),
+          f"reasons {collections.Counter(r['headers']['error.reason'] for r in dlq)}")
+    check(not rcv.received(p), "the receiver saw nothing")
+    print(f"    {len(dlq)} alerts to 127.0.0.1, [::1] and localhost refused: "
+          f"{dlq[0]['headers']['error.detail']!r}", flush=True)
+
+
+@test
+def sighup_reloads_subscriptions_without_restart():
+    rcv = receiver()
+    p = "/t7"
+    s = Setup("reload", [{"id": "s", "url": rcv.url(f"{p}/v1")}, {"id": "old", "url": rcv.url(f"{p}/old")}])
+    proc = s.start()
+    s.produce([make_alert("t7", i, "s") for i in range(5)])
+    s.wait_committed(proc)
+    s.write_config([{"id": "s", "url": rcv.url(f"{p}/v2"), "people": ["vladimir-putin"]}])
+    proc.send_signal(signal.SIGHUP)
+    s.wait_log("reloaded", proc)
+    batch2 = ([make_alert("t7", i, "s") for i in range(5, 10)] +
+              [make_alert("t7", 10, "s", PEOPLE[1])] +       # no longer wanted: filtered
+              [make_alert("t7", 11, "old")])                 # removed: dead-lettered
+    s.produce(batch2)
+    s.wait_committed(proc)
+    check(proc.poll() is None, "still the same process")
+    s.stop(proc)
+    v1 = set(ok_deliveries(rcv.received(f"{p}/v1")))
+    v2 = set(ok_deliveries(rcv.received(f"{p}/v2")))
+    check(v1 == {f"al-t7-{i:05d}-s" for i in range(5)}, f"before the reload: v1 {sorted(v1)}")
+    check(v2 == {f"al-t7-{i:05d}-s" for i in range(5, 10)}, f"after the reload: v2 {sorted(v2)}")
+    dlq = s.dead_letters()
+    check([r["headers"]["error.reason"] for r in dlq] == ["unknown_subscription"], f"dlq {dlq}")
+    print(f"    5 alerts to v1, SIGHUP, 5 to v2; 1 filtered (person dropped), 1 dead-lettered "
+          f"(subscription removed)", flush=True)
+
+
+@test
+def pending_is_bounded_and_a_dead_endpoint_cannot_stall_the_rest():
+    rcv = receiver()
+    p = "/t9"
+    rcv.script({f"{p}/slowish": {"delay_ms": 50}})
+    # A dead endpoint whose retries would take minutes, a slowish one and a
+    # window of 20 unfinished alerts.
+    subs = [{"id": "dead", "url": f"http://127.0.0.1:{closed_port()}/x", "max_attempts": 50,
+             "backoff_initial_ms": 2000, "backoff_max_ms": 5000},
+            {"id": "slowish", "url": rcv.url(f"{p}/slowish")}]
+    s = Setup("bounded", subs, partitions=1, max_pending=20, per_endpoint_in_flight=2)
+    alerts = [make_alert("t9", i, ("dead", "slowish")[i % 2]) for i in range(200)]
+    s.produce(alerts)
+    t0 = time.time()
+    proc = s.start()
+    live = {a["alert_id"] for a in alerts if a["subscription_id"] == "slowish"}
+    deadline = time.time() + 60
+    while time.time() < deadline and not live <= set(ok_deliveries(rcv.received(p))):
+        time.sleep(0.2)
+    took = time.time() - t0
+    s.stop(proc)
+    check(live <= set(ok_deliveries(rcv.received(p))), "the live endpoint got all its alerts")
+    log = s.tail(1 << 22)
+    check("paused consumption" in log, "consumption paused at max_pending")
+    shed = [r for r in s.dead_letters() if r["headers"]["error.reason"] == "shed"]
+    check(len(shed) >= 80, f"the dead endpoint's backlog is capped at a quarter of the window ({len(shed)} shed)")
+    print(f"    max_pending 20: {len(live)} alerts to a 50 ms endpoint delivered in {took:.1f}s beside a dead "
+          f"endpoint (retries of minutes); {len(shed)} of its 100 alerts dead-lettered as shed, "
+          f"paused {log.count('paused consumption')} time(s)", flush=True)
+
+
+@test
+def kill_9_mid_delivery_loses_nothing():
+    rcv = receiver()
+    p = "/t8"
+    rcv.script({f"{p}/hook": {"every": 50, "fail": {"status": 503}, "else": {"delay_ms": 10}}})
+    s = Setup("kill9", [{"id": "k", "url": rcv.url(f"{p}/hook"), "backoff_initial_ms": 200,
+                          "backoff_max_ms": 1000}])
+    alerts = [make_alert("t8", i, "k") for i in range(6000)]
+    s.produce(alerts)
+    proc = s.start()
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if sum(o["committed"] or 0 for o in committed(s.group, s.alerts)) >= 1000:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    delivered_before = len(ok_deliveries(rcv.received(p)))
+    saved = sum(o["committed"] or 0 for o in committed(s.group, s.alerts))
+    check(0 < delivered_before < len(alerts), f"the kill must land mid-delivery ({delivered_before} delivered)")
+
+    proc = s.start()
+    s.wait_committed(proc)
+    s.stop(proc)
+    oks = ok_deliveries(rcv.received(p))
+    want = {a["alert_id"] for a in alerts}
+    lost = want - set(oks)
+    dups = sum(n - 1 for n in oks.values())
+    print(f"    {len(alerts)} alerts, killed after {delivered_before} delivered with {saved} offsets committed; "
+          f"after restart {len(oks)} distinct delivered, {len(lost)} lost, {dups} re-delivered "
+          f"(same webhook-id, receivers deduplicate)", flush=True)
+    check(not lost, f"lost {len(lost)} alerts, e.g. {sorted(lost)[:5]}")
+    check(dups <= len(alerts) - saved, "committed alerts are not delivered again")
+    check(not s.dead_letters(), "no dead letters")
+
+
+if __name__ == "__main__":
+    try:
+        rc = main("notifier")
+    finally:
+        if _RECEIVER is not None:
+            _RECEIVER.stop()
+    sys.exit(rc)

@@ -1,0 +1,552 @@
+/* Unit tests of the dedup stage (enrichers/dedup.h): exact and near
+ * duplicates, redelivery, story grouping, claim novelty, changelog apply,
+ * retention and eviction, alerts, and the race window between instances. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "enrichers/dedup.h"
+#include "enrichers/dedup_impl.h"
+#include "tests/unit/test.h"
+
+static const char *const PARAS[] = {
+    "The city council of Riga voted on Tuesday to close the old harbour bridge for repairs "
+    "that are expected to last at least eighteen months, officials said.",
+    "\u201cWe have postponed this for far too long,\u201d said Mayor Anna Keller, who has pushed "
+    "for the repairs since her election two years ago. \u201cThe bridge is simply not safe.\u201d",
+    "Traffic will be diverted over the northern ring road, which engineers say can absorb "
+    "most of the twenty thousand vehicles that cross the bridge every day.",
+    "Shop owners near the harbour were less enthusiastic. Boris Novak, who runs a bakery on "
+    "the waterfront, said he feared losing half of his customers during the closure.",
+    "The repairs will cost an estimated forty million euros, most of it paid by a European "
+    "infrastructure fund, according to a statement from the transport ministry.",
+    "Work is scheduled to begin in March, weather permitting, and the council will publish "
+    "a detailed timetable for the diversions next week.",
+};
+
+static char *join_paras(size_t from, size_t to, const char *sep)
+{
+    size_t cap = 16;
+    for (size_t i = from; i < to; i++) cap += strlen(PARAS[i]) + strlen(sep);
+    char *s = calloc(1, cap);
+    for (size_t i = from; i < to; i++) {
+        if (i > from) strcat(s, sep);
+        strcat(s, PARAS[i]);
+    }
+    return s;
+}
+
+static int64_t fixed_clock(void *ctx) { return *(int64_t *)ctx; }
+
+/* A document with the given id, body (taken over), url and title. */
+static void make_doc(ne_doc *d, const char *id, char *body, const char *url, const char *title)
+{
+    ne_doc_reset(d);
+    d->id = strdup(id);
+    d->body = body;
+    d->body_len = strlen(body);
+    d->url = url ? strdup(url) : NULL;
+    if (title) {
+        d->title = strdup(title);
+        d->title_len = strlen(title);
+    }
+}
+
+static void add_quote(ne_doc *d, const char *text, const char *claim_id)
+{
+    d->quotes = realloc(d->quotes, (d->nquotes + 1) * sizeof *d->quotes);
+    ne_quote *q = &d->quotes[d->nquotes++];
+    memset(q, 0, sizeof *q);
+    q->id = strdup("q");
+    q->text = strdup(text);
+    q->claim_id = strdup(claim_id);
+    q->is_new = 1;
+    q->speaker_entity = -1;
+}
+
+static void add_entity(ne_doc *d, const char *id, int watched, size_t mentions)
+{
+    d->entities = realloc(d->entities, (d->nentities + 1) * sizeof *d->entities);
+    ne_entity *e = &d->entities[d->nentities++];
+    memset(e, 0, sizeof *e);
+    e->id = strdup(id);
+    e->name = strdup(id);
+    e->watched = watched;
+    e->mentions = calloc(mentions, sizeof *e->mentions);
+    e->nmentions = mentions;
+}
+
+/* Runs both halves of the stage, as the pipeline does. */
+static void run(ne_dedup_state *s, ne_doc *d)
+{
+    ne_dedup_process(s, d);
+    if (d->dedup.status != NE_DEDUP_EXACT) ne_dedup_finish(s, d);
+}
+
+typedef struct fixture {
+    ne_config *cfg;
+    ne_dedup_state *s;
+    int64_t now;
+    ne_doc doc;
+} fixture;
+
+static void fx_init(fixture *f, long max_entries)
+{
+    char err[256];
+    memset(f, 0, sizeof *f);
+    f->cfg = ne_config_defaults();
+    f->cfg->dedup.max_entries = max_entries;
+    f->s = ne_dedup_create(f->cfg, err, sizeof err);
+    f->now = 1700000000;
+    ne_dedup_set_clock(f->s, fixed_clock, &f->now);
+}
+
+static void fx_free(fixture *f)
+{
+    ne_doc_reset(&f->doc);
+    ne_dedup_destroy(f->s);
+    ne_config_free(f->cfg);
+}
+
+/* Processes an article made of PARAS[from, to) joined by sep. */
+static enum ne_dedup_status fx_article(fixture *f, const char *id, size_t from, size_t to, const char *sep,
+                                       const char *url)
+{
+    make_doc(&f->doc, id, join_paras(from, to, sep), url, NULL);
+    run(f->s, &f->doc);
+    return f->doc.dedup.status;
+}
+
+TEST(dedup_canonical_url_drops_scheme_www_tracking_and_fragment)
+{
+    char a[256], b[256];
+    dd_canonical_url("https://www.Example.com/news/story-1/?utm_source=tw&id=7&fbclid=x#comments", a, sizeof a);
+    dd_canonical_url("http://example.com/news/story-1?id=7", b, sizeof b);
+    CHECK_STR(a, "example.com/news/story-1?id=7");
+    CHECK_STR(b, a);
+    dd_canonical_url("https://example.com:443/a/b?utm_medium=x", a, sizeof a);
+    CHECK_STR(a, "example.com/a/b");
+}
+
+static void collect(void *ctx, const char *w, size_t len, int brk)
+{
+    char *out = ctx;
+    if (*out) strcat(out, brk ? " | " : " ");
+    strncat(out, w, len);
+}
+
+TEST(dedup_words_fold_case_quotes_and_apostrophes)
+{
+    char out[512] = "", buf[256];
+    const char *t = "\u201cHe DIDN\u2019T meddle,\u201d said the U.S. leader\u2026 'I didn't.'";
+    dd_words(t, strlen(t), buf, sizeof buf, collect, out);
+    CHECK_STR(out, "he didnt meddle said the us leader | i didnt");
+}
+
+TEST(dedup_exact_copy_with_other_punctuation_is_an_exact_duplicate)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    CHECK_INT(fx_article(&f, "orig", 0, 6, "\n\n", "https://news.example/a"), NE_DEDUP_UNIQUE);
+    CHECK_STR(f.doc.dedup.story_id, "orig");
+    /* straight quotes, single line breaks, other case: the same text */
+    char *body = join_paras(0, 6, "\n");
+    for (char *p = body; *p; p++) if (*p >= 'a' && *p <= 'z' && (p - body) % 7 == 0) *p -= 32;
+    make_doc(&f.doc, "copy", body, "https://mirror.example/b", NULL);
+    run(f.s, &f.doc);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_EXACT);
+    CHECK_STR(f.doc.dedup.duplicate_of, "orig");
+    fx_free(&f);
+}
+
+TEST(dedup_same_canonical_url_and_near_verbatim_text_is_a_recrawl)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    fx_article(&f, "crawl-1", 0, 6, "\n\n", "https://www.news.example/a?utm_source=x");
+    /* one sentence of page furniture more */
+    char *body = join_paras(0, 6, "\n\n");
+    char *more = malloc(strlen(body) + 64);
+    strcpy(more, body);
+    strcat(more, "\n\nUpdated at 10:42.");
+    free(body);
+    make_doc(&f.doc, "crawl-2", more, "http://news.example/a#top", NULL);
+    run(f.s, &f.doc);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_EXACT);
+    CHECK_STR(f.doc.dedup.duplicate_of, "crawl-1");
+    fx_free(&f);
+}
+
+TEST(dedup_trimmed_copy_is_a_near_duplicate_of_the_first_and_shares_its_story)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    fx_article(&f, "long", 0, 6, "\n\n", NULL);
+    CHECK_INT(fx_article(&f, "trimmed", 0, 5, "\n\n", NULL), NE_DEDUP_NEAR);
+    CHECK_STR(f.doc.dedup.duplicate_of, "long");
+    CHECK_STR(f.doc.dedup.story_id, "long");
+    CHECK(f.doc.dedup.similarity >= 0.8);
+    /* a different article on another subject is unique */
+    make_doc(&f.doc, "other", strdup("Scientists in Oslo reported on Monday that a new battery chemistry "
+                                     "could store twice as much energy as lithium cells, though commercial "
+                                     "production remains years away according to the research team."),
+             NULL, NULL);
+    run(f.s, &f.doc);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_UNIQUE);
+    CHECK_STR(f.doc.dedup.story_id, "other");
+    fx_free(&f);
+}
+
+TEST(dedup_redelivery_repeats_the_first_decision_and_records)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    fx_article(&f, "first", 0, 6, "\n\n", NULL);
+    CHECK_INT(fx_article(&f, "second", 0, 5, "\n\n", NULL), NE_DEDUP_NEAR);
+    ne_dedup_record r1[8], r2[8];
+    size_t n1 = ne_dedup_records(f.s, r1, 8);
+    char *v1 = strndup(r1[0].value, r1[0].value_len);
+    /* later, an article the redelivered one would be closer to */
+    f.now += 60;
+    fx_article(&f, "third", 0, 5, "\n", NULL);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_EXACT);
+    /* the redelivery of "second": the same decision and the same records */
+    CHECK_INT(fx_article(&f, "second", 0, 5, "\n\n", NULL), NE_DEDUP_NEAR);
+    CHECK_STR(f.doc.dedup.duplicate_of, "first");
+    size_t n2 = ne_dedup_records(f.s, r2, 8);
+    CHECK_INT(n2, n1);
+    CHECK_SPAN(r2[0].value, r2[0].value_len, v1);
+    free(v1);
+    /* and the first article re-delivered is not a duplicate of itself */
+    CHECK_INT(fx_article(&f, "first", 0, 6, "\n\n", NULL), NE_DEDUP_UNIQUE);
+    fx_free(&f);
+}
+
+/* ---- claims ------------------------------------------------------------ */
+
+static const char *SEED1_QUOTES[] = {
+    "He said he didn\u2019t meddle. He said he didn\u2019t meddle",
+    "I asked him again. You can only ask so many times. I just asked him again. He said he absolutely "
+    "did not meddle in our election. He did not do what they are saying he did",
+    "Everything about the so-called Russian dossier in the US is a manifestation of a continuing "
+    "domestic political struggle.",
+    "It\u2019s important that we find an opportunity, with our teams, to sit down at the level of "
+    "presidents and talk through our complex relations.",
+};
+
+static const char *SEED2_QUOTES[] = {
+    "I really believe that when he tells me that, he means it",
+    "You can only ask so many times\u2026 He said he absolutely did not meddle in our election",
+    "Everything about the so-called Russian dossier in the US is a manifestation of continuing "
+    "domestic political struggle",
+    "I didn\u2019t do that",
+    "A dotard like Trump can never frighten us or put a stop to our advance",
+};
+
+/* body is copied unless own is set (then it is taken over). */
+static void seed_doc_own(ne_doc *d, const char *id, const char *title, char *body,
+                         const char *const *quotes, size_t nq)
+{
+    make_doc(d, id, body, NULL, title);
+    for (size_t i = 0; i < nq; i++) {
+        char cid[64];
+        snprintf(cid, sizeof cid, "%s%02zu", id, i);
+        add_quote(d, quotes[i], cid);
+    }
+}
+
+static void seed_doc(ne_doc *d, const char *id, const char *title, const char *body,
+                     const char *const *quotes, size_t nq)
+{
+    seed_doc_own(d, id, title, strdup(body), quotes, nq);
+}
+
+TEST(dedup_claims_repeated_in_a_later_article_are_not_new)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    seed_doc(&f.doc, "seed1", "Trump: Putin Says He Didn't Meddle in the US Election", PARAS[0], SEED1_QUOTES, 4);
+    run(f.s, &f.doc);
+    for (size_t i = 0; i < 4; i++) CHECK(f.doc.quotes[i].is_new);
+    CHECK_STR(f.doc.quotes[1].first_seen_article, "seed1");
+    char first_at[32];
+    snprintf(first_at, sizeof first_at, "%s", f.doc.quotes[1].first_seen_at);
+    f.now += 3600;
+    seed_doc(&f.doc, "seed2", "Trump confronts Putin again over election claims", PARAS[3], SEED2_QUOTES, 5);
+    run(f.s, &f.doc);
+    CHECK(f.doc.quotes[0].is_new);
+    CHECK(!f.doc.quotes[1].is_new);    /* an excerpt across an ellipsis */
+    CHECK_STR(f.doc.quotes[1].first_seen_article, "seed1");
+    CHECK_STR(f.doc.quotes[1].first_seen_at, first_at);
+    CHECK(!f.doc.quotes[2].is_new);    /* lost an "a" */
+    CHECK_STR(f.doc.quotes[2].first_seen_article, "seed1");
+    CHECK(f.doc.quotes[3].is_new);
+    CHECK(f.doc.quotes[4].is_new);
+    CHECK_STR(f.doc.quotes[4].first_seen_article, "seed2");
+    /* the shared statements make them one story */
+    CHECK_STR(f.doc.dedup.story_id, "seed1");
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_UNIQUE);
+    fx_free(&f);
+}
+
+TEST(dedup_claim_redelivered_stays_new_with_its_first_seen)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    seed_doc(&f.doc, "seed1", NULL, PARAS[0], SEED1_QUOTES, 4);
+    run(f.s, &f.doc);
+    char at[32];
+    snprintf(at, sizeof at, "%s", f.doc.quotes[2].first_seen_at);
+    char created[32], created2[32];
+    ne_dedup_claim_created_at(f.s, 2, created);
+    f.now += 500;
+    seed_doc(&f.doc, "seed1", NULL, PARAS[0], SEED1_QUOTES, 4);
+    run(f.s, &f.doc);
+    for (size_t i = 0; i < 4; i++) CHECK(f.doc.quotes[i].is_new);
+    CHECK_STR(f.doc.quotes[2].first_seen_at, at);
+    ne_dedup_claim_created_at(f.s, 2, created2);
+    CHECK_STR(created2, created);
+    fx_free(&f);
+}
+
+TEST(dedup_claim_short_phrase_inside_a_long_quote_is_still_new)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    seed_doc(&f.doc, "a", NULL, PARAS[0], SEED1_QUOTES, 4);
+    run(f.s, &f.doc);
+    const char *q[] = {"our complex relations"};
+    seed_doc(&f.doc, "b", NULL, PARAS[2], q, 1);
+    run(f.s, &f.doc);
+    CHECK(f.doc.quotes[0].is_new);
+    fx_free(&f);
+}
+
+/* ---- stories ----------------------------------------------------------- */
+
+TEST(dedup_story_needs_strong_overlap)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    make_doc(&f.doc, "s1", join_paras(0, 2, "\n\n"), NULL, "Riga to close harbour bridge for repairs");
+    add_entity(&f.doc, "riga", 0, 3);
+    add_entity(&f.doc, "anna-keller", 0, 2);
+    add_entity(&f.doc, "harbour-bridge", 0, 2);
+    run(f.s, &f.doc);
+    /* another outlet: other words, same people and place, same title words */
+    make_doc(&f.doc, "s2", join_paras(3, 5, "\n\n"), NULL, "Harbour bridge closure worries Riga bakers");
+    add_entity(&f.doc, "riga", 0, 2);
+    add_entity(&f.doc, "anna-keller", 0, 2);
+    add_entity(&f.doc, "harbour-bridge", 0, 3);
+    add_entity(&f.doc, "boris-novak", 0, 2);
+    run(f.s, &f.doc);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_UNIQUE);
+    CHECK_STR(f.doc.dedup.story_id, "s1");
+    /* one shared entity and nothing else: its own story */
+    make_doc(&f.doc, "s3", join_paras(5, 6, "\n\n"), NULL, "Council publishes spring timetable");
+    add_entity(&f.doc, "riga", 0, 2);
+    run(f.s, &f.doc);
+    CHECK_STR(f.doc.dedup.story_id, "s3");
+    /* the same overlap four days later is another event */
+    f.now += 4 * 86400;
+    make_doc(&f.doc, "s4", join_paras(4, 6, "\n"), NULL, "Harbour bridge closure worries Riga bakers");
+    add_entity(&f.doc, "riga", 0, 2);
+    add_entity(&f.doc, "anna-keller", 0, 2);
+    add_entity(&f.doc, "harbour-bridge", 0, 3);
+    run(f.s, &f.doc);
+    CHECK_STR(f.doc.dedup.story_id, "s4");
+    fx_free(&f);
+}
+
+/* ---- changelog, retention, eviction ------------------------------------ */
+
+/* Copies the records of the last finish() of `from` into `to`. */
+static int replay(ne_dedup_state *from, ne_dedup_state *to)
+{
+    ne_dedup_record r[16];
+    size_t n = ne_dedup_records(from, r, 16);
+    int rc = 0;
+    for (size_t i = 0; i < n && i < 16; i++) rc |= ne_dedup_apply(to, r[i].key, r[i].key_len, r[i].value, r[i].value_len);
+    return rc;
+}
+
+TEST(dedup_apply_rebuilds_state_and_is_idempotent)
+{
+    fixture a, b;
+    fx_init(&a, 1000);
+    fx_init(&b, 1000);
+    seed_doc_own(&a.doc, "seed1", NULL, join_paras(0, 6, "\n\n"), SEED1_QUOTES, 4);
+    run(a.s, &a.doc);
+    CHECK_INT(replay(a.s, b.s), 0);
+    CHECK_INT(replay(a.s, b.s), 0);             /* again: changes nothing */
+    CHECK_INT(replay(a.s, a.s), 0);             /* our own records come back */
+    ne_dedup_stats st;
+    ne_dedup_get_stats(b.s, &st);
+    CHECK_INT(st.articles, 1);
+    CHECK_INT(st.claims, 4);
+    ne_dedup_get_stats(a.s, &st);
+    CHECK_INT(st.articles, 1);
+    CHECK_INT(st.claims, 4);
+    /* instance b now catches a copy and a repeated claim */
+    seed_doc_own(&b.doc, "copy", NULL, join_paras(0, 6, "\n"), SEED2_QUOTES, 3);
+    run(b.s, &b.doc);
+    CHECK_INT(b.doc.dedup.status, NE_DEDUP_EXACT);
+    CHECK_STR(b.doc.dedup.duplicate_of, "seed1");
+    seed_doc(&b.doc, "other", NULL, PARAS[4], SEED2_QUOTES, 3);
+    run(b.s, &b.doc);
+    CHECK(!b.doc.quotes[2].is_new);
+    CHECK_STR(b.doc.quotes[2].first_seen_article, "seed1");
+    /* malformed records are refused, tombstones ignored */
+    CHECK_INT(ne_dedup_apply(b.s, "a/x", 3, "{\"v\":1}", 7), -1);
+    CHECK_INT(ne_dedup_apply(b.s, "a/x", 3, "not json", 8), -1);
+    CHECK_INT(ne_dedup_apply(b.s, "a/x", 3, NULL, 0), 0);
+    fx_free(&a);
+    fx_free(&b);
+}
+
+TEST(dedup_retention_window_forgets_old_articles)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    fx_article(&f, "old", 0, 6, "\n\n", NULL);
+    f.now += (int64_t)f.cfg->dedup.retention_hours * 3600 + 1;
+    CHECK_INT(fx_article(&f, "late-copy", 0, 6, "\n", NULL), NE_DEDUP_UNIQUE);
+    fx_free(&f);
+}
+
+TEST(dedup_max_entries_evicts_the_oldest_generation)
+{
+    fixture f;
+    fx_init(&f, 4);                /* two generations of two */
+    char body[128], id[16];
+    for (int i = 0; i < 6; i++) {
+        snprintf(body, sizeof body, "Article number %d about the harbour bridge of Riga and its %d repairs "
+                 "planned for the coming spring season", i, i * 7);
+        snprintf(id, sizeof id, "n%d", i);
+        make_doc(&f.doc, id, strdup(body), NULL, NULL);
+        run(f.s, &f.doc);
+    }
+    ne_dedup_stats st;
+    ne_dedup_get_stats(f.s, &st);
+    CHECK(st.articles <= 4);
+    CHECK(st.articles >= 2);
+    /* the newest is still known, the first is gone */
+    snprintf(body, sizeof body, "Article number %d about the harbour bridge of Riga and its %d repairs "
+             "planned for the coming spring season", 5, 35);
+    make_doc(&f.doc, "copy5", strdup(body), NULL, NULL);
+    run(f.s, &f.doc);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_EXACT);
+    snprintf(body, sizeof body, "Article number %d about the harbour bridge of Riga and its %d repairs "
+             "planned for the coming spring season", 0, 0);
+    make_doc(&f.doc, "copy0", strdup(body), NULL, NULL);
+    run(f.s, &f.doc);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_UNIQUE);
+    fx_free(&f);
+}
+
+/* The race window (enrichers/DEDUP.md): two instances that see copies
+ * before either has read the other's changelog record both call theirs
+ * unique; once the records are exchanged, both know both, and a third copy
+ * is a duplicate of the earlier-stored one on each instance. */
+TEST(dedup_race_window_between_instances)
+{
+    fixture a, b;
+    fx_init(&a, 1000);
+    fx_init(&b, 1000);
+    CHECK_INT(fx_article(&a, "on-a", 0, 6, "\n\n", NULL), NE_DEDUP_UNIQUE);
+    CHECK_INT(fx_article(&b, "on-b", 0, 6, "\n", NULL), NE_DEDUP_UNIQUE);   /* missed: the window */
+    CHECK_INT(replay(a.s, b.s), 0);
+    CHECK_INT(replay(b.s, a.s), 0);
+    CHECK_INT(fx_article(&a, "third", 0, 6, "\n\n", NULL), NE_DEDUP_EXACT);
+    CHECK_STR(a.doc.dedup.duplicate_of, "on-a");
+    CHECK_INT(fx_article(&b, "third", 0, 6, "\n\n", NULL), NE_DEDUP_EXACT);
+    CHECK_STR(b.doc.dedup.duplicate_of, "on-b");
+    fx_free(&a);
+    fx_free(&b);
+}
+
+/* ---- alerts ------------------------------------------------------------ */
+
+typedef struct alerts_seen {
+    int n;
+    char keys[8][40];
+    char values[8][4096];
+} alerts_seen;
+
+static void on_alert(void *ctx, const char *key, const char *value, size_t len)
+{
+    alerts_seen *a = ctx;
+    if (a->n < 8) {
+        snprintf(a->keys[a->n], sizeof a->keys[0], "%s", key);
+        snprintf(a->values[a->n], sizeof a->values[0], "%.*s", (int)len, value);
+    }
+    a->n++;
+}
+
+TEST(dedup_alerts_only_for_new_claims_about_watched_people)
+{
+    static const char cfgjson[] =
+        "{\"watchlist\":{\"people\":[{\"id\":\"vladimir-putin\",\"name\":\"Vladimir Putin\"},"
+        "{\"id\":\"donald-trump\",\"name\":\"Donald Trump\"}]},"
+        "\"webhooks\":{\"subscriptions\":[{\"id\":\"all\",\"url\":\"https://hooks.example/a\","
+        "\"secret\":\"whsec_dGVzdA==\",\"people\":[\"vladimir-putin\",\"donald-trump\"]},"
+        "{\"id\":\"putin-speaks\",\"url\":\"https://hooks.example/b\",\"secret\":\"whsec_dGVzdA==\","
+        "\"people\":[\"vladimir-putin\"],\"roles\":[\"speaker\"]}]}}";
+    char err[256];
+    ne_config *cfg = ne_config_load_string(cfgjson, sizeof cfgjson - 1, err, sizeof err);
+    if (!cfg) { test_fail(__FILE__, __LINE__, "config: %s", err); return; }
+    ne_dedup_state *s = ne_dedup_create(cfg, err, sizeof err);
+    ne_doc d = {0};
+    seed_doc(&d, "seed1", "t", PARAS[0], SEED1_QUOTES + 2, 1);
+    add_entity(&d, "vladimir-putin", 1, 3);
+    add_entity(&d, "donald-trump", 1, 3);
+    d.quotes[0].has_speaker = 1;
+    d.quotes[0].speaker_entity = 0;
+    d.quotes[0].about = calloc(2, sizeof(size_t));
+    d.quotes[0].about[0] = 1;
+    d.quotes[0].about[1] = 0;
+    d.quotes[0].nabout = 2;
+    run(s, &d);
+    alerts_seen a = {0};
+    CHECK_INT(ne_alerts_emit(cfg, s, &d, on_alert, &a), 3);
+    /* "all": Putin as speaker, Trump as subject; "putin-speaks": Putin */
+    CHECK(strstr(a.values[0], "\"subscription_id\":\"all\"") && strstr(a.values[0], "\"role\":\"speaker\""));
+    CHECK(strstr(a.values[1], "\"putin-speaks\""));
+    CHECK(strstr(a.values[2], "\"donald-trump\"") && strstr(a.values[2], "\"role\":\"subject\""));
+    char id[33];
+    ne_alert_id("all", "seed100", "vladimir-putin", id);
+    CHECK_STR(a.keys[0], id);
+    CHECK(strstr(a.values[0], id));
+    /* the same claim in a later article: not new, no alert */
+    seed_doc(&d, "seed2", "t", PARAS[1], SEED1_QUOTES + 2, 1);
+    add_entity(&d, "vladimir-putin", 1, 3);
+    d.quotes[0].has_speaker = 1;
+    d.quotes[0].speaker_entity = 0;
+    run(s, &d);
+    CHECK(!d.quotes[0].is_new);
+    alerts_seen b = {0};
+    CHECK_INT(ne_alerts_emit(cfg, s, &d, on_alert, &b), 0);
+    ne_doc_reset(&d);
+    ne_dedup_destroy(s);
+    ne_config_free(cfg);
+}
+
+TEST(dedup_disabled_marks_everything_unique_and_new)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    ne_dedup_destroy(f.s);
+    char err[128];
+    f.cfg->dedup.enabled = 0;
+    f.s = ne_dedup_create(f.cfg, err, sizeof err);
+    fx_article(&f, "x1", 0, 6, "\n\n", NULL);
+    seed_doc_own(&f.doc, "x2", NULL, join_paras(0, 6, "\n\n"), SEED1_QUOTES, 2);
+    run(f.s, &f.doc);
+    CHECK_INT(f.doc.dedup.status, NE_DEDUP_UNIQUE);
+    CHECK_STR(f.doc.dedup.story_id, "x2");
+    CHECK(f.doc.quotes[0].is_new);
+    CHECK_STR(f.doc.quotes[0].first_seen_article, "x2");
+    ne_dedup_record r[4];
+    CHECK_INT(ne_dedup_records(f.s, r, 4), 0);
+    fx_free(&f);
+}

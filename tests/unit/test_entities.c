@@ -1,0 +1,711 @@
+/* Tests of the entities stage (enrichers/entities.c) on real sentences:
+ * coreference of names, the watchlist (names, aliases, role nouns), the
+ * bundled gazetteer, acronyms, slugs, gender hints, the helpers for the
+ * quotes stage, start-up errors, and the two seed articles. Tests that
+ * need the model run from the repository root (models/ner.model, with
+ * models/gazetteer.tsv beside it) and skip when it is absent; the seed
+ * tests skip without ../shared/data. */
+#include "tests/unit/test.h"
+
+#include "config/config.h"
+#include "enrichers/decode.h"
+#include "enrichers/entities.h"
+#include "enrichers/text.h"
+
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MODEL_PATH "models/ner.model"
+
+/* The watchlist of config/newsenrich.example.json. */
+#define WATCHLIST_JSON                                                                          \
+    "{\"watchlist\": {\"people\": ["                                                            \
+    "{\"id\": \"vladimir-putin\", \"name\": \"Vladimir Putin\","                               \
+    " \"aliases\": [\"Putin\", \"the Russian leader\", \"the Russian president\"]},"            \
+    "{\"id\": \"donald-trump\", \"name\": \"Donald Trump\","                                   \
+    " \"aliases\": [\"Trump\", \"Donald J. Trump\", \"President Trump\", \"POTUS\", \"the President\"]}]}}"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int have_model(void) { return access(MODEL_PATH, R_OK) == 0; }
+
+static ne_config *config_from(const char *json)
+{
+    char err[256];
+    ne_config *cfg = ne_config_load_string(json, strlen(json), err, sizeof err);
+    if (!cfg) fprintf(stdout, "    config: %s\n", err);
+    return cfg;
+}
+
+/* Fills doc with a title (may be NULL) and a body, runs the text layers and
+ * the entities stage under the configuration `json`. Returns 0, or -1. */
+static int run_stage(const char *json, const char *title, const char *body, ne_doc *doc)
+{
+    char err[512];
+    memset(doc, 0, sizeof *doc);
+    doc->id = strdup("t");
+    doc->body = strdup(body);
+    doc->body_len = strlen(body);
+    if (title) {
+        doc->title = strdup(title);
+        doc->title_len = strlen(title);
+    }
+    if (ne_text_analyze(&doc->body_text, doc->body, doc->body_len) < 0) return -1;
+    if (title && ne_text_analyze(&doc->title_text, doc->title, doc->title_len) < 0) return -1;
+    ne_config *cfg = config_from(json);
+    if (!cfg) return -1;
+    void *st = ne_entities_create(cfg, err, sizeof err);
+    if (!st) { fprintf(stdout, "    create: %s\n", err); ne_config_free(cfg); return -1; }
+    int rc = ne_entities_process(st, doc);
+    ne_entities_destroy(st);
+    ne_config_free(cfg);
+    return rc;
+}
+
+/* The entity whose canonical name is `name`, or NULL. */
+static const ne_entity *entity_named(const ne_doc *doc, const char *name)
+{
+    for (size_t i = 0; i < doc->nentities; i++)
+        if (strcmp(doc->entities[i].name, name) == 0) return &doc->entities[i];
+    return NULL;
+}
+
+static long entity_index(const ne_doc *doc, const ne_entity *e)
+{
+    return e ? (long)(e - doc->entities) : -2;
+}
+
+/* The entity's mention texts joined by " | ", title mentions marked "T:". */
+static const char *mention_list(const ne_doc *doc, const ne_entity *e, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; e && i < e->nmentions && o < cap; i++) {
+        const ne_mention *m = &e->mentions[i];
+        const char *s = m->field == NE_FIELD_TITLE ? doc->title : doc->body;
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s%.*s", i ? " | " : "",
+                              m->field == NE_FIELD_TITLE ? "T:" : "", (int)(m->end - m->start), s + m->start);
+    }
+    return buf;
+}
+
+/* Number of PERSON entities. */
+static size_t people(const ne_doc *doc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < doc->nentities; i++) n += doc->entities[i].type == NE_ENT_PER;
+    return n;
+}
+
+/* Body token index of the first token starting with `word` after byte
+ * offset `from`, or (size_t)-1. */
+static size_t token_of(const ne_doc *doc, const char *word, size_t from)
+{
+    const ne_text *t = &doc->body_text;
+    size_t n = strlen(word);
+    for (size_t i = 0; i < t->ntoks; i++)
+        if (t->toks[i].start >= from && t->toks[i].end - t->toks[i].start >= n &&
+            memcmp(t->s + t->toks[i].start, word, n) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+#define NEED_MODEL() do { if (!have_model()) SKIP("models/ner.model not found"); } while (0)
+
+/* ---- slugs and paths ------------------------------------------------------ */
+
+TEST(entities_slug)
+{
+    char out[64];
+    CHECK_INT(ne_entities_slug("Bashar al-Assad", 15, out, sizeof out), 15);
+    CHECK_STR(out, "bashar-al-assad");
+    ne_entities_slug("Donald J. Trump", 15, out, sizeof out);
+    CHECK_STR(out, "donald-j-trump");
+    const char *s = "Jos\xc3\xa9 \xc3\x91\xc3\xba\xc3\xb1" "ez";          /* José Ñúñez */
+    ne_entities_slug(s, strlen(s), out, sizeof out);
+    CHECK_STR(out, "jose-nunez");
+    s = "Stra\xc3\x9f" "e & Co.";                                    /* Straße & Co. */
+    ne_entities_slug(s, strlen(s), out, sizeof out);
+    CHECK_STR(out, "strasse-co");
+    s = "O\xe2\x80\x99" "Brien";                                      /* O’Brien */
+    ne_entities_slug(s, strlen(s), out, sizeof out);
+    CHECK_STR(out, "obrien");
+    s = "  U.S.  ";
+    ne_entities_slug(s, strlen(s), out, sizeof out);
+    CHECK_STR(out, "u-s");
+    s = "\xd0\x9f\xd1\x83\xd1\x82\xd0\xb8\xd0\xbd";                  /* Путин: nothing to fold */
+    CHECK_INT(ne_entities_slug(s, strlen(s), out, sizeof out), 0);
+    CHECK_STR(out, "");
+    /* truncated to the buffer, still NUL-terminated */
+    CHECK_INT(ne_entities_slug("Asia-Pacific Economic Cooperation", 33, out, 8), 7);
+    CHECK_STR(out, "asia-pa");
+}
+
+TEST(entities_model_path_and_start_up_errors)
+{
+    char path[4096], err[512] = "";
+    NEED_MODEL();
+    CHECK_INT(ne_entities_resolve_path(MODEL_PATH, path, sizeof path), 0);
+    CHECK_INT(ne_entities_resolve_path("no/such/dir/x.model", path, sizeof path), -1);
+
+    ne_config *cfg = config_from("{\"entities\": {\"model\": \"no/such/dir/x.model\"}}");
+    CHECK(cfg != NULL);
+    void *st = ne_entities_create(cfg, err, sizeof err);
+    ne_config_free(cfg);
+    CHECK(st == NULL);
+    CHECK(strstr(err, "entities.model") != NULL);
+    CHECK(strstr(err, "no/such/dir/x.model") != NULL);
+
+    /* disabled: no model needed, the stage is there and finds nothing */
+    cfg = config_from("{\"entities\": {\"enabled\": false, \"model\": \"no/such/dir/x.model\"}}");
+    CHECK(cfg != NULL);
+    st = ne_entities_create(cfg, err, sizeof err);
+    CHECK(st != NULL);
+    ne_doc doc = {0};
+    doc.body = strdup("Vladimir Putin met Donald Trump in Vietnam.");
+    doc.body_len = strlen(doc.body);
+    CHECK_INT(ne_text_analyze(&doc.body_text, doc.body, doc.body_len), 0);
+    CHECK_INT(ne_entities_process(st, &doc), 0);
+    CHECK_INT(doc.nentities, 0);
+    ne_entities_destroy(st);
+    ne_config_free(cfg);
+    ne_doc_reset(&doc);
+    ne_entities_destroy(NULL);
+}
+
+TEST(entities_stage_starts_fast)
+{
+    char err[512];
+    NEED_MODEL();
+    ne_config *cfg = config_from(WATCHLIST_JSON);
+    CHECK(cfg != NULL);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    void *st = ne_entities_create(cfg, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    ne_entities_destroy(st);
+    ne_config_free(cfg);
+    CHECK(st != NULL);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) * 1e-6;
+    if (ms >= 500) test_fail(__FILE__, __LINE__, "stage start-up took %.0f ms (model + gazetteer)", ms);
+}
+
+/* ---- coreference of names ---------------------------------------------------- */
+
+TEST(entities_surname_and_titled_forms_join_the_full_name)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Paul Manafort pleaded not guilty on Monday. Mr Manafort's lawyer said the charges "
+                        "were ridiculous. Manafort\xe2\x80\x99s former partner Rick Gates also appeared in court.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Paul Manafort");
+    CHECK(e != NULL);
+    CHECK_STR(e->id, "paul-manafort");
+    CHECK(e->type == NE_ENT_PER);
+    CHECK(!e->watched);
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf),
+              "Paul Manafort | Mr Manafort's | Manafort\xe2\x80\x99s");
+    CHECK(e->gender == NE_GENDER_MALE);
+    CHECK(entity_named(&doc, "Rick Gates") != NULL);
+    CHECK(entity_named(&doc, "Manafort") == NULL);
+    CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_canonical_name_is_the_fullest_form_without_titles)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "US President Donald Trump said on Friday he believed the denial. "
+                        "Trump spoke aboard Air Force One. Later, Donald J. Trump wrote on Twitter "
+                        "that President Trump had done nothing wrong.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Donald J. Trump");
+    CHECK(e != NULL);
+    CHECK_STR(e->id, "donald-j-trump");
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf),
+              "President Donald Trump | Trump | Donald J. Trump | President Trump");
+    CHECK_INT(people(&doc), 1);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_surname_before_the_full_name_and_title_mentions)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", "Putin says Manafort claims are fantasies",
+                        "Russian President Vladimir Putin told reporters that allegations about "
+                        "Paul Manafort had been fabricated by the US President's opponents.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Vladimir Putin");
+    CHECK(e != NULL);
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "T:Putin | President Vladimir Putin");
+    CHECK(e->mentions[0].field == NE_FIELD_TITLE);
+    CHECK(e->mentions[1].field == NE_FIELD_BODY);
+    CHECK(e == &doc.entities[0]);   /* first mentioned, in the title */
+    e = entity_named(&doc, "Paul Manafort");
+    CHECK(e != NULL);
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "T:Manafort | Paul Manafort");
+    CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_conflicting_full_name_starts_a_new_person)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Bill Clinton campaigned in Ohio on Tuesday. Hillary Clinton spoke in Florida. "
+                        "Mrs Clinton said the race was close, and Mr Clinton agreed.",
+                        &doc), 0);
+    const ne_entity *bill = entity_named(&doc, "Bill Clinton"), *hillary = entity_named(&doc, "Hillary Clinton");
+    CHECK(bill != NULL && hillary != NULL);
+    CHECK_STR(mention_list(&doc, bill, buf, sizeof buf), "Bill Clinton | Mr Clinton");
+    CHECK_STR(mention_list(&doc, hillary, buf, sizeof buf), "Hillary Clinton | Mrs Clinton");
+    CHECK(bill->gender == NE_GENDER_MALE);
+    CHECK(hillary->gender == NE_GENDER_FEMALE);
+    CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_surname_joins_the_nearest_earlier_full_name)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Donald Trump arrived in Beijing. His daughter Ivanka Trump stayed in Washington, "
+                        "where Trump told reporters she was proud of her father.",
+                        &doc), 0);
+    const ne_entity *ivanka = entity_named(&doc, "Ivanka Trump");
+    CHECK(entity_named(&doc, "Donald Trump") != NULL && ivanka != NULL);
+    CHECK_STR(mention_list(&doc, ivanka, buf, sizeof buf), "Ivanka Trump | Trump");
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_lone_surnames_and_lists_of_names)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "\xe2\x80\x9c" "And one is Brennan and one is whatever. So you look at it \xe2\x80\x94 "
+                        "you have Brennan, you have Clapper, and you have Comey. Comey is proven now to be a "
+                        "liar,\xe2\x80\x9d he said.",
+                        &doc), 0);
+    const ne_entity *b = entity_named(&doc, "Brennan"), *c = entity_named(&doc, "Comey");
+    CHECK(b != NULL && c != NULL && entity_named(&doc, "Clapper") != NULL);
+    CHECK(b->type == NE_ENT_PER);
+    CHECK_STR(b->id, "brennan");
+    CHECK_STR(mention_list(&doc, b, buf, sizeof buf), "Brennan | Brennan");
+    CHECK_STR(mention_list(&doc, c, buf, sizeof buf), "Comey | Comey");
+    CHECK_INT(people(&doc), 3);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_arabic_article_and_possessive)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Attention is turning to the conflict between President Bashar al-Assad\xe2\x80\x99s "
+                        "forces and rebel factions. Assad has refused to step down.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Bashar al-Assad");
+    CHECK(e != NULL);
+    CHECK_STR(e->id, "bashar-al-assad");
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "President Bashar al-Assad\xe2\x80\x99s | Assad");
+    ne_doc_reset(&doc);
+}
+
+/* ---- the watchlist ---------------------------------------------------------------- */
+
+TEST(entities_watchlist_person_by_a_fuller_form)
+{
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(WATCHLIST_JSON, NULL,
+                        "Vladimir Putin and Donald J. Trump met at the APEC summit. "
+                        "Ivanka Trump did not travel.",
+                        &doc), 0);
+    const ne_entity *t = entity_named(&doc, "Donald J. Trump"), *p = entity_named(&doc, "Vladimir Putin");
+    CHECK(t != NULL && p != NULL);
+    CHECK_STR(t->id, "donald-trump");
+    CHECK(t->watched);
+    CHECK_STR(p->id, "vladimir-putin");
+    CHECK(p->watched);
+    const ne_entity *i = entity_named(&doc, "Ivanka Trump");
+    CHECK(i != NULL);
+    CHECK(!i->watched);
+    CHECK_STR(i->id, "ivanka-trump");
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_watchlist_role_nouns_and_direct_aliases)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(WATCHLIST_JSON, NULL,
+                        "US President Donald Trump says he again asked Vladimir Putin if he interfered "
+                        "and the Russian leader reassured him. \xe2\x80\x9cHe said he did not meddle,\xe2\x80\x9d "
+                        "said the President. The Russian President flatly denied it, POTUS said.",
+                        &doc), 0);
+    const ne_entity *t = entity_named(&doc, "Donald Trump"), *p = entity_named(&doc, "Vladimir Putin");
+    CHECK(t != NULL && p != NULL);
+    CHECK_STR(mention_list(&doc, t, buf, sizeof buf), "President Donald Trump | the President | POTUS");
+    /* "the Russian president" is configured: its capitalised form matches
+     * too, and "The" opens a sentence */
+    CHECK_STR(mention_list(&doc, p, buf, sizeof buf),
+              "Vladimir Putin | the Russian leader | The Russian President");
+    CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+
+    /* a role noun alone names nobody: the watched person is not in the article */
+    CHECK_INT(run_stage(WATCHLIST_JSON, NULL,
+                        "The Russian leader met the Chinese leader in Beijing, and the President of "
+                        "France sent a message.",
+                        &doc), 0);
+    CHECK_INT(people(&doc), 0);
+    ne_doc_reset(&doc);
+
+    /* a direct alias does name the person */
+    CHECK_INT(run_stage(WATCHLIST_JSON, NULL, "POTUS will travel to Asia next week, officials said.", &doc), 0);
+    t = entity_named(&doc, "Donald Trump");
+    CHECK(t != NULL);
+    CHECK_STR(t->id, "donald-trump");
+    CHECK(t->watched);
+    CHECK(t->gender == NE_GENDER_MALE);
+    CHECK_STR(mention_list(&doc, t, buf, sizeof buf), "POTUS");
+    ne_doc_reset(&doc);
+
+    /* lower-case role nouns in the alias list do not match other cases */
+    CHECK_INT(run_stage(WATCHLIST_JSON, NULL,
+                        "Donald Trump spoke first. The president of the company, the PRESIDENT of the club "
+                        "and the president of the board spoke later.",
+                        &doc), 0);
+    CHECK_STR(mention_list(&doc, entity_named(&doc, "Donald Trump"), buf, sizeof buf), "Donald Trump");
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_watchlist_surname_only_article)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(WATCHLIST_JSON, "Trump confronts Putin again over election claims",
+                        "Mr Trump said Mr Putin had again denied meddling in the election.", &doc), 0);
+    const ne_entity *t = entity_named(&doc, "Donald Trump"), *p = entity_named(&doc, "Vladimir Putin");
+    CHECK(t != NULL && p != NULL);
+    CHECK(t->watched && p->watched);
+    CHECK_STR(mention_list(&doc, t, buf, sizeof buf), "T:Trump | Mr Trump");
+    CHECK_STR(mention_list(&doc, p, buf, sizeof buf), "T:Putin | Mr Putin");
+    CHECK(t->mentions[0].field == NE_FIELD_TITLE);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_what_is_not_a_person)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(WATCHLIST_JSON, NULL,
+                        "Issa said, \xe2\x80\x9cWell, I\xe2\x80\x99m not sure.\xe2\x80\x9d The ruling in Roe v. Wade "
+                        "stands. Donald Trump Jr. met his father, Donald Trump, in New York. Trump Jr. left early.",
+                        &doc), 0);
+    for (size_t i = 0; i < doc.nentities; i++) {
+        const ne_entity *e = &doc.entities[i];
+        CHECK(strcmp(e->name, "Well") != 0 && strstr(e->name, "\xe2\x80\x99m") == NULL);
+        if (strstr(e->name, "Wade")) CHECK(e->type != NE_ENT_PER);
+    }
+    const ne_entity *jr = entity_named(&doc, "Donald Trump Jr."), *t = entity_named(&doc, "Donald Trump");
+    CHECK(jr != NULL && t != NULL);
+    CHECK(!jr->watched);
+    CHECK_STR(jr->id, "donald-trump-jr");
+    CHECK_STR(mention_list(&doc, jr, buf, sizeof buf), "Donald Trump Jr. | Trump Jr.");
+    CHECK(t->watched);
+    CHECK(entity_named(&doc, "Issa") != NULL);
+    ne_doc_reset(&doc);
+}
+
+/* ---- the gazetteer -------------------------------------------------------------------- */
+
+TEST(entities_gazetteer_places_and_organisations)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "The CIA and the FBI told Congress that Russia was behind the hacking. "
+                        "The Kremlin\xe2\x80\x99s spokesman denied it in Moscow, and the U.S. and the US "
+                        "embassy said nothing. Let us see.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "United States");
+    CHECK(e != NULL);
+    CHECK(e->type == NE_ENT_LOC);
+    CHECK_STR(e->id, "united-states");
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "U.S. | US");   /* not "us" */
+    e = entity_named(&doc, "Kremlin");
+    CHECK(e != NULL);
+    CHECK(e->type == NE_ENT_ORG);
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "Kremlin\xe2\x80\x99s");
+    CHECK(entity_named(&doc, "CIA") != NULL && entity_named(&doc, "CIA")->type == NE_ENT_ORG);
+    CHECK(entity_named(&doc, "FBI") != NULL && entity_named(&doc, "FBI")->type == NE_ENT_ORG);
+    CHECK(entity_named(&doc, "Congress") != NULL && entity_named(&doc, "Congress")->type == NE_ENT_ORG);
+    CHECK(entity_named(&doc, "Moscow") != NULL && entity_named(&doc, "Moscow")->type == NE_ENT_LOC);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_same_name_is_one_entity_and_acronyms_join_long_forms)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Leaders met on the sidelines of the Asia Pacific Economic Cooperation (APEC) "
+                        "conference. The Asia-Pacific Economic Cooperation summit ended on Saturday. "
+                        "The Committee to Protect Journalists (CPJ) criticised the talks, and CPJ "
+                        "officials said so again.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Asia-Pacific Economic Cooperation");
+    CHECK(e != NULL);
+    CHECK_STR(e->id, "asia-pacific-economic-cooperation");
+    CHECK_INT(e->nmentions, 3);
+    e = entity_named(&doc, "Committee to Protect Journalists");
+    CHECK(e != NULL);
+    CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "Committee to Protect Journalists | CPJ | CPJ");
+    CHECK(entity_named(&doc, "CPJ") == NULL);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_headline_in_title_case_keeps_only_what_the_body_confirms)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(WATCHLIST_JSON, "Trump: Putin Says He Didn\xe2\x80\x99t Meddle in the US Election",
+                        "Vladimir Putin feels insulted by the allegations, US President Donald Trump said.",
+                        &doc), 0);
+    CHECK(entity_named(&doc, "Meddle") == NULL);
+    CHECK(entity_named(&doc, "US Election") == NULL);
+    CHECK_STR(mention_list(&doc, entity_named(&doc, "Vladimir Putin"), buf, sizeof buf),
+              "T:Putin | Vladimir Putin");
+    CHECK_STR(mention_list(&doc, entity_named(&doc, "United States"), buf, sizeof buf), "T:US | US");
+    CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+}
+
+/* ---- gender hints and the helpers for the quotes stage --------------------------------- */
+
+TEST(entities_gender_hints)
+{
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Angela Merkel met Emmanuel Macron in Berlin. Ms Kowalski, an aide, and "
+                        "Sir Ravindra Okonkwo, a banker, joined them, as did Tomasz Wrzesniewski.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Angela Merkel");
+    CHECK(e != NULL && e->gender == NE_GENDER_FEMALE);
+    e = entity_named(&doc, "Emmanuel Macron");
+    CHECK(e != NULL && e->gender == NE_GENDER_MALE);
+    e = entity_named(&doc, "Kowalski");
+    CHECK(e != NULL && e->gender == NE_GENDER_FEMALE);
+    e = entity_named(&doc, "Ravindra Okonkwo");
+    CHECK(e != NULL && e->gender == NE_GENDER_MALE);
+    e = entity_named(&doc, "Tomasz Wrzesniewski");
+    CHECK(e != NULL && e->gender == NE_GENDER_UNKNOWN);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_person_at_token_and_last_person_before)
+{
+    ne_doc doc;
+    NEED_MODEL();
+    const char *body = "Angela Merkel met Mr Macron in Berlin. She said he was late. "
+                       "Paul Ryan arrived later.";
+    CHECK_INT(run_stage("{}", NULL, body, &doc), 0);
+    const ne_entity *merkel = entity_named(&doc, "Angela Merkel"), *macron = entity_named(&doc, "Macron");
+    const ne_entity *ryan = entity_named(&doc, "Paul Ryan");
+    CHECK(merkel && macron && ryan);
+    CHECK(entity_named(&doc, "Berlin") != NULL);
+    long im = entity_index(&doc, merkel), ia = entity_index(&doc, macron), ir = entity_index(&doc, ryan);
+
+    CHECK_INT(ne_entities_person_at(&doc, token_of(&doc, "Angela", 0)), im);
+    CHECK_INT(ne_entities_person_at(&doc, token_of(&doc, "Merkel", 0)), im);
+    CHECK_INT(ne_entities_person_at(&doc, token_of(&doc, "Mr", 0)), ia);      /* the title is in the mention */
+    CHECK_INT(ne_entities_person_at(&doc, token_of(&doc, "met", 0)), -1);
+    CHECK_INT(ne_entities_person_at(&doc, token_of(&doc, "Berlin", 0)), -1);  /* a place */
+    CHECK_INT(ne_entities_person_at(&doc, 100000), -1);
+
+    int32_t *map = malloc(doc.body_text.ntoks * sizeof *map);
+    CHECK(map != NULL);
+    ne_entities_person_map(&doc, map);
+    for (size_t i = 0; i < doc.body_text.ntoks; i++)
+        if (map[i] != ne_entities_person_at(&doc, i)) {
+            test_fail(__FILE__, __LINE__, "person map differs at token %zu", i);
+            free(map);
+            return;
+        }
+    free(map);
+
+    uint32_t she = (uint32_t)(strstr(body, "She") - body), later = (uint32_t)(strstr(body, "arrived") - body);
+    CHECK_INT(ne_entities_last_person_before(&doc, she, NE_GENDER_UNKNOWN), ia);
+    CHECK_INT(ne_entities_last_person_before(&doc, she, NE_GENDER_FEMALE), im);
+    CHECK_INT(ne_entities_last_person_before(&doc, she, NE_GENDER_MALE), ia);
+    CHECK_INT(ne_entities_last_person_before(&doc, later, NE_GENDER_UNKNOWN), ir);
+    CHECK_INT(ne_entities_last_person_before(&doc, 3, NE_GENDER_UNKNOWN), -1);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_mentions_are_whole_tokens_in_order)
+{
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(WATCHLIST_JSON, "Putin and Trump in Vietnam",
+                        "Vladimir Putin and Donald Trump met in Da Nang, Vietnam, on Saturday. "
+                        "Mr Trump\xe2\x80\x99s aides and the Kremlin said the two leaders talked.",
+                        &doc), 0);
+    CHECK(doc.nentities > 0);
+    uint32_t prev_first = 0;
+    for (size_t i = 0; i < doc.nentities; i++) {
+        const ne_entity *e = &doc.entities[i];
+        CHECK(e->nmentions > 0);
+        /* entities in order of first mention: the title before the body */
+        uint32_t first = (e->mentions[0].field == NE_FIELD_TITLE ? 0 : 1000000) + e->mentions[0].start;
+        CHECK(i == 0 || first > prev_first);
+        prev_first = first;
+        for (size_t m = 0; m < e->nmentions; m++) {
+            const ne_mention *mm = &e->mentions[m];
+            const ne_text *t = mm->field == NE_FIELD_TITLE ? &doc.title_text : &doc.body_text;
+            int starts = 0, ends = 0;
+            for (size_t k = 0; k < t->ntoks; k++) {
+                starts |= t->toks[k].start == mm->start;
+                ends |= t->toks[k].end == mm->end;
+            }
+            CHECK(starts && ends && mm->start < mm->end);
+            if (m) CHECK(mm->field < e->mentions[m - 1].field || mm->start > e->mentions[m - 1].start);
+        }
+    }
+    ne_doc_reset(&doc);
+}
+
+/* ---- the seed articles ------------------------------------------------------------------ */
+
+typedef struct expected_person { const char *name, *id; int watched; } expected_person;
+
+/* Runs a seed article (a line of seeds.jsonl) through decode, text and the
+ * stage with the example watchlist. */
+static int run_seed(int line, ne_doc *doc)
+{
+    const char *path = test_data_path("seeds/seeds.jsonl");
+    if (!path) return 1;
+    size_t len;
+    char *all = test_read_file(path, &len), *p = all, err[512], detail[256];
+    if (!all) return -1;
+    for (int i = 0; i < line && p; i++) {
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    if (!p) { free(all); return -1; }
+    char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    memset(doc, 0, sizeof *doc);
+    int rc = ne_decode(p, n, 1 << 20, doc, detail, sizeof detail) == NE_REJECT_NONE ? 0 : -1;
+    free(all);
+    if (rc < 0) return -1;
+    if (ne_text_analyze(&doc->body_text, doc->body, doc->body_len) < 0) return -1;
+    if (doc->title && ne_text_analyze(&doc->title_text, doc->title, doc->title_len) < 0) return -1;
+    ne_config *cfg = config_from(WATCHLIST_JSON);
+    void *st = cfg ? ne_entities_create(cfg, err, sizeof err) : NULL;
+    rc = st ? ne_entities_process(st, doc) : -1;
+    ne_entities_destroy(st);
+    ne_config_free(cfg);
+    return rc;
+}
+
+/* Every expected person is one PERSON entity with that name and id, and no
+ * other person entity shares a word with it (no split entities). */
+static int check_people(const ne_doc *doc, const expected_person *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const ne_entity *e = entity_named(doc, want[i].name);
+        if (!e || e->type != NE_ENT_PER || strcmp(e->id, want[i].id) != 0 || e->watched != want[i].watched) {
+            test_fail(__FILE__, __LINE__, "%s: %s", want[i].name,
+                      !e ? "not found" : e->type != NE_ENT_PER ? "not a person" : "wrong id or watched flag");
+            return -1;
+        }
+        const char *surname = strrchr(want[i].name, ' ');
+        surname = surname ? surname + 1 : want[i].name;
+        for (size_t k = 0; k < doc->nentities; k++) {
+            const ne_entity *o = &doc->entities[k];
+            if (o != e && o->type == NE_ENT_PER && strstr(o->name, surname)) {
+                test_fail(__FILE__, __LINE__, "%s split: also \"%s\"", want[i].name, o->name);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+TEST(entities_seed_000)
+{
+    static const expected_person want[] = {
+        { "Donald J. Trump", "donald-trump", 1 }, { "Vladimir Putin", "vladimir-putin", 1 },
+        { "Paul Manafort", "paul-manafort", 0 }, { "Robert Mueller", "robert-mueller", 0 },
+        { "Dmitry Peskov", "dmitry-peskov", 0 }, { "Viktor Yanukovych", "viktor-yanukovych", 0 },
+        { "Bashar al-Assad", "bashar-al-assad", 0 }, { "Brennan", "brennan", 0 },
+        { "Clapper", "clapper", 0 }, { "Comey", "comey", 0 },
+    };
+    char buf[2048];
+    ne_doc doc;
+    NEED_MODEL();
+    int rc = run_seed(0, &doc);
+    if (rc == 1) SKIP("seeds/seeds.jsonl not found");
+    CHECK_INT(rc, 0);
+    if (check_people(&doc, want, sizeof want / sizeof want[0]) < 0) { ne_doc_reset(&doc); return; }
+    const ne_entity *t = entity_named(&doc, "Donald J. Trump"), *p = entity_named(&doc, "Vladimir Putin");
+    CHECK(t == &doc.entities[0]);   /* "Trump:" opens the headline */
+    CHECK(t->mentions[0].field == NE_FIELD_TITLE);
+    CHECK(strstr(mention_list(&doc, t, buf, sizeof buf), "POTUS") != NULL);
+    CHECK(strstr(mention_list(&doc, t, buf, sizeof buf), "President Trump") != NULL);
+    CHECK(strstr(mention_list(&doc, p, buf, sizeof buf), "the Russian President") != NULL);
+    CHECK(t->nmentions >= 15);
+    CHECK(p->nmentions >= 8);
+    CHECK(t->gender == NE_GENDER_MALE && p->gender == NE_GENDER_MALE);
+    CHECK(entity_named(&doc, "Meddle") == NULL);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_seed_001)
+{
+    static const expected_person want[] = {
+        { "Donald Trump", "donald-trump", 1 }, { "Vladimir Putin", "vladimir-putin", 1 },
+        { "Paul Manafort", "paul-manafort", 0 }, { "George Papadopoulos", "george-papadopoulos", 0 },
+        { "Kim Jong Un", "kim-jong-un", 0 },
+    };
+    char buf[2048];
+    ne_doc doc;
+    NEED_MODEL();
+    int rc = run_seed(1, &doc);
+    if (rc == 1) SKIP("seeds/seeds.jsonl not found");
+    CHECK_INT(rc, 0);
+    if (check_people(&doc, want, sizeof want / sizeof want[0]) < 0) { ne_doc_reset(&doc); return; }
+    const ne_entity *t = entity_named(&doc, "Donald Trump"), *p = entity_named(&doc, "Vladimir Putin");
+    CHECK(strstr(mention_list(&doc, t, buf, sizeof buf), "Mr Trump") != NULL);
+    CHECK(strstr(mention_list(&doc, t, buf, sizeof buf), "the President") != NULL);
+    CHECK(strstr(mention_list(&doc, p, buf, sizeof buf), "the Russian leader") != NULL);
+    CHECK(strstr(mention_list(&doc, p, buf, sizeof buf), "Mr Putin") != NULL);
+    CHECK(t->nmentions >= 15);
+    CHECK_INT(people(&doc), 5);
+    ne_doc_reset(&doc);
+}

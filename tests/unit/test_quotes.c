@@ -1,0 +1,633 @@
+/* Unit tests of the quotes stage (enrichers/quotes.c) on real news
+ * sentences. The documents are built by hand: the text layer from the
+ * tokenizer, the entities given by each test (name, type, gender and the
+ * surface forms whose every occurrence is a mention), so that these tests
+ * pin down the quote rules independently of the entity tagger. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "enrichers/doc.h"
+#include "enrichers/quotes.h"
+#include "enrichers/text.h"
+#include "tests/unit/test.h"
+
+typedef struct ent_spec {
+    const char *name;
+    enum ne_ent_type type;
+    enum ne_gender gender;
+    const char *forms[4];
+} ent_spec;
+
+static int word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int mention_cmp(const void *a, const void *b)
+{
+    const ne_mention *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Builds doc from text and the entities, then runs the extractor.
+ * Returns 0, or -1 when something could not be built. */
+static int extract(ne_doc *doc, const char *text, const ent_spec *ents, size_t nents)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->id = strdup("art1");
+    doc->body = strdup(text);
+    doc->body_len = strlen(text);
+    if (ne_text_analyze(&doc->body_text, doc->body, doc->body_len)) return -1;
+    doc->entities = calloc(nents + 1, sizeof *doc->entities);
+    for (size_t e = 0; e < nents; e++) {
+        ne_entity *en = &doc->entities[doc->nentities++];
+        en->name = strdup(ents[e].name);
+        en->id = strdup(ents[e].name);
+        for (char *p = en->id; *p; p++) if (*p == ' ') *p = '-';
+        en->type = ents[e].type;
+        en->gender = ents[e].gender;
+        en->mentions = calloc(64, sizeof *en->mentions);
+        for (int f = 0; f < 4 && ents[e].forms[f]; f++) {
+            const char *form = ents[e].forms[f];
+            size_t fl = strlen(form);
+            for (const char *p = strstr(doc->body, form); p && en->nmentions < 64; p = strstr(p + 1, form)) {
+                if ((p > doc->body && word_char(p[-1])) || word_char(p[fl])) continue;
+                uint32_t s = (uint32_t)(p - doc->body);
+                int dup = 0;   /* a longer form already covers it */
+                for (size_t m = 0; m < en->nmentions; m++)
+                    dup |= s >= en->mentions[m].start && s < en->mentions[m].end;
+                if (dup) continue;
+                en->mentions[en->nmentions].start = s;
+                en->mentions[en->nmentions].end = s + (uint32_t)fl;
+                en->nmentions++;
+            }
+        }
+        qsort(en->mentions, en->nmentions, sizeof *en->mentions, mention_cmp);
+    }
+    ne_quotes_ws *ws = ne_quotes_ws_new();
+    int rc = ws ? ne_quotes_extract(ws, doc) : -1;
+    ne_quotes_ws_free(ws);
+    return rc;
+}
+
+/* The first quote whose text contains `sub`, or NULL. */
+static const ne_quote *find(const ne_doc *doc, const char *sub)
+{
+    for (size_t i = 0; i < doc->nquotes; i++)
+        if (strstr(doc->quotes[i].text, sub)) return &doc->quotes[i];
+    return NULL;
+}
+
+/* The speaker as a string: the entity's name, "described:<words>" or "null". */
+static const char *speaker(const ne_doc *doc, const ne_quote *q)
+{
+    static char buf[256];
+    if (!q->has_speaker) return "null";
+    if (q->speaker_entity >= 0) return doc->entities[q->speaker_entity].name;
+    snprintf(buf, sizeof buf, "described:%s", q->speaker_text ? q->speaker_text : "");
+    return buf;
+}
+
+static int about_has(const ne_doc *doc, const ne_quote *q, const char *name)
+{
+    for (size_t i = 0; i < q->nabout; i++)
+        if (strcmp(doc->entities[q->about[i]].name, name) == 0) return 1;
+    return 0;
+}
+
+#define PER(n, g, ...) {n, NE_ENT_PER, g, {__VA_ARGS__}}
+#define ORG(n, ...) {n, NE_ENT_ORG, NE_GENDER_UNKNOWN, {__VA_ARGS__}}
+#define NENTS(a) (sizeof (a) / sizeof (a)[0])
+
+static const ent_spec trump_putin[] = {
+    PER("Donald Trump", NE_GENDER_MALE, "US President Donald Trump", "Donald Trump", "Mr Trump", "Trump"),
+    PER("Vladimir Putin", NE_GENDER_MALE, "President Vladimir Putin", "Vladimir Putin", "Mr Putin", "Putin"),
+};
+
+/* ---- frames ------------------------------------------------------------ */
+
+TEST(quote_trailing_subject_verb)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9CHe said he didn\xE2\x80\x99t meddle. He said he didn\xE2\x80\x99t meddle,\xE2\x80\x9D "
+                            "Trump told reporters aboard Air Force One.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = &doc.quotes[0];
+    CHECK_INT(q->kind, NE_QUOTE_DIRECT);
+    CHECK_STR(q->text, "He said he didn\xE2\x80\x99t meddle. He said he didn\xE2\x80\x99t meddle");
+    CHECK_SPAN(doc.body + q->start, q->end - q->start, q->text);
+    CHECK_STR(speaker(&doc, q), "Donald Trump");
+    CHECK_STR(q->speaker_text, "Trump");
+    CHECK_STR(q->cue, "told");
+    CHECK_INT(q->is_new, 1);
+    CHECK_STR(q->id, "art1-q0");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_trailing_inverted)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9C""Everything about the so-called Russian dossier in the US is a manifestation of "
+                            "continuing domestic political struggle,\xE2\x80\x9D said Mr Putin.",
+                      trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Vladimir Putin");
+    CHECK_STR(doc.quotes[0].speaker_text, "Mr Putin");
+    CHECK_STR(doc.quotes[0].cue, "said");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_leading_colon)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Denying that Russia had tried to interfere last year, Putin told reporters in Vietnam: "
+                            "\xE2\x80\x9C""Everything about the so-called Russian dossier in the US is a manifestation "
+                            "of a continuing domestic political struggle.\xE2\x80\x9D",
+                      trump_putin, NENTS(trump_putin)), 0);
+    const ne_quote *q = find(&doc, "so-called Russian dossier");
+    CHECK(q != NULL);
+    CHECK_INT(q->kind, NE_QUOTE_DIRECT);
+    CHECK_STR(speaker(&doc, q), "Vladimir Putin");
+    CHECK_STR(q->cue, "told");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_leading_straight_marks_no_colon)
+{
+    static const ent_spec e[] = {PER("Ted Cruz", NE_GENDER_MALE, "Ted Cruz", "Cruz")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Cruz said \"we will win this race in November.\"", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_DIRECT);
+    CHECK_STR(doc.quotes[0].text, "we will win this race in November.");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Ted Cruz");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_apposition_after_name)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9CWe are ready to turn the page,\xE2\x80\x9D Putin, the Russian leader, "
+                            "told reporters on Friday.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Vladimir Putin");
+    CHECK_STR(doc.quotes[0].cue, "told");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_said_name_role_after)
+{
+    static const ent_spec e[] = {PER("Dmitry Peskov", NE_GENDER_MALE, "Dmitry Peskov", "Peskov"),
+                                 ORG("Kremlin", "Kremlin")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9CThe talks were useful and we will continue them,\xE2\x80\x9D said Dmitry Peskov, "
+                            "a spokesman for the Kremlin.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Dmitry Peskov");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_colon_tag_and_dash_tag)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Trump: \xE2\x80\x9CI never asked him about the election.\xE2\x80\x9D\n\n"
+                            "\xE2\x80\x9CThe dossier is a manifestation of domestic struggle.\xE2\x80\x9D \xE2\x80\x94 Vladimir Putin",
+                      trump_putin, NENTS(trump_putin)), 0);
+    const ne_quote *a = find(&doc, "never asked him"), *b = find(&doc, "dossier is a manifestation");
+    CHECK(a != NULL && b != NULL);
+    CHECK_STR(speaker(&doc, a), "Donald Trump");
+    CHECK(a->cue == NULL);
+    CHECK_STR(speaker(&doc, b), "Vladimir Putin");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_according_to)
+{
+    static const ent_spec e[] = {PER("Steven Mnuchin", NE_GENDER_MALE, "Steven Mnuchin", "Mnuchin")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9CThe economy has never been stronger,\xE2\x80\x9D according to Treasury "
+                            "Secretary Steven Mnuchin.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Steven Mnuchin");
+    CHECK_STR(doc.quotes[0].cue, "according to");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_in_a_statement_and_tweeted)
+{
+    static const ent_spec e[] = {ORG("Kremlin", "Kremlin"), trump_putin[0]};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "In a statement, the Kremlin said: \xE2\x80\x9CThe meeting in Danang was constructive.\xE2\x80\x9D\n"
+                            "Trump tweeted: \xE2\x80\x9CThe Russia hoax is finally over!\xE2\x80\x9D", e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "constructive"), *b = find(&doc, "hoax");
+    CHECK(a != NULL && b != NULL);
+    CHECK_STR(speaker(&doc, a), "Kremlin");
+    CHECK_STR(speaker(&doc, b), "Donald Trump");
+    CHECK_STR(b->cue, "tweeted");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_told_reporters_that_is_indirect)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Mr Trump told reporters on Air Force One that he would meet Mr Putin again next year.",
+                      trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = &doc.quotes[0];
+    CHECK_INT(q->kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(q->text, "he would meet Mr Putin again next year");
+    CHECK_STR(speaker(&doc, q), "Donald Trump");
+    CHECK(about_has(&doc, q, "Vladimir Putin"));
+    CHECK(about_has(&doc, q, "Donald Trump"));   /* "he", the subject of the reported claim */
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_indirect_said_denied_rejected)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Putin also said that there is an urgent need for formal meetings with Trump. "
+                            "Putin denied any interference in the US presidential election. "
+                            "Putin also rejected any Russian connection to the former campaign manager.",
+                      trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 3);
+    const ne_quote *a = find(&doc, "urgent need"), *b = find(&doc, "any interference"), *c = find(&doc, "connection");
+    CHECK(a && b && c);
+    CHECK_INT(a->kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(a->text, "there is an urgent need for formal meetings with Trump");
+    CHECK_STR(a->cue, "said");
+    CHECK_STR(b->cue, "denied");
+    CHECK_STR(c->cue, "rejected");
+    CHECK_STR(speaker(&doc, c), "Vladimir Putin");
+    CHECK(about_has(&doc, a, "Donald Trump"));
+    CHECK(!about_has(&doc, a, "Vladimir Putin"));   /* the speaker is not its own subject here */
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_indirect_trailing_frame)
+{
+    static const ent_spec e[] = {ORG("Secret Service", "Secret Service")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Secret Service protocol called for the nominee to be taken to a trauma center, sources said.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(doc.quotes[0].text, "Secret Service protocol called for the nominee to be taken to a trauma center");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:sources");
+    ne_doc_reset(&doc);
+}
+
+/* ---- spans ------------------------------------------------------------- */
+
+TEST(quote_split_is_one_quote)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9CI asked him again,\xE2\x80\x9D Trump said, \xE2\x80\x9C""and he said he "
+                            "absolutely did not meddle.\xE2\x80\x9D", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = &doc.quotes[0];
+    CHECK_STR(q->text, "I asked him again and he said he absolutely did not meddle.");
+    CHECK_STR(speaker(&doc, q), "Donald Trump");
+    CHECK_SPAN(doc.body + q->start, 3, "I a");
+    CHECK_INT(q->end, strlen(doc.body) - 3);   /* up to the last part's end, before ” */
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_second_sentence_after_frame_joins)
+{
+    static const ent_spec e[] = {PER("Gowdy", NE_GENDER_MALE, "Gowdy"),
+                                 PER("Bernie Sanders", NE_GENDER_MALE, "Bernie Sanders", "Sanders")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"These breakthroughs are big wins for the committee,\" Gowdy said in a statement. "
+                            "\"We will finish the report soon.\"\n\n"
+                            "The deal \xE2\x80\x9Clooks out for the needs of Wall Street vulture funds first,\xE2\x80\x9D "
+                            "Sanders wrote. \xE2\x80\x9CThat is unacceptable.\xE2\x80\x9D", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 3);
+    const ne_quote *a = &doc.quotes[0], *b = &doc.quotes[1], *c = &doc.quotes[2];
+    CHECK_STR(a->text, "These breakthroughs are big wins for the committee We will finish the report soon.");
+    CHECK_STR(speaker(&doc, a), "Gowdy");
+    /* a partial quote keeps its clause; the quoted sentence after it floats with the same speaker */
+    CHECK_INT(b->kind, NE_QUOTE_PARTIAL);
+    CHECK_STR(speaker(&doc, b), "Bernie Sanders");
+    CHECK_INT(c->kind, NE_QUOTE_DIRECT);
+    CHECK_STR(c->text, "That is unacceptable.");
+    CHECK_STR(speaker(&doc, c), "Bernie Sanders");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_over_three_paragraphs)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Mr Trump, speaking at a business event in Beijing, said: \xE2\x80\x9CTime is quickly running out.\n"
+                            "\xE2\x80\x9CWe must act fast and hopefully China will act faster.\n"
+                            "\xE2\x80\x9CI\xE2\x80\x99m also calling on Russia to help rein in this situation.\xE2\x80\x9D\n"
+                            "While in South Korea, Mr Trump offered a path.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = &doc.quotes[0];
+    CHECK_INT(q->kind, NE_QUOTE_DIRECT);
+    CHECK_STR(q->text, "Time is quickly running out. We must act fast and hopefully China will act faster. "
+                       "I\xE2\x80\x99m also calling on Russia to help rein in this situation.");
+    CHECK_STR(speaker(&doc, q), "Donald Trump");
+    CHECK_STR(q->speaker_text, "Mr Trump");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_guillemets_and_low_marks)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Putin said: \xC2\xABWe are ready to work with the new administration.\xC2\xBB\n"
+                            "Trump said: \xE2\x80\x9EWe will see what happens with Russia.\xE2\x80\x9C",
+                      trump_putin, NENTS(trump_putin)), 0);
+    const ne_quote *a = find(&doc, "ready to work"), *b = find(&doc, "what happens");
+    CHECK(a && b);
+    CHECK_STR(speaker(&doc, a), "Vladimir Putin");
+    CHECK_STR(speaker(&doc, b), "Donald Trump");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_nested_single_marks_stay_inside)
+{
+    static const ent_spec e[] = {PER("Gutin", NE_GENDER_UNKNOWN, "Gutin")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"Some people referred to her as 'the personnel director' because she always had his back,\" "
+                            "Gutin says.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].text, "Some people referred to her as 'the personnel director' because she always had his back");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Gutin");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_nyt_double_single_marks)
+{
+    static const ent_spec e[] = {PER("Mr. Autor", NE_GENDER_MALE, "Mr. Autor")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "''China represented a shock that was way larger,'' Mr. Autor said.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].text, "China represented a shock that was way larger");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Mr. Autor");
+    ne_doc_reset(&doc);
+}
+
+/* ---- partial quotes ------------------------------------------------------ */
+
+TEST(quote_partial_with_frame_and_coordinated_cue)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "That sentiment seems to be on Trump\xE2\x80\x99s side. He also called the Russia investigation an "
+                            "\xE2\x80\x9C""artificial obstacle\xE2\x80\x9D and added \xE2\x80\x9Cpeople will die because of it, "
+                            "and it\xE2\x80\x99s a pure hit job\xE2\x80\x9D.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 2);
+    const ne_quote *a = find(&doc, "artificial obstacle"), *b = find(&doc, "people will die");
+    CHECK(a && b);
+    CHECK_INT(a->kind, NE_QUOTE_PARTIAL);
+    CHECK_STR(a->text, "the Russia investigation an \xE2\x80\x9C""artificial obstacle\xE2\x80\x9D");
+    CHECK_STR(a->cue, "called");
+    CHECK_STR(speaker(&doc, a), "Donald Trump");
+    CHECK_INT(b->kind, NE_QUOTE_DIRECT);
+    CHECK_STR(b->cue, "added");
+    CHECK_STR(speaker(&doc, b), "Donald Trump");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_partial_in_reported_clause)
+{
+    static const ent_spec e[] = {ORG("North Korea", "North Korea"), trump_putin[0]};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "North Korea said on Saturday that Mr Trump had \xE2\x80\x9C""begged for a nuclear war\xE2\x80\x9D "
+                            "during his trip.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = &doc.quotes[0];
+    CHECK_INT(q->kind, NE_QUOTE_PARTIAL);
+    CHECK_STR(q->text, "Mr Trump had \xE2\x80\x9C""begged for a nuclear war\xE2\x80\x9D during his trip");
+    CHECK_STR(speaker(&doc, q), "North Korea");
+    CHECK(about_has(&doc, q, "Donald Trump"));
+    ne_doc_reset(&doc);
+}
+
+/* ---- speakers -------------------------------------------------------------- */
+
+TEST(quote_he_claims_after_putin_is_named)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Putin also said that there is an urgent need for formal meetings with Trump.\n\n"
+                            "\xE2\x80\x9CIt\xE2\x80\x99s important that we find an opportunity to sit down at the level of "
+                            "presidents. Russia is ready to turn the page,\xE2\x80\x9D he claims.",
+                      trump_putin, NENTS(trump_putin)), 0);
+    const ne_quote *q = find(&doc, "turn the page");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Vladimir Putin");
+    CHECK_STR(q->speaker_text, "he");
+    CHECK_STR(q->cue, "claims");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_pronoun_respects_gender)
+{
+    static const ent_spec e[] = {PER("Hillary Clinton", NE_GENDER_FEMALE, "Hillary Clinton", "Clinton"),
+                                 PER("Bernie Sanders", NE_GENDER_MALE, "Bernie Sanders", "Sanders")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Hillary Clinton met Bernie Sanders in Philadelphia on Monday.\n\n"
+                            "\xE2\x80\x9CWe agree on much more than we disagree,\xE2\x80\x9D he said.\n\n"
+                            "\xE2\x80\x9CThe party is united now,\xE2\x80\x9D she said.", e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "agree on"), *b = find(&doc, "united");
+    CHECK(a && b);
+    CHECK_STR(speaker(&doc, a), "Bernie Sanders");
+    CHECK_STR(speaker(&doc, b), "Hillary Clinton");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_described_speaker_and_role_noun)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "US President Donald Trump says he again asked Vladimir Putin about the election.\n"
+                            "\xE2\x80\x9CYou can only ask so many times,\xE2\x80\x9D said the President.\n"
+                            "\xE2\x80\x9CHis current trip is a warmonger\xE2\x80\x99s visit for confrontation,\xE2\x80\x9D "
+                            "said a foreign ministry spokesman.\n"
+                            "\xE2\x80\x9C""A dotard like Trump can never frighten us,\xE2\x80\x9D said the spokesman, "
+                            "whose statement was released via KCNA.", trump_putin, NENTS(trump_putin)), 0);
+    const ne_quote *a = find(&doc, "so many times"), *b = find(&doc, "warmonger"), *c = find(&doc, "dotard");
+    CHECK(a && b && c);
+    CHECK_STR(speaker(&doc, a), "Donald Trump");
+    CHECK_STR(a->speaker_text, "the President");
+    CHECK_STR(speaker(&doc, b), "described:a foreign ministry spokesman");
+    CHECK_STR(speaker(&doc, c), "described:the spokesman");
+    CHECK(about_has(&doc, c, "Donald Trump"));
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_role_noun_through_earlier_apposition)
+{
+    static const ent_spec e[] = {PER("Dmitry Peskov", NE_GENDER_MALE, "Dmitry Peskov", "Peskov"), trump_putin[1]};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The Kremlin\xE2\x80\x99s spokesman Dmitry Peskov says the talks went well.\n\n"
+                            "\xE2\x80\x9CPutin categorically rejected the hypothetical possibility,\xE2\x80\x9D the spokesman "
+                            "told reporters.", e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "categorically");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Dmitry Peskov");
+    CHECK(about_has(&doc, q, "Vladimir Putin"));
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_floating_inherits_until_another_speaker)
+{
+    static const ent_spec e[] = {PER("Dan Murphy", NE_GENDER_MALE, "Dan Murphy", "Murphy"),
+                                 PER("Jane Kim", NE_GENDER_FEMALE, "Jane Kim", "Kim")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9CYou are not going to win this election with incremental changes,\xE2\x80\x9D "
+                            "Murphy said.\n\n"
+                            "\xE2\x80\x9CVoters want something bigger than that.\xE2\x80\x9D\n\n"
+                            "Kim said she disagreed with the approach.\n\n"
+                            "\xE2\x80\x9CWe need results, not slogans.\xE2\x80\x9D", e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "something bigger"), *b = find(&doc, "not slogans");
+    CHECK(a && b);
+    CHECK_INT(a->kind, NE_QUOTE_DIRECT);
+    CHECK(a->cue == NULL);
+    CHECK_STR(speaker(&doc, a), "Dan Murphy");
+    CHECK_STR(speaker(&doc, b), "Jane Kim");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_about_resolves_pronouns_inside_quote)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Trump and Putin talked on the sidelines of the summit.\n\n"
+                            "\xE2\x80\x9CI asked him again. He said he absolutely did not meddle in our election,\xE2\x80\x9D "
+                            "Trump said.", trump_putin, NENTS(trump_putin)), 0);
+    const ne_quote *q = find(&doc, "did not meddle");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Donald Trump");
+    CHECK(about_has(&doc, q, "Vladimir Putin"));
+    CHECK(!about_has(&doc, q, "Donald Trump"));   /* "I" is the speaker, not a subject */
+    ne_doc_reset(&doc);
+}
+
+/* ---- what is not a quote ------------------------------------------------- */
+
+TEST(quote_scare_quotes_and_titles_are_not_quotes)
+{
+    static const ent_spec e[] = {PER("Bernie Sanders", NE_GENDER_MALE, "Bernie Sanders", "Sanders")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The talks, the so-called \xE2\x80\x9CGeneva process\xE2\x80\x9D, resumed in the spring.\n\n"
+                            "She has read \xE2\x80\x9CThe Art of the Deal\xE2\x80\x9D twice.\n\n"
+                            "On Sunday, Sanders appeared on \"Meet the Press\" for an hour.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_title_next_to_a_frame_is_not_a_quote)
+{
+    static const ent_spec e[] = {PER("Bernie Sanders", NE_GENDER_MALE, "Bernie Sanders", "Sanders")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Asked why during an appearance on \"CBS This Morning,\" Sanders said he had not "
+                            "\"heard her say the things that need to be said.\"", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK(find(&doc, "CBS") == NULL);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_PARTIAL);
+    CHECK(strstr(doc.quotes[0].text, "heard her say") != NULL);
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_headlines_are_not_quotes)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Trump calls intelligence agencies heads \xE2\x80\x9Cpolitical hacks\xE2\x80\x9D\n\n"
+                            "President Trump has refused to acknowledge a reported assessment by the CIA.",
+                      trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_apostrophes_are_not_quotes)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Trump\xE2\x80\x99s aides remember the \xE2\x80\x99""90s and the Clintons\xE2\x80\x99 "
+                            "rock \xE2\x80\x99n\xE2\x80\x99 roll years, but they don\xE2\x80\x99t care.",
+                      trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_belief_verbs_are_not_cues)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Trump thinks that Putin is sincere about the election. "
+                            "Putin wants \xE2\x80\x9C""a fresh start\xE2\x80\x9D with Washington. "
+                            "Trump expects that the talks will go well.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    CHECK_INT(ne_quotes_cue_class("thinks", 6), NE_CUE_BELIEF);
+    CHECK_INT(ne_quotes_cue_class("Said", 4), NE_CUE_SPEECH);
+    CHECK_INT(ne_quotes_cue_class("tweeted", 7), NE_CUE_SPEECH);
+    CHECK_INT(ne_quotes_cue_class("table", 5), NE_CUE_NONE);
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_noun_forms_of_cues_are_not_cues)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "He is very insulted by claims he interfered in the election. "
+                            "Media reports about the meeting were brief.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+/* ---- claim ids and the stage ---------------------------------------------- */
+
+TEST(quote_claim_id_normalises_text)
+{
+    char a[17], b[17], c[17];
+    const char *t1 = "\xE2\x80\x9CHe said he didn\xE2\x80\x99t meddle.\xE2\x80\x9D";
+    const char *t2 = "he said  he didn't MEDDLE";
+    const char *t3 = "He said he did meddle.";
+    ne_quotes_claim_id(t1, strlen(t1), a);
+    ne_quotes_claim_id(t2, strlen(t2), b);
+    ne_quotes_claim_id(t3, strlen(t3), c);
+    CHECK_INT(strlen(a), 16);
+    CHECK_STR(a, b);
+    CHECK(strcmp(a, c) != 0);
+}
+
+TEST(quote_claim_id_is_stable_across_articles)
+{
+    ne_doc d1, d2;
+    CHECK_INT(extract(&d1, "\xE2\x80\x9CWe must act fast,\xE2\x80\x9D Trump said.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(extract(&d2, "Trump said: \"We must act fast.\"", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(d1.nquotes, 1);
+    CHECK_INT(d2.nquotes, 1);
+    CHECK_STR(d1.quotes[0].claim_id, d2.quotes[0].claim_id);
+    ne_doc_reset(&d1);
+    ne_doc_reset(&d2);
+}
+
+TEST(quote_stage_honours_enabled_flag)
+{
+    char err[256];
+    ne_config *cfg = ne_config_defaults();
+    CHECK(cfg != NULL);
+    cfg->quotes.enabled = 0;
+    void *st = ne_stage_quotes.create(cfg, err, sizeof err);
+    CHECK(st != NULL);
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\xE2\x80\x9CWe must act fast,\xE2\x80\x9D Trump said.", trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    ne_doc_reset(&doc);   /* a fresh document: the disabled stage leaves it without quotes */
+    memset(&doc, 0, sizeof doc);
+    CHECK_INT(ne_stage_quotes.process(st, &doc), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_stage_quotes.destroy(st);
+    ne_config_free(cfg);
+    CHECK_STR(ne_stage_quotes.name, "quotes");
+}
+
+TEST(quote_empty_and_quote_free_texts)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "\"\n\"\"\n\xE2\x80\x9C", NULL, 0), 0);
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "The summit ended on Saturday without a joint statement.", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}

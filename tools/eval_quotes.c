@@ -1,0 +1,692 @@
+/* eval_quotes — scores the quotes stage (make eval-quotes).
+ *
+ *   eval_quotes [--data DIR] [--split dev|train] [--seeds FIXTURE] [--show fn|fp|spk|ifn|ifp]
+ *   eval_quotes --text TEXT      (one text's entities and quotes, for debugging)
+ *
+ * 1. PolNeAR (DIR/polnear/SPLIT.jsonl, default ../shared/data, dev). Each
+ *    article's text goes through the text and entities stages and the
+ *    quotes extractor directly (not through decode, which may strip page
+ *    furniture and so move offsets). Gold relations are split three ways:
+ *     - quoted speech: content_has_quote_marks (or the content holds the
+ *       NYT archive's '' marks, which that flag never counts: 1,286 such
+ *       relations in train + dev are flagged false) and a speech cue;
+ *     - indirect speech: no quote marks and a speech cue;
+ *     - neither (beliefs, plans, perceptions: "thinks", "wants", "seeks").
+ *    A cue is speech when one of its words is a speech verb of the quotes
+ *    lexicon (ne_quotes_cue_class: say, tell, add, write, tweet, ask, claim,
+ *    deny, insist, warn, explain, argue, note, reply, call, describe,
+ *    according to, … with inflections) or the cue is only punctuation (the
+ *    colon or dash of a tag: `Trump: "…"`).
+ *    Predicted direct and partial quotes are scored against quoted speech,
+ *    predicted indirect ones against indirect speech.
+ *    Spans: gold = first content span's start to last content span's end
+ *    (a split quote is one relation), predicted = quote start to end; both
+ *    in code points, trimmed of spaces, quote marks and punctuation at both
+ *    ends. overlap(p, g) = |p ∩ g| / max(|p|, |g|). Pairs with overlap ≥ τ
+ *    are matched one-to-one, best overlap first (τ = 0.3 and 0.8). An
+ *    unmatched prediction that overlaps (≥ τ) a gold relation of the third
+ *    kind is not counted as a false positive (the gold has no speech cue
+ *    for it, it is not wrong).
+ *    Speaker accuracy, over the pairs matched at τ = 0.3 whose gold source
+ *    is a name (it has a capitalised word that is not a determiner,
+ *    pronoun or title: "Trump", "The New York Post", not "he", "the
+ *    President", "sources"): right when the predicted speaker entity has a
+ *    body mention overlapping the gold source span, or the last word of its
+ *    canonical name is one of the source's capitalised words, or — for a
+ *    described speaker — its words share a capitalised word with the
+ *    source. Possessives ("Trump’s campaign manager X") do not count.
+ * 2. The seed articles (DIR/seeds/seeds.jsonl) through the whole pipeline,
+ *    twice: with the default configuration (as `newsenrich enrich` runs)
+ *    and with the example configuration's watchlist, against the
+ *    hand annotation in FIXTURE (tests/fixtures/seeds_quotes.json): each
+ *    annotated quote is found when a predicted quote's text contains its
+ *    snippet; then its kind and speaker (surname of the entity, or the
+ *    words of a described speaker) are compared.
+ * Prints "skipped: …" and exits 0 when the data is absent.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "config/config.h"
+#include "enrichers/doc.h"
+#include "enrichers/entities.h"
+#include "enrichers/pipeline.h"
+#include "enrichers/quotes.h"
+#include "enrichers/text.h"
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0, r;
+    char *buf = malloc(cap + 1);
+    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb) { free(buf); buf = NULL; break; }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf) { buf[n] = '\0'; if (len) *len = n; }
+    return buf;
+}
+
+static const char *jstr(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    return YAJL_GET_STRING(yajl_tree_get(v, path, yajl_t_string));
+}
+
+static yajl_val jget(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    return yajl_tree_get(v, path, yajl_t_any);
+}
+
+static long jint(yajl_val v, const char *key)
+{
+    yajl_val n = jget(v, key);
+    return YAJL_IS_INTEGER(n) ? (long)YAJL_GET_INTEGER(n) : -1;
+}
+
+/* Code points of a UTF-8 text and the two offset maps. */
+typedef struct cpmap {
+    uint32_t *cp;        /* code point values */
+    uint32_t *cp2b;      /* code point index -> byte offset (ncp + 1) */
+    uint32_t *b2cp;      /* byte offset -> code point index (nbytes + 1) */
+    size_t ncp;
+} cpmap;
+
+static void cpmap_build(cpmap *m, const char *s, size_t n)
+{
+    m->cp = malloc((n + 1) * sizeof *m->cp);
+    m->cp2b = malloc((n + 1) * sizeof *m->cp2b);
+    m->b2cp = malloc((n + 1) * sizeof *m->b2cp);
+    if (!m->cp || !m->cp2b || !m->b2cp) abort();
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (i + len > n) len = n - i;
+        uint32_t v = len == 1 ? c : (uint32_t)(c & (0xFF >> (len + 1)));
+        for (size_t j = 1; j < len; j++) v = (v << 6) | ((unsigned char)s[i + j] & 0x3F);
+        m->cp[k] = v;
+        m->cp2b[k] = (uint32_t)i;
+        for (size_t j = 0; j < len; j++) m->b2cp[i + j] = (uint32_t)k;
+        k++;
+        i += len;
+    }
+    m->cp2b[k] = (uint32_t)n;
+    m->b2cp[n] = (uint32_t)k;
+    m->ncp = k;
+}
+
+static void cpmap_free(cpmap *m)
+{
+    free(m->cp);
+    free(m->cp2b);
+    free(m->b2cp);
+}
+
+/* Space, quotation mark or punctuation: trimmed from span ends. */
+static int trim_cp(uint32_t c)
+{
+    if (c <= ' ' || c == 0xA0) return 1;
+    if (c < 0x80) return strchr("\"',.;:!?-()[]", (int)c) != NULL;
+    return (c >= 0x2010 && c <= 0x206F) || c == 0xAB || c == 0xBB;
+}
+
+static void trim_span(const cpmap *m, uint32_t *b, uint32_t *e)
+{
+    while (*b < *e && trim_cp(m->cp[*b])) (*b)++;
+    while (*e > *b && trim_cp(m->cp[*e - 1])) (*e)--;
+}
+
+static double overlap(uint32_t pb, uint32_t pe, uint32_t gb, uint32_t ge)
+{
+    uint32_t lo = pb > gb ? pb : gb, hi = pe < ge ? pe : ge;
+    if (hi <= lo) return 0;
+    uint32_t lp = pe - pb, lg = ge - gb;
+    return (double)(hi - lo) / (double)(lp > lg ? lp : lg);
+}
+
+/* ---- gold ---------------------------------------------------------------- */
+
+enum gold_kind { G_QUOTED, G_INDIRECT, G_OTHER };
+
+typedef struct gold {
+    enum gold_kind kind;
+    uint32_t b, e;             /* code points, trimmed */
+    uint32_t sb, se;           /* source span (code points), or sb == se */
+    char src[256];             /* source text */
+    char cue[64];
+} gold;
+
+/* True when one of the cue's words is a speech verb, or the cue is only
+ * punctuation (a colon or dash tag). */
+static int speech_cue(const char *cue)
+{
+    int letters = 0;
+    for (const char *p = cue; *p;) {
+        while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) p++;
+        const char *w = p;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '\'') p++;
+        if (p > w) {
+            letters = 1;
+            if (ne_quotes_cue_class(w, (size_t)(p - w)) == NE_CUE_SPEECH) return 1;
+        }
+    }
+    return !letters && cue[0];
+}
+
+static const char *const not_name[] = {
+    "The", "A", "An", "He", "She", "They", "It", "We", "I", "His", "Her", "Its", "Their", "Our",
+    "This", "That", "These", "Those", "One", "Some", "Another", "Many", "Most", "Other", "Both",
+    "President", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sen.", "Rep.", "Gov.",
+    "Secretary", "Senator", "Governor", "Former", "Vice", "You", "Officials", "Sources", "Critics",
+    "Democrats", "Republicans", "Democratic", "Republican", NULL};
+
+/* Copies the capitalised name words of s (no possessives, no
+ * determiners/pronouns/titles) into words[], returns how many. */
+static int name_words(const char *s, char words[][48], int max)
+{
+    int n = 0;
+    const char *p = s;
+    while (*p && n < max) {
+        while (*p == ' ' || *p == ',' || *p == '(' || *p == ')' || *p == '"') p++;
+        const char *w = p;
+        while (*p && *p != ' ' && *p != ',' && *p != ')') p++;
+        size_t len = (size_t)(p - w);
+        if (!len || len >= 48 || !(w[0] >= 'A' && w[0] <= 'Z')) continue;
+        if ((len > 2 && w[len - 2] == '\'' && w[len - 1] == 's') ||
+            (len > 4 && memcmp(w + len - 4, "\xE2\x80\x99s", 4) == 0))
+            continue;   /* possessive */
+        char buf[48];
+        memcpy(buf, w, len);
+        buf[len] = '\0';
+        while (len && (buf[len - 1] == '.' || buf[len - 1] == ':')) buf[--len] = '\0';
+        int skip = 0;
+        for (int i = 0; not_name[i]; i++) skip |= strcmp(not_name[i], buf) == 0;
+        if (skip || len < 2) continue;
+        memcpy(words[n++], buf, len + 1);
+    }
+    return n;
+}
+
+/* Reads the gold relations of one article. */
+static size_t read_gold(yajl_val art, const cpmap *m, const char *text, gold **out)
+{
+    yajl_val attrs = jget(art, "attributions");
+    size_t n = YAJL_IS_ARRAY(attrs) ? attrs->u.array.len : 0, k = 0;
+    gold *g = calloc(n + 1, sizeof *g);
+    for (size_t i = 0; i < n; i++) {
+        yajl_val a = attrs->u.array.values[i];
+        yajl_val content = jget(a, "content"), cue = jget(a, "cue"), src = jget(a, "source");
+        if (!YAJL_IS_ARRAY(content) || !content->u.array.len) continue;
+        gold *x = &g[k];
+        long b = -1, e = -1;
+        for (size_t j = 0; j < content->u.array.len; j++) {
+            long cb = jint(content->u.array.values[j], "start"), ce = jint(content->u.array.values[j], "end");
+            if (cb < 0 || ce < cb || (size_t)ce > m->ncp) continue;
+            if (b < 0 || cb < b) b = cb;
+            if (ce > e) e = ce;
+        }
+        if (b < 0) continue;
+        x->b = (uint32_t)b;
+        x->e = (uint32_t)e;
+        trim_span(m, &x->b, &x->e);
+        x->cue[0] = '\0';
+        if (YAJL_IS_ARRAY(cue))
+            for (size_t j = 0; j < cue->u.array.len; j++) {
+                const char *t = jstr(cue->u.array.values[j], "text");
+                if (t && strlen(x->cue) + strlen(t) + 2 < sizeof x->cue) {
+                    if (x->cue[0]) strcat(x->cue, " ");
+                    strcat(x->cue, t);
+                }
+            }
+        x->src[0] = '\0';
+        x->sb = x->se = 0;
+        if (YAJL_IS_ARRAY(src) && src->u.array.len) {
+            yajl_val s0 = src->u.array.values[0];
+            long sb = jint(s0, "start"), se = jint(s0, "end");
+            if (sb >= 0 && se >= sb && (size_t)se <= m->ncp) {
+                x->sb = (uint32_t)sb;
+                x->se = (uint32_t)se;
+                size_t bb = m->cp2b[sb], be = m->cp2b[se];
+                snprintf(x->src, sizeof x->src, "%.*s", (int)(be - bb), text + bb);
+            }
+        }
+        /* the flag misses the NYT archive's '' marks: count them too */
+        int quoted = YAJL_IS_TRUE(jget(a, "content_has_quote_marks"));
+        for (size_t j = 0; !quoted && j < content->u.array.len; j++) {
+            const char *t = jstr(content->u.array.values[j], "text");
+            quoted = t && strstr(t, "''") != NULL;
+        }
+        x->kind = !speech_cue(x->cue) ? G_OTHER : quoted ? G_QUOTED : G_INDIRECT;
+        k++;
+    }
+    *out = g;
+    return k;
+}
+
+/* ---- scoring ------------------------------------------------------------- */
+
+typedef struct counts {
+    size_t tp, fp, fn;
+    size_t spk_n, spk_ok;      /* name sources among the pairs matched */
+} counts;
+
+typedef struct pred {
+    uint32_t b, e;             /* code points, trimmed */
+    const ne_quote *q;
+} pred;
+
+typedef struct pairv { double ov; size_t p, g; } pairv;
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const pairv *x = a, *y = b;
+    return x->ov < y->ov ? 1 : x->ov > y->ov ? -1 : 0;
+}
+
+/* True when predicted speaker of q is right for gold source g. */
+static int speaker_right(const ne_doc *doc, const cpmap *m, const ne_quote *q, const gold *g)
+{
+    if (!q->has_speaker) return 0;
+    char gw[16][48];
+    int ng = name_words(g->src, gw, 16);
+    if (q->speaker_entity >= 0) {
+        const ne_entity *e = &doc->entities[q->speaker_entity];
+        for (size_t i = 0; i < e->nmentions; i++) {
+            const ne_mention *mn = &e->mentions[i];
+            if (mn->field != NE_FIELD_BODY) continue;
+            uint32_t b = m->b2cp[mn->start], en = m->b2cp[mn->end];
+            if (b < g->se && en > g->sb) return 1;
+        }
+        const char *last = strrchr(e->name, ' ');
+        last = last ? last + 1 : e->name;
+        for (int i = 0; i < ng; i++)
+            if (strcasecmp(gw[i], last) == 0) return 1;
+        return 0;
+    }
+    char pw[16][48];
+    int np = name_words(q->speaker_text ? q->speaker_text : "", pw, 16);
+    for (int i = 0; i < np; i++)
+        for (int j = 0; j < ng; j++)
+            if (strcasecmp(pw[i], gw[j]) == 0) return 1;
+    return 0;
+}
+
+static int show_fn, show_fp, show_spk, show_ind;
+
+static void show_span(const char *label, const char *text, const cpmap *m, uint32_t b, uint32_t e)
+{
+    uint32_t bb = m->cp2b[b], be = m->cp2b[e];
+    printf("  %s [%.*s]\n", label, (int)(be - bb > 300 ? 300 : be - bb), text + bb);
+}
+
+/* Scores the predictions of one category against the gold of one kind. */
+static void score(const ne_doc *doc, const cpmap *m, const char *text, const gold *g, size_t ng,
+                  const pred *p, size_t np, enum gold_kind kind, double tau, counts *c, int verbose)
+{
+    pairv *pv = malloc((np * ng + 1) * sizeof *pv);
+    size_t npv = 0;
+    for (size_t i = 0; i < np; i++)
+        for (size_t j = 0; j < ng; j++) {
+            if (g[j].kind != kind) continue;
+            double ov = overlap(p[i].b, p[i].e, g[j].b, g[j].e);
+            if (ov >= tau) pv[npv++] = (pairv){ov, i, j};
+        }
+    qsort(pv, npv, sizeof *pv, pair_cmp);
+    char *pused = calloc(np + 1, 1), *gused = calloc(ng + 1, 1);
+    for (size_t k = 0; k < npv; k++) {
+        if (pused[pv[k].p] || gused[pv[k].g]) continue;
+        pused[pv[k].p] = gused[pv[k].g] = 1;
+        c->tp++;
+        const gold *gg = &g[pv[k].g];
+        char words[16][48];
+        if (name_words(gg->src, words, 16) > 0) {
+            c->spk_n++;
+            int ok = speaker_right(doc, m, p[pv[k].p].q, gg);
+            c->spk_ok += ok;
+            if (!ok && verbose && show_spk) {
+                const ne_quote *q = p[pv[k].p].q;
+                printf("SPK %s gold=[%s] cue=[%s] pred=[%s|%s] cue=%s\n", doc->id, gg->src, gg->cue,
+                       q->speaker_entity >= 0 ? doc->entities[q->speaker_entity].name : "-",
+                       q->speaker_text ? q->speaker_text : "-", q->cue ? q->cue : "-");
+                show_span("text", text, m, gg->b, gg->e);
+            }
+        }
+    }
+    for (size_t j = 0; j < ng; j++) {
+        if (g[j].kind != kind || gused[j]) continue;
+        c->fn++;
+        if (verbose && ((kind == G_QUOTED && show_fn) || (kind == G_INDIRECT && show_ind == 1))) {
+            double best = 0;
+            for (size_t i = 0; i < np; i++) {
+                double ov = overlap(p[i].b, p[i].e, g[j].b, g[j].e);
+                if (ov > best) best = ov;
+            }
+            printf("FN %s best=%.2f src=[%s] cue=[%s]\n", doc->id, best, g[j].src, g[j].cue);
+            uint32_t b = g[j].b > 200 ? g[j].b - 200 : 0;
+            show_span("ctx", text, m, b, g[j].e + 60 < m->ncp ? g[j].e + 60 : (uint32_t)m->ncp);
+            show_span("gold", text, m, g[j].b, g[j].e);
+        }
+    }
+    for (size_t i = 0; i < np; i++) {
+        if (pused[i]) continue;
+        int neutral = 0;
+        for (size_t j = 0; j < ng && !neutral; j++)
+            neutral = g[j].kind == G_OTHER && overlap(p[i].b, p[i].e, g[j].b, g[j].e) >= tau;
+        if (neutral) continue;
+        c->fp++;
+        if (verbose && ((kind == G_QUOTED && show_fp) || (kind == G_INDIRECT && show_ind == 2))) {
+            const ne_quote *q = p[i].q;
+            printf("FP %s %s spk=[%s] cue=%s\n", doc->id, ne_quote_kind_name(q->kind),
+                   q->speaker_text ? q->speaker_text : "-", q->cue ? q->cue : "-");
+            show_span("pred", text, m, p[i].b, p[i].e);
+        }
+    }
+    free(pv);
+    free(pused);
+    free(gused);
+}
+
+static void print_prf(const char *label, const counts *c)
+{
+    double p = c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : 0;
+    double r = c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : 0;
+    double f = p + r > 0 ? 2 * p * r / (p + r) : 0;
+    printf("  %-30s P %.3f  R %.3f  F1 %.3f   (tp %zu, fp %zu, fn %zu)\n", label, p, r, f, c->tp, c->fp, c->fn);
+}
+
+/* ---- PolNeAR ------------------------------------------------------------- */
+
+static int eval_polnear(const char *path)
+{
+    size_t len;
+    char *all = read_all(path, &len);
+    if (!all) { printf("eval-quotes: skipped: %s not found\n", path); return 0; }
+    char err[512];
+    ne_config *cfg = ne_config_defaults();
+    void *ent = ne_entities_create(cfg, err, sizeof err);
+    ne_quotes_ws *ws = ne_quotes_ws_new();
+    if (!ent || !ws) { fprintf(stderr, "eval-quotes: %s\n", ent ? "out of memory" : err); return 1; }
+    counts cq[2] = {{0}}, ci[2] = {{0}};
+    size_t narticles = 0, ngq = 0, ngi = 0, ngo = 0, nkind[3] = {0};
+    for (char *line = all, *nl; line && *line; line = nl) {
+        nl = strchr(line, '\n');
+        if (nl) *nl++ = '\0';
+        if (!*line) continue;
+        yajl_val art = yajl_tree_parse(line, err, sizeof err);
+        if (!art) continue;
+        const char *text = jstr(art, "text"), *title = jstr(art, "title"), *id = jstr(art, "doc_id");
+        if (!text) { yajl_tree_free(art); continue; }
+        ne_doc doc = {0};
+        doc.id = strdup(id ? id : "doc");
+        doc.body = strdup(text);
+        doc.body_len = strlen(text);
+        if (title) { doc.title = strdup(title); doc.title_len = strlen(title); }
+        if (ne_text_analyze(&doc.body_text, doc.body, doc.body_len) ||
+            (doc.title && ne_text_analyze(&doc.title_text, doc.title, doc.title_len)) ||
+            ne_entities_process(ent, &doc) || ne_quotes_extract(ws, &doc)) {
+            fprintf(stderr, "eval-quotes: out of memory\n");
+            return 1;
+        }
+        cpmap m;
+        cpmap_build(&m, doc.body, doc.body_len);
+        gold *g;
+        size_t ng = read_gold(art, &m, doc.body, &g);
+        for (size_t j = 0; j < ng; j++) {
+            ngq += g[j].kind == G_QUOTED;
+            ngi += g[j].kind == G_INDIRECT;
+            ngo += g[j].kind == G_OTHER;
+        }
+        pred *pq = calloc(doc.nquotes + 1, sizeof *pq), *pi = calloc(doc.nquotes + 1, sizeof *pi);
+        size_t npq = 0, npi = 0;
+        for (size_t i = 0; i < doc.nquotes; i++) {
+            const ne_quote *q = &doc.quotes[i];
+            pred x = {m.b2cp[q->start], m.b2cp[q->end], q};
+            trim_span(&m, &x.b, &x.e);
+            nkind[q->kind]++;
+            if (q->kind == NE_QUOTE_INDIRECT) pi[npi++] = x; else pq[npq++] = x;
+        }
+        for (int t = 0; t < 2; t++) {
+            double tau = t == 0 ? 0.3 : 0.8;
+            score(&doc, &m, doc.body, g, ng, pq, npq, G_QUOTED, tau, &cq[t], t == 0);
+            score(&doc, &m, doc.body, g, ng, pi, npi, G_INDIRECT, tau, &ci[t], t == 0);
+        }
+        free(pq);
+        free(pi);
+        free(g);
+        cpmap_free(&m);
+        ne_doc_reset(&doc);
+        yajl_tree_free(art);
+        narticles++;
+    }
+    printf("PolNeAR %s: %zu articles; gold relations: %zu quoted speech, %zu indirect speech, %zu other "
+           "(beliefs, plans…)\n", path, narticles, ngq, ngi, ngo);
+    printf("predicted: %zu direct, %zu partial, %zu indirect\n", nkind[0], nkind[1], nkind[2]);
+    printf("quoted speech (direct + partial vs content_has_quote_marks):\n");
+    print_prf("overlap >= 0.3", &cq[0]);
+    print_prf("overlap >= 0.8", &cq[1]);
+    printf("  speaker accuracy (name sources, pairs at 0.3): %.3f (%zu of %zu)\n",
+           cq[0].spk_n ? (double)cq[0].spk_ok / (double)cq[0].spk_n : 0, cq[0].spk_ok, cq[0].spk_n);
+    printf("indirect speech (indirect vs no quote marks):\n");
+    print_prf("overlap >= 0.3", &ci[0]);
+    print_prf("overlap >= 0.8", &ci[1]);
+    printf("  speaker accuracy (name sources, pairs at 0.3): %.3f (%zu of %zu)\n",
+           ci[0].spk_n ? (double)ci[0].spk_ok / (double)ci[0].spk_n : 0, ci[0].spk_ok, ci[0].spk_n);
+    ne_entities_destroy(ent);
+    ne_quotes_ws_free(ws);
+    ne_config_free(cfg);
+    free(all);
+    return 0;
+}
+
+/* ---- seeds --------------------------------------------------------------- */
+
+/* Lower-cased letters and digits of s, other runs as one space, into out. */
+static void norm(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+    int sp = 0;
+    for (; *s && o + 2 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) { if (sp && o) out[o++] = ' '; sp = 0; out[o++] = (char)c; }
+        else if (c >= 'A' && c <= 'Z') { if (sp && o) out[o++] = ' '; sp = 0; out[o++] = (char)(c - 'A' + 'a'); }
+        else sp = 1;
+    }
+    out[o] = '\0';
+}
+
+/* The watchlist of config/newsenrich.example.json, for the second seeds run. */
+static const char example_watchlist[] =
+    "{\"watchlist\": {\"people\": ["
+    "{\"id\": \"vladimir-putin\", \"name\": \"Vladimir Putin\", "
+    "\"aliases\": [\"Putin\", \"the Russian leader\", \"the Russian president\"]},"
+    "{\"id\": \"donald-trump\", \"name\": \"Donald Trump\", "
+    "\"aliases\": [\"Trump\", \"Donald J. Trump\", \"President Trump\", \"POTUS\", \"the President\"]}]}}";
+
+static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
+{
+    size_t len;
+    char *input = read_all(seeds, &len);
+    if (!input) { printf("seeds: skipped: %s not found\n", seeds); return 0; }
+    char *fix = read_all(fixture, NULL);
+    char err[512];
+    yajl_val ann = fix ? yajl_tree_parse(fix, err, sizeof err) : NULL;
+    if (!ann) { printf("seeds: skipped: %s: %s\n", fixture, fix ? err : "not found"); free(input); free(fix); return 0; }
+    ne_config *cfg = watchlist ? ne_config_load_string(example_watchlist, strlen(example_watchlist), err, sizeof err)
+                               : ne_config_defaults();
+    ne_pipeline *p = cfg ? ne_pipeline_new(cfg, err, sizeof err) : NULL;
+    if (!p) { fprintf(stderr, "eval-quotes: %s\n", err); return 1; }
+    ne_outbox ob = {0};
+    printf("seeds, %s:\n", watchlist ? "with the example config's watchlist (Putin, Trump and their aliases)"
+                                      : "default configuration (no watchlist)");
+    yajl_val arts = jget(ann, "articles");
+    size_t n_ann = 0, n_found = 0, n_kind = 0, n_spk = 0, n_pred = 0, n_extra = 0;
+    for (char *line = input, *nl; line && *line; line = nl) {
+        nl = strchr(line, '\n');
+        if (nl) *nl++ = '\0';
+        if (!*line) continue;
+        ne_pipeline_process(p, line, strlen(line), NULL, &ob);
+        for (size_t e = 0; e < ob.n; e++) {
+            if (ob.ev[e].topic != NE_TOPIC_ENRICHED) continue;
+            yajl_val v = yajl_tree_parse(ob.ev[e].value, err, sizeof err);
+            const char *id = v ? jstr(v, "id") : NULL;
+            yajl_val quotes = v ? jget(v, "quotes") : NULL;
+            yajl_val entities = v ? jget(v, "entities") : NULL;
+            yajl_val mine = NULL;
+            for (size_t a = 0; id && YAJL_IS_ARRAY(arts) && a < arts->u.array.len; a++) {
+                const char *aid = jstr(arts->u.array.values[a], "id");
+                if (aid && strcmp(aid, id) == 0) mine = jget(arts->u.array.values[a], "quotes");
+            }
+            if (!YAJL_IS_ARRAY(quotes) || !YAJL_IS_ARRAY(mine)) { if (v) yajl_tree_free(v); continue; }
+            size_t nq = quotes->u.array.len;
+            char *used = calloc(nq + 1, 1);
+            printf("seed %s: %zu annotated, %zu predicted\n", id, mine->u.array.len, nq);
+            n_pred += nq;
+            for (size_t k = 0; k < mine->u.array.len; k++) {
+                yajl_val g = mine->u.array.values[k];
+                const char *snip = jstr(g, "snippet"), *kind = jstr(g, "kind"), *also = jstr(g, "also");
+                const char *spk = jstr(g, "speaker"), *desc = jstr(g, "speaker_text");
+                char ns[512], na[512], nt[4096];
+                norm(snip ? snip : "", ns, sizeof ns);
+                norm(also ? also : "", na, sizeof na);
+                n_ann++;
+                long hit = -1;
+                for (size_t i = 0; i < nq && hit < 0; i++) {
+                    norm(jstr(quotes->u.array.values[i], "text") ? jstr(quotes->u.array.values[i], "text") : "",
+                         nt, sizeof nt);
+                    if (!used[i] && ns[0] && strstr(nt, ns) && strstr(nt, na)) hit = (long)i;
+                }
+                if (hit < 0) { printf("  MISSING  %s: \"%s\"%s%s\n", kind, snip, also ? " + " : "", also ? also : ""); continue; }
+                used[hit] = 1;
+                n_found++;
+                yajl_val q = quotes->u.array.values[hit];
+                int kind_ok = kind && jstr(q, "kind") && strcmp(kind, jstr(q, "kind")) == 0;
+                n_kind += kind_ok;
+                yajl_val sp = jget(q, "speaker");
+                const char *eid = YAJL_IS_OBJECT(sp) ? jstr(sp, "entity_id") : NULL;
+                const char *stext = YAJL_IS_OBJECT(sp) ? jstr(sp, "text") : NULL;
+                const char *ename = NULL;
+                for (size_t x = 0; eid && YAJL_IS_ARRAY(entities) && x < entities->u.array.len; x++)
+                    if (jstr(entities->u.array.values[x], "id") && strcmp(jstr(entities->u.array.values[x], "id"), eid) == 0)
+                        ename = jstr(entities->u.array.values[x], "name");
+                int spk_ok;
+                if (spk) {   /* a named speaker: the canonical name, or its surname */
+                    const char *last = ename ? strrchr(ename, ' ') : NULL, *glast = strrchr(spk, ' ');
+                    last = last ? last + 1 : ename;
+                    glast = glast ? glast + 1 : spk;
+                    spk_ok = ename && (strcasecmp(ename, spk) == 0 || strcasecmp(last, glast) == 0);
+                } else if (desc) {
+                    spk_ok = !eid && stext && strcasecmp(stext, desc) == 0;
+                } else {
+                    spk_ok = !YAJL_IS_OBJECT(sp);
+                }
+                n_spk += spk_ok;
+                printf("  %s %-8s %-9s speaker %-28s \"%.60s\"\n", spk_ok && kind_ok ? "ok      " : "WRONG   ",
+                       jstr(q, "kind"), kind_ok ? "" : "(kind!)", ename ? ename : stext ? stext : "null", snip);
+            }
+            for (size_t i = 0; i < nq; i++)
+                if (!used[i]) {
+                    n_extra++;
+                    printf("  EXTRA    %s \"%.80s\"\n", jstr(quotes->u.array.values[i], "kind"),
+                           jstr(quotes->u.array.values[i], "text"));
+                }
+            free(used);
+            yajl_tree_free(v);
+        }
+    }
+    printf("seeds (%s): %zu annotated quotes: %zu found, %zu of the right kind, %zu attributed right; "
+           "%zu predicted, %zu not annotated\n", watchlist ? "watchlist" : "default", n_ann, n_found, n_kind, n_spk, n_pred, n_extra);
+    ne_outbox_free(&ob);
+    ne_pipeline_free(p);
+    ne_config_free(cfg);
+    yajl_tree_free(ann);
+    free(fix);
+    free(input);
+    return 0;
+}
+
+/* --text: runs one text (paragraphs split at newlines) and prints its
+ * entities and quotes; for debugging rules. */
+static int show_text(const char *text)
+{
+    char err[512];
+    ne_config *cfg = ne_config_defaults();
+    void *ent = ne_entities_create(cfg, err, sizeof err);
+    ne_quotes_ws *ws = ne_quotes_ws_new();
+    if (!ent || !ws) { fprintf(stderr, "eval-quotes: %s\n", ent ? "out of memory" : err); return 1; }
+    ne_doc doc = {0};
+    doc.id = strdup("text");
+    doc.body = strdup(text);
+    doc.body_len = strlen(text);
+    if (ne_text_analyze(&doc.body_text, doc.body, doc.body_len) || ne_entities_process(ent, &doc) ||
+        ne_quotes_extract(ws, &doc))
+        return 1;
+    for (size_t i = 0; i < doc.nentities; i++) {
+        const ne_entity *e = &doc.entities[i];
+        printf("entity %s %s g=%d:", ne_ent_type_name(e->type), e->name, (int)e->gender);
+        for (size_t m = 0; m < e->nmentions; m++)
+            printf(" [%.*s]", (int)(e->mentions[m].end - e->mentions[m].start), doc.body + e->mentions[m].start);
+        printf("\n");
+    }
+    for (size_t i = 0; i < doc.nquotes; i++) {
+        const ne_quote *q = &doc.quotes[i];
+        printf("%-8s speaker=%s (%s) cue=%s about=", ne_quote_kind_name(q->kind),
+               q->has_speaker ? (q->speaker_entity >= 0 ? doc.entities[q->speaker_entity].name : "described") : "null",
+               q->speaker_text ? q->speaker_text : "-", q->cue ? q->cue : "-");
+        for (size_t a = 0; a < q->nabout; a++) printf("%s%s", a ? "," : "", doc.entities[q->about[a]].name);
+        printf("\n    [%s]\n", q->text);
+    }
+    ne_doc_reset(&doc);
+    ne_entities_destroy(ent);
+    ne_quotes_ws_free(ws);
+    ne_config_free(cfg);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *data = "../shared/data", *split = "dev", *fixture = "tests/fixtures/seeds_quotes.json";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
+        else if (!strcmp(argv[i], "--split") && i + 1 < argc) split = argv[++i];
+        else if (!strcmp(argv[i], "--seeds") && i + 1 < argc) fixture = argv[++i];
+        else if (!strcmp(argv[i], "--text") && i + 1 < argc) return show_text(argv[++i]);
+        else if (!strcmp(argv[i], "--show") && i + 1 < argc) {
+            const char *w = argv[++i];
+            show_fn |= !strcmp(w, "fn");
+            show_fp |= !strcmp(w, "fp");
+            show_spk |= !strcmp(w, "spk");
+            if (!strcmp(w, "ifn")) show_ind = 1;
+            if (!strcmp(w, "ifp")) show_ind = 2;
+        } else {
+            fprintf(stderr, "usage: eval_quotes [--data DIR] [--split dev|train] [--seeds FIXTURE] "
+                            "[--show fn|fp|spk|ifn|ifp] | --text TEXT\n");
+            return 2;
+        }
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/polnear/%s.jsonl", data, split);
+    int rc = eval_polnear(path);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/seeds/seeds.jsonl", data);
+    FILE *f = fopen(path, "r");
+    if (!f) { printf("seeds: skipped: %s not found\n", path); return 0; }
+    fclose(f);
+    rc = eval_seeds(path, fixture, 0);
+    return rc ? rc : eval_seeds(path, fixture, 1);
+}
