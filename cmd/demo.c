@@ -1,9 +1,12 @@
 /* `newsenrich demo`: the real service loop against librdkafka's in-process
  * mock cluster, with the bundled sample articles, then a readable account
  * of what came out on every topic. No broker, no network beyond loopback. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -15,9 +18,46 @@
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "enrichers/pipeline.h"
+#include "notifier/notifier.h"
+#include "notifier/receiver.h"
 #include "producer/producer.h"
 
 #define DEMO_RAW_PARTITIONS 2
+/* The demo subscription's secret (Standard Webhooks' example key). */
+#define DEMO_SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+/* What the local webhook receiver saw; written on its thread. */
+typedef struct demo_inbox {
+    pthread_mutex_t lock;
+    long valid, invalid;
+    char first[2048];    /* the first body, for the printout */
+} demo_inbox;
+
+static int on_webhook(void *ctx, const ne_received *r)
+{
+    demo_inbox *in = ctx;
+    pthread_mutex_lock(&in->lock);
+    if (r->valid) in->valid++; else in->invalid++;
+    if (!in->first[0]) snprintf(in->first, sizeof in->first, "%.*s", (int)r->body_len, r->body);
+    pthread_mutex_unlock(&in->lock);
+    return 0;
+}
+
+/* The demo's own configuration when none was given: two watched people of
+ * the sample articles and one subscription to the local receiver. */
+static ne_config *demo_config(int port, char *err, size_t errlen)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "{\"watchlist\": {\"people\": ["
+             "{\"id\": \"ingrid-vass\", \"name\": \"Ingrid Vass\", \"aliases\": [\"the authority's chair\"]},"
+             "{\"id\": \"anika-solberg\", \"name\": \"Anika Solberg\"}]},"
+             " \"webhooks\": {\"allow_private\": true, \"subscriptions\": [{\"id\": \"demo\","
+             " \"url\": \"http://127.0.0.1:%d/hooks\", \"secret\": \"%s\","
+             " \"people\": [\"ingrid-vass\", \"anika-solberg\"]}]}}",
+             port, DEMO_SECRET);
+    return ne_config_load_string(text, strlen(text), err, errlen);
+}
 
 /* Renders a sample article as the JSON record a news crawler would send. */
 static void article_json(nebuf *b, const demo_article *a)
@@ -64,8 +104,17 @@ static long produce_samples(const ne_config *cfg, const char *bootstraps)
         nebuf_reset(&b);
         article_json(&b, a);
         rc |= produce_raw(rk, topic, a->id, b.p, b.len), n++;
-        if (a == demo_articles) /* the wire story again, byte for byte: an exact duplicate */
-            rc |= produce_raw(rk, topic, a->id, b.p, b.len), n++;
+        if (a == demo_articles) {
+            /* The wire story again, word for word, as another outlet's
+             * article (its own id): an exact duplicate. The same id would
+             * be a re-delivery, which is processed again, not a copy. */
+            demo_article copy = *a;
+            copy.id = "demo-harbour-1-syndicated";
+            copy.url = "https://syndicate.example/harbour";
+            nebuf_reset(&b);
+            article_json(&b, &copy);
+            rc |= produce_raw(rk, topic, copy.id, b.p, b.len), n++;
+        }
     }
     rc |= produce_raw(rk, topic, NULL, demo_plain_text_article, strlen(demo_plain_text_article)), n++;
     rc |= produce_raw(rk, topic, NULL, demo_broken_json, strlen(demo_broken_json)), n++;
@@ -82,13 +131,6 @@ static const char *jstr(yajl_val v, const char *k1, const char *k2)
     const char *path[] = {k1, k2, NULL};
     yajl_val s = yajl_tree_get(v, path, yajl_t_string);
     return s ? YAJL_GET_STRING(s) : NULL;
-}
-
-static size_t jarray_len(yajl_val v, const char *key)
-{
-    const char *path[] = {key, NULL};
-    yajl_val a = yajl_tree_get(v, path, yajl_t_array);
-    return a ? YAJL_GET_ARRAY(a)->len : 0;
 }
 
 static long long jint(yajl_val v, const char *k1, const char *k2)
@@ -109,6 +151,33 @@ static const char *header(const rd_kafka_message_t *m, const char *name, char *b
     return buf;
 }
 
+/* An enriched article: its dedup decision, people and quotes. */
+static void describe_enriched(FILE *out, yajl_val v)
+{
+    const char *title = jstr(v, "title", NULL);
+    fprintf(out, "    %-16s %s\n", jstr(v, "id", NULL), title ? title : "(no title)");
+    fprintf(out, "      %lld tokens, %lld sentences; dedup: %s%s%s, story %s\n",
+            jint(v, "stats", "tokens"), jint(v, "stats", "sentences"), jstr(v, "dedup", "status"),
+            jstr(v, "dedup", "duplicate_of") ? " of " : "",
+            jstr(v, "dedup", "duplicate_of") ? jstr(v, "dedup", "duplicate_of") : "",
+            jstr(v, "dedup", "story_id"));
+    yajl_val ents = yajl_tree_get(v, (const char *[]){"entities", NULL}, yajl_t_array);
+    fprintf(out, "      entities:");
+    for (size_t i = 0; ents && i < YAJL_GET_ARRAY(ents)->len; i++) {
+        yajl_val e = YAJL_GET_ARRAY(ents)->values[i];
+        fprintf(out, "%s %s (%s%s)", i ? "," : "", jstr(e, "name", NULL), jstr(e, "type", NULL),
+                YAJL_IS_TRUE(yajl_tree_get(e, (const char *[]){"watched", NULL}, yajl_t_any)) ? ", watched" : "");
+    }
+    fputc('\n', out);
+    yajl_val quotes = yajl_tree_get(v, (const char *[]){"quotes", NULL}, yajl_t_array);
+    for (size_t i = 0; quotes && i < YAJL_GET_ARRAY(quotes)->len; i++) {
+        yajl_val q = YAJL_GET_ARRAY(quotes)->values[i];
+        const char *who = jstr(q, "speaker", "name") ? jstr(q, "speaker", "name") : jstr(q, "speaker", "text");
+        fprintf(out, "      %-8s %-18s \"%.60s%s\"\n", jstr(q, "kind", NULL), who ? who : "(nobody)",
+                jstr(q, "text", NULL), strlen(jstr(q, "text", NULL)) > 60 ? "…" : "");
+    }
+}
+
 /* Prints one output record in a line a person can read. */
 static void describe(FILE *out, enum ne_topic t, const rd_kafka_message_t *m)
 {
@@ -122,15 +191,17 @@ static void describe(FILE *out, enum ne_topic t, const rd_kafka_message_t *m)
     yajl_val v = yajl_tree_parse(json, NULL, 0);
     if (!v) { fprintf(out, "    (unparsable value)\n"); free(json); return; }
     if (t == NE_TOPIC_ENRICHED)
-        fprintf(out, "    %-16s %-55.55s %3lld tokens %2lld sentences %zu entities %zu quotes\n",
-                jstr(v, "id", NULL), jstr(v, "title", NULL) ? jstr(v, "title", NULL) : "(no title)",
-                jint(v, "stats", "tokens"), jint(v, "stats", "sentences"),
-                jarray_len(v, "entities"), jarray_len(v, "quotes"));
+        describe_enriched(out, v);
     else if (t == NE_TOPIC_DUPLICATES)
         fprintf(out, "    %-16s %s duplicate of %s\n", jstr(v, "id", NULL), jstr(v, "kind", NULL),
                 jstr(v, "duplicate_of", NULL));
     else if (t == NE_TOPIC_CLAIMS)
-        fprintf(out, "    %-16s %.70s\n", jstr(v, "article_id", NULL), jstr(v, "quote", "text"));
+        fprintf(out, "    %-16s %-5s %.70s\n", jstr(v, "article_id", NULL),
+                YAJL_IS_TRUE(yajl_tree_get(v, (const char *[]){"new", NULL}, yajl_t_any)) ? "new" : "seen",
+                jstr(v, "quote", "text"));
+    else if (t == NE_TOPIC_ALERTS)
+        fprintf(out, "    %-16s for %s: %s (%s)\n", jstr(v, "subscription_id", NULL),
+                jstr(v, "person", "name"), jstr(v, "claim_id", NULL), jstr(v, "role", NULL));
     yajl_tree_free(v);
     free(json);
 }
@@ -172,19 +243,52 @@ static int report_outputs(const ne_config *cfg, const char *bootstraps, FILE *ou
     return 0;
 }
 
-int ne_cmd_demo(ne_config *cfg, FILE *out, volatile sig_atomic_t *stop)
+/* Delivers the alerts to the local receiver with the real notifier and
+ * waits (up to 20 s) until `expected` have arrived. */
+static void deliver_alerts(const ne_config *cfg, long expected, demo_inbox *inbox, FILE *out)
 {
     char err[256];
+    ne_notifier_opts nopts = {.status_interval_s = 3600};
+    ne_notifier *n = ne_notifier_start(cfg, &nopts, err, sizeof err);
+    if (!n) { fprintf(out, "  notifier: %s\n", err); return; }
+    for (int i = 0; i < 200; i++) {
+        pthread_mutex_lock(&inbox->lock);
+        long got = inbox->valid + inbox->invalid;
+        pthread_mutex_unlock(&inbox->lock);
+        if (got >= expected) break;
+        usleep(100 * 1000);
+    }
+    ne_notifier_stop_join(n, NULL);
+    pthread_mutex_lock(&inbox->lock);
+    fprintf(out, "\nWebhooks: %ld delivered to the local receiver, signatures verified: %ld valid, "
+            "%ld invalid.\n", inbox->valid + inbox->invalid, inbox->valid, inbox->invalid);
+    if (inbox->first[0]) fprintf(out, "  the first one:\n    %s\n", inbox->first);
+    pthread_mutex_unlock(&inbox->lock);
+}
+
+int ne_cmd_demo(ne_config *given, FILE *out, volatile sig_atomic_t *stop)
+{
+    char err[512];
     int rc = 1;
     long counts[NE_TOPIC__COUNT] = {0};
+    demo_inbox inbox = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    ne_config *own = NULL, *cfg = given;
+    ne_receiver *receiver = ne_receiver_start("127.0.0.1", 0, DEMO_SECRET, on_webhook, &inbox,
+                                              err, sizeof err);
+    if (!receiver) { fprintf(stderr, "demo: webhook receiver: %s\n", err); return 1; }
+    if (!given->webhooks.nsubscriptions) {
+        own = cfg = demo_config(ne_receiver_port(receiver), err, sizeof err);
+        if (!own) { fprintf(stderr, "demo: %s\n", err); ne_receiver_stop(receiver); return 1; }
+    }
     /* A person reads this output: only warnings and errors from the log. */
     setenv("NEWSENRICH_LOG_LEVEL", getenv("NEWSENRICH_LOG_LEVEL") ? getenv("NEWSENRICH_LOG_LEVEL") : "warn", 1);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
     rd_kafka_t *mock_rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!mock_rk) { fprintf(stderr, "demo: %s\n", err); return 1; }
+    rd_kafka_mock_cluster_t *mc = NULL;
+    if (!mock_rk) { fprintf(stderr, "demo: %s\n", err); goto out; }
 
-    rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(mock_rk, 1);
+    mc = rd_kafka_mock_cluster_new(mock_rk, 1);
     if (!mc) { fprintf(stderr, "demo: cannot start the mock cluster\n"); goto out; }
     const char *bootstraps = rd_kafka_mock_cluster_bootstraps(mc);
     rd_kafka_mock_topic_create(mc, cfg->topics.raw, DEMO_RAW_PARTITIONS, 1);
@@ -196,13 +300,15 @@ int ne_cmd_demo(ne_config *cfg, FILE *out, volatile sig_atomic_t *stop)
             bootstraps);
     long n = produce_samples(cfg, bootstraps);
     if (n < 0) goto out;
-    fprintf(out, "  produced %ld records to %s: %zu sample articles (one of them twice), a plain-text "
-            "article, and 3 broken records\n", n, cfg->topics.raw,
+    fprintf(out, "  produced %ld records to %s: %zu sample articles (one of them also syndicated word for "
+            "word), a plain-text article, and 3 broken records\n", n, cfg->topics.raw,
             sizeof demo_articles / sizeof demo_articles[0] - 1);
     fprintf(out, "  running the service until every record is processed and acknowledged...\n");
     fflush(out);
 
-    ne_service_opts opts = {.stop = stop, .stop_after = n, .progress_interval_s = 60};
+    /* The notifier runs after the service here, so that the demo can wait
+     * for every alert to arrive before it ends. */
+    ne_service_opts opts = {.stop = stop, .stop_after = n, .progress_interval_s = 60, .no_notifier = 1};
     ne_service_result res;
     rc = ne_service_run(cfg, &opts, &res);
     if (rc) { fprintf(out, "  the service failed (exit %d); see the log above\n", rc); goto out; }
@@ -218,11 +324,12 @@ int ne_cmd_demo(ne_config *cfg, FILE *out, volatile sig_atomic_t *stop)
     fprintf(out, "\nEvery record has exactly one outcome: %ld in, %ld enriched + %llu exact "
             "duplicates + %ld dead letters = %ld.\n", n, counts[NE_TOPIC_ENRICHED],
             (unsigned long long)res.pipeline.duplicates, counts[NE_TOPIC_DLQ], outcomes);
-    fprintf(out, "Not yet in this version: entities, quotes, claims, dedup and webhooks "
-            "(their fields are present and empty).\n");
     rc = outcomes == n ? 0 : 1;
+    if (counts[NE_TOPIC_ALERTS]) deliver_alerts(cfg, counts[NE_TOPIC_ALERTS], &inbox, out);
 out:
     if (mc) rd_kafka_mock_cluster_destroy(mc);
-    rd_kafka_destroy(mock_rk);
+    if (mock_rk) rd_kafka_destroy(mock_rk);
+    ne_receiver_stop(receiver);
+    ne_config_free(own);
     return rc;
 }

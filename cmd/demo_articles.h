@@ -1,7 +1,8 @@
 /* The demo's sample articles: fictional, news-like, written for newsenrich.
  * Two of them are the same wire story as run by two outlets (a near
- * duplicate pair), one is sent twice (an exact duplicate), and three
- * records are broken on purpose to show the dead-letter path. */
+ * duplicate pair), the first is also syndicated word for word (an exact
+ * duplicate, see demo.c), and three records are broken on purpose to show
+ * the dead-letter path. */
 #ifndef NE_DEMO_ARTICLES_H
 #define NE_DEMO_ARTICLES_H
 

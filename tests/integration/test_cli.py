@@ -4,6 +4,7 @@
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -144,6 +145,11 @@ def demo_runs_the_pipeline_on_the_mock_cluster():
     check(p.returncode == 0, f"demo exit {p.returncode}: {p.stderr.decode()[-2000:]}")
     check("Every record has exactly one outcome" in out, out)
     check("invalid_json" in out and "invalid_utf8" in out and "missing_body" in out, out)
+    check("exact duplicate of demo-harbour-1" in out, "the syndicated copy is an exact duplicate")
+    check("near duplicate of demo-harbour-1" in out, "the other outlet's version is a near duplicate")
+    m = re.search(r"Webhooks: (\d+) delivered .* (\d+) valid, (\d+) invalid", out)
+    check(m and int(m.group(1)) >= 1 and m.group(1) == m.group(2) and m.group(3) == "0",
+          "alerts arrive at the local receiver with verified signatures")
 
 
 if __name__ == "__main__":
