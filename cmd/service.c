@@ -268,7 +268,8 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
     if (cfg->webhooks.nsubscriptions && !(opts && opts->no_notifier)) {
         ne_notifier_opts nopts = {.stop = opts ? opts->stop : NULL,
                                   .reload = opts ? opts->reload : NULL,
-                                  .config_path = opts ? opts->config_path : NULL};
+                                  .config_path = opts ? opts->config_path : NULL,
+                                  .metrics = s.metrics};
         notifier = ne_notifier_start(cfg, &nopts, err, sizeof err);
         if (!notifier) { ne_log(NE_LOG_ERROR, "service", "notifier: %s", err); rc = 1; goto out; }
     }

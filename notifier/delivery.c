@@ -90,7 +90,35 @@ struct ne_delivery {
     int    draining;
     uint64_t rng;
     ne_delivery_stats st;
+    /* Metrics (NULL series when no registry: updates are no-ops). */
+    ne_series *m_attempts[5];    /* by status class, see attempt_class() */
+    ne_series *m_retries, *m_delivered, *m_dead;
 };
+
+/* Status classes of an attempt, as metric labels. */
+static const char *const attempt_classes[5] = {"network", "2xx", "3xx", "4xx", "5xx"};
+
+static int attempt_class(CURLcode code, long status)
+{
+    if (code != CURLE_OK || status < 200 || status > 599) return 0;
+    return (int)(status / 100) - 1;
+}
+
+void ne_delivery_set_metrics(ne_delivery *d, ne_metrics *m)
+{
+    char labels[64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(labels, sizeof labels, "class=\"%s\"", attempt_classes[i]);
+        d->m_attempts[i] = ne_metrics_counter(m, "newsenrich_webhook_attempts_total",
+                                              "Webhook HTTP attempts by outcome class.", labels);
+    }
+    d->m_retries = ne_metrics_counter(m, "newsenrich_webhook_retries_total",
+                                      "Webhook attempts scheduled again after a failure.", "");
+    d->m_delivered = ne_metrics_counter(m, "newsenrich_webhook_alerts_total",
+                                        "Alerts by final outcome.", "result=\"delivered\"");
+    d->m_dead = ne_metrics_counter(m, "newsenrich_webhook_alerts_total",
+                                   "Alerts by final outcome.", "result=\"dead_lettered\"");
+}
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -254,8 +282,8 @@ static void job_end(ne_delivery *d, struct job *j, enum ne_job_end end, const ch
         .error = end == NE_JOB_DELIVERED ? "" : j->error, .status = j->status,
         .attempts = j->attempts, .queued_ms = now_ms() - j->submitted,
     };
-    if (end == NE_JOB_DELIVERED) { d->st.delivered++; j->ep->delivered++; }
-    else if (end == NE_JOB_DEAD) { d->st.dead++; j->ep->dead++; }
+    if (end == NE_JOB_DELIVERED) { d->st.delivered++; j->ep->delivered++; ne_metric_add(d->m_delivered, 1); }
+    else if (end == NE_JOB_DEAD) { d->st.dead++; j->ep->dead++; ne_metric_add(d->m_dead, 1); }
     else d->st.cancelled++;
     if (end == NE_JOB_DEAD)
         ne_log(NE_LOG_WARN, "notifier", "subscription %s: alert %s dead-lettered (%s) after %d attempt(s): "
@@ -284,6 +312,7 @@ static void retry_or_die(ne_delivery *d, struct job *j, int64_t now, int64_t not
                                    j->retry_after_ms, rng_next(d));
     j->due = now + delay;
     if (j->due < not_before) j->due = not_before;
+    ne_metric_add(d->m_retries, 1);
     ne_log(NE_LOG_DEBUG, "notifier", "subscription %s: alert %s attempt %d failed (%s); next in %lld ms",
            ep->id, j->id, j->attempts, j->error, (long long)(j->due - now));
     if (heap_push(d, j)) {
@@ -539,6 +568,7 @@ static void attempt_done(ne_delivery *d, struct job *j, CURLcode code)
     long status = 0;
     int64_t now = now_ms();
     if (code == CURLE_OK) curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+    ne_metric_add(d->m_attempts[attempt_class(code, status)], 1);
     attempt_release(d, j);
     j->status = status;
 

@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/metrics.h"
 #include "config/config.h"
 #include "notifier/webhook.h"
 
@@ -117,6 +118,10 @@ void ne_delivery_cancel_if(ne_delivery *d, int (*pred)(void *opaque, void *arg),
 long ne_delivery_pending(const ne_delivery *d);
 long ne_delivery_in_flight(const ne_delivery *d);
 void ne_delivery_get_stats(const ne_delivery *d, ne_delivery_stats *st);
+
+/* Reports attempts (by status class), retries and final outcomes to a
+ * metrics registry (NULL: none). */
+void ne_delivery_set_metrics(ne_delivery *d, ne_metrics *m);
 
 /* Logs one line per subscription: state, breaker, counters. */
 void ne_delivery_log_status(const ne_delivery *d);

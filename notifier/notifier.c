@@ -637,6 +637,7 @@ static int notifier_main(const ne_config *cfg, const ne_notifier_opts *opts, ato
     }
     n->d = ne_delivery_new(cfg, on_job_done, n, err, sizeof err);
     if (!n->d) { ne_log(NE_LOG_ERROR, "notifier", "%s", err); rc = 2; goto out; }
+    if (opts) ne_delivery_set_metrics(n->d, opts->metrics);
     if (open_producer(n, err, sizeof err) || open_consumer(n, err, sizeof err)) {
         ne_log(NE_LOG_ERROR, "notifier", "%s", err);
         rc = 2;
@@ -734,11 +735,27 @@ int ne_cmd_notify(const ne_config *cfg, const char *config_path, volatile sig_at
 {
     ne_notifier_opts opts = {.stop = stop, .reload = reload, .config_path = config_path};
     ne_notifier_stats st;
+    ne_metrics_server *server = NULL;
+    char err[256];
+    if (cfg->metrics.enabled) {
+        opts.metrics = ne_metrics_new();
+        /* Alone, the notifier has no partitions of articles.raw nor state:
+         * ready is the notifier running. */
+        for (int c = 0; c < NE_READY__COUNT; c++) ne_metrics_set_ready(opts.metrics, c, 1);
+        server = ne_metrics_serve(opts.metrics, cfg->metrics.listen, err, sizeof err);
+        if (!server) {
+            ne_log(NE_LOG_ERROR, "notifier", "%s", err);
+            ne_metrics_free(opts.metrics);
+            return 1;
+        }
+    }
     if (cfg->webhooks.nsubscriptions == 0)
         ne_log(NE_LOG_WARN, "notifier", "no webhooks.subscriptions configured: every alert will be dead-lettered "
                "as unknown_subscription");
     int rc = ne_notifier_run(cfg, &opts, &st);
     fprintf(stderr, "newsenrich notify: %ld alerts consumed, %ld delivered, %ld dead-lettered, %ld filtered\n",
             st.consumed, st.delivered, st.dead_lettered, st.filtered);
+    ne_metrics_server_stop(server);
+    ne_metrics_free(opts.metrics);
     return rc;
 }

@@ -40,6 +40,7 @@
 
 #include <signal.h>
 
+#include "common/metrics.h"
 #include "config/config.h"
 
 typedef struct ne_notifier_opts {
@@ -47,6 +48,7 @@ typedef struct ne_notifier_opts {
     volatile sig_atomic_t *reload;  /* set by SIGHUP; cleared when handled; may be NULL */
     const char *config_path;        /* re-read on reload; NULL: reload is ignored */
     int status_interval_s;          /* per-subscription status log period; 0: 60 s */
+    ne_metrics *metrics;            /* webhook metrics go here; may be NULL */
 } ne_notifier_opts;
 
 typedef struct ne_notifier_stats {

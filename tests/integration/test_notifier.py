@@ -191,12 +191,30 @@ def every_alert_delivered_once_per_webhook_id_despite_faults():
             {"id": "flaky", "url": rcv.url(f"{p}/flaky"), "backoff_initial_ms": 200, "backoff_max_ms": 1000},
             {"id": "dropper", "url": rcv.url(f"{p}/dropper"), "backoff_initial_ms": 200, "backoff_max_ms": 1000}]
     s = Setup("exactly-once", subs)
+    with socket.socket() as so:              # the metrics endpoint, on a free port
+        so.bind(("127.0.0.1", 0))
+        port = so.getsockname()[1]
+    cfg = json.loads(s.cfg.read_text())
+    cfg["metrics"] = {"enabled": True, "listen": f"127.0.0.1:{port}"}
+    s.cfg.write_text(json.dumps(cfg))
     alerts = [make_alert("t1", i, ("fast", "flaky", "dropper")[i % 3], PEOPLE[i % 2],
                          "speaker" if i % 4 else "subject") for i in range(300)]
     s.produce(alerts)
     proc = s.start()
     s.wait_committed(proc)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        metrics = r.read().decode()
     s.stop(proc)
+
+    def metric(name):
+        for line in metrics.splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[-1])
+        return 0.0
+    check(metric('newsenrich_webhook_alerts_total{result="delivered"}') == 300, "delivered metric")
+    check(metric('newsenrich_webhook_attempts_total{class="2xx"}') >= 300, "2xx attempts metric")
+    check(metric('newsenrich_webhook_attempts_total{class="5xx"}') >= 1, "5xx attempts metric")
+    check(metric('newsenrich_webhook_retries_total') >= 1, "retries metric")
 
     recs = rcv.received(p)
     oks = ok_deliveries(recs)
