@@ -5,8 +5,10 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "consumer/changelog.h"
 #include "consumer/consumer.h"
 #include "enrichers/decode.h"
+#include "enrichers/dedup.h"
 #include "notifier/notifier.h"
 #include "producer/producer.h"
 #include "producer/transaction.h"
@@ -30,7 +32,34 @@ typedef struct service {
     ne_series *m_delivery_failed, *m_txn_commits, *m_txn_aborts, *m_in_flight;
     ne_series *m_stage[8], *m_record_us;
     ne_pipeline_stats last_stats;
+    ne_changelog *changelog;  /* the dedup state's changelog; NULL with dedup disabled */
 } service;
+
+/* How long start-up waits for the dedup state to be rebuilt from the
+ * changelog before consuming anyway (the reader goes on catching up in the
+ * main loop; until it has, copies of older articles can be missed). */
+#define CHANGELOG_CATCH_UP_MS 120000
+
+/* Changelog records (this instance's own and the other instances') go
+ * into the dedup state; ne_dedup_apply is idempotent. */
+static int apply_changelog(void *ctx, const char *key, size_t key_len, const char *value, size_t len)
+{
+    return ne_dedup_apply(ctx, key, key_len, value, len);
+}
+
+/* Rebuilds the dedup state from the changelog before any article is
+ * consumed, and makes the pipeline publish its inserts there. Returns 0,
+ * or -1 with err filled when the changelog cannot be read. */
+static int start_changelog(service *s, char *err, size_t errlen)
+{
+    ne_dedup_state *dd = ne_pipeline_stage_state(s->pipeline, "dedup");
+    if (!dd || !s->cfg->dedup.enabled) return 0;
+    s->changelog = ne_changelog_new(s->cfg, apply_changelog, dd, err, errlen);
+    if (!s->changelog) return -1;
+    ne_pipeline_set_changelog(s->pipeline, 1);
+    ne_changelog_catch_up(s->changelog, CHANGELOG_CATCH_UP_MS);
+    return 0;
+}
 
 /* Latency buckets, microseconds: 10 µs to 1 s. */
 static const double latency_bounds_us[] = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
@@ -249,11 +278,13 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
         if (!server) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 1; goto out; }
         ne_log(NE_LOG_INFO, "service", "metrics on http://%s/metrics", cfg->metrics.listen);
     }
-    /* No state to rebuild yet: ready as soon as partitions are assigned. */
-    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
+    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 0);
 
     s.pipeline = ne_pipeline_new(cfg, err, sizeof err);
     if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); rc = 1; goto out; }
+    if (start_changelog(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
+    /* The dedup state is rebuilt (or there is none): ready once assigned. */
+    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
     register_metrics(&s);
     s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
     if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
@@ -280,6 +311,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
 
     double full_since = 0;
     while (!(opts && opts->stop && *opts->stop)) {
+        if (s.changelog) ne_changelog_poll(s.changelog);
         if (!s.txn && window_full(&s, &full_since)) continue;
         rd_kafka_message_t *m = ne_consumer_poll(s.consumer, cfg->processing.poll_timeout_ms);
         if (m) {
@@ -341,6 +373,7 @@ out:
         if (!rc) rc = nrc;
     }
     ne_txn_free(s.txn);
+    ne_changelog_free(s.changelog);
     ne_consumer_free(s.consumer);
     s.consumer = NULL; /* late delivery reports during producer teardown must not touch it */
     ne_producer_free(s.producer);

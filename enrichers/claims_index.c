@@ -265,7 +265,7 @@ int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_
     size_t off = g->alen;
     size_t need = off + 4 * ntri + al + 1 + cl + 1;
     if (arena_reserve(g, need)) return -1;
-    memcpy(g->arena + off, tri, 4 * ntri);
+    if (ntri) memcpy(g->arena + off, tri, 4 * ntri); /* tri may be NULL when empty */
     memcpy(g->arena + off + 4 * ntri, article_id, al + 1);
     memcpy(g->arena + off + 4 * ntri + al + 1, claim_id, cl + 1);
     g->alen = need;

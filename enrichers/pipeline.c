@@ -244,13 +244,13 @@ static void emit_alerts_and_changelog(ne_pipeline *p, ne_outbox *out)
     alert_sink sink = {out};
     ne_alerts_emit(p->cfg, dd, &p->doc, emit_alert, &sink);
     if (!dd || !p->changelog) return;
-    ne_dedup_record recs[64];
-    size_t n = ne_dedup_records(dd, recs, 64);
-    if (n > 64) {
-        ne_log(NE_LOG_WARN, "pipeline", "article %s: %zu changelog records, only 64 published",
-               p->doc.id, n);
-        n = 64;
-    }
+    /* Every record: an article with many claims has many, and a record
+     * left out would be state the other instances never learn. */
+    size_t n = ne_dedup_records(dd, NULL, 0);
+    if (!n) return;
+    ne_dedup_record *recs = malloc(n * sizeof *recs);
+    if (!recs) abort();
+    ne_dedup_records(dd, recs, n);
     for (size_t i = 0; i < n; i++) {
         char *copy = malloc(recs[i].value_len + 1);
         if (!copy) abort();
@@ -258,6 +258,7 @@ static void emit_alerts_and_changelog(ne_pipeline *p, ne_outbox *out)
         copy[recs[i].value_len] = '\0';
         outbox_add_keyed(out, NE_TOPIC_CHANGELOG, recs[i].key, recs[i].key_len, copy, recs[i].value_len);
     }
+    free(recs);
 }
 
 void *ne_pipeline_stage_state(ne_pipeline *p, const char *name)

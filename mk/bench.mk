@@ -1,11 +1,31 @@
-# make bench — offline throughput of the chain on the PolNeAR articles
-# (../shared/data/polnear, joined into one JSON-lines corpus).
-BENCH_CHAIN := $(BUILD)/bench_chain
+# make bench      offline throughput of the chain on the PolNeAR-like and
+#                 synthetic corpora, then `make bench-e2e` (scripts/bench.sh)
+# make bench-e2e  end to end on a real Kafka broker: enrich vs passthrough
+#                 (the I/O ceiling) vs offline on the same records, latency,
+#                 exactly_once vs at_least_once, 1 and 2 instances; memory
+#                 against state size (scripts/bench_e2e.py)
+BENCH_CHAIN       := $(BUILD)/bench_chain
+BENCH_OFFLINE     := $(BUILD)/tools/bench_offline
+BENCH_PASSTHROUGH := $(BUILD)/tools/bench_passthrough
+
+.PHONY: bench bench-e2e
 
 $(BENCH_CHAIN): $(BUILD)/tools/bench_chain.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-tools: $(BENCH_CHAIN)
+$(BENCH_OFFLINE): $(BUILD)/tools/bench_offline.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-bench: all $(BENCH_CHAIN)
+$(BENCH_PASSTHROUGH): $(BUILD)/tools/bench_passthrough.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+tools: $(BENCH_CHAIN) $(BENCH_OFFLINE) $(BENCH_PASSTHROUGH)
+
+bench: all $(BENCH_CHAIN) $(BENCH_OFFLINE)
 	@BUILD=$(BUILD) scripts/bench.sh
+	@$(MAKE) --no-print-directory bench-e2e
+
+bench-e2e: all tools
+	@BUILD=$(BUILD) /usr/bin/python3 scripts/bench_e2e.py
+
+-include $(BUILD)/tools/bench_chain.d $(BUILD)/tools/bench_offline.d $(BUILD)/tools/bench_passthrough.d

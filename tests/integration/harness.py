@@ -25,6 +25,14 @@ BUILD = ROOT / os.environ.get("BUILD", "build")
 BIN = BUILD / "newsenrich"
 KTOOL = BUILD / "ktool"
 DATA = Path(os.environ.get("NEWSENRICH_DATA_DIR", ROOT.parent / "shared" / "data"))
+# Stream sizes of the broker tests scale down under the sanitizers, which
+# run the service several times slower.
+SCALE = float(os.environ.get("NEWSENRICH_TEST_SCALE", "0.1" if "asan" in BUILD.name else "1"))
+
+
+def scaled(n, least=200):
+    """n records at full scale, fewer (but at least `least`) when scaled."""
+    return max(least, int(n * SCALE))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import validate_events  # noqa: E402
@@ -301,9 +309,22 @@ class Topics:
                 self.alerts: "alerts", self.dlq: "dlq"}
 
 
+_PROCS = []
+
+
 def start_service(config, log_path):
     log = open(log_path, "ab")
-    return subprocess.Popen([str(BIN), "run", "-c", str(config)], stdout=log, stderr=log)
+    proc = subprocess.Popen([str(BIN), "run", "-c", str(config)], stdout=log, stderr=log)
+    _PROCS.append(proc)
+    return proc
+
+
+def kill_leftovers():
+    """Kills every service a failed test left running."""
+    for p in _PROCS:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 
 def stop_service(proc, timeout=60):
@@ -419,7 +440,9 @@ def main(suite):
             else:
                 passed += 1
                 print(f"ok   {fn.__name__} ({time.time() - t0:.1f}s)", flush=True)
+            kill_leftovers()
     finally:
+        kill_leftovers()
         if _BROKER is not None:
             _BROKER.stop()
     print(f"{suite}: {passed} passed, {failed} failed, {skipped} skipped", flush=True)

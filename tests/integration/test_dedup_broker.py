@@ -83,7 +83,13 @@ def restart_rebuilds_state_from_the_changelog():
 
     state = consume(topics.changelog, idle_ms=1000)
     arts = [r for r in state if (r.get("key") or "").startswith("a/")]
-    check(len(arts) >= len(originals), f"one changelog record per stored article, got {len(arts)}")
+    # PolNeAR holds a few near-identical live blogs: a near duplicate is
+    # linked to its first copy, not stored as an article of its own.
+    stored = {r["key"][2:] for r in arts}
+    near = {k for k, v in duplicates(outputs(topics), topics).items() if v["kind"] == "near"}
+    missing = sorted({r["key"] for r in originals} - stored - near)
+    check(not missing, f"one changelog record per stored article; missing {missing}: " + str(
+        [(r["topic"], (r.get("json") or {}).get("dedup")) for r in outputs(topics) if r.get("key") in missing]))
 
     # After the restart: an exact copy and a trimmed copy of articles seen
     # before it, and one article seen before it re-delivered as it was.

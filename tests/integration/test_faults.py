@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import (Skip, Topics, bad_records, broker, check, committed, consume, good_articles,
+from harness import (scaled, Skip, Topics, bad_records, broker, check, committed, consume, good_articles,
                      main, produce, start_service, stop_service, StreamProducer, test,
                      wait_all_committed)
 
@@ -89,7 +89,7 @@ def consumed_by(log):
 def rebalance(exactly_once):
     real_broker()
     topics = Topics(raw_partitions=3)
-    good, bad = make_stream(topics, 5000, seed=41 + exactly_once)
+    good, bad = make_stream(topics, scaled(5000), seed=41 + exactly_once)
     mode = {"guarantee": "exactly_once"} if exactly_once else {}
     cfg_a = topics.config(WORK / f"reb-a-{exactly_once}.json", max_record_bytes=262144,
                           transactional_id=topics.group + "-a", **mode)
@@ -102,7 +102,7 @@ def rebalance(exactly_once):
     check(wait_committed_at_least(topics, 1), "instance A makes progress")
     # Records keep arriving for the whole join and leave, so both happen
     # with records in flight.
-    stream = StreamProducer(topics.raw, seed=141 + exactly_once)
+    stream = StreamProducer(topics.raw, seed=141 + exactly_once, batch=scaled(500, 100), pause_s=0.5)
     stream.start()
     b = start_service(cfg_b, log_b)        # joins: partitions move from A to B
     deadline = time.time() + 60
@@ -140,14 +140,14 @@ def rebalance_while_in_flight_is_exactly_once_under_transactions():
 def broker_restart_mid_stream_loses_nothing():
     b = real_broker()
     topics = Topics(raw_partitions=3)
-    good, bad = make_stream(topics, 20000, seed=43)
+    good, bad = make_stream(topics, scaled(20000), seed=43)
     cfg = topics.config(WORK / "restart.json", max_record_bytes=262144)
     log = WORK / "restart.log"
     proc = start_service(cfg, log)
     check(wait_committed_at_least(topics, 1), "progress before the restart")
     b.restart()                            # stop (SIGTERM) and start again: same ports, same data
     # More records after the restart: the service must pick up where it was.
-    after = good_articles(5000, seed=44, prefix="after")
+    after = good_articles(scaled(5000), seed=44, prefix="after")
     for i, r in enumerate(after):
         r["partition"] = i % 3
     produce(topics.raw, after)
@@ -162,7 +162,7 @@ def broker_restart_mid_stream_loses_nothing():
 def kill_9_twenty_times_loses_nothing():
     real_broker()
     topics = Topics(raw_partitions=3)
-    good, bad = make_stream(topics, 60000, seed=47)
+    good, bad = make_stream(topics, scaled(60000), seed=47)
     # Static membership: a restarted instance takes its partitions back at
     # once instead of waiting for the killed member's session to expire.
     cfg = topics.config(WORK / "kill-loop.json", max_record_bytes=262144)
@@ -175,8 +175,8 @@ def kill_9_twenty_times_loses_nothing():
     extra = []
     for i in range(20):
         # Keep the stream ahead of the service, so every kill lands mid-stream.
-        if committed_total(topics) > len(good) + len(extra) - 10000:
-            more = good_articles(20000, seed=48 + i, prefix=f"more{i}")
+        if committed_total(topics) > len(good) + len(extra) - scaled(10000):
+            more = good_articles(scaled(20000), seed=48 + i, prefix=f"more{i}")
             for j, r in enumerate(more):
                 r["partition"] = j % 3
             produce(topics.raw, more)
