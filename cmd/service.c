@@ -250,11 +250,11 @@ static void log_progress(service *s, long consumed, long *last_consumed, double 
     ne_pipeline_get_stats(s->pipeline, &st);
     ne_log(NE_LOG_INFO, "service",
            "progress: %ld consumed (%.0f/s), %llu enriched, %llu duplicates, %llu dead-lettered, "
-           "%ld in flight, %d partition(s)",
+           "%ld in flight, %d partition(s), lag %lld",
            consumed, (double)(consumed - *last_consumed) / (t - *last_t),
            (unsigned long long)st.enriched, (unsigned long long)st.duplicates,
            (unsigned long long)st.rejected, ne_consumer_in_flight(s->consumer),
-           ne_consumer_assigned(s->consumer));
+           ne_consumer_assigned(s->consumer), ne_consumer_lag(s->consumer));
     *last_consumed = consumed;
     *last_t = t;
 }

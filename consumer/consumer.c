@@ -47,6 +47,7 @@ struct ne_consumer {
     int assigned;
     ne_metrics *metrics;
     ne_series *m_rebalances, *m_assigned;
+    long long lag;         /* total over the assignment, -1 until known */
 };
 
 static struct part *part_get(ne_consumer *c, int32_t partition)
@@ -209,11 +210,13 @@ static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 
     const char *parts_path[] = {"topics", c->cfg->topics.raw, "partitions", NULL};
     yajl_val parts = yajl_tree_get(root, parts_path, yajl_t_object);
+    long long total = parts ? 0 : -1;
     for (size_t i = 0; parts && i < YAJL_GET_OBJECT(parts)->len; i++) {
         const char *key = YAJL_GET_OBJECT(parts)->keys[i];
         const char *lag_path[] = {"consumer_lag", NULL};
         yajl_val lag = yajl_tree_get(YAJL_GET_OBJECT(parts)->values[i], lag_path, yajl_t_number);
         if (!lag || !strcmp(key, "-1") || YAJL_GET_INTEGER(lag) < 0) continue;
+        total += YAJL_GET_INTEGER(lag);
         char labels[96];
         snprintf(labels, sizeof labels, "partition=\"%s\"", key);
         ne_metric_set(ne_metrics_gauge(c->metrics, "newsenrich_consumer_lag",
@@ -221,6 +224,7 @@ static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
                                        labels),
                       (double)YAJL_GET_INTEGER(lag));
     }
+    c->lag = total;
     yajl_tree_free(root);
     return 0; /* librdkafka frees json */
 }
@@ -236,6 +240,7 @@ ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drai
     c->drain = drain;
     c->drain_ctx = drain_ctx;
     c->metrics = metrics;
+    c->lag = -1;
     c->m_rebalances = ne_metrics_counter(metrics, "newsenrich_rebalances_total",
                                          "Consumer group rebalance events (assign or revoke).", "");
     c->m_assigned = ne_metrics_gauge(metrics, "newsenrich_assigned_partitions",
@@ -261,10 +266,9 @@ ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drai
         goto fail;
     rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
-    if (metrics) {
-        if (ne_kafka_conf_default(conf, cfg, "statistics.interval.ms", "5000", err, errlen)) goto fail;
-        rd_kafka_conf_set_stats_cb(conf, stats_cb);
-    }
+    /* Statistics feed the lag of the progress line and the metrics. */
+    if (ne_kafka_conf_default(conf, cfg, "statistics.interval.ms", "5000", err, errlen)) goto fail;
+    rd_kafka_conf_set_stats_cb(conf, stats_cb);
     rd_kafka_conf_set_opaque(conf, c);
 
     c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, errlen);
@@ -357,6 +361,7 @@ int ne_consumer_paused(const ne_consumer *c) { return c->paused; }
 
 long ne_consumer_in_flight(const ne_consumer *c) { return c->in_flight; }
 int ne_consumer_assigned(const ne_consumer *c) { return c->assigned; }
+long long ne_consumer_lag(const ne_consumer *c) { return c->lag; }
 int ne_consumer_failed(const ne_consumer *c) { return c->failed; }
 rd_kafka_t *ne_consumer_handle(ne_consumer *c) { return c->rk; }
 

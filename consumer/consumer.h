@@ -35,9 +35,9 @@ typedef void (*ne_drain_fn)(void *ctx);
 /* Creates the consumer and subscribes to topics.raw. Defaults for unset
  * properties: partition.assignment.strategy=cooperative-sticky,
  * auto.offset.reset=earliest; enable.auto.offset.store is always false.
- * With a metrics registry (may be NULL) it reports rebalances, assigned
- * partitions, consumer lag per partition (from librdkafka's statistics,
- * every 5 s unless statistics.interval.ms is set) and readiness.
+ * It reads librdkafka's statistics (every 5 s unless statistics.interval.ms
+ * is set) for the lag; with a metrics registry (may be NULL) it reports
+ * rebalances, assigned partitions, lag per partition and readiness.
  * NULL with err on failure. */
 ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drain_ctx,
                              ne_metrics *metrics, char *err, size_t errlen);
@@ -70,6 +70,11 @@ long ne_consumer_in_flight(const ne_consumer *c);
 
 /* Partitions currently assigned. */
 int ne_consumer_assigned(const ne_consumer *c);
+
+/* Records of the input topic not yet consumed, over the assignment, from
+ * librdkafka's last statistics (every statistics.interval.ms, default
+ * 5 s); -1 until the first. */
+long long ne_consumer_lag(const ne_consumer *c);
 
 /* Non-zero after a delivery failure or a fatal consumer error. */
 int ne_consumer_failed(const ne_consumer *c);

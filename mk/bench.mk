@@ -1,5 +1,6 @@
 # make bench      offline throughput of the chain on the PolNeAR-like and
-#                 synthetic corpora, then `make bench-e2e` (scripts/bench.sh)
+#                 synthetic corpora (scripts/bench.sh), the tagger alone,
+#                 webhook deliveries, dedup lookups, then `make bench-e2e`
 # make bench-e2e  end to end on a real Kafka broker: enrich vs passthrough
 #                 (the I/O ceiling) vs offline on the same records, latency,
 #                 exactly_once vs at_least_once, 1 and 2 instances; memory
@@ -23,6 +24,12 @@ tools: $(BENCH_CHAIN) $(BENCH_OFFLINE) $(BENCH_PASSTHROUGH)
 
 bench: all $(BENCH_CHAIN) $(BENCH_OFFLINE)
 	@BUILD=$(BUILD) scripts/bench.sh
+	@echo; echo "== tagger alone (tokens/s) and the entities stage"
+	@$(MAKE) --no-print-directory eval-entities bench-entities
+	@echo; echo "== webhook deliveries"
+	@$(MAKE) --no-print-directory bench-webhooks
+	@echo; echo "== dedup lookup-and-insert and index memory at 1 M stored articles"
+	@$(MAKE) --no-print-directory bench-dedup
 	@$(MAKE) --no-print-directory bench-e2e
 
 bench-e2e: all tools
