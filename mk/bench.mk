@@ -5,14 +5,10 @@
 #                 (the I/O ceiling) vs offline on the same records, latency,
 #                 exactly_once vs at_least_once, 1 and 2 instances; memory
 #                 against state size (scripts/bench_e2e.py)
-BENCH_CHAIN       := $(BUILD)/bench_chain
 BENCH_OFFLINE     := $(BUILD)/tools/bench_offline
 BENCH_PASSTHROUGH := $(BUILD)/tools/bench_passthrough
 
 .PHONY: bench bench-e2e
-
-$(BENCH_CHAIN): $(BUILD)/tools/bench_chain.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BENCH_OFFLINE): $(BUILD)/tools/bench_offline.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
@@ -20,9 +16,9 @@ $(BENCH_OFFLINE): $(BUILD)/tools/bench_offline.o $(LIB)
 $(BENCH_PASSTHROUGH): $(BUILD)/tools/bench_passthrough.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-tools: $(BENCH_CHAIN) $(BENCH_OFFLINE) $(BENCH_PASSTHROUGH)
+tools: $(BENCH_OFFLINE) $(BENCH_PASSTHROUGH)
 
-bench: all $(BENCH_CHAIN) $(BENCH_OFFLINE)
+bench: all $(BENCH_OFFLINE)
 	@BUILD=$(BUILD) scripts/bench.sh
 	@echo; echo "== tagger alone (tokens/s) and the entities stage"
 	@$(MAKE) --no-print-directory eval-entities bench-entities
@@ -35,4 +31,4 @@ bench: all $(BENCH_CHAIN) $(BENCH_OFFLINE)
 bench-e2e: all tools
 	@BUILD=$(BUILD) /usr/bin/python3 scripts/bench_e2e.py
 
--include $(BUILD)/tools/bench_chain.d $(BUILD)/tools/bench_offline.d $(BUILD)/tools/bench_passthrough.d
+-include $(BUILD)/tools/bench_offline.d $(BUILD)/tools/bench_passthrough.d
