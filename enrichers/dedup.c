@@ -26,7 +26,6 @@
 #define MAX_CANDIDATES 64
 
 /* Salts that keep the kinds of keys apart in the shared tables. */
-#define SALT_BODY  0x1000000000000000ULL
 #define SALT_URL   0x2000000000000000ULL
 #define SALT_BAND  0x3000000000000000ULL
 #define SALT_STORY 0x4000000000000000ULL
@@ -91,8 +90,7 @@ void ne_dedup_destroy(void *state)
     dd_scratch_free(&s->sc);
     seen_clear(s);
     free(s->seen);
-    dd_rec_clear(s);
-    free(s->recs);
+    dd_rec_free(s);
     free(s);
 }
 
@@ -133,13 +131,25 @@ static int arena_reserve(char **arena, size_t *cap, size_t need)
     return 0;
 }
 
-static uint64_t key_body(uint64_t body) { return dd_mix64(body ^ SALT_BODY); }
 static uint64_t key_url(uint32_t url) { return dd_mix64(url ^ SALT_URL); }
 static uint64_t key_band(size_t b, uint32_t band) { return dd_mix64((band ^ SALT_BAND) + (b << 40)); }
 static uint64_t key_story(uint32_t feat) { return dd_mix64(feat ^ SALT_STORY); }
 
-/* The body key is looked up by its full 64-bit hash but the entry keeps
- * 32 bits; the sketch comparison makes up for the rest. */
+/* The fingerprint-table keys of an article, hashed once per decision. */
+typedef struct fp_keys {
+    uint64_t band[DD_BANDS];
+    uint64_t url;
+} fp_keys;
+
+static void keys_of(const dd_fp *fp, fp_keys *k)
+{
+    for (size_t b = 0; b < DD_BANDS; b++) k->band[b] = key_band(b, fp->band[b]);
+    k->url = fp->url ? key_url(fp->url) : 0;
+}
+
+/* There is no body key: an exact copy shares every band with its
+ * original, so it is looked up under band 0 and compared by the entry's
+ * 32 bits of body hash and its sketch (DD_FP_KEYS). */
 int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
                   const char *id, const char *story, const uint32_t *feats, size_t nfeat)
 {
@@ -185,20 +195,22 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     if (at > g->newest_at) g->newest_at = at;
 
     /* a full table only costs recall: the generation rotates at the next insert */
-    dd_tab_put(&g->fp, key_body(fp->body), idx);
-    if (fp->url) dd_tab_put(&g->fp, key_url(fp->url), idx);
-    for (size_t i = 0; i < DD_BANDS; i++) dd_tab_put(&g->fp, key_band(i, fp->band[i]), idx);
+    fp_keys k;
+    keys_of(fp, &k);
+    if (fp->url) dd_tab_put(&g->fp, k.url, idx);
+    for (size_t i = 0; i < DD_BANDS; i++) dd_tab_put(&g->fp, k.band[i], idx);
     for (size_t i = 0; i < nfeat; i++) dd_tab_put(&g->story, key_story(feats[i]), idx);
     return 0;
 }
 
-/* Found through the body key: a redelivery carries the same content. (An
+/* Found under band 0 by body: a redelivery carries the same content. (An
  * article re-sent under its id with new content is judged afresh, never
  * against its own earlier version.) */
-const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, uint64_t body,
+const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, const dd_fp *fp,
                                int *gen, uint32_t *idx)
 {
-    uint64_t k = key_body(body);
+    uint64_t k = key_band(0, fp->band[0]);
+    uint32_t body = (uint32_t)fp->body;
     for (int gi = 0; gi < 2; gi++) {
         const dd_agen *g = &s->agen[gi];
         if (!g->art) continue;
@@ -209,7 +221,7 @@ const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, uint64_t
         while ((i = dd_tab_next(&it)) >= 0) {
             if ((uint32_t)i >= g->n) continue;
             const dd_art *a = &g->art[i];
-            if (a->body != (uint32_t)body) continue;
+            if (a->body != body) continue;
             dd_blobv b = dd_art_blob(g, a);
             if (strcmp(b.id, id) != 0) continue;
             /* the earliest copy is the one its first decision was made against */
@@ -237,6 +249,8 @@ static int before_self(const ne_dedup_state *s, int gi, uint32_t idx)
     return idx < s->self_idx;
 }
 
+/* The checks that need only the entry come first; the id comparison
+ * reads the arena, another cache line. */
 static int usable(const ne_dedup_state *s, int gi, uint32_t idx, const char *doc_id, uint32_t now)
 {
     const dd_agen *g = &s->agen[gi];
@@ -268,6 +282,18 @@ static double art_similarity(const dd_agen *g, const dd_art *a, const dd_fp *fp)
     return dd_similarity(dd_sketch_jaccard(fp, a->sketch), fp->nsh, nsh);
 }
 
+/* Whether a stored sketch can reach the near threshold at all, from the
+ * entry alone (the shingle counts are in the arena, another cache line):
+ * dd_similarity() is at most max(J, 3J / (1 + J)) = 3J / (1 + J), the
+ * containment of a text at least half the other's size. Unrelated
+ * candidates (a fingerprint collision in the table, a shared band of a
+ * different text) stop here. */
+static int sketch_may_reach(const ne_dedup_state *s, const dd_fp *fp, const uint32_t *sketch)
+{
+    double j = dd_sketch_jaccard(fp, sketch);
+    return 3.0 * j / (1.0 + j) + 1e-9 >= s->threshold;
+}
+
 typedef struct decision {
     int      status;
     cand     of;
@@ -287,36 +313,39 @@ static void consider(const ne_dedup_state *s, decision *d, int status, cand c, d
     }
 }
 
-static void find_exact(const ne_dedup_state *s, const dd_fp *fp, const char *id, uint32_t now, decision *d)
+static void find_exact(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
+                       decision *d)
 {
     for (int gi = 0; gi < 2; gi++) {
         const dd_agen *g = &s->agen[gi];
         if (!g->art) continue;
         dd_tab_it it;
-        dd_tab_find(&g->fp, key_body(fp->body), &it);
+        dd_tab_find(&g->fp, k->band[0], &it);
         long i;
         while ((i = dd_tab_next(&it)) >= 0) {
+            if ((uint32_t)i >= g->n || g->art[i].body != (uint32_t)fp->body) continue;
             if (!usable(s, gi, (uint32_t)i, id, now)) continue;
             const dd_art *a = &g->art[i];
-            if (a->body != (uint32_t)fp->body || !sketch_equal(g, a, fp)) continue;
+            if (!sketch_equal(g, a, fp)) continue;
             consider(s, d, NE_DEDUP_EXACT, (cand){gi, (uint32_t)i}, 1.0);
         }
     }
 }
 
-static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const char *id, uint32_t now, decision *d)
+static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
+                        decision *d)
 {
     if (!fp->url || fp->nsh < MIN_SHINGLES_NEAR) return;
     for (int gi = 0; gi < 2; gi++) {
         const dd_agen *g = &s->agen[gi];
         if (!g->art) continue;
         dd_tab_it it;
-        dd_tab_find(&g->fp, key_url(fp->url), &it);
+        dd_tab_find(&g->fp, k->url, &it);
         long i;
         while ((i = dd_tab_next(&it)) >= 0) {
+            if ((uint32_t)i >= g->n || g->art[i].url != fp->url) continue;
             if (!usable(s, gi, (uint32_t)i, id, now)) continue;
             const dd_art *a = &g->art[i];
-            if (a->url != fp->url) continue;
             double sim = art_similarity(g, a, fp);
             if (sim >= RECRAWL_SIMILARITY) consider(s, d, NE_DEDUP_EXACT, (cand){gi, (uint32_t)i}, sim);
             else if (sim >= s->threshold) consider(s, d, NE_DEDUP_NEAR, (cand){gi, (uint32_t)i}, sim);
@@ -324,7 +353,8 @@ static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const char *id
     }
 }
 
-static void find_near(const ne_dedup_state *s, const dd_fp *fp, const char *id, uint32_t now, decision *d)
+static void find_near(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
+                      decision *d)
 {
     if (fp->nsh < MIN_SHINGLES_NEAR) return;
     cand seen[MAX_CANDIDATES];
@@ -334,15 +364,16 @@ static void find_near(const ne_dedup_state *s, const dd_fp *fp, const char *id, 
         if (!g->art) continue;
         for (size_t b = 0; b < DD_BANDS; b++) {
             dd_tab_it it;
-            dd_tab_find(&g->fp, key_band(b, fp->band[b]), &it);
+            dd_tab_find(&g->fp, k->band[b], &it);
             long i;
             while ((i = dd_tab_next(&it)) >= 0) {
                 cand c = {gi, (uint32_t)i};
-                size_t k;
-                for (k = 0; k < nseen; k++)
-                    if (seen[k].gen == c.gen && seen[k].idx == c.idx) break;
-                if (k < nseen) continue;
+                size_t j;
+                for (j = 0; j < nseen; j++)
+                    if (seen[j].gen == c.gen && seen[j].idx == c.idx) break;
+                if (j < nseen) continue;
                 if (nseen < MAX_CANDIDATES) seen[nseen++] = c;
+                if (c.idx >= g->n || !sketch_may_reach(s, fp, g->art[c.idx].sketch)) continue;
                 if (!usable(s, gi, c.idx, id, now)) continue;
                 const dd_art *a = &g->art[c.idx];
                 double sim = art_similarity(g, a, fp);
@@ -398,23 +429,72 @@ int ne_dedup_process(void *state, ne_doc *doc)
     return 0;
 }
 
-void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp)
+static void prefetch_keys(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k)
 {
     for (int gi = 0; gi < 2; gi++) {
         const dd_tab *t = &s->agen[gi].fp;
-        dd_tab_prefetch(t, key_body(fp->body));
-        if (fp->url) dd_tab_prefetch(t, key_url(fp->url));
-        for (size_t b = 0; b < DD_BANDS; b++) dd_tab_prefetch(t, key_band(b, fp->band[b]));
+        if (fp->url) dd_tab_prefetch(t, k->url);
+        for (size_t b = 0; b < DD_BANDS; b++) dd_tab_prefetch(t, k->band[b]);
     }
 }
+
+void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp)
+{
+    fp_keys k;
+    keys_of(fp, &k);
+    prefetch_keys(s, fp, &k);
+}
+
+/* The entries under band 0 with fp's body hash, old generation first, in
+ * table order (at most max kept). Returns how many there are. */
+static size_t body_matches(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, cand *out, size_t max)
+{
+    size_t n = 0;
+    for (int gi = 0; gi < 2; gi++) {
+        const dd_agen *g = &s->agen[gi];
+        if (!g->art) continue;
+        dd_tab_it it;
+        dd_tab_find(&g->fp, k->band[0], &it);
+        long i;
+        while ((i = dd_tab_next(&it)) >= 0) {
+            if ((uint32_t)i >= g->n || g->art[i].body != (uint32_t)fp->body) continue;
+            if (n < max) out[n] = (cand){gi, (uint32_t)i};
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The redelivery check and the exact lookup share one scan of band 0
+ * (body_matches): they look at the same entries, and a table scan costs
+ * more than the few copies it finds. With more copies than fit, each
+ * scans for itself. */
+#define MAX_BODY_MATCHES 16
 
 int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r)
 {
     int gi;
     uint32_t idx;
     s->self_found = 0;
-    dd_prefetch(s, fp);
-    if (dd_art_find_self(s, id, fp->body, &gi, &idx)) {
+    fp_keys k;
+    keys_of(fp, &k);
+    prefetch_keys(s, fp, &k);
+    cand bm[MAX_BODY_MATCHES];
+    size_t nbm = body_matches(s, fp, &k, bm, MAX_BODY_MATCHES);
+    int few = nbm <= MAX_BODY_MATCHES;
+    const dd_art *self = NULL;
+    if (few) {
+        /* as dd_art_find_self: the earliest copy of the first generation holding one */
+        for (size_t j = 0; j < nbm; j++) {
+            const dd_agen *g = &s->agen[bm[j].gen];
+            if (self && bm[j].gen != gi) break;
+            if (strcmp(dd_art_blob(g, &g->art[bm[j].idx]).id, id) != 0) continue;
+            if (!self || bm[j].idx < idx) { self = &g->art[bm[j].idx]; gi = bm[j].gen; idx = bm[j].idx; }
+        }
+    } else {
+        self = dd_art_find_self(s, id, fp, &gi, &idx);
+    }
+    if (self) {
         s->self_found = 1;
         s->self_gen = gi;
         s->self_idx = idx;
@@ -422,9 +502,17 @@ int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r)
     }
     uint32_t now = dd_now(s);
     decision d = {NE_DEDUP_UNIQUE, {0, 0}, 0};
-    find_exact(s, fp, id, now, &d);
-    if (d.status != NE_DEDUP_EXACT) find_by_url(s, fp, id, now, &d);
-    if (d.status != NE_DEDUP_EXACT) find_near(s, fp, id, now, &d);
+    if (few) {
+        for (size_t j = 0; j < nbm; j++) {
+            const dd_agen *g = &s->agen[bm[j].gen];
+            if (!usable(s, bm[j].gen, bm[j].idx, id, now) || !sketch_equal(g, &g->art[bm[j].idx], fp)) continue;
+            consider(s, &d, NE_DEDUP_EXACT, bm[j], 1.0);
+        }
+    } else {
+        find_exact(s, fp, &k, id, now, &d);
+    }
+    if (d.status != NE_DEDUP_EXACT) find_by_url(s, fp, &k, id, now, &d);
+    if (d.status != NE_DEDUP_EXACT) find_near(s, fp, &k, id, now, &d);
     r->status = d.status;
     r->similarity = d.sim > 1 ? 1 : d.sim;
     r->duplicate_of = r->story = NULL;
@@ -673,10 +761,7 @@ static int decide_claims(ne_dedup_state *s, ne_doc *doc, uint32_t at, uint32_t t
         if (sn->is_new && norm) {
             if (!matched_self)
                 dd_claim_insert(s, norm, sn->tri, sn->ntri, at, ts, doc->id, q->claim_id ? q->claim_id : "");
-            nebuf k = {0}, v = {0};
-            dd_encode_claim(&k, &v, norm, sn->tri, sn->ntri, sn->at, sn->ts, doc->id,
-                            q->claim_id ? q->claim_id : "");
-            dd_rec_push(s, &k, &v);
+            dd_pend_claim(s, norm, sn->tri, sn->ntri, sn->at, sn->ts, doc->id, q->claim_id ? q->claim_id : "");
         }
         if (sn->is_new) s->st.claims_new++;
         else s->st.claims_seen++;
@@ -718,25 +803,11 @@ int ne_dedup_finish(void *state, ne_doc *doc)
             ne_log(NE_LOG_WARN, "dedup", "article %s not stored (out of memory)", doc->id);
         if (doc->dedup.status == NE_DEDUP_UNIQUE) s->st.unique++;
     }
-    nebuf k = {0}, v = {0};
-    dd_encode_article(&k, &v, &s->fp, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n);
-    dd_rec_push(s, &k, &v);
+    dd_pend_article(s, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n);
     return 0;
 }
 
 /* ---- records, alerts, stats ------------------------------------------- */
-
-size_t ne_dedup_records(ne_dedup_state *s, ne_dedup_record *out, size_t max)
-{
-    size_t n = s->nrecs < max ? s->nrecs : max;
-    for (size_t i = 0; i < n; i++) {
-        out[i].key = s->recs[i].key;
-        out[i].key_len = s->recs[i].key_len;
-        out[i].value = s->recs[i].value;
-        out[i].value_len = s->recs[i].value_len;
-    }
-    return s->nrecs;
-}
 
 void ne_dedup_claim_created_at(const ne_dedup_state *s, size_t i, char out[32])
 {

@@ -21,52 +21,148 @@
 
 void dd_rec_clear(ne_dedup_state *s)
 {
-    for (size_t i = 0; i < s->nrecs; i++) {
-        free(s->recs[i].key);
-        free(s->recs[i].value);
-    }
-    s->nrecs = 0;
+    s->npend = s->nrecs = 0;
+    s->pend_nfeat = 0;
+    s->encoded = 0;
+    nebuf_reset(&s->pendstr);
+    nebuf_reset(&s->recbuf);
 }
 
-/* Takes over the storage of both buffers. */
-void dd_rec_push(ne_dedup_state *s, nebuf *key, nebuf *value)
+void dd_rec_free(ne_dedup_state *s)
 {
-    if (s->nrecs == s->caprecs) {
-        size_t nc = s->caprecs ? s->caprecs * 2 : 8;
-        dd_rec *r = realloc(s->recs, nc * sizeof *r);
-        if (!r) abort();
-        s->recs = r;
-        s->caprecs = nc;
+    free(s->pend);
+    free(s->recs);
+    nebuf_free(&s->pendstr);
+    nebuf_free(&s->recbuf);
+}
+
+/* A copy of str in pendstr (NUL-terminated); its offset. */
+static size_t pend_str(ne_dedup_state *s, const char *str)
+{
+    size_t off = s->pendstr.len;
+    nebuf_append(&s->pendstr, str, strlen(str) + 1);
+    return off;
+}
+
+static dd_pend *pend_new(ne_dedup_state *s)
+{
+    if (s->npend == s->cappend) {
+        size_t nc = s->cappend ? s->cappend * 2 : 8;
+        dd_pend *p = realloc(s->pend, nc * sizeof *p);
+        if (!p) abort();   /* as nebuf: nothing useful can be done without memory */
+        s->pend = p;
+        s->cappend = nc;
     }
-    dd_rec *r = &s->recs[s->nrecs++];
-    r->key = nebuf_detach(key, &r->key_len);
-    r->value = nebuf_detach(value, &r->value_len);
+    dd_pend *p = &s->pend[s->npend++];
+    memset(p, 0, sizeof *p);
+    return p;
+}
+
+/* The article record uses s->fp, so one per finish() (the last one). */
+void dd_pend_article(ne_dedup_state *s, uint32_t at, uint32_t pub, const char *id, const char *story,
+                     const uint32_t *feats, size_t nfeat)
+{
+    dd_pend *p = pend_new(s);
+    p->kind = 'a';
+    p->at = at;
+    p->t2 = pub;
+    p->s1 = pend_str(s, id);
+    p->s2 = story && strcmp(story, id) != 0 ? pend_str(s, story) : (size_t)-1;
+    if (nfeat > DD_FEAT_MAX) nfeat = DD_FEAT_MAX;
+    memcpy(s->pend_feats, feats, nfeat * sizeof *feats);
+    s->pend_nfeat = nfeat;
+}
+
+void dd_pend_claim(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t ntri, uint32_t at, uint32_t ts,
+                   const char *article_id, const char *claim_id)
+{
+    dd_pend *p = pend_new(s);
+    p->kind = 'c';
+    p->norm = norm;
+    p->tri = tri;
+    p->ntri = ntri;
+    p->at = at;
+    p->t2 = ts;
+    p->s1 = pend_str(s, article_id);
+    p->s2 = pend_str(s, claim_id);
+}
+
+/* ---- encoding ---------------------------------------------------------- */
+
+/* Numbers are written straight into the buffer: a claim record is mostly
+ * its trigram hashes, and formatting them through printf was most of the
+ * claim half's cost. */
+static char *put_u32_raw(char *o, uint32_t v)
+{
+    char tmp[10];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n) *o++ = tmp[--n];
+    return o;
+}
+
+static void put_u32(nebuf *b, uint32_t v)
+{
+    nebuf_reserve(b, 10);
+    char *o = put_u32_raw(b->p + b->len, v);
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
+}
+
+static void put_lit(nebuf *b, const char *lit) { nebuf_append(b, lit, strlen(lit)); }
+
+static void put_hex64(nebuf *b, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    nebuf_reserve(b, 16);
+    char *o = b->p + b->len;
+    for (int i = 15; i >= 0; i--, v >>= 4) o[i] = hex[v & 15];
+    b->len += 16;
+    b->p[b->len] = '\0';
 }
 
 static void put_u32_array(nebuf *b, const uint32_t *a, size_t n)
 {
-    nebuf_putc(b, '[');
-    for (size_t i = 0; i < n; i++) nebuf_printf(b, i ? ",%" PRIu32 : "%" PRIu32, a[i]);
-    nebuf_putc(b, ']');
+    nebuf_reserve(b, 2 + 11 * n);
+    char *o = b->p + b->len;
+    *o++ = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (i) *o++ = ',';
+        o = put_u32_raw(o, a[i]);
+    }
+    *o++ = ']';
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
 }
 
 void dd_encode_article(nebuf *key, nebuf *val, const dd_fp *fp, uint32_t at, uint32_t pub,
                        const char *id, const char *story, const uint32_t *feats, size_t nfeat)
 {
-    nebuf_puts(key, "a/");
-    nebuf_puts(key, id);
-    nebuf_puts(val, "{\"v\":1,\"id\":");
+    put_lit(key, "a/");
+    put_lit(key, id);
+    put_lit(val, "{\"v\":1,\"id\":");
     nebuf_json_str(val, id, strlen(id));
-    nebuf_puts(val, ",\"story\":");
+    put_lit(val, ",\"story\":");
     if (story && strcmp(story, id) != 0) nebuf_json_str(val, story, strlen(story));
-    else nebuf_puts(val, "null");
-    nebuf_printf(val, ",\"at\":%" PRIu32 ",\"pub\":%" PRIu32 ",\"body\":\"%016" PRIx64 "\",\"url\":%" PRIu32
-                      ",\"nsh\":%" PRIu32 ",\"sk\":",
-                 at, pub, fp->body, fp->url, fp->nsh);
+    else put_lit(val, "null");
+    put_lit(val, ",\"at\":");
+    put_u32(val, at);
+    put_lit(val, ",\"pub\":");
+    put_u32(val, pub);
+    put_lit(val, ",\"body\":\"");
+    put_hex64(val, fp->body);
+    put_lit(val, "\",\"url\":");
+    put_u32(val, fp->url);
+    put_lit(val, ",\"nsh\":");
+    put_u32(val, fp->nsh);
+    put_lit(val, ",\"sk\":");
     put_u32_array(val, fp->sketch, DD_SKETCH_WORDS);
-    nebuf_puts(val, ",\"bands\":");
+    put_lit(val, ",\"bands\":");
     put_u32_array(val, fp->band, DD_BANDS);
-    nebuf_puts(val, ",\"feat\":");
+    put_lit(val, ",\"feat\":");
     put_u32_array(val, feats, nfeat);
     nebuf_putc(val, '}');
 }
@@ -74,14 +170,72 @@ void dd_encode_article(nebuf *key, nebuf *val, const dd_fp *fp, uint32_t at, uin
 void dd_encode_claim(nebuf *key, nebuf *val, uint64_t norm, const uint32_t *tri, size_t ntri,
                      uint32_t at, uint32_t ts, const char *article_id, const char *claim_id)
 {
-    nebuf_printf(key, "c/%016" PRIx64, norm);
-    nebuf_puts(val, "{\"v\":1,\"article\":");
+    put_lit(key, "c/");
+    put_hex64(key, norm);
+    put_lit(val, "{\"v\":1,\"article\":");
     nebuf_json_str(val, article_id, strlen(article_id));
-    nebuf_puts(val, ",\"claim_id\":");
+    put_lit(val, ",\"claim_id\":");
     nebuf_json_str(val, claim_id, strlen(claim_id));
-    nebuf_printf(val, ",\"at\":%" PRIu32 ",\"ts\":%" PRIu32 ",\"norm\":\"%016" PRIx64 "\",\"tri\":", at, ts, norm);
+    put_lit(val, ",\"at\":");
+    put_u32(val, at);
+    put_lit(val, ",\"ts\":");
+    put_u32(val, ts);
+    put_lit(val, ",\"norm\":\"");
+    put_hex64(val, norm);
+    put_lit(val, "\",\"tri\":");
     put_u32_array(val, tri, ntri);
     nebuf_putc(val, '}');
+}
+
+/* Encodes the pending records into recbuf, key then value, one after the
+ * other (through two scratch buffers reused for every record; offsets,
+ * not pointers, as recbuf moves when it grows). */
+static void encode_pending(ne_dedup_state *s)
+{
+    if (s->caprecs < s->npend) {
+        dd_rec *r = realloc(s->recs, s->npend * sizeof *r);
+        if (!r) abort();
+        s->recs = r;
+        s->caprecs = s->npend;
+    }
+    nebuf *b = &s->recbuf;
+    nebuf_reset(b);
+    nebuf key = {0}, val = {0};
+    for (size_t i = 0; i < s->npend; i++) {
+        const dd_pend *p = &s->pend[i];
+        const char *s1 = s->pendstr.p + p->s1;
+        nebuf_reset(&key);
+        nebuf_reset(&val);
+        if (p->kind == 'a')
+            dd_encode_article(&key, &val, &s->fp, p->at, p->t2, s1,
+                              p->s2 == (size_t)-1 ? NULL : s->pendstr.p + p->s2, s->pend_feats, s->pend_nfeat);
+        else
+            dd_encode_claim(&key, &val, p->norm, p->tri, p->ntri, p->at, p->t2, s1, s->pendstr.p + p->s2);
+        dd_rec *r = &s->recs[i];
+        r->key_off = b->len;
+        r->key_len = key.len;
+        nebuf_append(b, key.p, key.len);
+        r->value_off = b->len;
+        r->value_len = val.len;
+        nebuf_append(b, val.p, val.len);
+    }
+    nebuf_free(&key);
+    nebuf_free(&val);
+    s->nrecs = s->npend;
+    s->encoded = 1;
+}
+
+size_t ne_dedup_records(ne_dedup_state *s, ne_dedup_record *out, size_t max)
+{
+    if (!s->encoded) encode_pending(s);
+    size_t n = s->nrecs < max ? s->nrecs : max;
+    for (size_t i = 0; i < n; i++) {
+        out[i].key = s->recbuf.p + s->recs[i].key_off;
+        out[i].key_len = s->recs[i].key_len;
+        out[i].value = s->recbuf.p + s->recs[i].value_off;
+        out[i].value_len = s->recs[i].value_len;
+    }
+    return s->nrecs;
 }
 
 /* ---- apply ------------------------------------------------------------ */
@@ -143,7 +297,7 @@ static int apply_article(ne_dedup_state *s, yajl_val o)
     fp.nsh = nsh;
     int gi;
     uint32_t idx;
-    if (dd_art_find_self(s, id, fp.body, &gi, &idx)) {
+    if (dd_art_find_self(s, id, &fp, &gi, &idx)) {
         s->st.apply_known++;
         return 0;
     }

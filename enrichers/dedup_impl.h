@@ -41,6 +41,11 @@ uint64_t dd_hash_str(char kind, const char *s);
 #define DD_SKETCH_WORDS 4          /* 128 one-bit minhashes */
 #define DD_BANDS        5          /* LSH bands of 2 minhash rows each */
 #define DD_SHINGLE      4          /* words per shingle */
+/* Keys an article puts into its generation's fingerprint table: the URL
+ * and the LSH bands. The body hash has no key of its own: two texts with
+ * the same words have the same shingles, hence the same bands, so exact
+ * copies (and redeliveries) are found under band 0 and checked by body. */
+#define DD_FP_KEYS      (1 + DD_BANDS)
 
 typedef struct dd_fp {
     uint64_t body;                 /* hash of the normalised word sequence */
@@ -54,6 +59,7 @@ typedef struct dd_fp {
 typedef struct dd_scratch {
     uint64_t *w;  size_t nw, capw;
     uint64_t *sh; size_t nsh, capsh;
+    uint64_t *set; size_t capset;  /* the open-addressing set that finds repeated shingles */
 } dd_scratch;
 
 void dd_scratch_free(dd_scratch *s);
@@ -70,7 +76,8 @@ typedef void (*dd_word_fn)(void *ctx, const char *w, size_t len, int brk);
 void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx);
 
 /* Fills fp from a document body and url (url may be NULL). Returns 0 or
- * -1 on out-of-memory. The distinct shingle hashes stay in sc->sh (sorted). */
+ * -1 on out-of-memory. The distinct shingle hashes stay in sc->sh, in order
+ * of first occurrence (not sorted). */
 int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp);
 
 /* Canonical form of a URL into out (scheme, "www."/"m.", fragment,
@@ -90,19 +97,24 @@ double dd_similarity(double jaccard, uint32_t na, uint32_t nb);
 
 /* ---- generational multimap index (dedup_gen.c) ------------------------ */
 
-/* Open-addressing table of 32-bit slots: 8 bits of key fingerprint, 24
- * bits of (entry index + 1). Several entries may share a key (a multimap):
- * a lookup yields every entry whose slot fingerprint matches, and the
- * caller verifies the key against the entry. Nothing is ever deleted: a
+/* Open-addressing table of 32-bit slots in buckets of 16 (one cache
+ * line): (entry index + 1) in the low ibits bits (24 at most, fewer when
+ * the table's entries are fewer), a key fingerprint in the rest (8 bits or
+ * more). Several entries may share a key (a multimap): a lookup yields
+ * every entry whose slot fingerprint matches, and the caller verifies the
+ * key against the entry. Nothing is ever deleted: a
  * whole generation is dropped at once (see dd_gens). */
 typedef struct dd_tab {
     uint32_t *slot;
-    uint32_t  size, used, limit;
+    uint32_t  homes;              /* home buckets of 16 slots */
+    uint32_t  size, used, limit;  /* slots allocated (spare buckets included), used, maximum */
+    uint32_t  ibits, imask;       /* index bits; imask = (1 << ibits) - 1 */
 } dd_tab;
 
 #define DD_IDX_MAX 0xFFFFFEu
 
-int  dd_tab_init(dd_tab *t, size_t expected_keys);
+/* max_idx: the largest entry index the table will hold (<= DD_IDX_MAX). */
+int  dd_tab_init(dd_tab *t, size_t expected_keys, uint32_t max_idx);
 void dd_tab_free(dd_tab *t);
 int  dd_tab_put(dd_tab *t, uint64_t key, uint32_t idx);   /* -1 when full */
 
@@ -113,8 +125,8 @@ typedef struct dd_tab_it {
 } dd_tab_it;
 
 void dd_tab_find(const dd_tab *t, uint64_t key, dd_tab_it *it);
-/* Starts loading the key's home line (before a batch of lookups, so the
- * cache misses overlap). */
+/* Starts loading the key's home bucket, one line (before a batch of
+ * lookups, so the cache misses overlap). */
 void dd_tab_prefetch(const dd_tab *t, uint64_t key);
 /* Next candidate entry index, or -1 when the probe run ends. */
 long dd_tab_next(dd_tab_it *it);
@@ -188,10 +200,26 @@ typedef struct dd_seen {
 
 /* ---- the state -------------------------------------------------------- */
 
+/* A changelog record of the last finish(): key and value are spans of
+ * the state's recbuf. */
 typedef struct dd_rec {
-    char *key;   size_t key_len;
-    char *value; size_t value_len;
+    size_t key_off, key_len;
+    size_t value_off, value_len;
 } dd_rec;
+
+/* What finish() stored, kept until ne_dedup_records() asks for the
+ * records: encoding them is most of the claim half's cost and `enrich`
+ * never asks. Strings are spans of the state's pendstr (copied: the
+ * document may be gone by then); tri points into the state's seen array
+ * and the article's fingerprint is the state's fp, both valid until the
+ * next process(). */
+typedef struct dd_pend {
+    char      kind;                /* 'a' article, 'c' claim */
+    uint32_t  at, t2;              /* article: at, pub; claim: at, ts */
+    uint64_t  norm;                /* claim */
+    const uint32_t *tri;  size_t ntri;
+    size_t    s1, s2;              /* article: id, story (-1 = none); claim: article id, claim id */
+} dd_pend;
 
 struct ne_dedup_state {
     int      enabled;
@@ -215,7 +243,13 @@ struct ne_dedup_state {
     int      self_gen;  uint32_t self_idx;
     dd_seen *seen;  size_t nseen, capseen;
 
-    dd_rec  *recs;  size_t nrecs, caprecs;   /* changelog records of the last finish() */
+    /* changelog records of the last finish(): pending until asked for */
+    dd_pend *pend;  size_t npend, cappend;
+    nebuf    pendstr;
+    uint32_t pend_feats[DD_FEAT_MAX];  size_t pend_nfeat;
+    int      encoded;
+    nebuf    recbuf;
+    dd_rec  *recs;  size_t nrecs, caprecs;
 
     int64_t (*clock)(void *ctx);
     void    *clock_ctx;
@@ -260,8 +294,8 @@ void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp);
 /* Inserts an article entry (no changelog). Returns 0, -1 when full/OOM. */
 int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
                   const char *id, const char *story, const uint32_t *feats, size_t nfeat);
-/* The stored entry of article `id` with body hash `body`, or NULL. */
-const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, uint64_t body,
+/* The stored entry of article `id` with fp's body hash, or NULL. */
+const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, const dd_fp *fp,
                                int *gen, uint32_t *idx);
 
 /* Claims: novelty of one statement (see claims_index.c). `text` is the
@@ -277,9 +311,14 @@ double dd_tri_containment(const uint32_t *a, size_t na, const uint32_t *b, size_
 #define DD_CLAIM_CONTAINMENT 0.8
 #define DD_CLAIM_MIN_TRIGRAMS 3
 
-/* Changelog encoding (dedup_changelog.c). */
-void dd_rec_push(ne_dedup_state *s, nebuf *key, nebuf *value);
+/* Changelog records (dedup_changelog.c): queued by finish() as pending
+ * records, encoded by ne_dedup_records() on its first call after it. */
+void dd_pend_article(ne_dedup_state *s, uint32_t at, uint32_t pub, const char *id, const char *story,
+                     const uint32_t *feats, size_t nfeat);
+void dd_pend_claim(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t ntri, uint32_t at, uint32_t ts,
+                   const char *article_id, const char *claim_id);
 void dd_rec_clear(ne_dedup_state *s);
+void dd_rec_free(ne_dedup_state *s);
 void dd_encode_article(nebuf *key, nebuf *val, const dd_fp *fp, uint32_t at, uint32_t pub,
                        const char *id, const char *story, const uint32_t *feats, size_t nfeat);
 void dd_encode_claim(nebuf *key, nebuf *val, uint64_t norm, const uint32_t *tri, size_t ntri,

@@ -68,12 +68,32 @@ static int is_joiner_cp(uint32_t c)
 }
 
 
+/* ASCII letters and digits, lower-cased; 0 for every other ASCII byte. The
+ * common case of dd_words(), decided by one load. */
+static const char ascii_word[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+};
+
 void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, wl = 0;
     int brk = 0;
     while (i < len) {
+        if (s[i] < 0x80 && ascii_word[s[i]]) {
+            if (wl < cap - 1) buf[wl++] = ascii_word[s[i]];
+            i++;
+            continue;
+        }
         size_t cl;
         uint32_t c = utf8_next(s + i, len - i, &cl);
         if (is_word_cp(c)) {
@@ -113,6 +133,7 @@ void dd_scratch_free(dd_scratch *s)
 {
     free(s->w);
     free(s->sh);
+    free(s->set);
     memset(s, 0, sizeof *s);
 }
 
@@ -142,28 +163,38 @@ static void add_word(void *ctx, const char *w, size_t len, int brk)
     acc->sc->w[acc->sc->nw++] = dd_hash_bytes(w, len, 0x77);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Shingle hashes of the word sequence, sorted and de-duplicated into
- * sc->sh. A text shorter than a shingle is one shingle of all its words. */
+/* Shingle hashes of the word sequence, de-duplicated into sc->sh in
+ * order of first occurrence. A text shorter than a shingle is one shingle
+ * of all its words. Duplicates are found with an open-addressing set (the
+ * hashes are uniform, so their top bits are the slot) rather than by
+ * sorting: only the distinct count and the per-bin minima are needed,
+ * neither depends on order, and sorting was a third of the stage. */
 static int make_shingles(dd_scratch *sc)
 {
     size_t n = sc->nw < DD_SHINGLE ? (sc->nw ? 1 : 0) : sc->nw - DD_SHINGLE + 1;
     if (grow_u64(&sc->sh, &sc->capsh, n + 1)) return -1;
+    unsigned bits = 4;
+    while (((size_t)1 << bits) < 2 * n) bits++;
+    size_t size = (size_t)1 << bits, mask = size - 1;
+    if (grow_u64(&sc->set, &sc->capset, size)) return -1;
+    memset(sc->set, 0, size * sizeof *sc->set);
+    int have_zero = 0;   /* 0 marks a free slot; a zero hash is kept aside */
+    size_t u = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t h = 0x9E3779B97F4A7C15ULL;
         for (size_t k = 0; k < DD_SHINGLE && i + k < sc->nw; k++)
             h = dd_mix64(h ^ (sc->w[i + k] + k * 0x632BE59BD9B4E019ULL));
-        sc->sh[i] = h;
+        if (h == 0) {
+            if (!have_zero) sc->sh[u++] = 0;
+            have_zero = 1;
+            continue;
+        }
+        size_t pos = (size_t)(h >> (64 - bits));
+        while (sc->set[pos] && sc->set[pos] != h) pos = (pos + 1) & mask;
+        if (sc->set[pos]) continue;
+        sc->set[pos] = h;
+        sc->sh[u++] = h;
     }
-    qsort(sc->sh, n, sizeof *sc->sh, cmp_u64);
-    size_t u = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u == 0 || sc->sh[i] != sc->sh[u - 1]) sc->sh[u++] = sc->sh[i];
     sc->nsh = u;
     return 0;
 }

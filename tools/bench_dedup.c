@@ -4,12 +4,24 @@
  *
  * Fills the index with STORED articles (max_entries = 1.2 x STORED, so
  * both generations are in use and no rotation happens while measuring),
- * then times lookup-and-insert of 20 % more: the redelivery check, the
- * exact lookup, the URL lookup, the five LSH band lookups with sketch
- * verification of every candidate, and the insert. The fingerprints are
- * precomputed (text shingling is measured by eval_dedup and bench); one in
- * ten new articles is an exact copy and one in ten a near copy of a stored
- * article, so hits are verified too. Ids are 8 characters ("b1234567").
+ * then times lookup-and-insert of 20 % more: dd_decide() (the redelivery
+ * check, the exact lookup, the URL lookup, the five LSH band lookups in
+ * both generations with verification of every candidate) and, unless the
+ * article is an exact copy, dd_art_insert() — what the stage does per
+ * article apart from shingling the text and the story features.
+ *
+ * The fingerprints are precomputed (text shingling is measured by
+ * eval_dedup and bench_offline): unique articles get random ones (the
+ * band keys, body and URL hashes of real texts are hash outputs, so they
+ * are uniformly spread like these); one in ten new articles is an exact
+ * copy (other URL) and one in ten a near copy (a few sketch bits changed,
+ * two bands shared) of a random stored article, so hits are verified too.
+ * Ids are 8 characters ("b1234567"), formatted before the timed loop as
+ * the stage gets them from the document. The rate is per CPU second of
+ * the process (CLOCK_PROCESS_CPUTIME_ID); the wall-clock rate is printed
+ * beside it. The headline is one article at a time, as the stage runs;
+ * the batched figure (lines of the article 8 ahead requested early) is
+ * what a batch-at-a-time caller could get.
  *
  * Memory is the state's own accounting of what it allocated for the
  * article index (entries, the fingerprint table, the arena of ids) divided
@@ -107,6 +119,10 @@ int main(int argc, char **argv)
         else if (r == 1) near_of(fp, orig);
         else random_fp(fp);
     }
+    /* ids as the documents would carry them */
+    char (*ids)[16] = malloc((size_t)extra * sizeof *ids);
+    if (!ids) { fprintf(stderr, "bench_dedup: out of memory\n"); return 1; }
+    for (long i = 0; i < extra; i++) snprintf(ids[i], sizeof ids[i], "n%07ld", i % 10000000);
     /* one at a time, as the stage does it; then the second half with the
      * lines of the article 8 ahead requested early (a batch) */
     long exact = 0, near = 0, half = extra / 2;
@@ -118,15 +134,20 @@ int main(int argc, char **argv)
         for (long i = from; i < to; i++) {
             dd_fp *fp = &fps[stored + i];
             if (pass && i + 8 < to) dd_prefetch(s, &fps[stored + i + 8]);
-            snprintf(id, sizeof id, "n%07ld", i % 10000000);
+            const char *aid = ids[i];
             dd_result r;
-            dd_decide(s, fp, id, &r);
+            dd_decide(s, fp, aid, &r);
             exact += r.status == NE_DEDUP_EXACT;
             near += r.status == NE_DEDUP_NEAR;
-            /* the story id points into the state, which the insert may move */
+            /* the story id points into the state, which the insert may
+             * move: copied first, as the stage copies it into the doc */
             char story[16];
-            snprintf(story, sizeof story, "%s", r.story ? r.story : id);
-            if (r.status != NE_DEDUP_EXACT) dd_art_insert(s, fp, (uint32_t)now, 0, id, story, NULL, 0);
+            const char *from = r.story ? r.story : aid;
+            size_t sl = strlen(from);
+            if (sl > sizeof story - 1) sl = sizeof story - 1;
+            memcpy(story, from, sl);
+            story[sl] = '\0';
+            if (r.status != NE_DEDUP_EXACT) dd_art_insert(s, fp, (uint32_t)now, 0, aid, story, NULL, 0);
         }
         if (pass) { t_batch = now_s() - t0; c_batch = cpu_s() - c0; }
         else { t_single = now_s() - t0; c_single = cpu_s() - c0; }
@@ -136,12 +157,14 @@ int main(int argc, char **argv)
 
     printf("bench-dedup: %ld articles stored (filled in %.2f s, %.0f inserts/s)\n", stored, t_fill,
            (double)stored / t_fill);
-    printf("  lookup-and-insert, one at a time: %ld: wall %.0f /s (%.0f ns each), CPU %.0f /s (%.0f ns each)\n",
-           half, (double)half / t, 1e9 * t / (double)half, (double)half / c_single,
-           1e9 * c_single / (double)half);
-    printf("  lookup-and-insert, batched (prefetch 8 ahead): %ld: wall %.0f /s, CPU %.0f /s (%.0f ns each)\n",
-           extra - half, (double)(extra - half) / t_batch, (double)(extra - half) / c_batch,
-           1e9 * c_batch / (double)(extra - half));
+    printf("  measured: dd_decide() + dd_art_insert() per new article (no insert for an exact copy), "
+           "precomputed fingerprints and ids,\n  story features and claims not included; rates per CPU second "
+           "of this process (wall in brackets)\n");
+    printf("  lookup-and-insert, one at a time (as the stage): %ld: CPU %.0f /s (%.0f ns each) (wall %.0f /s)\n",
+           half, (double)half / c_single, 1e9 * c_single / (double)half, (double)half / t);
+    printf("  lookup-and-insert, batched (prefetch 8 ahead): %ld: CPU %.0f /s (%.0f ns each) (wall %.0f /s)\n",
+           extra - half, (double)(extra - half) / c_batch, 1e9 * c_batch / (double)(extra - half),
+           (double)(extra - half) / t_batch);
     printf("  at %llu..%llu stored; %ld exact and %ld near found of %ld planted\n",
            (unsigned long long)stored_at_fill, (unsigned long long)st.articles, exact, near, extra / 5);
     printf("  index memory: %.1f bytes/article at %llu stored, %.1f bytes/article at %llu "
@@ -150,12 +173,14 @@ int main(int argc, char **argv)
            (double)st.bytes_index / (double)st.articles, (unsigned long long)st.articles, sizeof(dd_art));
     printf("  story table %.1f MB, claims %.1f MB (empty in this benchmark)\n", st.bytes_story / 1e6,
            st.bytes_claims / 1e6);
-    double best = (double)(extra - half) / c_batch > (double)half / c_single ? (double)(extra - half) / c_batch
-                                                                             : (double)half / c_single;
-    int ok = best >= 1e6 && (double)st.bytes_index / (double)st.articles <= 100;
-    printf("  %s: >= 1,000,000 lookup-and-insert/s of CPU and <= 100 bytes/article (load average now: see uptime)\n",
-           ok ? "PASS" : "FAIL");
+    /* judged on the one-at-a-time rate (the stage's) and the memory at
+     * STORED articles */
+    double rate = (double)half / c_single;
+    int ok = rate >= 1e6 && (double)bytes_at_fill / (double)stored_at_fill <= 100;
+    printf("  %s: one-at-a-time >= 1,000,000 lookup-and-insert/s of CPU and <= 100 bytes/article at %ld stored\n",
+           ok ? "PASS" : "FAIL", stored);
     free(fps);
+    free(ids);
     ne_dedup_destroy(s);
     ne_config_free(cfg);
     return ok ? 0 : 1;

@@ -241,6 +241,12 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
 /* The real shingle similarity of two texts (all shingles, no sketch):
  * the stage's definition, max(Jaccard, containment of the smaller when it
  * is at least half the larger). To tell a miscall from a real near
@@ -251,6 +257,9 @@ static double true_similarity(const char *a, const char *b)
     dd_fp fa, fb;
     dd_fingerprint(&sa, a, strlen(a), NULL, &fa);
     dd_fingerprint(&sb, b, strlen(b), NULL, &fb);
+    /* the stage keeps its shingles in first-occurrence order */
+    qsort(sa.sh, sa.nsh, sizeof *sa.sh, cmp_u64);
+    qsort(sb.sh, sb.nsh, sizeof *sb.sh, cmp_u64);
     size_t i = 0, j = 0, inter = 0;
     while (i < sa.nsh && j < sb.nsh) {
         if (sa.sh[i] == sb.sh[j]) { inter++; i++; j++; }
