@@ -282,19 +282,25 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
 
     s.pipeline = ne_pipeline_new(cfg, err, sizeof err);
     if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); rc = 1; goto out; }
-    if (start_changelog(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
-    /* The dedup state is rebuilt (or there is none): ready once assigned. */
-    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
     register_metrics(&s);
     s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
     if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
-    s.consumer = ne_consumer_new(cfg, drain_producer, &s, s.metrics, err, sizeof err);
-    if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
+    /* Exactly once: fence this instance's predecessor before reading the
+     * changelog, so that the transaction a killed predecessor left open is
+     * aborted and no longer holds back what a read_committed reader sees. */
     if (cfg->processing.guarantee == NE_EXACTLY_ONCE) {
-        s.txn = ne_txn_new(ne_producer_handle(s.producer), ne_consumer_handle(s.consumer),
-                           cfg->processing.max_in_flight, TXN_MAX_MS, err, sizeof err);
+        s.txn = ne_txn_new(ne_producer_handle(s.producer), cfg->processing.max_in_flight,
+                           TXN_MAX_MS, err, sizeof err);
         if (!s.txn) { ne_log(NE_LOG_ERROR, "service", "exactly_once: %s", err); rc = 1; goto out; }
     }
+    if (start_changelog(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
+    /* The dedup state is rebuilt (or there is none): ready once assigned.
+     * The consumer joins the group only now, so that no partition waits
+     * assigned to an instance still rebuilding its state. */
+    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
+    s.consumer = ne_consumer_new(cfg, drain_producer, &s, s.metrics, err, sizeof err);
+    if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
+    if (s.txn) ne_txn_attach_consumer(s.txn, ne_consumer_handle(s.consumer));
 
     if (cfg->webhooks.nsubscriptions && !(opts && opts->no_notifier)) {
         ne_notifier_opts nopts = {.stop = opts ? opts->stop : NULL,
