@@ -35,11 +35,6 @@ typedef struct service {
     ne_changelog *changelog;  /* the dedup state's changelog; NULL with dedup disabled */
 } service;
 
-/* How long start-up waits for the dedup state to be rebuilt from the
- * changelog before consuming anyway (the reader goes on catching up in the
- * main loop; until it has, copies of older articles can be missed). */
-#define CHANGELOG_CATCH_UP_MS 120000
-
 /* Changelog records (this instance's own and the other instances') go
  * into the dedup state; ne_dedup_apply is idempotent. */
 static int apply_changelog(void *ctx, const char *key, size_t key_len, const char *value, size_t len)
@@ -57,7 +52,8 @@ static int start_changelog(service *s, char *err, size_t errlen)
     s->changelog = ne_changelog_new(s->cfg, apply_changelog, dd, err, errlen);
     if (!s->changelog) return -1;
     ne_pipeline_set_changelog(s->pipeline, 1);
-    ne_changelog_catch_up(s->changelog, CHANGELOG_CATCH_UP_MS);
+    /* After the timeout the reader goes on catching up in the main loop. */
+    ne_changelog_catch_up(s->changelog, s->cfg->dedup.rebuild_timeout_ms);
     return 0;
 }
 
