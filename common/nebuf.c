@@ -1,5 +1,6 @@
 #include "common/nebuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,18 @@ void nebuf_free(nebuf *b)
     b->len = b->cap = 0;
 }
 
+/* Non-zero when one of the 8 bytes of w is a control character, '"' or
+ * '\\' (bit 7 of that byte set): the classic "has a zero / has a byte
+ * less than n" tricks. Bytes >= 0x80 never match, so UTF-8 passes. */
+static inline uint64_t needs_escape8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    uint64_t ctl = (w - ones * 0x20) & ~w;
+    uint64_t zq = (q - ones) & ~q, zb = (bs - ones) & ~bs;
+    return (ctl | zq | zb) & high;
+}
+
 void nebuf_json_str(nebuf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -85,6 +98,14 @@ void nebuf_json_str(nebuf *b, const char *s, size_t len)
     nebuf_putc(b, '"');
     size_t run = 0; /* start of the pending run of bytes that need no escape */
     for (size_t i = 0; i < len; i++) {
+        /* text rarely needs escapes: skip clean 8-byte words at once */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (needs_escape8(w)) break;
+            i += 8;
+        }
+        if (i >= len) break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         nebuf_append(b, s + run, i - run);
