@@ -94,36 +94,44 @@ static inline uint64_t needs_escape8(uint64_t w)
 void nebuf_json_str(nebuf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
+    /* room for the clean case; each escape reserves what it adds */
     nebuf_reserve(b, len + 2);
-    nebuf_putc(b, '"');
-    size_t run = 0; /* start of the pending run of bytes that need no escape */
-    for (size_t i = 0; i < len; i++) {
-        /* text rarely needs escapes: skip clean 8-byte words at once */
+    char *o = b->p + b->len;
+    *o++ = '"';
+    size_t i = 0;
+    while (i < len) {
+        /* text rarely needs escapes: copy clean 8-byte words at once */
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
             if (needs_escape8(w)) break;
+            memcpy(o, &w, 8);
+            o += 8;
             i += 8;
         }
         if (i >= len) break;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        nebuf_append(b, s + run, i - run);
-        run = i + 1;
+        unsigned char c = (unsigned char)s[i++];
+        if (c >= 0x20 && c != '"' && c != '\\') { *o++ = (char)c; continue; }
+        b->len = (size_t)(o - b->p);
+        nebuf_reserve(b, 6 + (len - i) + 1);
+        o = b->p + b->len;
+        *o++ = '\\';
         switch (c) {
-        case '"':  nebuf_append(b, "\\\"", 2); break;
-        case '\\': nebuf_append(b, "\\\\", 2); break;
-        case '\n': nebuf_append(b, "\\n", 2); break;
-        case '\r': nebuf_append(b, "\\r", 2); break;
-        case '\t': nebuf_append(b, "\\t", 2); break;
-        case '\b': nebuf_append(b, "\\b", 2); break;
-        case '\f': nebuf_append(b, "\\f", 2); break;
-        default: {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            nebuf_append(b, esc, 6);
-        }
+        case '"':  *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
         }
     }
-    nebuf_append(b, s + run, len - run);
-    nebuf_putc(b, '"');
+    *o++ = '"';
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
 }
