@@ -35,11 +35,6 @@ typedef struct service {
     ne_changelog *changelog;  /* the dedup state's changelog; NULL with dedup disabled */
 } service;
 
-/* How long start-up waits for the dedup state to be rebuilt from the
- * changelog before consuming anyway (the reader goes on catching up in the
- * main loop; until it has, copies of older articles can be missed). */
-#define CHANGELOG_CATCH_UP_MS 120000
-
 /* Changelog records (this instance's own and the other instances') go
  * into the dedup state; ne_dedup_apply is idempotent. */
 static int apply_changelog(void *ctx, const char *key, size_t key_len, const char *value, size_t len)
@@ -57,7 +52,8 @@ static int start_changelog(service *s, char *err, size_t errlen)
     s->changelog = ne_changelog_new(s->cfg, apply_changelog, dd, err, errlen);
     if (!s->changelog) return -1;
     ne_pipeline_set_changelog(s->pipeline, 1);
-    ne_changelog_catch_up(s->changelog, CHANGELOG_CATCH_UP_MS);
+    /* After the timeout the reader goes on catching up in the main loop. */
+    ne_changelog_catch_up(s->changelog, s->cfg->dedup.rebuild_timeout_ms);
     return 0;
 }
 
@@ -282,19 +278,25 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
 
     s.pipeline = ne_pipeline_new(cfg, err, sizeof err);
     if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); rc = 1; goto out; }
-    if (start_changelog(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
-    /* The dedup state is rebuilt (or there is none): ready once assigned. */
-    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
     register_metrics(&s);
     s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
     if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
-    s.consumer = ne_consumer_new(cfg, drain_producer, &s, s.metrics, err, sizeof err);
-    if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
+    /* Exactly once: fence this instance's predecessor before reading the
+     * changelog, so that the transaction a killed predecessor left open is
+     * aborted and no longer holds back what a read_committed reader sees. */
     if (cfg->processing.guarantee == NE_EXACTLY_ONCE) {
-        s.txn = ne_txn_new(ne_producer_handle(s.producer), ne_consumer_handle(s.consumer),
-                           cfg->processing.max_in_flight, TXN_MAX_MS, err, sizeof err);
+        s.txn = ne_txn_new(ne_producer_handle(s.producer), cfg->processing.max_in_flight,
+                           TXN_MAX_MS, err, sizeof err);
         if (!s.txn) { ne_log(NE_LOG_ERROR, "service", "exactly_once: %s", err); rc = 1; goto out; }
     }
+    if (start_changelog(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
+    /* The dedup state is rebuilt (or there is none): ready once assigned.
+     * The consumer joins the group only now, so that no partition waits
+     * assigned to an instance still rebuilding its state. */
+    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
+    s.consumer = ne_consumer_new(cfg, drain_producer, &s, s.metrics, err, sizeof err);
+    if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
+    if (s.txn) ne_txn_attach_consumer(s.txn, ne_consumer_handle(s.consumer));
 
     if (cfg->webhooks.nsubscriptions && !(opts && opts->no_notifier)) {
         ne_notifier_opts nopts = {.stop = opts ? opts->stop : NULL,

@@ -1,5 +1,6 @@
 #include "common/nebuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,31 +79,59 @@ void nebuf_free(nebuf *b)
     b->len = b->cap = 0;
 }
 
+/* Non-zero when one of the 8 bytes of w is a control character, '"' or
+ * '\\' (bit 7 of that byte set): the classic "has a zero / has a byte
+ * less than n" tricks. Bytes >= 0x80 never match, so UTF-8 passes. */
+static inline uint64_t needs_escape8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    uint64_t ctl = (w - ones * 0x20) & ~w;
+    uint64_t zq = (q - ones) & ~q, zb = (bs - ones) & ~bs;
+    return (ctl | zq | zb) & high;
+}
+
 void nebuf_json_str(nebuf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
+    /* room for the clean case; each escape reserves what it adds */
     nebuf_reserve(b, len + 2);
-    nebuf_putc(b, '"');
-    size_t run = 0; /* start of the pending run of bytes that need no escape */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        nebuf_append(b, s + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"':  nebuf_append(b, "\\\"", 2); break;
-        case '\\': nebuf_append(b, "\\\\", 2); break;
-        case '\n': nebuf_append(b, "\\n", 2); break;
-        case '\r': nebuf_append(b, "\\r", 2); break;
-        case '\t': nebuf_append(b, "\\t", 2); break;
-        case '\b': nebuf_append(b, "\\b", 2); break;
-        case '\f': nebuf_append(b, "\\f", 2); break;
-        default: {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            nebuf_append(b, esc, 6);
+    char *o = b->p + b->len;
+    *o++ = '"';
+    size_t i = 0;
+    while (i < len) {
+        /* text rarely needs escapes: copy clean 8-byte words at once */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (needs_escape8(w)) break;
+            memcpy(o, &w, 8);
+            o += 8;
+            i += 8;
         }
+        if (i >= len) break;
+        unsigned char c = (unsigned char)s[i++];
+        if (c >= 0x20 && c != '"' && c != '\\') { *o++ = (char)c; continue; }
+        b->len = (size_t)(o - b->p);
+        nebuf_reserve(b, 6 + (len - i) + 1);
+        o = b->p + b->len;
+        *o++ = '\\';
+        switch (c) {
+        case '"':  *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
         }
     }
-    nebuf_append(b, s + run, len - run);
-    nebuf_putc(b, '"');
+    *o++ = '"';
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
 }

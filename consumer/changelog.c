@@ -17,8 +17,9 @@ struct ne_changelog {
     ne_changelog_apply_fn apply;
     void *ctx;
     int nparts;
-    int64_t *target;      /* high watermark per partition when created */
+    int64_t *target;      /* end offset per partition when created */
     int64_t *next;        /* next offset to read per partition */
+    char *at_end;         /* per partition: end of partition reported */
     int caught_up;
     ne_changelog_stats st;
 };
@@ -80,7 +81,10 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply
     if (set_prop(conf, "group.id", gid, err, errlen) ||
         set_prop(conf, "enable.auto.commit", "false", err, errlen) ||
         set_prop(conf, "enable.auto.offset.store", "false", err, errlen) ||
-        set_prop(conf, "enable.partition.eof", "true", err, errlen))
+        set_prop(conf, "enable.partition.eof", "true", err, errlen) ||
+        /* records of aborted transactions (an exactly_once instance
+         * that failed) must not enter the state; whatever kafka.* says */
+        set_prop(conf, "isolation.level", "read_committed", err, errlen))
         goto fail_conf;
     rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
     char kerr[512];
@@ -92,7 +96,8 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply
     if (cl->nparts <= 0) goto fail;
     cl->target = calloc((size_t)cl->nparts, sizeof *cl->target);
     cl->next = calloc((size_t)cl->nparts, sizeof *cl->next);
-    if (!cl->target || !cl->next) { snprintf(err, errlen, "changelog: out of memory"); goto fail; }
+    cl->at_end = calloc((size_t)cl->nparts, 1);
+    if (!cl->target || !cl->next || !cl->at_end) { snprintf(err, errlen, "changelog: out of memory"); goto fail; }
 
     rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(cl->nparts);
     for (int p = 0; p < cl->nparts; p++) {
@@ -120,10 +125,15 @@ fail:
     return NULL;
 }
 
+/* Caught up: every partition read to the end offset it had when the
+ * reader was created, or to its end as a read_committed reader sees it
+ * (the last stable offset, which a transaction still open elsewhere holds
+ * below the high watermark: waiting for the watermark would wait for that
+ * transaction to end). */
 static int reached_targets(const ne_changelog *cl)
 {
     for (int p = 0; p < cl->nparts; p++)
-        if (cl->next[p] < cl->target[p]) return 0;
+        if (cl->next[p] < cl->target[p] && !cl->at_end[p]) return 0;
     return 1;
 }
 
@@ -133,7 +143,10 @@ static int handle(ne_changelog *cl, rd_kafka_message_t *m)
 {
     int p = m->partition;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (p >= 0 && p < cl->nparts && m->offset > cl->next[p]) cl->next[p] = m->offset;
+        if (p >= 0 && p < cl->nparts) {
+            if (m->offset > cl->next[p]) cl->next[p] = m->offset;
+            cl->at_end[p] = 1;
+        }
         return 0;
     }
     if (m->err) {
@@ -209,5 +222,6 @@ void ne_changelog_free(ne_changelog *cl)
     free(cl->topic);
     free(cl->target);
     free(cl->next);
+    free(cl->at_end);
     free(cl);
 }

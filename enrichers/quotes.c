@@ -1502,6 +1502,18 @@ static void set_speaker_text(ne_quotes_ws *ws, stmt *s, uint32_t b, uint32_t e)
     s->sp_end = tok(ws, e - 1)->end;
 }
 
+/* Gives s the speaker of statement p (an index into ws->st, or -1 for
+ * none: s keeps no speaker). The speaker's words are p's, so the quote
+ * names who was quoted before, not the pronoun or the gap. */
+static void inherit_speaker(ne_quotes_ws *ws, stmt *s, int32_t p)
+{
+    if (p < 0) return;
+    s->has_speaker = 1;
+    s->ent = ws->st[p].ent;
+    s->sp_start = ws->st[p].sp_start;
+    s->sp_end = ws->st[p].sp_end;
+}
+
 /* Resolves statement si's subject phrase to a speaker. */
 static void resolve_speaker(ne_quotes_ws *ws, size_t si)
 {
@@ -1510,13 +1522,7 @@ static void resolve_speaker(ne_quotes_ws *ws, size_t si)
     s->has_speaker = 0;
     s->ent = -1;
     if (s->floating) {
-        int32_t p = previous_speaker_stmt(ws, si, 2, 0);
-        if (p >= 0) {
-            s->has_speaker = 1;
-            s->ent = ws->st[p].ent;
-            s->sp_start = ws->st[p].sp_start;
-            s->sp_end = ws->st[p].sp_end;
-        }
+        inherit_speaker(ws, s, previous_speaker_stmt(ws, si, 2, 0));
         return;
     }
     switch (n->kind) {
@@ -1532,13 +1538,7 @@ static void resolve_speaker(ne_quotes_ws *ws, size_t si)
             int32_t e = antecedent(ws, n->head, cls, -1);
             if (e >= 0) { s->has_speaker = 1; s->ent = e; }
         } else if (cls & (L_IT | L_THEY)) {
-            int32_t p = previous_speaker_stmt(ws, si, 3, 1);
-            if (p >= 0) {
-                s->has_speaker = 1;
-                s->ent = ws->st[p].ent;
-                s->sp_start = ws->st[p].sp_start;
-                s->sp_end = ws->st[p].sp_end;
-            }
+            inherit_speaker(ws, s, previous_speaker_stmt(ws, si, 3, 1));
         }
         return;
     }

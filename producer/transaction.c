@@ -21,8 +21,7 @@ static long ms_since(const struct timespec *t0)
     return (now.tv_sec - t0->tv_sec) * 1000L + (now.tv_nsec - t0->tv_nsec) / 1000000L;
 }
 
-ne_txn *ne_txn_new(rd_kafka_t *producer, rd_kafka_t *consumer, int max_records, int max_ms,
-                   char *err, size_t errlen)
+ne_txn *ne_txn_new(rd_kafka_t *producer, int max_records, int max_ms, char *err, size_t errlen)
 {
     rd_kafka_error_t *error = rd_kafka_init_transactions(producer, 30000);
     if (error) {
@@ -33,10 +32,14 @@ ne_txn *ne_txn_new(rd_kafka_t *producer, rd_kafka_t *consumer, int max_records, 
     ne_txn *t = calloc(1, sizeof *t);
     if (!t) { snprintf(err, errlen, "out of memory"); return NULL; }
     t->producer = producer;
-    t->consumer = consumer;
     t->max_records = max_records > 0 ? max_records : 1;
     t->max_ms = max_ms > 0 ? max_ms : 100;
     return t;
+}
+
+void ne_txn_attach_consumer(ne_txn *t, rd_kafka_t *consumer)
+{
+    t->consumer = consumer;
 }
 
 enum ne_txn_result ne_txn_begin(ne_txn *t)

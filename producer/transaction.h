@@ -25,10 +25,16 @@ enum ne_txn_result {
     NE_TXN_FATAL         /* the producer is fenced or broken: stop the service */
 };
 
-/* Initialises transactions on the producer (fencing any earlier instance
- * with the same transactional.id). NULL with err on failure. */
-ne_txn *ne_txn_new(rd_kafka_t *producer, rd_kafka_t *consumer, int max_records, int max_ms,
-                   char *err, size_t errlen);
+/* Initialises transactions on the producer. This fences any earlier
+ * instance with the same transactional.id and makes the broker abort the
+ * transaction it left open (after a kill -9), which until then holds back
+ * the last stable offset of every partition it wrote: call it before
+ * reading the changelog read_committed. NULL with err on failure. */
+ne_txn *ne_txn_new(rd_kafka_t *producer, int max_records, int max_ms, char *err, size_t errlen);
+
+/* Names the consumer whose positions the transactions carry; required
+ * before the first ne_txn_begin. */
+void ne_txn_attach_consumer(ne_txn *t, rd_kafka_t *consumer);
 
 /* Opens a transaction if none is open; call before producing a record's
  * outputs. Returns NE_TXN_OK or NE_TXN_FATAL. */

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import (Topics, broker, check, consume, good_articles, main, produce, start_service,
-                     stop_service, test, validate_events, wait_all_committed)
+from harness import (Skip, Topics, broker, check, consume, good_articles, ktool, main, produce,
+                     start_service, stop_service, test, validate_events, wait_all_committed)
 
 WORK = Path(tempfile.mkdtemp(prefix="newsenrich-dedup-it-"))
 
@@ -45,8 +45,9 @@ def near_copy(rec, new_id):
     return {"key": new_id, "value": json.dumps(v)}
 
 
-def outputs(topics):
-    recs = consume(topics.enriched, topics.duplicates, topics.claims, topics.alerts)
+def outputs(topics, read_committed=False):
+    recs = consume(topics.enriched, topics.duplicates, topics.claims, topics.alerts,
+                   extra=("--read-committed",) if read_committed else ())
     for r in recs:
         role = topics.topic_map().get(r["topic"])
         probs = validate_events.problems(role, r["json"])
@@ -186,6 +187,61 @@ def two_instances_catch_a_copy_split_across_partitions():
     check("caught up with" in handled_b, "instance B read the changelog")
     print(f"    original on partition {pa} (instance A), copies on partition {pb} (instance B): "
           f"exact and near caught", flush=True)
+
+
+def write_in_transaction(topic, rec, ending, txid):
+    """Writes one consumed record again, in a transaction of its own that
+    ends as `ending` says: commit, abort, or open (left open by a producer
+    that dies, as a killed exactly_once instance leaves its transaction)."""
+    line = json.dumps({"key": rec["key"], "value_b64": rec["value_b64"]}) + "\n"
+    ktool("produce", topic, "--transaction", ending, "-X", f"transactional.id={txid}",
+          input=line.encode())
+
+
+@test
+def exactly_once_rebuild_reads_only_committed_changelog_records():
+    if broker().kind == "mock":
+        raise Skip("the mock cluster has no real transactions")
+    # Real changelog records of three articles, from a scratch instance.
+    scratch = Topics(raw_partitions=1)
+    arts = good_articles(3, seed=71, prefix="eos")
+    produce(scratch.raw, arts)
+    run_until_committed(scratch, scratch.config(WORK / "eos-scratch.json"), WORK / "eos-scratch.log")
+    recs = {r["key"]: r for r in consume(scratch.changelog, idle_ms=1000)}
+    missing = [a["key"] for a in arts if "a/" + a["key"] not in recs]
+    check(not missing, f"scratch instance wrote article records for {missing}")
+    aborted, left_open, committed = (recs["a/" + a["key"]] for a in arts)
+
+    # The changelog the instance will rebuild from: one article in an
+    # aborted transaction, one in a transaction its own predecessor (same
+    # transactional id) left open when it died, and one committed after
+    # that open transaction began, so a read_committed reader sees it only
+    # once the open one is ended (the new instance fences and aborts it).
+    topics = Topics(raw_partitions=1)
+    tid = topics.group + "-instance"
+    write_in_transaction(topics.changelog, aborted, "abort", tid + "-aborting")
+    write_in_transaction(topics.changelog, left_open, "open", tid)
+    write_in_transaction(topics.changelog, committed, "commit", tid + "-committing")
+    produce(topics.raw, [exact_copy(a, f"eos-copy-{i}") for i, a in enumerate(arts)])
+
+    cfg = topics.config(WORK / "eos.json", guarantee="exactly_once", transactional_id=tid)
+    log = WORK / "eos.log"
+    run_until_committed(topics, cfg, log)
+    m = re.search(r"caught up with \S+: (\d+) records applied in ([\d.]+) s",
+                  Path(log).read_text(errors="replace"))
+    check(m, "the instance logged its rebuild")
+    applied, secs = int(m.group(1)), float(m.group(2))
+    check(applied == 1, f"only the committed record is applied on rebuild, not {applied}")
+    # 60 s is the dead producer's transaction timeout, after which the
+    # broker would have aborted its transaction anyway.
+    check(secs < 30, f"rebuild took {secs} s: it waited on the open transaction")
+    dups = duplicates(outputs(topics, read_committed=True), topics)
+    check(dups.get("eos-copy-2", {}).get("duplicate_of") == arts[2]["key"],
+          f"a copy of the committed article is caught: {dups.get('eos-copy-2')}")
+    check("eos-copy-0" not in dups and "eos-copy-1" not in dups,
+          f"copies of articles whose records were aborted are not duplicates: {sorted(dups)}")
+    print(f"    rebuild applied {applied} of 3 changelog records (1 aborted, 1 left open by a dead "
+          f"predecessor) in {secs:.1f} s; the committed article's copy caught", flush=True)
 
 
 if __name__ == "__main__":

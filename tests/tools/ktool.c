@@ -1,7 +1,8 @@
 /* ktool — a small Kafka client for the integration tests.
  *
  *   ktool -b BROKERS create-topic TOPIC PARTITIONS [compact] [KEY=VALUE...]
- *   ktool -b BROKERS produce TOPIC [--raw | -k]  < records
+ *   ktool -b BROKERS produce TOPIC [--raw | -k] [--transaction commit|abort|open]
+ *                    < records
  *   ktool -b BROKERS consume TOPIC... [-g GROUP] [--timeout-ms N]
  *                    [--idle-ms N] [--read-committed] [--max N]
  *   ktool -b BROKERS offsets GROUP TOPIC
@@ -23,6 +24,11 @@
  *   --raw      the line is the value, no key
  *   -k         the line is KEY<TAB>VALUE (implies --raw)
  * It prints {"produced":N} and exits 1 if any record was not delivered.
+ * --transaction sends every record in one transaction (give the id with
+ * -X transactional.id=ID) and then commits it, aborts it, or leaves it
+ * open: "open" exits at once without ending it, as a producer killed with
+ * kill -9 mid-transaction would (the broker aborts it when a producer with
+ * the same id calls init_transactions, or after transaction.timeout.ms).
  *
  * consume reads every topic from the beginning: without -g it assigns all
  * partitions itself and commits nothing; with -g it joins GROUP, starts at
@@ -74,6 +80,7 @@ struct opts {
         bool keyed;             /* produce -k */
         bool raw;               /* produce --raw */
         bool read_committed;
+        const char *transaction; /* produce --transaction: commit, abort, open */
         long timeout_ms;        /* -1: the subcommand's default */
         long idle_ms;
         long max;               /* 0: no limit */
@@ -99,7 +106,7 @@ static void usage(void) {
         fprintf(stderr,
                 "usage: ktool [-b BROKERS] [-X KEY=VALUE]... COMMAND ARGS\n"
                 "  create-topic TOPIC PARTITIONS [compact] [KEY=VALUE...]\n"
-                "  produce TOPIC [--raw | -k]             (records on stdin)\n"
+                "  produce TOPIC [--raw | -k] [--transaction commit|abort|open]  (records on stdin)\n"
                 "  consume TOPIC... [-g GROUP] [--timeout-ms N] [--idle-ms N]\n"
                 "                   [--read-committed] [--max N]\n"
                 "  offsets GROUP TOPIC\n"
@@ -716,6 +723,15 @@ static rd_kafka_resp_err_t send_record(rd_kafka_t *rk, const char *topic,
         return err;
 }
 
+/* Reports a failed transactional call; true when it succeeded. */
+static bool txn_call(rd_kafka_error_t *error, const char *what) {
+        if (!error)
+                return true;
+        fprintf(stderr, "ktool: %s: %s\n", what, rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+        return false;
+}
+
 static int cmd_produce(const struct opts *o, int argc, char **argv) {
         if (argc != 1)
                 usage();
@@ -729,6 +745,9 @@ static int cmd_produce(const struct opts *o, int argc, char **argv) {
         rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
         rd_kafka_conf_set_opaque(conf, &d);
         rd_kafka_t *rk = new_client(RD_KAFKA_PRODUCER, finish_conf(conf, o));
+        if (o->transaction && !(txn_call(rd_kafka_init_transactions(rk, 30000), "init_transactions") &&
+                                txn_call(rd_kafka_begin_transaction(rk), "begin_transaction")))
+                exit(1);
 
         char *line = NULL;
         size_t cap = 0;
@@ -776,6 +795,17 @@ static int cmd_produce(const struct opts *o, int argc, char **argv) {
         while (run && rd_kafka_outq_len(rk) > 0)
                 rd_kafka_flush(rk, 500);
         long undelivered = sent - d.ok - d.failed;
+        if (o->transaction && !strcmp(o->transaction, "open")) {
+                /* the records are in the log; leave like a killed process */
+                printf("{\"produced\":%ld}\n", d.ok);
+                fflush(stdout);
+                _exit(d.failed || undelivered ? 1 : 0);
+        }
+        if (o->transaction &&
+            !txn_call(!strcmp(o->transaction, "commit") ? rd_kafka_commit_transaction(rk, 30000)
+                                                       : rd_kafka_abort_transaction(rk, 30000),
+                      o->transaction))
+                d.failed++;
         rd_kafka_destroy(rk);
 
         printf("{\"produced\":%ld}\n", d.ok);
@@ -1126,7 +1156,7 @@ static int cmd_mock_cluster(int argc, char **argv) {
 /* ------------------------------------------------------------ main */
 
 int main(int argc, char **argv) {
-        enum { OPT_TIMEOUT = 256, OPT_IDLE, OPT_RC, OPT_MAX, OPT_RAW };
+        enum { OPT_TIMEOUT = 256, OPT_IDLE, OPT_RC, OPT_MAX, OPT_RAW, OPT_TXN };
         static const struct option longopts[] = {
             {"brokers", required_argument, NULL, 'b'},
             {"group", required_argument, NULL, 'g'},
@@ -1135,6 +1165,7 @@ int main(int argc, char **argv) {
             {"read-committed", no_argument, NULL, OPT_RC},
             {"max", required_argument, NULL, OPT_MAX},
             {"raw", no_argument, NULL, OPT_RAW},
+            {"transaction", required_argument, NULL, OPT_TXN},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
@@ -1148,6 +1179,12 @@ int main(int argc, char **argv) {
                 case 'g': o.group = optarg; break;
                 case 'k': o.keyed = true; break;
                 case OPT_RAW: o.raw = true; break;
+                case OPT_TXN:
+                        if (strcmp(optarg, "commit") && strcmp(optarg, "abort") &&
+                            strcmp(optarg, "open"))
+                                usage();
+                        o.transaction = optarg;
+                        break;
                 case 'X':
                         if (o.conf_cnt == MAX_CONF)
                                 usage();
