@@ -7,7 +7,10 @@
  *   the workspace and per-document preparation (token attributes, document
  *     capitalisation counts, gazetteer matches, tag history)
  *   feature extraction for one sentence (hashed into weight rows)
- *   scoring and Viterbi decoding
+ *   scoring and Viterbi decoding: the reference path (sent_features,
+ *     score_sentence, viterbi), which the trainer shares, and the tagger's
+ *     cached path (type cache and row memo, score_cached, viterbi_bilou),
+ *     which gives the same scores and tags
  *   the model file (load; write, used by tools/ner_train.c)
  *   spans and IOB conversion
  *
@@ -258,6 +261,9 @@ struct ne_ner_model {
     int32_t endw[NT];           /* last tag of a sentence */
     float scale;                /* weight = int16 / scale */
     float score, score_type[4];
+    uint64_t cache_id;          /* non-zero: identifies the contents (file checksum), so
+                                 * a workspace may keep sums across documents; 0: the
+                                 * model may change under the same address (trainer) */
     ner_tables tab;
     void *blob;                 /* file contents backing bitmap and rows */
     void *owned_rows;           /* rows built in memory (trainer) */
@@ -382,7 +388,37 @@ typedef struct tokattr {
     uint8_t cap, flags;
     uint8_t gaz[4];           /* per type: 0, or 1 + BILU position of the longest match */
     uint8_t gazlen[4];
+    uint64_t stamp;           /* the token's type cache entry (see typeent); 0: none */
+    uint64_t gaz1;            /* with the type cache: its one-word gazetteer value, 0: none */
 } tokattr;
+
+/* What the tagger keeps about one token type (its exact bytes) across
+ * documents, so that a word seen before costs one lookup instead of some
+ * thirty hashed features: the attributes doc_begin derives from the bytes,
+ * and the summed weight rows of every feature that depends on nothing but
+ * the bytes and the sentence context `ctx` (initial | uncased << 1) —
+ * those of the token itself and those it contributes as a neighbour.
+ * Integer sums, so adding a cached sum equals adding its rows one by one.
+ * Entries live in a direct-mapped table in the workspace, indexed by the
+ * exact-word hash and verified by the bytes; a colliding type replaces the
+ * entry. 512 bytes, a multiple of the cache line. */
+#define TE_KEYMAX 48
+enum { TS_SELF,     /* the token's own cacheable features, at ctx 0 */
+       TS_M1, TS_P1,   /* what it adds as the previous / next token */
+       TS_N };
+#define TE_NOROW UINT32_MAX
+typedef struct typeent {
+    uint64_t stamp;                   /* unique per insertion; empty when <= ws->stamp_floor */
+    uint64_t hw, hl, hshape, hbrief, lex;
+    uint64_t gaz1;                    /* its gazetteer value as a one-word phrase, 0: none */
+    /* What it adds as the second previous / next token: one feature
+     * each, so its row (index into the model's rows, or TE_NOROW). */
+    uint32_t row_m2, row_p2;
+    uint8_t cap, flags, len, summed;  /* summed: sum[] and row_m2/p2 are filled */
+    char key[TE_KEYMAX];
+    int32_t sum[TS_N][NT];
+} typeent;
+_Static_assert(sizeof(typeent) == 320, "typeent: a whole number of cache lines");
 
 /* What the document says about one folded word. */
 typedef struct docent {
@@ -405,12 +441,31 @@ struct ne_ner_ws {
     size_t nsents, ntoks;
     prev_lists prev;                      /* allowed transitions, see tag_allowed */
     prev_group pg[NT];  size_t npg;       /* prev grouped by identical lists */
+
+    /* Type cache (typeent), owned here; tc_bits 0 means tagging takes the
+     * uncached reference path (tests). Valid for one model: tc_model and
+     * tc_model_id; switching models empties it by raising stamp_floor. */
+    typeent *tc;       unsigned tc_bits;  uint32_t tc_mask;
+    uint64_t stamp, stamp_floor;
+    const ne_ner_model *tc_model;  uint64_t tc_model_id;
+    int use_tc;                           /* this document takes the cached path */
+    typeent scratch;                      /* for tokens too long to be keys */
+    typeent edge;                         /* neighbour sums of the sentence edges */
+    uint32_t *memo;                       /* row memo (MEMO_N slots), same model as tc */
+    v4i vt_out[9][3], vt_in_b[2], vt_in_i[2];   /* transitions in Viterbi lane order */
+    int32_t *vbp;      size_t cap_vbp;     /* back-pointers of viterbi_bilou */
 };
+
+/* log2 of the type cache entries: 16384 × 320 bytes (5 MiB). News text
+ * has some 15,000 distinct tokens in 200 articles; 4096 entries missed
+ * 2.5 times as often as 16384. */
+#define TC_BITS_DEFAULT 14
 
 ne_ner_ws *ne_ner_ws_new(void)
 {
     ne_ner_ws *ws = calloc(1, sizeof *ws);
     if (!ws) return NULL;
+    ws->tc_bits = TC_BITS_DEFAULT;
     ws->prev = make_prev_lists();
     for (int c = 0; c < NT; c++) {
         size_t g = 0;
@@ -432,6 +487,7 @@ void ne_ner_ws_free(ne_ner_ws *ws)
     free(ws->ta); free(ws->soff); free(ws->order); free(ws->uncased); free(ws->de);
     htab_free(&ws->docmap);
     free(ws->feats); free(ws->foff); free(ws->fend); free(ws->emit); free(ws->bp);
+    free(ws->tc); free(ws->vbp); free(ws->memo);
     free(ws);
 }
 
@@ -496,6 +552,43 @@ NER_TRAINER_ONLY static int cap_class(const char *s, size_t len, uint8_t *flags)
     return a.cap;
 }
 
+/* Makes e the entry of token tk, whose attributes a holds; its sums are
+ * computed when first needed (type_sums). */
+static void type_store(ne_ner_ws *ws, typeent *e, const ne_ner_tok *tk, tokattr *a)
+{
+    e->stamp = a->stamp = ++ws->stamp;
+    e->hw = a->hw;
+    e->hl = a->hl;
+    e->hshape = a->hshape;
+    e->hbrief = a->hbrief;
+    e->lex = a->lex;
+    e->gaz1 = a->gaz1;
+    e->cap = a->cap;
+    e->flags = a->flags;
+    e->len = (uint8_t)tk->len;
+    e->summed = 0;
+    memcpy(e->key, tk->ptr, tk->len);
+}
+
+/* Fills the byte-derived attributes of token tk (a->hw already set) from
+ * its type cache entry; returns 0 when the type has none. */
+static int type_lookup(const ne_ner_ws *ws, const ne_ner_tok *tk, tokattr *a)
+{
+    const typeent *e = &ws->tc[a->hw & ws->tc_mask];
+    if (e->stamp <= ws->stamp_floor || e->hw != a->hw || e->len != tk->len ||
+        memcmp(e->key, tk->ptr, tk->len) != 0)
+        return 0;
+    a->hl = e->hl;
+    a->hshape = e->hshape;
+    a->hbrief = e->hbrief;
+    a->lex = e->lex;
+    a->gaz1 = e->gaz1;
+    a->cap = e->cap;
+    a->flags = e->flags;
+    a->stamp = e->stamp;
+    return 1;
+}
+
 /* Marks gazetteer matches of sentence [a, b): for each type, each token
  * gets the BILU position within the longest phrase covering it. */
 static void mark_gazetteer(ne_ner_ws *ws, const ner_tables *tab, size_t a, size_t b, int fold)
@@ -505,7 +598,8 @@ static void mark_gazetteer(ne_ner_ws *ws, const ner_tables *tab, size_t a, size_
         uint64_t ph = 0;
         for (size_t len = 1; len <= GAZ_MAXLEN && s + len <= b; len++) {
             ph = len == 1 ? ta[s].hl : phrase_step(ph, ta[s + len - 1].hl);
-            const uint64_t *v = htab_get(&tab->gaz, ph);
+            const uint64_t *v = len > 1 || !ws->use_tc ? htab_get(&tab->gaz, ph)
+                              : ta[s].gaz1 ? &ta[s].gaz1 : NULL;
             if (!v) break;
             unsigned types = gaz_types(*v, fold) | (unsigned)(*v >> 40 & 15);
             for (int t = 0; t < 4; t++) {
@@ -550,20 +644,39 @@ static int doc_begin(ne_ner_ws *ws, const ner_tables *tab, const ne_ner_sent *se
     ws->nsents = nsents;
     ws->ntoks = n;
 
+    /* The exact-word hashes first, each token's type cache entry
+     * prefetched: the entries are spread over megabytes, so the lookups
+     * below would otherwise wait on memory one after another. */
     size_t g = 0;
+    for (size_t s = 0; s < nsents; s++) {
+        for (size_t i = 0; i < sents[s].ntoks; i++, g++) {
+            const ne_ner_tok *tk = &sents[s].toks[i];
+            tokattr *a = &ws->ta[g];
+            memset(a, 0, sizeof *a);
+            a->hw = hash_word(tk->ptr, tk->len, 0);
+            if (ws->use_tc) __builtin_prefetch(&ws->tc[a->hw & ws->tc_mask]);
+        }
+    }
+    g = 0;
     for (size_t s = 0; s < nsents; s++) {
         int lower_seen = 0;
         ws->soff[s] = g;
         for (size_t i = 0; i < sents[s].ntoks; i++, g++) {
             const ne_ner_tok *tk = &sents[s].toks[i];
             tokattr *a = &ws->ta[g];
-            memset(a, 0, sizeof *a);
-            a->hw = hash_word(tk->ptr, tk->len, 0);
-            a->hl = hash_word(tk->ptr, tk->len, 1);
-            word_shapes(tk->ptr, tk->len, a);
+            int cacheable = ws->use_tc && tk->len <= TE_KEYMAX;
+            if (!cacheable || !type_lookup(ws, tk, a)) {
+                a->hl = hash_word(tk->ptr, tk->len, 1);
+                word_shapes(tk->ptr, tk->len, a);
+                const uint64_t *lv = htab_get(&tab->lex, a->hl);
+                a->lex = lv ? *lv : 0;
+                if (ws->use_tc) {
+                    const uint64_t *gv = htab_get(&tab->gaz, a->hl);
+                    a->gaz1 = gv ? *gv : 0;
+                }
+                if (cacheable) type_store(ws, &ws->tc[a->hw & ws->tc_mask], tk, a);
+            }
             if (a->flags & TF_LOWER) lower_seen = 1;
-            const uint64_t *lv = htab_get(&tab->lex, a->hl);
-            a->lex = lv ? *lv : 0;
             uint64_t *slot = htab_put(&ws->docmap, a->hl);
             if (!slot) return -1;
             if (!*slot) {
@@ -671,6 +784,89 @@ static void affixes(const char *s, size_t len, size_t pl[5], size_t sl[5], uint6
     }
 }
 
+/* One function per feature template, shared by sent_features (the
+ * trainer's extractor, which fixes the order of the features) and the
+ * tagger's cached path (score_cached), so both hash the same values. Each
+ * returns the feature's hash; its weight row is the hash & row_mask. */
+static inline uint64_t f_bias(void) { return fh1(T_BIAS, 0); }
+static inline uint64_t f_w(const tokattr *a) { return fh1(T_W, a->hw); }
+static inline uint64_t f_lw(const tokattr *a) { return fh1(T_LW, a->hl); }
+static inline uint64_t f_winit(const tokattr *a, uint64_t ctx) { return fh2(T_WINIT, a->hw, ctx); }
+static inline uint64_t f_shape(const tokattr *a) { return fh1(T_SHAPE, a->hshape); }
+static inline uint64_t f_brief(const tokattr *a, uint64_t ctx) { return fh2(T_BRIEF, a->hbrief, ctx); }
+static inline uint64_t f_cap(const tokattr *a, uint64_t ctx) { return fh2(T_CAP, a->cap, ctx); }
+static inline uint64_t f_flags(const tokattr *a) { return fh2(T_FLAGS, a->flags, a->cap); }
+static inline uint64_t f_cap3(const tokattr *m1, const tokattr *a, const tokattr *p1, uint64_t ctx)
+{
+    return fh2(T_CAP3, (uint64_t)m1->cap << 8 | a->cap, (uint64_t)p1->cap << 2 | ctx);
+}
+static inline uint64_t f_lwm1(const tokattr *m1) { return fh1(T_LWM1, m1->hl); }
+static inline uint64_t f_lwp1(const tokattr *p1) { return fh1(T_LWP1, p1->hl); }
+static inline uint64_t f_lwm2(const tokattr *m2) { return fh1(T_LWM2, m2->hl); }
+static inline uint64_t f_lwp2(const tokattr *p2) { return fh1(T_LWP2, p2->hl); }
+static inline uint64_t f_brm1(const tokattr *m1) { return fh1(T_BRM1, m1->hbrief); }
+static inline uint64_t f_brp1(const tokattr *p1) { return fh1(T_BRP1, p1->hbrief); }
+static inline uint64_t f_br3(const tokattr *m1, const tokattr *a, const tokattr *p1)
+{
+    return fh2(T_BR3, m1->hbrief * 31 + a->hbrief, p1->hbrief);
+}
+static inline uint64_t f_bim1(const tokattr *m1, const tokattr *a) { return fh2(T_BIM1, m1->hl, a->hl); }
+static inline uint64_t f_bip1(const tokattr *a, const tokattr *p1) { return fh2(T_BIP1, a->hl, p1->hl); }
+static inline uint64_t f_pos(const tokattr *a, uint64_t init, uint64_t last)
+{
+    return fh2(T_POS, init | last << 1, a->cap);
+}
+static inline uint64_t f_slen(const tokattr *a, uint64_t slen) { return fh2(T_SLEN, slen, a->cap); }
+static inline uint64_t f_gaz(const tokattr *a, int t)
+{
+    return fh2(T_GAZ, (uint64_t)t, a->gaz[t] | (uint64_t)(a->gazlen[t] > 1) << 4);
+}
+static inline uint64_t f_gazcap(const tokattr *a, int t) { return fh2(T_GAZCAP, (uint64_t)t << 4 | a->gaz[t], a->cap); }
+static inline uint64_t f_gazm1(const tokattr *m1, int t) { return fh2(T_GAZM1, (uint64_t)t, m1->gaz[t]); }
+static inline uint64_t f_gazp1(const tokattr *p1, int t) { return fh2(T_GAZP1, (uint64_t)t, p1->gaz[t]); }
+static inline uint64_t f_caplex(const tokattr *a, uint64_t ctx)
+{
+    return fh2(T_CAPLEX, LEX_CAPB(a->lex), (uint64_t)a->cap << 2 | ctx);
+}
+static inline uint64_t f_caplexm1(const tokattr *m1, const tokattr *a, uint64_t ctx)
+{
+    return fh2(T_CAPLEXM1, LEX_CAPB(m1->lex) << 4 | LEX_CAPB(a->lex),
+               (uint64_t)m1->cap << 8 | (uint64_t)a->cap << 2 | ctx);
+}
+static inline uint64_t f_caplexp1(const tokattr *p1, const tokattr *a, uint64_t ctx)
+{
+    return fh2(T_CAPLEXP1, LEX_CAPB(p1->lex) << 4 | LEX_CAPB(a->lex),
+               (uint64_t)p1->cap << 8 | (uint64_t)a->cap << 2 | ctx);
+}
+static inline uint64_t f_cl(const tokattr *a, int c) { return fh2(T_CL, (uint64_t)c, LEX_CL(a->lex, c)); }
+static inline uint64_t f_clcap(const tokattr *a, int c)
+{
+    return fh2(T_CLCAP, (uint64_t)c << 16 | LEX_CL(a->lex, c), a->cap);
+}
+static inline uint64_t f_clm1(const tokattr *m1, int c) { return fh2(T_CLM1, (uint64_t)c, LEX_CL(m1->lex, c)); }
+static inline uint64_t f_clp1(const tokattr *p1, int c) { return fh2(T_CLP1, (uint64_t)c, LEX_CL(p1->lex, c)); }
+static inline uint64_t f_doccap(const docent *d, const tokattr *a, uint64_t ctx)
+{
+    return fh2(T_DOCCAP, doccap_bucket(d), (uint64_t)a->cap << 2 | ctx);
+}
+static inline uint64_t f_hist(const docent *d, uint64_t ctx) { return fh2(T_HIST, hist_major(d), ctx); }
+static inline uint64_t f_histany(const docent *d, unsigned t) { return fh2(T_HISTANY, t, d->hist[t] > 1); }
+
+/* The prefix and suffix features of a token (pl, sl, ph from affixes()),
+ * written to f; returns how many. */
+static size_t affix_feats(const ne_ner_tok *tk, uint32_t row_mask, uint32_t *f)
+{
+    uint64_t ph[5];
+    size_t pl[5], sl[5], k = 0;
+    affixes(tk->ptr, tk->len, pl, sl, ph);
+    for (int j = 1; j <= 4; j++) {
+        if (pl[j] && pl[j] < tk->len) f[k++] = (uint32_t)fh2(T_PRE, ph[j], (uint64_t)j) & row_mask;
+        if (sl[j] && sl[j] < tk->len)
+            f[k++] = (uint32_t)fh2(T_SUF, hash_word(tk->ptr + tk->len - sl[j], sl[j], 1), (uint64_t)j) & row_mask;
+    }
+    return k;
+}
+
 /* Sentence-edge placeholders for neighbour features. */
 static const tokattr edge_attr = { .hw = 0x1111, .hl = 0x2222, .hshape = 0x3333,
                                    .hbrief = 0x4444, .cap = CAP_NONE };
@@ -698,79 +894,68 @@ static int sent_features(ne_ner_ws *ws, const ner_tables *tab, uint32_t row_mask
         const tokattr *a = &ws->ta[base + i];
         const tokattr *m1 = i >= 1 ? a - 1 : &edge_attr, *m2 = i >= 2 ? a - 2 : &edge_attr;
         const tokattr *p1 = i + 1 < n ? a + 1 : &edge_attr, *p2 = i + 2 < n ? a + 2 : &edge_attr;
-        const ne_ner_tok *tk = &sent->toks[i];
         uint64_t init = i == 0, ctx = init | unc << 1;
         ws->foff[i] = (uint32_t)k;
 
-        EMIT(fh1(T_BIAS, 0));
-        EMIT(fh1(T_W, a->hw));
-        EMIT(fh1(T_LW, a->hl));
-        EMIT(fh2(T_WINIT, a->hw, ctx));
-        if (fs & FF_AFFIX) {
-            uint64_t ph[5];
-            size_t pl[5], sl[5];
-            affixes(tk->ptr, tk->len, pl, sl, ph);
-            for (int j = 1; j <= 4; j++) {
-                if (pl[j] && pl[j] < tk->len) EMIT(fh2(T_PRE, ph[j], (uint64_t)j));
-                if (sl[j] && sl[j] < tk->len) EMIT(fh2(T_SUF, hash_word(tk->ptr + tk->len - sl[j], sl[j], 1), (uint64_t)j));
-            }
-        }
+        EMIT(f_bias());
+        EMIT(f_w(a));
+        EMIT(f_lw(a));
+        EMIT(f_winit(a, ctx));
+        if (fs & FF_AFFIX) k += affix_feats(&sent->toks[i], row_mask, f + k);
         if (fs & FF_SHAPE) {
-            EMIT(fh1(T_SHAPE, a->hshape));
-            EMIT(fh2(T_BRIEF, a->hbrief, ctx));
-            EMIT(fh2(T_CAP, a->cap, ctx));
-            EMIT(fh2(T_FLAGS, a->flags, a->cap));
-            EMIT(fh2(T_CAP3, (uint64_t)m1->cap << 8 | a->cap, (uint64_t)p1->cap << 2 | ctx));
+            EMIT(f_shape(a));
+            EMIT(f_brief(a, ctx));
+            EMIT(f_cap(a, ctx));
+            EMIT(f_flags(a));
+            EMIT(f_cap3(m1, a, p1, ctx));
         }
         if (fs & FF_CTX) {
-            EMIT(fh1(T_LWM1, m1->hl));
-            EMIT(fh1(T_LWP1, p1->hl));
-            EMIT(fh1(T_LWM2, m2->hl));
-            EMIT(fh1(T_LWP2, p2->hl));
-            EMIT(fh1(T_BRM1, m1->hbrief));
-            EMIT(fh1(T_BRP1, p1->hbrief));
-            EMIT(fh2(T_BR3, m1->hbrief * 31 + a->hbrief, p1->hbrief));
-            EMIT(fh2(T_BIM1, m1->hl, a->hl));
-            EMIT(fh2(T_BIP1, a->hl, p1->hl));
+            EMIT(f_lwm1(m1));
+            EMIT(f_lwp1(p1));
+            EMIT(f_lwm2(m2));
+            EMIT(f_lwp2(p2));
+            EMIT(f_brm1(m1));
+            EMIT(f_brp1(p1));
+            EMIT(f_br3(m1, a, p1));
+            EMIT(f_bim1(m1, a));
+            EMIT(f_bip1(a, p1));
         }
         if (fs & FF_POS) {
-            EMIT(fh2(T_POS, (uint64_t)(init | (i + 1 == n) << 1), a->cap));
-            EMIT(fh2(T_SLEN, slen, a->cap));
+            EMIT(f_pos(a, init, i + 1 == n));
+            EMIT(f_slen(a, slen));
         }
         if (fs & FF_GAZ) {
             for (int t = 0; t < 4; t++) {
                 if (a->gaz[t]) {
-                    EMIT(fh2(T_GAZ, (uint64_t)t, a->gaz[t] | (uint64_t)(a->gazlen[t] > 1) << 4));
-                    EMIT(fh2(T_GAZCAP, (uint64_t)t << 4 | a->gaz[t], a->cap));
+                    EMIT(f_gaz(a, t));
+                    EMIT(f_gazcap(a, t));
                 }
-                if (m1->gaz[t]) EMIT(fh2(T_GAZM1, (uint64_t)t, m1->gaz[t]));
-                if (p1->gaz[t]) EMIT(fh2(T_GAZP1, (uint64_t)t, p1->gaz[t]));
+                if (m1->gaz[t]) EMIT(f_gazm1(m1, t));
+                if (p1->gaz[t]) EMIT(f_gazp1(p1, t));
             }
         }
         if (fs & FF_CAPLEX) {
-            EMIT(fh2(T_CAPLEX, LEX_CAPB(a->lex), (uint64_t)a->cap << 2 | ctx));
-            EMIT(fh2(T_CAPLEXM1, LEX_CAPB(m1->lex) << 4 | LEX_CAPB(a->lex), (uint64_t)m1->cap << 8 | (uint64_t)a->cap << 2 | ctx));
-            EMIT(fh2(T_CAPLEXP1, LEX_CAPB(p1->lex) << 4 | LEX_CAPB(a->lex), (uint64_t)p1->cap << 8 | (uint64_t)a->cap << 2 | ctx));
+            EMIT(f_caplex(a, ctx));
+            EMIT(f_caplexm1(m1, a, ctx));
+            EMIT(f_caplexp1(p1, a, ctx));
         }
         if (fs & FF_CLUSTER) {
             for (int c = 0; c < LEX_NCL; c++) {
                 if (LEX_CL(a->lex, c)) {
-                    EMIT(fh2(T_CL, (uint64_t)c, LEX_CL(a->lex, c)));
-                    EMIT(fh2(T_CLCAP, (uint64_t)c << 16 | LEX_CL(a->lex, c), a->cap));
+                    EMIT(f_cl(a, c));
+                    EMIT(f_clcap(a, c));
                 }
-                if (LEX_CL(m1->lex, c)) EMIT(fh2(T_CLM1, (uint64_t)c, LEX_CL(m1->lex, c)));
-                if (LEX_CL(p1->lex, c)) EMIT(fh2(T_CLP1, (uint64_t)c, LEX_CL(p1->lex, c)));
+                if (LEX_CL(m1->lex, c)) EMIT(f_clm1(m1, c));
+                if (LEX_CL(p1->lex, c)) EMIT(f_clp1(p1, c));
             }
         }
-        if ((fs & FF_DOCCAP) && (a->flags & TF_LETTER)) {
-            const docent *d = &ws->de[a->de];
-            EMIT(fh2(T_DOCCAP, doccap_bucket(d), (uint64_t)a->cap << 2 | ctx));
-        }
+        if ((fs & FF_DOCCAP) && (a->flags & TF_LETTER))
+            EMIT(f_doccap(&ws->de[a->de], a, ctx));
         if ((fs & FF_HIST) && (a->flags & TF_LETTER) && a->cap != CAP_LOWER) {
             const docent *d = &ws->de[a->de];
-            EMIT(fh2(T_HIST, hist_major(d), ctx));
+            EMIT(f_hist(d, ctx));
             for (unsigned t = 1; t < 5; t++)
-                if (d->hist[t]) EMIT(fh2(T_HISTANY, t, d->hist[t] > 1));
+                if (d->hist[t]) EMIT(f_histany(d, t));
         }
     }
 #undef EMIT
@@ -818,49 +1003,409 @@ static void resolve_rows_popcnt(const ne_ner_model *m, ne_ner_ws *ws, size_t n)
 #define NER_POPCNT_DISPATCH 0
 #endif
 
-/* Emission scores of the current sentence: ws->emit[i*NT + t]. Two
- * passes: the first resolves every feature to its weight row (or drops
- * it) and prefetches the row, so the second pass's loads overlap instead
- * of waiting on each other; tagging is bound by these memory accesses. */
-static int score_sentence(const ne_ner_model *m, ne_ner_ws *ws, size_t n)
+/* Features f[0..k) (hashes masked to rows) turned into stored row
+ * indices in place, those without a row dropped; returns how many are
+ * left. */
+#define RESOLVE_LIST_BODY(POPCOUNT)                                              \
+    size_t kept = 0;                                                             \
+    for (size_t j = 0; j < k; j++) {                                             \
+        uint32_t r = f[j];                                                       \
+        uint64_t w = m->bitmap[r >> 6], bit = 1ULL << (r & 63);                 \
+        if (!(w & bit)) continue;                                                \
+        f[kept++] = m->rank[r >> 6] + POPCOUNT(w & (bit - 1));                   \
+    }                                                                            \
+    return kept;
+
+static size_t resolve_list_plain(const ne_ner_model *m, uint32_t *f, size_t k)
 {
-    if (grow(&ws->emit, &ws->cap_emit, n * NT, sizeof *ws->emit) < 0) return -1;
-    uint32_t *f = ws->feats;
+    RESOLVE_LIST_BODY(popcount64)
+}
 #if NER_POPCNT_DISPATCH
-    static int have_popcnt = -1;
-    if (have_popcnt < 0) {
+__attribute__((target("popcnt")))
+static size_t resolve_list_popcnt(const ne_ner_model *m, uint32_t *f, size_t k)
+{
+    RESOLVE_LIST_BODY((unsigned)__builtin_popcountll)
+}
+#endif
+
+/* Whether the CPU has POPCNT (always 0 without the dispatch). The check
+ * runs once; racing threads store the same value. */
+static int cpu_popcnt(void)
+{
+#if NER_POPCNT_DISPATCH
+    static int have = -1;
+    if (have < 0) {
         __builtin_cpu_init();
-        have_popcnt = __builtin_cpu_supports("popcnt") ? 1 : 0;
+        have = __builtin_cpu_supports("popcnt") ? 1 : 0;
     }
-    if (have_popcnt) resolve_rows_popcnt(m, ws, n);
+    return have;
+#else
+    return 0;
+#endif
+}
+
+static size_t resolve_list(const ne_ner_model *m, uint32_t *f, size_t k)
+{
+#if NER_POPCNT_DISPATCH
+    if (cpu_popcnt()) return resolve_list_popcnt(m, f, k);
+#endif
+    return resolve_list_plain(m, f, k);
+}
+
+/* Adds the weight row w (int16) to the int32 sums a0..a3 (tags 0-15) and
+ * *last (tag 16): the int16 widened by unpacking with itself and shifting
+ * right, two operations per four lanes. */
+static inline void row_add(const int16_t *w, v4i *a0, v4i *a1, v4i *a2, v4i *a3, int32_t *last)
+{
+    v8s lo, hi;
+    memcpy(&lo, w, sizeof lo);
+    memcpy(&hi, w + 8, sizeof hi);
+    *a0 += widen_lo(lo);
+    *a1 += widen_hi(lo);
+    *a2 += widen_lo(hi);
+    *a3 += widen_hi(hi);
+    *last += w[16];
+}
+
+/* sum[0..NT) += add[0..NT). */
+static inline void sum_add(int32_t *sum, const int32_t *add)
+{
+    v4i s, a;
+    for (int q = 0; q < 4; q++) {
+        memcpy(&s, sum + 4 * q, sizeof s);
+        memcpy(&a, add + 4 * q, sizeof a);
+        s += a;
+        memcpy(sum + 4 * q, &s, sizeof s);
+    }
+    sum[16] += add[16];
+}
+
+/* sum[0..NT) -= sub[0..NT). */
+static inline void sum_sub(int32_t *sum, const int32_t *sub)
+{
+    v4i s, a;
+    for (int q = 0; q < 4; q++) {
+        memcpy(&s, sum + 4 * q, sizeof s);
+        memcpy(&a, sub + 4 * q, sizeof a);
+        s -= a;
+        memcpy(sum + 4 * q, &s, sizeof s);
+    }
+    sum[16] -= sub[16];
+}
+
+/* sum[0..NT) += weight row `row` of m (TE_NOROW: nothing). */
+static inline void row_add_to(const ne_ner_model *m, int32_t *sum, uint32_t row)
+{
+    if (row == UINT32_MAX) return;
+    v4i a0, a1, a2, a3;
+    memcpy(&a0, sum, sizeof a0);
+    memcpy(&a1, sum + 4, sizeof a1);
+    memcpy(&a2, sum + 8, sizeof a2);
+    memcpy(&a3, sum + 12, sizeof a3);
+    int32_t last = sum[16];
+    row_add(m->rows + (size_t)row * NT, &a0, &a1, &a2, &a3, &last);
+    memcpy(sum, &a0, sizeof a0);
+    memcpy(sum + 4, &a1, sizeof a1);
+    memcpy(sum + 8, &a2, sizeof a2);
+    memcpy(sum + 12, &a3, sizeof a3);
+    sum[16] = last;
+}
+
+/* Adds to ws->emit the weight rows of the features in ws->feats (token i:
+ * foff[i]..foff[i+1]). Two passes: the first resolves every feature to
+ * its weight row (or drops it) and prefetches the row, so the second
+ * pass's loads overlap instead of waiting on each other; tagging is bound
+ * by these memory accesses. */
+static void add_feature_rows(const ne_ner_model *m, ne_ner_ws *ws, size_t n)
+{
+    const uint32_t *f = ws->feats;
+#if NER_POPCNT_DISPATCH
+    if (cpu_popcnt()) resolve_rows_popcnt(m, ws, n);
     else resolve_rows(m, ws, n);
 #else
     resolve_rows(m, ws, n);
 #endif
     for (size_t i = 0; i < n; i++) {
-        /* 16 + 1: the 16 in vector lanes (int16 widened to int32 by
-         * unpacking with itself and shifting right, two operations per
-         * four lanes), the last one apart */
-        v4i a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
-        int32_t last = 0;
-        for (uint32_t k = ws->foff[i]; k < ws->fend[i]; k++) {
-            const int16_t *w = m->rows + (size_t)f[k] * NT;
-            v8s lo, hi;
-            memcpy(&lo, w, sizeof lo);
-            memcpy(&hi, w + 8, sizeof hi);
-            a0 += widen_lo(lo);
-            a1 += widen_hi(lo);
-            a2 += widen_lo(hi);
-            a3 += widen_hi(hi);
-            last += w[16];
-        }
         int32_t *e = ws->emit + i * NT;
+        v4i a0, a1, a2, a3;
+        memcpy(&a0, e, sizeof a0);
+        memcpy(&a1, e + 4, sizeof a1);
+        memcpy(&a2, e + 8, sizeof a2);
+        memcpy(&a3, e + 12, sizeof a3);
+        int32_t last = e[16];
+        for (uint32_t k = ws->foff[i]; k < ws->fend[i]; k++)
+            row_add(m->rows + (size_t)f[k] * NT, &a0, &a1, &a2, &a3, &last);
         memcpy(e, &a0, sizeof a0);
         memcpy(e + 4, &a1, sizeof a1);
         memcpy(e + 8, &a2, sizeof a2);
         memcpy(e + 12, &a3, sizeof a3);
         e[16] = last;
     }
+}
+
+/* Emission scores of the current sentence, ws->emit[i*NT + t], from the
+ * features sent_features put in ws->feats: the reference path. */
+static int score_sentence(const ne_ner_model *m, ne_ner_ws *ws, size_t n)
+{
+    if (grow(&ws->emit, &ws->cap_emit, n * NT, sizeof *ws->emit) < 0) return -1;
+    memset(ws->emit, 0, n * NT * sizeof *ws->emit);
+    add_feature_rows(m, ws, n);
+    return 0;
+}
+
+/* ---- the cached path: type sums plus the remaining features ----------- */
+
+/* sum = the weight rows of features f[0..k) (hashes masked to rows;
+ * overwritten), added one by one; features without a stored row add
+ * nothing. */
+static void rows_sum(const ne_ner_model *m, uint32_t *f, size_t k, int32_t sum[NT])
+{
+    v4i a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
+    int32_t last = 0;
+    k = resolve_list(m, f, k);
+    for (size_t j = 0; j < k; j++)
+        row_add(m->rows + (size_t)f[j] * NT, &a0, &a1, &a2, &a3, &last);
+    memcpy(sum, &a0, sizeof a0);
+    memcpy(sum + 4, &a1, sizeof a1);
+    memcpy(sum + 8, &a2, sizeof a2);
+    memcpy(sum + 12, &a3, sizeof a3);
+    sum[16] = last;
+}
+
+/* The row of one feature (hash masked to a row), or TE_NOROW. */
+static uint32_t row_of(const ne_ner_model *m, uint64_t h)
+{
+    uint32_t f = (uint32_t)h & m->row_mask;
+    return resolve_list(m, &f, 1) ? f : TE_NOROW;
+}
+
+/* What token x adds to its neighbours' scores (sent_features' LWM1, BRM1,
+ * CLM1 and so on) into e: sums for the previous and next token, rows for
+ * the second previous and next. */
+static void neighbour_sums(const ne_ner_model *m, const tokattr *x, typeent *e)
+{
+    uint32_t f[8], fs = m->feat_set, mask = m->row_mask;
+    size_t k;
+#define PUT(h) (f[k++] = (uint32_t)(h) & mask)
+    k = 0;
+    if (fs & FF_CTX) { PUT(f_lwm1(x)); PUT(f_brm1(x)); }
+    for (int c = 0; (fs & FF_CLUSTER) && c < LEX_NCL; c++)
+        if (LEX_CL(x->lex, c)) PUT(f_clm1(x, c));
+    rows_sum(m, f, k, e->sum[TS_M1]);
+    k = 0;
+    if (fs & FF_CTX) { PUT(f_lwp1(x)); PUT(f_brp1(x)); }
+    for (int c = 0; (fs & FF_CLUSTER) && c < LEX_NCL; c++)
+        if (LEX_CL(x->lex, c)) PUT(f_clp1(x, c));
+    rows_sum(m, f, k, e->sum[TS_P1]);
+#undef PUT
+    e->row_m2 = fs & FF_CTX ? row_of(m, f_lwm2(x)) : TE_NOROW;
+    e->row_p2 = fs & FF_CTX ? row_of(m, f_lwp2(x)) : TE_NOROW;
+}
+
+/* The features of a token of sentence context ctx that depend on ctx and
+ * nothing else but its type (sent_features' WINIT, BRIEF, CAP, CAPLEX),
+ * written to f; returns how many. */
+static size_t ctx_feats(const tokattr *a, uint64_t ctx, uint32_t fs, uint32_t mask, uint32_t *f)
+{
+    size_t k = 0;
+#define PUT(h) (f[k++] = (uint32_t)(h) & mask)
+    PUT(f_winit(a, ctx));
+    if (fs & FF_SHAPE) { PUT(f_brief(a, ctx)); PUT(f_cap(a, ctx)); }
+    if (fs & FF_CAPLEX) PUT(f_caplex(a, ctx));
+#undef PUT
+    return k;
+}
+
+/* Computes the sums of entry e from its token tk and attributes a. */
+static void type_fill(const ne_ner_model *m, typeent *e, const ne_ner_tok *tk, const tokattr *a)
+{
+    uint32_t f[MAX_FEATS], fs = m->feat_set, mask = m->row_mask;
+    size_t k = 0;
+#define PUT(h) (f[k++] = (uint32_t)(h) & mask)
+    PUT(f_bias());
+    PUT(f_w(a));
+    PUT(f_lw(a));
+    if (fs & FF_AFFIX) k += affix_feats(tk, mask, f + k);
+    if (fs & FF_SHAPE) { PUT(f_shape(a)); PUT(f_flags(a)); }
+    for (int c = 0; (fs & FF_CLUSTER) && c < LEX_NCL; c++)
+        if (LEX_CL(a->lex, c)) { PUT(f_cl(a, c)); PUT(f_clcap(a, c)); }
+    k += ctx_feats(a, 0, fs, mask, f + k);
+#undef PUT
+    rows_sum(m, f, k, e->sum[TS_SELF]);
+    neighbour_sums(m, a, e);
+    e->summed = 1;
+}
+
+/* The type cache entry of token tk (attributes a), its sums computed.
+ * The pointer is valid until the next call: a later token may evict the
+ * entry. */
+static const typeent *type_sums(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_tok *tk, tokattr *a)
+{
+    typeent *e;
+    if (!a->stamp) {                    /* not a key (too long): computed every time */
+        e = &ws->scratch;
+        e->summed = 0;
+    } else {
+        e = &ws->tc[a->hw & ws->tc_mask];
+        if (e->stamp != a->stamp) type_store(ws, e, tk, a);   /* evicted since doc_begin */
+    }
+    if (!e->summed) type_fill(m, e, tk, a);
+    return e;
+}
+
+/* The row memo: for each feature template with few possible values (the
+ * capitalisation classes of a token and its neighbours, sentence
+ * position, gazetteer positions, document counts in buckets), its weight
+ * row per value, so those features cost a table load instead of two
+ * hashes and a bitmap rank. Slots hold 0 (not known yet), 1 (no stored
+ * row) or 2 + the row. Offsets of the templates in ws->memo: */
+enum {
+    MEMO_CAP3     = 0,                         /* (cap m1, cap, cap p1, ctx) */
+    MEMO_POS      = MEMO_CAP3 + 6 * 6 * 6 * 4,  /* (initial | final << 1, cap) */
+    MEMO_SLEN     = MEMO_POS + 4 * 6,          /* (length bucket, cap) */
+    MEMO_GAZ      = MEMO_SLEN + 5 * 6,         /* (type, position | long << 4) */
+    MEMO_GAZCAP   = MEMO_GAZ + 4 * 32,         /* (type, position, cap) */
+    MEMO_GAZM1    = MEMO_GAZCAP + 4 * 5 * 6,   /* (type, position of m1) */
+    MEMO_GAZP1    = MEMO_GAZM1 + 4 * 5,
+    MEMO_DOCCAP   = MEMO_GAZP1 + 4 * 5,        /* (bucket, cap, ctx) */
+    MEMO_HIST     = MEMO_DOCCAP + 4 * 6 * 4,   /* (majority, ctx) */
+    MEMO_HISTANY  = MEMO_HIST + 6 * 4,         /* (type, more than once) */
+    MEMO_CAPLEXM1 = MEMO_HISTANY + 5 * 2,      /* (bucket m1, bucket, cap m1, cap, ctx) */
+    MEMO_CAPLEXP1 = MEMO_CAPLEXM1 + 16 * 16 * 6 * 6 * 4,
+    MEMO_N        = MEMO_CAPLEXP1 + 16 * 16 * 6 * 6 * 4
+};
+
+/* The memo slot value of a feature (its hash). */
+static uint32_t memo_row(const ne_ner_model *m, uint64_t h)
+{
+    uint32_t r = row_of(m, h);
+    return r == TE_NOROW ? 1 : r + 2;
+}
+
+/* Emission scores of sentence s into ws->emit, as score_sentence computes
+ * them from sent_features, in two parts: the type sums of each token and
+ * of its neighbours (sentence edges included), then the features that
+ * depend on more than one token's type or on the document, hashed and
+ * looked up as sent_features does. */
+static int score_cached(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_sent *sent, size_t s)
+{
+    size_t n = sent->ntoks, base = ws->soff[s];
+    if (grow(&ws->feats, &ws->cap_feats, n * MAX_FEATS + 1, sizeof *ws->feats) < 0) return -1;
+    size_t oldf = ws->cap_foff;
+    if (grow(&ws->foff, &ws->cap_foff, n + 1, sizeof *ws->foff) < 0) return -1;
+    if (oldf != ws->cap_foff) {
+        uint32_t *fe = realloc(ws->fend, ws->cap_foff * sizeof *fe);
+        if (!fe) return -1;
+        ws->fend = fe;
+    }
+    if (grow(&ws->emit, &ws->cap_emit, n * NT, sizeof *ws->emit) < 0) return -1;
+    int32_t *em = ws->emit;
+    memset(em, 0, n * NT * sizeof *em);
+    uint32_t fs = m->feat_set, mask = m->row_mask;
+    uint64_t unc = ws->uncased[s];
+
+    for (size_t i = 0; i < n; i++) {
+        tokattr *a = &ws->ta[base + i];
+        if (i + 4 < n) {    /* the sums of a token ahead (see doc_begin) */
+            const char *ahead = (const char *)ws->tc[a[4].hw & ws->tc_mask].sum;
+            for (int l = 0; l < 4; l++) __builtin_prefetch(ahead + 64 * l);
+        }
+        const typeent *e = type_sums(m, ws, &sent->toks[i], a);
+        sum_add(em + i * NT, e->sum[TS_SELF]);
+        if (i + 1 < n) sum_add(em + (i + 1) * NT, e->sum[TS_M1]);
+        if (i >= 1)    sum_add(em + (i - 1) * NT, e->sum[TS_P1]);
+        if (i + 2 < n) row_add_to(m, em + (i + 2) * NT, e->row_m2);
+        if (i >= 2)    row_add_to(m, em + (i - 2) * NT, e->row_p2);
+        if (i == 0 || unc) {
+            /* the sum is for ctx 0: take those features out again (the
+             * ones of the real ctx come with the remaining features) */
+            uint32_t f[8];
+            int32_t ctx0[NT];
+            rows_sum(m, f, ctx_feats(a, 0, fs, mask, f), ctx0);
+            sum_sub(em + i * NT, ctx0);
+        }
+    }
+    const typeent *edge = &ws->edge;
+    sum_add(em, edge->sum[TS_M1]);
+    row_add_to(m, em, edge->row_m2);
+    if (n > 1) row_add_to(m, em + NT, edge->row_m2);
+    sum_add(em + (n - 1) * NT, edge->sum[TS_P1]);
+    row_add_to(m, em + (n - 1) * NT, edge->row_p2);
+    if (n > 1) row_add_to(m, em + (n - 2) * NT, edge->row_p2);
+
+    uint32_t *f = ws->feats, *memo = ws->memo;
+    size_t k = 0;
+    uint64_t slen = n == 1 ? 1 : n == 2 ? 2 : n <= 4 ? 3 : n <= 8 ? 4 : 5;
+#define EMIT(h) (f[k++] = (uint32_t)(h) & mask)
+    /* A feature of few possible values: its row from the memo (see
+     * memo_row), added to the token's sums at once. */
+#define MEMO(slot, h)                                                         \
+    do {                                                                      \
+        size_t sl_ = (slot);                                                  \
+        uint32_t v_ = memo[sl_] ? memo[sl_] : (memo[sl_] = memo_row(m, (h))); \
+        if (v_ > 1) row_add(m->rows + (size_t)(v_ - 2) * NT, &a0, &a1, &a2, &a3, &last); \
+    } while (0)
+    for (size_t i = 0; i < n; i++) {
+        const tokattr *a = &ws->ta[base + i];
+        const tokattr *m1 = i >= 1 ? a - 1 : &edge_attr, *p1 = i + 1 < n ? a + 1 : &edge_attr;
+        uint64_t init = i == 0, ctx = init | unc << 1;
+        int32_t *e = em + i * NT;
+        v4i a0, a1, a2, a3;
+        memcpy(&a0, e, sizeof a0);
+        memcpy(&a1, e + 4, sizeof a1);
+        memcpy(&a2, e + 8, sizeof a2);
+        memcpy(&a3, e + 12, sizeof a3);
+        int32_t last = e[16];
+        ws->foff[i] = (uint32_t)k;
+        if (ctx) k += ctx_feats(a, ctx, fs, mask, f + k);
+        if (fs & FF_SHAPE)
+            MEMO(MEMO_CAP3 + ((m1->cap * 6u + a->cap) * 6u + p1->cap) * 4u + ctx, f_cap3(m1, a, p1, ctx));
+        if (fs & FF_CTX) {
+            EMIT(f_br3(m1, a, p1));
+            EMIT(f_bim1(m1, a));
+            EMIT(f_bip1(a, p1));
+        }
+        if (fs & FF_POS) {
+            MEMO(MEMO_POS + (init | (uint64_t)(i + 1 == n) << 1) * 6u + a->cap, f_pos(a, init, i + 1 == n));
+            MEMO(MEMO_SLEN + (slen - 1) * 6u + a->cap, f_slen(a, slen));
+        }
+        if (fs & FF_GAZ) {
+            for (int t = 0; t < 4; t++) {
+                if (a->gaz[t]) {
+                    MEMO(MEMO_GAZ + t * 32u + (a->gaz[t] | (a->gazlen[t] > 1) << 4), f_gaz(a, t));
+                    MEMO(MEMO_GAZCAP + (t * 5u + a->gaz[t]) * 6u + a->cap, f_gazcap(a, t));
+                }
+                if (m1->gaz[t]) MEMO(MEMO_GAZM1 + t * 5u + m1->gaz[t], f_gazm1(m1, t));
+                if (p1->gaz[t]) MEMO(MEMO_GAZP1 + t * 5u + p1->gaz[t], f_gazp1(p1, t));
+            }
+        }
+        if (fs & FF_CAPLEX) {
+            unsigned cb = LEX_CAPB(a->lex);
+            MEMO(MEMO_CAPLEXM1 + (((LEX_CAPB(m1->lex) * 16u + cb) * 6u + m1->cap) * 6u + a->cap) * 4u + ctx,
+                 f_caplexm1(m1, a, ctx));
+            MEMO(MEMO_CAPLEXP1 + (((LEX_CAPB(p1->lex) * 16u + cb) * 6u + p1->cap) * 6u + a->cap) * 4u + ctx,
+                 f_caplexp1(p1, a, ctx));
+        }
+        if ((fs & FF_DOCCAP) && (a->flags & TF_LETTER)) {
+            const docent *d = &ws->de[a->de];
+            MEMO(MEMO_DOCCAP + (doccap_bucket(d) * 6u + a->cap) * 4u + ctx, f_doccap(d, a, ctx));
+        }
+        if ((fs & FF_HIST) && (a->flags & TF_LETTER) && a->cap != CAP_LOWER) {
+            const docent *d = &ws->de[a->de];
+            MEMO(MEMO_HIST + hist_major(d) * 4u + ctx, f_hist(d, ctx));
+            for (unsigned t = 1; t < 5; t++)
+                if (d->hist[t]) MEMO(MEMO_HISTANY + t * 2u + (d->hist[t] > 1), f_histany(d, t));
+        }
+        memcpy(e, &a0, sizeof a0);
+        memcpy(e + 4, &a1, sizeof a1);
+        memcpy(e + 8, &a2, sizeof a2);
+        memcpy(e + 12, &a3, sizeof a3);
+        e[16] = last;
+    }
+#undef MEMO
+#undef EMIT
+    ws->foff[n] = (uint32_t)k;
+    add_feature_rows(m, ws, n);
     return 0;
 }
 
@@ -929,6 +1474,177 @@ static int viterbi(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *out)
     return 0;
 }
 
+/* ---- Viterbi for the BILOU tag set, four tags per vector ---------------
+ *
+ * tag_allowed gives two kinds of tag: O, B-x and U-x (9 tags) may follow
+ * O, L-y and U-y (9 tags), and I-x and L-x may follow B-x and I-x only.
+ * The state is kept in five vectors, tags grouped by kind:
+ *   V0 O B-PER U-PER B-ORG   V1 U-ORG B-LOC U-LOC B-MISC   V2 U-MISC - - -
+ *   V3 I-PER L-PER I-ORG L-ORG   V4 I-LOC L-LOC I-MISC L-MISC
+ * so a step is nine broadcast-add-compare rounds over V0-V2 and one
+ * over V3 and V4, against some 35 generic ones. The previous tags are
+ * scanned in ascending order keeping the first best (strict >), as
+ * viterbi() does, so the paths are the same. */
+#define VL 20   /* lanes, V2's three unused included */
+static const uint8_t vlane_tag[VL] = { 0, 1, 4, 5, 8, 9, 12, 13, 16, 0, 0, 0,
+                                       2, 3, 6, 7, 10, 11, 14, 15 };
+static const uint8_t vtag_lane[NT] = { 0, 1, 12, 13, 2, 3, 14, 15, 4, 5, 16, 17, 6, 7, 18, 19, 8 };
+/* The predecessors of O, B and U, ascending. */
+static const uint8_t vout_prev[9] = { 0, 3, 4, 7, 8, 11, 12, 15, 16 };
+
+/* Whether tag_allowed is the BILOU rule this layout assumes. */
+static int bilou_layout_holds(const prev_lists *pl)
+{
+    for (int c = 0; c < NT; c++) {
+        int outside = c == 0 || NE_NER_TAG_POS(c) == NE_NER_B || NE_NER_TAG_POS(c) == NE_NER_U;
+        if (outside) {
+            if (pl->n[c] != 9 || memcmp(pl->p[c], vout_prev, 9) != 0) return 0;
+        } else {
+            int b = NE_NER_TAG(NE_NER_TAG_TYPE(c), NE_NER_B);
+            if (pl->n[c] != 2 || pl->p[c][0] != b || pl->p[c][1] != b + 1) return 0;
+        }
+    }
+    return 1;
+}
+
+/* The transition weights in lane order, for viterbi_bilou; unused lanes 0. */
+static void bilou_transitions(const ne_ner_model *m, ne_ner_ws *ws)
+{
+    for (int j = 0; j < 9; j++)
+        for (int l = 0; l < 12; l++)
+            ws->vt_out[j][l / 4][l % 4] = l < 9 ? m->trans[vout_prev[j]][vlane_tag[l]] : 0;
+    for (int l = 0; l < 8; l++) {
+        int c = vlane_tag[12 + l], b = NE_NER_TAG(NE_NER_TAG_TYPE(c), NE_NER_B);
+        ws->vt_in_b[l / 4][l % 4] = m->trans[b][c];
+        ws->vt_in_i[l / 4][l % 4] = m->trans[b + 1][c];
+    }
+}
+
+#define SPLAT(v, l) __builtin_shufflevector((v), (v), (l), (l), (l), (l))
+static inline v4i vsel(v4i take, v4i a, v4i b) { return (a & take) | (b & ~take); }
+static inline v4i vmax(v4i a, v4i b) { return vsel(a > b, a, b); }
+
+/* The same tags as viterbi() for ws->emit (n tokens), which it writes to out. */
+static int viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *out)
+{
+    enum { NEG = -(1 << 29) };
+    if (n == 0) return 0;
+    if (grow(&ws->vbp, &ws->cap_vbp, n * VL, sizeof *ws->vbp) < 0) return -1;
+    int32_t cl[VL];
+    for (int l = 0; l < VL; l++) {
+        int t = vlane_tag[l];
+        cl[l] = l >= 9 && l < 12 ? 0 : tag_allowed(NT, t) ? m->trans[NT][t] + ws->emit[t] : NEG;
+    }
+    v4i c0, c1, c2, c3, c4;
+    memcpy(&c0, cl, 16); memcpy(&c1, cl + 4, 16); memcpy(&c2, cl + 8, 16);
+    memcpy(&c3, cl + 12, 16); memcpy(&c4, cl + 16, 16);
+    const v4i (*to)[3] = ws->vt_out;
+    const v4i zero = {0, 0, 0, 0};
+    for (size_t i = 1; i < n; i++) {
+        const int32_t *e = ws->emit + i * NT;
+        v4i a0, a1, a2, a3;
+        memcpy(&a0, e, 16); memcpy(&a1, e + 4, 16); memcpy(&a2, e + 8, 16); memcpy(&a3, e + 12, 16);
+        v4i e0 = __builtin_shufflevector(a0, a1, 0, 1, 4, 5);
+        v4i e1 = __builtin_shufflevector(a2, a3, 0, 1, 4, 5);
+        v4i e2 = {e[16], 0, 0, 0};
+        v4i e3 = __builtin_shufflevector(a0, a1, 2, 3, 6, 7);
+        v4i e4 = __builtin_shufflevector(a2, a3, 2, 3, 6, 7);
+
+        /* O, B, U: the first previous tag (O) sets the best, the others
+         * replace it where strictly better */
+        v4i p = SPLAT(c0, 0);
+        v4i b0 = p + to[0][0], b1 = p + to[0][1], b2 = p + to[0][2];
+        v4i g0 = zero, g1 = zero, g2 = zero;
+#define OUT_PREV(j, vec, lane)                                               \
+        do {                                                                 \
+            v4i pj = SPLAT(vec, lane), tag = {vout_prev[j], vout_prev[j], vout_prev[j], vout_prev[j]}; \
+            v4i v0 = pj + to[j][0], v1 = pj + to[j][1], v2 = pj + to[j][2];  \
+            v4i t0 = v0 > b0, t1 = v1 > b1, t2 = v2 > b2;                    \
+            b0 = vsel(t0, v0, b0); g0 = vsel(t0, tag, g0);                   \
+            b1 = vsel(t1, v1, b1); g1 = vsel(t1, tag, g1);                   \
+            b2 = vsel(t2, v2, b2); g2 = vsel(t2, tag, g2);                   \
+        } while (0)
+        OUT_PREV(1, c3, 1);   /* L-PER */
+        OUT_PREV(2, c0, 2);   /* U-PER */
+        OUT_PREV(3, c3, 3);   /* L-ORG */
+        OUT_PREV(4, c1, 0);   /* U-ORG */
+        OUT_PREV(5, c4, 1);   /* L-LOC */
+        OUT_PREV(6, c1, 2);   /* U-LOC */
+        OUT_PREV(7, c4, 3);   /* L-MISC */
+        OUT_PREV(8, c2, 0);   /* U-MISC */
+#undef OUT_PREV
+        /* I, L: after B (first) or I of their type */
+        v4i x3 = __builtin_shufflevector(c0, c0, 1, 1, 3, 3) + ws->vt_in_b[0];
+        v4i y3 = __builtin_shufflevector(c3, c3, 0, 0, 2, 2) + ws->vt_in_i[0];
+        v4i x4 = __builtin_shufflevector(c1, c1, 1, 1, 3, 3) + ws->vt_in_b[1];
+        v4i y4 = __builtin_shufflevector(c4, c4, 0, 0, 2, 2) + ws->vt_in_i[1];
+        v4i t3 = y3 > x3, t4 = y4 > x4;
+        v4i b3 = vsel(t3, y3, x3), g3 = vsel(t3, (v4i){2, 2, 6, 6}, (v4i){1, 1, 5, 5});
+        v4i b4 = vsel(t4, y4, x4), g4 = vsel(t4, (v4i){10, 10, 14, 14}, (v4i){9, 9, 13, 13});
+
+        b0 += e0; b1 += e1; b2 += e2; b3 += e3; b4 += e4;
+        v4i mx = vmax(vmax(b0, b1), vmax(b3, b4));
+        mx = vmax(mx, __builtin_shufflevector(mx, mx, 2, 3, 0, 1));
+        mx = vmax(mx, __builtin_shufflevector(mx, mx, 1, 0, 3, 2));
+        int32_t best_all = mx[0] > b2[0] ? mx[0] : b2[0];
+        v4i ba = {best_all, best_all, best_all, best_all};
+        c0 = b0 - ba; c1 = b1 - ba; c2 = b2 - ba; c3 = b3 - ba; c4 = b4 - ba;
+        int32_t *bp = ws->vbp + i * VL;
+        memcpy(bp, &g0, 16); memcpy(bp + 4, &g1, 16); memcpy(bp + 8, &g2, 16);
+        memcpy(bp + 12, &g3, 16); memcpy(bp + 16, &g4, 16);
+    }
+    memcpy(cl, &c0, 16); memcpy(cl + 4, &c1, 16); memcpy(cl + 8, &c2, 16);
+    memcpy(cl + 12, &c3, 16); memcpy(cl + 16, &c4, 16);
+    int bt = 0;
+    int32_t best = INT32_MIN;
+    for (int t = 0; t < NT; t++) {
+        if (!tag_end_allowed(t)) continue;
+        int32_t v = cl[vtag_lane[t]] + m->endw[t];
+        if (v > best) { best = v; bt = t; }
+    }
+    for (size_t i = n; i-- > 0;) {
+        out[i] = (uint8_t)bt;
+        if (i) bt = ws->vbp[i * VL + vtag_lane[bt]];
+    }
+    return 0;
+}
+
+/* Readies the type cache for tagging a document with m, emptying it when
+ * it holds another model's sums, and decides the path: ws->use_tc. */
+static int cache_begin(const ne_ner_model *m, ne_ner_ws *ws)
+{
+    ws->use_tc = 0;
+    if (!ws->tc_bits || !bilou_layout_holds(&ws->prev)) return 0;
+    if (!ws->memo && !(ws->memo = malloc(MEMO_N * sizeof *ws->memo))) return -1;
+    if (!ws->tc) {
+        ws->tc = calloc((size_t)1 << ws->tc_bits, sizeof *ws->tc);
+        if (!ws->tc) return -1;
+        ws->tc_mask = (uint32_t)(((size_t)1 << ws->tc_bits) - 1);
+        ws->tc_model = NULL;
+    }
+    if (m != ws->tc_model || !m->cache_id || m->cache_id != ws->tc_model_id) {
+        ws->stamp_floor = ws->stamp;
+        memset(ws->memo, 0, MEMO_N * sizeof *ws->memo);
+        ws->tc_model = m;
+        ws->tc_model_id = m->cache_id;
+        neighbour_sums(m, &edge_attr, &ws->edge);
+    }
+    bilou_transitions(m, ws);
+    ws->use_tc = 1;
+    return 0;
+}
+
+void ne_ner_ws_set_cache(ne_ner_ws *ws, unsigned bits)
+{
+    if (bits > 24) bits = 24;
+    free(ws->tc);
+    ws->tc = NULL;
+    ws->tc_bits = bits;
+    ws->tc_model = NULL;
+    ws->stamp_floor = ws->stamp;
+}
+
+
 /* Tags the sentences of a prepared document in decoding order, stopping
  * before sentence `stop` (nsents: all). */
 static int tag_prepared(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_sent *sents,
@@ -939,9 +1655,14 @@ static int tag_prepared(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_sent 
         if (s == stop) break;
         uint8_t *out = tags + ws->soff[s];
         if (n == 0) continue;
-        if (sent_features(ws, &m->tab, m->row_mask, m->feat_set, &sents[s], s) < 0) return -1;
-        if (score_sentence(m, ws, n) < 0) return -1;
-        if (viterbi(m, ws, n, out) < 0) return -1;
+        if (ws->use_tc) {
+            if (score_cached(m, ws, &sents[s], s) < 0) return -1;
+            if (viterbi_bilou(m, ws, n, out) < 0) return -1;
+        } else {
+            if (sent_features(ws, &m->tab, m->row_mask, m->feat_set, &sents[s], s) < 0) return -1;
+            if (score_sentence(m, ws, n) < 0) return -1;
+            if (viterbi(m, ws, n, out) < 0) return -1;
+        }
         doc_record(ws, s, out);
     }
     return 0;
@@ -950,8 +1671,12 @@ static int tag_prepared(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_sent 
 int ne_ner_tag(const ne_ner_model *m, ne_ner_ws *ws,
                const ne_ner_sent *sents, size_t nsents, uint8_t *tags)
 {
-    if (doc_begin(ws, &m->tab, sents, nsents, -1, !!(m->feat_set & FF_CASED_FIRST)) < 0) return -1;
-    return tag_prepared(m, ws, sents, nsents, tags);
+    int rc = -1;
+    if (cache_begin(m, ws) == 0 &&
+        doc_begin(ws, &m->tab, sents, nsents, -1, !!(m->feat_set & FF_CASED_FIRST)) == 0)
+        rc = tag_prepared(m, ws, sents, nsents, tags);
+    ws->use_tc = 0;     /* the trainer calls doc_begin directly, with its own tables */
+    return rc;
 }
 
 int ne_ner_explain(const ne_ner_model *m, ne_ner_ws *ws,
@@ -962,11 +1687,14 @@ int ne_ner_explain(const ne_ner_model *m, ne_ner_ws *ws,
     static const char *const hist[6] = { "O", "PER", "ORG", "LOC", "MISC", "none" };
     static const char bilu[] = "BILU";
     if (sent >= nsents || tok >= sents[sent].ntoks || cap == 0) return -1;
-    if (doc_begin(ws, &m->tab, sents, nsents, -1, !!(m->feat_set & FF_CASED_FIRST)) < 0) return -1;
-    uint8_t *tags = malloc(ws->ntoks + 1);
-    if (!tags) return -1;
-    int rc = tag_prepared(m, ws, sents, sent, tags);   /* history of the sentences decoded before */
+    uint8_t *tags = NULL;
+    int rc = -1;
+    if (cache_begin(m, ws) == 0 &&
+        doc_begin(ws, &m->tab, sents, nsents, -1, !!(m->feat_set & FF_CASED_FIRST)) == 0 &&
+        (tags = malloc(ws->ntoks + 1)) != NULL)
+        rc = tag_prepared(m, ws, sents, sent, tags);   /* history of the sentences decoded before */
     free(tags);
+    ws->use_tc = 0;
     if (rc < 0) return -1;
 
     const ne_ner_tok *tk = &sents[sent].toks[tok];
@@ -1078,6 +1806,7 @@ ne_ner_model *ne_ner_load(const char *path, char *err, size_t errlen)
     m = calloc(1, sizeof *m);
     if (!m) FAIL("out of memory");
     m->blob = buf;
+    m->cache_id = want | 1;
     buf = NULL;
     unsigned char *blob = m->blob;
     m->row_bits = h.row_bits;

@@ -419,6 +419,73 @@ TEST(ner_workspaces_are_independent)
     ne_ner_free(m);
 }
 
+/* Tags d with workspace ws into out; 0 on success. */
+static int tag_with(ne_ner_model *m, ne_ner_ws *ws, const tdoc *d, uint8_t *out)
+{
+    return ne_ner_tag(m, ws, d->sents, d->nsents, out);
+}
+
+/* The type cache (sums of a word's features kept across documents) must
+ * not change a single tag: the reference path (cache off), a fresh cache,
+ * a warm one, and one of four entries where words keep evicting each
+ * other, also between preparing a document and scoring it, all agree.
+ * Covers the edges of short sentences, a headline in capitals (other
+ * sentence context), and a word too long to be cached. */
+TEST(ner_type_cache_gives_the_reference_tags)
+{
+    ne_ner_model *m = load_model();
+    if (!m) SKIP("models/ner.model not found");
+    tdoc d = {0};
+    tdoc_add(&d, "TRUMP TELLS PUTIN : NO DEAL ON UKRAINE");
+    tdoc_add(&d, "President Vladimir Putin met Donald Trump in Da Nang on Saturday , the Kremlin said .");
+    tdoc_add(&d, "Putin");
+    tdoc_add(&d, "Trump agreed .");
+    tdoc_add(&d, "See https://www.example.com/politics/2017/11/11/putin-trump-apec-meeting-vietnam for more .");
+    tdoc_add(&d, "The European Union and NATO met in Brussels ; Merkel , Macron and May attended .");
+    ne_ner_ws *ref = ne_ner_ws_new(), *warm = ne_ner_ws_new(), *tiny = ne_ner_ws_new();
+    CHECK(ref && warm && tiny);
+    ne_ner_ws_set_cache(ref, 0);
+    ne_ner_ws_set_cache(tiny, 2);
+    uint8_t want[512], got[512];
+    CHECK_INT(tag_with(m, ref, &d, want), 0);
+    for (int pass = 0; pass < 2; pass++) {
+        CHECK_INT(tag_with(m, warm, &d, got), 0);
+        CHECK(memcmp(got, want, d.ntoks) == 0);
+        CHECK_INT(tag_with(m, tiny, &d, got), 0);
+        CHECK(memcmp(got, want, d.ntoks) == 0);
+    }
+    char b[512];
+    memcpy(d.tags, want, d.ntoks);
+    CHECK(strstr(tdoc_entities(&d, b, sizeof b), "Vladimir Putin/PER") != NULL);
+
+    /* a whole corpus, when the data is there */
+    const char *path = test_data_path("conll2003/eng.testa");
+    ne_ner_corpus c;
+    char err[256];
+    if (path && ne_ner_corpus_read(path, &c, err, sizeof err) == 0) {
+        uint8_t *t0 = calloc(c.ntoks + 1, 1), *t1 = calloc(c.ntoks + 1, 1);
+        int same = t0 && t1;
+        ne_ner_ws *wss[3] = { ref, warm, tiny };
+        for (int w = 0; w < 3 && same; w++) {
+            for (size_t k = 0; k < c.ndocs; k++) {
+                const ne_ner_sent *s = &c.sents[c.doc_sent[k]];
+                size_t off = (size_t)(s[0].toks - c.toks);
+                if (ne_ner_tag(m, wss[w], s, c.doc_sent[k + 1] - c.doc_sent[k], (w ? t1 : t0) + off) < 0)
+                    same = 0;
+            }
+            if (w) same = same && memcmp(t0, t1, c.ntoks) == 0;
+        }
+        free(t0);
+        free(t1);
+        ne_ner_corpus_free(&c);
+        CHECK(same);
+    }
+    ne_ner_ws_free(ref);
+    ne_ner_ws_free(warm);
+    ne_ner_ws_free(tiny);
+    ne_ner_free(m);
+}
+
 TEST(ner_model_reproduces_reported_testa_score)
 {
     const char *path = test_data_path("conll2003/eng.testa");
