@@ -10,8 +10,10 @@ scripts/bench_corpus.py writes) through each of:
               service's client settings (the Kafka I/O ceiling)
   enrich      `newsenrich run`, at_least_once, backlog of N records
   latency     the same service fed at half of the enrich rate by a paced
-              producer: CreateTime of the input vs timestamp of the enriched
-              record (set by the service's producer), p50/p99
+              producer, from the moment it is assigned its partition:
+              CreateTime of the input vs timestamp of the enriched record
+              (set by the service's producer), p50/p99, leaving out the
+              records of the first second (warm-up)
   exactly_once  `newsenrich run` with transactions, backlog of N
   2 instances   two `newsenrich run` in one group, input with 2 partitions
   memory      tools/bench_dedup at 10k..1M stored articles: peak RSS
@@ -21,6 +23,10 @@ group join and start-up are left out, the same way for every run.
 Skips (exit 0, message) without ../shared/data or java. Each phase is
 bounded; the whole run takes a few minutes. Results also go to
 .cache/bench/e2e.json.
+
+BENCH_E2E_PHASES picks phases (comma-separated, default all): offline,
+passthrough, alo, latency, eos, scale, memory. Without alo, the latency
+phase feeds BENCH_E2E_LATENCY_RATE articles/s (default 300).
 """
 import json
 import os
@@ -41,6 +47,10 @@ DATA = Path(os.environ.get("NEWSENRICH_DATA_DIR", ROOT.parent / "shared" / "data
 CACHE = Path(os.environ.get("NEWSENRICH_CACHE", ROOT / ".cache"))
 N = int(os.environ.get("BENCH_E2E_ARTICLES", "3000"))
 LAT_SECONDS = float(os.environ.get("BENCH_E2E_LATENCY_S", "20"))
+PHASES = set(os.environ.get("BENCH_E2E_PHASES", "offline,passthrough,alo,latency,eos,scale,memory")
+             .split(","))
+WARMUP_S = 1.0
+LAT_RATE = float(os.environ.get("BENCH_E2E_LATENCY_RATE", "300"))
 MEM_SIZES = [int(x) for x in os.environ.get("BENCH_MEM_SIZES", "10000,100000,1000000").split(",")]
 
 
@@ -179,7 +189,16 @@ def latency_run(b, t, records, rate, work):
     cfg = work / "latency.json"
     t.config(cfg, guarantee="at_least_once")
     procs = [start_service(cfg, work / "latency.log")]
-    time.sleep(8)  # group join: not part of the latency
+    # Start-up (state rebuild, group join) is not part of the latency: feed
+    # records only once the partition is assigned, and count none sent in
+    # the first WARMUP_S seconds (the process's first articles fault its
+    # model and caches in).
+    deadline = time.time() + 120
+    while "assigned 1 partition" not in (work / "latency.log").read_text(errors="replace"):
+        if time.time() > deadline or procs[0].poll() is not None:
+            stop(procs)
+            raise RuntimeError(f"latency: the service was not assigned its partition; see {work}")
+        time.sleep(0.2)
     kt = subprocess.Popen([str(KTOOL), "produce", "-b", b.bootstrap, t.raw, "-k"],
                           stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     t0 = time.time()
@@ -196,9 +215,14 @@ def latency_run(b, t, records, rate, work):
     stop(procs)
     sent = {r["key"]: r["timestamp"] for r in consume(b, t.raw)}
     want = {json.loads(r)["id"] for r in records}
-    lat = [r["timestamp"] - sent[r["key"]] for r in consume(b, t.enriched)
-           if r["key"] in want and r["key"] in sent]
-    return lat
+    got = sorted((sent[r["key"]], r["timestamp"] - sent[r["key"]]) for r in consume(b, t.enriched)
+                 if r["key"] in want and r["key"] in sent)
+    got = [(ts, ms) for ts, ms in got if ts - got[0][0] >= WARMUP_S * 1000] if got else got
+    slow = [(ts - got[0][0], ms) for ts, ms in got if ms > 100]
+    if slow:
+        log(f"  latency: {len(slow)} records over 100 ms, sent between {slow[0][0] / 1000:.2f} s and "
+            f"{slow[-1][0] / 1000:.2f} s into the run")
+    return [ms for _, ms in got]
 
 
 def memory(work):
@@ -237,76 +261,102 @@ def main():
 
     b = Broker()
     try:
-        # offline reference on the same records, in the same run
-        p = run([OFFLINE, "--max-seconds", "600", "--label", "same-records", recfile], cwd=ROOT,
-                timeout=900)
-        off = json.loads(next(l for l in p.stdout.decode().splitlines() if l.startswith("BENCH "))[6:])
-        res["offline_wall"] = off["articles"] / off["wall_s"]
-        res["offline_cpu"] = off["articles"] / off["cpu_s"]
-        log(f"  offline chain (same records): {res['offline_wall']:.0f} articles/s wall, "
-            f"{res['offline_cpu']:.0f} per CPU second")
-
-        # passthrough: the I/O ceiling
-        t = Topics(b)
-        produce(b, t.raw, backlog)
-        out_topic = f"{t.tag}.passthrough"
-        b.ktool("create-topic", out_topic, "1")
-        p = run([PASS, "-b", b.bootstrap, "-g", t.group + "-pt", "--in", t.raw, "--out", out_topic,
-                 "--count", N], timeout=600)
-        if p.returncode:
-            raise RuntimeError("passthrough: " + p.stderr.decode()[-1000:])
-        res["passthrough"] = rate_of(consume(b, out_topic))
-        log(f"  passthrough (I/O ceiling): {res['passthrough']:.0f} records/s")
-
-        # enrich, at_least_once
-        rate, n_out, t_alo = service_run(b, backlog, work, "alo", guarantee="at_least_once")
-        res["enrich_alo"], res["enrich_alo_out"] = rate, n_out
-        log(f"  enrich at_least_once: {rate:.0f} articles/s ({n_out} enriched)")
-
-        # latency at half of that load
-        half = max(1.0, rate / 2)
-        m = min(len(spare), max(50, int(half * LAT_SECONDS)))
-        lat = latency_run(b, t_alo, spare[:m], half, work)
-        res.update(lat_rate=half, lat_n=len(lat), lat_p50=percentile(lat, 0.5),
-                   lat_p99=percentile(lat, 0.99), lat_max=max(lat) if lat else None)
-        log(f"  latency at {half:.0f} articles/s ({len(lat)} records): p50 {res['lat_p50']} ms, "
-            f"p99 {res['lat_p99']} ms")
-
-        # exactly_once
-        rate, n_out, _ = service_run(b, backlog, work, "eos", read_committed=True,
-                                     guarantee="exactly_once", transactional_id="bench-eos")
-        res["enrich_eos"] = rate
-        log(f"  enrich exactly_once: {rate:.0f} articles/s ({n_out} enriched)")
-
-        # two instances, one group, two partitions (and one instance on the same layout)
-        rate1, _, _ = service_run(b, backlog, work, "p2x1", partitions=2, guarantee="at_least_once")
-        rate2, n_out, _ = service_run(b, backlog, work, "p2x2", partitions=2, instances=2,
+        if "offline" in PHASES:
+            offline_phase(res, recfile)
+        if "passthrough" in PHASES:
+            passthrough_phase(res, b, backlog)
+        t_alo = None
+        if "alo" in PHASES:
+            rate, n_out, t_alo = service_run(b, backlog, work, "alo", guarantee="at_least_once")
+            res["enrich_alo"], res["enrich_alo_out"] = rate, n_out
+            log(f"  enrich at_least_once: {rate:.0f} articles/s ({n_out} enriched)")
+        if "latency" in PHASES:
+            # at half of the measured load (or the rate given)
+            half = max(1.0, res["enrich_alo"] / 2) if "enrich_alo" in res else LAT_RATE
+            m = min(len(spare), max(50, int(half * LAT_SECONDS)))
+            lat = latency_run(b, t_alo or Topics(b), spare[:m], half, work)
+            res.update(lat_rate=half, lat_n=len(lat), lat_p50=percentile(lat, 0.5),
+                       lat_p99=percentile(lat, 0.99), lat_max=max(lat) if lat else None)
+            log(f"  latency at {half:.0f} articles/s ({len(lat)} records): p50 {res['lat_p50']} ms, "
+                f"p99 {res['lat_p99']} ms, max {res['lat_max']} ms")
+        if "eos" in PHASES:
+            rate, n_out, _ = service_run(b, backlog, work, "eos", read_committed=True,
+                                         guarantee="exactly_once", transactional_id="bench-eos")
+            res["enrich_eos"] = rate
+            log(f"  enrich exactly_once: {rate:.0f} articles/s ({n_out} enriched)")
+        if "scale" in PHASES:
+            # two instances, one group, two partitions (and one instance on the same layout)
+            rate1, _, _ = service_run(b, backlog, work, "p2x1", partitions=2,
                                       guarantee="at_least_once")
-        res["scale_1"], res["scale_2"] = rate1, rate2
-        log(f"  2 partitions: 1 instance {rate1:.0f}/s, 2 instances {rate2:.0f}/s")
+            rate2, n_out, _ = service_run(b, backlog, work, "p2x2", partitions=2, instances=2,
+                                          guarantee="at_least_once")
+            res["scale_1"], res["scale_2"] = rate1, rate2
+            log(f"  2 partitions: 1 instance {rate1:.0f}/s, 2 instances {rate2:.0f}/s")
     finally:
         b.stop()
 
-    res["memory"] = memory(work)
+    res["memory"] = memory(work) if "memory" in PHASES else []
     res["load_avg_end"] = os.getloadavg()[0]
     (CACHE / "bench").mkdir(parents=True, exist_ok=True)
     (CACHE / "bench" / "e2e.json").write_text(json.dumps(res, indent=1))
+    print_table(res)
+    return 0
 
-    off = res["offline_wall"]
+
+def offline_phase(res, recfile):
+    """The offline chain on the same records, in the same run."""
+    p = run([OFFLINE, "--max-seconds", "600", "--label", "same-records", recfile], cwd=ROOT,
+            timeout=900)
+    off = json.loads(next(l for l in p.stdout.decode().splitlines() if l.startswith("BENCH "))[6:])
+    res["offline_wall"] = off["articles"] / off["wall_s"]
+    res["offline_cpu"] = off["articles"] / off["cpu_s"]
+    log(f"  offline chain (same records): {res['offline_wall']:.0f} articles/s wall, "
+        f"{res['offline_cpu']:.0f} per CPU second")
+
+
+def passthrough_phase(res, b, backlog):
+    """A plain consume + produce loop with the service's client settings:
+    the I/O ceiling."""
+    t = Topics(b)
+    produce(b, t.raw, backlog)
+    out_topic = f"{t.tag}.passthrough"
+    b.ktool("create-topic", out_topic, "1")
+    p = run([PASS, "-b", b.bootstrap, "-g", t.group + "-pt", "--in", t.raw, "--out", out_topic,
+             "--count", len(backlog)], timeout=600)
+    if p.returncode:
+        raise RuntimeError("passthrough: " + p.stderr.decode()[-1000:])
+    res["passthrough"] = rate_of(consume(b, out_topic))
+    log(f"  passthrough (I/O ceiling): {res['passthrough']:.0f} records/s")
+
+
+def print_table(res):
+    """The markdown table of what was measured (BENCHMARKS.md)."""
+    off = res.get("offline_wall")
     log("")
-    log(f"| end to end ({N} PolNeAR-like records, load avg {res['load_avg']:.1f}) | articles/s | ratio |")
+    log(f"| end to end ({res['articles']} PolNeAR-like records, load avg {res['load_avg']:.1f}) "
+        f"| articles/s | ratio |")
     log("|---|---|---|")
-    log(f"| offline chain, same records (wall) | {off:.0f} | 1.00 |")
-    log(f"| passthrough consume+produce (I/O ceiling) | {res['passthrough']:.0f} | "
-        f"{res['passthrough'] / off:.2f} |")
-    log(f"| newsenrich run, at_least_once | {res['enrich_alo']:.0f} | "
-        f"{res['enrich_alo'] / off:.2f} of offline, {res['enrich_alo'] / res['passthrough']:.2f} of passthrough |")
-    log(f"| newsenrich run, exactly_once | {res['enrich_eos']:.0f} | "
-        f"{res['enrich_eos'] / res['enrich_alo']:.2f} of at_least_once |")
-    log(f"| 2 partitions, 1 instance / 2 instances | {res['scale_1']:.0f} / {res['scale_2']:.0f} | "
-        f"{res['scale_2'] / max(res['scale_1'], 1e-9):.2f} |")
-    log(f"| latency at {res['lat_rate']:.0f}/s: p50 / p99 / max ms | {res['lat_p50']} / "
-        f"{res['lat_p99']} / {res['lat_max']} | |")
+    if off:
+        log(f"| offline chain, same records (wall) | {off:.0f} | 1.00 |")
+    if off and "passthrough" in res:
+        log(f"| passthrough consume+produce (I/O ceiling) | {res['passthrough']:.0f} | "
+            f"{res['passthrough'] / off:.2f} |")
+    if "enrich_alo" in res:
+        ratios = [f"{res['enrich_alo'] / off:.2f} of offline" if off else "",
+                  f"{res['enrich_alo'] / res['passthrough']:.3f} of passthrough"
+                  if "passthrough" in res else ""]
+        log(f"| newsenrich run, at_least_once | {res['enrich_alo']:.0f} | "
+            f"{', '.join(r for r in ratios if r)} |")
+    if "enrich_eos" in res:
+        ratio = f"{res['enrich_eos'] / res['enrich_alo']:.2f} of at_least_once" \
+            if "enrich_alo" in res else ""
+        log(f"| newsenrich run, exactly_once | {res['enrich_eos']:.0f} | {ratio} |")
+    if "scale_1" in res:
+        log(f"| 2 partitions, 1 instance / 2 instances | {res['scale_1']:.0f} / "
+            f"{res['scale_2']:.0f} | {res['scale_2'] / max(res['scale_1'], 1e-9):.2f} |")
+    if "lat_rate" in res:
+        log(f"| latency at {res['lat_rate']:.0f}/s: p50 / p99 / max ms | {res['lat_p50']} / "
+            f"{res['lat_p99']} / {res['lat_max']} | |")
     for r in res["memory"]:
         log(f"| memory at {r['stored']} stored: peak RSS | {r['peak_rss_kb'] / 1024:.1f} MiB | "
             f"{r['peak_rss_kb'] * 1024 / r['stored']:.0f} B/article |")
