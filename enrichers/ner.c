@@ -401,7 +401,7 @@ typedef struct tokattr {
  * Integer sums, so adding a cached sum equals adding its rows one by one.
  * Entries live in a direct-mapped table in the workspace, indexed by the
  * exact-word hash and verified by the bytes; a colliding type replaces the
- * entry. 512 bytes, a multiple of the cache line. */
+ * entry. 320 bytes, five cache lines. */
 #define TE_KEYMAX 48
 enum { TS_SELF,     /* the token's own cacheable features, at ctx 0 */
        TS_M1, TS_P1,   /* what it adds as the previous / next token */
