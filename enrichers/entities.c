@@ -253,8 +253,13 @@ static size_t title_at(const ne_text *t, size_t i, size_t limit, uint8_t *gender
 {
     size_t best = 0;
     if (i >= limit || t->toks[i].kind != NE_TOK_WORD) return 0;
+    /* most tokens are no title's first word: rule titles out by the
+     * length and (folded) initial of that word before comparing */
+    size_t n0 = tok_len_nodot(t, i);
+    unsigned char c0 = lower_ascii((unsigned char)tok_ptr(t, i)[0]);
     for (size_t k = 0; k < sizeof titles / sizeof titles[0]; k++) {
         const title_phrase *tp = &titles[k];
+        if (tp->len[0] != n0 || lower_ascii((unsigned char)tp->w[0][0]) != c0) continue;
         if (tp->n <= best || i + tp->n > limit) continue;
         size_t j = 0;
         while (j < tp->n && tok_is_wordn(t, i + j, tp->w[j], tp->len[j], tp->any_case)) j++;
