@@ -29,88 +29,155 @@
 #define SALT_NORM 0x6000000000000000ULL
 #define SALT_TRI  0x7000000000000000ULL
 
-static const char *const filler[] = {"a", "an", "just", "really", "so", "that", "the", "uh", "um", "very", "well"};
-
-/* Called for every word of every quote: the length and first letter rule
- * out most words before any comparison. */
+/* Articles and filler: "a", "an", "just", "really", "so", "that", "the",
+ * "uh", "um", "very", "well". Called for every word of every quote, so the
+ * list is a switch on the length (words arrive lower-cased and
+ * NUL-terminated). */
 static int is_filler(const char *w, size_t len)
 {
-    if (len > 6 || !strchr("ajrstuvw", w[0])) return 0;
-    for (size_t i = 0; i < sizeof filler / sizeof filler[0]; i++)
-        if (filler[i][0] == w[0] && strlen(filler[i]) == len && memcmp(filler[i], w, len) == 0) return 1;
-    return 0;
+    switch (len) {
+    case 1: return w[0] == 'a';
+    case 2:
+        return (w[0] == 'a' && w[1] == 'n') || (w[0] == 's' && w[1] == 'o') ||
+               (w[0] == 'u' && (w[1] == 'h' || w[1] == 'm'));
+    case 3: return memcmp(w, "the", 3) == 0;
+    case 4:
+        return memcmp(w, "just", 4) == 0 || memcmp(w, "that", 4) == 0 || memcmp(w, "very", 4) == 0 ||
+               memcmp(w, "well", 4) == 0;
+    case 6: return memcmp(w, "really", 6) == 0;
+    default: return 0;
+    }
 }
 
+/* The words of one statement, in the state's scratch (dd_stmt_scratch):
+ * reused from quote to quote, so a quote costs no allocation but its
+ * trigram list. */
 typedef struct stmt {
-    uint64_t *w;  size_t n, cap;   /* word hashes */
-    unsigned char *brk;            /* brk[i]: an ellipsis before word i */
+    dd_stmt_scratch *sc;
     int oom;
 } stmt;
 
 static void stmt_word(void *ctx, const char *w, size_t len, int brk)
 {
     stmt *st = ctx;
+    dd_stmt_scratch *sc = st->sc;
     if (st->oom) return;
     if (is_filler(w, len)) {
         /* the break survives a dropped word */
-        if (brk && st->n) st->brk[st->n] = 1;
+        if (brk && sc->n) sc->brk[sc->n] = 1;
         return;
     }
-    if (st->n + 2 > st->cap) {
-        size_t nc = st->cap ? st->cap * 2 : 64;
-        uint64_t *nw = realloc(st->w, nc * sizeof *nw);
+    if (sc->n + 2 > sc->cap) {
+        size_t nc = sc->cap ? sc->cap * 2 : 64;
+        uint64_t *nw = realloc(sc->w, nc * sizeof *nw);
         if (!nw) { st->oom = 1; return; }
-        st->w = nw;
-        unsigned char *nb = realloc(st->brk, nc);
+        sc->w = nw;
+        unsigned char *nb = realloc(sc->brk, nc);
         if (!nb) { st->oom = 1; return; }
-        st->brk = nb;
-        st->cap = nc;
+        sc->brk = nb;
+        sc->cap = nc;
     }
-    int pending = st->n ? st->brk[st->n] : 0;   /* left by a dropped filler word */
-    st->brk[st->n] = (unsigned char)(brk || pending);
-    st->w[st->n++] = dd_hash_bytes(w, len, 0x77);
-    st->brk[st->n] = 0;
+    int pending = sc->n ? sc->brk[sc->n] : 0;   /* left by a dropped filler word */
+    sc->brk[sc->n] = (unsigned char)(brk || pending);
+    sc->w[sc->n++] = dd_hash_bytes(w, len, 0x77);
+    sc->brk[sc->n] = 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Ascending order. A quote has a few dozen trigrams: insertion sort
+ * beats qsort's calls through a comparator there; longer lists are
+ * radix-sorted (four passes of 8 bits through tmp, n entries), where qsort
+ * cost ~140 instructions a value. Either way the result is the one
+ * ascending order. */
+#define INSERTION_SORT_MAX 48
+static void sort_u32(uint32_t *t, uint32_t *tmp, size_t n)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    if (n <= INSERTION_SORT_MAX) {
+        for (size_t i = 1; i < n; i++) {
+            uint32_t x = t[i];
+            size_t j = i;
+            while (j > 0 && t[j - 1] > x) {
+                t[j] = t[j - 1];
+                j--;
+            }
+            t[j] = x;
+        }
+        return;
+    }
+    size_t count[4][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 4; d++) count[d][(t[i] >> (8 * d)) & 0xFF]++;
+    uint32_t *src = t, *dst = tmp;
+    for (int d = 0; d < 4; d++) {
+        size_t sum = 0;
+        for (size_t b = 0; b < 256; b++) {
+            size_t c = count[d][b];
+            count[d][b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[count[d][(src[i] >> (8 * d)) & 0xFF]++] = src[i];
+        uint32_t *x = src;
+        src = dst;
+        dst = x;
+    }
+    /* four passes: the sorted values are back in t */
+}
+
+static int stmt_tmp_reserve(dd_stmt_scratch *sc, size_t n)
+{
+    if (n <= sc->captmp) return 0;
+    uint32_t *p = realloc(sc->tmp, n * sizeof *p);
+    if (!p) return -1;
+    sc->tmp = p;
+    sc->captmp = n;
+    return 0;
 }
 
 /* Normalised hash and sorted distinct trigram hashes of a statement.
  * *tri is malloc'd (caller frees; NULL when there are none). */
-static int statement(const char *text, char *buf, size_t cap, uint64_t *norm, uint32_t **tri, size_t *ntri)
+static int statement(dd_stmt_scratch *sc, const char *text, char *buf, size_t cap, uint64_t *norm,
+                     uint32_t **tri, size_t *ntri)
 {
-    stmt st = {0};
+    stmt st = {sc, 0};
+    sc->n = 0;
     dd_words(text, strlen(text), buf, cap, stmt_word, &st);
     *tri = NULL;
     *ntri = 0;
     *norm = 0;
-    if (st.oom) { free(st.w); free(st.brk); return -1; }
-    if (st.n == 0) { free(st.w); free(st.brk); return 0; }
+    if (st.oom) return -1;
+    if (sc->n == 0) return 0;
+    const uint64_t *w = sc->w;
+    const unsigned char *brk = sc->brk;
+    size_t nw = sc->n;
     uint64_t h = 0x452821E638D01377ULL;
-    for (size_t i = 0; i < st.n; i++) h = dd_mix64(h ^ st.w[i]) + i;
+    for (size_t i = 0; i < nw; i++) h = dd_mix64(h ^ w[i]) + i;
     *norm = h ? h : 1;
-    if (st.n >= 3) {
-        uint32_t *t = malloc((st.n - 2) * sizeof *t);
-        if (!t) { free(st.w); free(st.brk); return -1; }
+    if (nw >= 3) {
+        uint32_t *t = malloc((nw - 2) * sizeof *t);
+        if (!t) return -1;
+        if (nw - 2 > INSERTION_SORT_MAX && stmt_tmp_reserve(sc, nw - 2)) { free(t); return -1; }
         size_t n = 0;
-        for (size_t i = 0; i + 2 < st.n; i++) {
-            if (st.brk[i + 1] || st.brk[i + 2]) continue;   /* spans an ellipsis */
-            uint64_t x = dd_mix64(st.w[i] ^ dd_mix64(st.w[i + 1] + 0x9E37) ^ dd_mix64(st.w[i + 2] + 0x79B9));
+        for (size_t i = 0; i + 2 < nw; i++) {
+            if (brk[i + 1] || brk[i + 2]) continue;   /* spans an ellipsis */
+            uint64_t x = dd_mix64(w[i] ^ dd_mix64(w[i + 1] + 0x9E37) ^ dd_mix64(w[i + 2] + 0x79B9));
             t[n++] = (uint32_t)(x >> 16) | 1u;
         }
-        qsort(t, n, sizeof *t, cmp_u32);
+        sort_u32(t, sc->tmp, n);
         size_t u = 0;
         for (size_t i = 0; i < n; i++)
             if (u == 0 || t[i] != t[u - 1]) t[u++] = t[i];
         if (u) { *tri = t; *ntri = u; }
         else free(t);
     }
-    free(st.w);
-    free(st.brk);
     return 0;
+}
+
+void dd_stmt_scratch_free(dd_stmt_scratch *sc)
+{
+    free(sc->w);
+    free(sc->brk);
+    free(sc->tmp);
+    memset(sc, 0, sizeof *sc);
 }
 
 /* ---- stored claims ---------------------------------------------------- */
@@ -129,26 +196,68 @@ static claimv claim_view(const dd_cgen *g, const dd_claim *c)
     return v;
 }
 
-static uint32_t tri_at(const claimv *v, size_t i)
+/* The fewest hits that make `hits >= CONTAINMENT * n` true (the lookup's
+ * test) / `hits / n >= CONTAINMENT` (the same-article test), found by
+ * evaluating the very expressions: both are monotone in hits, so
+ * `hits >= need` decides exactly as they do, without their rounding
+ * questions. */
+static size_t need_mul(size_t n)
+{
+    size_t h = (size_t)(CONTAINMENT * (double)n);
+    while (h > 0 && (double)(h - 1) >= CONTAINMENT * (double)n) h--;
+    while ((double)h < CONTAINMENT * (double)n) h++;
+    return h;
+}
+
+static size_t need_div(size_t n)
+{
+    size_t h = (size_t)(CONTAINMENT * (double)n);
+    while (h > 0 && (double)(h - 1) / (double)n >= CONTAINMENT) h--;
+    while ((double)h / (double)n < CONTAINMENT) h++;
+    return h;
+}
+
+static uint32_t u32_at(const unsigned char *b, size_t j)
 {
     uint32_t x;
-    memcpy(&x, (const char *)v->tri_unaligned + 4 * i, 4);
+    memcpy(&x, b + 4 * j, 4);
     return x;
 }
 
-/* |new ∩ stored|, both sorted and distinct, by one merge pass: the lists
- * are a few dozen each, so a merge reads each once where a binary search
- * per trigram read log n of the stored list for each. */
-static size_t intersect(const uint32_t *tri, size_t ntri, const claimv *v, size_t vn)
+/* Whether at least `need` of a's values occur in b (both sorted and
+ * distinct: the intersection count is what a full merge would count), one
+ * value of a at a time, stopping as soon as the answer is known: hits +
+ * what is left of either side bounds the final count, so an unrelated
+ * candidate (a shared trigram or two) is given up after a few misses. Each
+ * value is looked for by galloping from where the last one ended, so a long
+ * stored claim is not read through. b is read unaligned (arena). */
+static int has_hits(const uint32_t *a, size_t na, const unsigned char *b, size_t nb, size_t need)
 {
-    size_t i = 0, j = 0, hits = 0;
-    while (i < ntri && j < vn) {
-        uint32_t m = tri_at(v, j);
-        if (tri[i] == m) { hits++; i++; j++; }
-        else if (tri[i] < m) i++;
-        else j++;
+    size_t j = 0, hits = 0;
+    for (size_t i = 0; i < na; i++) {
+        if (hits >= need) return 1;
+        if (hits + (na - i) < need || hits + (nb - j) < need) return 0;
+        uint32_t x = a[i];
+        /* the first k >= j with b[k] >= x: gallop to a bound, then bisect */
+        size_t lo = j, step = 1, hi = j;
+        while (hi < nb && u32_at(b, hi) < x) {
+            lo = hi + 1;
+            hi += step;
+            step *= 2;
+        }
+        if (hi > nb) hi = nb;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (u32_at(b, mid) < x) lo = mid + 1;
+            else hi = mid;
+        }
+        j = lo;
+        if (j < nb && u32_at(b, j) == x) {
+            hits++;
+            j++;
+        }
     }
-    return hits;
+    return hits >= need;
 }
 
 static uint64_t key_norm(uint64_t norm) { return dd_mix64(norm ^ SALT_NORM); }
@@ -176,6 +285,40 @@ static void take(const ne_dedup_state *s, cmatch *m, int gi, uint32_t idx, int s
     }
 }
 
+/* The claims already verified for one statement in one generation: a
+ * set of entry indexes (open addressing, twice the candidate cap), where a
+ * linear list was searched once per posting. */
+#define CAND_SLOTS (2 * MAX_CLAIM_CANDIDATES)
+typedef struct cand_set {
+    uint32_t slot[CAND_SLOTS];    /* index + 1; 0 = free */
+    size_t n;
+} cand_set;
+
+static void cand_set_clear(cand_set *cs)
+{
+    memset(cs->slot, 0, sizeof cs->slot);
+    cs->n = 0;
+}
+
+static size_t cand_home(uint32_t idx) { return (size_t)((idx * 0x9E3779B1u) >> 24) % CAND_SLOTS; }
+
+static int cand_set_has(const cand_set *cs, uint32_t idx)
+{
+    for (size_t p = cand_home(idx);; p = (p + 1) % CAND_SLOTS) {
+        if (cs->slot[p] == idx + 1) return 1;
+        if (!cs->slot[p]) return 0;
+    }
+}
+
+/* At most MAX_CLAIM_CANDIDATES entries, so the set is never full. */
+static void cand_set_add(cand_set *cs, uint32_t idx)
+{
+    size_t p = cand_home(idx);
+    while (cs->slot[p]) p = (p + 1) % CAND_SLOTS;
+    cs->slot[p] = idx + 1;
+    cs->n++;
+}
+
 static int claim_live(const ne_dedup_state *s, const dd_claim *c, uint32_t now)
 {
     return c->ts + s->retention_s >= now;
@@ -184,9 +327,10 @@ static int claim_live(const ne_dedup_state *s, const dd_claim *c, uint32_t now)
 int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
                     uint64_t *norm, uint32_t **tri, size_t *ntri)
 {
-    if (statement(text, s->wordbuf, sizeof s->wordbuf, norm, tri, ntri)) return -1;
+    if (statement(&s->stmt, text, s->wordbuf, sizeof s->wordbuf, norm, tri, ntri)) return -1;
     if (!*norm) return 0;
     uint32_t now = dd_now(s);
+    size_t need = need_mul(*ntri);
     cmatch m = {0};
     for (int gi = 0; gi < 2; gi++) {
         const dd_cgen *g = &s->cgen[gi];
@@ -202,25 +346,25 @@ int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id,
             take(s, &m, gi, (uint32_t)i, strcmp(v.article, article_id) == 0);
         }
         if (*ntri < MIN_TRIGRAMS) continue;
-        uint32_t seen[MAX_CLAIM_CANDIDATES];
-        size_t nseen = 0;
+        cand_set seen;
+        cand_set_clear(&seen);
         for (size_t t = 0; t < *ntri; t++) {
             dd_tab_find(&g->tab, key_tri((*tri)[t]), &it);
             size_t postings = 0;
             while ((i = dd_tab_next(&it)) >= 0 && postings++ < MAX_POSTINGS) {
                 if ((uint32_t)i >= g->n) continue;
-                size_t k;
-                for (k = 0; k < nseen; k++)
-                    if (seen[k] == (uint32_t)i) break;
-                if (k < nseen) continue;
-                if (nseen == MAX_CLAIM_CANDIDATES) break;
-                seen[nseen++] = (uint32_t)i;
+                /* each claim is verified once; the first MAX_CLAIM_CANDIDATES
+                 * distinct ones are all there are */
+                if (cand_set_has(&seen, (uint32_t)i)) continue;
+                if (seen.n == MAX_CLAIM_CANDIDATES) break;
+                cand_set_add(&seen, (uint32_t)i);
                 const dd_claim *c = &g->c[i];
                 if (!claim_live(s, c, now) || c->ntri == 0) continue;
-                claimv v = claim_view(g, c);
-                size_t hits = intersect(*tri, *ntri, &v, c->ntri);
-                if ((double)hits >= CONTAINMENT * (double)*ntri)
+                const unsigned char *ctri = (const unsigned char *)g->arena + c->blob;
+                if (has_hits(*tri, *ntri, ctri, c->ntri, need)) {
+                    claimv v = claim_view(g, c);
                     take(s, &m, gi, (uint32_t)i, strcmp(v.article, article_id) == 0);
+                }
             }
         }
     }
@@ -310,4 +454,15 @@ double dd_tri_containment(const uint32_t *a, size_t na, const uint32_t *b, size_
         else j++;
     }
     return (double)hits / (double)na;
+}
+
+size_t dd_tri_need(size_t na)
+{
+    return na ? need_div(na) : 1;
+}
+
+int dd_tri_contained(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t need)
+{
+    if (na == 0) return 0;
+    return has_hits(a, na, (const unsigned char *)b, nb, need);
 }

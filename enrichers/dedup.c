@@ -88,6 +88,7 @@ void ne_dedup_destroy(void *state)
         dd_cgen_free(&s->cgen[i]);
     }
     dd_scratch_free(&s->sc);
+    dd_stmt_scratch_free(&s->stmt);
     seen_clear(s);
     free(s->seen);
     dd_rec_free(s);
@@ -612,18 +613,71 @@ typedef struct overlap {
     int claims, entities, words;
 } overlap;
 
-static overlap count_overlap(const feats *fs, const dd_blobv *b)
+/* This article's features as a lookup set for count_overlap(): sorted
+ * (a binary search per stored feature), with a 64-bit Bloom filter that
+ * rejects most stored features in one test, and per kind the bits of its
+ * positions (the kind is the top two bits, so each kind is one run of the
+ * sorted array). Features are distinct (feats_add). */
+typedef struct feat_set {
+    uint32_t v[DD_FEAT_MAX];
+    size_t   n;
+    uint64_t bloom;
+    uint32_t claims, entities;   /* position bits of each kind; the rest are words */
+} feat_set;
+
+static unsigned bloom_bit(uint32_t f) { return (f * 0x9E3779B1u) >> 26; }
+
+static void feat_set_of(const feats *fs, feat_set *q)
+{
+    q->n = fs->n;
+    q->bloom = 0;
+    q->claims = q->entities = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        uint32_t x = fs->f[i];
+        size_t j = i;
+        while (j > 0 && q->v[j - 1] > x) {
+            q->v[j] = q->v[j - 1];
+            j--;
+        }
+        q->v[j] = x;
+        q->bloom |= 1ULL << bloom_bit(x);
+    }
+    for (size_t i = 0; i < q->n; i++) {
+        int kind = (int)(q->v[i] >> 30);
+        if (kind == FEAT_CLAIM) q->claims |= 1u << i;
+        else if (kind == FEAT_ENTITY) q->entities |= 1u << i;
+    }
+}
+
+/* Position of f in q, or -1. */
+static int feat_set_find(const feat_set *q, uint32_t f)
+{
+    if (!(q->bloom >> bloom_bit(f) & 1)) return -1;
+    size_t lo = 0, hi = q->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (q->v[mid] == f) return (int)mid;
+        if (q->v[mid] < f) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+/* How many of this article's features, by kind, a stored article shares:
+ * each of ours counts once however often the stored list repeats it (a
+ * bit per position), as a scan of ours against the stored list would. */
+static overlap count_overlap(const feat_set *q, const dd_blobv *b)
 {
     overlap o = {0, 0, 0};
-    for (size_t i = 0; i < fs->n; i++)
-        for (size_t j = 0; j < b->nfeat; j++)
-            if (fs->f[i] == dd_blob_feat(b, j)) {
-                int kind = (int)(fs->f[i] >> 30);
-                if (kind == FEAT_CLAIM) o.claims++;
-                else if (kind == FEAT_ENTITY) o.entities++;
-                else o.words++;
-                break;
-            }
+    uint32_t hit = 0;
+    for (size_t j = 0; j < b->nfeat; j++) {
+        int k = feat_set_find(q, dd_blob_feat(b, j));
+        if (k < 0 || (hit >> k & 1)) continue;
+        hit |= 1u << k;
+        if (q->claims >> k & 1) o.claims++;
+        else if (q->entities >> k & 1) o.entities++;
+        else o.words++;
+    }
     return o;
 }
 
@@ -640,13 +694,44 @@ static int story_score(overlap o) { return 4 * o.claims + 2 * o.entities + o.wor
 
 static uint32_t art_time(const dd_art *a, const dd_blobv *b) { return b->pub ? b->pub : a->at; }
 
+/* The stored articles find_story() has already judged, by (generation,
+ * index): an open-addressing set where a linear list was searched once
+ * per posting. Judging an article again could not change the result (the
+ * same score never beats the best strictly), so the cap only bounds work. */
+#define STORY_SEEN_MAX (MAX_CANDIDATES * 2)
+#define STORY_SEEN_SLOTS (2 * STORY_SEEN_MAX)
+typedef struct story_seen {
+    uint32_t slot[STORY_SEEN_SLOTS];   /* (gen << 24 | idx) + 1; 0 = free */
+    size_t n;
+} story_seen;
+
+static uint32_t story_seen_key(cand c) { return ((uint32_t)c.gen << 24 | c.idx) + 1; }
+static size_t story_seen_home(uint32_t k) { return (size_t)((k * 0x9E3779B1u) >> 24) % STORY_SEEN_SLOTS; }
+
+/* Adds c; 0 when it was there already. Past STORY_SEEN_MAX entries
+ * nothing is added (and 1 returned). */
+static int story_seen_add(story_seen *ss, cand c)
+{
+    uint32_t k = story_seen_key(c);
+    size_t p = story_seen_home(k);
+    for (; ss->slot[p]; p = (p + 1) % STORY_SEEN_SLOTS)
+        if (ss->slot[p] == k) return 0;
+    if (ss->n < STORY_SEEN_MAX) {
+        ss->slot[p] = k;
+        ss->n++;
+    }
+    return 1;
+}
+
 /* The story of the best-matching stored article within the window, or
  * NULL when none qualifies. */
 static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t t, const char *id,
                               uint32_t now)
 {
-    cand seen[MAX_CANDIDATES * 2];
-    size_t nseen = 0;
+    story_seen seen;
+    memset(&seen, 0, sizeof seen);
+    feat_set q;
+    feat_set_of(fs, &q);
     int best_score = 0;
     const char *best = NULL;
     for (size_t fi = 0; fi < fs->n; fi++) {
@@ -666,17 +751,13 @@ static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t
             if (postings > STORY_MAX_POSTINGS) continue;
             for (size_t k = 0; k < nlocal; k++) {
                 cand c = local[k];
-                size_t j;
-                for (j = 0; j < nseen; j++)
-                    if (seen[j].gen == c.gen && seen[j].idx == c.idx) break;
-                if (j < nseen) continue;
-                if (nseen < sizeof seen / sizeof seen[0]) seen[nseen++] = c;
+                if (!story_seen_add(&seen, c)) continue;
                 if (!usable(s, c.gen, c.idx, id, now)) continue;
                 const dd_art *a = &g->art[c.idx];
                 dd_blobv b = dd_art_blob(g, a);
                 uint32_t ta = art_time(a, &b);
                 if ((ta > t ? ta - t : t - ta) > s->story_window_s) continue;
-                overlap o = count_overlap(fs, &b);
+                overlap o = count_overlap(&q, &b);
                 if (!same_story(o)) continue;
                 int sc = story_score(o);
                 if (sc > best_score) {
@@ -716,11 +797,11 @@ static int apply_seen(ne_quote *q, const dd_seen *sn, const char *doc_id)
 static int repeats_earlier_quote(const ne_dedup_state *s, size_t i)
 {
     const dd_seen *q = &s->seen[i];
+    size_t need = dd_tri_need(q->ntri);
     for (size_t j = 0; j < i; j++) {
         const dd_seen *p = &s->seen[j];
         if (q->own_norm && p->own_norm == q->own_norm) return 1;
-        if (q->ntri >= DD_CLAIM_MIN_TRIGRAMS &&
-            dd_tri_containment(q->tri, q->ntri, p->tri, p->ntri) >= DD_CLAIM_CONTAINMENT)
+        if (q->ntri >= DD_CLAIM_MIN_TRIGRAMS && dd_tri_contained(q->tri, q->ntri, p->tri, p->ntri, need))
             return 1;
     }
     return 0;

@@ -325,6 +325,10 @@ static int apply_claim(ne_dedup_state *s, yajl_val o)
     uint32_t *tri = malloc((n ? n : 1) * sizeof *tri);
     if (!tri) return -1;
     if (get_u32_array(o, "tri", tri, n, 0) < 0) { free(tri); return -1; }
+    /* novelty intersects stored trigram lists as sorted sets; this
+     * instance writes them so, anything else is not a valid record */
+    for (size_t i = 1; i < n; i++)
+        if (tri[i - 1] >= tri[i]) { free(tri); return -1; }
     int rc = 0;
     if (dd_claim_known(s, norm, article) || ts + s->retention_s < dd_now(s)) {
         s->st.apply_known++;

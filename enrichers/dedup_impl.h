@@ -198,6 +198,18 @@ typedef struct dd_seen {
     size_t   ntri;
 } dd_seen;
 
+/* Scratch of claim novelty (claims_index.c): the word hashes of the
+ * statement being looked up and brk[i] = an ellipsis before word i. Owned
+ * by the state, reused from quote to quote. */
+typedef struct dd_stmt_scratch {
+    uint64_t *w;
+    unsigned char *brk;
+    size_t n, cap;
+    uint32_t *tmp;  size_t captmp;   /* radix sort of long trigram lists */
+} dd_stmt_scratch;
+
+void dd_stmt_scratch_free(dd_stmt_scratch *sc);
+
 /* ---- the state -------------------------------------------------------- */
 
 /* A changelog record of the last finish(): key and value are spans of
@@ -234,6 +246,7 @@ struct ne_dedup_state {
     uint64_t next_serial;
 
     dd_scratch sc;
+    dd_stmt_scratch stmt;
     char     wordbuf[256];
 
     /* the current document, between process() and finish() */
@@ -308,6 +321,12 @@ int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_
 int dd_claim_known(const ne_dedup_state *s, uint64_t norm, const char *article_id);
 /* Share of a's trigrams found in b (both sorted). */
 double dd_tri_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+/* dd_tri_containment(a, na, b, nb) >= DD_CLAIM_CONTAINMENT, decided
+ * without finishing the merge once the answer is known; need =
+ * dd_tri_need(na), the fewest shared trigrams that reach it (computed
+ * once per a). */
+size_t dd_tri_need(size_t na);
+int dd_tri_contained(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t need);
 #define DD_CLAIM_CONTAINMENT 0.8
 #define DD_CLAIM_MIN_TRIGRAMS 3
 

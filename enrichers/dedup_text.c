@@ -94,6 +94,19 @@ void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn
             i++;
             continue;
         }
+        /* any other ASCII byte but a joiner (' or .) only ends a word:
+         * the common separators (space, comma, ASCII quote marks) skip the
+         * code-point path below */
+        if (s[i] < 0x80 && s[i] != '\'' && s[i] != '.') {
+            if (wl) {
+                buf[wl] = '\0';
+                fn(ctx, buf, wl, brk);
+                wl = 0;
+                brk = 0;
+            }
+            i++;
+            continue;
+        }
         size_t cl;
         uint32_t c = utf8_next(s + i, len - i, &cl);
         if (is_word_cp(c)) {
@@ -351,12 +364,52 @@ size_t dd_canonical_url(const char *url, char *out, size_t cap)
 
 /* ---- time ------------------------------------------------------------- */
 
+/* Civil date of a day count since 1970-01-01 (proleptic Gregorian; H.
+ * Hinnant's days_from_civil inverse), so a time is formatted without
+ * gmtime_r() and strftime(): it is done for every quote. */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yoe + era * 400) + (*m <= 2);
+}
+
+static char *put_digits(char *o, unsigned v, int n)
+{
+    for (int k = n - 1; k >= 0; k--) {
+        o[k] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + n;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ", as strftime("%Y-%m-%dT%H:%M:%SZ") of gmtime:
+ * a u32 time is within 1970..2106, always four digits of year. */
 void dd_format_time(uint32_t t, char out[32])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int y;
+    unsigned mo, d, secs = t % 86400;
+    civil_from_days((int64_t)(t / 86400), &y, &mo, &d);
+    char *o = out;
+    o = put_digits(o, (unsigned)y, 4);
+    *o++ = '-';
+    o = put_digits(o, mo, 2);
+    *o++ = '-';
+    o = put_digits(o, d, 2);
+    *o++ = 'T';
+    o = put_digits(o, secs / 3600, 2);
+    *o++ = ':';
+    o = put_digits(o, secs / 60 % 60, 2);
+    *o++ = ':';
+    o = put_digits(o, secs % 60, 2);
+    *o++ = 'Z';
+    *o = '\0';
 }
 
 uint32_t dd_parse_time(const char *s)

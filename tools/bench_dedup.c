@@ -25,11 +25,32 @@
  *
  * Memory is the state's own accounting of what it allocated for the
  * article index (entries, the fingerprint table, the arena of ids) divided
- * by the articles stored; story features and claims are reported apart. */
+ * by the articles stored; story features and claims are reported apart.
+ *
+ *   bench_dedup --state [--all-claims] [--id-len L] [STORED]
+ *
+ * Memory of the whole state against its size: STORED articles, each with
+ * its story features and its new claims, stored as finish() stores them
+ * (dd_art_insert, dd_claim_insert), nothing precomputed or kept beside
+ * the state. Per article, drawn to match the PolNeAR chain
+ * (`newsenrich enrich` on the 924 PolNeAR originals, counted in the state
+ * afterwards): 19.6 story features (their histogram below), 10.8 new
+ * claims, 17.4 distinct trigrams per claim (buckets below), 16-hex claim
+ * ids; article ids of L characters (default 16; PolNeAR's own are 54, and
+ * every claim stores its article's id). Prints the state's bytes per
+ * stored article by part (own accounting: allocated capacity, tables
+ * whole), peak RSS of the process (getrusage) and peak RSS above what the
+ * process had before the state was filled.
+ * The claim state holds at most max_entries claims (dedup.c), so with
+ * max_entries = 1.2 x STORED it keeps the claims of only the most recent
+ * ~1/10 of the stored articles; --all-claims sizes the claim generations
+ * for every stored article's claims (what claim novelty over the whole
+ * article window would cost). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "config/config.h"
@@ -82,9 +103,139 @@ static void near_of(dd_fp *fp, const dd_fp *orig)
 
 static int64_t clock_fn(void *ctx) { return *(int64_t *)ctx; }
 
+
+/* ---- --state: memory of the whole state ------------------------------ */
+
+/* Story features per article on PolNeAR: count of articles with
+ * 0..DD_FEAT_MAX features (mean 19.6). */
+static const unsigned feat_hist[DD_FEAT_MAX + 1] = {0,  0,  0,  0,  1,  3,  3,  6,  6,  14, 9,  20, 21,
+                                                    27, 41, 39, 37, 41, 43, 68, 50, 69, 85, 107, 233};
+/* Distinct trigrams per stored claim on PolNeAR: claims with 0-4, 5-9,
+ * 10-19, 20-39, 40-79, 80-159 (mean 17.4). */
+static const unsigned tri_lo[6] = {0, 5, 10, 20, 40, 80}, tri_hi[6] = {4, 9, 19, 39, 79, 159};
+static const unsigned tri_hist[6] = {1277, 2075, 3360, 2536, 620, 65};
+
+static unsigned draw(const unsigned *hist, size_t n)
+{
+    unsigned total = 0;
+    for (size_t i = 0; i < n; i++) total += hist[i];
+    unsigned r = (unsigned)(rnd() % total);
+    for (size_t i = 0; i < n; i++) {
+        if (r < hist[i]) return (unsigned)i;
+        r -= hist[i];
+    }
+    return (unsigned)(n - 1);
+}
+
+/* 10.76 new claims per article on PolNeAR: 0..21 uniformly, one more in
+ * a quarter of the articles (mean 10.75). */
+static unsigned draw_claims(void) { return (unsigned)(rnd() % 22) + (rnd() % 4 == 0); }
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static int run_state(long stored, int all_claims, int id_len)
+{
+    ne_config *cfg = ne_config_defaults();
+    cfg->dedup.max_entries = stored + stored / 5;
+    char err[256];
+    ne_dedup_state *s = ne_dedup_create(cfg, err, sizeof err);
+    if (!s) { fprintf(stderr, "bench_dedup: %s\n", err); return 1; }
+    int64_t now = 1700000000;
+    ne_dedup_set_clock(s, clock_fn, &now);
+    /* claims per generation: the state's own limit (max_entries / 2
+     * claims), or room for every stored article's claims */
+    if (all_claims) s->claim_gen_cap = s->gen_cap * 11 > DD_IDX_MAX ? DD_IDX_MAX : s->gen_cap * 11;
+    long rss0 = peak_rss_kb();
+
+    char id[80], cid[17];
+    uint32_t feats[DD_FEAT_MAX], tri[160];
+    unsigned long nclaims = 0, ntri = 0, nfeat = 0;
+    double t0 = now_s();
+    for (long i = 0; i < stored; i++) {
+        dd_fp fp;
+        random_fp(&fp);
+        snprintf(id, sizeof id, "b%0*ld", id_len - 1, i);
+        unsigned nf = draw(feat_hist, DD_FEAT_MAX + 1);
+        for (unsigned k = 0; k < nf; k++) feats[k] = (uint32_t)rnd() & 0xBFFFFFFFu;   /* kinds 0..2 */
+        nfeat += nf;
+        dd_art_insert(s, &fp, (uint32_t)now, 0, id, id, feats, nf);
+        unsigned nc = draw_claims();
+        for (unsigned c = 0; c < nc; c++) {
+            unsigned b = draw(tri_hist, 6);
+            unsigned nt = tri_lo[b] + (unsigned)(rnd() % (tri_hi[b] - tri_lo[b] + 1));
+            for (unsigned k = 0; k < nt; k++) tri[k] = (uint32_t)rnd() | 1u;
+            qsort(tri, nt, sizeof tri[0], cmp_u32);
+            snprintf(cid, sizeof cid, "%016llx", (unsigned long long)rnd());
+            dd_claim_insert(s, rnd() | 1, tri, nt, (uint32_t)now, (uint32_t)now, id, cid);
+            nclaims++;
+            ntri += nt;
+        }
+    }
+    double t_fill = now_s() - t0;
+    long rss1 = peak_rss_kb();
+
+    ne_dedup_stats st;
+    ne_dedup_get_stats(s, &st);
+    /* the claim part in detail: entries, arena (trigrams + ids), table */
+    size_t c_entries = 0, c_arena_used = 0, c_arena_cap = 0, c_table = 0, c_table_used = 0;
+    for (int g = 0; g < 2; g++) {
+        const dd_cgen *cg = &s->cgen[g];
+        c_entries += (size_t)cg->n * sizeof(dd_claim);
+        c_arena_used += cg->alen;
+        c_arena_cap += cg->acap;
+        c_table += (size_t)cg->tab.size * 4;
+        c_table_used += (size_t)cg->tab.used * 4;
+    }
+    double a = (double)st.articles;
+    /* sizeof *s is counted once in each part by ne_dedup_get_stats */
+    size_t total = st.bytes_index + st.bytes_story + st.bytes_claims - 2 * sizeof *s;
+    printf("bench-dedup --state%s: %ld articles inserted (%.1f s), %llu stored; %lu claims inserted, "
+           "%llu stored (%.2f per stored article)\n",
+           all_claims ? " --all-claims" : "", stored, t_fill, (unsigned long long)st.articles, nclaims,
+           (unsigned long long)st.claims, (double)st.claims / a);
+    printf("  per inserted article: %.2f story features, %.2f claims of %.2f trigrams; article ids %d chars, "
+           "claim ids 16\n",
+           (double)nfeat / (double)stored, (double)nclaims / (double)stored, (double)ntri / (double)nclaims,
+           id_len);
+    printf("  state, bytes per stored article (own accounting: capacity allocated, tables whole):\n");
+    printf("    article index %.1f | story features + table %.1f | claims %.1f "
+           "(entries %.1f, trigrams + ids %.1f of %.1f allocated, table %.1f of which %.1f used) | total %.1f\n",
+           st.bytes_index / a, st.bytes_story / a, st.bytes_claims / a, c_entries / a, c_arena_used / a,
+           c_arena_cap / a, c_table / a, c_table_used / a, (double)total / a);
+    printf("  peak RSS %.1f MiB = %.1f B/article; above the process before filling (%.1f MiB): %.1f B/article\n",
+           rss1 / 1024.0, rss1 * 1024.0 / a, rss0 / 1024.0, (rss1 - rss0) * 1024.0 / a);
+    int ok = (double)total / a <= 200;
+    printf("  %s: whole state <= 200 bytes/article (%.0f)\n", ok ? "PASS" : "FAIL", (double)total / a);
+    ne_dedup_destroy(s);
+    ne_config_free(cfg);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    long stored = argc > 1 ? atol(argv[1]) : 1000000;
+    int state = 0, all_claims = 0, id_len = 16;
+    int ai = 1;
+    for (; ai < argc && argv[ai][0] == '-'; ai++) {
+        if (strcmp(argv[ai], "--state") == 0) state = 1;
+        else if (strcmp(argv[ai], "--all-claims") == 0) all_claims = 1;
+        else if (strcmp(argv[ai], "--id-len") == 0 && ai + 1 < argc) id_len = atoi(argv[++ai]);
+        else { fprintf(stderr, "usage: bench_dedup [--state [--all-claims] [--id-len L]] [STORED]\n"); return 2; }
+    }
+    if (id_len < 2) id_len = 2;
+    if (id_len > 64) id_len = 64;
+    long stored = ai < argc ? atol(argv[ai]) : 1000000;
+    if (state) return run_state(stored < 1000 ? 1000 : stored, all_claims, id_len);
     if (stored < 1000) stored = 1000;
     long extra = stored / 5;
     ne_config *cfg = ne_config_defaults();

@@ -3,6 +3,7 @@
  * retention and eviction, alerts, and the race window between instances. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config/config.h"
 #include "enrichers/dedup.h"
@@ -548,5 +549,71 @@ TEST(dedup_disabled_marks_everything_unique_and_new)
     CHECK_STR(f.doc.quotes[0].first_seen_article, "x2");
     ne_dedup_record r[4];
     CHECK_INT(ne_dedup_records(f.s, r, 4), 0);
+    fx_free(&f);
+}
+
+TEST(dedup_format_time_matches_strftime)
+{
+    const uint32_t t[] = {0, 86399, 86400, 951782400, 951868800, 1700000000, 4102444800u, UINT32_MAX};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char a[32], b[32];
+        dd_format_time(t[i], a);
+        time_t tt = (time_t)t[i];
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        CHECK_STR(a, b);
+    }
+}
+
+/* The early-exit test decides as the full containment does, on lists
+ * that share nothing, a little, and nearly everything. */
+TEST(dedup_tri_contained_agrees_with_containment)
+{
+    uint64_t x = 7;
+    for (int round = 0; round < 2000; round++) {
+        uint32_t a[40], b[120];
+        size_t na = 1 + round % 40, nb = round % 120;
+        uint32_t v = 0;
+        size_t k = 0;
+        /* b: sorted distinct; a: sorted distinct, from b's values with
+         * probability p and fresh ones otherwise */
+        for (size_t i = 0; i < nb; i++) { x = x * 6364136223846793005ULL + 1; v += 1 + (uint32_t)(x >> 60); b[i] = v; }
+        uint32_t w = 0;
+        int p = round % 11;
+        for (size_t i = 0; i < nb && k < na; i++) {
+            x = x * 6364136223846793005ULL + 1;
+            if ((int)(x >> 60) < p + 5 && b[i] > w) a[k++] = w = b[i];
+            else if ((x >> 59 & 1) && b[i] - 1 > w) a[k++] = w = b[i] - 1 + (b[i] == 1);
+        }
+        while (k < na) a[k++] = w = w + 1000003;
+        int full = dd_tri_containment(a, na, b, nb) >= DD_CLAIM_CONTAINMENT;
+        CHECK_INT(dd_tri_contained(a, na, b, nb, dd_tri_need(na)), full);
+    }
+}
+
+/* A long quote (past the insertion sort, radix-sorted trigrams) and an
+ * excerpt of 85 % of it: the excerpt is not new. */
+TEST(dedup_long_quote_excerpt_is_not_new)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    char quote[4096] = "", excerpt[4096] = "";
+    for (int i = 0; i < 120; i++) {
+        char w[32];
+        snprintf(w, sizeof w, "%sword%d", i ? " " : "", i * 7919 % 1000);
+        strcat(quote, w);
+        if (i < 102) strcat(excerpt, w);
+    }
+    make_doc(&f.doc, "long1", join_paras(0, 6, "\n\n"), NULL, NULL);
+    add_quote(&f.doc, quote, "c1");
+    run(f.s, &f.doc);
+    CHECK(f.doc.quotes[0].is_new);
+    f.now += 60;
+    make_doc(&f.doc, "long2", join_paras(1, 2, "\n\n"), NULL, NULL);
+    add_quote(&f.doc, excerpt, "c2");
+    run(f.s, &f.doc);
+    CHECK(!f.doc.quotes[0].is_new);
+    CHECK_STR(f.doc.quotes[0].first_seen_article, "long1");
     fx_free(&f);
 }
