@@ -186,6 +186,8 @@ static const struct ne_key config_keys[] = {
      .desc = "How long an article stays in the dedup state."},
     {K("dedup", "max_entries", KT_LONG, dedup.max_entries), .def = "1000000", INT_RANGE(1, LONG_MAX),
      .desc = "Cap on the dedup state; the oldest entries go first."},
+    {K("dedup", "max_claims", KT_LONG, dedup.max_claims), .def = "1000000", INT_RANGE(1, LONG_MAX),
+     .desc = "Cap on the claims kept for novelty (about 10 per article; each costs about 270 bytes); the oldest go first, and a statement older than the oldest kept is new again."},
     {K("dedup", "rebuild_timeout_ms", KT_INT, dedup.rebuild_timeout_ms), .def = "120000", INT_RANGE(0, INT_MAX),
      .desc = "How long start-up waits for the dedup state to be rebuilt from the changelog before consuming anyway (the rebuild goes on meanwhile; until it ends, copies of older articles can be missed)."},
 

@@ -83,6 +83,7 @@ typedef struct ne_config {
         double near_threshold;     /* shingle similarity for a near duplicate */
         int    retention_hours;
         long   max_entries;
+        long   max_claims;         /* claims kept for novelty */
         int    rebuild_timeout_ms; /* start-up wait for the changelog rebuild */
     } dedup;
 

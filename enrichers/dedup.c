@@ -52,6 +52,14 @@ void ne_dedup_set_clock(ne_dedup_state *s, int64_t (*now)(void *ctx), void *ctx)
 
 /* ---- create / destroy ------------------------------------------------- */
 
+/* Entries per generation for a cap on the state: two generations of at
+ * most DD_IDX_MAX entries each. */
+static uint32_t gen_cap_for(long max)
+{
+    if (max > 2L * DD_IDX_MAX) max = 2L * DD_IDX_MAX;
+    return (uint32_t)(max / 2 > 0 ? max / 2 : 1);
+}
+
 void *ne_dedup_create(const ne_config *cfg, char *err, size_t errlen)
 {
     ne_dedup_state *s = calloc(1, sizeof *s);
@@ -59,11 +67,8 @@ void *ne_dedup_create(const ne_config *cfg, char *err, size_t errlen)
     s->enabled = cfg->dedup.enabled;
     s->threshold = cfg->dedup.near_threshold;
     s->retention_s = (uint32_t)cfg->dedup.retention_hours * 3600u;
-    long max = cfg->dedup.max_entries;
-    /* two generations of at most DD_IDX_MAX entries each */
-    if (max > 2L * DD_IDX_MAX) max = 2L * DD_IDX_MAX;
-    s->gen_cap = (uint32_t)(max / 2 > 0 ? max / 2 : 1);
-    s->claim_gen_cap = s->gen_cap;
+    s->gen_cap = gen_cap_for(cfg->dedup.max_entries);
+    s->claim_gen_cap = gen_cap_for(cfg->dedup.max_claims);
     s->story_window_s = STORY_WINDOW_S;
     s->next_serial = 1;
     s->clock = wall_clock;

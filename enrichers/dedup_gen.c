@@ -219,10 +219,12 @@ void dd_cgen_free(dd_cgen *g)
     memset(g, 0, sizeof *g);
 }
 
-/* Expected story features per article when sizing the story table; an
- * article with more simply fills it sooner (the table refuses inserts
- * when full and stories then group on fewer features). */
-#define STORY_KEYS_PER_ART 12
+/* Expected story features per article when sizing the story table:
+ * PolNeAR articles have 19.6 on average (at most DD_FEAT_MAX). When the
+ * table cannot take another article's features the generation rotates, as
+ * it does when the fingerprint table fills: an article whose features were
+ * refused could never be found as a story candidate. */
+#define STORY_KEYS_PER_ART 20
 #define CLAIM_KEYS_PER_CLAIM 24
 
 static int agen_init(dd_agen *g, uint32_t cap, uint64_t serial)
@@ -262,7 +264,8 @@ dd_agen *dd_agen_for_insert(ne_dedup_state *s)
     dd_agen *old = &s->agen[0], *cur = &s->agen[1];
     uint32_t now = dd_now(s);
     if (old->fp.slot && expired(s, old->newest_at, now)) dd_agen_free(old);
-    if (cur->fp.slot && (cur->n >= cur->cap || cur->fp.used >= cur->fp.limit ||
+    if (cur->fp.slot && (cur->n >= cur->cap || cur->fp.used + DD_FP_KEYS > cur->fp.limit ||
+                         cur->story.used + DD_FEAT_MAX >= cur->story.limit ||
                          expired(s, cur->newest_at, now))) {
         dd_agen_free(old);
         *old = *cur;

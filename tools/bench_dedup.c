@@ -41,11 +41,10 @@
  * stored article by part (own accounting: allocated capacity, tables
  * whole), peak RSS of the process (getrusage) and peak RSS above what the
  * process had before the state was filled.
- * The claim state holds at most max_entries claims (dedup.c), so with
- * max_entries = 1.2 x STORED it keeps the claims of only the most recent
- * ~1/10 of the stored articles; --all-claims sizes the claim generations
- * for every stored article's claims (what claim novelty over the whole
- * article window would cost). */
+ * The claim state holds at most dedup.max_claims claims (default
+ * 1,000,000: the claims of the newest ~100,000 articles), as the service
+ * runs by default; --all-claims sets it for every stored article's claims
+ * (what claim novelty over the whole article window would cost). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,14 +147,14 @@ static int run_state(long stored, int all_claims, int id_len)
 {
     ne_config *cfg = ne_config_defaults();
     cfg->dedup.max_entries = stored + stored / 5;
+    /* the service's default cap on claims, or room for every stored
+     * article's claims */
+    if (all_claims) cfg->dedup.max_claims = (stored + stored / 5) * 11;
     char err[256];
     ne_dedup_state *s = ne_dedup_create(cfg, err, sizeof err);
     if (!s) { fprintf(stderr, "bench_dedup: %s\n", err); return 1; }
     int64_t now = 1700000000;
     ne_dedup_set_clock(s, clock_fn, &now);
-    /* claims per generation: the state's own limit (max_entries / 2
-     * claims), or room for every stored article's claims */
-    if (all_claims) s->claim_gen_cap = s->gen_cap * 11 > DD_IDX_MAX ? DD_IDX_MAX : s->gen_cap * 11;
     long rss0 = peak_rss_kb();
 
     char id[80], cid[17];

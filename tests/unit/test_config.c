@@ -114,6 +114,7 @@ TEST(config_defaults)
     CHECK(cfg->dedup.near_threshold == 0.8);
     CHECK_INT(cfg->dedup.retention_hours, 168);
     CHECK_INT(cfg->dedup.rebuild_timeout_ms, 120000);
+    CHECK_INT(cfg->dedup.max_claims, 1000000);
     CHECK_INT(cfg->dedup.max_entries, 1000000);
     CHECK_INT(cfg->entities.enabled, 1);
     CHECK_STR(cfg->entities.model, "models/ner.model");

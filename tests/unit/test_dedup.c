@@ -97,6 +97,7 @@ static void fx_init(fixture *f, long max_entries)
     memset(f, 0, sizeof *f);
     f->cfg = ne_config_defaults();
     f->cfg->dedup.max_entries = max_entries;
+    f->cfg->dedup.max_claims = max_entries;
     f->s = ne_dedup_create(f->cfg, err, sizeof err);
     f->now = 1700000000;
     ne_dedup_set_clock(f->s, fixed_clock, &f->now);
@@ -615,5 +616,39 @@ TEST(dedup_long_quote_excerpt_is_not_new)
     run(f.s, &f.doc);
     CHECK(!f.doc.quotes[0].is_new);
     CHECK_STR(f.doc.quotes[0].first_seen_article, "long1");
+    fx_free(&f);
+}
+
+/* Articles with the most story features fill the story table before the
+ * generation holds its cap of entries. The generation must then rotate,
+ * not refuse their features: an article stored without them could never
+ * be found as a story candidate. */
+TEST(dedup_full_story_table_rotates_the_generation_instead_of_refusing)
+{
+    fixture f;
+    fx_init(&f, 40000);   /* generations of 20,000 articles */
+    uint32_t feats[DD_FEAT_MAX];
+    char id[32];
+    long rotated_at = -1;
+    uint64_t x = 7;
+    for (long i = 0; i < 20000; i++) {
+        dd_fp fp;
+        memset(&fp, 0, sizeof fp);
+        for (size_t b = 0; b < DD_BANDS; b++) fp.band[b] = (uint32_t)(x = dd_mix64(x));
+        fp.body = x = dd_mix64(x);
+        for (size_t k = 0; k < DD_FEAT_MAX; k++) feats[k] = (uint32_t)(x = dd_mix64(x)) & 0xBFFFFFFFu;
+        snprintf(id, sizeof id, "story-%ld", i);
+        uint64_t serial = f.s->agen[1].serial;
+        CHECK_INT(dd_art_insert(f.s, &fp, (uint32_t)f.now, 0, id, id, feats, DD_FEAT_MAX), 0);
+        const dd_agen *g = &f.s->agen[1];
+        if (serial && g->serial != serial && rotated_at < 0) rotated_at = i;
+        if (g->story.used != (uint32_t)g->n * DD_FEAT_MAX) {
+            test_fail(__FILE__, __LINE__, "article %ld: %u of %u story features posted", i,
+                      g->story.used, g->n * DD_FEAT_MAX);
+            fx_free(&f);
+            return;
+        }
+    }
+    CHECK(rotated_at > 0 && rotated_at < 20000);
     fx_free(&f);
 }
