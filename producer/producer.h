@@ -25,7 +25,7 @@ typedef void (*ne_delivery_cb)(void *ctx, void *opaque, rd_kafka_resp_err_t err,
                                const rd_kafka_message_t *msg);
 
 /* Creates the producer from the kafka.* config with the service's
- * defaults for properties not set (enable.idempotence=true, linger.ms=5,
+ * defaults for properties not set (enable.idempotence=true, linger.ms=20,
  * compression.type=lz4). `extra` (may be NULL) are properties applied last,
  * e.g. transactional.id. NULL and err filled on failure. */
 ne_producer *ne_producer_new(const ne_config *cfg, ne_delivery_cb cb, void *ctx,

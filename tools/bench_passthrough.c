@@ -8,7 +8,7 @@
  *
  * Like `newsenrich run` at_least_once: a cooperative-sticky consumer,
  * offsets stored only after the produced record is acknowledged, auto
- * commit; an idempotent producer with linger.ms=5 and lz4 (producer.c's
+ * commit; an idempotent producer with linger.ms=20 and lz4 (producer.c's
  * defaults). Stops once N records are consumed and acknowledged (or after
  * S seconds, default 300) and prints {"passed":N,"seconds":S}. */
 #include <signal.h>
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     rd_kafka_conf_t *pc = rd_kafka_conf_new();
     set(pc, "bootstrap.servers", brokers);
     set(pc, "enable.idempotence", "true");
-    set(pc, "linger.ms", "5");
+    set(pc, "linger.ms", "20");
     set(pc, "compression.type", "lz4");
     set(pc, "client.id", "bench-passthrough-producer");
     rd_kafka_conf_set_dr_msg_cb(pc, on_delivery);
