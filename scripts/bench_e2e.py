@@ -14,7 +14,9 @@ scripts/bench_corpus.py writes) through each of:
               CreateTime of the input (when the feeding producer was called)
               vs LogAppendTime of the enriched record (when the broker wrote
               it, so the service's batching counts), p50/p99, leaving out
-              the records of the first second (warm-up)
+              the records of the first five seconds (warm-up: a new process
+              starts with empty caches and state, and its first records wait
+              for the metadata of the output topics)
   exactly_once  `newsenrich run` with transactions, backlog of N
   2 instances   two `newsenrich run` in one group, input with 2 partitions
   memory      tools/bench_dedup --state at 10k..1M stored articles: the
@@ -53,7 +55,7 @@ N = int(os.environ.get("BENCH_E2E_ARTICLES", "3000"))
 LAT_SECONDS = float(os.environ.get("BENCH_E2E_LATENCY_S", "20"))
 PHASES = set(os.environ.get("BENCH_E2E_PHASES", "offline,passthrough,alo,latency,eos,scale,memory")
              .split(","))
-WARMUP_S = 1.0
+WARMUP_S = 5.0
 LAT_RATE = float(os.environ.get("BENCH_E2E_LATENCY_RATE", "300"))
 MEM_SIZES = [int(x) for x in os.environ.get("BENCH_MEM_SIZES", "10000,100000,1000000").split(",")]
 
