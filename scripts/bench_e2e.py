@@ -160,9 +160,14 @@ def wait_done(b, group, topic, total, procs, timeout):
     return False
 
 
+STARTED = []   # every service this run started: none may outlive it
+
+
 def start_service(cfg, logf):
-    return subprocess.Popen([str(BIN), "run", "-c", str(cfg)], cwd=ROOT,
-                            stdout=open(logf, "ab"), stderr=subprocess.STDOUT)
+    p = subprocess.Popen([str(BIN), "run", "-c", str(cfg)], cwd=ROOT,
+                         stdout=open(logf, "ab"), stderr=subprocess.STDOUT)
+    STARTED.append(p)
+    return p
 
 
 def stop(procs):
@@ -319,6 +324,7 @@ def main():
             res["scale_1"], res["scale_2"] = rate1, rate2
             log(f"  2 partitions: 1 instance {rate1:.0f}/s, 2 instances {rate2:.0f}/s")
     finally:
+        stop([p for p in STARTED if p.poll() is None])
         b.stop()
 
     res["memory"] = memory(work) if "memory" in PHASES else []

@@ -166,7 +166,10 @@ def exactly_once_survives_kill_9_without_duplicates():
         time.sleep(0.05)
     proc.kill()
     proc.wait()
-    saved = sum(o["committed"] or 0 for o in committed(topics.group, topics.raw))
+    # A kill between sending the offsets to the transaction and committing
+    # it leaves them pending until the broker aborts the transaction
+    # (transaction.timeout.ms, 60 s): wait that long for an answer.
+    saved = sum(o["committed"] or 0 for o in committed(topics.group, topics.raw, retry_s=90))
     check(0 < saved < len(records), f"the kill must land mid-stream ({saved} committed)")
 
     rc = run_until_committed(topics, cfg, log)

@@ -1020,8 +1020,14 @@ static int cmd_offsets(const struct opts *o, int argc, char **argv) {
                 usage();
         const char *group = argv[0], *topic = argv[1];
         rd_kafka_conf_t *conf = new_conf(o);
+        /* read_uncommitted: the offsets committed so far, without waiting
+         * for a transaction still holding offsets to end (a killed
+         * exactly_once instance leaves one open until it is fenced or
+         * times out; read_committed asks the broker for stable offsets
+         * and waits for it) */
         if (!conf_set(conf, "group.id", group) ||
-            !conf_set(conf, "enable.auto.commit", "false"))
+            !conf_set(conf, "enable.auto.commit", "false") ||
+            !conf_set(conf, "isolation.level", "read_uncommitted"))
                 exit(1);
         rd_kafka_t *rk = new_client(RD_KAFKA_CONSUMER, finish_conf(conf, o));
 
