@@ -22,17 +22,6 @@
 /* Longest sleep of the loop when idle; Kafka and curl wake it earlier. */
 #define IDLE_WAIT_MS 100
 
-/* Properties of the shared kafka section that only a consumer reads (the
- * dead-letter producer leaves them out; librdkafka would warn). */
-static const char *const consumer_only[] = {
-    "group.id", "group.instance.id", "auto.offset.reset", "enable.auto.commit",
-    "auto.commit.interval.ms", "enable.auto.offset.store", "session.timeout.ms",
-    "heartbeat.interval.ms", "max.poll.interval.ms", "partition.assignment.strategy",
-    "isolation.level", "enable.partition.eof", "fetch.min.bytes", "fetch.wait.max.ms",
-    "fetch.max.bytes", "max.partition.fetch.bytes", "fetch.message.max.bytes",
-    "queued.min.messages", "queued.max.messages.kbytes", "check.crcs", "group.protocol.type",
-    NULL};
-
 struct part;
 
 /* One consumed alert until it is finished. Lives in its partition's list
@@ -472,7 +461,7 @@ error:
 
 static int open_producer(struct notif *n, char *err, size_t errlen)
 {
-    rd_kafka_conf_t *conf = ne_config_kafka_conf_except(n->cfg, consumer_only, err, errlen);
+    rd_kafka_conf_t *conf = ne_config_kafka_conf_except(n->cfg, ne_kafka_consumer_only, err, errlen);
     if (!conf) return -1;
     /* Not transactional even under exactly_once: a dead letter is an
      * outcome of its own, and the enricher's transactional.id must not be

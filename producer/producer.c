@@ -6,8 +6,7 @@
 
 #include "common/log.h"
 
-/* Properties of the shared kafka section that only a consumer reads. */
-static const char *const consumer_only[] = {
+const char *const ne_kafka_consumer_only[] = {
     "group.id", "group.instance.id", "auto.offset.reset", "enable.auto.commit",
     "auto.commit.interval.ms", "enable.auto.offset.store", "session.timeout.ms",
     "heartbeat.interval.ms", "max.poll.interval.ms", "partition.assignment.strategy",
@@ -60,7 +59,7 @@ ne_producer *ne_producer_new(const ne_config *cfg, ne_delivery_cb cb, void *ctx,
     p->cb = cb;
     p->ctx = ctx;
 
-    conf = ne_config_kafka_conf_except(cfg, consumer_only, err, errlen);
+    conf = ne_config_kafka_conf_except(cfg, ne_kafka_consumer_only, err, errlen);
     if (!conf) goto fail;
     if (ne_kafka_conf_default(conf, cfg, "enable.idempotence", "true", err, errlen) ||
         /* an article fans out to ~25 records over four topics: 20 ms

@@ -58,6 +58,11 @@ void ne_producer_free(ne_producer *p);
  * consumer and the notifier. */
 void ne_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
 
+/* Properties of the shared kafka section that only a consumer reads, NULL
+ * terminated: every producer's config leaves them out (librdkafka would
+ * warn about each). */
+extern const char *const ne_kafka_consumer_only[];
+
 /* Sets a property only when the user's kafka.* config did not. */
 int ne_kafka_conf_default(rd_kafka_conf_t *conf, const ne_config *cfg, const char *key,
                           const char *value, char *err, size_t errlen);
