@@ -1,8 +1,10 @@
 #include "cmd/service.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "consumer/changelog.h"
@@ -42,6 +44,21 @@ static int apply_changelog(void *ctx, const char *key, size_t key_len, const cha
     return ne_dedup_apply(ctx, key, key_len, value, len);
 }
 
+/* An id of this process for its changelog records: unique across
+ * instances and restarts (a restarted instance starts with an empty state
+ * and must apply its predecessor's records). */
+static void make_origin(char *out, size_t len)
+{
+    uint64_t r[2] = {0, 0};
+    if (getentropy(r, sizeof r) != 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        r[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        r[1] = (uint64_t)getpid();
+    }
+    snprintf(out, len, "%016llx%016llx", (unsigned long long)r[0], (unsigned long long)r[1]);
+}
+
 /* Rebuilds the dedup state from the changelog before any article is
  * consumed, and makes the pipeline publish its inserts there. Returns 0,
  * or -1 with err filled when the changelog cannot be read. */
@@ -51,7 +68,10 @@ static int start_changelog(service *s, char *err, size_t errlen)
     if (!dd || !s->cfg->dedup.enabled) return 0;
     s->changelog = ne_changelog_new(s->cfg, apply_changelog, dd, err, errlen);
     if (!s->changelog) return -1;
-    ne_pipeline_set_changelog(s->pipeline, 1);
+    char origin[40];
+    make_origin(origin, sizeof origin);
+    ne_changelog_skip_origin(s->changelog, origin);
+    ne_pipeline_set_changelog(s->pipeline, origin);
     /* After the timeout the reader goes on catching up in the main loop. */
     ne_changelog_catch_up(s->changelog, s->cfg->dedup.rebuild_timeout_ms);
     return 0;

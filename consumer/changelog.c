@@ -9,6 +9,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "common/log.h"
+#include "enrichers/pipeline.h"
 #include "producer/producer.h"
 
 struct ne_changelog {
@@ -20,6 +21,7 @@ struct ne_changelog {
     int64_t *target;      /* end offset per partition when created */
     int64_t *next;        /* next offset to read per partition */
     char *at_end;         /* per partition: end of partition reported */
+    char *origin;         /* this process's origin header value; NULL = none */
     int caught_up;
     ne_changelog_stats st;
 };
@@ -137,6 +139,25 @@ static int reached_targets(const ne_changelog *cl)
     return 1;
 }
 
+/* The record was written by this process (its origin header). */
+static int is_own(const ne_changelog *cl, rd_kafka_message_t *m)
+{
+    rd_kafka_headers_t *hdrs = NULL;
+    const void *v;
+    size_t len;
+    if (!cl->origin || rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+    if (rd_kafka_header_get_last(hdrs, NE_CHANGELOG_ORIGIN_HEADER, &v, &len) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return 0;
+    return v && len == strlen(cl->origin) && memcmp(v, cl->origin, len) == 0;
+}
+
+void ne_changelog_skip_origin(ne_changelog *cl, const char *origin)
+{
+    free(cl->origin);
+    cl->origin = NULL;
+    if (origin && !(cl->origin = strdup(origin))) abort();
+}
+
 /* Handles one polled message: applies a record, notes an end of
  * partition, logs an error. Returns 1 when a record was applied. */
 static int handle(ne_changelog *cl, rd_kafka_message_t *m)
@@ -154,6 +175,10 @@ static int handle(ne_changelog *cl, rd_kafka_message_t *m)
         return 0;
     }
     if (p >= 0 && p < cl->nparts) cl->next[p] = m->offset + 1;
+    if (is_own(cl, m)) {
+        cl->st.own++;
+        return 0;
+    }
     cl->st.records++;
     if (!m->payload) cl->st.tombstones++;
     if (cl->apply(cl->ctx, m->key, m->key_len, m->payload, m->payload ? m->len : 0) != 0) {
@@ -223,5 +248,6 @@ void ne_changelog_free(ne_changelog *cl)
     free(cl->target);
     free(cl->next);
     free(cl->at_end);
+    free(cl->origin);
     free(cl);
 }

@@ -7,8 +7,10 @@
  * It is its own librdkafka consumer, outside the consumer group: it
  * assigns every partition of the topic at OFFSET_BEGINNING and never
  * commits (the kafka.* group properties are left out of its config).
- * Records the instance itself produced come back too; apply must be
- * idempotent (ne_dedup_apply is).
+ * Records the instance itself produced come back too: those carrying the
+ * origin given to ne_changelog_skip_origin() are passed over unparsed
+ * (the state holds them already); apply must still be idempotent
+ * (ne_dedup_apply is), for records of an earlier run of this instance.
  *
  * Typical use in the service (single-threaded: apply runs inside the
  * calls below, on the caller's thread):
@@ -40,6 +42,11 @@ typedef int (*ne_changelog_apply_fn)(void *ctx, const char *key, size_t key_len,
 ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply, void *ctx,
                                char *err, size_t errlen);
 
+/* Records whose NE_CHANGELOG_ORIGIN_HEADER equals origin (copied) are
+ * counted and not applied: this process wrote them from its own state.
+ * NULL applies everything. */
+void ne_changelog_skip_origin(ne_changelog *cl, const char *origin);
+
 /* Applies records until every partition reached the high watermark it
  * had when the reader was created. Returns 0 when caught up, -1 when
  * timeout_ms passed first (the state is then partial; the caller decides
@@ -52,6 +59,7 @@ long ne_changelog_poll(ne_changelog *cl);
 
 typedef struct ne_changelog_stats {
     long records, bad, tombstones;
+    long own;   /* records of this process, passed over (not in records) */
     int  caught_up;
 } ne_changelog_stats;
 

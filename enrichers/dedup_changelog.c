@@ -2,13 +2,24 @@
  * what an insert adds, and applying a record (ours or another instance's)
  * to the state. The format is documented in enrichers/DEDUP.md:
  *
- *   key "a/<article id>"  value {"v":1,"id":…,"story":…|null,"at":…,"pub":…,
- *                                "body":"<16 hex>","url":…,"nsh":…,
- *                                "sk":[4 x u32],"bands":[5 x u32],"feat":[u32…]}
+ *   key "a/<article id>"  value {"v":2,"id":…,
+ *                                "at":…,"pub":…,"story":…|null,"body":"<16 hex>","url":…,
+ *                                "nsh":…,"sk":[4 x u32],"bands":[5 x u32],"feat":[u32…],
+ *                                "claims":[{"claim_id":…,"at":…,"ts":…,"norm":"<16 hex>",
+ *                                           "tri":[u32…]}, …]}
+ *
+ * One record per article: the fields from "at" to "feat" when the article
+ * itself was stored (they go together), "claims" when it brought new
+ * claims. An article fans out to ~11 claims, and a record apiece was half
+ * of everything the service produced; the broker's and every reader's cost
+ * is per record. Claims that would take the value past DD_RECORD_BUDGET go
+ * in records of their own, the format this instance wrote before (v1):
+ *
  *   key "c/<16 hex statement hash>"
  *                         value {"v":1,"article":…,"claim_id":…,"at":…,"ts":…,
  *                                "norm":"<16 hex>","tri":[u32…]}
  *
+ * v1 article records (the fields above without "claims") are still read.
  * JSON so that a person can read the topic with any consumer; numbers are
  * unsigned 32-bit integers (times in unix seconds). */
 #include "enrichers/dedup_impl.h"
@@ -138,20 +149,17 @@ static void put_u32_array(nebuf *b, const uint32_t *a, size_t n)
     b->p[b->len] = '\0';
 }
 
-void dd_encode_article(nebuf *key, nebuf *val, const dd_fp *fp, uint32_t at, uint32_t pub,
-                       const char *id, const char *story, const uint32_t *feats, size_t nfeat)
+/* The article's own fields: from ",\"at\"" to the feature array. */
+static void put_article_fields(nebuf *val, const dd_fp *fp, uint32_t at, uint32_t pub, const char *id,
+                               const char *story, const uint32_t *feats, size_t nfeat)
 {
-    put_lit(key, "a/");
-    put_lit(key, id);
-    put_lit(val, "{\"v\":1,\"id\":");
-    nebuf_json_str(val, id, strlen(id));
-    put_lit(val, ",\"story\":");
-    if (story && strcmp(story, id) != 0) nebuf_json_str(val, story, strlen(story));
-    else put_lit(val, "null");
     put_lit(val, ",\"at\":");
     put_u32(val, at);
     put_lit(val, ",\"pub\":");
     put_u32(val, pub);
+    put_lit(val, ",\"story\":");
+    if (story && strcmp(story, id) != 0) nebuf_json_str(val, story, strlen(story));
+    else put_lit(val, "null");
     put_lit(val, ",\"body\":\"");
     put_hex64(val, fp->body);
     put_lit(val, "\",\"url\":");
@@ -164,65 +172,108 @@ void dd_encode_article(nebuf *key, nebuf *val, const dd_fp *fp, uint32_t at, uin
     put_u32_array(val, fp->band, DD_BANDS);
     put_lit(val, ",\"feat\":");
     put_u32_array(val, feats, nfeat);
-    nebuf_putc(val, '}');
 }
 
-void dd_encode_claim(nebuf *key, nebuf *val, uint64_t norm, const uint32_t *tri, size_t ntri,
-                     uint32_t at, uint32_t ts, const char *article_id, const char *claim_id)
+/* A claim's fields after its opening brace (and, in v1, its article). */
+static void put_claim_fields(nebuf *val, const dd_pend *p, const char *claim_id)
 {
-    put_lit(key, "c/");
-    put_hex64(key, norm);
-    put_lit(val, "{\"v\":1,\"article\":");
-    nebuf_json_str(val, article_id, strlen(article_id));
-    put_lit(val, ",\"claim_id\":");
+    put_lit(val, "\"claim_id\":");
     nebuf_json_str(val, claim_id, strlen(claim_id));
     put_lit(val, ",\"at\":");
-    put_u32(val, at);
+    put_u32(val, p->at);
     put_lit(val, ",\"ts\":");
-    put_u32(val, ts);
+    put_u32(val, p->t2);
     put_lit(val, ",\"norm\":\"");
-    put_hex64(val, norm);
+    put_hex64(val, p->norm);
     put_lit(val, "\",\"tri\":");
-    put_u32_array(val, tri, ntri);
+    put_u32_array(val, p->tri, p->ntri);
     nebuf_putc(val, '}');
 }
 
-/* Encodes the pending records into recbuf, key then value, one after the
- * other (through two scratch buffers reused for every record; offsets,
- * not pointers, as recbuf moves when it grows). */
-static void encode_pending(ne_dedup_state *s)
+/* A v1 claim record, for a claim that did not fit its article's record. */
+static void encode_claim_v1(nebuf *key, nebuf *val, const dd_pend *p, const char *article_id,
+                            const char *claim_id)
 {
-    if (s->caprecs < s->npend) {
-        dd_rec *r = realloc(s->recs, s->npend * sizeof *r);
+    put_lit(key, "c/");
+    put_hex64(key, p->norm);
+    put_lit(val, "{\"v\":1,\"article\":");
+    nebuf_json_str(val, article_id, strlen(article_id));
+    nebuf_putc(val, ',');
+    put_claim_fields(val, p, claim_id);
+}
+
+/* Appends key and value to recbuf as the next record. */
+static void add_record(ne_dedup_state *s, const nebuf *key, const nebuf *val)
+{
+    if (s->nrecs == s->caprecs) {
+        size_t nc = s->caprecs ? s->caprecs * 2 : 4;
+        dd_rec *r = realloc(s->recs, nc * sizeof *r);
         if (!r) abort();
         s->recs = r;
-        s->caprecs = s->npend;
+        s->caprecs = nc;
     }
-    nebuf *b = &s->recbuf;
-    nebuf_reset(b);
+    dd_rec *r = &s->recs[s->nrecs++];
+    r->key_off = s->recbuf.len;
+    r->key_len = key->len;
+    nebuf_append(&s->recbuf, key->p, key->len);
+    r->value_off = s->recbuf.len;
+    r->value_len = val->len;
+    nebuf_append(&s->recbuf, val->p, val->len);
+}
+
+/* Encodes the pending inserts of the last finish() into recbuf: the
+ * article's record, carrying its claims while the value stays within
+ * DD_RECORD_BUDGET, then a v1 record for each claim after the first that
+ * did not fit (the first claim always goes in: an article record exists
+ * whenever anything was stored). Offsets, not pointers, as recbuf moves
+ * when it grows. */
+static void encode_pending(ne_dedup_state *s)
+{
+    nebuf_reset(&s->recbuf);
+    s->nrecs = 0;
+    s->encoded = 1;
+    if (!s->npend) return;
+    const dd_pend *art = NULL;
+    for (size_t i = 0; i < s->npend; i++)
+        if (s->pend[i].kind == 'a') art = &s->pend[i];
+    /* every pending insert is of the same article */
+    const char *id = s->pendstr.p + s->pend[0].s1;
     nebuf key = {0}, val = {0};
-    for (size_t i = 0; i < s->npend; i++) {
+    put_lit(&key, "a/");
+    put_lit(&key, id);
+    put_lit(&val, "{\"v\":2,\"id\":");
+    nebuf_json_str(&val, id, strlen(id));
+    if (art)
+        put_article_fields(&val, &s->fp, art->at, art->t2, id,
+                           art->s2 == (size_t)-1 ? NULL : s->pendstr.p + art->s2, s->pend_feats,
+                           s->pend_nfeat);
+    size_t i = 0, nclaims = 0;
+    for (; i < s->npend; i++) {
         const dd_pend *p = &s->pend[i];
-        const char *s1 = s->pendstr.p + p->s1;
+        if (p->kind != 'c') continue;
+        size_t mark = val.len;
+        put_lit(&val, nclaims ? ",{" : ",\"claims\":[{");
+        put_claim_fields(&val, p, s->pendstr.p + p->s2);
+        if (nclaims && val.len + 2 > DD_RECORD_BUDGET) {
+            val.len = mark;
+            val.p[mark] = '\0';
+            break;
+        }
+        nclaims++;
+    }
+    if (nclaims) nebuf_putc(&val, ']');
+    nebuf_putc(&val, '}');
+    add_record(s, &key, &val);
+    for (; i < s->npend; i++) {
+        const dd_pend *p = &s->pend[i];
+        if (p->kind != 'c') continue;
         nebuf_reset(&key);
         nebuf_reset(&val);
-        if (p->kind == 'a')
-            dd_encode_article(&key, &val, &s->fp, p->at, p->t2, s1,
-                              p->s2 == (size_t)-1 ? NULL : s->pendstr.p + p->s2, s->pend_feats, s->pend_nfeat);
-        else
-            dd_encode_claim(&key, &val, p->norm, p->tri, p->ntri, p->at, p->t2, s1, s->pendstr.p + p->s2);
-        dd_rec *r = &s->recs[i];
-        r->key_off = b->len;
-        r->key_len = key.len;
-        nebuf_append(b, key.p, key.len);
-        r->value_off = b->len;
-        r->value_len = val.len;
-        nebuf_append(b, val.p, val.len);
+        encode_claim_v1(&key, &val, p, id, s->pendstr.p + p->s2);
+        add_record(s, &key, &val);
     }
     nebuf_free(&key);
     nebuf_free(&val);
-    s->nrecs = s->npend;
-    s->encoded = 1;
 }
 
 size_t ne_dedup_records(ne_dedup_state *s, ne_dedup_record *out, size_t max)
@@ -311,14 +362,15 @@ static int apply_article(ne_dedup_state *s, yajl_val o)
     return 0;
 }
 
-static int apply_claim(ne_dedup_state *s, yajl_val o)
+/* Applies one claim of `article` (o: a v1 claim record or an element of
+ * a v2 record's "claims"). */
+static int apply_claim(ne_dedup_state *s, yajl_val o, const char *article)
 {
     uint32_t at, ts;
     uint64_t norm;
-    const char *article = YAJL_GET_STRING(field(o, "article"));
     const char *claim_id = YAJL_GET_STRING(field(o, "claim_id"));
     yajl_val tv = field(o, "tri");
-    if (!article || !claim_id || get_u32(o, "at", &at) || get_u32(o, "ts", &ts) ||
+    if (!article || !*article || !claim_id || get_u32(o, "at", &at) || get_u32(o, "ts", &ts) ||
         get_hex64(o, "norm", &norm) || !YAJL_IS_ARRAY(tv))
         return -1;
     size_t n = tv->u.array.len;
@@ -342,6 +394,24 @@ static int apply_claim(ne_dedup_state *s, yajl_val o)
     return rc;
 }
 
+/* An article record: the article when it carries its fields (v1 always
+ * does), then its claims (v2). The claims are checked before anything is
+ * applied, so a malformed record changes nothing. */
+static int apply_article_record(ne_dedup_state *s, yajl_val o, uint32_t version)
+{
+    const char *id = YAJL_GET_STRING(field(o, "id"));
+    yajl_val claims = version >= 2 ? field(o, "claims") : NULL;
+    if (!id || !*id || (claims && !YAJL_IS_ARRAY(claims))) return -1;
+    size_t nclaims = claims ? claims->u.array.len : 0;
+    for (size_t i = 0; i < nclaims; i++)
+        if (!YAJL_IS_OBJECT(claims->u.array.values[i])) return -1;
+    if ((version == 1 || field(o, "body")) && apply_article(s, o)) return -1;
+    if (version >= 2 && !field(o, "body") && !nclaims) return -1;   /* says nothing */
+    int rc = 0;
+    for (size_t i = 0; i < nclaims; i++) rc |= apply_claim(s, claims->u.array.values[i], id);
+    return rc ? -1 : 0;
+}
+
 int ne_dedup_apply(ne_dedup_state *s, const char *key, size_t key_len, const char *value, size_t len)
 {
     if (!value || key_len < 2 || key[1] != '/' || (key[0] != 'a' && key[0] != 'c')) return 0;
@@ -354,8 +424,10 @@ int ne_dedup_apply(ne_dedup_state *s, const char *key, size_t key_len, const cha
     free(buf);
     int rc = -1;
     uint32_t v;
-    if (YAJL_IS_OBJECT(o) && get_u32(o, "v", &v) == 0 && v == 1)
-        rc = key[0] == 'a' ? apply_article(s, o) : apply_claim(s, o);
+    if (YAJL_IS_OBJECT(o) && get_u32(o, "v", &v) == 0) {
+        if (key[0] == 'a' && (v == 1 || v == 2)) rc = apply_article_record(s, o, v);
+        else if (key[0] == 'c' && v == 1) rc = apply_claim(s, o, YAJL_GET_STRING(field(o, "article")));
+    }
     yajl_tree_free(o);
     if (rc) s->st.apply_bad++;
     return rc;

@@ -338,9 +338,9 @@ void dd_pend_claim(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t
                    const char *article_id, const char *claim_id);
 void dd_rec_clear(ne_dedup_state *s);
 void dd_rec_free(ne_dedup_state *s);
-void dd_encode_article(nebuf *key, nebuf *val, const dd_fp *fp, uint32_t at, uint32_t pub,
-                       const char *id, const char *story, const uint32_t *feats, size_t nfeat);
-void dd_encode_claim(nebuf *key, nebuf *val, uint64_t norm, const uint32_t *tri, size_t ntri,
-                     uint32_t at, uint32_t ts, const char *article_id, const char *claim_id);
+/* The most an article's record value may take (bytes) before its further
+ * claims go in records of their own: well inside the producer's and the
+ * broker's default message.max.bytes (1,000,000) and fetch sizes. */
+#define DD_RECORD_BUDGET (256 * 1024)
 
 #endif

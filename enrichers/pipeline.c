@@ -56,7 +56,7 @@ struct ne_pipeline {
     const ne_stage *stages[MAX_STAGES];
     void *state[MAX_STAGES];
     size_t nstages;
-    int changelog;       /* emit the dedup state's changelog records */
+    char *changelog;     /* origin header of the dedup state's changelog records; NULL = none */
     ne_doc doc;          /* reused for every record */
     nebuf buf;           /* reused for rendering */
     ne_pipeline_stats stats;
@@ -181,6 +181,7 @@ void ne_pipeline_free(ne_pipeline *p)
         if (p->stages[i]->destroy) p->stages[i]->destroy(p->state[i]);
     ne_doc_reset(&p->doc);
     nebuf_free(&p->buf);
+    free(p->changelog);
     free(p);
 }
 
@@ -256,7 +257,9 @@ static void emit_alerts_and_changelog(ne_pipeline *p, ne_outbox *out)
         if (!copy) abort();
         memcpy(copy, recs[i].value, recs[i].value_len);
         copy[recs[i].value_len] = '\0';
-        outbox_add_keyed(out, NE_TOPIC_CHANGELOG, recs[i].key, recs[i].key_len, copy, recs[i].value_len);
+        ne_event *ev = outbox_add_keyed(out, NE_TOPIC_CHANGELOG, recs[i].key, recs[i].key_len, copy,
+                                        recs[i].value_len);
+        event_add_header(ev, NE_CHANGELOG_ORIGIN_HEADER, p->changelog);
     }
     free(recs);
 }
@@ -268,9 +271,11 @@ void *ne_pipeline_stage_state(ne_pipeline *p, const char *name)
     return NULL;
 }
 
-void ne_pipeline_set_changelog(ne_pipeline *p, int on)
+void ne_pipeline_set_changelog(ne_pipeline *p, const char *origin)
 {
-    p->changelog = on;
+    free(p->changelog);
+    p->changelog = NULL;
+    if (origin && !(p->changelog = strdup(origin))) abort();
 }
 
 enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,

@@ -101,11 +101,17 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
  * to the dedup state (ne_dedup_apply, dedup.h). */
 void *ne_pipeline_stage_state(ne_pipeline *p, const char *name);
 
+/* The header naming the process that wrote a changelog record. */
+#define NE_CHANGELOG_ORIGIN_HEADER "newsenrich.origin"
+
 /* Whether events for the dedup changelog topic (NE_TOPIC_CHANGELOG) are
- * put in the outbox after each enriched article (default off: `enrich`
- * prints only the contract's topics; `run` turns it on so its state
- * survives restarts and reaches the other instances). */
-void ne_pipeline_set_changelog(ne_pipeline *p, int on);
+ * put in the outbox after each enriched article: with origin non-NULL
+ * they are, each with the header NE_CHANGELOG_ORIGIN_HEADER = origin (an
+ * id of this process, copied), so that its own changelog reader can pass
+ * over what this state already holds. NULL (the default) turns them off:
+ * `enrich` prints only the contract's topics; `run` turns them on so its
+ * state survives restarts and reaches the other instances. */
+void ne_pipeline_set_changelog(ne_pipeline *p, const char *origin);
 
 /* Counters since creation, for summaries and benchmarks. */
 typedef struct ne_pipeline_stats {

@@ -406,6 +406,89 @@ TEST(dedup_apply_rebuilds_state_and_is_idempotent)
     fx_free(&b);
 }
 
+/* The number of "claim_id" keys in a record value. */
+static size_t count_claims_in(const ne_dedup_record *r)
+{
+    size_t n = 0;
+    for (const char *p = r->value; (p = memmem(p, r->value_len - (size_t)(p - r->value), "\"claim_id\"", 10));
+         p += 10)
+        n++;
+    return n;
+}
+
+TEST(dedup_changelog_is_one_record_per_article_carrying_its_claims)
+{
+    fixture a;
+    fx_init(&a, 1000);
+    seed_doc_own(&a.doc, "seed1", NULL, join_paras(0, 6, "\n\n"), SEED1_QUOTES, 4);
+    run(a.s, &a.doc);
+    ne_dedup_record r[4];
+    CHECK_INT(ne_dedup_records(a.s, r, 4), 1);
+    CHECK_SPAN(r[0].key, r[0].key_len, "a/seed1");
+    CHECK(memmem(r[0].value, r[0].value_len, "{\"v\":2,\"id\":\"seed1\",\"at\":", 25) == r[0].value);
+    CHECK_INT(count_claims_in(&r[0]), 4);
+    fx_free(&a);
+}
+
+TEST(dedup_changelog_spills_claims_past_the_record_budget_into_claim_records)
+{
+    fixture a, b;
+    fx_init(&a, 100000);   /* room for 150 long claims in one generation */
+    fx_init(&b, 100000);
+    /* 150 distinct quotes of ~200 words: ~2.3 KB each in the record */
+    enum { NQ = 150, WORDS = 200 };
+    make_doc(&a.doc, "blog", join_paras(0, 6, "\n\n"), NULL, NULL);
+    char *text = malloc(WORDS * 12), cid[32];
+    for (int q = 0; q < NQ; q++) {
+        size_t len = 0;
+        for (int w = 0; w < WORDS; w++)
+            len += (size_t)sprintf(text + len, "%sw%dq%d", w ? " " : "", w, q);
+        snprintf(cid, sizeof cid, "c%d", q);
+        add_quote(&a.doc, text, cid);
+    }
+    free(text);
+    run(a.s, &a.doc);
+    ne_dedup_record r[NQ + 1];
+    size_t n = ne_dedup_records(a.s, r, NQ + 1);
+    CHECK(n > 1 && n < NQ);
+    CHECK_SPAN(r[0].key, r[0].key_len, "a/blog");
+    CHECK(r[0].value_len <= DD_RECORD_BUDGET);
+    size_t in_article = count_claims_in(&r[0]);
+    CHECK_INT(in_article + (n - 1), NQ);
+    for (size_t i = 1; i < n; i++) CHECK(r[i].key_len == 18 && memcmp(r[i].key, "c/", 2) == 0);
+    /* every claim reaches the other instance, the spilled ones too */
+    for (size_t i = 0; i < n; i++) CHECK_INT(ne_dedup_apply(b.s, r[i].key, r[i].key_len, r[i].value, r[i].value_len), 0);
+    ne_dedup_stats st;
+    ne_dedup_get_stats(b.s, &st);
+    CHECK_INT(st.articles, 1);
+    CHECK_INT(st.claims, NQ);
+    fx_free(&a);
+    fx_free(&b);
+}
+
+TEST(dedup_apply_still_reads_version_1_records)
+{
+    fixture b;
+    fx_init(&b, 1000);
+    const char *art =
+        "{\"v\":1,\"id\":\"old\",\"story\":null,\"at\":1700000000,\"pub\":0,\"body\":\"00000000000000ff\","
+        "\"url\":0,\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[10,11]}";
+    const char *claim =
+        "{\"v\":1,\"article\":\"old\",\"claim_id\":\"c1\",\"at\":1700000000,\"ts\":1700000000,"
+        "\"norm\":\"0123456789abcdef\",\"tri\":[3,7,9,12]}";
+    CHECK_INT(ne_dedup_apply(b.s, "a/old", 5, art, strlen(art)), 0);
+    CHECK_INT(ne_dedup_apply(b.s, "c/0123456789abcdef", 18, claim, strlen(claim)), 0);
+    ne_dedup_stats st;
+    ne_dedup_get_stats(b.s, &st);
+    CHECK_INT(st.articles, 1);
+    CHECK_INT(st.claims, 1);
+    /* a v2 record that says nothing, or whose claims are not objects */
+    CHECK_INT(ne_dedup_apply(b.s, "a/x", 3, "{\"v\":2,\"id\":\"x\"}", 16), -1);
+    CHECK_INT(ne_dedup_apply(b.s, "a/x", 3, "{\"v\":2,\"id\":\"x\",\"claims\":[1]}", 29), -1);
+    CHECK_INT(ne_dedup_apply(b.s, "a/x", 3, "{\"v\":3,\"id\":\"x\"}", 16), -1);
+    fx_free(&b);
+}
+
 TEST(dedup_retention_window_forgets_old_articles)
 {
     fixture f;
