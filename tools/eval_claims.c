@@ -40,6 +40,7 @@
  *   fillers   articles and filler words dropped, "really" inserted
  *   excerpt   a contiguous 60-80 % of the words
  *   ellipsis  a middle 20-30 % of the words replaced by " … "
+ *   fragment  a contiguous 30-50 % (>= 5 words) of a quote of >= 16 words
  * and negatives:
  *   other     every held-out quote (another article's words); when the
  *             rule finds it anyway (the same words quoted by two outlets)
@@ -304,6 +305,17 @@ static char *v_excerpt(rng *r, const toks *k)
     return join_range(k, from, from + len, "\xe2\x80\xa6", "\xe2\x80\xa6");
 }
 
+/* A contiguous 30-50 % of the words (at least 5): a fragment of a long
+ * quote, the case that sampled postings find least surely. */
+static char *v_fragment(rng *r, const toks *k)
+{
+    double f = 0.3 + 0.2 * (double)rnd_below(r, 1001) / 1000.0;
+    size_t len = (size_t)(f * (double)k->n + 0.5);
+    if (len < 5) len = 5;
+    size_t from = rnd_below(r, k->n - len + 1);
+    return join_range(k, from, from + len, "\xe2\x80\xa6", "\xe2\x80\xa6");
+}
+
 static char *v_ellipsis(rng *r, const toks *k)
 {
     double f = 0.2 + 0.1 * (double)rnd_below(r, 1001) / 1000.0;
@@ -454,12 +466,12 @@ static int truth_match(const truth *t, uint64_t norm, const uint32_t *tri, size_
 
 /* ---- queries ----------------------------------------------------------------- */
 
-enum kind { K_EXACT, K_REPUNCT, K_FILLERS, K_EXCERPT, K_ELLIPSIS, K_OTHER, K_OTHER_REPEAT, K_NEGATION, K_SWAP,
+enum kind { K_EXACT, K_REPUNCT, K_FILLERS, K_EXCERPT, K_ELLIPSIS, K_FRAGMENT, K_OTHER, K_OTHER_REPEAT, K_NEGATION, K_SWAP,
             K_HALF, K__COUNT };
-static const char *const KIND[K__COUNT] = {"exact", "repunct", "fillers", "excerpt", "ellipsis", "other",
+static const char *const KIND[K__COUNT] = {"exact", "repunct", "fillers", "excerpt", "ellipsis", "fragment", "other",
                                            "other-repeat", "negation", "swap", "half"};
 /* label by construction: 1 = not new */
-static int positive(int k) { return k <= K_ELLIPSIS || k == K_OTHER_REPEAT; }
+static int positive(int k) { return k <= K_FRAGMENT || k == K_OTHER_REPEAT; }
 
 typedef struct query { char *text; int kind; char *src; } query;
 typedef struct queries { query *q; size_t n, cap; } queries;
@@ -642,6 +654,7 @@ int main(int argc, char **argv)
                 add_query(&qs, v_fillers(&r, &tk), K_FILLERS, q);
                 add_query(&qs, v_excerpt(&r, &tk), K_EXCERPT, q);
                 add_query(&qs, v_ellipsis(&r, &tk), K_ELLIPSIS, q);
+                if (tk.n >= 16) add_query(&qs, v_fragment(&r, &tk), K_FRAGMENT, q);
                 add_query(&qs, v_negation(&tk), K_NEGATION, q);
                 add_query(&qs, v_swap(&r, &tk), K_SWAP, q);
             } else if (!a->stored) {
