@@ -2,7 +2,7 @@
  * as "not new" when an earlier article carried it (or a variant, or a
  * longer version of it), and only then?
  *
- *   eval_claims POLNEAR_DIR [--synthetic N] [--seed S] [--no-sentences] [--show K]
+ *   eval_claims POLNEAR_DIR [--synthetic N] [--seed S] [--no-sentences] [--show K] [--trace-fill]
  *
  * Quotes: PolNeAR's annotated attributions with content_has_quote_marks
  * (the content spans, joined by a space when a quote is interrupted), not
@@ -513,7 +513,8 @@ typedef struct filler {
     truth *t;
     const char *article;
     uint32_t now;
-    size_t inserted, offered;
+    size_t inserted, offered, found, self;
+    FILE *trace;              /* --trace-fill: every fill decision */
 } filler;
 
 static char *claim_id_of(const char *text, char out[17])
@@ -536,6 +537,11 @@ static void store_claim(void *ctx, const char *text)
     f->offered++;
     if (dd_claim_lookup(f->s, text, f->article, &sn, &norm, &tri, &ntri)) { fprintf(stderr, "eval_claims: lookup failed\n"); exit(2); }
     if (norm) truth_add(f->t, norm, tri, ntri);   /* the rule knows every stored text, found or not */
+    f->found += !sn.is_new;
+    f->self += sn.is_new && sn.article;   /* in an earlier text of the same article */
+    if (f->trace)
+        fprintf(f->trace, "%zu %s %zu %s\t%s\n", f->offered, !sn.is_new ? "found" : sn.article ? "self" : "new", ntri,
+                f->article, text);
     if (sn.is_new && norm && !sn.article) {
         char cid[17];
         if (dd_claim_insert(f->s, norm, tri, ntri, f->now, f->now, f->article, claim_id_of(text, cid)) == 0)
@@ -572,15 +578,16 @@ int main(int argc, char **argv)
     const char *dir = NULL;
     long nsyn = 400000, show = 0;
     uint64_t seed = 20161108;
-    int with_sentences = 1;
+    int with_sentences = 1, trace_fill = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--synthetic") == 0 && i + 1 < argc) nsyn = atol(argv[++i]);
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--show") == 0 && i + 1 < argc) show = atol(argv[++i]);
         else if (strcmp(argv[i], "--no-sentences") == 0) with_sentences = 0;
+        else if (strcmp(argv[i], "--trace-fill") == 0) trace_fill = 1;
         else if (argv[i][0] != '-' && !dir) dir = argv[i];
         else {
-            fprintf(stderr, "usage: eval_claims POLNEAR_DIR [--synthetic N] [--seed S] [--no-sentences] [--show K]\n");
+            fprintf(stderr, "usage: eval_claims POLNEAR_DIR [--synthetic N] [--seed S] [--no-sentences] [--show K] [--trace-fill]\n");
             return 2;
         }
     }
@@ -621,7 +628,7 @@ int main(int argc, char **argv)
 
     /* real claims of the stored articles */
     truth t = {0};
-    filler f = {s, &t, NULL, (uint32_t)now, 0, 0};
+    filler f = {s, &t, NULL, (uint32_t)now, 0, 0, 0, 0, trace_fill ? stderr : NULL};
     size_t nquotes_stored = 0, nattr = 0, nsent_before;
     for (size_t i = 0; i < c.n; i++) {
         article *a = &c.a[i];
@@ -720,6 +727,9 @@ int main(int argc, char **argv)
            c.n, nstored_articles,
            (unsigned long long)seed, nsyn, t_syn, nattr, nquotes_stored, nsent, halves,
            (unsigned long long)st.claims, st.bytes_claims / 1e6);
+    printf("  filling: %zu real texts looked up: %zu found in another article's earlier text, %zu in an earlier text "
+           "of their own (nested attributions, a sentence of a long quote), %zu stored\n",
+           f.offered, f.found, f.self, f.inserted);
     printf("  %-13s %6s %9s %9s %10s %10s\n", "kind", "n", "index", "rule", "index-only", "rule-only");
     long tp = 0, fp = 0, fn = 0, neg = 0, agree_miss = 0, agree_extra = 0, total = 0;
     for (int k = 0; k < K__COUNT; k++) {
