@@ -196,9 +196,12 @@ typedef struct dd_claim {
 #ifndef DD_CLAIM_SAMPLE_DIV
 #define DD_CLAIM_SAMPLE_DIV 2
 #endif
-#define DD_CLAIM_SAMPLE_MAX 32
+#ifndef DD_CLAIM_SAMPLE_MAX
+#define DD_CLAIM_SAMPLE_MAX 128
+#endif
 /* The most keys one claim can post, and the mean the table is sized for
- * (PolNeAR: ~6.6 sampled trigrams of ~18.6, and the statement). */
+ * (PolNeAR-like claims of ~18.6 trigrams: ~10.3 sampled, and the
+ * statement). */
 #define DD_CLAIM_KEYS_MAX (1 + DD_CLAIM_SAMPLE_MAX)
 #define DD_CLAIM_KEYS_MEAN 12
 

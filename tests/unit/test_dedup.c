@@ -667,9 +667,8 @@ static void long_quote(char *out, size_t cap, int from, int to)
 }
 
 /* A claim posts its statement and only a sample of its trigrams (the
- * smallest hashes: a quarter of 120 would be 30, a half is capped at
- * DD_CLAIM_SAMPLE_MAX); its arena record is 2 bytes a trigram and its
- * article id. Yet every contiguous excerpt of 60 % of it, wherever it is
+ * smallest hashes: of a long claim's 118, the 59 smallest); its arena
+ * record is 2 bytes a trigram and its article id. Yet every contiguous excerpt of 60 % of it, wherever it is
  * cut, is found not new: each contains one of the sampled trigrams. */
 TEST(dedup_claim_excerpts_are_found_through_sampled_postings)
 {
@@ -684,7 +683,7 @@ TEST(dedup_claim_excerpts_are_found_through_sampled_postings)
     const dd_cgen *g = &f.s->cgen[1];
     CHECK_INT(g->n, 1);
     CHECK_INT(g->c[0].ntri, 118);
-    CHECK_INT(g->tab.used, 1 + DD_CLAIM_SAMPLE_MAX);
+    CHECK_INT(g->tab.used, 1 + 118 / DD_CLAIM_SAMPLE_DIV);
     CHECK_INT(g->alen, 2 * 118 + sizeof "long1");
     int missed = 0;
     for (int from = 0; from + 72 <= 120; from += 3) {
