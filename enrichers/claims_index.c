@@ -26,11 +26,12 @@
  *     of the claim's trigrams when it is an excerpt of >= half the claim
  *     or a variant of it; the claim's k smallest hashes are a random
  *     k-subset of its trigrams (they are hashes), so all k miss the shared
- *     part with probability ~ (1 - shared share)^k: 0.4^6 = 0.004 for a
- *     60 % excerpt. Long claims post a quarter of their trigrams, so a
- *     fragment of them is found too. A short fragment of a long claim
- *     (< a third of it) is the case that can be missed; make eval-claims
- *     counts it (kind "fragment", and "rule-only" for every kind);
+ *     part with probability ~ (1 - shared share)^k: 0.4^8 = 0.0007 for a
+ *     60 % excerpt. Claims of more than 16 trigrams post half of theirs
+ *     (at most 128), so a third of one is missed with p ~ (2/3)^(n/2).
+ *     A short fragment of a long claim (a sentence of a long quote) is the
+ *     case that can be missed; make eval-claims counts it (kind
+ *     "fragment", the filling's same-article finds, and "rule-only");
  *   - 16 bits: a query trigram not in the claim matches one of its ntri
  *     stored values by chance with p ~ ntri / 65536 (0.03 % for 18
  *     trigrams), and the 80 % test needs a fifth of the query to be such
