@@ -14,9 +14,30 @@
  * is not the same claim.
  *
  * Storage: dd_claim entries in two generations (dedup_gen.c); each
- * claim's sorted trigram hashes, article id and claim id in the arena; the
- * table maps the statement hash and every trigram to the claims holding
- * it, and candidates are verified exactly against the stored trigrams. */
+ * claim's trigrams, cut to their high 16 bits, and its article id (once
+ * for the claims of one article) in the arena; the table maps the
+ * statement hash and a sample of the trigrams (sampled_count(): the
+ * smallest hashes) to the claims holding them. A lookup probes every
+ * trigram of the query, so it finds a claim that shares any sampled
+ * trigram with it, and verifies the candidates against their stored
+ * trigrams. Why this is (nearly) the same decision as posting every
+ * trigram with 32-bit verification:
+ *   - sampling: a query that is >= 80 % contained in a claim shares most
+ *     of the claim's trigrams when it is an excerpt of >= half the claim
+ *     or a variant of it; the claim's k smallest hashes are a random
+ *     k-subset of its trigrams (they are hashes), so all k miss the shared
+ *     part with probability ~ (1 - shared share)^k: 0.4^8 = 0.0007 for a
+ *     60 % excerpt. Claims of more than 16 trigrams post half of theirs
+ *     (at most 128), so a third of one is missed with p ~ (2/3)^(n/2).
+ *     A short fragment of a long claim (a sentence of a long quote) is the
+ *     case that can be missed; make eval-claims counts it (kind
+ *     "fragment", the filling's same-article finds, and "rule-only");
+ *   - 16 bits: a query trigram not in the claim matches one of its ntri
+ *     stored values by chance with p ~ ntri / 65536 (0.03 % for 18
+ *     trigrams), and the 80 % test needs a fifth of the query to be such
+ *     chance matches: negligible (eval-claims: "index-only").
+ * A claim from the changelog (full u32 sorted trigrams) is stored through
+ * dd_claim_insert() like a local one, so the sample is the same. */
 #include "enrichers/dedup_impl.h"
 
 #include <stdlib.h>
@@ -182,18 +203,13 @@ void dd_stmt_scratch_free(dd_stmt_scratch *sc)
 
 /* ---- stored claims ---------------------------------------------------- */
 
-typedef struct claimv {
-    const uint32_t *tri_unaligned;   /* ntri u32, read with memcpy */
-    const char *article, *claim_id;
-} claimv;
-
-static claimv claim_view(const dd_cgen *g, const dd_claim *c)
+/* The article id of claim idx: after its trigrams, or the one of the
+ * claim `back` entries earlier that holds it. */
+static const char *claim_article(const dd_cgen *g, uint32_t idx)
 {
-    claimv v;
-    v.tri_unaligned = (const uint32_t *)(g->arena + c->blob);
-    v.article = g->arena + c->blob + 4u * c->ntri;
-    v.claim_id = v.article + strlen(v.article) + 1;
-    return v;
+    const dd_claim *c = &g->c[idx];
+    if (c->back) c = &g->c[idx - c->back];
+    return g->arena + c->blob + 2u * c->ntri;
 }
 
 /* The fewest hits that make `hits >= CONTAINMENT * n` true (the lookup's
@@ -224,14 +240,24 @@ static uint32_t u32_at(const unsigned char *b, size_t j)
     return x;
 }
 
-/* Whether at least `need` of a's values occur in b (both sorted and
- * distinct: the intersection count is what a full merge would count), one
- * value of a at a time, stopping as soon as the answer is known: hits +
- * what is left of either side bounds the final count, so an unrelated
- * candidate (a shared trigram or two) is given up after a few misses. Each
- * value is looked for by galloping from where the last one ended, so a long
- * stored claim is not read through. b is read unaligned (arena). */
-static int has_hits(const uint32_t *a, size_t na, const unsigned char *b, size_t nb, size_t need)
+static uint32_t u16_at(const unsigned char *b, size_t j)
+{
+    uint16_t x;
+    memcpy(&x, b + 2 * j, 2);
+    return x;
+}
+
+/* Whether at least `need` of a's values occur in b (both sorted; as a
+ * multiset intersection, which for distinct values is what a full merge
+ * would count), one value of a at a time, stopping as soon as the answer
+ * is known: hits + what is left of either side bounds the final count, so
+ * an unrelated candidate (a shared trigram or two) is given up after a few
+ * misses. Each value is looked for by galloping from where the last one
+ * ended, so a long stored claim is not read through. b is read unaligned
+ * (arena) through at(): u32 values (lists the caller holds) or u16 ones
+ * (stored claims). */
+static inline int hits_at_least(const uint32_t *a, size_t na, const unsigned char *b, size_t nb, size_t need,
+                                uint32_t (*at)(const unsigned char *, size_t))
 {
     size_t j = 0, hits = 0;
     for (size_t i = 0; i < na; i++) {
@@ -240,7 +266,7 @@ static int has_hits(const uint32_t *a, size_t na, const unsigned char *b, size_t
         uint32_t x = a[i];
         /* the first k >= j with b[k] >= x: gallop to a bound, then bisect */
         size_t lo = j, step = 1, hi = j;
-        while (hi < nb && u32_at(b, hi) < x) {
+        while (hi < nb && at(b, hi) < x) {
             lo = hi + 1;
             hi += step;
             step *= 2;
@@ -248,16 +274,38 @@ static int has_hits(const uint32_t *a, size_t na, const unsigned char *b, size_t
         if (hi > nb) hi = nb;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (u32_at(b, mid) < x) lo = mid + 1;
+            if (at(b, mid) < x) lo = mid + 1;
             else hi = mid;
         }
         j = lo;
-        if (j < nb && u32_at(b, j) == x) {
+        if (j < nb && at(b, j) == x) {
             hits++;
             j++;
         }
     }
     return hits >= need;
+}
+
+static int has_hits(const uint32_t *a, size_t na, const unsigned char *b, size_t nb, size_t need)
+{
+    return hits_at_least(a, na, b, nb, need, u32_at);
+}
+
+/* a: the query's trigrams cut to 16 bits (t >> 16, still sorted); b: a
+ * stored claim's. */
+static int has_hits16(const uint32_t *a, size_t na, const unsigned char *b, size_t nb, size_t need)
+{
+    return hits_at_least(a, na, b, nb, need, u16_at);
+}
+
+/* Trigrams a claim of ntri posts in the table: its sampled_count()
+ * smallest (the list is sorted, so the first ones). */
+static size_t sampled_count(size_t ntri)
+{
+    size_t k = (ntri + DD_CLAIM_SAMPLE_DIV - 1) / DD_CLAIM_SAMPLE_DIV;
+    if (k < DD_CLAIM_SAMPLE_K) k = DD_CLAIM_SAMPLE_K;
+    if (k > DD_CLAIM_SAMPLE_MAX) k = DD_CLAIM_SAMPLE_MAX;
+    return k < ntri ? k : ntri;
 }
 
 static uint64_t key_norm(uint64_t norm) { return dd_mix64(norm ^ SALT_NORM); }
@@ -331,6 +379,10 @@ int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id,
     if (!*norm) return 0;
     uint32_t now = dd_now(s);
     size_t need = need_mul(*ntri);
+    /* the query's trigrams as the stored claims keep them (16 bits) */
+    if (stmt_tmp_reserve(&s->stmt, *ntri)) return -1;
+    uint32_t *q16 = s->stmt.tmp;
+    for (size_t t = 0; t < *ntri; t++) q16[t] = (*tri)[t] >> 16;
     cmatch m = {0};
     for (int gi = 0; gi < 2; gi++) {
         const dd_cgen *g = &s->cgen[gi];
@@ -342,8 +394,7 @@ int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id,
             if ((uint32_t)i >= g->n) continue;
             const dd_claim *c = &g->c[i];
             if (c->norm != *norm || !claim_live(s, c, now)) continue;
-            claimv v = claim_view(g, c);
-            take(s, &m, gi, (uint32_t)i, strcmp(v.article, article_id) == 0);
+            take(s, &m, gi, (uint32_t)i, strcmp(claim_article(g, (uint32_t)i), article_id) == 0);
         }
         if (*ntri < MIN_TRIGRAMS) continue;
         cand_set seen;
@@ -361,30 +412,29 @@ int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id,
                 const dd_claim *c = &g->c[i];
                 if (!claim_live(s, c, now) || c->ntri == 0) continue;
                 const unsigned char *ctri = (const unsigned char *)g->arena + c->blob;
-                if (has_hits(*tri, *ntri, ctri, c->ntri, need)) {
-                    claimv v = claim_view(g, c);
-                    take(s, &m, gi, (uint32_t)i, strcmp(v.article, article_id) == 0);
-                }
+                if (has_hits16(q16, *ntri, ctri, c->ntri, need))
+                    take(s, &m, gi, (uint32_t)i, strcmp(claim_article(g, (uint32_t)i), article_id) == 0);
             }
         }
     }
     if (!m.found) return 0;
     const dd_cgen *g = &s->cgen[m.gen];
     const dd_claim *c = &g->c[m.idx];
-    claimv v = claim_view(g, c);
     out->is_new = m.self;
     out->at = c->at;
     out->ts = c->ts;
     out->norm = c->norm;
-    out->article = strdup(v.article);
+    out->article = strdup(claim_article(g, m.idx));
     return out->article ? 0 : -1;
 }
 
 static int arena_reserve(dd_cgen *g, size_t need)
 {
     if (need <= g->acap) return 0;
-    size_t nc = g->acap ? g->acap * 2 : 65536;
-    while (nc < need) nc *= 2;
+    /* grown by a quarter (a big block grows in place or by remapping, not
+     * copying): doubling left up to half of it unused, and it is counted */
+    size_t nc = g->acap ? g->acap + g->acap / 4 : 65536;
+    while (nc < need) nc += nc / 4;
     if (nc > UINT32_MAX) return -1;
     char *p = realloc(g->arena, nc);
     if (!p) return -1;
@@ -406,15 +456,26 @@ int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_
         g->c = nc;
     }
     if (ntri > 65535) ntri = 65535;
-    size_t al = strlen(article_id), cl = strlen(claim_id);
+    (void)claim_id;   /* not kept: nothing reads it back */
+    /* the article id once for an article's claims (they come one after
+     * another): a later one points back to the claim holding it */
+    uint32_t idx = g->n;
+    uint32_t back = 0;
+    if (idx > 0 && strcmp(claim_article(g, idx - 1), article_id) == 0) {
+        back = 1u + g->c[idx - 1].back;
+        if (back > UINT16_MAX) back = 0;
+    }
+    size_t al = back ? 0 : strlen(article_id) + 1;
     size_t off = g->alen;
-    size_t need = off + 4 * ntri + al + 1 + cl + 1;
+    size_t need = off + 2 * ntri + al;
     if (arena_reserve(g, need)) return -1;
-    if (ntri) memcpy(g->arena + off, tri, 4 * ntri); /* tri may be NULL when empty */
-    memcpy(g->arena + off + 4 * ntri, article_id, al + 1);
-    memcpy(g->arena + off + 4 * ntri + al + 1, claim_id, cl + 1);
+    for (size_t i = 0; i < ntri; i++) {
+        uint16_t h = (uint16_t)(tri[i] >> 16);
+        memcpy(g->arena + off + 2 * i, &h, 2);
+    }
+    if (al) memcpy(g->arena + off + 2 * ntri, article_id, al);
     g->alen = need;
-    uint32_t idx = g->n++;
+    g->n++;
     dd_claim *c = &g->c[idx];
     memset(c, 0, sizeof *c);
     c->norm = norm;
@@ -422,9 +483,11 @@ int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_
     c->ts = ts;
     c->blob = (uint32_t)off;
     c->ntri = (uint16_t)ntri;
+    c->back = (uint16_t)back;
     if (ts > g->newest_at) g->newest_at = ts;
     dd_tab_put(&g->tab, key_norm(norm), idx);
-    for (size_t i = 0; i < ntri; i++) dd_tab_put(&g->tab, key_tri(tri[i]), idx);
+    size_t k = sampled_count(ntri);
+    for (size_t i = 0; i < k; i++) dd_tab_put(&g->tab, key_tri(tri[i]), idx);
     return 0;
 }
 
@@ -438,7 +501,7 @@ int dd_claim_known(const ne_dedup_state *s, uint64_t norm, const char *article_i
         dd_tab_find(&g->tab, key_norm(norm), &it);
         while ((i = dd_tab_next(&it)) >= 0) {
             if ((uint32_t)i >= g->n || g->c[i].norm != norm) continue;
-            if (strcmp(claim_view(g, &g->c[i]).article, article_id) == 0) return 1;
+            if (strcmp(claim_article(g, (uint32_t)i), article_id) == 0) return 1;
         }
     }
     return 0;

@@ -225,7 +225,6 @@ void dd_cgen_free(dd_cgen *g)
  * it does when the fingerprint table fills: an article whose features were
  * refused could never be found as a story candidate. */
 #define STORY_KEYS_PER_ART 20
-#define CLAIM_KEYS_PER_CLAIM 24
 
 static int agen_init(dd_agen *g, uint32_t cap, uint64_t serial)
 {
@@ -248,7 +247,9 @@ static int cgen_init(dd_cgen *g, uint32_t cap, uint64_t serial)
     memset(g, 0, sizeof *g);
     g->cap = cap;
     g->serial = serial;
-    if (dd_tab_init(&g->tab, (size_t)cap * CLAIM_KEYS_PER_CLAIM, cap - 1)) return -1;
+    /* sized for the mean keys a claim posts; a generation whose table
+     * cannot take the most one claim posts rotates (dd_cgen_for_insert) */
+    if (dd_tab_init(&g->tab, (size_t)cap * DD_CLAIM_KEYS_MEAN, cap - 1)) return -1;
     return 0;
 }
 
@@ -280,7 +281,7 @@ dd_cgen *dd_cgen_for_insert(ne_dedup_state *s)
     dd_cgen *old = &s->cgen[0], *cur = &s->cgen[1];
     uint32_t now = dd_now(s);
     if (old->tab.slot && expired(s, old->newest_at, now)) dd_cgen_free(old);
-    if (cur->tab.slot && (cur->n >= cur->cap || cur->tab.used + CLAIM_KEYS_PER_CLAIM * 4 >= cur->tab.limit ||
+    if (cur->tab.slot && (cur->n >= cur->cap || cur->tab.used + DD_CLAIM_KEYS_MAX >= cur->tab.limit ||
                           expired(s, cur->newest_at, now))) {
         dd_cgen_free(old);
         *old = *cur;

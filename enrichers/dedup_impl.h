@@ -170,19 +170,45 @@ typedef struct dd_agen {
 
 /* ---- claims index (claims_index.c) ------------------------------------ */
 
+/* A stored claim: 24 bytes. Its record in the arena at `blob`: ntri u16
+ * trigram hashes (the high halves of the sorted u32 ones, so still sorted;
+ * enough to verify a candidate, see claims_index.c), then its article id
+ * NUL unless `back` says an earlier claim of the generation holds the
+ * same id (an article's claims are inserted one after another). The
+ * claim id is not kept: nothing reads it back. */
 typedef struct dd_claim {
     uint64_t norm;        /* hash of the normalised statement */
     uint32_t at;          /* first_seen.at as unix seconds */
     uint32_t ts;          /* when it was first processed (alerts.created_at) */
-    uint32_t blob;        /* arena: ntri u32 trigram hashes (sorted), article id, claim id */
+    uint32_t blob;        /* arena offset of the record above */
     uint16_t ntri;
-    uint16_t pad;
+    uint16_t back;        /* 0: the article id follows the trigrams; else it is claim (index - back)'s */
 } dd_claim;
+
+/* Table keys a claim posts: its statement hash and a sample of its
+ * trigrams, the DD_CLAIM_SAMPLE_K smallest hashes, more for long claims
+ * (a DD_CLAIM_SAMPLE_DIV-th of them, at most DD_CLAIM_SAMPLE_MAX), so that
+ * an excerpt or a variant, sharing most of the claim's trigrams, shares a
+ * sampled one. The lookup probes all of the query's trigrams. */
+#ifndef DD_CLAIM_SAMPLE_K
+#define DD_CLAIM_SAMPLE_K 8
+#endif
+#ifndef DD_CLAIM_SAMPLE_DIV
+#define DD_CLAIM_SAMPLE_DIV 2
+#endif
+#ifndef DD_CLAIM_SAMPLE_MAX
+#define DD_CLAIM_SAMPLE_MAX 128
+#endif
+/* The most keys one claim can post, and the mean the table is sized for
+ * (PolNeAR-like claims of ~18.6 trigrams: ~10.3 sampled, and the
+ * statement). */
+#define DD_CLAIM_KEYS_MAX (1 + DD_CLAIM_SAMPLE_MAX)
+#define DD_CLAIM_KEYS_MEAN 12
 
 typedef struct dd_cgen {
     dd_claim *c;    uint32_t n, cap;
     char     *arena; size_t alen, acap;
-    dd_tab    tab;            /* norm, trigram and claim-id keys -> claim */
+    dd_tab    tab;            /* statement and sampled trigram keys -> claim */
     uint32_t  newest_at;
     uint64_t  serial;
 } dd_cgen;
@@ -205,7 +231,8 @@ typedef struct dd_stmt_scratch {
     uint64_t *w;
     unsigned char *brk;
     size_t n, cap;
-    uint32_t *tmp;  size_t captmp;   /* radix sort of long trigram lists */
+    uint32_t *tmp;  size_t captmp;   /* radix sort of long trigram lists; then the
+                                        lookup's trigrams cut to 16 bits */
 } dd_stmt_scratch;
 
 void dd_stmt_scratch_free(dd_stmt_scratch *sc);

@@ -36,8 +36,8 @@
  * (`newsenrich enrich` on the 924 PolNeAR originals, counted in the state
  * afterwards): 19.6 story features (their histogram below), 10.8 new
  * claims, 17.4 distinct trigrams per claim (buckets below), 16-hex claim
- * ids; article ids of L characters (default 16; PolNeAR's own are 54, and
- * every claim stores its article's id). Prints the state's bytes per
+ * ids (passed, not stored); article ids of L characters (default 16;
+ * PolNeAR's own are 54; the claims of one article store its id once). Prints the state's bytes per
  * stored article by part (own accounting: allocated capacity, tables
  * whole), peak RSS of the process (getrusage) and peak RSS above what the
  * process had before the state was filled.
@@ -186,7 +186,8 @@ static int run_state(long stored, int all_claims, int id_len)
 
     ne_dedup_stats st;
     ne_dedup_get_stats(s, &st);
-    /* the claim part in detail: entries, arena (trigrams + ids), table */
+    /* the claim part in detail: entries, arena (16-bit trigrams + article
+     * ids), table (statements + sampled trigrams) */
     size_t c_entries = 0, c_arena_used = 0, c_arena_cap = 0, c_table = 0, c_table_used = 0;
     for (int g = 0; g < 2; g++) {
         const dd_cgen *cg = &s->cgen[g];

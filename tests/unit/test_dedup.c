@@ -735,3 +735,117 @@ TEST(dedup_full_story_table_rotates_the_generation_instead_of_refusing)
     CHECK(rotated_at > 0 && rotated_at < 20000);
     fx_free(&f);
 }
+
+/* ---- claim storage: sampled postings, 16-bit trigrams, one article id - */
+
+/* A quote of n distinct words "w<i*7919 % 1000>" (at most 200). */
+static void long_quote(char *out, size_t cap, int from, int to)
+{
+    out[0] = '\0';
+    for (int i = from; i < to; i++) {
+        char w[32];
+        snprintf(w, sizeof w, "%sword%d", i > from ? " " : "", i * 7919 % 1000);
+        if (strlen(out) + strlen(w) + 1 < cap) strcat(out, w);
+    }
+}
+
+/* A claim posts its statement and only a sample of its trigrams (the
+ * smallest hashes: of a long claim's 118, the 59 smallest); its arena
+ * record is 2 bytes a trigram and its article id. Yet every contiguous excerpt of 60 % of it, wherever it is
+ * cut, is found not new: each contains one of the sampled trigrams. */
+TEST(dedup_claim_excerpts_are_found_through_sampled_postings)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    char quote[4096];
+    long_quote(quote, sizeof quote, 0, 120);
+    make_doc(&f.doc, "long1", join_paras(0, 6, "\n\n"), NULL, NULL);
+    add_quote(&f.doc, quote, "c1");
+    run(f.s, &f.doc);
+    CHECK(f.doc.quotes[0].is_new);
+    const dd_cgen *g = &f.s->cgen[1];
+    CHECK_INT(g->n, 1);
+    CHECK_INT(g->c[0].ntri, 118);
+    CHECK_INT(g->tab.used, 1 + 118 / DD_CLAIM_SAMPLE_DIV);
+    CHECK_INT(g->alen, 2 * 118 + sizeof "long1");
+    int missed = 0;
+    for (int from = 0; from + 72 <= 120; from += 3) {
+        char excerpt[4096], id[32];
+        long_quote(excerpt, sizeof excerpt, from, from + 72);
+        snprintf(id, sizeof id, "ex%d", from);
+        f.now += 1;
+        make_doc(&f.doc, id, join_paras(1, 2, "\n\n"), NULL, NULL);
+        add_quote(&f.doc, excerpt, "c2");
+        ne_dedup_process(f.s, &f.doc);
+        ne_dedup_finish(f.s, &f.doc);
+        missed += f.doc.quotes[0].is_new || strcmp(f.doc.quotes[0].first_seen_article, "long1") != 0;
+    }
+    CHECK_INT(missed, 0);
+    fx_free(&f);
+}
+
+/* The article id is stored once for an article's claims, and every one of
+ * them still names it: as the first seen article of a later repeat and to
+ * dd_claim_known() (a changelog record of it is not applied twice). */
+TEST(dedup_claims_of_one_article_share_its_stored_id)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    seed_doc(&f.doc, "seed1", NULL, PARAS[0], SEED1_QUOTES, 4);
+    run(f.s, &f.doc);
+    const dd_cgen *g = &f.s->cgen[1];
+    CHECK_INT(g->n, 4);
+    size_t tri_bytes = 0;
+    for (uint32_t i = 0; i < g->n; i++) tri_bytes += 2u * g->c[i].ntri;
+    CHECK_INT(g->alen, tri_bytes + sizeof "seed1");
+    CHECK_INT(g->c[0].back, 0);
+    CHECK_INT(g->c[3].back, 3);
+    for (size_t i = 0; i < 4; i++) {
+        dd_seen sn;
+        memset(&sn, 0, sizeof sn);
+        uint64_t norm;
+        uint32_t *tri;
+        size_t ntri;
+        CHECK_INT(dd_claim_lookup(f.s, SEED1_QUOTES[i], "later", &sn, &norm, &tri, &ntri), 0);
+        CHECK(!sn.is_new);
+        CHECK_STR(sn.article, "seed1");
+        CHECK(dd_claim_known(f.s, norm, "seed1"));
+        CHECK(!dd_claim_known(f.s, norm, "later"));
+        free(sn.article);
+        free(tri);
+    }
+    /* another article's claim stores its own id */
+    seed_doc(&f.doc, "seed2", NULL, PARAS[3], SEED2_QUOTES + 4, 1);
+    run(f.s, &f.doc);
+    CHECK_INT(g->n, 5);
+    CHECK_INT(g->c[4].back, 0);
+    fx_free(&f);
+}
+
+/* A claim applied from the changelog (full u32 trigrams in the record) is
+ * stored exactly as the instance that decided it stored it: the same 16-bit
+ * trigrams, the same article id record, the same sampled postings. */
+TEST(dedup_claim_from_the_changelog_is_stored_as_the_local_one)
+{
+    fixture a, b;
+    fx_init(&a, 1000);
+    fx_init(&b, 1000);
+    char quote[4096];
+    long_quote(quote, sizeof quote, 0, 60);
+    const char *quotes[] = {SEED1_QUOTES[0], SEED1_QUOTES[1], quote};
+    seed_doc(&a.doc, "seed1", NULL, PARAS[0], quotes, 3);
+    run(a.s, &a.doc);
+    CHECK_INT(replay(a.s, b.s), 0);
+    const dd_cgen *ga = &a.s->cgen[1], *gb = &b.s->cgen[1];
+    CHECK_INT(gb->n, ga->n);
+    CHECK_INT(gb->alen, ga->alen);
+    CHECK_INT(gb->tab.used, ga->tab.used);
+    CHECK(gb->alen == ga->alen && memcmp(gb->arena, ga->arena, ga->alen) == 0);
+    for (uint32_t i = 0; i < ga->n && i < gb->n; i++) {
+        CHECK(ga->c[i].norm == gb->c[i].norm);
+        CHECK_INT(gb->c[i].ntri, ga->c[i].ntri);
+        CHECK_INT(gb->c[i].back, ga->c[i].back);
+    }
+    fx_free(&a);
+    fx_free(&b);
+}
