@@ -296,25 +296,23 @@ static char *v_fillers(rng *r, const toks *k)
     return out;
 }
 
-static char *v_excerpt(rng *r, const toks *k)
+/* A contiguous run of a share in [lo, lo + width) of the words (at least
+ * min), marked as cut on both sides. */
+static char *v_span(rng *r, const toks *k, double lo, double width, size_t min)
 {
-    double f = 0.6 + 0.2 * (double)rnd_below(r, 1001) / 1000.0;
+    double f = lo + width * (double)rnd_below(r, 1001) / 1000.0;
     size_t len = (size_t)(f * (double)k->n + 0.5);
-    if (len < 3) len = 3;
+    if (len < min) len = min;
     size_t from = rnd_below(r, k->n - len + 1);
     return join_range(k, from, from + len, "\xe2\x80\xa6", "\xe2\x80\xa6");
 }
 
-/* A contiguous 30-50 % of the words (at least 5): a fragment of a long
- * quote, the case that sampled postings find least surely. */
-static char *v_fragment(rng *r, const toks *k)
-{
-    double f = 0.3 + 0.2 * (double)rnd_below(r, 1001) / 1000.0;
-    size_t len = (size_t)(f * (double)k->n + 0.5);
-    if (len < 5) len = 5;
-    size_t from = rnd_below(r, k->n - len + 1);
-    return join_range(k, from, from + len, "\xe2\x80\xa6", "\xe2\x80\xa6");
-}
+/* An excerpt: 60-80 % of the words (at least 3). */
+static char *v_excerpt(rng *r, const toks *k) { return v_span(r, k, 0.6, 0.2, 3); }
+
+/* A fragment of a long quote: 30-50 % of the words (at least 5), the
+ * case that sampled postings find least surely. */
+static char *v_fragment(rng *r, const toks *k) { return v_span(r, k, 0.3, 0.2, 5); }
 
 static char *v_ellipsis(rng *r, const toks *k)
 {
