@@ -19,6 +19,12 @@ scripts/bench_corpus.py writes) through each of:
               for the metadata of the output topics)
   exactly_once  `newsenrich run` with transactions, backlog of N
   2 instances   two `newsenrich run` in one group, input with 2 partitions
+  pinned      the offline chain and the at_least_once service again, each
+              confined to core 0 (all of the service's threads: its
+              librdkafka threads too) while the broker is confined to core
+              1: the cost of Kafka I/O inside the service, without the
+              broker's CPU, which production runs on other machines
+              (needs two cores and taskset; skipped otherwise)
   memory      tools/bench_dedup --state at 10k..1M stored articles: the
               whole dedup state (articles, story features, claims) per
               article, and peak RSS
@@ -31,7 +37,7 @@ bounded; the whole run takes a few minutes. Results also go to
 .cache/bench/e2e.json.
 
 BENCH_E2E_PHASES picks phases (comma-separated, default all): offline,
-passthrough, alo, latency, eos, scale, memory. Without alo, the latency
+passthrough, alo, latency, eos, scale, pinned, memory. Without alo, the latency
 phase feeds BENCH_E2E_LATENCY_RATE articles/s (default 300).
 """
 import json
@@ -53,7 +59,7 @@ DATA = Path(os.environ.get("NEWSENRICH_DATA_DIR", ROOT.parent / "shared" / "data
 CACHE = Path(os.environ.get("NEWSENRICH_CACHE", ROOT / ".cache"))
 N = int(os.environ.get("BENCH_E2E_ARTICLES", "3000"))
 LAT_SECONDS = float(os.environ.get("BENCH_E2E_LATENCY_S", "20"))
-PHASES = set(os.environ.get("BENCH_E2E_PHASES", "offline,passthrough,alo,latency,eos,scale,memory")
+PHASES = set(os.environ.get("BENCH_E2E_PHASES", "offline,passthrough,alo,latency,eos,scale,pinned,memory")
              .split(","))
 WARMUP_S = 5.0
 LAT_RATE = float(os.environ.get("BENCH_E2E_LATENCY_RATE", "300"))
@@ -161,10 +167,11 @@ def wait_done(b, group, topic, total, procs, timeout):
 
 
 STARTED = []   # every service this run started: none may outlive it
+PIN = []       # command prefix confining the chain and the services (pinned phase)
 
 
 def start_service(cfg, logf):
-    p = subprocess.Popen([str(BIN), "run", "-c", str(cfg)], cwd=ROOT,
+    p = subprocess.Popen(PIN + [str(BIN), "run", "-c", str(cfg)], cwd=ROOT,
                          stdout=open(logf, "ab"), stderr=subprocess.STDOUT)
     STARTED.append(p)
     return p
@@ -323,6 +330,8 @@ def main():
                                           guarantee="at_least_once")
             res["scale_1"], res["scale_2"] = rate1, rate2
             log(f"  2 partitions: 1 instance {rate1:.0f}/s, 2 instances {rate2:.0f}/s")
+        if "pinned" in PHASES:
+            pinned_phase(res, b, backlog, recfile, work)
     finally:
         stop([p for p in STARTED if p.poll() is None])
         b.stop()
@@ -337,13 +346,34 @@ def main():
 
 def offline_phase(res, recfile):
     """The offline chain on the same records, in the same run."""
-    p = run([OFFLINE, "--max-seconds", "600", "--label", "same-records", recfile], cwd=ROOT,
+    p = run(PIN + [OFFLINE, "--max-seconds", "600", "--label", "same-records", recfile], cwd=ROOT,
             timeout=900)
     off = json.loads(next(l for l in p.stdout.decode().splitlines() if l.startswith("BENCH "))[6:])
-    res["offline_wall"] = off["articles"] / off["wall_s"]
-    res["offline_cpu"] = off["articles"] / off["cpu_s"]
-    log(f"  offline chain (same records): {res['offline_wall']:.0f} articles/s wall, "
-        f"{res['offline_cpu']:.0f} per CPU second")
+    pre = "pinned_" if PIN else ""
+    res[pre + "offline_wall"] = off["articles"] / off["wall_s"]
+    res[pre + "offline_cpu"] = off["articles"] / off["cpu_s"]
+    log(f"  offline chain (same records{', core 0' if PIN else ''}): "
+        f"{res[pre + 'offline_wall']:.0f} articles/s wall, {res[pre + 'offline_cpu']:.0f} per CPU second")
+
+
+def pinned_phase(res, b, backlog, recfile, work):
+    """The chain and the service on core 0, the broker on core 1."""
+    global PIN
+    if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
+        log("  pinned: skipped (needs two cores and taskset)")
+        return
+    bpid = (b.dir / "pid").read_text().strip()
+    all_cores = f"0-{os.cpu_count() - 1}"
+    run(["taskset", "-a", "-p", "-c", "1", bpid], check=True)
+    PIN = ["taskset", "-c", "0"]
+    try:
+        offline_phase(res, recfile)
+        rate, n_out, _ = service_run(b, backlog, work, "pinned", guarantee="at_least_once")
+        res["pinned_alo"] = rate
+        log(f"  enrich at_least_once, core 0 (broker on core 1): {rate:.0f} articles/s ({n_out} enriched)")
+    finally:
+        PIN = []
+        run(["taskset", "-a", "-p", "-c", all_cores, bpid])
 
 
 def passthrough_phase(res, b, backlog):
@@ -386,6 +416,10 @@ def print_table(res):
     if "scale_1" in res:
         log(f"| 2 partitions, 1 instance / 2 instances | {res['scale_1']:.0f} / "
             f"{res['scale_2']:.0f} | {res['scale_2'] / max(res['scale_1'], 1e-9):.2f} |")
+    if "pinned_alo" in res:
+        log(f"| pinned: offline chain on core 0 / newsenrich run, at_least_once, on core 0, broker on "
+            f"core 1 | {res['pinned_offline_wall']:.0f} / {res['pinned_alo']:.0f} | "
+            f"{res['pinned_alo'] / res['pinned_offline_wall']:.2f} of offline |")
     if "lat_rate" in res:
         log(f"| latency at {res['lat_rate']:.0f}/s: p50 / p99 / max ms | {res['lat_p50']} / "
             f"{res['lat_p99']} / {res['lat_max']} | |")
