@@ -296,6 +296,18 @@ static char *v_fillers(rng *r, const toks *k)
     return out;
 }
 
+/* a followed by b, in a new string; frees both. */
+static char *concat_free(char *a, char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *out = xrealloc(NULL, la + lb + 1);
+    memcpy(out, a, la);
+    memcpy(out + la, b, lb + 1);
+    free(a);
+    free(b);
+    return out;
+}
+
 /* A contiguous run of a share in [lo, lo + width) of the words (at least
  * min), marked as cut on both sides. */
 static char *v_span(rng *r, const toks *k, double lo, double width, size_t min)
@@ -320,14 +332,7 @@ static char *v_ellipsis(rng *r, const toks *k)
     size_t cut = (size_t)(f * (double)k->n + 0.5);
     if (cut < 1) cut = 1;
     size_t from = 2 + rnd_below(r, k->n - cut - 3);   /* keeps >= 2 words either side */
-    char *a = join_range(k, 0, from, "", " \xe2\x80\xa6 ");
-    char *b = join_range(k, from + cut, k->n, "", "");
-    char *out = xrealloc(NULL, strlen(a) + strlen(b) + 1);
-    strcpy(out, a);
-    strcat(out, b);
-    free(a);
-    free(b);
-    return out;
+    return concat_free(join_range(k, 0, from, "", " \xe2\x80\xa6 "), join_range(k, from + cut, k->n, "", ""));
 }
 
 /* "not" after the first auxiliary verb; NULL when there is none. */
@@ -338,14 +343,7 @@ static char *v_negation(const toks *k)
         bare(k->t[i], b, sizeof b);
         bare(k->t[i + 1], b + 128, 128);
         if (in_list(b, AUX) && strcmp(b + 128, "not") != 0) {
-            char *x = join_range(k, 0, i + 1, "", " not ");
-            char *y = join_range(k, i + 1, k->n, "", "");
-            char *out = xrealloc(NULL, strlen(x) + strlen(y) + 1);
-            strcpy(out, x);
-            strcat(out, y);
-            free(x);
-            free(y);
-            return out;
+            return concat_free(join_range(k, 0, i + 1, "", " not "), join_range(k, i + 1, k->n, "", ""));
         }
     }
     return NULL;
