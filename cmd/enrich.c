@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "enrichers/pipeline.h"
+#include "enrichers/workers.h"
 
 static void put_base64(nebuf *b, const char *data, size_t len)
 {
@@ -51,14 +52,57 @@ static void render_event(nebuf *b, const ne_config *cfg, const ne_event *ev)
     nebuf_puts(b, "}\n");
 }
 
-static int process_one(ne_pipeline *p, const ne_config *cfg, const char *rec, size_t len,
-                       long line, ne_outbox *ob, nebuf *line_buf, FILE *out)
+/* A record on its way through the worker pool: its own copy of the line,
+ * since the line buffer is reused. */
+typedef struct job {
+    char bytes[1];   /* the record; one byte at least, for an empty one */
+} job;
+
+/* Enriches records on the pool's threads (pool non-NULL) or on this one,
+ * and writes their events in input order. */
+typedef struct enricher {
+    const ne_config *cfg;
+    ne_pipeline *p;
+    ne_workers *pool;
+    ne_outbox ob;
+    nebuf line_buf;
+    FILE *out;
+} enricher;
+
+static int write_events(enricher *e)
+{
+    nebuf_reset(&e->line_buf);
+    for (size_t i = 0; i < e->ob.n; i++) render_event(&e->line_buf, e->cfg, &e->ob.ev[i]);
+    return fwrite(e->line_buf.p, 1, e->line_buf.len, e->out) == e->line_buf.len ? 0 : -1;
+}
+
+/* Writes the events of the pool's oldest record once it is ready (wait:
+ * however long that takes). 1 when one was written, 0 when none was
+ * ready, -1 on a write error. */
+static int finish_one(enricher *e, int wait)
+{
+    job *j = ne_workers_finish(e->pool, wait ? -1 : 0, &e->ob, NULL);
+    if (!j) return 0;
+    free(j);
+    return write_events(e) ? -1 : 1;
+}
+
+static int process_one(enricher *e, const char *rec, size_t len, long line)
 {
     ne_origin src = {"stdin", 0, line, NULL, 0};
-    ne_pipeline_process(p, rec, len, &src, ob);
-    nebuf_reset(line_buf);
-    for (size_t i = 0; i < ob->n; i++) render_event(line_buf, cfg, &ob->ev[i]);
-    return fwrite(line_buf->p, 1, line_buf->len, out) == line_buf->len ? 0 : -1;
+    if (!e->pool) {
+        ne_pipeline_process(e->p, rec, len, &src, &e->ob);
+        return write_events(e);
+    }
+    int rc;
+    while ((rc = finish_one(e, ne_workers_full(e->pool))) == 1) {}
+    if (rc < 0) return -1;
+    job *j = malloc(sizeof *j + len);
+    if (!j) return -1;
+    if (len) memcpy(j->bytes, rec, len);
+    /* src's strings are literals and its key is NULL: nothing to keep */
+    ne_workers_submit(e->pool, j->bytes, len, &src, j);
+    return 0;
 }
 
 static int is_blank(const char *s, size_t n)
@@ -83,12 +127,17 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
     ssize_t n;
     long lineno = 0;
     int rc = 0, mode = 0; /* 0 undecided, 'j' JSON lines, 't' plain text */
-    nebuf pending = {0}, outbuf = {0};
-    ne_outbox ob = {0};
+    nebuf pending = {0};
+    enricher e = {.cfg = cfg, .out = out};
 
-    ne_pipeline *p = ne_pipeline_new(cfg, err, sizeof err);
-    if (!p) {
+    if (!(e.p = ne_pipeline_new(cfg, err, sizeof err))) {
         fprintf(stderr, "newsenrich enrich: %s\n", err);
+        return 1;
+    }
+    int threads = ne_workers_count(cfg);
+    if (threads > 1 && !(e.pool = ne_workers_new(e.p, threads, err, sizeof err))) {
+        fprintf(stderr, "newsenrich enrich: %s\n", err);
+        ne_pipeline_free(e.p);
         return 1;
     }
 
@@ -107,17 +156,23 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
             size_t len = (size_t)n;
             if (len && line[len - 1] == '\n') len--;
             if (len && line[len - 1] == '\r') len--;
-            if (!is_blank(line, len) && process_one(p, cfg, line, len, lineno, &ob, &outbuf, out)) {
+            if (!is_blank(line, len) && process_one(&e, line, len, lineno)) {
                 rc = 1;
                 break;
             }
         }
         lineno++;
     }
-    if (rc == 0 && mode == 't' && process_one(p, cfg, pending.p, pending.len, 0, &ob, &outbuf, out))
+    if (rc == 0 && mode == 't' && process_one(&e, pending.p, pending.len, 0))
         rc = 1;
     if (rc == 0 && mode == 0 && pending.len) /* only blank input: still an answer */
-        if (process_one(p, cfg, pending.p, pending.len, 0, &ob, &outbuf, out)) rc = 1;
+        if (process_one(&e, pending.p, pending.len, 0)) rc = 1;
+    if (e.pool) {
+        int more;
+        while (rc == 0 && (more = finish_one(&e, 1)) != 0)
+            if (more < 0) rc = 1;
+        for (void *j; (j = ne_workers_drop(e.pool));) free(j);   /* after a write error */
+    }
     if (ferror(in)) {
         fprintf(stderr, "newsenrich enrich: reading stdin failed\n");
         rc = 1;
@@ -125,15 +180,16 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
     if (fflush(out) != 0) rc = 1;
 
     ne_pipeline_stats st;
-    ne_pipeline_get_stats(p, &st);
+    ne_pipeline_get_stats(e.p, &st);
     ne_log(NE_LOG_INFO, "enrich", "%llu records: %llu enriched, %llu duplicates, %llu dead-lettered",
            (unsigned long long)st.records, (unsigned long long)st.enriched,
            (unsigned long long)st.duplicates, (unsigned long long)st.rejected);
 
     free(line);
     nebuf_free(&pending);
-    nebuf_free(&outbuf);
-    ne_outbox_free(&ob);
-    ne_pipeline_free(p);
+    nebuf_free(&e.line_buf);
+    ne_outbox_free(&e.ob);
+    ne_workers_free(e.pool);
+    ne_pipeline_free(e.p);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "consumer/consumer.h"
 #include "enrichers/decode.h"
 #include "enrichers/dedup.h"
+#include "enrichers/workers.h"
 #include "notifier/notifier.h"
 #include "producer/producer.h"
 #include "producer/transaction.h"
@@ -25,6 +26,7 @@ typedef struct service {
     ne_consumer *consumer;
     ne_producer *producer;
     ne_pipeline *pipeline;
+    ne_workers *workers;  /* NULL: the chain runs on this thread (processing.threads 1) */
     ne_outbox outbox;
     ne_txn *txn;          /* exactly_once only */
     int txn_failed;       /* the producer was fenced or broke */
@@ -126,13 +128,16 @@ static void register_metrics(service *s)
     }
 }
 
-/* Counts one processed record: its outcome, its events, its stage times. */
-static void record_metrics(service *s, enum ne_outcome outcome, double record_us)
+/* Counts one processed record: its outcome, its events, its time through
+ * the chain and its stage times. */
+static void record_metrics(service *s, enum ne_outcome outcome)
 {
     if (!s->metrics) return;
+    ne_pipeline_stats st;
+    ne_pipeline_get_stats(s->pipeline, &st);
     ne_metric_add(s->m_consumed, 1);
     ne_metric_add(s->m_outcome[outcome], 1);
-    ne_metric_observe(s->m_record_us, record_us);
+    ne_metric_observe(s->m_record_us, (double)(st.elapsed_us - s->last_stats.elapsed_us));
     for (size_t i = 0; i < s->outbox.n; i++) {
         const ne_event *ev = &s->outbox.ev[i];
         ne_metric_add(s->m_events[ev->topic], 1);
@@ -140,13 +145,10 @@ static void record_metrics(service *s, enum ne_outcome outcome, double record_us
             for (int r = 1; r < 6; r++)
                 if (!strcmp(ev->headers[0].value, ne_reject_reason(r))) ne_metric_add(s->m_dead[r], 1);
     }
-    if (outcome != NE_OUTCOME_REJECTED) { /* a rejected record never reaches the stages */
-        ne_pipeline_stats st;
-        ne_pipeline_get_stats(s->pipeline, &st);
+    if (outcome != NE_OUTCOME_REJECTED) /* a rejected record never reaches the stages */
         for (size_t i = 0; i < st.nstages && i < 8; i++)
             ne_metric_observe(s->m_stage[i], (double)(st.stage_us[i] - s->last_stats.stage_us[i]));
-        s->last_stats = st;
-    }
+    s->last_stats = st;
     ne_metric_set(s->m_in_flight, (double)ne_consumer_in_flight(s->consumer));
 }
 
@@ -160,31 +162,6 @@ static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
     if (s->consumer) ne_consumer_ack(s->consumer, opaque, err);
 }
 
-/* Commits the open transaction (exactly once); a fenced or broken
- * producer stops the service. */
-static void commit_transaction(service *s)
-{
-    if (!ne_txn_open(s->txn)) return;
-    enum ne_txn_result r = ne_txn_commit(s->txn);
-    if (r == NE_TXN_FATAL) s->txn_failed = 1;
-    ne_metric_add(r == NE_TXN_OK ? s->m_txn_commits : s->m_txn_aborts, 1);
-}
-
-/* Revoke: let every produced event be acknowledged before offsets of the
- * revoked partitions are stored and committed; exactly once, commit the
- * transaction, which holds those offsets. */
-static void drain_producer(void *ctx)
-{
-    service *s = ctx;
-    if (s->txn) {
-        commit_transaction(s);
-        return;
-    }
-    if (ne_producer_flush(s->producer, s->cfg->processing.shutdown_timeout_ms))
-        ne_log(NE_LOG_WARN, "service", "revoke: %d event(s) still unacknowledged; "
-               "the partitions' next owner will re-process them", ne_producer_outstanding(s->producer));
-}
-
 static double now_s(void)
 {
     struct timespec ts;
@@ -192,15 +169,13 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs one record through the pipeline and produces its events. Returns 0,
- * or -1 when an event could not even be enqueued (already logged and
- * acknowledged as failed, which pins the partition). */
-static int handle_record(service *s, const rd_kafka_message_t *m)
+/* Produces the events of a processed record (s->outbox) and tracks them
+ * against its offset. Returns 0, or -1 when an event could not even be
+ * enqueued (already logged and acknowledged as failed, which pins the
+ * partition). */
+static int publish_record(service *s, const rd_kafka_message_t *m, enum ne_outcome outcome)
 {
-    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
-    double t0 = now_s();
-    enum ne_outcome outcome = ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
-    record_metrics(s, outcome, (now_s() - t0) * 1e6);
+    record_metrics(s, outcome);
 
     /* Exactly once, offsets travel in the transaction, not via the tracker. */
     ne_inflight *f = NULL;
@@ -218,7 +193,7 @@ static int handle_record(service *s, const rd_kafka_message_t *m)
     for (size_t i = 0; i < s->outbox.n; i++) {
         rd_kafka_resp_err_t err = ne_producer_send(s->producer, &s->outbox.ev[i], f);
         if (err) {
-            ne_log_rec(NE_LOG_ERROR, "service", src.topic, src.partition, src.offset,
+            ne_log_rec(NE_LOG_ERROR, "service", rd_kafka_topic_name(m->rkt), m->partition, m->offset,
                        "cannot produce to %s: %s", ne_topic_name(s->cfg, s->outbox.ev[i].topic),
                        rd_kafka_err2str(err));
             if (f) ne_consumer_ack(s->consumer, f, err);
@@ -228,6 +203,83 @@ static int handle_record(service *s, const rd_kafka_message_t *m)
     }
     ne_outbox_clear(&s->outbox);
     return rc;
+}
+
+/* Runs one record through the whole chain on this thread and publishes
+ * its events. */
+static void handle_record(service *s, rd_kafka_message_t *m)
+{
+    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
+    enum ne_outcome outcome = ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
+    publish_record(s, m, outcome);
+    rd_kafka_message_destroy(m);
+}
+
+/* Publishes the worker pool's records that are ready, oldest first, in
+ * consumption order; waits up to timeout_ms for the oldest (-1: until
+ * every pending record is published). The message stays alive until
+ * then: the prepared document and the dead letter point into it. */
+static void publish_prepared(service *s, int timeout_ms)
+{
+    if (!s->workers) return;
+    enum ne_outcome outcome;
+    rd_kafka_message_t *m;
+    for (;;) {
+        m = ne_workers_finish(s->workers, timeout_ms, &s->outbox, &outcome);
+        if (!m) break;
+        publish_record(s, m, outcome);
+        rd_kafka_message_destroy(m);
+        if (timeout_ms > 0) timeout_ms = 0;  /* then only what is ready already */
+    }
+}
+
+/* Hands a consumed record to the chain: to the worker pool when there is
+ * one (the caller made room), else through the chain right here. */
+static void consume_record(service *s, rd_kafka_message_t *m)
+{
+    if (!s->workers) {
+        handle_record(s, m);
+        return;
+    }
+    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
+    ne_workers_submit(s->workers, m->payload, m->len, &src, m);
+}
+
+/* Records the pool holds are dropped, not published: after a failure
+ * they are consumed again on restart. */
+static void drop_prepared(service *s)
+{
+    if (!s->workers) return;
+    for (rd_kafka_message_t *m; (m = ne_workers_drop(s->workers));) rd_kafka_message_destroy(m);
+}
+
+/* Commits the open transaction (exactly once); a fenced or broken
+ * producer stops the service. */
+static void commit_transaction(service *s)
+{
+    /* The transaction's offsets are the consumer's positions: every record
+     * consumed so far must be in it. */
+    publish_prepared(s, -1);
+    if (!ne_txn_open(s->txn)) return;
+    enum ne_txn_result r = ne_txn_commit(s->txn);
+    if (r == NE_TXN_FATAL) s->txn_failed = 1;
+    ne_metric_add(r == NE_TXN_OK ? s->m_txn_commits : s->m_txn_aborts, 1);
+}
+
+/* Revoke: let every produced event be acknowledged before offsets of the
+ * revoked partitions are stored and committed; exactly once, commit the
+ * transaction, which holds those offsets. */
+static void drain_producer(void *ctx)
+{
+    service *s = ctx;
+    if (s->txn) {
+        commit_transaction(s);
+        return;
+    }
+    publish_prepared(s, -1);
+    if (ne_producer_flush(s->producer, s->cfg->processing.shutdown_timeout_ms))
+        ne_log(NE_LOG_WARN, "service", "revoke: %d event(s) still unacknowledged; "
+               "the partitions' next owner will re-process them", ne_producer_outstanding(s->producer));
 }
 
 /* Backpressure. While processing.max_in_flight records await their
@@ -299,6 +351,12 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
     s.pipeline = ne_pipeline_new(cfg, err, sizeof err);
     if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); rc = 1; goto out; }
     register_metrics(&s);
+    int threads = ne_workers_count(cfg);
+    if (threads > 1 && !(s.workers = ne_workers_new(s.pipeline, threads, err, sizeof err))) {
+        ne_log(NE_LOG_ERROR, "service", "workers: %s", err);
+        rc = 1;
+        goto out;
+    }
     s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
     if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
     /* Exactly once: fence this instance's predecessor before reading the
@@ -334,12 +392,21 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
     double full_since = 0;
     while (!(opts && opts->stop && *opts->stop)) {
         if (s.changelog) ne_changelog_poll(s.changelog);
+        publish_prepared(&s, 0);
         if (!s.txn && window_full(&s, &full_since)) continue;
-        rd_kafka_message_t *m = ne_consumer_poll(s.consumer, cfg->processing.poll_timeout_ms);
-        if (m) {
-            consumed++;
-            handle_record(&s, m);
-            rd_kafka_message_destroy(m);
+        size_t pending = s.workers ? ne_workers_pending(s.workers) : 0;
+        if (s.workers && ne_workers_full(s.workers)) {
+            publish_prepared(&s, 10);
+        } else {
+            /* With records on the workers, do not sit in the poll: their
+             * events wait for this thread. */
+            rd_kafka_message_t *m = ne_consumer_poll(s.consumer, pending ? 0 : cfg->processing.poll_timeout_ms);
+            if (m) {
+                consumed++;
+                consume_record(&s, m);
+            } else if (pending) {
+                publish_prepared(&s, 1);
+            }
         }
         ne_producer_poll(s.producer, 0);
         if (s.txn) {
@@ -361,6 +428,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
             break;
         }
         if (opts && opts->stop_after > 0 && consumed >= opts->stop_after &&
+            !(s.workers && ne_workers_pending(s.workers)) &&
             ne_consumer_in_flight(s.consumer) == 0 && !(s.txn && ne_txn_open(s.txn)))
             break;
         if (now_s() - last_t >= interval) log_progress(&s, consumed, &last_consumed, &last_t);
@@ -368,6 +436,10 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
 
     ne_log(NE_LOG_INFO, "service", "shutting down: draining %ld record(s) in flight",
            ne_consumer_in_flight(s.consumer));
+    /* Records consumed but not yet published: publish them, unless after a
+     * failure, when they are consumed again on restart. */
+    if (rc) drop_prepared(&s);
+    else publish_prepared(&s, -1);
     if (s.txn) {
         /* After a failure the open transaction is not trusted: abort it, its
          * records are consumed again on restart. */
@@ -394,6 +466,8 @@ out:
         int nrc = ne_notifier_stop_join(notifier, NULL);
         if (!rc) rc = nrc;
     }
+    drop_prepared(&s);   /* their messages belong to the consumer */
+    ne_workers_free(s.workers);
     ne_txn_free(s.txn);
     ne_changelog_free(s.changelog);
     ne_consumer_free(s.consumer);

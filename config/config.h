@@ -72,6 +72,7 @@ typedef struct ne_config {
     struct {
         enum ne_guarantee guarantee;
         int    max_in_flight;      /* input records awaiting delivery before pausing */
+        int    threads;            /* per-article stages' threads; 0 = one per core (workers.h) */
         long   max_record_bytes;   /* larger records are dead-lettered as too_large */
         int    poll_timeout_ms;
         int    shutdown_timeout_ms;/* how long to wait for deliveries on shutdown */

@@ -23,6 +23,7 @@
 #include "common/nebuf.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1029,16 +1030,18 @@ static size_t resolve_list_popcnt(const ne_ner_model *m, uint32_t *f, size_t k)
 #endif
 
 /* Whether the CPU has POPCNT (always 0 without the dispatch). The check
- * runs once; racing threads store the same value. */
+ * runs once; racing worker threads store the same value, atomically. */
 static int cpu_popcnt(void)
 {
 #if NER_POPCNT_DISPATCH
-    static int have = -1;
-    if (have < 0) {
+    static _Atomic int have = -1;
+    int h = atomic_load_explicit(&have, memory_order_relaxed);
+    if (h < 0) {
         __builtin_cpu_init();
-        have = __builtin_cpu_supports("popcnt") ? 1 : 0;
+        h = __builtin_cpu_supports("popcnt") ? 1 : 0;
+        atomic_store_explicit(&have, h, memory_order_relaxed);
     }
-    return have;
+    return h;
 #else
     return 0;
 #endif

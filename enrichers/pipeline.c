@@ -42,11 +42,11 @@ static void text_destroy(void *state) { (void)state; }
  * state of the stage named by its name up to the '.' and leaves its
  * destruction to that stage. */
 static const ne_stage builtin_stages[] = {
-    {"text", text_create, text_process, text_destroy},
-    {"dedup", ne_dedup_create, ne_dedup_process, ne_dedup_destroy},
-    {"entities", ne_entities_create, ne_entities_process, ne_entities_destroy},
-    {"quotes", ne_quotes_create, ne_quotes_process, ne_quotes_destroy},
-    {"dedup.claims", NULL, ne_dedup_finish, NULL},   /* keep last */
+    {"text", text_create, text_process, text_destroy, 0},
+    {"dedup", ne_dedup_create, ne_dedup_process, ne_dedup_destroy, 1},
+    {"entities", ne_entities_create, ne_entities_process, ne_entities_destroy, 0},
+    {"quotes", ne_quotes_create, ne_quotes_process, ne_quotes_destroy, 0},
+    {"dedup.claims", NULL, ne_dedup_finish, NULL, 1},   /* keep last */
 };
 
 #define MAX_STAGES 8
@@ -60,6 +60,23 @@ struct ne_pipeline {
     ne_doc doc;          /* reused for every record */
     nebuf buf;           /* reused for rendering */
     ne_pipeline_stats stats;
+};
+
+/* A record between the two halves (pipeline.h, "on several threads"). */
+struct ne_prepared {
+    ne_doc doc;
+    const char *bytes;  size_t len;   /* the record, not owned */
+    ne_origin src;                    /* its strings not owned */
+    int has_src;
+    enum ne_reject why;               /* NE_REJECT_NONE: decoded */
+    char detail[256];                 /* why it was rejected */
+    uint64_t stage_us[MAX_STAGES];    /* unordered stages' times, by pipeline index */
+    uint64_t elapsed_us;              /* the first half's time */
+};
+
+struct ne_pipeline_worker {
+    const ne_pipeline *p;
+    void *state[MAX_STAGES];          /* the unordered stages' own states; NULL for ordered ones */
 };
 
 /* ---- outbox ----------------------------------------------------------- */
@@ -239,11 +256,11 @@ static void emit_alert(void *ctx, const char *key, const char *value, size_t len
 /* Alerts for the new claims about watched people, then (when enabled) the
  * changelog records of what the dedup stage stored for this article, so
  * the input offset is committed only once the state change is durable. */
-static void emit_alerts_and_changelog(ne_pipeline *p, ne_outbox *out)
+static void emit_alerts_and_changelog(ne_pipeline *p, const ne_doc *doc, ne_outbox *out)
 {
     ne_dedup_state *dd = ne_pipeline_stage_state(p, "dedup");
     alert_sink sink = {out};
-    ne_alerts_emit(p->cfg, dd, &p->doc, emit_alert, &sink);
+    ne_alerts_emit(p->cfg, dd, doc, emit_alert, &sink);
     if (!dd || !p->changelog) return;
     /* Every record: an article with many claims has many, and a record
      * left out would be state the other instances never learn. */
@@ -278,45 +295,34 @@ void ne_pipeline_set_changelog(ne_pipeline *p, const char *origin)
     if (origin && !(p->changelog = strdup(origin))) abort();
 }
 
-enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
-                                    const ne_origin *src, ne_outbox *out)
+/* A rejected record's one outcome: its dead letter. */
+static enum ne_outcome reject_record(ne_pipeline *p, ne_outbox *out, const char *bytes, size_t len,
+                                     const ne_origin *src, enum ne_reject why, const char *detail)
 {
-    ne_doc *doc = &p->doc;
-    char detail[256] = "";
-    uint64_t t0 = now_us();
+    emit_dead_letter(out, bytes, len, src, why, detail);
+    p->stats.rejected++;
+    if ((size_t)why < sizeof p->stats.rejected_by_reason / sizeof p->stats.rejected_by_reason[0])
+        p->stats.rejected_by_reason[why]++;
+    if (src && ne_log_enabled(NE_LOG_INFO))
+        ne_log_rec(NE_LOG_INFO, "pipeline", src->topic, src->partition, src->offset,
+                   "dead-lettered: %s: %s", ne_reject_reason(why), detail);
+    return NE_OUTCOME_REJECTED;
+}
 
-    ne_outbox_clear(out);
-    ne_doc_reset(doc);
-    p->stats.records++;
-    p->stats.bytes += len;
+/* Runs stage i of the chain with `state` on doc and returns its time, µs. */
+static uint64_t run_stage(const ne_pipeline *p, size_t i, void *state, ne_doc *doc)
+{
+    uint64_t ts = now_us();
+    if (p->stages[i]->process(state, doc) != 0)
+        ne_log(NE_LOG_WARN, "pipeline", "stage %s failed on article %s; its annotations are empty",
+               p->stages[i]->name, doc->id);
+    return now_us() - ts;
+}
 
-    enum ne_reject why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes,
-                                   doc, detail, sizeof detail);
-    if (why != NE_REJECT_NONE) {
-        emit_dead_letter(out, bytes, len, src, why, detail);
-        p->stats.rejected++;
-        if ((size_t)why < sizeof p->stats.rejected_by_reason / sizeof p->stats.rejected_by_reason[0])
-            p->stats.rejected_by_reason[why]++;
-        if (src && ne_log_enabled(NE_LOG_INFO))
-            ne_log_rec(NE_LOG_INFO, "pipeline", src->topic, src->partition, src->offset,
-                       "dead-lettered: %s: %s", ne_reject_reason(why), detail);
-        ne_doc_reset(doc);
-        return NE_OUTCOME_REJECTED;
-    }
-    doc->stats.bytes = doc->body_len;
-
-    for (size_t i = 0; i < p->nstages; i++) {
-        uint64_t ts = now_us();
-        if (p->stages[i]->process(p->state[i], doc) != 0)
-            ne_log(NE_LOG_WARN, "pipeline", "stage %s failed on article %s; its annotations are empty",
-                   p->stages[i]->name, doc->id);
-        p->stats.stage_us[i] += now_us() - ts;
-        /* an exact duplicate is not enriched again */
-        if (doc->dedup.status == NE_DEDUP_EXACT) break;
-    }
-    doc->stats.elapsed_us = now_us() - t0;
+/* Renders the events of a document that went through the chain. */
+static enum ne_outcome render_events(ne_pipeline *p, ne_doc *doc, ne_outbox *out)
+{
     p->stats.tokens += doc->stats.tokens;
-
     if (doc->dedup.status == NE_DEDUP_EXACT) {
         nebuf_reset(&p->buf);
         ne_events_duplicate(&p->buf, doc->id, doc->dedup.duplicate_of, "exact", doc->dedup.similarity);
@@ -338,9 +344,128 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
         ne_events_claim(&p->buf, doc, &doc->quotes[i]);
         emit_rendered(p, out, NE_TOPIC_CLAIMS, doc->quotes[i].claim_id);
     }
-    emit_alerts_and_changelog(p, out);
+    emit_alerts_and_changelog(p, doc, out);
     p->stats.enriched++;
     return NE_OUTCOME_ENRICHED;
+}
+
+enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
+                                    const ne_origin *src, ne_outbox *out)
+{
+    ne_doc *doc = &p->doc;
+    char detail[256] = "";
+    uint64_t t0 = now_us();
+
+    ne_outbox_clear(out);
+    ne_doc_reset(doc);
+    p->stats.records++;
+    p->stats.bytes += len;
+
+    enum ne_reject why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes,
+                                   doc, detail, sizeof detail);
+    if (why != NE_REJECT_NONE) {
+        ne_doc_reset(doc);
+        p->stats.elapsed_us += now_us() - t0;
+        return reject_record(p, out, bytes, len, src, why, detail);
+    }
+    doc->stats.bytes = doc->body_len;
+
+    for (size_t i = 0; i < p->nstages; i++) {
+        p->stats.stage_us[i] += run_stage(p, i, p->state[i], doc);
+        /* an exact duplicate is not enriched again */
+        if (doc->dedup.status == NE_DEDUP_EXACT) break;
+    }
+    doc->stats.elapsed_us = now_us() - t0;
+    p->stats.elapsed_us += doc->stats.elapsed_us;
+    return render_events(p, doc, out);
+}
+
+/* ---- on several threads ----------------------------------------------- */
+
+ne_prepared *ne_prepared_new(void)
+{
+    return calloc(1, sizeof(ne_prepared));
+}
+
+void ne_prepared_free(ne_prepared *r)
+{
+    if (!r) return;
+    ne_doc_reset(&r->doc);
+    free(r);
+}
+
+ne_pipeline_worker *ne_pipeline_worker_new(const ne_pipeline *p, char *err, size_t errlen)
+{
+    ne_pipeline_worker *w = calloc(1, sizeof *w);
+    if (!w) { snprintf(err, errlen, "out of memory"); return NULL; }
+    w->p = p;
+    for (size_t i = 0; i < p->nstages; i++) {
+        if (p->stages[i]->ordered) continue;
+        if (!(w->state[i] = p->stages[i]->create(p->cfg, err, errlen))) {
+            ne_pipeline_worker_free(w);
+            return NULL;
+        }
+    }
+    return w;
+}
+
+void ne_pipeline_worker_free(ne_pipeline_worker *w)
+{
+    if (!w) return;
+    for (size_t i = 0; i < w->p->nstages; i++)
+        if (w->state[i]) w->p->stages[i]->destroy(w->state[i]);
+    free(w);
+}
+
+void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r, const char *bytes, size_t len,
+                         const ne_origin *src)
+{
+    const ne_pipeline *p = w->p;
+    uint64_t t0 = now_us();
+    ne_doc_reset(&r->doc);
+    memset(r->stage_us, 0, sizeof r->stage_us);
+    r->bytes = bytes;
+    r->len = len;
+    r->has_src = src != NULL;
+    if (src) r->src = *src;
+    r->detail[0] = '\0';
+    r->why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes, &r->doc,
+                       r->detail, sizeof r->detail);
+    if (r->why != NE_REJECT_NONE) {
+        ne_doc_reset(&r->doc);
+    } else {
+        r->doc.stats.bytes = r->doc.body_len;
+        for (size_t i = 0; i < p->nstages; i++)
+            if (!p->stages[i]->ordered) r->stage_us[i] = run_stage(p, i, w->state[i], &r->doc);
+    }
+    r->elapsed_us = now_us() - t0;
+}
+
+enum ne_outcome ne_pipeline_finish(ne_pipeline *p, ne_prepared *r, ne_outbox *out)
+{
+    uint64_t t0 = now_us();
+    ne_doc *doc = &r->doc;
+    const ne_origin *src = r->has_src ? &r->src : NULL;
+
+    ne_outbox_clear(out);
+    p->stats.records++;
+    p->stats.bytes += r->len;
+    if (r->why != NE_REJECT_NONE) {
+        p->stats.elapsed_us += r->elapsed_us;
+        return reject_record(p, out, r->bytes, r->len, src, r->why, r->detail);
+    }
+
+    for (size_t i = 0; i < p->nstages; i++) {
+        p->stats.stage_us[i] += r->stage_us[i];
+        if (!p->stages[i]->ordered) continue;
+        /* an exact duplicate's later stages are skipped, as in ne_pipeline_process */
+        if (doc->dedup.status != NE_DEDUP_EXACT) p->stats.stage_us[i] += run_stage(p, i, p->state[i], doc);
+    }
+    doc->stats.elapsed_us = r->elapsed_us + (now_us() - t0);
+    p->stats.elapsed_us += doc->stats.elapsed_us;
+    enum ne_outcome o = render_events(p, doc, out);
+    ne_doc_reset(doc);   /* its memory goes back before the record is reused */
+    return o;
 }
 
 void ne_pipeline_get_stats(const ne_pipeline *p, ne_pipeline_stats *st)

@@ -79,6 +79,13 @@ typedef struct ne_stage {
     void *(*create)(const ne_config *cfg, char *err, size_t errlen);
     int   (*process)(void *state, ne_doc *doc);  /* 0 on success */
     void  (*destroy)(void *state);
+    /* Non-zero: the stage reads or changes state shared across records
+     * (dedup), so it runs on the pipeline's own thread, in record order.
+     * Zero: process() depends on the document alone and may run on a
+     * worker thread with a state of its own. An ordered stage may read
+     * what the unordered stages wrote, never the other way round: that is
+     * what lets a worker run them ahead of the ordered ones. */
+    int   ordered;
 } ne_stage;
 
 typedef struct ne_pipeline ne_pipeline;
@@ -95,6 +102,43 @@ void ne_pipeline_free(ne_pipeline *p);
  * so it is still enriched rather than dead-lettered. */
 enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
                                     const ne_origin *src, ne_outbox *out);
+
+/* ---- on several threads ---------------------------------------------
+ *
+ * A record's work splits in two halves. The first, ne_pipeline_prepare
+ * (decode and the unordered stages: text, entities, quotes), depends on
+ * the record alone and runs on any thread, each with a worker of its own.
+ * The second, ne_pipeline_finish (the ordered stages: dedup and
+ * dedup.claims, then rendering the events), reads and changes the dedup
+ * state, so it runs on the pipeline's thread in the records' order. The
+ * events are the same as ne_pipeline_process's, which does both halves on
+ * one thread and can still skip entities and quotes for an exact
+ * duplicate, which a worker cannot know in advance. */
+
+/* A record between its two halves. Reused from record to record. */
+typedef struct ne_prepared ne_prepared;
+
+ne_prepared *ne_prepared_new(void);        /* NULL on out of memory */
+void ne_prepared_free(ne_prepared *r);     /* accepts NULL */
+
+/* A worker's own state of every unordered stage, built from the
+ * pipeline's configuration (a model file is loaded again). Used by one
+ * thread at a time. NULL with err when a stage cannot start. */
+typedef struct ne_pipeline_worker ne_pipeline_worker;
+
+ne_pipeline_worker *ne_pipeline_worker_new(const ne_pipeline *p, char *err, size_t errlen);
+void ne_pipeline_worker_free(ne_pipeline_worker *w);   /* accepts NULL */
+
+/* The first half of one record into r. bytes and src (its strings
+ * included) are not copied: they must stay valid until
+ * ne_pipeline_finish has taken r. */
+void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r, const char *bytes, size_t len,
+                         const ne_origin *src);
+
+/* The second half: runs the ordered stages on the prepared record and
+ * renders its events into `out` (cleared first), as ne_pipeline_process
+ * would. Records must be finished in the order they were consumed. */
+enum ne_outcome ne_pipeline_finish(ne_pipeline *p, ne_prepared *r, ne_outbox *out);
 
 /* The state of the stage called `name` ("dedup"), or NULL when the chain
  * has no such stage. For the service: the changelog reader applies records
@@ -117,6 +161,7 @@ void ne_pipeline_set_changelog(ne_pipeline *p, const char *origin);
 typedef struct ne_pipeline_stats {
     uint64_t records, enriched, duplicates, rejected, bytes, tokens;
     uint64_t rejected_by_reason[6];   /* indexed by enum ne_reject */
+    uint64_t elapsed_us;              /* records' time through the chain, both halves */
     uint64_t stage_us[8];             /* time per stage, in chain order */
     const char *stage_names[8];
     size_t   nstages;

@@ -5,10 +5,13 @@ One run, one broker (scripts/kafka-broker.sh), the same N records
 (BENCH_E2E_ARTICLES, default 3000, from the varied PolNeAR corpus that
 scripts/bench_corpus.py writes) through each of:
 
-  offline     tools/bench_offline on the same records (the chain alone)
+  offline     tools/bench_offline on the same records (the chain alone), on
+              one thread and on one per core (--threads), the two references
+  enrich      `newsenrich run`, at_least_once, backlog of N records, the
+              default configuration (processing.threads: one per core)
+  enrich, 1 thread   the same with processing.threads 1 (phase alo1)
   passthrough tools/bench_passthrough: consume + produce unchanged, the
               service's client settings (the Kafka I/O ceiling)
-  enrich      `newsenrich run`, at_least_once, backlog of N records
   latency     the same service fed at half of the enrich rate by a paced
               producer, from the moment it is assigned its partition:
               CreateTime of the input (when the feeding producer was called)
@@ -37,7 +40,7 @@ bounded; the whole run takes a few minutes. Results also go to
 .cache/bench/e2e.json.
 
 BENCH_E2E_PHASES picks phases (comma-separated, default all): offline,
-passthrough, alo, latency, eos, scale, pinned, memory. Without alo, the latency
+passthrough, alo, alo1, latency, eos, scale, pinned, memory. Without alo, the latency
 phase feeds BENCH_E2E_LATENCY_RATE articles/s (default 300).
 """
 import json
@@ -59,7 +62,7 @@ DATA = Path(os.environ.get("NEWSENRICH_DATA_DIR", ROOT.parent / "shared" / "data
 CACHE = Path(os.environ.get("NEWSENRICH_CACHE", ROOT / ".cache"))
 N = int(os.environ.get("BENCH_E2E_ARTICLES", "3000"))
 LAT_SECONDS = float(os.environ.get("BENCH_E2E_LATENCY_S", "20"))
-PHASES = set(os.environ.get("BENCH_E2E_PHASES", "offline,passthrough,alo,latency,eos,scale,pinned,memory")
+PHASES = set(os.environ.get("BENCH_E2E_PHASES", "offline,passthrough,alo,alo1,latency,eos,scale,pinned,memory")
              .split(","))
 WARMUP_S = 5.0
 LAT_RATE = float(os.environ.get("BENCH_E2E_LATENCY_RATE", "300"))
@@ -298,7 +301,7 @@ def main():
         if "passthrough" in PHASES:
             passthrough_phase(res, b, backlog)
         t_alo = None
-        if PHASES & {"alo", "latency", "eos", "scale"}:
+        if PHASES & {"alo", "alo1", "latency", "eos", "scale"}:
             # A freshly started broker is slow until its JIT has compiled
             # the produce path: the first service run on it went at half
             # the speed of the next ones. Warm it up, and count nothing.
@@ -308,6 +311,10 @@ def main():
             rate, n_out, t_alo = service_run(b, backlog, work, "alo", guarantee="at_least_once")
             res["enrich_alo"], res["enrich_alo_out"] = rate, n_out
             log(f"  enrich at_least_once: {rate:.0f} articles/s ({n_out} enriched)")
+        if "alo1" in PHASES:
+            rate, n_out, _ = service_run(b, backlog, work, "alo1", guarantee="at_least_once", threads=1)
+            res["enrich_alo1"] = rate
+            log(f"  enrich at_least_once, 1 thread: {rate:.0f} articles/s ({n_out} enriched)")
         if "latency" in PHASES:
             # at half of the measured load (or the rate given)
             half = max(1.0, res["enrich_alo"] / 2) if "enrich_alo" in res else LAT_RATE
@@ -345,15 +352,20 @@ def main():
 
 
 def offline_phase(res, recfile):
-    """The offline chain on the same records, in the same run."""
-    p = run(PIN + [OFFLINE, "--max-seconds", "600", "--label", "same-records", recfile], cwd=ROOT,
-            timeout=900)
-    off = json.loads(next(l for l in p.stdout.decode().splitlines() if l.startswith("BENCH "))[6:])
+    """The offline chain on the same records, in the same run: on one
+    thread, and (unpinned) on one per core, as the service runs by default."""
     pre = "pinned_" if PIN else ""
-    res[pre + "offline_wall"] = off["articles"] / off["wall_s"]
-    res[pre + "offline_cpu"] = off["articles"] / off["cpu_s"]
-    log(f"  offline chain (same records{', core 0' if PIN else ''}): "
-        f"{res[pre + 'offline_wall']:.0f} articles/s wall, {res[pre + 'offline_cpu']:.0f} per CPU second")
+    for threads in [1] if PIN else [1, os.cpu_count() or 1]:
+        if threads == 1 and pre + "offline_wall" in res:
+            continue
+        p = run(PIN + [OFFLINE, "--max-seconds", "600", "--label", "same-records", "--threads",
+                       str(threads), recfile], cwd=ROOT, timeout=900)
+        off = json.loads(next(l for l in p.stdout.decode().splitlines() if l.startswith("BENCH "))[6:])
+        key = pre + ("offline" if threads == 1 else "offline_threads")
+        res[key + "_wall"] = off["articles"] / off["wall_s"]
+        res[key + "_cpu"] = off["articles"] / off["cpu_s"]
+        log(f"  offline chain (same records, {threads} thread(s){', core 0' if PIN else ''}): "
+            f"{res[key + '_wall']:.0f} articles/s wall, {res[key + '_cpu']:.0f} per CPU second")
 
 
 def pinned_phase(res, b, backlog, recfile, work):
@@ -368,7 +380,7 @@ def pinned_phase(res, b, backlog, recfile, work):
     PIN = ["taskset", "-c", "0"]
     try:
         offline_phase(res, recfile)
-        rate, n_out, _ = service_run(b, backlog, work, "pinned", guarantee="at_least_once")
+        rate, n_out, _ = service_run(b, backlog, work, "pinned", guarantee="at_least_once", threads=1)
         res["pinned_alo"] = rate
         log(f"  enrich at_least_once, core 0 (broker on core 1): {rate:.0f} articles/s ({n_out} enriched)")
     finally:
@@ -403,12 +415,20 @@ def print_table(res):
     if off and "passthrough" in res:
         log(f"| passthrough consume+produce (I/O ceiling) | {res['passthrough']:.0f} | "
             f"{res['passthrough'] / off:.2f} |")
+    offt = res.get("offline_threads_wall")
+    if offt:
+        log(f"| offline chain, same records, {os.cpu_count()} threads (wall) | {offt:.0f} | "
+            f"{offt / off:.2f} |")
     if "enrich_alo" in res:
-        ratios = [f"{res['enrich_alo'] / off:.2f} of offline" if off else "",
+        ratios = [f"{res['enrich_alo'] / offt:.2f} of offline at {os.cpu_count()} threads" if offt else "",
+                  f"{res['enrich_alo'] / off:.2f} of offline" if off else "",
                   f"{res['enrich_alo'] / res['passthrough']:.3f} of passthrough"
                   if "passthrough" in res else ""]
-        log(f"| newsenrich run, at_least_once | {res['enrich_alo']:.0f} | "
+        log(f"| newsenrich run, at_least_once (threads: one per core) | {res['enrich_alo']:.0f} | "
             f"{', '.join(r for r in ratios if r)} |")
+    if "enrich_alo1" in res:
+        ratio = f"{res['enrich_alo1'] / off:.2f} of offline" if off else ""
+        log(f"| newsenrich run, at_least_once, 1 thread | {res['enrich_alo1']:.0f} | {ratio} |")
     if "enrich_eos" in res:
         ratio = f"{res['enrich_eos'] / res['enrich_alo']:.2f} of at_least_once" \
             if "enrich_alo" in res else ""
@@ -417,7 +437,7 @@ def print_table(res):
         log(f"| 2 partitions, 1 instance / 2 instances | {res['scale_1']:.0f} / "
             f"{res['scale_2']:.0f} | {res['scale_2'] / max(res['scale_1'], 1e-9):.2f} |")
     if "pinned_alo" in res:
-        log(f"| pinned: offline chain on core 0 / newsenrich run, at_least_once, on core 0, broker on "
+        log(f"| pinned: offline chain on core 0 / newsenrich run, at_least_once, 1 thread, on core 0, broker on "
             f"core 1 | {res['pinned_offline_wall']:.0f} / {res['pinned_alo']:.0f} | "
             f"{res['pinned_alo'] / res['pinned_offline_wall']:.2f} of offline |")
     if "lat_rate" in res:
