@@ -58,8 +58,10 @@ def run_until_committed(topics, cfg, log, timeout=180):
     return rc
 
 
-@test
-def every_input_has_exactly_one_outcome_and_offsets_are_committed():
+def check_exactly_one_outcome(name, **processing):
+    """Good and bad records on three partitions: every good one enriched
+    once, every bad one dead-lettered once with its bytes and origin, all
+    offsets committed."""
     broker()
     topics = Topics(raw_partitions=3)
     good = good_articles(300, seed=11)
@@ -69,8 +71,8 @@ def every_input_has_exactly_one_outcome_and_offsets_are_committed():
         r["partition"] = i % 3
     produce(topics.raw, records)
 
-    cfg = topics.config(WORK / "exactly-one.json", max_record_bytes=262144)
-    rc = run_until_committed(topics, cfg, WORK / "exactly-one.log")
+    cfg = topics.config(WORK / f"{name}.json", max_record_bytes=262144, **processing)
+    rc = run_until_committed(topics, cfg, WORK / f"{name}.log")
     check(rc == 0, f"service exit {rc} after SIGTERM")
 
     out, enriched, dlq, dlq_keys = outcomes(topics, records)
@@ -92,6 +94,18 @@ def every_input_has_exactly_one_outcome_and_offsets_are_committed():
         check(int(r["headers"]["source.partition"]) in (0, 1, 2), "source.partition header")
     print(f"    {len(records)} inputs: {sum(enriched.values())} enriched, "
           f"{sum(dlq.values())} dead letters", flush=True)
+
+
+@test
+def every_input_has_exactly_one_outcome_and_offsets_are_committed():
+    # the default: the per-article stages on a worker thread per core
+    check_exactly_one_outcome("exactly-one")
+
+
+@test
+def every_input_has_exactly_one_outcome_on_one_thread():
+    # processing.threads 1: the whole chain on the consuming thread
+    check_exactly_one_outcome("exactly-one-1t", threads=1)
 
 
 @test
