@@ -165,7 +165,7 @@ static const struct ne_key config_keys[] = {
      INT_RANGE(1, INT_MAX),
      .desc = "Input records awaiting delivery of their outputs before consumption pauses."},
     {K("processing", "threads", KT_INT, processing.threads), .def = "0", INT_RANGE(0, 64),
-     .desc = "Threads for the per-article stages (text, entities, quotes), beside the thread that runs dedup, claim novelty and Kafka I/O in input order; 1 = everything on that one thread, 0 = one per online core."},
+     .desc = "Threads for the per-article stages (text, entities, quotes), beside the thread that runs dedup, claim novelty and Kafka I/O in input order; 1 = everything on that one thread, 0 = one per online core, at most 4."},
     {K("processing", "max_record_bytes", KT_LONG, processing.max_record_bytes), .def = "1048576",
      INT_RANGE(1024, 1000000000), /* librdkafka's message.max.bytes ceiling */
      .desc = "Larger input records are dead-lettered as too_large."},

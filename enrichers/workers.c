@@ -71,11 +71,18 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* The most threads processing.threads 0 asks for. The ordered half
+ * (dedup, claim novelty, rendering, Kafka I/O: about a third of an
+ * article's work on the service's thread) caps what more threads can
+ * give at two to three times one thread: past that, more partitions and
+ * instances scale, threads only cost memory (a model and a cache each). */
+#define AUTO_MAX_THREADS 4
+
 int ne_workers_count(const ne_config *cfg)
 {
     if (cfg->processing.threads > 0) return cfg->processing.threads;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+    return n < 1 ? 1 : n > AUTO_MAX_THREADS ? AUTO_MAX_THREADS : (int)n;
 }
 
 ne_workers *ne_workers_new(ne_pipeline *p, int nthreads, char *err, size_t errlen)

@@ -25,7 +25,7 @@
 typedef struct ne_workers ne_workers;
 
 /* The number of threads processing.threads asks for: itself, or one per
- * online core for 0. 1 means no pool: ne_pipeline_process on the caller's
+ * online core for 0 (at most 4). 1 means no pool: ne_pipeline_process on the caller's
  * thread. */
 int ne_workers_count(const ne_config *cfg);
 
