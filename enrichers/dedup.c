@@ -102,33 +102,33 @@ void ne_dedup_destroy(void *state)
 
 /* ---- article entries -------------------------------------------------- */
 
+/* The story id is looked for only when it differs from the id (a joined
+ * story): the record keeps no id length, strlen() finds it. */
 dd_blobv dd_art_blob(const dd_agen *g, const dd_art *a)
 {
     const unsigned char *p = (const unsigned char *)g->arena + a->blob;
     dd_blobv v;
-    uint16_t id_len;
+    uint16_t counts;
     memcpy(&v.pub, p, 4);
-    memcpy(&id_len, p + 4, 2);
-    memcpy(&v.nsh, p + 6, 2);
-    v.nfeat = p[8];
+    memcpy(&v.nsh, p + 4, 2);
+    memcpy(&counts, p + 6, 2);
+    v.nkind[0] = counts & 31;
+    v.nkind[1] = counts >> 5 & 31;
+    v.nkind[2] = counts >> 10 & 31;
+    v.nfeat = (uint8_t)(v.nkind[0] + v.nkind[1] + v.nkind[2]);
     v.feats = p + DD_BLOB_HDR;
-    v.id = (const char *)v.feats + 4u * v.nfeat;
-    v.story = p[9] ? v.id + id_len + 1 : v.id;
+    v.id = (const char *)v.feats + (size_t)DD_FEAT_BYTES * v.nfeat;
+    v.story = counts >> 15 ? v.id + strlen(v.id) + 1 : v.id;
     return v;
 }
 
-uint32_t dd_blob_feat(const dd_blobv *b, size_t i)
-{
-    uint32_t f;
-    memcpy(&f, b->feats + 4 * i, 4);
-    return f;
-}
-
+/* Grown by an eighth (a big block grows in place or by remapping, not by
+ * copying): doubling left up to half of it unused, and it is counted. */
 static int arena_reserve(char **arena, size_t *cap, size_t need)
 {
     if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap * 2 : 65536;
-    while (nc < need) nc *= 2;
+    size_t nc = *cap ? *cap + *cap / 8 : 65536;
+    while (nc < need) nc += nc / 8;
     if (nc > UINT32_MAX) return -1;   /* blob offsets are 32-bit */
     char *p = realloc(*arena, nc);
     if (!p) return -1;
@@ -153,9 +153,27 @@ static void keys_of(const dd_fp *fp, fp_keys *k)
     k->url = fp->url ? key_url(fp->url) : 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Postings of a story key in table t, counted up to max + 1. */
+static size_t story_postings(const dd_tab *t, uint64_t key, size_t max)
+{
+    dd_tab_it it;
+    dd_tab_find(t, key, &it);
+    size_t n = 0;
+    while (n <= max && dd_tab_next(&it) >= 0) n++;
+    return n;
+}
+
 /* There is no body key: an exact copy shares every band with its
  * original, so it is looked up under band 0 and compared by the entry's
- * 32 bits of body hash and its sketch (DD_FP_KEYS). */
+ * 32 bits of body hash and its sketch (DD_FP_KEYS). Features of a kind
+ * this version does not make (none yet: a newer writer's, through the
+ * changelog) are dropped: no query of ours could match them. */
 int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
                   const char *id, const char *story, const uint32_t *feats, size_t nfeat)
 {
@@ -168,23 +186,27 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
         if (!na) return -1;
         g->art = na;
     }
-    if (nfeat > DD_FEAT_MAX) nfeat = DD_FEAT_MAX;
+    uint32_t sorted[DD_FEAT_MAX];
+    size_t ns = 0;
+    for (size_t i = 0; i < nfeat && ns < DD_FEAT_MAX; i++)
+        if ((feats[i] >> 30) < DD_FEAT_KINDS) sorted[ns++] = feats[i];
+    qsort(sorted, ns, sizeof sorted[0], cmp_u32);
+    uint16_t counts = 0;
+    for (size_t i = 0; i < ns; i++) counts = (uint16_t)(counts + (1u << (5 * (sorted[i] >> 30))));
     size_t id_len = strlen(id);
     int has_story = story && strcmp(story, id) != 0;
     size_t story_len = has_story ? strlen(story) : 0;
-    if (id_len > 65535) id_len = 65535;
+    counts |= (uint16_t)(has_story << 15);
     size_t off = g->alen;
-    size_t need = off + DD_BLOB_HDR + nfeat * 4 + id_len + 1 + (has_story ? story_len + 1 : 0);
+    size_t need = off + DD_BLOB_HDR + ns * DD_FEAT_BYTES + id_len + 1 + (has_story ? story_len + 1 : 0);
     if (arena_reserve(&g->arena, &g->acap, need)) return -1;
     unsigned char *p = (unsigned char *)g->arena + off;
-    uint16_t il = (uint16_t)id_len, nsh = (uint16_t)fp->nsh;
+    uint16_t nsh = (uint16_t)fp->nsh;
     memcpy(p, &pub, 4);
-    memcpy(p + 4, &il, 2);
-    memcpy(p + 6, &nsh, 2);
-    p[8] = (unsigned char)nfeat;
-    p[9] = (unsigned char)has_story;
-    memcpy(p + DD_BLOB_HDR, feats, nfeat * 4);
-    char *str = (char *)p + DD_BLOB_HDR + nfeat * 4;
+    memcpy(p + 4, &nsh, 2);
+    memcpy(p + 6, &counts, 2);
+    for (size_t i = 0; i < ns; i++) dd_feat_put(p + DD_BLOB_HDR + DD_FEAT_BYTES * i, sorted[i]);
+    char *str = (char *)p + DD_BLOB_HDR + ns * DD_FEAT_BYTES;
     memcpy(str, id, id_len);
     str[id_len] = '\0';
     if (has_story) memcpy(str + id_len + 1, story, story_len + 1);
@@ -194,7 +216,6 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     dd_art *a = &g->art[idx];
     memcpy(a->sketch, fp->sketch, sizeof a->sketch);
     a->body = (uint32_t)fp->body;
-    a->url = fp->url;
     a->at = at;
     a->blob = (uint32_t)off;
     g->n++;
@@ -205,7 +226,19 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     keys_of(fp, &k);
     if (fp->url) dd_tab_put(&g->fp, k.url, idx);
     for (size_t i = 0; i < DD_BANDS; i++) dd_tab_put(&g->fp, k.band[i], idx);
-    for (size_t i = 0; i < nfeat; i++) dd_tab_put(&g->story, key_story(feats[i]), idx);
+    /* A story feature already posted more than STORY_MAX_POSTINGS times in
+     * this generation finds no candidates here (find_story() passes over
+     * it), so a further posting would never be read: it is not made. That
+     * also bounds a common feature's run of full buckets ("Trump" in every
+     * other article): a run that reached the table's end made it full, and
+     * the generation rotated, after ~15,000 PolNeAR-like articles instead
+     * of max_entries / 2. The feature still counts in the overlap (the
+     * arena keeps every feature). */
+    for (size_t i = 0; i < ns; i++) {
+        uint64_t key = key_story(sorted[i]);
+        if (story_postings(&g->story, key, STORY_MAX_POSTINGS) <= STORY_MAX_POSTINGS)
+            dd_tab_put(&g->story, key, idx);
+    }
     return 0;
 }
 
@@ -349,7 +382,7 @@ static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const fp_keys 
         dd_tab_find(&g->fp, k->url, &it);
         long i;
         while ((i = dd_tab_next(&it)) >= 0) {
-            if ((uint32_t)i >= g->n || g->art[i].url != fp->url) continue;
+            if ((uint32_t)i >= g->n) continue;
             if (!usable(s, gi, (uint32_t)i, id, now)) continue;
             const dd_art *a = &g->art[i];
             double sim = art_similarity(g, a, fp);
@@ -618,72 +651,66 @@ typedef struct overlap {
     int claims, entities, words;
 } overlap;
 
-/* This article's features as a lookup set for count_overlap(): sorted
- * (a binary search per stored feature), with a 64-bit Bloom filter that
- * rejects most stored features in one test, and per kind the bits of its
- * positions (the kind is the top two bits, so each kind is one run of the
- * sorted array). Features are distinct (feats_add). */
+/* This article's features as count_overlap() compares them with a stored
+ * article's: per kind, the top 16 of the 30 hash bits, sorted (the arena's
+ * form). Features are distinct (feats_add); two of one kind sharing their
+ * 16 bits would both count on a match, as both would have matched 32-bit
+ * equal values before (p ~ 2^-16 per pair). */
 typedef struct feat_set {
-    uint32_t v[DD_FEAT_MAX];
-    size_t   n;
-    uint64_t bloom;
-    uint32_t claims, entities;   /* position bits of each kind; the rest are words */
+    uint32_t v[DD_FEAT_MAX];      /* runs of each kind, in kind order */
+    uint8_t  nkind[DD_FEAT_KINDS];
 } feat_set;
-
-static unsigned bloom_bit(uint32_t f) { return (f * 0x9E3779B1u) >> 26; }
 
 static void feat_set_of(const feats *fs, feat_set *q)
 {
-    q->n = fs->n;
-    q->bloom = 0;
-    q->claims = q->entities = 0;
+    uint32_t sorted[DD_FEAT_MAX];
+    size_t n = 0;
     for (size_t i = 0; i < fs->n; i++) {
         uint32_t x = fs->f[i];
-        size_t j = i;
-        while (j > 0 && q->v[j - 1] > x) {
-            q->v[j] = q->v[j - 1];
+        size_t j = n++;
+        while (j > 0 && sorted[j - 1] > x) {
+            sorted[j] = sorted[j - 1];
             j--;
         }
-        q->v[j] = x;
-        q->bloom |= 1ULL << bloom_bit(x);
+        sorted[j] = x;
     }
-    for (size_t i = 0; i < q->n; i++) {
-        int kind = (int)(q->v[i] >> 30);
-        if (kind == FEAT_CLAIM) q->claims |= 1u << i;
-        else if (kind == FEAT_ENTITY) q->entities |= 1u << i;
+    memset(q->nkind, 0, sizeof q->nkind);
+    for (size_t i = 0; i < n; i++) {
+        q->v[i] = dd_feat_value(sorted[i]);
+        q->nkind[sorted[i] >> 30]++;   /* story_features() makes kinds 0..2 only */
     }
 }
 
-/* Position of f in q, or -1. */
-static int feat_set_find(const feat_set *q, uint32_t f)
+/* How many of ours in the sorted run a[0..na) have their value in the
+ * sorted run b (the arena's form) of the stored article. */
+static int run_shared(const uint32_t *a, size_t na, const unsigned char *b, size_t nb)
 {
-    if (!(q->bloom >> bloom_bit(f) & 1)) return -1;
-    size_t lo = 0, hi = q->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (q->v[mid] == f) return (int)mid;
-        if (q->v[mid] < f) lo = mid + 1;
-        else hi = mid;
+    int n = 0;
+    size_t j = 0;
+    uint32_t y = nb ? dd_feat_get(b) : 0;
+    for (size_t i = 0; i < na && j < nb; i++) {
+        while (y < a[i] && ++j < nb) y = dd_feat_get(b + DD_FEAT_BYTES * j);
+        if (j < nb && y == a[i]) n++;
     }
-    return -1;
+    return n;
 }
 
 /* How many of this article's features, by kind, a stored article shares:
- * each of ours counts once however often the stored list repeats it (a
- * bit per position), as a scan of ours against the stored list would. */
+ * each of ours counts once however often the stored list repeats it, run
+ * against run. The stored features are 16 bits of hash (the arena's
+ * form): a stored article matches one of ours by chance with p ~ 2^-16 per
+ * pair of one kind, ~0.2 % of the candidates once in their ~170 pairs,
+ * and only a candidate one feature short of same_story() can tip. */
 static overlap count_overlap(const feat_set *q, const dd_blobv *b)
 {
-    overlap o = {0, 0, 0};
-    uint32_t hit = 0;
-    for (size_t j = 0; j < b->nfeat; j++) {
-        int k = feat_set_find(q, dd_blob_feat(b, j));
-        if (k < 0 || (hit >> k & 1)) continue;
-        hit |= 1u << k;
-        if (q->claims >> k & 1) o.claims++;
-        else if (q->entities >> k & 1) o.entities++;
-        else o.words++;
+    int shared[DD_FEAT_KINDS];
+    size_t qo = 0, bo = 0;
+    for (int k = 0; k < DD_FEAT_KINDS; k++) {
+        shared[k] = run_shared(q->v + qo, q->nkind[k], b->feats + DD_FEAT_BYTES * bo, b->nkind[k]);
+        qo += q->nkind[k];
+        bo += b->nkind[k];
     }
-    return o;
+    return (overlap){shared[FEAT_CLAIM], shared[FEAT_ENTITY], shared[FEAT_WORD]};
 }
 
 /* Precision first (a wrong merge hides news): a shared statement with
@@ -910,7 +937,7 @@ void ne_dedup_get_stats(const ne_dedup_state *s, ne_dedup_stats *st)
         const dd_agen *g = &s->agen[i];
         st->articles += g->n;
         size_t story_arena = 0;
-        for (uint32_t k = 0; k < g->n; k++) story_arena += 4u * dd_art_blob(g, &g->art[k]).nfeat;
+        for (uint32_t k = 0; k < g->n; k++) story_arena += (size_t)DD_FEAT_BYTES * dd_art_blob(g, &g->art[k]).nfeat;
         st->bytes_index += (size_t)g->n * sizeof(dd_art) + (size_t)g->fp.size * 4 + g->acap - story_arena;
         st->bytes_story += (size_t)g->story.size * 4 + story_arena;
         const dd_cgen *c = &s->cgen[i];

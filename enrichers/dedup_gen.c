@@ -220,7 +220,9 @@ void dd_cgen_free(dd_cgen *g)
 }
 
 /* Expected story features per article when sizing the story table:
- * PolNeAR articles have 19.6 on average (at most DD_FEAT_MAX). When the
+ * PolNeAR articles have 19.6 on average (at most DD_FEAT_MAX); a feature
+ * past its STORY_MAX_POSTINGS in a generation is not posted (dedup.c), so
+ * real articles, which share their common features, post fewer. When the
  * table cannot take another article's features the generation rotates, as
  * it does when the fingerprint table fills: an article whose features were
  * refused could never be found as a story candidate. */

@@ -133,29 +133,54 @@ long dd_tab_next(dd_tab_it *it);
 
 /* ---- article index ---------------------------------------------------- */
 
-/* One stored article: 32 bytes. Its id, story id, shingle count,
+/* One stored article: 28 bytes. Its id, story id, shingle count,
  * publication time and story features live in the generation's arena at
- * `blob` (see dd_blobv). */
+ * `blob` (see dd_blobv). The URL hash is not kept: a URL key found in the
+ * table is checked by the texts' similarity (a re-crawl is >= 0.95 similar),
+ * which a random entry, whose fingerprint only collided, never is. */
 typedef struct dd_art {
     uint32_t sketch[DD_SKETCH_WORDS];
     uint32_t body;        /* low 32 bits of dd_fp.body */
-    uint32_t url;
     uint32_t at;          /* unix seconds when it was processed (retention) */
     uint32_t blob;        /* offset of its record in the arena */
 } dd_art;
 
 /* An arena record, packed (read through memcpy, no alignment padding):
- *   u32 pub (published_at, unix s, 0 = unknown) | u16 id_len | u16 nsh |
- *   u8 nfeat | u8 has_story | nfeat x u32 story features | id NUL |
- *   story id NUL (only when has_story; else the story id is the id) */
-#define DD_BLOB_HDR 10
+ *   u32 pub (published_at, unix s, 0 = unknown) | u16 nsh |
+ *   u16 counts (entities 5 bits, title words 5 bits, statements 5 bits,
+ *   has_story in the top bit) | the features, DD_FEAT_BYTES each | id NUL |
+ *   story id NUL (only when has_story; else the story id is the id).
+ * A feature is a kind (top two bits) and a 30-bit hash; stored are the
+ * runs of each kind in that order (entities, words, statements), each
+ * value the top 24 of the 30 hash bits, sorted. The kind is in the counts,
+ * so all 24 bits are hash: a stored value matches a query feature of its
+ * kind by chance with p = 2^-24 (see count_overlap in dedup.c). */
+#define DD_BLOB_HDR 8
+#define DD_FEAT_KINDS 3
+#define DD_FEAT_BYTES 3
 typedef struct dd_blobv {
     uint32_t pub;
     uint16_t nsh;
     uint8_t  nfeat;
-    const unsigned char *feats;
+    uint8_t  nkind[DD_FEAT_KINDS];   /* features of each kind, in run order */
+    const unsigned char *feats;      /* nfeat values of DD_FEAT_BYTES */
     const char *id, *story;
 } dd_blobv;
+
+/* A story feature's stored value (its top 24 hash bits), and how it is
+ * written to and read from the arena (little-endian, unaligned). */
+static inline uint32_t dd_feat_value(uint32_t f) { return f >> 6 & 0xFFFFFFu; }
+static inline void dd_feat_put(unsigned char *p, uint32_t f)
+{
+    uint32_t v = dd_feat_value(f);
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+}
+static inline uint32_t dd_feat_get(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
 
 #define DD_FEAT_MAX 24
 
@@ -314,7 +339,6 @@ void dd_cgen_free(dd_cgen *g);
 
 /* The arena record of entry a of generation g. */
 dd_blobv dd_art_blob(const dd_agen *g, const dd_art *a);
-uint32_t dd_blob_feat(const dd_blobv *b, size_t i);
 
 /* The duplicate decision for fingerprint fp of article id over the stored
  * entries (exact by body, re-crawl by URL, near by LSH + sketch); sets

@@ -736,6 +736,82 @@ TEST(dedup_full_story_table_rotates_the_generation_instead_of_refusing)
     fx_free(&f);
 }
 
+/* A feature carried by more than STORY_MAX_POSTINGS (64) stored articles
+ * of a generation finds no candidates there, so it is posted at most 65
+ * times: a generation where every article carries it fills to its cap of
+ * entries without rotating (its postings used to form one run of full
+ * buckets that reached the table's end and made it full), and the rarer
+ * features are all posted. */
+TEST(dedup_common_story_feature_is_posted_only_while_it_can_find_candidates)
+{
+    fixture f;
+    fx_init(&f, 40000);   /* generations of 20,000 articles */
+    enum { COMMON = 4, RARE = 12 };
+    uint32_t feats[COMMON + RARE];
+    char id[32];
+    uint64_t x = 11;
+    for (long i = 0; i < 20000; i++) {
+        dd_fp fp;
+        memset(&fp, 0, sizeof fp);
+        for (size_t b = 0; b < DD_BANDS; b++) fp.band[b] = (uint32_t)(x = dd_mix64(x));
+        fp.body = x = dd_mix64(x);
+        for (size_t k = 0; k < COMMON; k++) feats[k] = 0x00001000u * (uint32_t)(k + 1);   /* "Trump", "Clinton", … */
+        for (size_t k = COMMON; k < COMMON + RARE; k++) feats[k] = (uint32_t)(x = dd_mix64(x)) & 0xBFFFFFFFu;
+        snprintf(id, sizeof id, "common-%ld", i);
+        CHECK_INT(dd_art_insert(f.s, &fp, (uint32_t)f.now, 0, id, id, feats, COMMON + RARE), 0);
+    }
+    const dd_agen *g = &f.s->agen[1];
+    CHECK(f.s->agen[0].art == NULL);            /* never rotated */
+    CHECK_INT(g->n, 20000);
+    CHECK_INT(g->story.used, COMMON * 65 + RARE * 20000);
+    /* every article keeps all its features for the overlap */
+    dd_blobv b = dd_art_blob(g, &g->art[19999]);
+    CHECK_INT(b.nfeat, COMMON + RARE);
+    CHECK_STR(b.id, "common-19999");
+    fx_free(&f);
+}
+
+/* The changelog's "feat" holds the full 32-bit features, as every version
+ * wrote them; the arena keeps 24 bits of each, derived on insert. An
+ * article applied from another instance's record is found as a story
+ * candidate like a local one, and a feature of a kind this version does
+ * not make (a newer writer's) is dropped, not misread. */
+TEST(dedup_story_features_from_the_changelog_find_the_story)
+{
+    fixture a, b;
+    fx_init(&a, 1000);
+    fx_init(&b, 1000);
+    make_doc(&a.doc, "s1", join_paras(0, 2, "\n\n"), NULL, "Riga to close harbour bridge for repairs");
+    add_entity(&a.doc, "riga", 0, 3);
+    add_entity(&a.doc, "anna-keller", 0, 2);
+    add_entity(&a.doc, "harbour-bridge", 0, 2);
+    run(a.s, &a.doc);
+    CHECK_INT(replay(a.s, b.s), 0);
+    make_doc(&b.doc, "s2", join_paras(3, 5, "\n\n"), NULL, "Harbour bridge closure worries Riga bakers");
+    add_entity(&b.doc, "riga", 0, 2);
+    add_entity(&b.doc, "anna-keller", 0, 2);
+    add_entity(&b.doc, "harbour-bridge", 0, 3);
+    run(b.s, &b.doc);
+    CHECK_INT(b.doc.dedup.status, NE_DEDUP_UNIQUE);
+    CHECK_STR(b.doc.dedup.story_id, "s1");
+    /* kinds 0..2 are stored, kind 3 (top bits 11) is not */
+    const char *art =
+        "{\"v\":2,\"id\":\"k3\",\"story\":\"s9\",\"at\":1700000000,\"pub\":0,\"body\":\"00000000000000fe\","
+        "\"url\":0,\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[10,3221225482,2147483658,1073741834]}";
+    CHECK_INT(ne_dedup_apply(b.s, "a/k3", 4, art, strlen(art)), 0);
+    const dd_agen *g = &b.s->agen[1];
+    dd_blobv v = dd_art_blob(g, &g->art[g->n - 1]);
+    CHECK_INT(v.nfeat, 3);
+    CHECK_INT(v.nkind[0], 1);
+    CHECK_INT(v.nkind[1], 1);
+    CHECK_INT(v.nkind[2], 1);
+    CHECK_STR(v.id, "k3");
+    CHECK_STR(v.story, "s9");
+    CHECK_INT(v.nsh, 40);
+    fx_free(&a);
+    fx_free(&b);
+}
+
 /* ---- claim storage: sampled postings, 16-bit trigrams, one article id - */
 
 /* A quote of n distinct words "w<i*7919 % 1000>" (at most 200). */
