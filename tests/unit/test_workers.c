@@ -96,21 +96,46 @@ static ne_pipeline *new_pipeline(const ne_config *cfg, int64_t *now)
     return p;
 }
 
+/* A pipeline on a fixed clock and a pool of threads on it. */
+typedef struct pool_fx {
+    ne_config *cfg;
+    int64_t now;
+    ne_pipeline *p;
+    ne_workers *w;
+} pool_fx;
+
+/* Non-zero when everything started. */
+static int pool_init(pool_fx *f, int threads)
+{
+    char err[256];
+    f->cfg = ne_config_defaults();
+    f->now = 1700000000;
+    f->p = new_pipeline(f->cfg, &f->now);
+    f->w = f->p ? ne_workers_new(f->p, threads, err, sizeof err) : NULL;
+    return f->w != NULL;
+}
+
+static void pool_free(pool_fx *f)
+{
+    ne_workers_free(f->w);
+    ne_pipeline_free(f->p);
+    ne_config_free(f->cfg);
+}
+
 #define NRECORDS 120
 
 TEST(workers_publish_the_events_of_the_one_thread_chain_in_input_order)
 {
-    char err[256];
-    int64_t now = 1700000000;
-    ne_config *cfg = ne_config_defaults();
-    ne_pipeline *one = new_pipeline(cfg, &now), *many = new_pipeline(cfg, &now);
-    ne_workers *w = many ? ne_workers_new(many, 3, err, sizeof err) : NULL;
+    pool_fx f;
+    int started = pool_init(&f, 3);
+    ne_pipeline *one = new_pipeline(f.cfg, &f.now), *many = f.p;
+    ne_workers *w = f.w;
     nebuf want = {0}, got = {0};
     ne_outbox ob = {0};
     char *recs[NRECORDS];
     size_t lens[NRECORDS];
     for (size_t i = 0; i < NRECORDS; i++) recs[i] = make_record(i, &lens[i]);
-    CHECK(one && w);
+    CHECK(one && started);
 
     for (size_t i = 0; i < NRECORDS; i++) {
         ne_pipeline_process(one, recs[i], lens[i], NULL, &ob);
@@ -149,22 +174,18 @@ TEST(workers_publish_the_events_of_the_one_thread_chain_in_input_order)
     nebuf_free(&want);
     nebuf_free(&got);
     ne_outbox_free(&ob);
-    ne_workers_free(w);
     ne_pipeline_free(one);
-    ne_pipeline_free(many);
-    ne_config_free(cfg);
+    pool_free(&f);
 }
 
 TEST(workers_drop_hands_back_pending_records_unpublished)
 {
-    char err[256];
-    int64_t now = 1700000000;
-    ne_config *cfg = ne_config_defaults();
-    ne_pipeline *p = new_pipeline(cfg, &now);
-    ne_workers *w = p ? ne_workers_new(p, 2, err, sizeof err) : NULL;
+    pool_fx f;
+    int started = pool_init(&f, 2);
+    ne_workers *w = f.w;
     char *recs[8];
     size_t lens[8];
-    CHECK(w);
+    CHECK(started);
     for (size_t i = 0; i < 8; i++) recs[i] = make_record(i, &lens[i]);
 
     size_t n = 0;
@@ -181,16 +202,14 @@ TEST(workers_drop_hands_back_pending_records_unpublished)
 
     /* nothing reached the ordered half: the dedup state did not see them */
     ne_pipeline_stats st;
-    ne_pipeline_get_stats(p, &st);
+    ne_pipeline_get_stats(f.p, &st);
     CHECK_INT(st.records, 0);
     ne_dedup_stats ds;
-    ne_dedup_get_stats(ne_pipeline_stage_state(p, "dedup"), &ds);
+    ne_dedup_get_stats(ne_pipeline_stage_state(f.p, "dedup"), &ds);
     CHECK_INT(ds.articles, 0);
 
     for (size_t i = 0; i < 8; i++) free(recs[i]);
-    ne_workers_free(w);
-    ne_pipeline_free(p);
-    ne_config_free(cfg);
+    pool_free(&f);
 }
 
 TEST(workers_count_follows_processing_threads)
@@ -205,14 +224,12 @@ TEST(workers_count_follows_processing_threads)
 
 TEST(workers_dead_letter_names_its_source_record)
 {
-    char err[256];
-    int64_t now = 1700000000;
-    ne_config *cfg = ne_config_defaults();
-    ne_pipeline *p = new_pipeline(cfg, &now);
-    ne_workers *w = p ? ne_workers_new(p, 2, err, sizeof err) : NULL;
+    pool_fx f;
+    int started = pool_init(&f, 2);
+    ne_workers *w = f.w;
     ne_outbox ob = {0};
     char topic[] = "articles.raw", key[] = "k-7", rec[] = "{\"id\": \"x\", \"body\": ";
-    CHECK(w);
+    CHECK(started);
     ne_origin src = {topic, 3, 42, key, 3};
     ne_workers_submit(w, rec, strlen(rec), &src, rec);
     src.partition = 9;   /* the pool keeps its own copy of the origin */
@@ -230,7 +247,5 @@ TEST(workers_dead_letter_names_its_source_record)
     CHECK_STR(ob.ev[0].headers[4].value, "42");
 
     ne_outbox_free(&ob);
-    ne_workers_free(w);
-    ne_pipeline_free(p);
-    ne_config_free(cfg);
+    pool_free(&f);
 }
