@@ -702,6 +702,16 @@ TEST(dedup_long_quote_excerpt_is_not_new)
     fx_free(&f);
 }
 
+/* A random article fingerprint (bands and body key) and n random story
+ * features, drawn from the generator state *x. */
+static void random_article(uint64_t *x, dd_fp *fp, uint32_t *feats, size_t n)
+{
+    memset(fp, 0, sizeof *fp);
+    for (size_t b = 0; b < DD_BANDS; b++) fp->band[b] = (uint32_t)(*x = dd_mix64(*x));
+    fp->body = *x = dd_mix64(*x);
+    for (size_t k = 0; k < n; k++) feats[k] = (uint32_t)(*x = dd_mix64(*x)) & 0xBFFFFFFFu;
+}
+
 /* Articles with the most story features fill the story table before the
  * generation holds its cap of entries. The generation must then rotate,
  * not refuse their features: an article stored without them could never
@@ -716,10 +726,7 @@ TEST(dedup_full_story_table_rotates_the_generation_instead_of_refusing)
     uint64_t x = 7;
     for (long i = 0; i < 20000; i++) {
         dd_fp fp;
-        memset(&fp, 0, sizeof fp);
-        for (size_t b = 0; b < DD_BANDS; b++) fp.band[b] = (uint32_t)(x = dd_mix64(x));
-        fp.body = x = dd_mix64(x);
-        for (size_t k = 0; k < DD_FEAT_MAX; k++) feats[k] = (uint32_t)(x = dd_mix64(x)) & 0xBFFFFFFFu;
+        random_article(&x, &fp, feats, DD_FEAT_MAX);
         snprintf(id, sizeof id, "story-%ld", i);
         uint64_t serial = f.s->agen[1].serial;
         CHECK_INT(dd_art_insert(f.s, &fp, (uint32_t)f.now, 0, id, id, feats, DD_FEAT_MAX), 0);
@@ -752,11 +759,8 @@ TEST(dedup_common_story_feature_is_posted_only_while_it_can_find_candidates)
     uint64_t x = 11;
     for (long i = 0; i < 20000; i++) {
         dd_fp fp;
-        memset(&fp, 0, sizeof fp);
-        for (size_t b = 0; b < DD_BANDS; b++) fp.band[b] = (uint32_t)(x = dd_mix64(x));
-        fp.body = x = dd_mix64(x);
+        random_article(&x, &fp, feats + COMMON, RARE);
         for (size_t k = 0; k < COMMON; k++) feats[k] = 0x00001000u * (uint32_t)(k + 1);   /* "Trump", "Clinton", … */
-        for (size_t k = COMMON; k < COMMON + RARE; k++) feats[k] = (uint32_t)(x = dd_mix64(x)) & 0xBFFFFFFFu;
         snprintf(id, sizeof id, "common-%ld", i);
         CHECK_INT(dd_art_insert(f.s, &fp, (uint32_t)f.now, 0, id, id, feats, COMMON + RARE), 0);
     }
