@@ -52,12 +52,6 @@ static void render_event(nebuf *b, const ne_config *cfg, const ne_event *ev)
     nebuf_puts(b, "}\n");
 }
 
-/* A record on its way through the worker pool: its own copy of the line,
- * since the line buffer is reused. */
-typedef struct job {
-    char bytes[1];   /* the record; one byte at least, for an empty one */
-} job;
-
 /* Enriches records on the pool's threads (pool non-NULL) or on this one,
  * and writes their events in input order. */
 typedef struct enricher {
@@ -81,9 +75,9 @@ static int write_events(enricher *e)
  * ready, -1 on a write error. */
 static int finish_one(enricher *e, int wait)
 {
-    job *j = ne_workers_finish(e->pool, wait ? -1 : 0, &e->ob, NULL);
-    if (!j) return 0;
-    free(j);
+    char *copy = ne_workers_finish(e->pool, wait ? -1 : 0, &e->ob, NULL);
+    if (!copy) return 0;
+    free(copy);
     return write_events(e) ? -1 : 1;
 }
 
@@ -97,11 +91,12 @@ static int process_one(enricher *e, const char *rec, size_t len, long line)
     int rc;
     while ((rc = finish_one(e, ne_workers_full(e->pool))) == 1) {}
     if (rc < 0) return -1;
-    job *j = malloc(sizeof *j + len);
-    if (!j) return -1;
-    if (len) memcpy(j->bytes, rec, len);
-    /* src's strings are literals and its key is NULL: nothing to keep */
-    ne_workers_submit(e->pool, j->bytes, len, &src, j);
+    /* The record travels as its own copy (the line buffer is reused); src's
+     * strings are literals and its key is NULL: nothing else to keep. */
+    char *copy = malloc(len ? len : 1);
+    if (!copy) return -1;
+    if (len) memcpy(copy, rec, len);
+    ne_workers_submit(e->pool, copy, len, &src, copy);
     return 0;
 }
 
@@ -171,7 +166,7 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
         int more;
         while (rc == 0 && (more = finish_one(&e, 1)) != 0)
             if (more < 0) rc = 1;
-        for (void *j; (j = ne_workers_drop(e.pool));) free(j);   /* after a write error */
+        for (char *copy; (copy = ne_workers_drop(e.pool));) free(copy);   /* after a write error */
     }
     if (ferror(in)) {
         fprintf(stderr, "newsenrich enrich: reading stdin failed\n");

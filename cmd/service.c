@@ -205,11 +205,17 @@ static int publish_record(service *s, const rd_kafka_message_t *m, enum ne_outco
     return rc;
 }
 
+/* Where a consumed record came from; its strings point into m. */
+static ne_origin origin_of(const rd_kafka_message_t *m)
+{
+    return (ne_origin){rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
+}
+
 /* Runs one record through the whole chain on this thread and publishes
  * its events. */
 static void handle_record(service *s, rd_kafka_message_t *m)
 {
-    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
+    ne_origin src = origin_of(m);
     enum ne_outcome outcome = ne_pipeline_process(s->pipeline, m->payload, m->len, &src, &s->outbox);
     publish_record(s, m, outcome);
     rd_kafka_message_destroy(m);
@@ -241,7 +247,7 @@ static void consume_record(service *s, rd_kafka_message_t *m)
         handle_record(s, m);
         return;
     }
-    ne_origin src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
+    ne_origin src = origin_of(m);
     ne_workers_submit(s->workers, m->payload, m->len, &src, m);
 }
 

@@ -309,6 +309,19 @@ static enum ne_outcome reject_record(ne_pipeline *p, ne_outbox *out, const char 
     return NE_OUTCOME_REJECTED;
 }
 
+/* Decodes a record into doc (reset first). On success the document's
+ * byte count is set; on failure doc is left empty and detail says why. */
+static enum ne_reject decode_record(const ne_pipeline *p, ne_doc *doc, const char *bytes, size_t len,
+                                    char *detail, size_t detail_len)
+{
+    ne_doc_reset(doc);
+    enum ne_reject why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes, doc,
+                                   detail, detail_len);
+    if (why != NE_REJECT_NONE) ne_doc_reset(doc);
+    else doc->stats.bytes = doc->body_len;
+    return why;
+}
+
 /* Runs stage i of the chain with `state` on doc and returns its time, µs. */
 static uint64_t run_stage(const ne_pipeline *p, size_t i, void *state, ne_doc *doc)
 {
@@ -357,18 +370,14 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
     uint64_t t0 = now_us();
 
     ne_outbox_clear(out);
-    ne_doc_reset(doc);
     p->stats.records++;
     p->stats.bytes += len;
 
-    enum ne_reject why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes,
-                                   doc, detail, sizeof detail);
+    enum ne_reject why = decode_record(p, doc, bytes, len, detail, sizeof detail);
     if (why != NE_REJECT_NONE) {
-        ne_doc_reset(doc);
         p->stats.elapsed_us += now_us() - t0;
         return reject_record(p, out, bytes, len, src, why, detail);
     }
-    doc->stats.bytes = doc->body_len;
 
     for (size_t i = 0; i < p->nstages; i++) {
         p->stats.stage_us[i] += run_stage(p, i, p->state[i], doc);
@@ -417,27 +426,24 @@ void ne_pipeline_worker_free(ne_pipeline_worker *w)
     free(w);
 }
 
-void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r, const char *bytes, size_t len,
-                         const ne_origin *src)
+void ne_prepared_set(ne_prepared *r, const char *bytes, size_t len, const ne_origin *src)
 {
-    const ne_pipeline *p = w->p;
-    uint64_t t0 = now_us();
-    ne_doc_reset(&r->doc);
-    memset(r->stage_us, 0, sizeof r->stage_us);
     r->bytes = bytes;
     r->len = len;
     r->has_src = src != NULL;
     if (src) r->src = *src;
+}
+
+void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r)
+{
+    const ne_pipeline *p = w->p;
+    uint64_t t0 = now_us();
+    memset(r->stage_us, 0, sizeof r->stage_us);
     r->detail[0] = '\0';
-    r->why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes, &r->doc,
-                       r->detail, sizeof r->detail);
-    if (r->why != NE_REJECT_NONE) {
-        ne_doc_reset(&r->doc);
-    } else {
-        r->doc.stats.bytes = r->doc.body_len;
+    r->why = decode_record(p, &r->doc, r->bytes, r->len, r->detail, sizeof r->detail);
+    if (r->why == NE_REJECT_NONE)
         for (size_t i = 0; i < p->nstages; i++)
             if (!p->stages[i]->ordered) r->stage_us[i] = run_stage(p, i, w->state[i], &r->doc);
-    }
     r->elapsed_us = now_us() - t0;
 }
 

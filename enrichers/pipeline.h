@@ -129,11 +129,13 @@ typedef struct ne_pipeline_worker ne_pipeline_worker;
 ne_pipeline_worker *ne_pipeline_worker_new(const ne_pipeline *p, char *err, size_t errlen);
 void ne_pipeline_worker_free(ne_pipeline_worker *w);   /* accepts NULL */
 
-/* The first half of one record into r. bytes and src (its strings
- * included) are not copied: they must stay valid until
+/* Gives r the record it is to hold (src may be NULL). bytes and src (its
+ * strings included) are not copied: they must stay valid until
  * ne_pipeline_finish has taken r. */
-void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r, const char *bytes, size_t len,
-                         const ne_origin *src);
+void ne_prepared_set(ne_prepared *r, const char *bytes, size_t len, const ne_origin *src);
+
+/* The first half of r's record, into r. */
+void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r);
 
 /* The second half: runs the ordered stages on the prepared record and
  * renders its events into `out` (cleared first), as ne_pipeline_process

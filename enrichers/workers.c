@@ -14,11 +14,7 @@
 #define SLOTS_PER_THREAD 4
 
 typedef struct slot {
-    ne_prepared *r;
-    const char *bytes;
-    size_t len;
-    ne_origin src;
-    int has_src;
+    ne_prepared *r;          /* the record (ne_prepared_set) and, once ready, its first half */
     void *ctx;
     int ready;               /* prepared; guarded by the pool's lock */
 } slot;
@@ -61,7 +57,7 @@ static void *thread_main(void *arg)
         slot *s = &w->slots[seq % w->nslots];
         pthread_mutex_unlock(&w->lock);
 
-        ne_pipeline_prepare(t->pw, s->r, s->bytes, s->len, s->has_src ? &s->src : NULL);
+        ne_pipeline_prepare(t->pw, s->r);
 
         pthread_mutex_lock(&w->lock);
         s->ready = 1;
@@ -156,10 +152,7 @@ void ne_workers_submit(ne_workers *w, const char *bytes, size_t len, const ne_or
 {
     if (ne_workers_full(w) || !ctx) abort();  /* a caller's bug: it would lose a record */
     slot *s = &w->slots[w->tail % w->nslots];
-    s->bytes = bytes;
-    s->len = len;
-    s->has_src = src != NULL;
-    if (src) s->src = *src;
+    ne_prepared_set(s->r, bytes, len, src);   /* no thread holds a slot past head */
     s->ctx = ctx;
     pthread_mutex_lock(&w->lock);
     s->ready = 0;
