@@ -652,10 +652,9 @@ typedef struct overlap {
 } overlap;
 
 /* This article's features as count_overlap() compares them with a stored
- * article's: per kind, the top 16 of the 30 hash bits, sorted (the arena's
- * form). Features are distinct (feats_add); two of one kind sharing their
- * 16 bits would both count on a match, as both would have matched 32-bit
- * equal values before (p ~ 2^-16 per pair). */
+ * article's: per kind, the top 24 of the 30 hash bits, sorted (the arena's
+ * form, dd_feat_value). Features are distinct (feats_add); two of one kind
+ * sharing their 24 bits would both count on a match (p ~ 2^-24 per pair). */
 typedef struct feat_set {
     uint32_t v[DD_FEAT_MAX];      /* runs of each kind, in kind order */
     uint8_t  nkind[DD_FEAT_KINDS];
@@ -697,9 +696,9 @@ static int run_shared(const uint32_t *a, size_t na, const unsigned char *b, size
 
 /* How many of this article's features, by kind, a stored article shares:
  * each of ours counts once however often the stored list repeats it, run
- * against run. The stored features are 16 bits of hash (the arena's
- * form): a stored article matches one of ours by chance with p ~ 2^-16 per
- * pair of one kind, ~0.2 % of the candidates once in their ~170 pairs,
+ * against run. The stored features are 24 bits of hash (the arena's
+ * form): a stored article matches one of ours by chance with p ~ 2^-24 per
+ * pair of one kind, ~0.001 % of the candidates once in their ~170 pairs,
  * and only a candidate one feature short of same_story() can tip. */
 static overlap count_overlap(const feat_set *q, const dd_blobv *b)
 {
