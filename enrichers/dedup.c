@@ -24,11 +24,22 @@
  * to find candidates. */
 #define STORY_MAX_POSTINGS 64
 #define MAX_CANDIDATES 64
+/* A key of the fingerprint table (a band, a URL, a body) takes at most
+ * this many entries of a generation; a further article is not posted
+ * under it. That bounds every lookup: a template ("Shares of X rose N
+ * percent", the tests' synthetic articles) puts thousands of articles
+ * under the same bands, and each new one walked them all (the offline
+ * chain fell to 602 articles/s over 33,000 such articles, 86 % of it in
+ * dedup). An article whose band 0 is full is posted under its body key
+ * instead, so that exact copies and redeliveries are still found (see
+ * body_postings()). */
+#define FP_MAX_POSTINGS 64
 
 /* Salts that keep the kinds of keys apart in the shared tables. */
 #define SALT_URL   0x2000000000000000ULL
 #define SALT_BAND  0x3000000000000000ULL
 #define SALT_STORY 0x4000000000000000ULL
+#define SALT_BODY  0x5000000000000000ULL
 
 enum { FEAT_ENTITY = 0, FEAT_WORD = 1, FEAT_CLAIM = 2 };
 
@@ -140,6 +151,7 @@ static int arena_reserve(char **arena, size_t *cap, size_t need)
 static uint64_t key_url(uint32_t url) { return dd_mix64(url ^ SALT_URL); }
 static uint64_t key_band(size_t b, uint32_t band) { return dd_mix64((band ^ SALT_BAND) + (b << 40)); }
 static uint64_t key_story(uint32_t feat) { return dd_mix64(feat ^ SALT_STORY); }
+static uint64_t key_body(uint64_t body) { return dd_mix64(body ^ SALT_BODY); }
 
 /* The fingerprint-table keys of an article, hashed once per decision. */
 typedef struct fp_keys {
@@ -153,25 +165,44 @@ static void keys_of(const dd_fp *fp, fp_keys *k)
     k->url = fp->url ? key_url(fp->url) : 0;
 }
 
+/* The entries posted under key in the fingerprint table t, into out: the
+ * first FP_MAX_POSTINGS the table yields.
+ * Those are all there are: the table yields a key's entries in the order
+ * they were put (nothing is deleted, a put takes the first free slot of
+ * the probe), and dd_art_insert() posts no more once FP_MAX_POSTINGS are
+ * there (dd_tab_put_max). (A slot fingerprint shared with another key counts too, at
+ * insert and here alike.) Returns how many; FP_MAX_POSTINGS means full. */
+static size_t fp_postings(const dd_tab *t, uint64_t key, uint32_t *out)
+{
+    dd_tab_it it;
+    dd_tab_find(t, key, &it);
+    size_t n = 0;
+    long i;
+    while (n < FP_MAX_POSTINGS && (i = dd_tab_next(&it)) >= 0) out[n++] = (uint32_t)i;
+    return n;
+}
+
+/* The entries of generation g that can hold fp's body: those under band 0
+ * (equal words, equal bands) and, when band 0 is full, those under the
+ * body key, where an article goes whose band 0 was full when it was
+ * stored. Returns how many went to out. */
+static size_t body_postings(const dd_agen *g, const dd_fp *fp, const fp_keys *k,
+                            uint32_t out[2 * FP_MAX_POSTINGS])
+{
+    size_t n = fp_postings(&g->fp, k->band[0], out);
+    if (n == FP_MAX_POSTINGS) n += fp_postings(&g->fp, key_body(fp->body), out + n);
+    return n;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
 
-/* Postings of a story key in table t, counted up to max + 1. */
-static size_t story_postings(const dd_tab *t, uint64_t key, size_t max)
-{
-    dd_tab_it it;
-    dd_tab_find(t, key, &it);
-    size_t n = 0;
-    while (n <= max && dd_tab_next(&it) >= 0) n++;
-    return n;
-}
-
-/* There is no body key: an exact copy shares every band with its
- * original, so it is looked up under band 0 and compared by the entry's
- * 32 bits of body hash and its sketch (DD_FP_KEYS). Features of a kind
+/* An exact copy shares every band with its original, so it is looked up
+ * under band 0 (or the body key, body_postings()) and compared by the
+ * entry's 32 bits of body hash and its sketch (DD_FP_KEYS). Features of a kind
  * this version does not make (none yet: a newer writer's, through the
  * changelog) are dropped: no query of ours could match them. */
 int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
@@ -221,11 +252,16 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     g->n++;
     if (at > g->newest_at) g->newest_at = at;
 
-    /* a full table only costs recall: the generation rotates at the next insert */
+    /* a full table only costs recall: the generation rotates at the next
+     * insert. A full key (FP_MAX_POSTINGS) is passed over; band 0's place
+     * is then taken by the body key, so the table still holds at most
+     * DD_FP_KEYS slots per article. */
     fp_keys k;
     keys_of(fp, &k);
-    if (fp->url) dd_tab_put(&g->fp, k.url, idx);
-    for (size_t i = 0; i < DD_BANDS; i++) dd_tab_put(&g->fp, k.band[i], idx);
+    if (fp->url) dd_tab_put_max(&g->fp, k.url, idx, FP_MAX_POSTINGS);
+    for (size_t i = 0; i < DD_BANDS; i++)
+        if (dd_tab_put_max(&g->fp, k.band[i], idx, FP_MAX_POSTINGS) == 1 && i == 0)
+            dd_tab_put_max(&g->fp, key_body(fp->body), idx, FP_MAX_POSTINGS);
     /* A story feature already posted more than STORY_MAX_POSTINGS times in
      * this generation finds no candidates here (find_story() passes over
      * it), so a further posting would never be read: it is not made. That
@@ -234,41 +270,8 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
      * the generation rotated, after ~15,000 PolNeAR-like articles instead
      * of max_entries / 2. The feature still counts in the overlap (the
      * arena keeps every feature). */
-    for (size_t i = 0; i < ns; i++) {
-        uint64_t key = key_story(sorted[i]);
-        if (story_postings(&g->story, key, STORY_MAX_POSTINGS) <= STORY_MAX_POSTINGS)
-            dd_tab_put(&g->story, key, idx);
-    }
+    for (size_t i = 0; i < ns; i++) dd_tab_put_max(&g->story, key_story(sorted[i]), idx, STORY_MAX_POSTINGS + 1);
     return 0;
-}
-
-/* Found under band 0 by body: a redelivery carries the same content. (An
- * article re-sent under its id with new content is judged afresh, never
- * against its own earlier version.) */
-const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, const dd_fp *fp,
-                               int *gen, uint32_t *idx)
-{
-    uint64_t k = key_band(0, fp->band[0]);
-    uint32_t body = (uint32_t)fp->body;
-    for (int gi = 0; gi < 2; gi++) {
-        const dd_agen *g = &s->agen[gi];
-        if (!g->art) continue;
-        dd_tab_it it;
-        dd_tab_find(&g->fp, k, &it);
-        long i;
-        const dd_art *found = NULL;
-        while ((i = dd_tab_next(&it)) >= 0) {
-            if ((uint32_t)i >= g->n) continue;
-            const dd_art *a = &g->art[i];
-            if (a->body != body) continue;
-            dd_blobv b = dd_art_blob(g, a);
-            if (strcmp(b.id, id) != 0) continue;
-            /* the earliest copy is the one its first decision was made against */
-            if (!found || (uint32_t)i < *idx) { found = a; *gen = gi; *idx = (uint32_t)i; }
-        }
-        if (found) return found;
-    }
-    return NULL;
 }
 
 /* ---- candidates ------------------------------------------------------- */
@@ -352,23 +355,33 @@ static void consider(const ne_dedup_state *s, decision *d, int status, cand c, d
     }
 }
 
-static void find_exact(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
-                       decision *d)
+/* The stored articles a lookup has already judged, by (generation,
+ * index): an open-addressing set where a linear list was searched once
+ * per posting. Judging an article again could not change the result (the
+ * same score never beats the best strictly), so the cap only bounds work. */
+#define CAND_SEEN_MAX (MAX_CANDIDATES * 2)
+#define CAND_SEEN_SLOTS (2 * CAND_SEEN_MAX)
+typedef struct cand_seen {
+    uint32_t slot[CAND_SEEN_SLOTS];   /* (gen << 24 | idx) + 1; 0 = free */
+    size_t n;
+} cand_seen;
+
+static uint32_t cand_seen_key(cand c) { return ((uint32_t)c.gen << 24 | c.idx) + 1; }
+static size_t cand_seen_home(uint32_t k) { return (size_t)((k * 0x9E3779B1u) >> 24) % CAND_SEEN_SLOTS; }
+
+/* Adds c; 0 when it was there already. Past CAND_SEEN_MAX entries
+ * nothing is added (and 1 returned). */
+static int cand_seen_add(cand_seen *ss, cand c)
 {
-    for (int gi = 0; gi < 2; gi++) {
-        const dd_agen *g = &s->agen[gi];
-        if (!g->art) continue;
-        dd_tab_it it;
-        dd_tab_find(&g->fp, k->band[0], &it);
-        long i;
-        while ((i = dd_tab_next(&it)) >= 0) {
-            if ((uint32_t)i >= g->n || g->art[i].body != (uint32_t)fp->body) continue;
-            if (!usable(s, gi, (uint32_t)i, id, now)) continue;
-            const dd_art *a = &g->art[i];
-            if (!sketch_equal(g, a, fp)) continue;
-            consider(s, d, NE_DEDUP_EXACT, (cand){gi, (uint32_t)i}, 1.0);
-        }
+    uint32_t k = cand_seen_key(c);
+    size_t p = cand_seen_home(k);
+    for (; ss->slot[p]; p = (p + 1) % CAND_SEEN_SLOTS)
+        if (ss->slot[p] == k) return 0;
+    if (ss->n < CAND_SEEN_MAX) {
+        ss->slot[p] = k;
+        ss->n++;
     }
+    return 1;
 }
 
 static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
@@ -378,44 +391,39 @@ static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const fp_keys 
     for (int gi = 0; gi < 2; gi++) {
         const dd_agen *g = &s->agen[gi];
         if (!g->art) continue;
-        dd_tab_it it;
-        dd_tab_find(&g->fp, k->url, &it);
-        long i;
-        while ((i = dd_tab_next(&it)) >= 0) {
-            if ((uint32_t)i >= g->n) continue;
-            if (!usable(s, gi, (uint32_t)i, id, now)) continue;
-            const dd_art *a = &g->art[i];
-            double sim = art_similarity(g, a, fp);
-            if (sim >= RECRAWL_SIMILARITY) consider(s, d, NE_DEDUP_EXACT, (cand){gi, (uint32_t)i}, sim);
-            else if (sim >= s->threshold) consider(s, d, NE_DEDUP_NEAR, (cand){gi, (uint32_t)i}, sim);
+        uint32_t post[FP_MAX_POSTINGS];
+        size_t np = fp_postings(&g->fp, k->url, post);
+        for (size_t j = 0; j < np; j++) {
+            if (!usable(s, gi, post[j], id, now)) continue;
+            double sim = art_similarity(g, &g->art[post[j]], fp);
+            cand c = {gi, post[j]};
+            if (sim >= RECRAWL_SIMILARITY) consider(s, d, NE_DEDUP_EXACT, c, sim);
+            else if (sim >= s->threshold) consider(s, d, NE_DEDUP_NEAR, c, sim);
         }
     }
 }
 
+/* A template's articles share all their bands: once its bands are full,
+ * a new article of it is compared with the first FP_MAX_POSTINGS of them
+ * only (FP_MAX_POSTINGS). */
 static void find_near(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
                       decision *d)
 {
     if (fp->nsh < MIN_SHINGLES_NEAR) return;
-    cand seen[MAX_CANDIDATES];
-    size_t nseen = 0;
+    cand_seen seen;
+    memset(&seen, 0, sizeof seen);
     for (int gi = 0; gi < 2; gi++) {
         const dd_agen *g = &s->agen[gi];
         if (!g->art) continue;
         for (size_t b = 0; b < DD_BANDS; b++) {
-            dd_tab_it it;
-            dd_tab_find(&g->fp, k->band[b], &it);
-            long i;
-            while ((i = dd_tab_next(&it)) >= 0) {
-                cand c = {gi, (uint32_t)i};
-                size_t j;
-                for (j = 0; j < nseen; j++)
-                    if (seen[j].gen == c.gen && seen[j].idx == c.idx) break;
-                if (j < nseen) continue;
-                if (nseen < MAX_CANDIDATES) seen[nseen++] = c;
+            uint32_t post[FP_MAX_POSTINGS];
+            size_t np = fp_postings(&g->fp, k->band[b], post);
+            for (size_t j = 0; j < np; j++) {
+                cand c = {gi, post[j]};
+                if (!cand_seen_add(&seen, c)) continue;
                 if (c.idx >= g->n || !sketch_may_reach(s, fp, g->art[c.idx].sketch)) continue;
                 if (!usable(s, gi, c.idx, id, now)) continue;
-                const dd_art *a = &g->art[c.idx];
-                double sim = art_similarity(g, a, fp);
+                double sim = art_similarity(g, &g->art[c.idx], fp);
                 if (sim >= s->threshold) consider(s, d, NE_DEDUP_NEAR, c, sim);
             }
         }
@@ -484,71 +492,72 @@ void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp)
     prefetch_keys(s, fp, &k);
 }
 
-/* The entries under band 0 with fp's body hash, old generation first, in
- * table order (at most max kept). Returns how many there are. */
-static size_t body_matches(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, cand *out, size_t max)
+/* The entries of both generations with fp's body hash, old generation
+ * first, in table order. Returns how many. */
+static size_t body_matches(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k,
+                           cand out[4 * FP_MAX_POSTINGS])
 {
     size_t n = 0;
     for (int gi = 0; gi < 2; gi++) {
         const dd_agen *g = &s->agen[gi];
         if (!g->art) continue;
-        dd_tab_it it;
-        dd_tab_find(&g->fp, k->band[0], &it);
-        long i;
-        while ((i = dd_tab_next(&it)) >= 0) {
-            if ((uint32_t)i >= g->n || g->art[i].body != (uint32_t)fp->body) continue;
-            if (n < max) out[n] = (cand){gi, (uint32_t)i};
-            n++;
-        }
+        uint32_t post[2 * FP_MAX_POSTINGS];
+        size_t np = body_postings(g, fp, k, post);
+        for (size_t j = 0; j < np; j++)
+            if (post[j] < g->n && g->art[post[j]].body == (uint32_t)fp->body) out[n++] = (cand){gi, post[j]};
     }
     return n;
 }
 
-/* The redelivery check and the exact lookup share one scan of band 0
- * (body_matches): they look at the same entries, and a table scan costs
- * more than the few copies it finds. With more copies than fit, each
- * scans for itself. */
-#define MAX_BODY_MATCHES 16
+/* The copy among the n body matches bm that is this article (same id):
+ * the earliest of the first generation holding one, the copy its first
+ * decision was made against. 1 when found, into *self. */
+static int self_among(const ne_dedup_state *s, const cand *bm, size_t n, const char *id, cand *self)
+{
+    int found = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (found && bm[j].gen != self->gen) break;
+        const dd_agen *g = &s->agen[bm[j].gen];
+        if (strcmp(dd_art_blob(g, &g->art[bm[j].idx]).id, id) != 0) continue;
+        if (!found || bm[j].idx < self->idx) *self = bm[j];
+        found = 1;
+    }
+    return found;
+}
+
+const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, const dd_fp *fp,
+                               int *gen, uint32_t *idx)
+{
+    fp_keys k;
+    keys_of(fp, &k);
+    cand bm[4 * FP_MAX_POSTINGS], self;
+    if (!self_among(s, bm, body_matches(s, fp, &k, bm), id, &self)) return NULL;
+    *gen = self.gen;
+    *idx = self.idx;
+    return &s->agen[self.gen].art[self.idx];
+}
 
 int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r)
 {
-    int gi;
-    uint32_t idx;
     s->self_found = 0;
     fp_keys k;
     keys_of(fp, &k);
     prefetch_keys(s, fp, &k);
-    cand bm[MAX_BODY_MATCHES];
-    size_t nbm = body_matches(s, fp, &k, bm, MAX_BODY_MATCHES);
-    int few = nbm <= MAX_BODY_MATCHES;
-    const dd_art *self = NULL;
-    if (few) {
-        /* as dd_art_find_self: the earliest copy of the first generation holding one */
-        for (size_t j = 0; j < nbm; j++) {
-            const dd_agen *g = &s->agen[bm[j].gen];
-            if (self && bm[j].gen != gi) break;
-            if (strcmp(dd_art_blob(g, &g->art[bm[j].idx]).id, id) != 0) continue;
-            if (!self || bm[j].idx < idx) { self = &g->art[bm[j].idx]; gi = bm[j].gen; idx = bm[j].idx; }
-        }
-    } else {
-        self = dd_art_find_self(s, id, fp, &gi, &idx);
-    }
-    if (self) {
+    /* the redelivery check and the exact lookup look at the same entries */
+    cand bm[4 * FP_MAX_POSTINGS], self;
+    size_t nbm = body_matches(s, fp, &k, bm);
+    if (self_among(s, bm, nbm, id, &self)) {
         s->self_found = 1;
-        s->self_gen = gi;
-        s->self_idx = idx;
+        s->self_gen = self.gen;
+        s->self_idx = self.idx;
         s->st.redelivered++;
     }
     uint32_t now = dd_now(s);
     decision d = {NE_DEDUP_UNIQUE, {0, 0}, 0};
-    if (few) {
-        for (size_t j = 0; j < nbm; j++) {
-            const dd_agen *g = &s->agen[bm[j].gen];
-            if (!usable(s, bm[j].gen, bm[j].idx, id, now) || !sketch_equal(g, &g->art[bm[j].idx], fp)) continue;
-            consider(s, &d, NE_DEDUP_EXACT, bm[j], 1.0);
-        }
-    } else {
-        find_exact(s, fp, &k, id, now, &d);
+    for (size_t j = 0; j < nbm; j++) {
+        const dd_agen *g = &s->agen[bm[j].gen];
+        if (!usable(s, bm[j].gen, bm[j].idx, id, now) || !sketch_equal(g, &g->art[bm[j].idx], fp)) continue;
+        consider(s, &d, NE_DEDUP_EXACT, bm[j], 1.0);
     }
     if (d.status != NE_DEDUP_EXACT) find_by_url(s, fp, &k, id, now, &d);
     if (d.status != NE_DEDUP_EXACT) find_near(s, fp, &k, id, now, &d);
@@ -725,41 +734,12 @@ static int story_score(overlap o) { return 4 * o.claims + 2 * o.entities + o.wor
 
 static uint32_t art_time(const dd_art *a, const dd_blobv *b) { return b->pub ? b->pub : a->at; }
 
-/* The stored articles find_story() has already judged, by (generation,
- * index): an open-addressing set where a linear list was searched once
- * per posting. Judging an article again could not change the result (the
- * same score never beats the best strictly), so the cap only bounds work. */
-#define STORY_SEEN_MAX (MAX_CANDIDATES * 2)
-#define STORY_SEEN_SLOTS (2 * STORY_SEEN_MAX)
-typedef struct story_seen {
-    uint32_t slot[STORY_SEEN_SLOTS];   /* (gen << 24 | idx) + 1; 0 = free */
-    size_t n;
-} story_seen;
-
-static uint32_t story_seen_key(cand c) { return ((uint32_t)c.gen << 24 | c.idx) + 1; }
-static size_t story_seen_home(uint32_t k) { return (size_t)((k * 0x9E3779B1u) >> 24) % STORY_SEEN_SLOTS; }
-
-/* Adds c; 0 when it was there already. Past STORY_SEEN_MAX entries
- * nothing is added (and 1 returned). */
-static int story_seen_add(story_seen *ss, cand c)
-{
-    uint32_t k = story_seen_key(c);
-    size_t p = story_seen_home(k);
-    for (; ss->slot[p]; p = (p + 1) % STORY_SEEN_SLOTS)
-        if (ss->slot[p] == k) return 0;
-    if (ss->n < STORY_SEEN_MAX) {
-        ss->slot[p] = k;
-        ss->n++;
-    }
-    return 1;
-}
-
 /* The story of the best-matching stored article within the window, or
  * NULL when none qualifies. */
 static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t t, const char *id,
                               uint32_t now)
 {
-    story_seen seen;
+    cand_seen seen;
     memset(&seen, 0, sizeof seen);
     feat_set q;
     feat_set_of(fs, &q);
@@ -782,7 +762,7 @@ static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t
             if (postings > STORY_MAX_POSTINGS) continue;
             for (size_t k = 0; k < nlocal; k++) {
                 cand c = local[k];
-                if (!story_seen_add(&seen, c)) continue;
+                if (!cand_seen_add(&seen, c)) continue;
                 if (!usable(s, c.gen, c.idx, id, now)) continue;
                 const dd_art *a = &g->art[c.idx];
                 dd_blobv b = dd_art_blob(g, a);

@@ -145,19 +145,43 @@ static inline __attribute__((always_inline)) void chunk_masks(const uint32_t *sl
 #endif
 }
 
+/* The slots of buckets [from, to] matching key's fingerprint, counted up
+ * to max. */
+static uint32_t count_matches(const dd_tab *t, uint64_t key, uint32_t from, uint32_t to, uint32_t max)
+{
+    uint32_t fp = tab_fp(t, key), n = 0;
+    for (uint32_t b = from; b <= to; b++) {
+        uint32_t empty, match;
+        chunk_masks(t->slot + (size_t)b * CHUNK, fp, t->ibits, &empty, &match);
+        for (; match; match &= match - 1)
+            if (++n >= max) return n;
+    }
+    return n;
+}
+
 int dd_tab_put(dd_tab *t, uint64_t key, uint32_t idx)
 {
+    return dd_tab_put_max(t, key, idx, UINT32_MAX);
+}
+
+/* The buckets the put passes (full ones, then the first with room) are
+ * the ones a lookup of the key scans, so their matches are what
+ * dd_tab_next() would yield. They are counted only when there are enough
+ * of them to hold max (a key's home bucket has room, as a rule). */
+int dd_tab_put_max(dd_tab *t, uint64_t key, uint32_t idx, uint32_t max)
+{
     if (!t->slot || t->used >= t->limit || idx >= t->imask) return -1;
-    uint32_t nb = t->size / CHUNK;
-    for (uint32_t b = tab_home(t, key); b < nb; b++) {
-        uint32_t *sl = t->slot + (size_t)b * CHUNK;
-        if (sl[CHUNK - 1]) continue;                    /* full: the key overflows */
-        sl[__builtin_ctz(chunk_empty(sl))] = (tab_fp(t, key) << t->ibits) | (idx + 1);
-        t->used++;
-        return 0;
+    uint32_t nb = t->size / CHUNK, home = tab_home(t, key), b = home;
+    while (b < nb && t->slot[(size_t)b * CHUNK + CHUNK - 1]) b++;   /* full: the key overflows */
+    if (b == nb) {
+        t->limit = t->used;
+        return -1;
     }
-    t->limit = t->used;
-    return -1;
+    if (b - home + 1 >= max / CHUNK && count_matches(t, key, home, b, max) >= max) return 1;
+    uint32_t *sl = t->slot + (size_t)b * CHUNK;
+    sl[__builtin_ctz(chunk_empty(sl))] = (tab_fp(t, key) << t->ibits) | (idx + 1);
+    t->used++;
+    return 0;
 }
 
 void dd_tab_prefetch(const dd_tab *t, uint64_t key)

@@ -41,10 +41,11 @@ uint64_t dd_hash_str(char kind, const char *s);
 #define DD_SKETCH_WORDS 4          /* 128 one-bit minhashes */
 #define DD_BANDS        5          /* LSH bands of 2 minhash rows each */
 #define DD_SHINGLE      4          /* words per shingle */
-/* Keys an article puts into its generation's fingerprint table: the URL
- * and the LSH bands. The body hash has no key of its own: two texts with
- * the same words have the same shingles, hence the same bands, so exact
- * copies (and redeliveries) are found under band 0 and checked by body. */
+/* Keys an article puts into its generation's fingerprint table, at most:
+ * the URL and the LSH bands. The body hash has a key only when band 0 is
+ * full (dedup.c, FP_MAX_POSTINGS), in its place: two texts with the same
+ * words have the same shingles, hence the same bands, so exact copies (and
+ * redeliveries) are found under band 0 and checked by body. */
 #define DD_FP_KEYS      (1 + DD_BANDS)
 
 typedef struct dd_fp {
@@ -117,6 +118,10 @@ typedef struct dd_tab {
 int  dd_tab_init(dd_tab *t, size_t expected_keys, uint32_t max_idx);
 void dd_tab_free(dd_tab *t);
 int  dd_tab_put(dd_tab *t, uint64_t key, uint32_t idx);   /* -1 when full */
+/* As dd_tab_put, unless a lookup of key already yields max entries (true
+ * postings or fingerprint matches of other keys): then nothing is put and
+ * 1 is returned. */
+int  dd_tab_put_max(dd_tab *t, uint64_t key, uint32_t idx, uint32_t max);
 
 typedef struct dd_tab_it {
     const dd_tab *t;

@@ -775,6 +775,51 @@ TEST(dedup_common_story_feature_is_posted_only_while_it_can_find_candidates)
     fx_free(&f);
 }
 
+/* Articles of one template ("Shares of X rose N percent") share all
+ * their LSH bands. A band takes at most 64 (FP_MAX_POSTINGS) articles of a
+ * generation, so a lookup walks at most that many; each article past them
+ * whose band 0 is full goes under its body key instead. Exact copies and
+ * redeliveries of the late ones are still found, and a near copy of an
+ * early one still is. */
+TEST(dedup_template_articles_fill_their_bands_and_exact_copies_are_still_found)
+{
+    fixture f;
+    fx_init(&f, 40000);
+    uint64_t x = 13;
+    dd_fp fps[1000];
+    char id[32];
+    for (int i = 0; i < 1000; i++) {
+        random_article(&x, &fps[i], NULL, 0);
+        for (size_t b = 0; b < DD_BANDS; b++) fps[i].band[b] = 0x7e3a1000u + (uint32_t)b;
+        for (size_t w = 0; w < DD_SKETCH_WORDS; w++) fps[i].sketch[w] = (uint32_t)(x = dd_mix64(x));
+        fps[i].nsh = 100;
+        snprintf(id, sizeof id, "t-%d", i);
+        CHECK_INT(dd_art_insert(f.s, &fps[i], (uint32_t)f.now, 0, id, id, NULL, 0), 0);
+    }
+    const dd_agen *g = &f.s->agen[1];
+    CHECK_INT(g->n, 1000);
+    CHECK_INT(g->fp.used, DD_BANDS * 64 + (1000 - 64));
+
+    dd_result r;
+    CHECK_INT(dd_decide(f.s, &fps[900], "copy-of-900", &r), 0);
+    CHECK_INT(r.status, NE_DEDUP_EXACT);
+    CHECK_STR(r.duplicate_of, "t-900");
+    CHECK(!f.s->self_found);
+
+    CHECK_INT(dd_decide(f.s, &fps[900], "t-900", &r), 0);   /* redelivered */
+    CHECK(f.s->self_found);
+    CHECK_INT(f.s->self_idx, 900);
+    CHECK_INT(r.status, NE_DEDUP_UNIQUE);
+
+    dd_fp near = fps[10];
+    near.body ^= 1;
+    near.sketch[0] ^= 0x3u;   /* 2 of 128 minhashes differ */
+    CHECK_INT(dd_decide(f.s, &near, "near-10", &r), 0);
+    CHECK_INT(r.status, NE_DEDUP_NEAR);
+    CHECK_STR(r.duplicate_of, "t-10");
+    fx_free(&f);
+}
+
 /* The changelog's "feat" holds the full 32-bit features, as every version
  * wrote them; the arena keeps 24 bits of each, derived on insert. An
  * article applied from another instance's record is found as a story
