@@ -487,7 +487,9 @@ int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_
     if (ts > g->newest_at) g->newest_at = ts;
     dd_tab_put(&g->tab, key_norm(norm), idx);
     size_t k = sampled_count(ntri);
-    for (size_t i = 0; i < k; i++) dd_tab_put(&g->tab, key_tri(tri[i]), idx);
+    /* a lookup reads a trigram's first MAX_POSTINGS entries: a further one
+     * would never be read, and would lengthen the trigram's run of buckets */
+    for (size_t i = 0; i < k; i++) dd_tab_put_max(&g->tab, key_tri(tri[i]), idx, MAX_POSTINGS);
     return 0;
 }
 
