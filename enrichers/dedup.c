@@ -166,12 +166,13 @@ static void keys_of(const dd_fp *fp, fp_keys *k)
 }
 
 /* The entries posted under key in the fingerprint table t, into out: the
- * first FP_MAX_POSTINGS the table yields.
- * Those are all there are: the table yields a key's entries in the order
- * they were put (nothing is deleted, a put takes the first free slot of
- * the probe), and dd_art_insert() posts no more once FP_MAX_POSTINGS are
- * there (dd_tab_put_max). (A slot fingerprint shared with another key counts too, at
- * insert and here alike.) Returns how many; FP_MAX_POSTINGS means full. */
+ * first FP_MAX_POSTINGS the table yields. Those are all there are: the
+ * table yields a key's entries in the order they were put (nothing is
+ * deleted, a put takes the first free slot of the probe), and
+ * dd_art_insert() posts no more once FP_MAX_POSTINGS are there
+ * (dd_tab_put_max). A slot fingerprint shared with another key counts
+ * too, at insert and here alike. Returns how many; FP_MAX_POSTINGS means
+ * the key is full. */
 static size_t fp_postings(const dd_tab *t, uint64_t key, uint32_t *out)
 {
     dd_tab_it it;
@@ -270,7 +271,8 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
      * the generation rotated, after ~15,000 PolNeAR-like articles instead
      * of max_entries / 2. The feature still counts in the overlap (the
      * arena keeps every feature). */
-    for (size_t i = 0; i < ns; i++) dd_tab_put_max(&g->story, key_story(sorted[i]), idx, STORY_MAX_POSTINGS + 1);
+    for (size_t i = 0; i < ns; i++)
+        dd_tab_put_max(&g->story, key_story(sorted[i]), idx, STORY_MAX_POSTINGS + 1);
     return 0;
 }
 
@@ -405,7 +407,7 @@ static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const fp_keys 
 
 /* A template's articles share all their bands: once its bands are full,
  * a new article of it is compared with the first FP_MAX_POSTINGS of them
- * only (FP_MAX_POSTINGS). */
+ * only. */
 static void find_near(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
                       decision *d)
 {
