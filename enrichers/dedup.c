@@ -4,6 +4,7 @@
 #include "enrichers/dedup.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -83,6 +84,12 @@ void *ne_dedup_create(const ne_config *cfg, char *err, size_t errlen)
     s->story_window_s = STORY_WINDOW_S;
     s->next_serial = 1;
     s->clock = wall_clock;
+    s->hint = calloc(DD_HINT_SLOTS, sizeof *s->hint);
+    if (!s->hint) {
+        free(s);
+        snprintf(err, errlen, "dedup: out of memory");
+        return NULL;
+    }
     return s;
 }
 
@@ -108,6 +115,7 @@ void ne_dedup_destroy(void *state)
     seen_clear(s);
     free(s->seen);
     dd_rec_free(s);
+    free(s->hint);
     free(s);
 }
 
@@ -243,6 +251,9 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     str[id_len] = '\0';
     if (has_story) memcpy(str + id_len + 1, story, story_len + 1);
     g->alen = need;
+
+    uint64_t hint = (fp->body & 0xFFFFFFFF00000000ULL) | (uint32_t)dd_hash_str('i', id);
+    atomic_store_explicit(&s->hint[fp->body % DD_HINT_SLOTS], hint, memory_order_relaxed);
 
     uint32_t idx = g->n;
     dd_art *a = &g->art[idx];
@@ -476,6 +487,15 @@ int ne_dedup_process(void *state, ne_doc *doc)
     if (set_str(&doc->dedup.duplicate_of, r.duplicate_of) || set_str(&doc->dedup.story_id, r.story))
         return -1;
     return 0;
+}
+
+int ne_dedup_probably_exact(const void *state, const ne_doc *doc)
+{
+    const ne_dedup_state *s = state;
+    if (!s->enabled || !doc->body || !doc->id) return 0;
+    uint64_t body = dd_body_hash(doc->body, doc->body_len);
+    uint64_t v = atomic_load_explicit(&s->hint[body % DD_HINT_SLOTS], memory_order_relaxed);
+    return v >> 32 == body >> 32 && (uint32_t)v != (uint32_t)dd_hash_str('i', doc->id);
 }
 
 static void prefetch_keys(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k)

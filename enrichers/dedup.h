@@ -47,6 +47,16 @@ int   ne_dedup_process(void *state, ne_doc *doc);
 int   ne_dedup_finish(void *state, ne_doc *doc);
 void  ne_dedup_destroy(void *state);
 
+/* Whether doc is probably an exact copy, by its normalised words, of an
+ * article the state stored under another id: a hint for a worker thread,
+ * which may then leave the stages an exact duplicate does not need to the
+ * pipeline's own thread (pipeline.h, ne_stage.hint). process() decides;
+ * the hint only says where the work is likely wasted. Safe to call from
+ * any thread while the state's own thread works on it: it reads nothing
+ * but the state's table of recently stored bodies, whose slots are
+ * atomic. 0 with dedup off. */
+int   ne_dedup_probably_exact(const void *state, const ne_doc *doc);
+
 /* The changelog records queued by the last finish() (one per stored
  * article and per new claim). The array and its bytes belong to the state
  * and stay valid until the next process()/finish()/apply(). Key and value

@@ -81,6 +81,10 @@ void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn
  * of first occurrence (not sorted). */
 int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp);
 
+/* fp->body of dd_fingerprint() alone, with no scratch: one pass over the
+ * words. */
+uint64_t dd_body_hash(const char *body, size_t len);
+
 /* Canonical form of a URL into out (scheme, "www."/"m.", fragment,
  * tracking parameters and a trailing '/' dropped; host lower-cased).
  * Returns its length (truncated to cap-1). */
@@ -324,8 +328,16 @@ struct ne_dedup_state {
     int64_t (*clock)(void *ctx);
     void    *clock_ctx;
 
+    /* The bodies stored last, for ne_dedup_probably_exact() on other
+     * threads: slot = body hash mod DD_HINT_SLOTS, value = its top 32 bits
+     * above the id's hash. Written by dd_art_insert(), never cleared (a
+     * stale slot only costs a wrong hint). */
+    _Atomic uint64_t *hint;
+
     ne_dedup_stats st;
 };
+
+#define DD_HINT_SLOTS 65536
 
 uint32_t dd_now(const ne_dedup_state *s);
 

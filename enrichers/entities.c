@@ -1925,7 +1925,7 @@ fail:
     return NULL;
 }
 
-const ne_stage ne_stage_entities = { "entities", ne_entities_create, ne_entities_process, ne_entities_destroy, 0 };
+const ne_stage ne_stage_entities = { "entities", ne_entities_create, ne_entities_process, ne_entities_destroy, 0, NULL };
 
 /* ---- for the quotes stage ---------------------------------------------------------------- */
 

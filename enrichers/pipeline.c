@@ -42,11 +42,11 @@ static void text_destroy(void *state) { (void)state; }
  * state of the stage named by its name up to the '.' and leaves its
  * destruction to that stage. */
 static const ne_stage builtin_stages[] = {
-    {"text", text_create, text_process, text_destroy, 0},
-    {"dedup", ne_dedup_create, ne_dedup_process, ne_dedup_destroy, 1},
-    {"entities", ne_entities_create, ne_entities_process, ne_entities_destroy, 0},
-    {"quotes", ne_quotes_create, ne_quotes_process, ne_quotes_destroy, 0},
-    {"dedup.claims", NULL, ne_dedup_finish, NULL, 1},   /* keep last */
+    {"text", text_create, text_process, text_destroy, 0, NULL},
+    {"dedup", ne_dedup_create, ne_dedup_process, ne_dedup_destroy, 1, ne_dedup_probably_exact},
+    {"entities", ne_entities_create, ne_entities_process, ne_entities_destroy, 0, NULL},
+    {"quotes", ne_quotes_create, ne_quotes_process, ne_quotes_destroy, 0, NULL},
+    {"dedup.claims", NULL, ne_dedup_finish, NULL, 1, NULL},   /* keep last */
 };
 
 #define MAX_STAGES 8
@@ -72,6 +72,7 @@ struct ne_prepared {
     char detail[256];                 /* why it was rejected */
     uint64_t stage_us[MAX_STAGES];    /* unordered stages' times, by pipeline index */
     uint64_t elapsed_us;              /* the first half's time */
+    size_t   left_from;               /* unordered stages from this index on are left to the second half */
 };
 
 struct ne_pipeline_worker {
@@ -440,10 +441,18 @@ void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r)
     uint64_t t0 = now_us();
     memset(r->stage_us, 0, sizeof r->stage_us);
     r->detail[0] = '\0';
+    r->left_from = p->nstages;
     r->why = decode_record(p, &r->doc, r->bytes, r->len, r->detail, sizeof r->detail);
     if (r->why == NE_REJECT_NONE)
-        for (size_t i = 0; i < p->nstages; i++)
-            if (!p->stages[i]->ordered) r->stage_us[i] = run_stage(p, i, w->state[i], &r->doc);
+        for (size_t i = 0; i < p->nstages; i++) {
+            const ne_stage *st = p->stages[i];
+            if (!st->ordered) {
+                r->stage_us[i] = run_stage(p, i, w->state[i], &r->doc);
+            } else if (st->hint && st->hint(p->state[i], &r->doc)) {
+                r->left_from = i;
+                break;
+            }
+        }
     r->elapsed_us = now_us() - t0;
 }
 
@@ -461,11 +470,16 @@ enum ne_outcome ne_pipeline_finish(ne_pipeline *p, ne_prepared *r, ne_outbox *ou
         return reject_record(p, out, r->bytes, r->len, src, r->why, r->detail);
     }
 
+    /* the unordered stages a worker left here run on this thread's states */
     for (size_t i = 0; i < p->nstages; i++) {
         p->stats.stage_us[i] += r->stage_us[i];
-        if (!p->stages[i]->ordered) continue;
+        if (!p->stages[i]->ordered && i < r->left_from) continue;   /* done on the worker */
         /* an exact duplicate's later stages are skipped, as in ne_pipeline_process */
         if (doc->dedup.status != NE_DEDUP_EXACT) p->stats.stage_us[i] += run_stage(p, i, p->state[i], doc);
+    }
+    if (r->left_from < p->nstages) {
+        p->stats.hinted++;
+        p->stats.hinted_not_exact += doc->dedup.status != NE_DEDUP_EXACT;
     }
     doc->stats.elapsed_us = r->elapsed_us + (now_us() - t0);
     p->stats.elapsed_us += doc->stats.elapsed_us;

@@ -86,6 +86,13 @@ typedef struct ne_stage {
      * what the unordered stages wrote, never the other way round: that is
      * what lets a worker run them ahead of the ordered ones. */
     int   ordered;
+    /* Optional, for an ordered stage: non-zero when the stage will
+     * probably end doc's chain (an exact duplicate). A worker then leaves
+     * the unordered stages after this one to the pipeline's thread, which
+     * runs them only if the chain goes on. Called on worker threads with
+     * the pipeline's state of the stage, while that thread works on it: it
+     * may read only what is safe to read concurrently. */
+    int   (*hint)(const void *state, const ne_doc *doc);
 } ne_stage;
 
 typedef struct ne_pipeline ne_pipeline;
@@ -112,8 +119,10 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
  * dedup.claims, then rendering the events), reads and changes the dedup
  * state, so it runs on the pipeline's thread in the records' order. The
  * events are the same as ne_pipeline_process's, which does both halves on
- * one thread and can still skip entities and quotes for an exact
- * duplicate, which a worker cannot know in advance. */
+ * one thread and skips entities and quotes for an exact duplicate. A
+ * worker cannot know that in advance; it leaves them to the second half
+ * when the dedup stage's hint says the record is probably an exact copy
+ * (ne_stage.hint), and the second half runs them if it is not. */
 
 /* A record between its two halves. Reused from record to record. */
 typedef struct ne_prepared ne_prepared;
@@ -164,6 +173,8 @@ typedef struct ne_pipeline_stats {
     uint64_t records, enriched, duplicates, rejected, bytes, tokens;
     uint64_t rejected_by_reason[6];   /* indexed by enum ne_reject */
     uint64_t elapsed_us;              /* records' time through the chain, both halves */
+    uint64_t hinted;                  /* records a worker left to the second half as probable exact copies */
+    uint64_t hinted_not_exact;        /* of them, those that were not: the second half ran their stages */
     uint64_t stage_us[8];             /* time per stage, in chain order */
     const char *stage_names[8];
     size_t   nstages;

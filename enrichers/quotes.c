@@ -1820,4 +1820,4 @@ void ne_quotes_destroy(void *state)
     free(st);
 }
 
-const ne_stage ne_stage_quotes = {"quotes", ne_quotes_create, ne_quotes_process, ne_quotes_destroy, 0};
+const ne_stage ne_stage_quotes = {"quotes", ne_quotes_create, ne_quotes_process, ne_quotes_destroy, 0, NULL};

@@ -224,6 +224,54 @@ TEST(dedup_redelivery_repeats_the_first_decision_and_records)
     fx_free(&f);
 }
 
+/* The worker threads' hint (ne_dedup_probably_exact): the body stored
+ * under another id is probably an exact copy; the same id is a redelivery,
+ * which the early half does not end; other words are not. */
+TEST(dedup_hint_names_exact_copies_under_another_id_only)
+{
+    fixture f;
+    fx_init(&f, 1000);
+    ne_doc d = {0};
+    make_doc(&d, "copy", join_paras(0, 4, "\n\n"), NULL, NULL);
+    CHECK(!ne_dedup_probably_exact(f.s, &d));             /* nothing stored yet */
+    fx_article(&f, "orig", 0, 4, "\n\n", NULL);
+    CHECK(ne_dedup_probably_exact(f.s, &d));
+    free(d.body);
+    d.body = join_paras(0, 4, " \u2014 ");               /* other punctuation, the same words */
+    d.body_len = strlen(d.body);
+    CHECK(ne_dedup_probably_exact(f.s, &d));
+    free(d.id);
+    d.id = strdup("orig");                                /* its own redelivery */
+    CHECK(!ne_dedup_probably_exact(f.s, &d));
+    free(d.id);
+    d.id = strdup("copy");
+    free(d.body);
+    d.body = join_paras(0, 3, "\n\n");                   /* a paragraph short: near at most */
+    d.body_len = strlen(d.body);
+    CHECK(!ne_dedup_probably_exact(f.s, &d));
+    ne_doc_reset(&d);
+    fx_free(&f);
+}
+
+/* The hint hashes the body as the fingerprint does, in one pass. */
+TEST(dedup_body_hash_is_the_fingerprint_body)
+{
+    dd_scratch sc = {0};
+    const char *texts[] = {"", "One.", "Didn\u2019t the U.S. say \u201cno\u201d\u2026 twice?",
+                           "a b c d e f g h i j"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        dd_fp fp;
+        CHECK_INT(dd_fingerprint(&sc, texts[i], strlen(texts[i]), NULL, &fp), 0);
+        CHECK(dd_body_hash(texts[i], strlen(texts[i])) == fp.body);
+    }
+    char *body = join_paras(0, 6, "\n\n");
+    dd_fp fp;
+    CHECK_INT(dd_fingerprint(&sc, body, strlen(body), NULL, &fp), 0);
+    CHECK(dd_body_hash(body, strlen(body)) == fp.body);
+    free(body);
+    dd_scratch_free(&sc);
+}
+
 /* ---- claims ------------------------------------------------------------ */
 
 static const char *SEED1_QUOTES[] = {

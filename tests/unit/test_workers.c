@@ -178,6 +178,58 @@ TEST(workers_publish_the_events_of_the_one_thread_chain_in_input_order)
     pool_free(&f);
 }
 
+/* A worker leaves entities and quotes to the ordered half when the dedup
+ * state already holds the record's words under another id: an exact copy
+ * then costs the worker the text layer only. When the copy turns out not
+ * to be a duplicate after all (here: its original has passed the
+ * retention window), the ordered half runs them. Either way the events
+ * are the one-thread chain's. */
+TEST(workers_leave_probable_exact_copies_to_the_ordered_half)
+{
+    pool_fx f;
+    int started = pool_init(&f, 2);
+    ne_pipeline *one = new_pipeline(f.cfg, &f.now);
+    nebuf want = {0}, got = {0};
+    ne_outbox ob = {0};
+    /* record 6 is an exact copy of record 1 under another id; it comes
+     * again once record 1 is past the retention window */
+    const size_t order[] = {1, 6, 6};
+    enum { N = sizeof order / sizeof order[0] };
+    char *recs[N];
+    size_t lens[N];
+    for (size_t i = 0; i < N; i++) recs[i] = make_record(order[i], &lens[i]);
+    CHECK(one && started);
+
+    for (size_t i = 0; i < N; i++) {
+        if (i == 2) f.now += (int64_t)f.cfg->dedup.retention_hours * 3600 + 60;
+        ne_pipeline_process(one, recs[i], lens[i], NULL, &ob);
+        append_events(&want, &ob);
+        /* one at a time, so that each record's predecessor is stored */
+        ne_workers_submit(f.w, recs[i], lens[i], NULL, recs[i]);
+        enum ne_outcome o;
+        CHECK(ne_workers_finish(f.w, -1, &ob, &o) == recs[i]);
+        append_events(&got, &ob);
+    }
+
+    ne_pipeline_stats st;
+    ne_pipeline_get_stats(f.p, &st);
+    CHECK_INT(st.hinted, 2);             /* the copy, both times */
+    CHECK_INT(st.hinted_not_exact, 1);   /* the second time its original had expired */
+    CHECK_INT(st.duplicates, 1);
+    CHECK_INT(st.enriched, 2);
+    CHECK(strstr(want.p, "\"exact\"") != NULL);
+    CHECK(strstr(want.p, "\"quotes\":[{") != NULL);
+    CHECK_INT(got.len, want.len);
+    CHECK(memcmp(got.p, want.p, want.len) == 0);
+
+    for (size_t i = 0; i < N; i++) free(recs[i]);
+    nebuf_free(&want);
+    nebuf_free(&got);
+    ne_outbox_free(&ob);
+    ne_pipeline_free(one);
+    pool_free(&f);
+}
+
 TEST(workers_drop_hands_back_pending_records_unpublished)
 {
     pool_fx f;
