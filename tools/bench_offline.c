@@ -160,6 +160,9 @@ int main(int argc, char **argv)
     printf("  outcomes: %llu enriched, %llu duplicates, %llu dead-lettered; %zu events\n",
            (unsigned long long)st.enriched, (unsigned long long)st.duplicates,
            (unsigned long long)st.rejected, events);
+    if (threads > 1)
+        printf("  probable exact copies left to the ordered half: %llu (%llu of them not duplicates)\n",
+               (unsigned long long)st.hinted, (unsigned long long)st.hinted_not_exact);
 
     printf("BENCH {\"label\":\"%s\",\"threads\":%d,\"articles\":%zu,\"bytes\":%zu,\"tokens\":%llu,\"wall_s\":%.4f,"
            "\"cpu_s\":%.4f,\"enriched\":%llu,\"duplicates\":%llu,\"rejected\":%llu,\"stages\":{",
