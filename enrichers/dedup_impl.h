@@ -35,6 +35,8 @@ uint64_t dd_hash_bytes(const void *p, size_t n, uint64_t seed);
  * 'c' claim id, 'e' entity id, …) so equal strings of different kinds do
  * not collide in shared tables. */
 uint64_t dd_hash_str(char kind, const char *s);
+/* A hash of n bytes as they are, fast on long inputs (a body). */
+uint64_t dd_hash_block(const void *p, size_t n);
 
 /* ---- text fingerprints (dedup_text.c) --------------------------------- */
 
@@ -80,10 +82,6 @@ void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn
  * -1 on out-of-memory. The distinct shingle hashes stay in sc->sh, in order
  * of first occurrence (not sorted). */
 int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp);
-
-/* fp->body of dd_fingerprint() alone, with no scratch: one pass over the
- * words. */
-uint64_t dd_body_hash(const char *body, size_t len);
 
 /* Canonical form of a URL into out (scheme, "www."/"m.", fragment,
  * tracking parameters and a trailing '/' dropped; host lower-cased).
@@ -329,8 +327,9 @@ struct ne_dedup_state {
     void    *clock_ctx;
 
     /* The bodies stored last, for ne_dedup_probably_exact() on other
-     * threads: slot = body hash mod DD_HINT_SLOTS, value = its top 32 bits
-     * above the id's hash. Written by dd_art_insert(), never cleared (a
+     * threads: slot = dd_hash_block() of the body's bytes mod
+     * DD_HINT_SLOTS, value = the hash's top 32 bits above the id's hash.
+     * Written by finish() when it stores an article, never cleared (a
      * stale slot only costs a wrong hint). */
     _Atomic uint64_t *hint;
 
