@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_tree.h>
+#include <yajl/yajl_parse.h>
 
 void dd_rec_clear(ne_dedup_state *s)
 {
@@ -291,60 +291,298 @@ size_t ne_dedup_records(ne_dedup_state *s, ne_dedup_record *out, size_t max)
 
 /* ---- apply ------------------------------------------------------------ */
 
-static yajl_val field(yajl_val obj, const char *name)
+/* A record is parsed with yajl's event API into the fields below, not
+ * into a yajl_tree: the tree allocated a node per number and converted
+ * every number with strtod() as well, and a restart applies one record
+ * per stored article (bench_offline --rebuild). The semantics are the
+ * tree's: a field seen twice keeps its first value; unknown fields, at any
+ * depth, are passed over; a field of the wrong type counts as malformed
+ * where the record needs it. */
+enum rkey { K_V, K_ID, K_AT, K_PUB, K_STORY, K_BODY, K_URL, K_NSH, K_SK, K_BANDS, K_FEAT, K_CLAIMS,
+            K_ARTICLE, K_CLAIM_ID, K_TS, K_NORM, K_TRI, K__COUNT };
+static const char *const rkey_names[K__COUNT] = {
+    "v", "id", "at", "pub", "story", "body", "url", "nsh", "sk", "bands", "feat", "claims",
+    "article", "claim_id", "ts", "norm", "tri",
+};
+#define K_NONE (-1)   /* a key we do not read, or one seen before */
+
+enum rtype {
+    R_ABSENT = 0,
+    R_U32,            /* an integer in 0..UINT32_MAX */
+    R_STR,
+    R_U32S,           /* an array of R_U32 */
+    R_OBJECTS,        /* an array of objects ("claims") */
+    R_OTHER,          /* anything else: null, a boolean, a fraction, an object, a mixed array */
+};
+
+/* One object: the record, or an element of its "claims". */
+typedef struct robj {
+    unsigned char type[K__COUNT];
+    uint32_t u[K__COUNT];       /* R_U32 */
+    size_t   off[K__COUNT];     /* R_STR: offset in rparse.str; R_U32S: first element in rparse.u32 */
+    size_t   n[K__COUNT];       /* R_U32S: elements */
+} robj;
+
+/* What the parser is inside of. */
+enum rctx { C_RECORD, C_CLAIMS, C_CLAIM, C_U32S, C_SKIP };
+#define RPARSE_MAX_DEPTH 32
+
+typedef struct rparse {
+    robj rec;
+    robj *claims;  size_t nclaims, capclaims;
+    nebuf str;                          /* string values, each NUL-terminated */
+    uint32_t *u32; size_t nu32, capu32;
+    struct {
+        unsigned char ctx;
+        int key;                        /* C_RECORD, C_CLAIM: the key whose value comes next */
+        long obj;                       /* C_U32S: its object (-1 = the record, else a claim) */
+        int field;                      /* C_U32S: its key */
+    } st[RPARSE_MAX_DEPTH];
+    int depth;                          /* entries in st */
+    int not_object;                     /* the record is not a JSON object */
+} rparse;
+
+static robj *robj_at(rparse *p, long obj) { return obj < 0 ? &p->rec : &p->claims[obj]; }
+
+/* The object of the innermost C_RECORD / C_CLAIM context, and its index. */
+static robj *cur_obj(rparse *p, long *idx)
 {
-    const char *path[] = {name, NULL};
-    return yajl_tree_get(obj, path, yajl_t_any);
+    *idx = p->st[p->depth - 1].ctx == C_RECORD ? -1 : (long)p->nclaims - 1;
+    return robj_at(p, *idx);
 }
 
-static int get_u32(yajl_val obj, const char *name, uint32_t *out)
+/* Gives the pending key of the current object a value of type t. */
+static robj *set_value(rparse *p, enum rtype t, int *key)
 {
-    yajl_val v = field(obj, name);
-    if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) > UINT32_MAX) return -1;
-    *out = (uint32_t)YAJL_GET_INTEGER(v);
+    *key = K_NONE;
+    if (p->depth == 0) {   /* the record itself is not an object */
+        p->not_object = 1;
+        return NULL;
+    }
+    unsigned char ctx = p->st[p->depth - 1].ctx;
+    if (ctx == C_CLAIMS && t != R_OBJECTS) {   /* a claim that is not an object */
+        p->rec.type[K_CLAIMS] = R_OTHER;
+        return NULL;
+    }
+    if (ctx == C_U32S) {
+        robj *o = robj_at(p, p->st[p->depth - 1].obj);
+        o->type[p->st[p->depth - 1].field] = R_OTHER;
+        return NULL;
+    }
+    if (ctx != C_RECORD && ctx != C_CLAIM) return NULL;
+    long idx;
+    robj *o = cur_obj(p, &idx);
+    *key = p->st[p->depth - 1].key;
+    p->st[p->depth - 1].key = K_NONE;
+    if (*key == K_NONE) return NULL;
+    o->type[*key] = (unsigned char)t;
+    return o;
+}
+
+static int push(rparse *p, enum rctx ctx, long obj, int field)
+{
+    if (p->depth == RPARSE_MAX_DEPTH) return 0;   /* deeper than any record of ours: malformed */
+    p->st[p->depth].ctx = (unsigned char)ctx;
+    p->st[p->depth].key = K_NONE;
+    p->st[p->depth].obj = obj;
+    p->st[p->depth].field = field;
+    p->depth++;
+    return 1;
+}
+
+static int on_rnull(void *ctx) { int k; set_value(ctx, R_OTHER, &k); return 1; }
+static int on_rbool(void *ctx, int b) { int k; (void)b; set_value(ctx, R_OTHER, &k); return 1; }
+static int on_rdouble(void *ctx, double d) { int k; (void)d; set_value(ctx, R_OTHER, &k); return 1; }
+
+static int on_rinteger(void *ctx, long long v)
+{
+    rparse *p = ctx;
+    int in_range = v >= 0 && v <= (long long)UINT32_MAX;
+    if (p->depth > 0 && p->st[p->depth - 1].ctx == C_U32S) {
+        if (!in_range) {
+            robj_at(p, p->st[p->depth - 1].obj)->type[p->st[p->depth - 1].field] = R_OTHER;
+            return 1;
+        }
+        if (p->nu32 == p->capu32) {
+            size_t cap = p->capu32 ? 2 * p->capu32 : 256;
+            uint32_t *nu = realloc(p->u32, cap * sizeof *nu);
+            if (!nu) return 0;
+            p->u32 = nu;
+            p->capu32 = cap;
+        }
+        p->u32[p->nu32++] = (uint32_t)v;
+        return 1;
+    }
+    int k;
+    robj *o = set_value(p, in_range ? R_U32 : R_OTHER, &k);
+    if (o && in_range) o->u[k] = (uint32_t)v;
+    return 1;
+}
+
+static int on_rstring(void *ctx, const unsigned char *s, size_t len)
+{
+    rparse *p = ctx;
+    int k;
+    robj *o = set_value(p, R_STR, &k);
+    if (!o) return 1;
+    o->off[k] = p->str.len;
+    nebuf_append(&p->str, s ? (const char *)s : "", s ? len : 0);
+    nebuf_putc(&p->str, '\0');
+    return 1;
+}
+
+static int on_rmap_key(void *ctx, const unsigned char *key, size_t len)
+{
+    rparse *p = ctx;
+    unsigned char c = p->st[p->depth - 1].ctx;
+    if (c != C_RECORD && c != C_CLAIM) return 1;
+    long idx;
+    robj *o = cur_obj(p, &idx);
+    int k = K_NONE;
+    for (int i = 0; i < K__COUNT && k == K_NONE; i++)
+        if (len && rkey_names[i][0] == key[0] && strlen(rkey_names[i]) == len && memcmp(rkey_names[i], key, len) == 0)
+            k = i;
+    if (k != K_NONE && o->type[k] != R_ABSENT) k = K_NONE;   /* the first one counts */
+    p->st[p->depth - 1].key = k;
+    return 1;
+}
+
+static int on_rstart_map(void *ctx)
+{
+    rparse *p = ctx;
+    if (p->depth == 0) return push(p, C_RECORD, -1, K_NONE);
+    if (p->st[p->depth - 1].ctx == C_CLAIMS) {
+        if (p->nclaims == p->capclaims) {
+            size_t cap = p->capclaims ? 2 * p->capclaims : 16;
+            robj *nc = realloc(p->claims, cap * sizeof *nc);
+            if (!nc) return 0;
+            p->claims = nc;
+            p->capclaims = cap;
+        }
+        memset(&p->claims[p->nclaims++], 0, sizeof *p->claims);
+        return push(p, C_CLAIM, (long)p->nclaims - 1, K_NONE);
+    }
+    int k;
+    set_value(p, R_OTHER, &k);
+    return push(p, C_SKIP, -1, K_NONE);
+}
+
+static int on_rstart_array(void *ctx)
+{
+    rparse *p = ctx;
+    unsigned char c = p->depth ? p->st[p->depth - 1].ctx : C_SKIP;
+    int k;
+    if (p->depth && c == C_RECORD && p->st[p->depth - 1].key == K_CLAIMS) {
+        set_value(p, R_OBJECTS, &k);
+        return push(p, C_CLAIMS, -1, K_NONE);
+    }
+    if (p->depth && (c == C_RECORD || c == C_CLAIM)) {
+        long idx;
+        cur_obj(p, &idx);
+        robj *o = set_value(p, R_U32S, &k);
+        if (!o) return push(p, C_SKIP, -1, K_NONE);
+        o->off[k] = p->nu32;
+        return push(p, C_U32S, idx, k);
+    }
+    set_value(p, R_OTHER, &k);
+    return push(p, C_SKIP, -1, K_NONE);
+}
+
+static int on_rend(void *ctx)
+{
+    rparse *p = ctx;
+    p->depth--;
+    if (p->st[p->depth].ctx == C_U32S) {
+        robj *o = robj_at(p, p->st[p->depth].obj);
+        int f = p->st[p->depth].field;
+        if (o->type[f] == R_U32S) o->n[f] = p->nu32 - o->off[f];
+    }
+    return 1;
+}
+
+static const yajl_callbacks record_callbacks = {
+    .yajl_null = on_rnull,
+    .yajl_boolean = on_rbool,
+    .yajl_integer = on_rinteger,
+    .yajl_double = on_rdouble,
+    .yajl_string = on_rstring,
+    .yajl_start_map = on_rstart_map,
+    .yajl_map_key = on_rmap_key,
+    .yajl_end_map = on_rend,
+    .yajl_start_array = on_rstart_array,
+    .yajl_end_array = on_rend,
+};
+
+static void rparse_free(rparse *p)
+{
+    free(p->claims);
+    nebuf_free(&p->str);
+    free(p->u32);
+}
+
+/* Parses value into p. 0 when it is one JSON object. */
+static int rparse_record(rparse *p, const char *value, size_t len)
+{
+    memset(p, 0, sizeof *p);
+    yajl_handle h = yajl_alloc(&record_callbacks, NULL, p);
+    if (!h) return -1;
+    int ok = yajl_parse(h, (const unsigned char *)value, len) == yajl_status_ok &&
+             yajl_complete_parse(h) == yajl_status_ok;
+    yajl_free(h);
+    return ok && !p->not_object ? 0 : -1;
+}
+
+static int get_u32(const robj *o, int k, uint32_t *out)
+{
+    if (o->type[k] != R_U32) return -1;
+    *out = o->u[k];
     return 0;
 }
 
-static int get_hex64(yajl_val obj, const char *name, uint64_t *out)
+static const char *get_str(const rparse *p, const robj *o, int k)
 {
-    const char *s = YAJL_GET_STRING(field(obj, name));
+    return o->type[k] == R_STR ? p->str.p + o->off[k] : NULL;
+}
+
+static int get_hex64(const rparse *p, const robj *o, int k, uint64_t *out)
+{
+    const char *s = get_str(p, o, k);
     char *end;
     if (!s || strlen(s) != 16) return -1;
     *out = strtoull(s, &end, 16);
     return *end ? -1 : 0;
 }
 
-/* Reads an array of u32 into out (at most max; exactly `exact` when
- * exact > 0). Returns the count or -1. */
-static long get_u32_array(yajl_val obj, const char *name, uint32_t *out, size_t max, size_t exact)
+/* The array field k as u32s (a pointer into p; at most max, exactly
+ * `exact` when exact > 0). Returns the count or -1. */
+static long get_u32_array(const rparse *p, const robj *o, int k, const uint32_t **out, size_t max,
+                          size_t exact)
 {
-    yajl_val v = field(obj, name);
-    if (!YAJL_IS_ARRAY(v)) return -1;
-    size_t n = v->u.array.len;
+    if (o->type[k] != R_U32S) return -1;
+    size_t n = o->n[k];
     if ((exact && n != exact) || n > max) return -1;
-    for (size_t i = 0; i < n; i++) {
-        yajl_val e = v->u.array.values[i];
-        if (!YAJL_IS_INTEGER(e) || YAJL_GET_INTEGER(e) < 0 || YAJL_GET_INTEGER(e) > UINT32_MAX) return -1;
-        out[i] = (uint32_t)YAJL_GET_INTEGER(e);
-    }
+    *out = p->u32 + o->off[k];
     return (long)n;
 }
 
-static int apply_article(ne_dedup_state *s, yajl_val o)
+static int apply_article(ne_dedup_state *s, const rparse *p)
 {
+    const robj *o = &p->rec;
     dd_fp fp;
-    uint32_t at, pub, nsh, feats[DD_FEAT_MAX];
+    uint32_t at, pub, nsh;
+    const uint32_t *sk, *bands, *feats;
     memset(&fp, 0, sizeof fp);
-    const char *id = YAJL_GET_STRING(field(o, "id"));
-    yajl_val sv = field(o, "story");
-    const char *story = YAJL_IS_STRING(sv) ? YAJL_GET_STRING(sv) : NULL;
+    const char *id = get_str(p, o, K_ID);
+    const char *story = get_str(p, o, K_STORY);
     long nfeat;
-    if (!id || !*id || get_u32(o, "at", &at) || get_u32(o, "pub", &pub) ||
-        get_hex64(o, "body", &fp.body) || get_u32(o, "url", &fp.url) || get_u32(o, "nsh", &nsh) ||
-        get_u32_array(o, "sk", fp.sketch, DD_SKETCH_WORDS, DD_SKETCH_WORDS) < 0 ||
-        get_u32_array(o, "bands", fp.band, DD_BANDS, DD_BANDS) < 0 ||
-        (nfeat = get_u32_array(o, "feat", feats, DD_FEAT_MAX, 0)) < 0)
+    if (!id || !*id || get_u32(o, K_AT, &at) || get_u32(o, K_PUB, &pub) ||
+        get_hex64(p, o, K_BODY, &fp.body) || get_u32(o, K_URL, &fp.url) || get_u32(o, K_NSH, &nsh) ||
+        get_u32_array(p, o, K_SK, &sk, DD_SKETCH_WORDS, DD_SKETCH_WORDS) < 0 ||
+        get_u32_array(p, o, K_BANDS, &bands, DD_BANDS, DD_BANDS) < 0 ||
+        (nfeat = get_u32_array(p, o, K_FEAT, &feats, DD_FEAT_MAX, 0)) < 0)
         return -1;
+    memcpy(fp.sketch, sk, sizeof fp.sketch);
+    memcpy(fp.band, bands, sizeof fp.band);
     fp.nsh = nsh;
     int gi;
     uint32_t idx;
@@ -364,71 +602,60 @@ static int apply_article(ne_dedup_state *s, yajl_val o)
 
 /* Applies one claim of `article` (o: a v1 claim record or an element of
  * a v2 record's "claims"). */
-static int apply_claim(ne_dedup_state *s, yajl_val o, const char *article)
+static int apply_claim(ne_dedup_state *s, const rparse *p, const robj *o, const char *article)
 {
     uint32_t at, ts;
     uint64_t norm;
-    const char *claim_id = YAJL_GET_STRING(field(o, "claim_id"));
-    yajl_val tv = field(o, "tri");
-    if (!article || !*article || !claim_id || get_u32(o, "at", &at) || get_u32(o, "ts", &ts) ||
-        get_hex64(o, "norm", &norm) || !YAJL_IS_ARRAY(tv))
+    const uint32_t *tri;
+    const char *claim_id = get_str(p, o, K_CLAIM_ID);
+    long n;
+    if (!article || !*article || !claim_id || get_u32(o, K_AT, &at) || get_u32(o, K_TS, &ts) ||
+        get_hex64(p, o, K_NORM, &norm) || (n = get_u32_array(p, o, K_TRI, &tri, (size_t)-1, 0)) < 0)
         return -1;
-    size_t n = tv->u.array.len;
-    uint32_t *tri = malloc((n ? n : 1) * sizeof *tri);
-    if (!tri) return -1;
-    if (get_u32_array(o, "tri", tri, n, 0) < 0) { free(tri); return -1; }
     /* novelty intersects stored trigram lists as sorted sets; this
      * instance writes them so, anything else is not a valid record */
-    for (size_t i = 1; i < n; i++)
-        if (tri[i - 1] >= tri[i]) { free(tri); return -1; }
-    int rc = 0;
+    for (long i = 1; i < n; i++)
+        if (tri[i - 1] >= tri[i]) return -1;
     if (dd_claim_known(s, norm, article) || ts + s->retention_s < dd_now(s)) {
         s->st.apply_known++;
-    } else {
-        /* A different article may hold this statement already (two
-         * instances raced): both are kept; lookups take the earliest. */
-        rc = dd_claim_insert(s, norm, tri, n, at, ts, article, claim_id);
-        if (rc == 0) s->st.applied++;
+        return 0;
     }
-    free(tri);
-    return rc;
+    /* A different article may hold this statement already (two instances
+     * raced): both are kept; lookups take the earliest. */
+    if (dd_claim_insert(s, norm, tri, (size_t)n, at, ts, article, claim_id)) return -1;
+    s->st.applied++;
+    return 0;
 }
 
 /* An article record: the article when it carries its fields (v1 always
  * does), then its claims (v2). The claims are checked before anything is
  * applied, so a malformed record changes nothing. */
-static int apply_article_record(ne_dedup_state *s, yajl_val o, uint32_t version)
+static int apply_article_record(ne_dedup_state *s, const rparse *p, uint32_t version)
 {
-    const char *id = YAJL_GET_STRING(field(o, "id"));
-    yajl_val claims = version >= 2 ? field(o, "claims") : NULL;
-    if (!id || !*id || (claims && !YAJL_IS_ARRAY(claims))) return -1;
-    size_t nclaims = claims ? claims->u.array.len : 0;
-    for (size_t i = 0; i < nclaims; i++)
-        if (!YAJL_IS_OBJECT(claims->u.array.values[i])) return -1;
-    if ((version == 1 || field(o, "body")) && apply_article(s, o)) return -1;
-    if (version >= 2 && !field(o, "body") && !nclaims) return -1;   /* says nothing */
+    const robj *o = &p->rec;
+    const char *id = get_str(p, o, K_ID);
+    int has_claims = version >= 2 && o->type[K_CLAIMS] != R_ABSENT;
+    if (!id || !*id || (has_claims && o->type[K_CLAIMS] != R_OBJECTS)) return -1;
+    size_t nclaims = has_claims ? p->nclaims : 0;
+    int has_body = o->type[K_BODY] != R_ABSENT;
+    if ((version == 1 || has_body) && apply_article(s, p)) return -1;
+    if (version >= 2 && !has_body && !nclaims) return -1;   /* says nothing */
     int rc = 0;
-    for (size_t i = 0; i < nclaims; i++) rc |= apply_claim(s, claims->u.array.values[i], id);
+    for (size_t i = 0; i < nclaims; i++) rc |= apply_claim(s, p, &p->claims[i], id);
     return rc ? -1 : 0;
 }
 
 int ne_dedup_apply(ne_dedup_state *s, const char *key, size_t key_len, const char *value, size_t len)
 {
     if (!value || key_len < 2 || key[1] != '/' || (key[0] != 'a' && key[0] != 'c')) return 0;
-    char *buf = malloc(len + 1);
-    if (!buf) return -1;
-    memcpy(buf, value, len);
-    buf[len] = '\0';
-    char errbuf[128];
-    yajl_val o = yajl_tree_parse(buf, errbuf, sizeof errbuf);
-    free(buf);
+    rparse p;
     int rc = -1;
     uint32_t v;
-    if (YAJL_IS_OBJECT(o) && get_u32(o, "v", &v) == 0) {
-        if (key[0] == 'a' && (v == 1 || v == 2)) rc = apply_article_record(s, o, v);
-        else if (key[0] == 'c' && v == 1) rc = apply_claim(s, o, YAJL_GET_STRING(field(o, "article")));
+    if (rparse_record(&p, value, len) == 0 && get_u32(&p.rec, K_V, &v) == 0) {
+        if (key[0] == 'a' && (v == 1 || v == 2)) rc = apply_article_record(s, &p, v);
+        else if (key[0] == 'c' && v == 1) rc = apply_claim(s, &p, &p.rec, get_str(&p, &p.rec, K_ARTICLE));
     }
-    yajl_tree_free(o);
+    rparse_free(&p);
     if (rc) s->st.apply_bad++;
     return rc;
 }

@@ -523,6 +523,54 @@ TEST(dedup_apply_still_reads_version_1_records)
     fx_free(&b);
 }
 
+/* The record parser (yajl events, dedup_changelog.c) reads what the
+ * tree parser it replaced read: fields at any position, unknown ones
+ * passed over at any depth, a field seen twice by its first value; and it
+ * refuses what it refused: a wrong type, a fraction, a negative number, a
+ * claim that is not an object, anything but one JSON object. */
+TEST(dedup_apply_reads_records_field_by_field)
+{
+    static const struct { const char *value; int rc; } cases[] = {
+        {"{\"feat\":[],\"v\":2,\"x\":{\"y\":[1,{\"z\":null}],\"id\":\"no\"},\"id\":\"r1\",\"at\":1700000000,"
+         "\"pub\":0,\"body\":\"00000000000000a1\",\"url\":0,\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],"
+         "\"claims\":[{\"claim_id\":\"c\",\"at\":1700000000,\"ts\":1700000000,\"norm\":\"00000000000000b1\","
+         "\"tri\":[1,2,3],\"extra\":[[1],{}]}]}", 0},
+        {"{\"v\":2,\"id\":\"r2\",\"at\":1700000000,\"at\":\"later\",\"pub\":0,\"body\":\"00000000000000a2\","
+         "\"url\":0,\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[]}", 0},
+        {"{\"v\":2,\"id\":\"r3\",\"at\":1700000000.5,\"pub\":0,\"body\":\"00000000000000a3\",\"url\":0,"
+         "\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[]}", -1},
+        {"{\"v\":2,\"id\":\"r4\",\"at\":1700000000,\"pub\":0,\"body\":\"00000000000000a4\",\"url\":0,"
+         "\"nsh\":40,\"sk\":[1,2,-3,4],\"bands\":[5,6,7,8,9],\"feat\":[]}", -1},
+        {"{\"v\":2,\"id\":\"r5\",\"at\":1700000000,\"pub\":0,\"body\":\"00000000000000a5\",\"url\":0,"
+         "\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,\"9\"],\"feat\":[]}", -1},
+        {"{\"v\":2,\"id\":\"r6\",\"claims\":[{\"claim_id\":\"c\",\"at\":1,\"ts\":1,\"norm\":\"00000000000000b6\","
+         "\"tri\":[1]},[]]}", -1},
+        {"{\"v\":2,\"id\":\"r7\",\"body\":null}", -1},
+        {"{\"v\":2,\"id\":\"r8\",\"at\":1700000000,\"pub\":0,\"body\":\"00000000000000a8\",\"url\":0,"
+         "\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[]} {}", -1},
+        {"[{\"v\":2,\"id\":\"r9\"}]", -1},
+        {"7", -1},
+        {"{\"v\":2,\"id\":\"r10\",\"at\":1700000000,\"pub\":0,\"body\":\"00000000000000aa\",\"url\":0,"
+         "\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[],\"story\":7}", 0},
+    };
+    fixture b;
+    fx_init(&b, 1000);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int rc = ne_dedup_apply(b.s, "a/r", 3, cases[i].value, strlen(cases[i].value));
+        if (rc != cases[i].rc) test_fail(__FILE__, __LINE__, "case %zu: rc %d, expected %d", i, rc, cases[i].rc);
+    }
+    ne_dedup_stats st;
+    ne_dedup_get_stats(b.s, &st);
+    CHECK_INT(st.articles, 3);   /* r1, r2, r10 */
+    CHECK_INT(st.claims, 1);
+    const dd_agen *g = &b.s->agen[1];
+    dd_blobv v = dd_art_blob(g, &g->art[0]);
+    CHECK_STR(v.id, "r1");       /* not the unknown field's "id" */
+    v = dd_art_blob(g, &g->art[2]);
+    CHECK_STR(v.story, "r10");   /* a story that is not a string is none */
+    fx_free(&b);
+}
+
 TEST(dedup_retention_window_forgets_old_articles)
 {
     fixture f;
