@@ -5,7 +5,9 @@
 #     records (scripts/bench_corpus.py: own id, dateline and light word
 #     substitutions per copy, so no copy is an exact duplicate), and
 #   - 20,000 synthetic articles (same script), for scale;
-# then `newsenrich enrich` (stdin -> JSON stdout) on the 924 originals.
+# then `newsenrich enrich` (stdin -> JSON stdout) on the 924 originals, and
+# the restart's rebuild of the dedup state from their changelog records
+# (bench_offline --rebuild).
 # Each run stops at BENCH_SECONDS (default 120) of wall time if the corpus
 # is not done by then; the figures say how many articles were processed.
 # `make bench` runs `make bench-e2e` (scripts/bench_e2e.py) afterwards.
@@ -53,3 +55,7 @@ for r in rows:
         print(f"| | {name} | {r['articles'] / s:.0f} | {mb_r / s:.1f} | {100 * s / tot:.1f} % |")
 print(f"| originals ({n}) | `newsenrich enrich` stdin -> JSON stdout (wall) | {n / t:.0f} | {mb / t:.1f} | |")
 PY
+
+echo
+echo "restart: the dedup state rebuilt from the changelog records of the $(wc -l <"$originals") originals"
+"$BUILD/tools/bench_offline" --rebuild --label rebuild "$originals" | grep -E '^(rebuild|  state)'
