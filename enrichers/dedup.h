@@ -47,7 +47,7 @@ int   ne_dedup_process(void *state, ne_doc *doc);
 int   ne_dedup_finish(void *state, ne_doc *doc);
 void  ne_dedup_destroy(void *state);
 
-/* Whether doc is probably an exact copy, by its normalised words, of an
+/* Whether doc is probably an exact copy, by its body's bytes, of an
  * article the state stored under another id: a hint for a worker thread,
  * which may then leave the stages an exact duplicate does not need to the
  * pipeline's own thread (pipeline.h, ne_stage.hint). process() decides;

@@ -344,11 +344,10 @@ typedef struct rparse {
 
 static robj *robj_at(rparse *p, long obj) { return obj < 0 ? &p->rec : &p->claims[obj]; }
 
-/* The object of the innermost C_RECORD / C_CLAIM context, and its index. */
-static robj *cur_obj(rparse *p, long *idx)
+/* The object of the innermost C_RECORD / C_CLAIM context, for robj_at(). */
+static long cur_idx(const rparse *p)
 {
-    *idx = p->st[p->depth - 1].ctx == C_RECORD ? -1 : (long)p->nclaims - 1;
-    return robj_at(p, *idx);
+    return p->st[p->depth - 1].ctx == C_RECORD ? -1 : (long)p->nclaims - 1;
 }
 
 /* Gives the pending key of the current object a value of type t. */
@@ -370,8 +369,7 @@ static robj *set_value(rparse *p, enum rtype t, int *key)
         return NULL;
     }
     if (ctx != C_RECORD && ctx != C_CLAIM) return NULL;
-    long idx;
-    robj *o = cur_obj(p, &idx);
+    robj *o = robj_at(p, cur_idx(p));
     *key = p->st[p->depth - 1].key;
     p->st[p->depth - 1].key = K_NONE;
     if (*key == K_NONE) return NULL;
@@ -436,8 +434,7 @@ static int on_rmap_key(void *ctx, const unsigned char *key, size_t len)
     rparse *p = ctx;
     unsigned char c = p->st[p->depth - 1].ctx;
     if (c != C_RECORD && c != C_CLAIM) return 1;
-    long idx;
-    robj *o = cur_obj(p, &idx);
+    const robj *o = robj_at(p, cur_idx(p));
     int k = K_NONE;
     for (int i = 0; i < K__COUNT && k == K_NONE; i++)
         if (len && rkey_names[i][0] == key[0] && strlen(rkey_names[i]) == len && memcmp(rkey_names[i], key, len) == 0)
@@ -477,8 +474,7 @@ static int on_rstart_array(void *ctx)
         return push(p, C_CLAIMS, -1, K_NONE);
     }
     if (p->depth && (c == C_RECORD || c == C_CLAIM)) {
-        long idx;
-        cur_obj(p, &idx);
+        long idx = cur_idx(p);
         robj *o = set_value(p, R_U32S, &k);
         if (!o) return push(p, C_SKIP, -1, K_NONE);
         o->off[k] = p->nu32;

@@ -80,10 +80,10 @@ static record *load(const char *path, size_t max, size_t *n, size_t *bytes)
 }
 
 /* The changelog records of a run, kept in one buffer: record i's key is
- * at off[i], its value right after the key. */
+ * at rec[i].off, its value right after the key. */
 typedef struct kept {
     nebuf buf;
-    size_t *off, *klen, *vlen;
+    struct { size_t off, klen, vlen; } *rec;
     size_t n, cap;
 } kept;
 
@@ -94,14 +94,12 @@ static void keep_changelog(kept *k, const ne_outbox *ob)
         if (ev->topic != NE_TOPIC_CHANGELOG) continue;
         if (k->n == k->cap) {
             k->cap = k->cap ? 2 * k->cap : 4096;
-            k->off = realloc(k->off, k->cap * sizeof *k->off);
-            k->klen = realloc(k->klen, k->cap * sizeof *k->klen);
-            k->vlen = realloc(k->vlen, k->cap * sizeof *k->vlen);
-            if (!k->off || !k->klen || !k->vlen) abort();
+            k->rec = realloc(k->rec, k->cap * sizeof *k->rec);
+            if (!k->rec) abort();
         }
-        k->off[k->n] = k->buf.len;
-        k->klen[k->n] = ev->key_len;
-        k->vlen[k->n] = ev->value_len;
+        k->rec[k->n].off = k->buf.len;
+        k->rec[k->n].klen = ev->key_len;
+        k->rec[k->n].vlen = ev->value_len;
         nebuf_append(&k->buf, ev->key, ev->key_len);
         nebuf_append(&k->buf, ev->value, ev->value_len);
         k->n++;
@@ -111,9 +109,7 @@ static void keep_changelog(kept *k, const ne_outbox *ob)
 static void kept_free(kept *k)
 {
     nebuf_free(&k->buf);
-    free(k->off);
-    free(k->klen);
-    free(k->vlen);
+    free(k->rec);
 }
 
 /* Applies the kept records to a new dedup state, as a restarted instance
@@ -127,8 +123,8 @@ static int time_rebuild(const ne_config *cfg, ne_pipeline *p, const kept *k)
     size_t bad = 0;
     double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     for (size_t i = 0; i < k->n; i++) {
-        const char *key = k->buf.p + k->off[i];
-        bad += ne_dedup_apply(fresh, key, k->klen[i], key + k->klen[i], k->vlen[i]) != 0;
+        const char *key = k->buf.p + k->rec[i].off;
+        bad += ne_dedup_apply(fresh, key, k->rec[i].klen, key + k->rec[i].klen, k->rec[i].vlen) != 0;
     }
     double cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     ne_dedup_stats was, now;
