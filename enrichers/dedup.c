@@ -231,28 +231,48 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     for (size_t i = 0; i < nfeat && ns < DD_FEAT_MAX; i++)
         if ((feats[i] >> 30) < DD_FEAT_KINDS) sorted[ns++] = feats[i];
     qsort(sorted, ns, sizeof sorted[0], cmp_u32);
-    uint16_t counts = 0;
-    for (size_t i = 0; i < ns; i++) counts = (uint16_t)(counts + (1u << (5 * (sorted[i] >> 30))));
     size_t id_len = strlen(id);
     int has_story = story && strcmp(story, id) != 0;
     size_t story_len = has_story ? strlen(story) : 0;
-    counts |= (uint16_t)(has_story << 15);
     size_t off = g->alen;
-    size_t need = off + DD_BLOB_HDR + ns * DD_FEAT_BYTES + id_len + 1 + (has_story ? story_len + 1 : 0);
-    if (arena_reserve(&g->arena, &g->acap, need)) return -1;
+    size_t most = off + DD_BLOB_HDR + ns * DD_FEAT_BYTES + id_len + 1 + (has_story ? story_len + 1 : 0);
+    if (arena_reserve(&g->arena, &g->acap, most)) return -1;
+    uint32_t idx = g->n;
+
+    /* Story features are posted first: the arena keeps only those the
+     * table did not take, a feature already posted more than
+     * STORY_MAX_POSTINGS times in this generation (or a full table).
+     * find_story() counts a candidate's shared features from the postings
+     * and from those, so every feature still counts in the overlap, and a
+     * posted one costs its 4-byte slot only, not 3 more bytes here.
+     * Not posting past STORY_MAX_POSTINGS: such a feature finds no
+     * candidates (find_story() passes over it), so a further posting would
+     * only be read for counting, which the arena does in 3 bytes. It also
+     * bounds a common feature's run of full buckets ("Trump" in every
+     * other article): a run that reached the table's end made it full, and
+     * the generation rotated, after ~15,000 PolNeAR-like articles instead
+     * of max_entries / 2. */
+    uint32_t kept[DD_FEAT_MAX];
+    size_t nk = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (dd_tab_put_max(&g->story, key_story(sorted[i]), idx, STORY_MAX_POSTINGS + 1) != 0)
+            kept[nk++] = sorted[i];
+    uint16_t counts = 0;
+    for (size_t i = 0; i < nk; i++) counts = (uint16_t)(counts + (1u << (5 * (kept[i] >> 30))));
+    counts |= (uint16_t)(has_story << 15);
+    size_t need = off + DD_BLOB_HDR + nk * DD_FEAT_BYTES + id_len + 1 + (has_story ? story_len + 1 : 0);
     unsigned char *p = (unsigned char *)g->arena + off;
     uint16_t nsh = (uint16_t)fp->nsh;
     memcpy(p, &pub, 4);
     memcpy(p + 4, &nsh, 2);
     memcpy(p + 6, &counts, 2);
-    for (size_t i = 0; i < ns; i++) dd_feat_put(p + DD_BLOB_HDR + DD_FEAT_BYTES * i, sorted[i]);
-    char *str = (char *)p + DD_BLOB_HDR + ns * DD_FEAT_BYTES;
+    for (size_t i = 0; i < nk; i++) dd_feat_put(p + DD_BLOB_HDR + DD_FEAT_BYTES * i, kept[i]);
+    char *str = (char *)p + DD_BLOB_HDR + nk * DD_FEAT_BYTES;
     memcpy(str, id, id_len);
     str[id_len] = '\0';
     if (has_story) memcpy(str + id_len + 1, story, story_len + 1);
     g->alen = need;
 
-    uint32_t idx = g->n;
     dd_art *a = &g->art[idx];
     memcpy(a->sketch, fp->sketch, sizeof a->sketch);
     a->body = (uint32_t)fp->body;
@@ -271,16 +291,6 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     for (size_t i = 0; i < DD_BANDS; i++)
         if (dd_tab_put_max(&g->fp, k.band[i], idx, FP_MAX_POSTINGS) == 1 && i == 0)
             dd_tab_put_max(&g->fp, key_body(fp->body), idx, FP_MAX_POSTINGS);
-    /* A story feature already posted more than STORY_MAX_POSTINGS times in
-     * this generation finds no candidates here (find_story() passes over
-     * it), so a further posting would never be read: it is not made. That
-     * also bounds a common feature's run of full buckets ("Trump" in every
-     * other article): a run that reached the table's end made it full, and
-     * the generation rotated, after ~15,000 PolNeAR-like articles instead
-     * of max_entries / 2. The feature still counts in the overlap (the
-     * arena keeps every feature). */
-    for (size_t i = 0; i < ns; i++)
-        dd_tab_put_max(&g->story, key_story(sorted[i]), idx, STORY_MAX_POSTINGS + 1);
     return 0;
 }
 
@@ -766,11 +776,92 @@ static int story_score(overlap o) { return 4 * o.claims + 2 * o.entities + o.wor
 
 static uint32_t art_time(const dd_art *a, const dd_blobv *b) { return b->pub ? b->pub : a->at; }
 
+/* The entries posted under each of the query's features in each
+ * generation: at most STORY_MAX_POSTINGS + 1 a list, and that many means
+ * the feature is common there and finds no candidates. `walk` is the
+ * table's order (the order candidates are judged in, so that ties go to
+ * the one found first); `sorted` the same entries by index, for
+ * has_posting(). */
+typedef struct story_postings {
+    uint32_t walk[DD_FEAT_MAX][2][STORY_MAX_POSTINGS + 1];
+    uint32_t sorted[DD_FEAT_MAX][2][STORY_MAX_POSTINGS + 1];
+    uint8_t  n[DD_FEAT_MAX][2];
+} story_postings;
+
+static void story_postings_of(const ne_dedup_state *s, const feats *fs, story_postings *sp)
+{
+    for (size_t fi = 0; fi < fs->n; fi++) {
+        for (int gi = 0; gi < 2; gi++) {
+            sp->n[fi][gi] = 0;
+            const dd_agen *g = &s->agen[gi];
+            if (!g->art) continue;
+            dd_tab_it it;
+            dd_tab_find(&g->story, key_story(fs->f[fi]), &it);
+            uint32_t *w = sp->walk[fi][gi], *o = sp->sorted[fi][gi];
+            size_t n = 0;
+            long i;
+            while (n <= STORY_MAX_POSTINGS && (i = dd_tab_next(&it)) >= 0) {
+                /* a key's own postings come in index order (puts append
+                 * to its run); only another key's fingerprint match can
+                 * be out of order, so this insertion sort moves little */
+                size_t j = n;
+                w[n++] = (uint32_t)i;
+                while (j > 0 && o[j - 1] > (uint32_t)i) {
+                    o[j] = o[j - 1];
+                    j--;
+                }
+                o[j] = (uint32_t)i;
+            }
+            sp->n[fi][gi] = (uint8_t)n;
+        }
+    }
+}
+
+static int has_posting(const story_postings *sp, size_t fi, int gi, uint32_t idx)
+{
+    const uint32_t *o = sp->sorted[fi][gi];
+    size_t lo = 0, hi = sp->n[fi][gi];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (o[mid] < idx) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < sp->n[fi][gi] && o[lo] == idx;
+}
+
+/* How many of this article's features a stored one shares, by kind. A
+ * stored article carries a feature either as a posting in its
+ * generation's table (it was among the feature's first
+ * STORY_MAX_POSTINGS + 1 there, which story_postings_of() read whole) or,
+ * when the table did not take it, in its arena record (count_overlap()).
+ * Never both, so each shared feature counts once. A posting found under
+ * another key's matching slot fingerprint (p = 2^-12 a slot scanned) adds
+ * a feature by chance, like a 24-bit arena value (count_overlap()): only a
+ * candidate one feature short of same_story() can tip. */
+static overlap shared_features(const feats *fs, const feat_set *q, const story_postings *sp, cand c,
+                               const dd_blobv *b)
+{
+    overlap o = count_overlap(q, b);
+    for (size_t fi = 0; fi < fs->n; fi++) {
+        if (!has_posting(sp, fi, c.gen, c.idx)) continue;
+        switch (fs->f[fi] >> 30) {
+        case FEAT_CLAIM: o.claims++; break;
+        case FEAT_ENTITY: o.entities++; break;
+        case FEAT_WORD: o.words++; break;
+        }
+    }
+    return o;
+}
+
 /* The story of the best-matching stored article within the window, or
- * NULL when none qualifies. */
+ * NULL when none qualifies. Candidates are the articles posted under a
+ * feature that is not common (STORY_MAX_POSTINGS or fewer postings in
+ * their generation). */
 static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t t, const char *id,
                               uint32_t now)
 {
+    story_postings sp;
+    story_postings_of(s, fs, &sp);
     cand_seen seen;
     memset(&seen, 0, sizeof seen);
     feat_set q;
@@ -779,28 +870,17 @@ static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t
     const char *best = NULL;
     for (size_t fi = 0; fi < fs->n; fi++) {
         for (int gi = 0; gi < 2; gi++) {
+            if (sp.n[fi][gi] > STORY_MAX_POSTINGS) continue;
             const dd_agen *g = &s->agen[gi];
-            if (!g->art) continue;
-            dd_tab_it it;
-            dd_tab_find(&g->story, key_story(fs->f[fi]), &it);
-            long i;
-            size_t postings = 0;
-            cand local[STORY_MAX_POSTINGS + 1];
-            size_t nlocal = 0;
-            while ((i = dd_tab_next(&it)) >= 0 && postings <= STORY_MAX_POSTINGS) {
-                postings++;
-                if (nlocal < STORY_MAX_POSTINGS + 1) local[nlocal++] = (cand){gi, (uint32_t)i};
-            }
-            if (postings > STORY_MAX_POSTINGS) continue;
-            for (size_t k = 0; k < nlocal; k++) {
-                cand c = local[k];
+            for (size_t k = 0; k < sp.n[fi][gi]; k++) {
+                cand c = {gi, sp.walk[fi][gi][k]};
                 if (!cand_seen_add(&seen, c)) continue;
                 if (!usable(s, c.gen, c.idx, id, now)) continue;
                 const dd_art *a = &g->art[c.idx];
                 dd_blobv b = dd_art_blob(g, a);
                 uint32_t ta = art_time(a, &b);
                 if ((ta > t ? ta - t : t - ta) > s->story_window_s) continue;
-                overlap o = count_overlap(&q, &b);
+                overlap o = shared_features(fs, &q, &sp, c, &b);
                 if (!same_story(o)) continue;
                 int sc = story_score(o);
                 if (sc > best_score) {
@@ -946,6 +1026,7 @@ void ne_dedup_get_stats(const ne_dedup_state *s, ne_dedup_stats *st)
 {
     *st = s->st;
     st->articles = st->claims = 0;
+    st->bytes_story_records = 0;
     st->bytes_index = st->bytes_story = st->bytes_claims = sizeof *s;
     for (int i = 0; i < 2; i++) {
         const dd_agen *g = &s->agen[i];
@@ -954,6 +1035,7 @@ void ne_dedup_get_stats(const ne_dedup_state *s, ne_dedup_stats *st)
         for (uint32_t k = 0; k < g->n; k++) story_arena += (size_t)DD_FEAT_BYTES * dd_art_blob(g, &g->art[k]).nfeat;
         st->bytes_index += (size_t)g->n * sizeof(dd_art) + (size_t)g->fp.size * 4 + g->acap - story_arena;
         st->bytes_story += (size_t)g->story.size * 4 + story_arena;
+        st->bytes_story_records += story_arena;
         const dd_cgen *c = &s->cgen[i];
         st->claims += c->n;
         st->bytes_claims += (size_t)c->n * sizeof(dd_claim) + (size_t)c->tab.size * 4 + c->acap;

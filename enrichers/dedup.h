@@ -91,6 +91,8 @@ typedef struct ne_dedup_stats {
     uint64_t story_joined;
     size_t   bytes_index;               /* article entries, fingerprint tables, ids */
     size_t   bytes_story;               /* story features and their table */
+    size_t   bytes_story_records;       /* of bytes_story: features kept in article records
+                                           (those the table did not take) */
     size_t   bytes_claims;              /* claim entries, trigrams, table */
 } ne_dedup_stats;
 

@@ -155,13 +155,17 @@ typedef struct dd_art {
 /* An arena record, packed (read through memcpy, no alignment padding):
  *   u32 pub (published_at, unix s, 0 = unknown) | u16 nsh |
  *   u16 counts (entities 5 bits, title words 5 bits, statements 5 bits,
- *   has_story in the top bit) | the features, DD_FEAT_BYTES each | id NUL |
- *   story id NUL (only when has_story; else the story id is the id).
- * A feature is a kind (top two bits) and a 30-bit hash; stored are the
- * runs of each kind in that order (entities, words, statements), each
- * value the top 24 of the 30 hash bits, sorted. The kind is in the counts,
- * so all 24 bits are hash: a stored value matches a query feature of its
- * kind by chance with p = 2^-24 (see count_overlap in dedup.c). */
+ *   has_story in the top bit) | the story features the story table did not
+ *   take, DD_FEAT_BYTES each | id NUL | story id NUL (only when has_story;
+ *   else the story id is the id).
+ * A feature is a kind (top two bits) and a 30-bit hash. The table takes a
+ * feature while it has at most STORY_MAX_POSTINGS + 1 postings in the
+ * generation; the record keeps the others (common ones: "Trump"), so the
+ * overlap with a query counts both (shared_features in dedup.c). Stored
+ * are the runs of each kind in that order (entities, words, statements),
+ * each value the top 24 of the 30 hash bits, sorted. The kind is in the
+ * counts, so all 24 bits are hash: a stored value matches a query feature
+ * of its kind by chance with p = 2^-24 (see count_overlap in dedup.c). */
 #define DD_BLOB_HDR 8
 #define DD_FEAT_KINDS 3
 #define DD_FEAT_BYTES 3

@@ -237,6 +237,13 @@ int main(int argc, char **argv)
     printf("  outcomes: %llu enriched, %llu duplicates, %llu dead-lettered; %zu events\n",
            (unsigned long long)st.enriched, (unsigned long long)st.duplicates,
            (unsigned long long)st.rejected, events);
+    ne_dedup_stats ds;
+    ne_dedup_get_stats(ne_pipeline_stage_state(p, "dedup"), &ds);
+    if (ds.articles)
+        printf("  dedup state: %llu articles, %llu claims; story features kept in article records "
+               "(the table took no more of them) %.1f B per article\n",
+               (unsigned long long)ds.articles, (unsigned long long)ds.claims,
+               (double)ds.bytes_story_records / (double)ds.articles);
     if (threads > 1)
         printf("  probable exact copies left to the ordered half: %llu (%llu of them not duplicates)\n",
                (unsigned long long)st.hinted, (unsigned long long)st.hinted_not_exact);
