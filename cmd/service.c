@@ -185,7 +185,7 @@ static int publish_record(service *s, const rd_kafka_message_t *m, enum ne_outco
             ne_outbox_clear(&s->outbox);
             return -1;
         }
-        ne_txn_add_record(s->txn);
+        ne_txn_add_record(s->txn, rd_kafka_topic_name(m->rkt), m->partition, m->offset);
     } else {
         f = ne_consumer_track(s->consumer, m, (int)s->outbox.n);
     }
@@ -260,15 +260,20 @@ static void drop_prepared(service *s)
 }
 
 /* Commits the open transaction (exactly once); a fenced or broken
- * producer stops the service. */
-static void commit_transaction(service *s)
+ * producer stops the service. With drain, every record consumed so far is
+ * published into it first (a revoke, the shutdown); without, the records
+ * still on the worker threads stay there and go in the next transaction,
+ * so that the workers go on while the commit waits for the broker (it
+ * carries the offsets of its own records, not the consumer's positions).
+ * An abort rewinds the consumer to its committed offsets: the records
+ * still held are dropped, they will be consumed again. */
+static void commit_transaction(service *s, int drain)
 {
-    /* The transaction's offsets are the consumer's positions: every record
-     * consumed so far must be in it. */
-    publish_prepared(s, -1);
+    if (drain) publish_prepared(s, -1);
     if (!ne_txn_open(s->txn)) return;
     enum ne_txn_result r = ne_txn_commit(s->txn);
     if (r == NE_TXN_FATAL) s->txn_failed = 1;
+    if (r == NE_TXN_ABORTED) drop_prepared(s);
     ne_metric_add(r == NE_TXN_OK ? s->m_txn_commits : s->m_txn_aborts, 1);
 }
 
@@ -279,7 +284,7 @@ static void drain_producer(void *ctx)
 {
     service *s = ctx;
     if (s->txn) {
-        commit_transaction(s);
+        commit_transaction(s, 1);
         return;
     }
     publish_prepared(s, -1);
@@ -416,7 +421,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
         }
         ne_producer_poll(s.producer, 0);
         if (s.txn) {
-            if (ne_txn_due(s.txn)) commit_transaction(&s);
+            if (ne_txn_due(s.txn)) commit_transaction(&s, 0);
         } else {
             ne_consumer_store(s.consumer);
         }
@@ -450,7 +455,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
         /* After a failure the open transaction is not trusted: abort it, its
          * records are consumed again on restart. */
         if (rc) ne_txn_abort(s.txn);
-        else commit_transaction(&s);
+        else commit_transaction(&s, 1);
         if (s.txn_failed) rc = 1;
     }
     if (ne_producer_flush(s.producer, cfg->processing.shutdown_timeout_ms)) {

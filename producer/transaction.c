@@ -12,6 +12,9 @@ struct ne_txn {
     int open;
     int records;
     struct timespec opened;
+    /* per input partition, the offset after the last record added: what
+     * the transaction commits for the consumer group */
+    rd_kafka_topic_partition_list_t *offsets;
 };
 
 static long ms_since(const struct timespec *t0)
@@ -54,10 +57,26 @@ enum ne_txn_result ne_txn_begin(ne_txn *t)
     t->open = 1;
     t->records = 0;
     clock_gettime(CLOCK_MONOTONIC, &t->opened);
+    if (t->offsets) rd_kafka_topic_partition_list_destroy(t->offsets);
+    t->offsets = rd_kafka_topic_partition_list_new(4);
     return NE_TXN_OK;
 }
 
-void ne_txn_add_record(ne_txn *t) { t->records++; }
+void ne_txn_add_record(ne_txn *t, const char *topic, int32_t partition, int64_t offset)
+{
+    t->records++;
+    rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(t->offsets, topic, partition);
+    if (!tp) tp = rd_kafka_topic_partition_list_add(t->offsets, topic, partition);
+    if (offset + 1 > tp->offset) tp->offset = offset + 1;
+}
+
+/* The transaction is over (committed or aborted). */
+static void txn_closed(ne_txn *t)
+{
+    t->open = 0;
+    if (t->offsets) rd_kafka_topic_partition_list_destroy(t->offsets);
+    t->offsets = NULL;
+}
 
 int ne_txn_due(const ne_txn *t)
 {
@@ -65,26 +84,6 @@ int ne_txn_due(const ne_txn *t)
 }
 
 int ne_txn_open(const ne_txn *t) { return t->open; }
-
-/* The consumer's positions on its assignment, without partitions it has
- * not consumed from (nothing to commit there). NULL when empty. */
-static rd_kafka_topic_partition_list_t *positions(rd_kafka_t *consumer)
-{
-    rd_kafka_topic_partition_list_t *a = NULL, *out;
-    if (rd_kafka_assignment(consumer, &a) || !a) return NULL;
-    rd_kafka_position(consumer, a);
-    out = rd_kafka_topic_partition_list_new(a->cnt);
-    for (int i = 0; i < a->cnt; i++)
-        if (a->elems[i].offset >= 0)
-            rd_kafka_topic_partition_list_add(out, a->elems[i].topic, a->elems[i].partition)->offset =
-                a->elems[i].offset;
-    rd_kafka_topic_partition_list_destroy(a);
-    if (out->cnt == 0) {
-        rd_kafka_topic_partition_list_destroy(out);
-        return NULL;
-    }
-    return out;
-}
 
 /* Seeks every assigned partition back to its committed offset, so that
  * the records of an aborted transaction are consumed again. */
@@ -112,7 +111,7 @@ void ne_txn_abort(ne_txn *t)
         ne_log(NE_LOG_ERROR, "transaction", "abort_transaction: %s", rd_kafka_error_string(error));
         rd_kafka_error_destroy(error);
     }
-    t->open = 0;
+    txn_closed(t);
     rewind_consumer(t->consumer);
 }
 
@@ -137,18 +136,18 @@ static enum ne_txn_result handle_error(ne_txn *t, rd_kafka_error_t *error, const
     return NE_TXN_FATAL;
 }
 
-/* Adds the consumer's positions to the transaction, retrying what the
- * broker says is retriable. */
+/* Adds the offsets after the transaction's records to it, retrying what
+ * the broker says is retriable. Not the consumer's positions: records
+ * consumed after those (on the worker threads, say) are not in this
+ * transaction, and go in the next one. */
 static enum ne_txn_result send_offsets(ne_txn *t)
 {
     int retry;
+    if (!t->offsets || t->offsets->cnt == 0) return NE_TXN_OK;
     for (int attempt = 0; attempt < 10; attempt++) {
-        rd_kafka_topic_partition_list_t *offs = positions(t->consumer);
-        if (!offs) return NE_TXN_OK;
         rd_kafka_consumer_group_metadata_t *cgmd = rd_kafka_consumer_group_metadata(t->consumer);
-        rd_kafka_error_t *error = rd_kafka_send_offsets_to_transaction(t->producer, offs, cgmd, 30000);
+        rd_kafka_error_t *error = rd_kafka_send_offsets_to_transaction(t->producer, t->offsets, cgmd, 30000);
         rd_kafka_consumer_group_metadata_destroy(cgmd);
-        rd_kafka_topic_partition_list_destroy(offs);
         if (!error) return NE_TXN_OK;
         enum ne_txn_result r = handle_error(t, error, "send_offsets_to_transaction", &retry);
         if (!retry) return r;
@@ -166,7 +165,7 @@ enum ne_txn_result ne_txn_commit(ne_txn *t)
     for (int attempt = 0; attempt < 10; attempt++) {
         rd_kafka_error_t *error = rd_kafka_commit_transaction(t->producer, 30000);
         if (!error) {
-            t->open = 0;
+            txn_closed(t);
             return NE_TXN_OK;
         }
         r = handle_error(t, error, "commit_transaction", &retry);
@@ -177,4 +176,9 @@ enum ne_txn_result ne_txn_commit(ne_txn *t)
     return NE_TXN_ABORTED;
 }
 
-void ne_txn_free(ne_txn *t) { free(t); }
+void ne_txn_free(ne_txn *t)
+{
+    if (!t) return;
+    if (t->offsets) rd_kafka_topic_partition_list_destroy(t->offsets);
+    free(t);
+}

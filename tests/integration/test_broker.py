@@ -169,8 +169,11 @@ def exactly_once_survives_kill_9_without_duplicates():
     for i, r in enumerate(records):
         r["partition"] = i % 3
     produce(topics.raw, records)
+    # two worker threads whatever the machine: records stay on them across
+    # the transactions' commits, which carry only the published records'
+    # offsets
     cfg = topics.config(WORK / "eos.json", guarantee="exactly_once", max_record_bytes=262144,
-                        transactional_id=topics.group + "-tx")
+                        transactional_id=topics.group + "-tx", threads=2)
     log = WORK / "eos.log"
 
     proc = start_service(cfg, log)
