@@ -501,11 +501,17 @@ int ne_dedup_process(void *state, ne_doc *doc)
  * pass over the words (dd_fingerprint's body hash) cost the workers ~9 %
  * of the chain; a copy with other punctuation is not hinted and costs
  * them the whole chain, as before hints. */
-static size_t hint_slot(const ne_doc *doc, uint64_t *value)
+static size_t hint_slot(uint64_t body_bytes, const char *id, uint64_t *value)
 {
-    uint64_t h = dd_hash_block(doc->body, doc->body_len);
-    *value = (h & 0xFFFFFFFF00000000ULL) | (uint32_t)dd_hash_str('i', doc->id);
-    return (size_t)(h % DD_HINT_SLOTS);
+    *value = (body_bytes & 0xFFFFFFFF00000000ULL) | (uint32_t)dd_hash_str('i', id);
+    return (size_t)(body_bytes % DD_HINT_SLOTS);
+}
+
+void dd_hint_store(ne_dedup_state *s, uint64_t body_bytes, const char *id)
+{
+    uint64_t hint;
+    size_t slot = hint_slot(body_bytes, id, &hint);
+    atomic_store_explicit(&s->hint[slot], hint, memory_order_relaxed);
 }
 
 int ne_dedup_probably_exact(const void *state, const ne_doc *doc)
@@ -513,7 +519,7 @@ int ne_dedup_probably_exact(const void *state, const ne_doc *doc)
     const ne_dedup_state *s = state;
     if (!s->enabled || !doc->body || !doc->id) return 0;
     uint64_t want;
-    size_t slot = hint_slot(doc, &want);
+    size_t slot = hint_slot(dd_hash_block(doc->body, doc->body_len), doc->id, &want);
     uint64_t v = atomic_load_explicit(&s->hint[slot], memory_order_relaxed);
     return v >> 32 == want >> 32 && (uint32_t)v != (uint32_t)want;
 }
@@ -996,6 +1002,9 @@ int ne_dedup_finish(void *state, ne_doc *doc)
 
     feats fs;
     story_features(s, doc, &fs);
+    /* in the record too, so that another instance, or this one restarted,
+     * hints the article's copies as well (a redelivery writes it again) */
+    uint64_t body_bytes = dd_hash_block(doc->body, doc->body_len);
     if (doc->dedup.status == NE_DEDUP_UNIQUE) {
         const char *story = self_story ? self_story
                                        : find_story(s, &fs, pub ? pub : proc_at, doc->id, now);
@@ -1005,12 +1014,10 @@ int ne_dedup_finish(void *state, ne_doc *doc)
     if (!s->self_found) {
         if (dd_art_insert(s, &s->fp, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n))
             ne_log(NE_LOG_WARN, "dedup", "article %s not stored (out of memory)", doc->id);
-        uint64_t hint;
-        size_t slot = hint_slot(doc, &hint);
-        atomic_store_explicit(&s->hint[slot], hint, memory_order_relaxed);
+        dd_hint_store(s, body_bytes, doc->id);
         if (doc->dedup.status == NE_DEDUP_UNIQUE) s->st.unique++;
     }
-    dd_pend_article(s, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n);
+    dd_pend_article(s, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n, body_bytes);
     return 0;
 }
 

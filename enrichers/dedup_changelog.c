@@ -71,10 +71,11 @@ static dd_pend *pend_new(ne_dedup_state *s)
 
 /* The article record uses s->fp, so one per finish() (the last one). */
 void dd_pend_article(ne_dedup_state *s, uint32_t at, uint32_t pub, const char *id, const char *story,
-                     const uint32_t *feats, size_t nfeat)
+                     const uint32_t *feats, size_t nfeat, uint64_t body_bytes)
 {
     dd_pend *p = pend_new(s);
     p->kind = 'a';
+    p->norm = body_bytes;
     p->at = at;
     p->t2 = pub;
     p->s1 = pend_str(s, id);
@@ -151,7 +152,7 @@ static void put_u32_array(nebuf *b, const uint32_t *a, size_t n)
 
 /* The article's own fields: from ",\"at\"" to the feature array. */
 static void put_article_fields(nebuf *val, const dd_fp *fp, uint32_t at, uint32_t pub, const char *id,
-                               const char *story, const uint32_t *feats, size_t nfeat)
+                               const char *story, const uint32_t *feats, size_t nfeat, uint64_t body_bytes)
 {
     put_lit(val, ",\"at\":");
     put_u32(val, at);
@@ -162,6 +163,8 @@ static void put_article_fields(nebuf *val, const dd_fp *fp, uint32_t at, uint32_
     else put_lit(val, "null");
     put_lit(val, ",\"body\":\"");
     put_hex64(val, fp->body);
+    put_lit(val, "\",\"bh\":\"");
+    put_hex64(val, body_bytes);
     put_lit(val, "\",\"url\":");
     put_u32(val, fp->url);
     put_lit(val, ",\"nsh\":");
@@ -246,7 +249,7 @@ static void encode_pending(ne_dedup_state *s)
     if (art)
         put_article_fields(&val, &s->fp, art->at, art->t2, id,
                            art->s2 == (size_t)-1 ? NULL : s->pendstr.p + art->s2, s->pend_feats,
-                           s->pend_nfeat);
+                           s->pend_nfeat, art->norm);
     size_t i = 0, nclaims = 0;
     for (; i < s->npend; i++) {
         const dd_pend *p = &s->pend[i];
@@ -298,10 +301,10 @@ size_t ne_dedup_records(ne_dedup_state *s, ne_dedup_record *out, size_t max)
  * tree's: a field seen twice keeps its first value; unknown fields, at any
  * depth, are passed over; a field of the wrong type counts as malformed
  * where the record needs it. */
-enum rkey { K_V, K_ID, K_AT, K_PUB, K_STORY, K_BODY, K_URL, K_NSH, K_SK, K_BANDS, K_FEAT, K_CLAIMS,
+enum rkey { K_V, K_ID, K_AT, K_PUB, K_STORY, K_BODY, K_BH, K_URL, K_NSH, K_SK, K_BANDS, K_FEAT, K_CLAIMS,
             K_ARTICLE, K_CLAIM_ID, K_TS, K_NORM, K_TRI, K__COUNT };
 static const char *const rkey_names[K__COUNT] = {
-    "v", "id", "at", "pub", "story", "body", "url", "nsh", "sk", "bands", "feat", "claims",
+    "v", "id", "at", "pub", "story", "body", "bh", "url", "nsh", "sk", "bands", "feat", "claims",
     "article", "claim_id", "ts", "norm", "tri",
 };
 #define K_NONE (-1)   /* a key we do not read, or one seen before */
@@ -592,6 +595,11 @@ static int apply_article(ne_dedup_state *s, const rparse *p)
         return 0;
     }
     if (dd_art_insert(s, &fp, at, pub, id, story ? story : id, feats, (size_t)nfeat)) return -1;
+    /* "bh" (written since the sixth session; optional): the worker threads
+     * can then leave this article's exact copies to the ordered half, as
+     * for an article stored here */
+    uint64_t body_bytes;
+    if (get_hex64(p, o, K_BH, &body_bytes) == 0) dd_hint_store(s, body_bytes, id);
     s->st.applied++;
     return 0;
 }

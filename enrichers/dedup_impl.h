@@ -291,7 +291,7 @@ typedef struct dd_rec {
 typedef struct dd_pend {
     char      kind;                /* 'a' article, 'c' claim */
     uint32_t  at, t2;              /* article: at, pub; claim: at, ts */
-    uint64_t  norm;                /* claim */
+    uint64_t  norm;                /* claim: the statement; article: dd_hash_block() of the body's bytes */
     const uint32_t *tri;  size_t ntri;
     size_t    s1, s2;              /* article: id, story (-1 = none); claim: article id, claim id */
 } dd_pend;
@@ -341,6 +341,10 @@ struct ne_dedup_state {
 };
 
 #define DD_HINT_SLOTS 65536
+
+/* Notes that the state holds article `id`, whose body's bytes hash to
+ * body_bytes (dd_hash_block), for ne_dedup_probably_exact(). */
+void dd_hint_store(ne_dedup_state *s, uint64_t body_bytes, const char *id);
 
 uint32_t dd_now(const ne_dedup_state *s);
 
@@ -404,7 +408,7 @@ int dd_tri_contained(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
 /* Changelog records (dedup_changelog.c): queued by finish() as pending
  * records, encoded by ne_dedup_records() on its first call after it. */
 void dd_pend_article(ne_dedup_state *s, uint32_t at, uint32_t pub, const char *id, const char *story,
-                     const uint32_t *feats, size_t nfeat);
+                     const uint32_t *feats, size_t nfeat, uint64_t body_bytes);
 void dd_pend_claim(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t ntri, uint32_t at, uint32_t ts,
                    const char *article_id, const char *claim_id);
 void dd_rec_clear(ne_dedup_state *s);

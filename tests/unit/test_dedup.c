@@ -258,6 +258,51 @@ TEST(dedup_hint_names_exact_copies_under_another_id_only)
     fx_free(&f);
 }
 
+/* An article applied from another instance's changelog record (or this
+ * instance's, after a restart) hints its exact copies too: the record
+ * carries the hash of the body's bytes ("bh"). A record written before
+ * "bh" existed is applied as before, without a hint. */
+TEST(dedup_article_from_the_changelog_hints_its_exact_copies)
+{
+    fixture a, b, c;
+    fx_init(&a, 1000);
+    fx_init(&b, 1000);
+    fx_init(&c, 1000);
+    fx_article(&a, "orig", 0, 4, "\n\n", NULL);
+    ne_dedup_record r[16];
+    size_t n = ne_dedup_records(a.s, r, 16);
+    CHECK_INT(n, 1);
+    CHECK(strstr(r[0].value, "\"bh\":\"") != NULL);
+    CHECK_INT(ne_dedup_apply(b.s, r[0].key, r[0].key_len, r[0].value, r[0].value_len), 0);
+
+    ne_doc d = {0};
+    make_doc(&d, "copy", join_paras(0, 4, "\n\n"), NULL, NULL);
+    CHECK(ne_dedup_probably_exact(b.s, &d));
+    free(d.id);
+    d.id = strdup("orig");                                /* its own redelivery */
+    CHECK(!ne_dedup_probably_exact(b.s, &d));
+    free(d.id);
+    d.id = strdup("copy");
+
+    /* the same record without "bh": stored, not hinted */
+    char old[8192];
+    const char *bh = strstr(r[0].value, ",\"bh\":\"");
+    size_t head = (size_t)(bh - r[0].value), skip = strlen(",\"bh\":\"0123456789abcdef\"");
+    CHECK(r[0].value_len < sizeof old);
+    memcpy(old, r[0].value, head);
+    memcpy(old + head, bh + skip, r[0].value_len - head - skip);
+    size_t old_len = r[0].value_len - skip;
+    CHECK_INT(ne_dedup_apply(c.s, r[0].key, r[0].key_len, old, old_len), 0);
+    ne_dedup_stats st;
+    ne_dedup_get_stats(c.s, &st);
+    CHECK_INT(st.articles, 1);
+    CHECK(!ne_dedup_probably_exact(c.s, &d));
+    ne_doc_reset(&d);
+    fx_free(&a);
+    fx_free(&b);
+    fx_free(&c);
+}
+
 /* ---- claims ------------------------------------------------------------ */
 
 static const char *SEED1_QUOTES[] = {
