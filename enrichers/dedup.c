@@ -234,9 +234,8 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     size_t id_len = strlen(id);
     int has_story = story && strcmp(story, id) != 0;
     size_t story_len = has_story ? strlen(story) : 0;
-    size_t off = g->alen;
-    size_t most = off + DD_BLOB_HDR + ns * DD_FEAT_BYTES + id_len + 1 + (has_story ? story_len + 1 : 0);
-    if (arena_reserve(&g->arena, &g->acap, most)) return -1;
+    size_t off = g->alen, strs = id_len + 1 + (has_story ? story_len + 1 : 0);
+    if (arena_reserve(&g->arena, &g->acap, off + DD_BLOB_HDR + ns * DD_FEAT_BYTES + strs)) return -1;
     uint32_t idx = g->n;
 
     /* Story features are posted first: the arena keeps only those the
@@ -260,7 +259,6 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     uint16_t counts = 0;
     for (size_t i = 0; i < nk; i++) counts = (uint16_t)(counts + (1u << (5 * (kept[i] >> 30))));
     counts |= (uint16_t)(has_story << 15);
-    size_t need = off + DD_BLOB_HDR + nk * DD_FEAT_BYTES + id_len + 1 + (has_story ? story_len + 1 : 0);
     unsigned char *p = (unsigned char *)g->arena + off;
     uint16_t nsh = (uint16_t)fp->nsh;
     memcpy(p, &pub, 4);
@@ -271,7 +269,7 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     memcpy(str, id, id_len);
     str[id_len] = '\0';
     if (has_story) memcpy(str + id_len + 1, story, story_len + 1);
-    g->alen = need;
+    g->alen = off + DD_BLOB_HDR + nk * DD_FEAT_BYTES + strs;
 
     dd_art *a = &g->art[idx];
     memcpy(a->sketch, fp->sketch, sizeof a->sketch);
@@ -496,8 +494,9 @@ int ne_dedup_process(void *state, ne_doc *doc)
     return 0;
 }
 
-/* The hint slot of a body's bytes, and what it holds for doc: the body
- * hash's top 32 bits above the id's hash. The bytes, not the words: a
+/* The hint slot of a body's bytes (body_bytes = dd_hash_block() of them),
+ * and what it holds for the article `id`: the hash's top 32 bits above the
+ * id's hash. The bytes, not the words: a
  * pass over the words (dd_fingerprint's body hash) cost the workers ~9 %
  * of the chain; a copy with other punctuation is not hinted and costs
  * them the whole chain, as before hints. */

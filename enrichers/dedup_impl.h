@@ -333,8 +333,9 @@ struct ne_dedup_state {
     /* The bodies stored last, for ne_dedup_probably_exact() on other
      * threads: slot = dd_hash_block() of the body's bytes mod
      * DD_HINT_SLOTS, value = the hash's top 32 bits above the id's hash.
-     * Written by finish() when it stores an article, never cleared (a
-     * stale slot only costs a wrong hint). */
+     * Written when finish() stores an article or a changelog record with
+     * "bh" is applied, never cleared (a stale slot only costs a wrong
+     * hint). */
     _Atomic uint64_t *hint;
 
     ne_dedup_stats st;

@@ -113,9 +113,9 @@ static void kept_free(kept *k)
 }
 
 /* Applies the kept records to a new dedup state, as a restarted instance
- * does, and compares it with the state that wrote them. 0 when they hold
- * the same articles and claims. */
-static int time_rebuild(const ne_config *cfg, ne_pipeline *p, const kept *k)
+ * does, and compares it with the state that wrote them (was: its stats).
+ * 0 when they hold the same articles and claims. */
+static int time_rebuild(const ne_config *cfg, const ne_dedup_stats *was, const kept *k)
 {
     char err[256];
     ne_dedup_state *fresh = ne_dedup_create(cfg, err, sizeof err);
@@ -127,19 +127,18 @@ static int time_rebuild(const ne_config *cfg, ne_pipeline *p, const kept *k)
         bad += ne_dedup_apply(fresh, key, k->rec[i].klen, key + k->rec[i].klen, k->rec[i].vlen) != 0;
     }
     double cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    ne_dedup_stats was, now;
-    ne_dedup_get_stats(ne_pipeline_stage_state(p, "dedup"), &was);
+    ne_dedup_stats now;
     ne_dedup_get_stats(fresh, &now);
     double mb = (double)k->buf.len / 1e6;
     printf("rebuild: %zu changelog records (%.1f MB, %.0f bytes per stored article), applied in %.2f s CPU: "
            "%.0f records/s, %.0f articles/s, %.1f MB/s; %zu malformed\n",
-           k->n, mb, was.articles ? (double)k->buf.len / (double)was.articles : 0, cpu, k->n / cpu,
+           k->n, mb, was->articles ? (double)k->buf.len / (double)was->articles : 0, cpu, k->n / cpu,
            (double)now.articles / cpu, mb / cpu, bad);
     printf("  state: %llu articles, %llu claims rebuilt (the run stored %llu and %llu)\n",
            (unsigned long long)now.articles, (unsigned long long)now.claims,
-           (unsigned long long)was.articles, (unsigned long long)was.claims);
+           (unsigned long long)was->articles, (unsigned long long)was->claims);
     ne_dedup_destroy(fresh);
-    return bad || now.articles != was.articles || now.claims != was.claims;
+    return bad || now.articles != was->articles || now.claims != was->claims;
 }
 
 int main(int argc, char **argv)
@@ -256,7 +255,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < st.nstages; i++)
         printf("%s\"%s\":%.4f", i ? "," : "", st.stage_names[i], (double)st.stage_us[i] / 1e6 * share);
     printf(",\"decode+render\":%.4f}}\n", rest);
-    int rc = rebuild ? time_rebuild(cfg, p, &k) : 0;
+    int rc = rebuild ? time_rebuild(cfg, &ds, &k) : 0;
 
     kept_free(&k);
     ne_outbox_free(&ob);
