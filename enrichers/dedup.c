@@ -254,7 +254,7 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
     uint32_t kept[DD_FEAT_MAX];
     size_t nk = 0;
     for (size_t i = 0; i < ns; i++)
-        if (dd_tab_put_max(&g->story, key_story(sorted[i]), idx, STORY_MAX_POSTINGS + 1) != 0)
+        if (dd_segtab_put_max(&g->story, key_story(sorted[i]), idx, STORY_MAX_POSTINGS + 1) != 0)
             kept[nk++] = sorted[i];
     uint16_t counts = 0;
     for (size_t i = 0; i < nk; i++) counts = (uint16_t)(counts + (1u << (5 * (kept[i] >> 30))));
@@ -800,12 +800,12 @@ static void story_postings_of(const ne_dedup_state *s, const feats *fs, story_po
             sp->n[fi][gi] = 0;
             const dd_agen *g = &s->agen[gi];
             if (!g->art) continue;
-            dd_tab_it it;
-            dd_tab_find(&g->story, key_story(fs->f[fi]), &it);
+            dd_segtab_it it;
+            dd_segtab_find(&g->story, key_story(fs->f[fi]), &it);
             uint32_t *w = sp->walk[fi][gi], *o = sp->sorted[fi][gi];
             size_t n = 0;
             long i;
-            while (n <= STORY_MAX_POSTINGS && (i = dd_tab_next(&it)) >= 0) {
+            while (n <= STORY_MAX_POSTINGS && (i = dd_segtab_next(&it)) >= 0) {
                 /* a key's own postings come in index order (puts append
                  * to its run); only another key's fingerprint match can
                  * be out of order, so this insertion sort moves little */
@@ -1040,7 +1040,7 @@ void ne_dedup_get_stats(const ne_dedup_state *s, ne_dedup_stats *st)
         size_t story_arena = 0;
         for (uint32_t k = 0; k < g->n; k++) story_arena += (size_t)DD_FEAT_BYTES * dd_art_blob(g, &g->art[k]).nfeat;
         st->bytes_index += (size_t)g->n * sizeof(dd_art) + (size_t)g->fp.size * 4 + g->acap - story_arena;
-        st->bytes_story += (size_t)g->story.size * 4 + story_arena;
+        st->bytes_story += dd_segtab_slots(&g->story) * 4 + story_arena;
         st->bytes_story_records += story_arena;
         const dd_cgen *c = &s->cgen[i];
         st->claims += c->n;

@@ -224,6 +224,89 @@ long dd_tab_next(dd_tab_it *it)
     }
 }
 
+/* ---- segmented tables ------------------------------------------------- */
+
+int dd_segtab_init(dd_segtab *t, size_t expected, uint32_t max_idx)
+{
+    memset(t, 0, sizeof *t);
+    t->max_idx = max_idx;
+    return dd_segtab_grow(t, expected);
+}
+
+void dd_segtab_free(dd_segtab *t)
+{
+    for (uint32_t i = 0; i < t->nseg; i++) dd_tab_free(&t->seg[i]);
+    memset(t, 0, sizeof *t);
+}
+
+int dd_segtab_grow(dd_segtab *t, size_t expected)
+{
+    if (t->nseg >= DD_SEGTAB_MAX || dd_tab_init(&t->seg[t->nseg], expected, t->max_idx)) return -1;
+    t->nseg++;
+    return 0;
+}
+
+int dd_segtab_has_room(const dd_segtab *t, uint32_t n)
+{
+    if (!t->nseg) return 0;
+    const dd_tab *last = &t->seg[t->nseg - 1];
+    return last->used + n < last->limit;
+}
+
+/* What a lookup of key in t yields, counted up to max. */
+static uint32_t tab_count(const dd_tab *t, uint64_t key, uint32_t max)
+{
+    dd_tab_it it;
+    dd_tab_find(t, key, &it);
+    uint32_t n = 0;
+    while (n < max && dd_tab_next(&it) >= 0) n++;
+    return n;
+}
+
+/* The earlier segments' postings are counted by a lookup (one line each,
+ * as a rule); the last segment counts its own as dd_tab_put_max does. */
+int dd_segtab_put_max(dd_segtab *t, uint64_t key, uint32_t idx, uint32_t max)
+{
+    if (!t->nseg) return -1;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i + 1 < t->nseg && n < max; i++) n += tab_count(&t->seg[i], key, max - n);
+    if (n >= max) return 1;
+    return dd_tab_put_max(&t->seg[t->nseg - 1], key, idx, max - n);
+}
+
+size_t dd_segtab_used(const dd_segtab *t)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < t->nseg; i++) n += t->seg[i].used;
+    return n;
+}
+
+size_t dd_segtab_slots(const dd_segtab *t)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < t->nseg; i++) n += t->seg[i].size;
+    return n;
+}
+
+void dd_segtab_find(const dd_segtab *t, uint64_t key, dd_segtab_it *it)
+{
+    it->t = t;
+    it->key = key;
+    it->seg = 0;
+    if (t->nseg) dd_tab_find(&t->seg[0], key, &it->it);
+    else it->it.left = it->it.mask = 0;
+}
+
+long dd_segtab_next(dd_segtab_it *it)
+{
+    for (;;) {
+        if (it->seg >= it->t->nseg) return -1;
+        long i = dd_tab_next(&it->it);
+        if (i >= 0) return i;
+        if (++it->seg < it->t->nseg) dd_tab_find(&it->t->seg[it->seg], it->key, &it->it);
+    }
+}
+
 /* ---- generations ------------------------------------------------------ */
 
 void dd_agen_free(dd_agen *g)
@@ -231,7 +314,7 @@ void dd_agen_free(dd_agen *g)
     free(g->art);
     free(g->arena);
     dd_tab_free(&g->fp);
-    dd_tab_free(&g->story);
+    dd_segtab_free(&g->story);
     memset(g, 0, sizeof *g);
 }
 
@@ -243,25 +326,39 @@ void dd_cgen_free(dd_cgen *g)
     memset(g, 0, sizeof *g);
 }
 
-/* Expected story features per article when sizing the story table:
- * PolNeAR articles have 19.6 on average (at most DD_FEAT_MAX); a feature
- * past its STORY_MAX_POSTINGS in a generation is not posted (dedup.c), so
- * real articles, which share their common features, post fewer. When the
- * table cannot take another article's features the generation rotates, as
- * it does when the fingerprint table fills: an article whose features were
+/* Story features per article the story table's first segment is sized
+ * for. PolNeAR articles have 19.6 on average (at most DD_FEAT_MAX), but a
+ * feature past its STORY_MAX_POSTINGS in a generation is not posted
+ * (dedup.c), so a PolNeAR-like stream, whose articles share their common
+ * features, posts ~11-13 an article. A stream that posts more fills the
+ * segment and gets another (story_make_room). */
+#define STORY_KEYS_FIRST 12
+
+/* Makes room in g's story table for one more article's features. When
+ * the last segment is full, adds one sized for the generation's remaining
+ * entries at the mean rate posted so far, an eighth more and some spare.
+ * -1 when the table may not grow: the generation then rotates, as it does
+ * when the fingerprint table fills, since an article whose features were
  * refused could never be found as a story candidate. */
-#define STORY_KEYS_PER_ART 20
+static int story_make_room(dd_agen *g)
+{
+    if (dd_segtab_has_room(&g->story, DD_FEAT_MAX)) return 0;
+    size_t left = g->cap > g->n ? g->cap - g->n : 0;
+    size_t used = dd_segtab_used(&g->story);
+    size_t keys = g->n ? (left * used + g->n - 1) / g->n : left * STORY_KEYS_FIRST;
+    return dd_segtab_grow(&g->story, keys + keys / 8 + 16 * (size_t)DD_FEAT_MAX);
+}
 
 static int agen_init(dd_agen *g, uint32_t cap, uint64_t serial)
 {
     memset(g, 0, sizeof *g);
     g->cap = cap;
     g->serial = serial;
-    /* Entries grow on demand; the tables are allocated whole (calloc: the
-     * pages are only touched as they fill) because they cannot be rehashed
-     * without their keys. */
+    /* Entries grow on demand; the fingerprint table is allocated whole
+     * (every article posts the same keys) because it cannot be rehashed
+     * without its keys; the story table grows by segments. */
     if (dd_tab_init(&g->fp, (size_t)cap * DD_FP_KEYS, cap - 1) ||
-        dd_tab_init(&g->story, (size_t)cap * STORY_KEYS_PER_ART, cap - 1)) {
+        dd_segtab_init(&g->story, (size_t)cap * STORY_KEYS_FIRST, cap - 1)) {
         dd_agen_free(g);
         return -1;
     }
@@ -292,8 +389,7 @@ dd_agen *dd_agen_for_insert(ne_dedup_state *s)
     uint32_t now = dd_now(s);
     if (old->fp.slot && expired(s, old->newest_at, now)) dd_agen_free(old);
     if (cur->fp.slot && (cur->n >= cur->cap || cur->fp.used + DD_FP_KEYS > cur->fp.limit ||
-                         cur->story.used + DD_FEAT_MAX >= cur->story.limit ||
-                         expired(s, cur->newest_at, now))) {
+                         expired(s, cur->newest_at, now) || story_make_room(cur) != 0)) {
         dd_agen_free(old);
         *old = *cur;
         memset(cur, 0, sizeof *cur);

@@ -138,6 +138,48 @@ void dd_tab_prefetch(const dd_tab *t, uint64_t key);
 /* Next candidate entry index, or -1 when the probe run ends. */
 long dd_tab_next(dd_tab_it *it);
 
+/* A table that grows by segments: the tables cannot be rehashed (they do
+ * not keep their keys), so one sized for the most keys a generation might
+ * post is mostly empty for a stream that posts fewer, and its pages are
+ * all touched (the keys are spread evenly). A segmented table starts with
+ * one segment sized for the keys expected; when its last segment fills,
+ * the owner adds one (dd_segtab_grow) sized for what is left, up to
+ * DD_SEGTAB_MAX. Puts go to the last segment; a lookup reads the segments
+ * in order, so a key's postings still come in the order they were put.
+ * All segments share max_idx, hence the slot layout. */
+#define DD_SEGTAB_MAX 4
+
+typedef struct dd_segtab {
+    dd_tab   seg[DD_SEGTAB_MAX];
+    uint32_t nseg;
+    uint32_t max_idx;
+} dd_segtab;
+
+int  dd_segtab_init(dd_segtab *t, size_t expected_keys, uint32_t max_idx);
+/* Frees every segment; accepts a zeroed table. */
+void dd_segtab_free(dd_segtab *t);
+/* Adds a segment sized for expected_keys more keys. -1 when the table has
+ * DD_SEGTAB_MAX segments already, or out of memory. */
+int  dd_segtab_grow(dd_segtab *t, size_t expected_keys);
+/* The last segment can take n more keys. */
+int  dd_segtab_has_room(const dd_segtab *t, uint32_t n);
+/* As dd_tab_put_max, counting the key's postings in every segment. */
+int  dd_segtab_put_max(dd_segtab *t, uint64_t key, uint32_t idx, uint32_t max);
+/* Keys held, and slots allocated, over all segments. */
+size_t dd_segtab_used(const dd_segtab *t);
+size_t dd_segtab_slots(const dd_segtab *t);
+
+typedef struct dd_segtab_it {
+    const dd_segtab *t;
+    uint64_t key;
+    uint32_t seg;
+    dd_tab_it it;
+} dd_segtab_it;
+
+void dd_segtab_find(const dd_segtab *t, uint64_t key, dd_segtab_it *it);
+/* Next candidate entry index, segment by segment, or -1 at the end. */
+long dd_segtab_next(dd_segtab_it *it);
+
 /* ---- article index ---------------------------------------------------- */
 
 /* One stored article: 28 bytes. Its id, story id, shingle count,
@@ -199,7 +241,7 @@ typedef struct dd_agen {
     dd_art  *art;   uint32_t n, cap;
     char    *arena; size_t alen, acap;
     dd_tab   fp;              /* body, url and band keys -> entry */
-    dd_tab   story;           /* story features -> entry */
+    dd_segtab story;          /* story features -> entry */
     uint32_t newest_at;
     uint64_t serial;          /* generations are numbered in creation order */
 } dd_agen;

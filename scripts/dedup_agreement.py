@@ -2,12 +2,15 @@
 """dedup_agreement — do two builds make the same dedup decisions?
 
   dedup_agreement.py BASE_BIN NEW_BIN [--records N] [--corpus DIR] [--synthetic N]
+                     [--config FILE]
 
 Runs `BIN enrich` of each build (one process per input, so the state grows
 as in the service) over the bench corpus (scripts/bench_corpus.py, `make
 bench` writes it into .cache/bench/): the 924 PolNeAR originals, the first N
 records of polnear-varied.jsonl (default 20,000) and, with --synthetic N, the
-first N synthetic articles. For every article it compares what dedup decided:
+first N synthetic articles; --config passes a configuration to both (`enrich
+-c FILE`: a small dedup.max_entries, say, so the state rotates and grows
+within the corpus). For every article it compares what dedup decided:
 the status (unique / near / exact), duplicate_of, the similarity and the
 story id, and for every claim whether it is new and where it was first seen
 (first_seen.at is a wall-clock time and not compared). Prints the counts of
@@ -24,9 +27,10 @@ from itertools import islice
 from pathlib import Path
 
 
-def decisions(binary, lines):
+def decisions(binary, lines, config=None):
     """Article id -> dedup decision, claim id -> novelty, from `enrich`."""
-    proc = subprocess.run([binary, "enrich"], input="".join(lines).encode(),
+    cmd = [binary, "enrich"] + (["-c", config] if config else [])
+    proc = subprocess.run(cmd, input="".join(lines).encode(),
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
     arts, claims = {}, {}
     for line in proc.stdout.decode().splitlines():
@@ -76,11 +80,13 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     base_bin, new_bin = args[0], args[1]
-    records, synthetic, corpus = 20000, 0, Path(".cache/bench")
+    records, synthetic, corpus, config = 20000, 0, Path(".cache/bench"), None
     if "--records" in args:
         records = int(args[args.index("--records") + 1])
     if "--synthetic" in args:
         synthetic = int(args[args.index("--synthetic") + 1])
+    if "--config" in args:
+        config = args[args.index("--config") + 1]
     if "--corpus" in args:
         corpus = Path(args[args.index("--corpus") + 1])
     if not (corpus / "polnear-varied.jsonl").exists():
@@ -98,7 +104,7 @@ def main():
             continue
         with open(path, encoding="utf-8") as f:
             lines = list(islice(f, n)) if n else f.readlines()
-        differ += compare(name, decisions(base_bin, lines), decisions(new_bin, lines), out)
+        differ += compare(name, decisions(base_bin, lines, config), decisions(new_bin, lines, config), out)
     print("\n".join(out))
     print("dedup_agreement: " + ("identical decisions" if differ == 0 else f"{differ} decisions differ"))
     return 0 if differ == 0 else 1

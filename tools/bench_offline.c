@@ -238,11 +238,17 @@ int main(int argc, char **argv)
            (unsigned long long)st.rejected, events);
     ne_dedup_stats ds;
     ne_dedup_get_stats(ne_pipeline_stage_state(p, "dedup"), &ds);
-    if (ds.articles)
+    if (ds.articles) {
+        double a = (double)ds.articles;
         printf("  dedup state: %llu articles, %llu claims; story features kept in article records "
                "(the table took no more of them) %.1f B per article\n",
                (unsigned long long)ds.articles, (unsigned long long)ds.claims,
-               (double)ds.bytes_story_records / (double)ds.articles);
+               (double)ds.bytes_story_records / a);
+        /* capacity allocated, as bench_dedup --state counts it */
+        printf("  dedup state, bytes per stored article: index %.1f | story features + table %.1f | "
+               "claims %.1f\n",
+               (double)ds.bytes_index / a, (double)ds.bytes_story / a, (double)ds.bytes_claims / a);
+    }
     if (threads > 1)
         printf("  probable exact copies left to the ordered half: %llu (%llu of them not duplicates)\n",
                (unsigned long long)st.hinted, (unsigned long long)st.hinted_not_exact);

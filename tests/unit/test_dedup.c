@@ -839,34 +839,88 @@ static void random_article(uint64_t *x, dd_fp *fp, uint32_t *feats, size_t n)
     for (size_t k = 0; k < n; k++) feats[k] = (uint32_t)(*x = dd_mix64(*x)) & 0xBFFFFFFFu;
 }
 
-/* Articles with the most story features fill the story table before the
- * generation holds its cap of entries. The generation must then rotate,
- * not refuse their features: an article stored without them could never
- * be found as a story candidate. */
-TEST(dedup_full_story_table_rotates_the_generation_instead_of_refusing)
+/* A segmented table reads its segments in order, so a key's postings come
+ * in the order they were put, and put_max counts the postings of every
+ * segment: the 66th posting of a key is refused whichever segments hold
+ * the first 65. It has at most DD_SEGTAB_MAX segments. */
+TEST(dedup_segmented_table_keeps_posting_order_and_counts_every_segment)
+{
+    dd_segtab t;
+    CHECK_INT(dd_segtab_init(&t, 16, 1000), 0);   /* room for 29 keys */
+    const uint64_t key = 0x123456789abcdefULL, other = 0xfedcba987654321ULL;
+    uint32_t idx = 0;
+    while (idx < 65) {
+        if (!dd_segtab_has_room(&t, 2) && dd_segtab_grow(&t, 32) != 0) break;   /* 44 more */
+        CHECK_INT(dd_segtab_put_max(&t, key, idx, 65), 0);
+        CHECK_INT(dd_segtab_put_max(&t, other, 500 + idx, 65), 0);
+        idx++;
+    }
+    CHECK_INT(idx, 65);
+    CHECK_INT(t.nseg, DD_SEGTAB_MAX);
+    CHECK_INT(dd_segtab_used(&t), 130);
+    CHECK_INT(dd_segtab_put_max(&t, key, 99, 65), 1);   /* a 66th: refused */
+    dd_segtab_it it;
+    dd_segtab_find(&t, key, &it);
+    long i, n = 0, in_order = 1;
+    while ((i = dd_segtab_next(&it)) >= 0) {
+        if (i != n) in_order = 0;
+        n++;
+    }
+    CHECK_INT(n, 65);
+    CHECK(in_order);
+    CHECK_INT(dd_segtab_grow(&t, 1000), -1);   /* no fifth segment */
+    dd_segtab_free(&t);
+    dd_segtab_free(&t);   /* a freed (zeroed) table may be freed again */
+}
+
+/* Articles with the most story features fill the story table's first
+ * segment (sized for the ~12 a PolNeAR-like article posts) long before
+ * the generation holds its cap of entries. The table grows by a segment
+ * instead, and every article's features are posted. When it may not grow
+ * any more the generation must rotate, not refuse the features: an article
+ * stored without them could never be found as a story candidate. */
+TEST(dedup_full_story_table_grows_then_rotates_the_generation_instead_of_refusing)
 {
     fixture f;
     fx_init(&f, 40000);   /* generations of 20,000 articles */
     uint32_t feats[DD_FEAT_MAX];
     char id[32];
-    long rotated_at = -1;
     uint64_t x = 7;
     for (long i = 0; i < 20000; i++) {
         dd_fp fp;
         random_article(&x, &fp, feats, DD_FEAT_MAX);
         snprintf(id, sizeof id, "story-%ld", i);
-        uint64_t serial = f.s->agen[1].serial;
         CHECK_INT(dd_art_insert(f.s, &fp, (uint32_t)f.now, 0, id, id, feats, DD_FEAT_MAX), 0);
         const dd_agen *g = &f.s->agen[1];
-        if (serial && g->serial != serial && rotated_at < 0) rotated_at = i;
-        if (g->story.used != (uint32_t)g->n * DD_FEAT_MAX) {
-            test_fail(__FILE__, __LINE__, "article %ld: %u of %u story features posted", i,
-                      g->story.used, g->n * DD_FEAT_MAX);
+        if (dd_segtab_used(&g->story) != (size_t)g->n * DD_FEAT_MAX) {
+            test_fail(__FILE__, __LINE__, "article %ld: %zu of %u story features posted", i,
+                      dd_segtab_used(&g->story), g->n * DD_FEAT_MAX);
             fx_free(&f);
             return;
         }
     }
-    CHECK(rotated_at > 0 && rotated_at < 20000);
+    dd_agen *g = &f.s->agen[1];
+    CHECK(f.s->agen[0].art == NULL);   /* held its cap without rotating */
+    CHECK_INT(g->n, 20000);
+    CHECK_INT(g->story.nseg, 2);
+    /* allocated for the keys posted, not for DD_FEAT_MAX an article */
+    CHECK(dd_segtab_slots(&g->story) < (size_t)20000 * DD_FEAT_MAX * 3 / 2);
+
+    /* a new generation whose story table has used up its segments */
+    fixture h;
+    fx_init(&h, 40000);
+    dd_fp fp;
+    random_article(&x, &fp, feats, DD_FEAT_MAX);
+    CHECK_INT(dd_art_insert(h.s, &fp, (uint32_t)h.now, 0, "first", "first", feats, DD_FEAT_MAX), 0);
+    g = &h.s->agen[1];
+    uint64_t serial = g->serial;
+    while (g->story.nseg < DD_SEGTAB_MAX) CHECK_INT(dd_segtab_grow(&g->story, 1), 0);
+    random_article(&x, &fp, feats, DD_FEAT_MAX);
+    CHECK_INT(dd_art_insert(h.s, &fp, (uint32_t)h.now, 0, "second", "second", feats, DD_FEAT_MAX), 0);
+    CHECK(h.s->agen[1].serial != serial);                     /* rotated */
+    CHECK_INT(h.s->agen[0].n, 1);
+    CHECK_INT(dd_segtab_used(&h.s->agen[1].story), DD_FEAT_MAX);   /* all posted */
+    fx_free(&h);
     fx_free(&f);
 }
 
@@ -894,7 +948,7 @@ TEST(dedup_common_story_feature_is_posted_only_while_it_can_find_candidates)
     const dd_agen *g = &f.s->agen[1];
     CHECK(f.s->agen[0].art == NULL);            /* never rotated */
     CHECK_INT(g->n, 20000);
-    CHECK_INT(g->story.used, COMMON * 65 + RARE * 20000);
+    CHECK_INT(dd_segtab_used(&g->story), COMMON * 65 + RARE * 20000);
     /* the first 65 carry the common features as postings; the later ones
      * keep them in their arena record, for the overlap, and post only
      * their rare ones */
@@ -1049,9 +1103,9 @@ TEST(dedup_story_features_from_the_changelog_find_the_story)
         "{\"v\":2,\"id\":\"k3\",\"story\":\"s9\",\"at\":1700000000,\"pub\":0,\"body\":\"00000000000000fe\","
         "\"url\":0,\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[10,3221225482,2147483658,1073741834]}";
     const dd_agen *g = &b.s->agen[1];
-    uint32_t posted = g->story.used;
+    uint32_t posted = dd_segtab_used(&g->story);
     CHECK_INT(ne_dedup_apply(b.s, "a/k3", 4, art, strlen(art)), 0);
-    CHECK_INT(g->story.used, posted + 3);
+    CHECK_INT(dd_segtab_used(&g->story), posted + 3);
     dd_blobv v = dd_art_blob(g, &g->art[g->n - 1]);
     CHECK_INT(v.nfeat, 0);   /* all three posted: none kept in the arena record */
     CHECK_STR(v.id, "k3");
