@@ -454,6 +454,11 @@ void dd_pend_article(ne_dedup_state *s, uint32_t at, uint32_t pub, const char *i
                      const uint32_t *feats, size_t nfeat, uint64_t body_bytes);
 void dd_pend_claim(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t ntri, uint32_t at, uint32_t ts,
                    const char *article_id, const char *claim_id);
+/* Parses a changelog record value with the scanner of our own records and
+ * with yajl, and compares what they read (for tests): 1 when the scanner
+ * read it and both read the same (or both refuse it), 0 when the scanner
+ * gave up (yajl alone decides), -1 when they differ. */
+int dd_record_parse_agree(const char *value, size_t len);
 void dd_rec_clear(ne_dedup_state *s);
 void dd_rec_free(ne_dedup_state *s);
 /* The most an article's record value may take (bytes) before its further

@@ -603,6 +603,8 @@ TEST(dedup_apply_reads_records_field_by_field)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int rc = ne_dedup_apply(b.s, "a/r", 3, cases[i].value, strlen(cases[i].value));
         if (rc != cases[i].rc) test_fail(__FILE__, __LINE__, "case %zu: rc %d, expected %d", i, rc, cases[i].rc);
+        if (dd_record_parse_agree(cases[i].value, strlen(cases[i].value)) < 0)
+            test_fail(__FILE__, __LINE__, "case %zu: the scanner and yajl read it differently", i);
     }
     ne_dedup_stats st;
     ne_dedup_get_stats(b.s, &st);
@@ -613,6 +615,77 @@ TEST(dedup_apply_reads_records_field_by_field)
     CHECK_STR(v.id, "r1");       /* not the unknown field's "id" */
     v = dd_art_blob(g, &g->art[2]);
     CHECK_STR(v.story, "r10");   /* a story that is not a string is none */
+    fx_free(&b);
+}
+
+/* A restart reads this instance's records with a scanner of the JSON
+ * subset the writer produces, and gives anything else to yajl. What the
+ * scanner reads must be what yajl reads: pinned on a real record (an
+ * article in another story, with entities and claims), on every
+ * truncation of it and on every byte of it replaced by each of a set of
+ * characters that change its meaning or its syntax, and on the records of
+ * dedup_apply_reads_records_field_by_field. */
+TEST(dedup_record_scanner_reads_what_yajl_reads)
+{
+    fixture a, b;
+    fx_init(&a, 1000);
+    fx_init(&b, 1000);
+    make_doc(&a.doc, "scan-1", join_paras(0, 5, "\n\n"), "https://example.org/scan-1",
+             "Harbour bridge closure worries Riga bakers");
+    add_entity(&a.doc, "riga", 0, 2);
+    add_entity(&a.doc, "anna-keller", 0, 2);
+    add_quote(&a.doc, "The bridge will reopen in the spring, after the inspection", "c1");
+    add_quote(&a.doc, "Our bakers lose two hours a day on the detour", "c2");
+    run(a.s, &a.doc);
+    ne_dedup_record r[4];
+    CHECK_INT(ne_dedup_records(a.s, r, 4), 1);
+    char *rec = strndup(r[0].value, r[0].value_len);
+    size_t len = strlen(rec);
+    CHECK(strstr(rec, "\"claims\":[{") != NULL);
+    CHECK_INT(dd_record_parse_agree(rec, len), 1);   /* the scanner reads the writer's records */
+
+    static const char subst[] = {'"', '\\', ',', ':', '{', '}', '[', ']', '0', '7', '-', '.', 'e', ' ', 'n', 'x', '\x80', '\x01'};
+    char *v = malloc(len + 1);
+    long differ = 0, scanned = 0, checked = 0;
+    for (size_t cut = 0; cut <= len; cut++) {
+        int ag = dd_record_parse_agree(rec, cut);
+        differ += ag < 0;
+        scanned += ag > 0;
+        checked++;
+    }
+    for (size_t i = 0; i < len; i++)
+        for (size_t k = 0; k < sizeof subst; k++) {
+            if (rec[i] == subst[k]) continue;
+            memcpy(v, rec, len + 1);
+            v[i] = subst[k];
+            int ag = dd_record_parse_agree(v, len);
+            differ += ag < 0;
+            scanned += ag > 0;
+            checked++;
+        }
+    CHECK_INT(differ, 0);
+    /* ~24 %: a digit for a digit, a letter in a string, a number for a
+     * string... are still in the subset, so both parsers read them */
+    CHECK(scanned > checked / 5);
+
+    /* an id with an escape or past ASCII goes to yajl, and is read */
+    const char *escaped =
+        "{\"v\":2,\"id\":\"caf\\u00e9\",\"at\":1700000000,\"pub\":0,\"story\":\"s\\\"1\",\"body\":\"00000000000000e1\","
+        "\"url\":0,\"nsh\":40,\"sk\":[1,2,3,4],\"bands\":[5,6,7,8,9],\"feat\":[]}";
+    CHECK_INT(dd_record_parse_agree(escaped, strlen(escaped)), 0);
+    CHECK_INT(ne_dedup_apply(b.s, "a/x", 3, escaped, strlen(escaped)), 0);
+    const dd_agen *g = &b.s->agen[1];
+    dd_blobv bv = dd_art_blob(g, &g->art[0]);
+    CHECK_STR(bv.id, "caf\xc3\xa9");
+    CHECK_STR(bv.story, "s\"1");
+    CHECK_INT(ne_dedup_apply(b.s, r[0].key, r[0].key_len, rec, len), 0);
+    ne_dedup_stats st;
+    ne_dedup_get_stats(b.s, &st);
+    CHECK_INT(st.articles, 2);
+    CHECK_INT(st.claims, 2);
+    free(v);
+    free(rec);
+    fx_free(&a);
     fx_free(&b);
 }
 
