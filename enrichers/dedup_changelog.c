@@ -680,7 +680,8 @@ static int robj_same(const rparse *a, const robj *x, const rparse *b, const robj
         if (x->type[k] == R_U32 && x->u[k] != y->u[k]) return 0;
         if (x->type[k] == R_STR && strcmp(a->str.p + x->off[k], b->str.p + y->off[k]) != 0) return 0;
         if (x->type[k] == R_U32S &&
-            (x->n[k] != y->n[k] || memcmp(a->u32 + x->off[k], b->u32 + y->off[k], x->n[k] * sizeof *a->u32) != 0))
+            (x->n[k] != y->n[k] ||
+             (x->n[k] && memcmp(a->u32 + x->off[k], b->u32 + y->off[k], x->n[k] * sizeof *a->u32) != 0)))
             return 0;
     }
     return 1;
@@ -736,7 +737,8 @@ static long get_u32_array(const rparse *p, const robj *o, int k, const uint32_t 
     if (o->type[k] != R_U32S) return -1;
     size_t n = o->n[k];
     if ((exact && n != exact) || n > max) return -1;
-    *out = p->u32 + o->off[k];
+    static const uint32_t none[1];
+    *out = n ? p->u32 + o->off[k] : none;   /* p->u32 is NULL when no array had an element */
     return (long)n;
 }
 
