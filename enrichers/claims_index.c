@@ -7,7 +7,14 @@
  * earlier claim when
  *   - the normalised word sequences are equal, or
  *   - at least CONTAINMENT of its word trigrams occur in the earlier
- *     claim (it is a shortened excerpt, or a variant with a word changed).
+ *     claim (it is a shortened excerpt, or a variant with a word changed)
+ *     and each of its negations, numbers and names (is_negation(),
+ *     is_number(), DD_WORD_NAME) stands there with a neighbour: one of
+ *     the trigrams holding it occurs in the claim. "X did not" after "X
+ *     did", "7 %" after "5 %", or the same words about someone else, is
+ *     a new claim, which 80 % alone would not tell from a variant of a
+ *     long quote. Digit groups are joined first ("1,000" and "1000" are
+ *     one word, join_digit_group()).
  * Trigrams never span an ellipsis, so "A … B" matches a statement that had
  * more words between A and B. Statements too short for trigrams
  * (< MIN_TRIGRAMS) only match exactly: a short phrase inside a long quote
@@ -70,6 +77,41 @@ static int is_filler(const char *w, size_t len)
     }
 }
 
+/* Negations ("not", "never", "didn't", which arrives as "didnt"), which
+ * with numbers (is_number()) and names turn a statement into another one
+ * when inserted or changed. Only the query's words are checked, so an
+ * excerpt, which leaves words of the claim out, still matches; so does a
+ * claim stored by any version, since nothing more is stored. */
+static int is_negation(const char *w, size_t len)
+{
+    switch (len) {
+    case 2: return memcmp(w, "no", 2) == 0;
+    case 3: return memcmp(w, "not", 3) == 0 || memcmp(w, "nor", 3) == 0;
+    case 4: return memcmp(w, "none", 4) == 0;
+    case 5: return memcmp(w, "never", 5) == 0;
+    case 6: return memcmp(w, "cannot", 6) == 0 || memcmp(w, "nobody", 6) == 0;
+    case 7: return memcmp(w, "neither", 7) == 0 || memcmp(w, "nothing", 7) == 0 || memcmp(w, "nowhere", 7) == 0;
+    default: break;
+    }
+    /* an auxiliary's contraction with n't, its apostrophe dropped */
+    if (len < 4 || w[len - 2] != 'n' || w[len - 1] != 't') return 0;
+    switch (len - 2) {
+    case 2:
+        return memcmp(w, "do", 2) == 0 || memcmp(w, "is", 2) == 0 || memcmp(w, "wo", 2) == 0 ||
+               memcmp(w, "ca", 2) == 0 || memcmp(w, "ai", 2) == 0;
+    case 3:
+        return memcmp(w, "did", 3) == 0 || memcmp(w, "are", 3) == 0 || memcmp(w, "was", 3) == 0 ||
+               memcmp(w, "has", 3) == 0 || memcmp(w, "had", 3) == 0;
+    case 4:
+        return memcmp(w, "does", 4) == 0 || memcmp(w, "were", 4) == 0 || memcmp(w, "have", 4) == 0 ||
+               memcmp(w, "must", 4) == 0 || memcmp(w, "need", 4) == 0;
+    case 5:
+        return memcmp(w, "would", 5) == 0 || memcmp(w, "could", 5) == 0 || memcmp(w, "might", 5) == 0;
+    case 6: return memcmp(w, "should", 6) == 0;
+    default: return 0;
+    }
+}
+
 /* The words of one statement, in the state's scratch (dd_stmt_scratch):
  * reused from quote to quote, so a quote costs no allocation but its
  * trigram list. */
@@ -78,15 +120,52 @@ typedef struct stmt {
     int oom;
 } stmt;
 
-static void stmt_word(void *ctx, const char *w, size_t len, int brk)
+static int is_digit(char c) { return (unsigned)(c - '0') < 10; }
+
+/* A number: a word that starts or ends with a digit ("1990s", "5bn",
+ * "covid19"); looking at its ends only keeps this cheap on every word. */
+static int is_number(const char *w, size_t len) { return is_digit(w[0]) || is_digit(w[len - 1]); }
+
+static int all_digits(const char *w, size_t len)
 {
+    for (size_t i = 0; i < len; i++)
+        if (!is_digit(w[i])) return 0;
+    return 1;
+}
+
+/* dd_words() splits "1,000" and "1 000" into digit groups; one outlet
+ * writes the comma and another does not. A group of three digits right
+ * after a number of up to three digits (or one so joined) is joined to
+ * it, so the statement holds one word, "1000", either way: otherwise the
+ * number's trigrams, which must all be in a matching claim, would differ. */
+static int join_digit_group(dd_stmt_scratch *sc, const char *w, size_t len, int brk)
+{
+    if (brk || !sc->numlen || len != 3 || !all_digits(w, len) || sc->numlen + 3 > sizeof sc->num) return 0;
+    memcpy(sc->num + sc->numlen, w, 3);
+    sc->numlen += 3;
+    sc->w[sc->n - 1] = dd_hash_bytes(sc->num, sc->numlen, 0x77);
+    return 1;
+}
+
+static void stmt_word(void *ctx, const char *w, size_t len, int flags)
+{
+    int brk = flags & DD_WORD_BRK;
     stmt *st = ctx;
     dd_stmt_scratch *sc = st->sc;
     if (st->oom) return;
     if (is_filler(w, len)) {
         /* the break survives a dropped word */
         if (brk && sc->n) sc->brk[sc->n] = 1;
+        sc->numlen = 0;
         return;
+    }
+    int number = is_number(w, len);
+    if (number && join_digit_group(sc, w, len, brk)) return;
+    if (number && len <= 3 && all_digits(w, len)) {
+        memcpy(sc->num, w, len);
+        sc->numlen = len;
+    } else {
+        sc->numlen = 0;
     }
     if (sc->n + 2 > sc->cap) {
         size_t nc = sc->cap ? sc->cap * 2 : 64;
@@ -96,10 +175,14 @@ static void stmt_word(void *ctx, const char *w, size_t len, int brk)
         unsigned char *nb = realloc(sc->brk, nc);
         if (!nb) { st->oom = 1; return; }
         sc->brk = nb;
+        unsigned char *nm = realloc(sc->mark, nc);
+        if (!nm) { st->oom = 1; return; }
+        sc->mark = nm;
         sc->cap = nc;
     }
     int pending = sc->n ? sc->brk[sc->n] : 0;   /* left by a dropped filler word */
     sc->brk[sc->n] = (unsigned char)(brk || pending);
+    sc->mark[sc->n] = (unsigned char)(number || (flags & DD_WORD_NAME) || is_negation(w, len));
     sc->w[sc->n++] = dd_hash_bytes(w, len, 0x77);
     sc->brk[sc->n] = 0;
 }
@@ -154,42 +237,73 @@ static int stmt_tmp_reserve(dd_stmt_scratch *sc, size_t n)
     return 0;
 }
 
-/* Normalised hash and sorted distinct trigram hashes of a statement.
- * *tri is malloc'd (caller frees; NULL when there are none). */
+/* Sorts t[0..n) and drops repeats; the count left. */
+static size_t sort_unique(uint32_t *t, uint32_t *tmp, size_t n)
+{
+    sort_u32(t, tmp, n);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || t[i] != t[u - 1]) t[u++] = t[i];
+    return u;
+}
+
+/* Normalised hash and sorted distinct trigram hashes of a statement,
+ * followed in the same array by one group for each of its words that is
+ * a negation, a number or a name (*nmark groups of DD_MARK_GROUP values):
+ * the trigrams that hold the word, 0 where there is none (at the
+ * statement's ends, across an ellipsis). A word in no trigram has no
+ * group. *tri is malloc'd (caller frees; NULL when there are no
+ * trigrams). */
 static int statement(dd_stmt_scratch *sc, const char *text, char *buf, size_t cap, uint64_t *norm,
-                     uint32_t **tri, size_t *ntri)
+                     uint32_t **tri, size_t *ntri, size_t *nmark)
 {
     stmt st = {sc, 0};
     sc->n = 0;
-    dd_words(text, strlen(text), buf, cap, stmt_word, &st);
+    sc->numlen = 0;
+    dd_words_names(text, strlen(text), buf, cap, stmt_word, &st);
     *tri = NULL;
     *ntri = 0;
+    *nmark = 0;
     *norm = 0;
     if (st.oom) return -1;
     if (sc->n == 0) return 0;
     const uint64_t *w = sc->w;
-    const unsigned char *brk = sc->brk;
+    const unsigned char *brk = sc->brk, *mark = sc->mark;
     size_t nw = sc->n;
     uint64_t h = 0x452821E638D01377ULL;
     for (size_t i = 0; i < nw; i++) h = dd_mix64(h ^ w[i]) + i;
     *norm = h ? h : 1;
-    if (nw >= 3) {
-        uint32_t *t = malloc((nw - 2) * sizeof *t);
-        if (!t) return -1;
-        if (nw - 2 > INSERTION_SORT_MAX && stmt_tmp_reserve(sc, nw - 2)) { free(t); return -1; }
-        size_t n = 0;
-        for (size_t i = 0; i + 2 < nw; i++) {
-            if (brk[i + 1] || brk[i + 2]) continue;   /* spans an ellipsis */
-            uint64_t x = dd_mix64(w[i] ^ dd_mix64(w[i + 1] + 0x9E37) ^ dd_mix64(w[i + 2] + 0x79B9));
-            t[n++] = (uint32_t)(x >> 16) | 1u;
-        }
-        sort_u32(t, sc->tmp, n);
-        size_t u = 0;
-        for (size_t i = 0; i < n; i++)
-            if (u == 0 || t[i] != t[u - 1]) t[u++] = t[i];
-        if (u) { *tri = t; *ntri = u; }
-        else free(t);
+    if (nw < 3) return 0;
+    size_t nt = nw - 2, marked = 0;
+    for (size_t i = 0; i < nw; i++) marked += mark[i];
+    /* t[k] = the trigram starting at word k (0: it spans an ellipsis),
+     * the groups after them */
+    uint32_t *t = malloc((nt + DD_MARK_GROUP * marked) * sizeof *t), *g = t + nt;
+    if (!t) return -1;
+    if (nt > INSERTION_SORT_MAX && stmt_tmp_reserve(sc, nt)) { free(t); return -1; }
+    for (size_t k = 0; k < nt; k++) {
+        uint64_t x = dd_mix64(w[k] ^ dd_mix64(w[k + 1] + 0x9E37) ^ dd_mix64(w[k + 2] + 0x79B9));
+        t[k] = brk[k + 1] || brk[k + 2] ? 0 : (uint32_t)(x >> 16) | 1u;
     }
+    size_t ng = 0;
+    for (size_t i = 0; i < nw; i++) {
+        if (!mark[i]) continue;
+        uint32_t *grp = g + DD_MARK_GROUP * ng;
+        int any = 0;
+        for (size_t j = 0; j < DD_MARK_GROUP; j++) {
+            size_t k = i + j;   /* the trigram starting at word i + j - 2 */
+            grp[j] = k >= 2 && k - 2 < nt ? t[k - 2] : 0;
+            any |= grp[j] != 0;
+        }
+        ng += any;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < nt; k++)
+        if (t[k]) t[n++] = t[k];
+    size_t u = sort_unique(t, sc->tmp, n);
+    memmove(t + u, g, DD_MARK_GROUP * ng * sizeof *t);
+    if (u) { *tri = t; *ntri = u; *nmark = ng; }
+    else free(t);
     return 0;
 }
 
@@ -197,6 +311,7 @@ void dd_stmt_scratch_free(dd_stmt_scratch *sc)
 {
     free(sc->w);
     free(sc->brk);
+    free(sc->mark);
     free(sc->tmp);
     memset(sc, 0, sizeof *sc);
 }
@@ -298,6 +413,32 @@ static int has_hits16(const uint32_t *a, size_t na, const unsigned char *b, size
     return hits_at_least(a, na, b, nb, need, u16_at);
 }
 
+/* Whether x is among b's nb sorted values. */
+static inline int holds(const unsigned char *b, size_t nb, uint32_t x, uint32_t (*at)(const unsigned char *, size_t))
+{
+    size_t lo = 0, hi = nb;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (at(b, mid) < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < nb && at(b, lo) == x;
+}
+
+/* Every group (statement()) has one of its trigrams in b: each negation,
+ * number and name of the query stands, with a neighbour, where it stood
+ * in the claim. b holds u32 values (shift 0) or their high halves (16). */
+static int groups_held(const uint32_t *grp, size_t ng, const unsigned char *b, size_t nb, int shift,
+                       uint32_t (*at)(const unsigned char *, size_t))
+{
+    for (size_t i = 0; i < ng; i++, grp += DD_MARK_GROUP) {
+        int held = 0;
+        for (size_t j = 0; j < DD_MARK_GROUP && !held; j++) held = grp[j] && holds(b, nb, grp[j] >> shift, at);
+        if (!held) return 0;
+    }
+    return 1;
+}
+
 /* Trigrams a claim of ntri posts in the table: its sampled_count()
  * smallest (the list is sorted, so the first ones). */
 static size_t sampled_count(size_t ntri)
@@ -373,15 +514,16 @@ static int claim_live(const ne_dedup_state *s, const dd_claim *c, uint32_t now)
 }
 
 int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
-                    uint64_t *norm, uint32_t **tri, size_t *ntri)
+                    uint64_t *norm, uint32_t **tri, size_t *ntri, size_t *nmark)
 {
-    if (statement(&s->stmt, text, s->wordbuf, sizeof s->wordbuf, norm, tri, ntri)) return -1;
+    if (statement(&s->stmt, text, s->wordbuf, sizeof s->wordbuf, norm, tri, ntri, nmark)) return -1;
     if (!*norm) return 0;
     uint32_t now = dd_now(s);
     size_t need = need_mul(*ntri);
     /* the query's trigrams as the stored claims keep them (16 bits) */
     if (stmt_tmp_reserve(&s->stmt, *ntri)) return -1;
     uint32_t *q16 = s->stmt.tmp;
+    const uint32_t *groups = *tri + *ntri;
     for (size_t t = 0; t < *ntri; t++) q16[t] = (*tri)[t] >> 16;
     cmatch m = {0};
     for (int gi = 0; gi < 2; gi++) {
@@ -412,7 +554,8 @@ int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id,
                 const dd_claim *c = &g->c[i];
                 if (!claim_live(s, c, now) || c->ntri == 0) continue;
                 const unsigned char *ctri = (const unsigned char *)g->arena + c->blob;
-                if (has_hits16(q16, *ntri, ctri, c->ntri, need))
+                if (has_hits16(q16, *ntri, ctri, c->ntri, need) &&
+                    groups_held(groups, *nmark, ctri, c->ntri, 16, u16_at))
                     take(s, &m, gi, (uint32_t)i, strcmp(claim_article(g, (uint32_t)i), article_id) == 0);
             }
         }
@@ -530,4 +673,9 @@ int dd_tri_contained(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
 {
     if (na == 0) return 0;
     return has_hits(a, na, (const unsigned char *)b, nb, need);
+}
+
+int dd_tri_groups_held(const uint32_t *groups, size_t ngroups, const uint32_t *b, size_t nb)
+{
+    return groups_held(groups, ngroups, (const unsigned char *)b, nb, 0, u32_at);
 }

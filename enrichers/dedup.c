@@ -660,9 +660,9 @@ static void feats_add(feats *fs, uint32_t f)
     if (fs->n < DD_FEAT_MAX) fs->f[fs->n++] = f;
 }
 
-static void add_title_word(void *ctx, const char *w, size_t len, int brk)
+static void add_title_word(void *ctx, const char *w, size_t len, int flags)
 {
-    (void)brk;
+    (void)flags;
     feats *fs = ctx;
     if (len < 4 || is_title_stopword(w)) return;
     size_t words = 0;
@@ -921,7 +921,8 @@ static int apply_seen(ne_quote *q, const dd_seen *sn, const char *doc_id)
 }
 
 /* The quote repeats an earlier quote of the same article (equal
- * statement, or an excerpt of it). */
+ * statement, or an excerpt of it whose negations, numbers and names stand
+ * where they stood there). */
 static int repeats_earlier_quote(const ne_dedup_state *s, size_t i)
 {
     const dd_seen *q = &s->seen[i];
@@ -929,7 +930,8 @@ static int repeats_earlier_quote(const ne_dedup_state *s, size_t i)
     for (size_t j = 0; j < i; j++) {
         const dd_seen *p = &s->seen[j];
         if (q->own_norm && p->own_norm == q->own_norm) return 1;
-        if (q->ntri >= DD_CLAIM_MIN_TRIGRAMS && dd_tri_contained(q->tri, q->ntri, p->tri, p->ntri, need))
+        if (q->ntri >= DD_CLAIM_MIN_TRIGRAMS && dd_tri_contained(q->tri, q->ntri, p->tri, p->ntri, need) &&
+            dd_tri_groups_held(q->tri + q->ntri, q->nmark, p->tri, p->ntri))
             return 1;
     }
     return 0;
@@ -956,7 +958,7 @@ static int decide_claims(ne_dedup_state *s, ne_doc *doc, uint32_t at, uint32_t t
             continue;
         }
         uint64_t norm = 0;
-        if (dd_claim_lookup(s, q->text, doc->id, sn, &norm, &sn->tri, &sn->ntri)) return -1;
+        if (dd_claim_lookup(s, q->text, doc->id, sn, &norm, &sn->tri, &sn->ntri, &sn->nmark)) return -1;
         sn->own_norm = norm;
         if (!sn->norm) sn->norm = norm;
         int matched_self = sn->is_new && sn->article;

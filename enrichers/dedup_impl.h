@@ -70,13 +70,20 @@ void dd_scratch_free(dd_scratch *s);
 /* Normalised words of text: maximal runs of letters and digits, ASCII
  * lower-cased, apostrophes and inner dots dropped ("Didn’t" = "didnt",
  * "U.S." = "us"); everything else (punctuation, quote marks of any style,
- * whitespace, dashes) separates words. Calls fn(ctx, word, len, brk) for
- * each word; brk is 1 when an ellipsis ('…' or "..") came between this
- * word and the previous one.
+ * whitespace, dashes) separates words. Calls fn(ctx, word, len, flags)
+ * for each word; flags has DD_WORD_BRK when an ellipsis ('…' or "..")
+ * came between this word and the previous one.
  * `buf` receives the folded word (at least 256 bytes; longer words are
  * truncated). */
-typedef void (*dd_word_fn)(void *ctx, const char *w, size_t len, int brk);
+#define DD_WORD_BRK  1
+#define DD_WORD_NAME 2
+typedef void (*dd_word_fn)(void *ctx, const char *w, size_t len, int flags);
 void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx);
+/* As dd_words(), and flags has DD_WORD_NAME when the word starts with an
+ * ASCII capital, is longer than one letter, and is not the first of its
+ * text or of a sentence (no '.', '!', '?' or ':' since the previous
+ * word): a name, as a rule ("Putin", "NATO"). */
+void dd_words_names(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx);
 
 /* Fills fp from a document body and url (url may be NULL). Returns 0 or
  * -1 on out-of-memory. The distinct shingle hashes stay in sc->sh, in order
@@ -298,8 +305,8 @@ typedef struct dd_seen {
     char    *article;     /* owned; NULL = this article */
     uint64_t norm;        /* the statement this quote matched (story feature) */
     uint64_t own_norm;    /* this quote's own statement hash */
-    uint32_t *tri;        /* owned: its sorted trigram hashes */
-    size_t   ntri;
+    uint32_t *tri;        /* owned: its sorted trigram hashes, then nmark groups (dd_claim_lookup) */
+    size_t   ntri, nmark;
 } dd_seen;
 
 /* Scratch of claim novelty (claims_index.c): the word hashes of the
@@ -308,6 +315,8 @@ typedef struct dd_seen {
 typedef struct dd_stmt_scratch {
     uint64_t *w;
     unsigned char *brk;
+    unsigned char *mark;             /* mark[i] = word i is a negation or a number */
+    char   num[32];  size_t numlen;  /* the number word i - 1 when digit groups may join it */
     size_t n, cap;
     uint32_t *tmp;  size_t captmp;   /* radix sort of long trigram lists; then the
                                         lookup's trigrams cut to 16 bits */
@@ -430,9 +439,15 @@ const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, const dd
                                int *gen, uint32_t *idx);
 
 /* Claims: novelty of one statement (see claims_index.c). `text` is the
- * quote text. Fills *out (article owned by the caller afterwards). */
+ * quote text. Fills *out (article owned by the caller afterwards) and
+ * *tri (the caller frees it): the statement's ntri sorted trigram hashes,
+ * then nmark groups of DD_MARK_GROUP values, one for each negation,
+ * number or name of the statement: the trigrams that hold that word (0
+ * where there is none). A claim matches only when it holds a trigram of
+ * every group. */
+#define DD_MARK_GROUP 3
 int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
-                    uint64_t *norm, uint32_t **tri, size_t *ntri);
+                    uint64_t *norm, uint32_t **tri, size_t *ntri, size_t *nmark);
 int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t ntri,
                     uint32_t at, uint32_t ts, const char *article_id, const char *claim_id);
 /* A stored claim of this statement from this article exists. */
@@ -445,6 +460,9 @@ double dd_tri_containment(const uint32_t *a, size_t na, const uint32_t *b, size_
  * once per a). */
 size_t dd_tri_need(size_t na);
 int dd_tri_contained(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t need);
+/* b (sorted) holds a trigram of every one of the ngroups groups (as
+ * dd_claim_lookup() returns them). */
+int dd_tri_groups_held(const uint32_t *groups, size_t ngroups, const uint32_t *b, size_t nb);
 #define DD_CLAIM_CONTAINMENT 0.8
 #define DD_CLAIM_MIN_TRIGRAMS 3
 

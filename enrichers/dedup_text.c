@@ -100,13 +100,18 @@ static const char ascii_word[128] = {
     ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
 };
 
-void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx)
+/* dd_words() and dd_words_names(): `names` is a constant in each, so the
+ * body's fingerprint, which reads every byte of every article, does not
+ * track capitals and sentences. */
+static inline __attribute__((always_inline)) void words(const char *text, size_t len, char *buf, size_t cap,
+                                                        dd_word_fn fn, void *ctx, const int names)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, wl = 0;
-    int brk = 0;
+    int brk = 0, cap_first = 0, sentence = 1;   /* the next word starts a sentence */
     while (i < len) {
         if (s[i] < 0x80 && ascii_word[s[i]]) {
+            if (names && wl == 0) cap_first = s[i] >= 'A' && s[i] <= 'Z';
             if (wl < cap - 1) buf[wl++] = ascii_word[s[i]];
             i++;
             continue;
@@ -117,16 +122,19 @@ void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn
         if (s[i] < 0x80 && s[i] != '\'' && s[i] != '.') {
             if (wl) {
                 buf[wl] = '\0';
-                fn(ctx, buf, wl, brk);
+                fn(ctx, buf, wl, brk | (cap_first && !sentence && wl > 1 ? DD_WORD_NAME : 0));
                 wl = 0;
                 brk = 0;
+                sentence = 0;
             }
+            if (names && (s[i] == '!' || s[i] == '?' || s[i] == ':')) sentence = 1;
             i++;
             continue;
         }
         size_t cl;
         uint32_t c = utf8_next(s + i, len - i, &cl);
         if (is_word_cp(c)) {
+            if (wl == 0) cap_first = 0;   /* not an ASCII capital */
             if (c < 0x80) {
                 if (wl < cap - 1) buf[wl++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
             } else if (wl + cl < cap - 1) {
@@ -143,18 +151,30 @@ void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn
         }
         if (wl) {
             buf[wl] = '\0';
-            fn(ctx, buf, wl, brk);
+            fn(ctx, buf, wl, brk | (cap_first && !sentence && wl > 1 ? DD_WORD_NAME : 0));
             wl = 0;
             brk = 0;
+            sentence = 0;
         }
         /* an ellipsis ("…" or "..") marks words left out */
-        if (c == 0x2026 || (c == '.' && i + 1 < len && s[i + 1] == '.')) brk = 1;
+        if (c == 0x2026 || (c == '.' && i + 1 < len && s[i + 1] == '.')) brk = DD_WORD_BRK;
+        else if (names && c == '.') sentence = 1;
         i += cl;
     }
     if (wl) {
         buf[wl] = '\0';
-        fn(ctx, buf, wl, brk);
+        fn(ctx, buf, wl, brk | (cap_first && !sentence && wl > 1 ? DD_WORD_NAME : 0));
     }
+}
+
+void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx)
+{
+    words(text, len, buf, cap, fn, ctx, 0);
+}
+
+void dd_words_names(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx)
+{
+    words(text, len, buf, cap, fn, ctx, 1);
 }
 
 /* ---- fingerprints ----------------------------------------------------- */
@@ -184,10 +204,10 @@ typedef struct word_acc {
     int oom;
 } word_acc;
 
-static void add_word(void *ctx, const char *w, size_t len, int brk)
+static void add_word(void *ctx, const char *w, size_t len, int flags)
 {
     word_acc *acc = ctx;
-    (void)brk;
+    (void)flags;
     if (acc->oom) return;
     if (grow_u64(&acc->sc->w, &acc->sc->capw, acc->sc->nw + 1)) { acc->oom = 1; return; }
     acc->sc->w[acc->sc->nw++] = dd_hash_bytes(w, len, 0x77);

@@ -395,6 +395,7 @@ typedef struct truth {
     uint64_t *post;   size_t np, capp;     /* trigram << 32 | claim */
     uint64_t *norms_sorted;
     uint32_t *count;  uint32_t *touched;   /* per claim, scratch */
+    uint32_t *gcount, *glast;              /* per claim: the query's groups it holds; the last one counted */
 } truth;
 
 static void truth_add(truth *t, uint64_t norm, const uint32_t *tri, size_t ntri)
@@ -427,36 +428,63 @@ static void truth_ready(truth *t)
     memcpy(t->norms_sorted, t->norm, t->n * sizeof *t->norm);
     qsort(t->norms_sorted, t->n, sizeof *t->norms_sorted, cmp_u64);
     t->count = calloc(t->n ? t->n : 1, sizeof *t->count);
+    t->gcount = calloc(t->n ? t->n : 1, sizeof *t->gcount);
+    t->glast = calloc(t->n ? t->n : 1, sizeof *t->glast);
+    if (!t->gcount || !t->glast) exit(2);
     t->touched = xrealloc(NULL, (t->n ? t->n : 1) * sizeof *t->touched);
     if (!t->count) exit(2);
 }
 
 /* The rule on every stored real claim: equal statement, or >= 80 % of the
  * query's (>= 3) trigrams in one claim. */
-static int truth_match(const truth *t, uint64_t norm, const uint32_t *tri, size_t ntri)
+/* The first posting of trigram x in t->post (sorted by trigram, then claim). */
+static size_t first_posting(const truth *t, uint32_t x)
+{
+    uint64_t key = (uint64_t)x << 32;
+    size_t lo = 0, hi = t->np;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->post[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* The rule: the same statement, or >= 80 % of the query's trigrams in one
+ * stored claim that also holds a trigram of each of its groups (one per
+ * negation, number or name of the query: tri[ntri..], DD_MARK_GROUP values
+ * each, see dd_claim_lookup()). */
+static int truth_match(const truth *t, uint64_t norm, const uint32_t *tri, size_t ntri, size_t ngroups)
 {
     if (norm && bsearch(&norm, t->norms_sorted, t->n, sizeof norm, cmp_u64)) return 1;
     if (ntri < DD_CLAIM_MIN_TRIGRAMS) return 0;
     size_t nt = 0;
-    int hit = 0;
-    for (size_t i = 0; i < ntri && !hit; i++) {
-        uint64_t key = (uint64_t)tri[i] << 32;
-        size_t lo = 0, hi = t->np;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (t->post[mid] < key) lo = mid + 1;
-            else hi = mid;
-        }
+    for (size_t i = 0; i < ntri; i++) {
         uint32_t prev = UINT32_MAX;
-        for (size_t j = lo; j < t->np && t->post[j] >> 32 == tri[i]; j++) {
+        for (size_t j = first_posting(t, tri[i]); j < t->np && t->post[j] >> 32 == tri[i]; j++) {
             uint32_t c = (uint32_t)t->post[j];
             if (c == prev) continue;   /* a claim lists a trigram once */
             prev = c;
             if (t->count[c]++ == 0) t->touched[nt++] = c;
-            if ((double)t->count[c] >= DD_CLAIM_CONTAINMENT * (double)ntri) { hit = 1; break; }
         }
     }
-    for (size_t i = 0; i < nt; i++) t->count[t->touched[i]] = 0;
+    const uint32_t *grp = tri + ntri;
+    for (size_t g = 0; g < ngroups; g++, grp += DD_MARK_GROUP)
+        for (size_t k = 0; k < DD_MARK_GROUP; k++) {
+            if (!grp[k]) continue;
+            for (size_t j = first_posting(t, grp[k]); j < t->np && t->post[j] >> 32 == grp[k]; j++) {
+                uint32_t c = (uint32_t)t->post[j];
+                if (t->glast[c] == g + 1) continue;
+                t->glast[c] = (uint32_t)g + 1;
+                t->gcount[c]++;
+            }
+        }
+    int hit = 0;
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t c = t->touched[i];
+        if ((double)t->count[c] >= DD_CLAIM_CONTAINMENT * (double)ntri && t->gcount[c] == ngroups) hit = 1;
+        t->count[c] = t->gcount[c] = t->glast[c] = 0;
+    }
     return hit;
 }
 
@@ -529,9 +557,9 @@ static void store_claim(void *ctx, const char *text)
     sn.is_new = 1;
     uint64_t norm = 0;
     uint32_t *tri = NULL;
-    size_t ntri = 0;
+    size_t ntri = 0, nmark = 0;
     f->offered++;
-    if (dd_claim_lookup(f->s, text, f->article, &sn, &norm, &tri, &ntri)) { fprintf(stderr, "eval_claims: lookup failed\n"); exit(2); }
+    if (dd_claim_lookup(f->s, text, f->article, &sn, &norm, &tri, &ntri, &nmark)) { fprintf(stderr, "eval_claims: lookup failed\n"); exit(2); }
     if (norm) truth_add(f->t, norm, tri, ntri);   /* the rule knows every stored text, found or not */
     f->found += !sn.is_new;
     f->self += sn.is_new && sn.article;   /* in an earlier text of the same article */
@@ -690,12 +718,12 @@ int main(int argc, char **argv)
         sn.is_new = 1;
         uint64_t norm = 0;
         uint32_t *qt = NULL;
-        size_t nqt = 0;
+        size_t nqt = 0, nmark = 0;
         double c0 = cpu_s();
-        if (dd_claim_lookup(s, q->text, "eval-query", &sn, &norm, &qt, &nqt)) { fprintf(stderr, "eval_claims: lookup failed\n"); return 2; }
+        if (dd_claim_lookup(s, q->text, "eval-query", &sn, &norm, &qt, &nqt, &nmark)) { fprintf(stderr, "eval_claims: lookup failed\n"); return 2; }
         t_look += cpu_s() - c0;
         int got = !sn.is_new || sn.article != NULL;   /* found (never from "eval-query" itself) */
-        int rule = norm ? truth_match(&t, norm, qt, nqt) : 0;
+        int rule = norm ? truth_match(&t, norm, qt, nqt, nmark) : 0;
         int kind = q->kind;
         if (kind == K_OTHER && rule) kind = K_OTHER_REPEAT;
         n[kind]++;
