@@ -523,7 +523,7 @@ int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id,
     /* the query's trigrams as the stored claims keep them (16 bits) */
     if (stmt_tmp_reserve(&s->stmt, *ntri)) return -1;
     uint32_t *q16 = s->stmt.tmp;
-    const uint32_t *groups = *tri + *ntri;
+    const uint32_t *groups = *tri ? *tri + *ntri : NULL;   /* none without trigrams */
     for (size_t t = 0; t < *ntri; t++) q16[t] = (*tri)[t] >> 16;
     cmatch m = {0};
     for (int gi = 0; gi < 2; gi++) {
