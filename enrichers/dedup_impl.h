@@ -315,7 +315,7 @@ typedef struct dd_seen {
 typedef struct dd_stmt_scratch {
     uint64_t *w;
     unsigned char *brk;
-    unsigned char *mark;             /* mark[i] = word i is a negation or a number */
+    unsigned char *mark;             /* mark[i] = word i is a negation, a number or a name */
     char   num[32];  size_t numlen;  /* the number word i - 1 when digit groups may join it */
     size_t n, cap;
     uint32_t *tmp;  size_t captmp;   /* radix sort of long trigram lists; then the

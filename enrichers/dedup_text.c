@@ -100,6 +100,13 @@ static const char ascii_word[128] = {
     ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
 };
 
+/* What fn() is told of a word: the ellipsis before it, and whether it is
+ * a name (dd_words_names()). */
+static inline int word_flags(int brk, int cap_first, int sentence, size_t wl)
+{
+    return brk | (cap_first && !sentence && wl > 1 ? DD_WORD_NAME : 0);
+}
+
 /* dd_words() and dd_words_names(): `names` is a constant in each, so the
  * body's fingerprint, which reads every byte of every article, does not
  * track capitals and sentences. */
@@ -122,7 +129,7 @@ static inline __attribute__((always_inline)) void words(const char *text, size_t
         if (s[i] < 0x80 && s[i] != '\'' && s[i] != '.') {
             if (wl) {
                 buf[wl] = '\0';
-                fn(ctx, buf, wl, brk | (cap_first && !sentence && wl > 1 ? DD_WORD_NAME : 0));
+                fn(ctx, buf, wl, word_flags(brk, cap_first, sentence, wl));
                 wl = 0;
                 brk = 0;
                 sentence = 0;
@@ -151,7 +158,7 @@ static inline __attribute__((always_inline)) void words(const char *text, size_t
         }
         if (wl) {
             buf[wl] = '\0';
-            fn(ctx, buf, wl, brk | (cap_first && !sentence && wl > 1 ? DD_WORD_NAME : 0));
+            fn(ctx, buf, wl, word_flags(brk, cap_first, sentence, wl));
             wl = 0;
             brk = 0;
             sentence = 0;
@@ -163,7 +170,7 @@ static inline __attribute__((always_inline)) void words(const char *text, size_t
     }
     if (wl) {
         buf[wl] = '\0';
-        fn(ctx, buf, wl, brk | (cap_first && !sentence && wl > 1 ? DD_WORD_NAME : 0));
+        fn(ctx, buf, wl, word_flags(brk, cap_first, sentence, wl));
     }
 }
 

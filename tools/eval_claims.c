@@ -29,8 +29,9 @@
  * does not matter), each judged against
  *   - its label by construction, and
  *   - the rule itself decided exhaustively: the same normalised statement
- *     or >= 80 % of the query's trigrams in one stored real claim, over an
- *     inverted list of every stored real claim's full 32-bit trigrams (no
+ *     or >= 80 % of the query's trigrams in one stored real claim that
+ *     holds each of its negations, numbers and names with a neighbour
+ *     (claims_index.c), over an inverted list of every stored real claim's full 32-bit trigrams (no
  *     posting cut-off, no candidate cap, no sampling). Index and rule
  *     disagreeing is what the index's shortcuts cost.
  * Queries, from the stored articles' quotes with >= 8 words (positives):
@@ -430,13 +431,10 @@ static void truth_ready(truth *t)
     t->count = calloc(t->n ? t->n : 1, sizeof *t->count);
     t->gcount = calloc(t->n ? t->n : 1, sizeof *t->gcount);
     t->glast = calloc(t->n ? t->n : 1, sizeof *t->glast);
-    if (!t->gcount || !t->glast) exit(2);
+    if (!t->count || !t->gcount || !t->glast) exit(2);
     t->touched = xrealloc(NULL, (t->n ? t->n : 1) * sizeof *t->touched);
-    if (!t->count) exit(2);
 }
 
-/* The rule on every stored real claim: equal statement, or >= 80 % of the
- * query's (>= 3) trigrams in one claim. */
 /* The first posting of trigram x in t->post (sorted by trigram, then claim). */
 static size_t first_posting(const truth *t, uint32_t x)
 {
