@@ -53,6 +53,13 @@ static void put_article_meta(nebuf *b, const ne_doc *doc)
     put_key(b, "published_at", 0);  put_str_or_null(b, doc->published_at);
 }
 
+/* The enriched event carries the input's language through (null when the
+ * input had none); the alerts' article reference does not. */
+static void put_language(nebuf *b, const ne_doc *doc)
+{
+    put_key(b, "language", 0);      put_str_or_null(b, doc->language);
+}
+
 static const char *dedup_status_name(enum ne_dedup_status s)
 {
     return s == NE_DEDUP_NEAR ? "near_duplicate" : "unique";
@@ -133,6 +140,7 @@ void ne_events_enriched(nebuf *b, const ne_doc *doc)
 {
     nebuf_putc(b, '{');
     put_article_meta(b, doc);
+    put_language(b, doc);
     put_key(b, "body", 0);
     nebuf_json_str(b, doc->body ? doc->body : "", doc->body_len);
 

@@ -52,6 +52,21 @@ def plain_text_seed_gives_one_event_titled_by_its_headline():
     check(len(v["id"]) == 16, "derived id")
 
 
+@test
+def input_language_is_carried_through_to_the_enriched_event():
+    body = "The mayor said on Monday that the bridge would reopen in May."
+    lines = [json.dumps({"id": "with-lang", "language": "en-GB", "body": body}),
+             json.dumps({"id": "without-lang", "body": body + " Again."})]
+    events, _ = enrich(("\n".join(lines) + "\n").encode())
+    assert_valid(events)
+    got = {e["value"]["id"]: e["value"] for e in by_topic(events, "articles.enriched")}
+    check(set(got) == {"with-lang", "without-lang"}, f"enriched ids: {sorted(got)}")
+    check(got["with-lang"].get("language") == "en-GB",
+          f"language given: {got['with-lang'].get('language', '<absent>')!r}")
+    check("language" in got["without-lang"] and got["without-lang"]["language"] is None,
+          f"language absent in the input is null: {got['without-lang'].get('language', '<absent>')!r}")
+
+
 def bad_input_stream():
     good = lambda i: json.dumps({"id": f"good-{i}", "title": f"Story {i}",
                                  "body": f"The mayor said on Monday that plan {i} would go ahead."})
