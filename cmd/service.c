@@ -433,8 +433,10 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
             rc = 1;
             break;
         }
-        if (notifier && ne_notifier_finished(notifier)) {
-            ne_log(NE_LOG_ERROR, "service", "the webhook notifier stopped; stopping the service");
+        /* A notifier that finished on the stop flag ends the loop at its
+         * next test; only a failed one stops the service with an error. */
+        if (notifier && ne_notifier_failed(notifier)) {
+            ne_log(NE_LOG_ERROR, "service", "the webhook notifier failed; stopping the service");
             rc = 1;
             break;
         }

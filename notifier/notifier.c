@@ -706,7 +706,16 @@ ne_notifier *ne_notifier_start(const ne_config *cfg, const ne_notifier_opts *opt
     return t;
 }
 
-int ne_notifier_finished(const ne_notifier *n) { return n && atomic_load(&((ne_notifier *)n)->finished); }
+/* rc is written before finished is set (sequentially consistent), so it
+ * is read only once finished says the thread returned. A return without a
+ * stop being asked for is a failure too, whatever its code. */
+int ne_notifier_failed(const ne_notifier *n)
+{
+    ne_notifier *t = (ne_notifier *)n;
+    if (!t || !atomic_load(&t->finished)) return 0;
+    int asked = atomic_load(&t->stop) || (t->opts.stop && *t->opts.stop);
+    return t->rc != 0 || !asked;
+}
 
 int ne_notifier_stop_join(ne_notifier *n, ne_notifier_stats *st)
 {

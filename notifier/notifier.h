@@ -77,8 +77,11 @@ ne_notifier *ne_notifier_start(const ne_config *cfg, const ne_notifier_opts *opt
  * receives its counters. Accepts NULL (returns 0). */
 int ne_notifier_stop_join(ne_notifier *n, ne_notifier_stats *st);
 
-/* Non-zero once the thread has returned (a fatal error, or *stop). */
-int ne_notifier_finished(const ne_notifier *n);
+/* Non-zero once the thread has returned with a failure: a non-zero exit
+ * code, or a return nobody asked for. An orderly stop (*opts->stop, stop_join) is not a failure: the
+ * thread may finish on SIGTERM before the caller's own loop has seen the
+ * flag, and that stop must still end the process with 0. */
+int ne_notifier_failed(const ne_notifier *n);
 
 /* `newsenrich notify -c CONFIG`: ne_notifier_run() with the process's
  * signal flags, and a summary line at the end. */

@@ -274,5 +274,73 @@ def metrics_and_readiness_move_during_a_run():
           f"{seen_unready}", flush=True)
 
 
+class OkReceiver:
+    """A webhook endpoint that answers 204 to everything, on a thread."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def error_lines(log_text):
+    out = []
+    for line in log_text.splitlines():
+        try:
+            if json.loads(line).get("level") == "error":
+                out.append(line)
+        except ValueError:
+            pass
+    return out
+
+
+@test
+def sigterm_with_a_webhook_subscription_exits_0_every_time():
+    """The notifier thread may finish on SIGTERM before the main loop sees
+    the flag; that orderly stop must not read as a failure (exit 1)."""
+    broker()
+    topics = Topics(raw_partitions=3)
+    hook = OkReceiver()
+    cfg = topics.config(WORK / "sigterm.json")
+    c = json.loads(Path(cfg).read_text())
+    c["watchlist"] = {"people": [{"id": "anna-keller", "name": "Anna Keller"}]}
+    c["webhooks"] = {"allow_private": True, "subscriptions": [
+        {"id": "sub-stop", "url": hook.url, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+         "people": ["anna-keller"]}]}
+    Path(cfg).write_text(json.dumps(c))
+    produce(topics.raw, good_articles(scaled(300, 30), seed=61))
+    stops = scaled(50, 5)
+    rng = random.Random(61)
+    bad = []
+    try:
+        for i in range(stops):
+            log = WORK / f"sigterm-{i}.log"
+            proc = start_service(cfg, log)
+            time.sleep(rng.uniform(0.3, 2.5))
+            rc = stop_service(proc)
+            errors = error_lines(log.read_text(errors="replace"))
+            if rc != 0 or errors:
+                bad.append((i, rc, errors[:3]))
+    finally:
+        hook.stop()
+    print(f"    {stops} SIGTERM stops: {stops - len(bad)} clean (exit 0, no error line)", flush=True)
+    check(not bad, f"{len(bad)} of {stops} stops were not clean: {bad[:3]}")
+
+
 if __name__ == "__main__":
     sys.exit(main("broker"))
