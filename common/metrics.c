@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -39,6 +40,7 @@ struct ne_metrics {
     pthread_mutex_t lock;
     family *families, *last;
     _Atomic int ready[NE_READY__COUNT];
+    _Atomic long long ready_until_ms[NE_READY__COUNT];  /* 0: holds until set again */
 };
 
 ne_metrics *ne_metrics_new(void)
@@ -217,9 +219,30 @@ void ne_metrics_render(ne_metrics *m, nebuf *b)
     pthread_mutex_unlock(&m->lock);
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void ne_metrics_set_ready(ne_metrics *m, enum ne_ready_cond c, int ok)
 {
-    if (m && c < NE_READY__COUNT) atomic_store(&m->ready[c], ok ? 1 : 0);
+    if (!m || c >= NE_READY__COUNT) return;
+    atomic_store(&m->ready_until_ms[c], 0);
+    atomic_store(&m->ready[c], ok ? 1 : 0);
+}
+
+void ne_metrics_set_ready_for(ne_metrics *m, enum ne_ready_cond c, int ok, long valid_ms)
+{
+    if (!m || c >= NE_READY__COUNT) return;
+    atomic_store(&m->ready_until_ms[c], monotonic_ms() + (valid_ms > 0 ? valid_ms : 1));
+    atomic_store(&m->ready[c], ok ? 1 : 0);
+}
+
+int ne_ready_holds(int ok, long long until_ms, long long now_ms)
+{
+    return ok && (until_ms == 0 || now_ms < until_ms);
 }
 
 /* ---- HTTP ------------------------------------------------------------- */
@@ -262,9 +285,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     } else if (!strcmp(url, "/readyz")) {
         static const char *const names[] = {"partitions assigned", "broker reachable", "state rebuilt"};
         int ready = 1;
+        long long now = monotonic_ms();
         for (int i = 0; i < NE_READY__COUNT; i++) {
-            int ok = atomic_load(&srv->m->ready[i]);
-            nebuf_printf(&b, "%s: %s\n", names[i], ok ? "yes" : "no");
+            int said = atomic_load(&srv->m->ready[i]);
+            long long until = atomic_load(&srv->m->ready_until_ms[i]);
+            int ok = ne_ready_holds(said, until, now);
+            nebuf_printf(&b, "%s: %s\n", names[i],
+                         ok ? "yes" : said ? "no (not reported for too long)" : "no");
             ready &= ok;
         }
         status = ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;

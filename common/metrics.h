@@ -51,6 +51,18 @@ void ne_metrics_render(ne_metrics *m, nebuf *out);
 enum ne_ready_cond { NE_READY_ASSIGNED = 0, NE_READY_BROKER, NE_READY_STATE, NE_READY__COUNT };
 void ne_metrics_set_ready(ne_metrics *m, enum ne_ready_cond c, int ok);
 
+/* The same for a condition that is only known while it is reported: it
+ * holds for valid_ms after this call, then reads as "no" until the next
+ * report. The broker's state comes from librdkafka's statistics, which
+ * arrive only while the main thread polls; a thread blocked on the broker
+ * (a transaction commit retrying through an outage) stops reporting, and
+ * a state that is not refreshed must not stay "reachable". */
+void ne_metrics_set_ready_for(ne_metrics *m, enum ne_ready_cond c, int ok, long valid_ms);
+
+/* Whether a reported condition holds at now_ms: ok, and not expired
+ * (until_ms 0: no expiry). Pure; the /readyz rule. */
+int ne_ready_holds(int ok, long long until_ms, long long now_ms);
+
 typedef struct ne_metrics_server ne_metrics_server;
 
 /* Serves /metrics (Prometheus text), /healthz (alive) and /readyz on

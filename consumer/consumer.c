@@ -9,6 +9,12 @@
 #include "common/log.h"
 #include "producer/producer.h"
 
+/* librdkafka statistics every 2 s unless kafka.statistics.interval.ms says
+ * otherwise: they carry the lag and the broker state behind /readyz, which
+ * must turn 503 within a few seconds of an outage. Parsing a consumer's
+ * statistics (a few kB) every 2 s costs nothing measurable. */
+#define STATS_INTERVAL_DEFAULT "2000"
+
 /* One consumed record awaiting acknowledgement of its events. Entries of
  * a partition form a FIFO in offset order. */
 struct ne_inflight {
@@ -48,6 +54,7 @@ struct ne_consumer {
     ne_metrics *metrics;
     ne_series *m_rebalances, *m_assigned;
     long long lag;         /* total over the assignment, -1 until known */
+    long stats_interval_ms;  /* librdkafka's statistics.interval.ms */
 };
 
 static struct part *part_get(ne_consumer *c, int32_t partition)
@@ -206,7 +213,10 @@ static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
         const char *state = st ? YAJL_GET_STRING(st) : NULL;
         if (state && !strcmp(state, "UP")) up = 1;
     }
-    ne_metrics_set_ready(c->metrics, NE_READY_BROKER, up);
+    /* Valid for two intervals and a second: when the main thread is held
+     * up (a transaction commit retrying through an outage) no statistics
+     * arrive, and the last "UP" must not outlive them. */
+    ne_metrics_set_ready_for(c->metrics, NE_READY_BROKER, up, 2 * c->stats_interval_ms + 1000);
 
     const char *parts_path[] = {"topics", c->cfg->topics.raw, "partitions", NULL};
     yajl_val parts = yajl_tree_get(root, parts_path, yajl_t_object);
@@ -267,7 +277,10 @@ ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drai
     rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
     /* Statistics feed the lag of the progress line and the metrics. */
-    if (ne_kafka_conf_default(conf, cfg, "statistics.interval.ms", "5000", err, errlen)) goto fail;
+    if (ne_kafka_conf_default(conf, cfg, "statistics.interval.ms", STATS_INTERVAL_DEFAULT, err, errlen))
+        goto fail;
+    const char *si = ne_config_kafka_get(cfg, "statistics.interval.ms");
+    c->stats_interval_ms = atol(si ? si : STATS_INTERVAL_DEFAULT);
     rd_kafka_conf_set_stats_cb(conf, stats_cb);
     rd_kafka_conf_set_opaque(conf, c);
 

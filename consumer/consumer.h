@@ -35,7 +35,7 @@ typedef void (*ne_drain_fn)(void *ctx);
 /* Creates the consumer and subscribes to topics.raw. Defaults for unset
  * properties: partition.assignment.strategy=cooperative-sticky,
  * auto.offset.reset=earliest; enable.auto.offset.store is always false.
- * It reads librdkafka's statistics (every 5 s unless statistics.interval.ms
+ * It reads librdkafka's statistics (every 2 s unless statistics.interval.ms
  * is set) for the lag; with a metrics registry (may be NULL) it reports
  * rebalances, assigned partitions, lag per partition and readiness.
  * NULL with err on failure. */
@@ -73,7 +73,7 @@ int ne_consumer_assigned(const ne_consumer *c);
 
 /* Records of the input topic not yet consumed, over the assignment, from
  * librdkafka's last statistics (every statistics.interval.ms, default
- * 5 s); -1 until the first. */
+ * 2 s); -1 until the first. */
 long long ne_consumer_lag(const ne_consumer *c);
 
 /* Non-zero after a delivery failure or a fatal consumer error. */

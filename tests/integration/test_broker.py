@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import (scaled, Skip, Topics, assert_valid, bad_records, broker, check, consume, good_articles,
+from harness import (scaled, Skip, Topics, unique_name, assert_valid, bad_records, broker, check, consume, good_articles,
                      committed, main, produce, start_service, stop_service, test, validate_events,
                      wait_all_committed)
 
@@ -272,6 +272,70 @@ def metrics_and_readiness_move_during_a_run():
     check(all(l is not None for l in lags), f"lag per partition {lags}")
     print(f"    metrics: {n} consumed, lag {lags}, readiness was 503 before assignment: "
           f"{seen_unready}", flush=True)
+
+
+def wait_status(url, want, timeout):
+    """Polls url until it answers `want`; returns the seconds it took, or None."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        try:
+            if http_get(url)[0] == want:
+                return time.time() - t0
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return None
+
+
+def readiness_follows_the_broker(guarantee):
+    b = broker()
+    if b.kind == "mock":
+        raise Skip("stopping the broker needs the real one")
+    topics = Topics(raw_partitions=3)
+    port = free_port()
+    extra = {"transactional_id": unique_name("ready-txn")} if guarantee == "exactly_once" else {}
+    cfg = topics.config(WORK / f"ready-{guarantee}.json", guarantee=guarantee, **extra)
+    c = json.loads(Path(cfg).read_text())
+    c["metrics"] = {"enabled": True, "listen": f"127.0.0.1:{port}"}
+    Path(cfg).write_text(json.dumps(c))   # statistics.interval.ms: the default
+    log = WORK / f"ready-{guarantee}.log"
+    # A backlog that keeps the service busy through the outage: exactly
+    # once, a transaction is then open when the broker dies.
+    records = good_articles(scaled(40000, 4000), seed=71)
+    for i, r in enumerate(records):
+        r["partition"] = i % 3
+    produce(topics.raw, records)
+    proc = start_service(cfg, log)
+    url = f"http://127.0.0.1:{port}/readyz"
+    try:
+        check(wait_status(url, 200, 60) is not None, "/readyz turns 200 once running")
+        deadline = time.time() + 60
+        while time.time() < deadline and sum(o["committed"] or 0 for o in
+                                             committed(topics.group, topics.raw)) < 500:
+            time.sleep(0.2)
+        b._script("kill")                      # the broker is gone, at once
+        try:
+            down = wait_status(url, 503, 30)
+        finally:
+            b._script("restart")               # same ports, same data: the next tests need it
+        up = wait_status(url, 200, 120)
+    finally:
+        if proc.poll() is None:
+            stop_service(proc, timeout=120)
+    print(f"    {guarantee}: /readyz 503 {down if down is None else round(down, 1)} s after the broker "
+          f"died, 200 again {up if up is None else round(up, 1)} s after its restart", flush=True)
+    check(down is not None and down <= 10, f"{guarantee}: /readyz not 503 within 10 s of the outage")
+    check(up is not None, f"{guarantee}: /readyz not 200 again after the broker came back")
+
+
+@test
+def readyz_turns_503_within_10_s_of_a_broker_outage_at_least_once():
+    readiness_follows_the_broker("at_least_once")
+
+
+@test
+def readyz_turns_503_within_10_s_of_a_broker_outage_exactly_once():
+    readiness_follows_the_broker("exactly_once")
 
 
 class OkReceiver:
