@@ -308,7 +308,8 @@ int ne_cmd_demo(ne_config *given, FILE *out, volatile sig_atomic_t *stop)
 
     /* The notifier runs after the service here, so that the demo can wait
      * for every alert to arrive before it ends. */
-    ne_service_opts opts = {.stop = stop, .stop_after = n, .progress_interval_s = 60, .no_notifier = 1};
+    ne_service_opts opts = {.stop = stop, .stop_after = n, .progress_interval_s = 60, .no_notifier = 1,
+                            .no_topic_limits = 1};
     ne_service_result res;
     rc = ne_service_run(cfg, &opts, &res);
     if (rc) { fprintf(out, "  the service failed (exit %d); see the log above\n", rc); goto out; }

@@ -20,6 +20,8 @@
 #define STALL_BEFORE_PAUSE_S 1.0
 /* Exactly once: a transaction is committed at least this often. */
 #define TXN_MAX_MS 100
+/* How long start-up waits for the output topics' size limits. */
+#define TOPIC_LIMITS_TIMEOUT_MS 5000
 
 typedef struct service {
     const ne_config *cfg;
@@ -32,7 +34,7 @@ typedef struct service {
     int txn_failed;       /* the producer was fenced or broke */
 
     ne_metrics *metrics;  /* may be NULL: every update is then a no-op */
-    ne_series *m_consumed, *m_outcome[3], *m_events[NE_TOPIC__COUNT], *m_dead[6];
+    ne_series *m_consumed, *m_outcome[3], *m_events[NE_TOPIC__COUNT], *m_dead[NE_REJECT__COUNT];
     ne_series *m_delivery_failed, *m_txn_commits, *m_txn_aborts, *m_in_flight;
     ne_series *m_stage[8], *m_record_us;
     ne_pipeline_stats last_stats;
@@ -79,6 +81,20 @@ static int start_changelog(service *s, char *err, size_t errlen)
     return 0;
 }
 
+/* Reads the output topics' max.message.bytes and checks that an accepted
+ * record's outputs have room under them (the producer's own limit was
+ * checked with the configuration). Returns 0, or -1 with err filled. */
+static int check_topic_limits(service *s, char *err, size_t errlen)
+{
+    if (ne_producer_read_topic_limits(s->producer, TOPIC_LIMITS_TIMEOUT_MS) <= 0) return 0;
+    char enriched[300], dlq[300];
+    snprintf(enriched, sizeof enriched, "topic %s's max.message.bytes", s->cfg->topics.enriched);
+    snprintf(dlq, sizeof dlq, "topic %s's max.message.bytes", s->cfg->topics.dlq);
+    return ne_config_check_output_room(s->cfg->processing.max_record_bytes,
+                                       ne_producer_max_record(s->producer, NE_TOPIC_ENRICHED), enriched,
+                                       ne_producer_max_record(s->producer, NE_TOPIC_DLQ), dlq, err, errlen);
+}
+
 /* Latency buckets, microseconds: 10 µs to 1 s. */
 static const double latency_bounds_us[] = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
                                            10000, 25000, 100000, 1000000};
@@ -103,7 +119,7 @@ static void register_metrics(service *s)
         s->m_events[t] = ne_metrics_counter(m, "newsenrich_events_produced_total",
                                             "Events handed to the producer, by topic.", labels);
     }
-    for (int r = 1; r < 6; r++) {
+    for (int r = 1; r < NE_REJECT__COUNT; r++) {
         snprintf(labels, sizeof labels, "reason=\"%s\"", ne_reject_reason(r));
         s->m_dead[r] = ne_metrics_counter(m, "newsenrich_dead_lettered_total",
                                           "Input records dead-lettered, by reason.", labels);
@@ -142,7 +158,7 @@ static void record_metrics(service *s, enum ne_outcome outcome)
         const ne_event *ev = &s->outbox.ev[i];
         ne_metric_add(s->m_events[ev->topic], 1);
         if (ev->topic == NE_TOPIC_DLQ && ev->nheaders)
-            for (int r = 1; r < 6; r++)
+            for (int r = 1; r < NE_REJECT__COUNT; r++)
                 if (!strcmp(ev->headers[0].value, ne_reject_reason(r))) ne_metric_add(s->m_dead[r], 1);
     }
     if (outcome != NE_OUTCOME_REJECTED) /* a rejected record never reaches the stages */
@@ -152,12 +168,22 @@ static void record_metrics(service *s, enum ne_outcome outcome)
     ne_metric_set(s->m_in_flight, (double)ne_consumer_in_flight(s->consumer));
 }
 
-/* Delivery reports carry the in-flight handle of the input record. */
+/* Delivery reports carry the in-flight handle of the input record. A
+ * record the broker refused for its size lowers its topic's limit below
+ * it, so that its input, consumed again (exactly once: after the abort;
+ * at least once: after the restart this failure causes, which reads the
+ * topics' limits again), is dead-lettered instead of produced again. */
 static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
                         const rd_kafka_message_t *msg)
 {
     service *s = ctx;
-    (void)msg;
+    if (err && msg && ne_producer_size_error(err)) {
+        const char *topic = rd_kafka_topic_name(msg->rkt);
+        ne_producer_note_refused(s->producer, topic, msg->len);
+        ne_log(NE_LOG_ERROR, "service", "the broker refused a record of %zu bytes for %s (%s): its "
+               "limit is now below that, and the input will be dead-lettered as output_too_large when "
+               "consumed again", msg->len, topic, rd_kafka_err2str(err));
+    }
     if (err) ne_metric_add(s->m_delivery_failed, 1);
     if (s->consumer) ne_consumer_ack(s->consumer, opaque, err);
 }
@@ -169,12 +195,50 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Where a consumed record came from; its strings point into m. */
+static ne_origin origin_of(const rd_kafka_message_t *m)
+{
+    return (ne_origin){rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
+}
+
+/* Every event of the record must fit its topic's limit
+ * (ne_producer_max_record): retrying an event the broker refuses for its
+ * size can never succeed. An event over it makes the record a dead letter
+ * (output_too_large); a dead letter over it is cut to fit and says so.
+ * Returns the record's outcome after that. */
+static enum ne_outcome fit_outputs(service *s, const rd_kafka_message_t *m, enum ne_outcome outcome)
+{
+    for (size_t i = 0; i < s->outbox.n; i++) {
+        const ne_event *ev = &s->outbox.ev[i];
+        size_t bytes = ne_event_record_bytes(ev), max = ne_producer_max_record(s->producer, ev->topic);
+        if (ev->raw || bytes <= max) continue;
+        char detail[320];
+        snprintf(detail, sizeof detail, "its %s event of %zu bytes is over the topic's limit of %zu "
+                 "bytes", ne_topic_name(s->cfg, ev->topic), bytes, max);
+        ne_origin src = origin_of(m);
+        outcome = ne_pipeline_reject_output(s->pipeline, outcome, m->payload, m->len, &src, detail,
+                                            &s->outbox);
+        break;
+    }
+    for (size_t i = 0; i < s->outbox.n; i++) {
+        ne_event *ev = &s->outbox.ev[i];
+        size_t bytes = ne_event_record_bytes(ev), max = ne_producer_max_record(s->producer, ev->topic);
+        if (ev->raw && ne_dead_letter_fit(ev, max))
+            ne_log_rec(NE_LOG_WARN, "service", rd_kafka_topic_name(m->rkt), m->partition, m->offset,
+                       "dead letter of %zu bytes is over %s's limit of %zu bytes: its value is cut to "
+                       "%zu bytes (error.truncated, error.original_bytes, error.sha256)",
+                       bytes, ne_topic_name(s->cfg, ev->topic), max, ev->value_len);
+    }
+    return outcome;
+}
+
 /* Produces the events of a processed record (s->outbox) and tracks them
  * against its offset. Returns 0, or -1 when an event could not even be
  * enqueued (already logged and acknowledged as failed, which pins the
  * partition). */
 static int publish_record(service *s, const rd_kafka_message_t *m, enum ne_outcome outcome)
 {
+    outcome = fit_outputs(s, m, outcome);
     record_metrics(s, outcome);
 
     /* Exactly once, offsets travel in the transaction, not via the tracker. */
@@ -203,12 +267,6 @@ static int publish_record(service *s, const rd_kafka_message_t *m, enum ne_outco
     }
     ne_outbox_clear(&s->outbox);
     return rc;
-}
-
-/* Where a consumed record came from; its strings point into m. */
-static ne_origin origin_of(const rd_kafka_message_t *m)
-{
-    return (ne_origin){rd_kafka_topic_name(m->rkt), m->partition, m->offset, m->key, m->key_len};
 }
 
 /* Runs one record through the whole chain on this thread and publishes
@@ -370,6 +428,7 @@ int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service
     }
     s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
     if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
+    if (!(opts && opts->no_topic_limits) && check_topic_limits(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
     /* Exactly once: fence this instance's predecessor before reading the
      * changelog, so that the transaction a killed predecessor left open is
      * aborted and no longer holds back what a read_committed reader sees. */

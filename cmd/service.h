@@ -32,6 +32,8 @@ typedef struct ne_service_opts {
     volatile sig_atomic_t *reload; /* SIGHUP: the notifier reloads its subscriptions */
     const char *config_path;       /* what it reloads them from */
     int  no_notifier;              /* do not start the webhook notifier thread */
+    int  no_topic_limits;          /* do not ask the broker for the topics' size limits
+                                      (the mock cluster cannot answer: the demo) */
 } ne_service_opts;
 
 typedef struct ne_service_result {

@@ -166,9 +166,9 @@ static const struct ne_key config_keys[] = {
      .desc = "Input records awaiting delivery of their outputs before consumption pauses."},
     {K("processing", "threads", KT_INT, processing.threads), .def = "0", INT_RANGE(0, 64),
      .desc = "Threads for the per-article stages (text, entities, quotes), beside the thread that runs dedup, claim novelty and Kafka I/O in input order; 1 = everything on that one thread, 0 = one per online core, at most 4."},
-    {K("processing", "max_record_bytes", KT_LONG, processing.max_record_bytes), .def = "1048576",
+    {K("processing", "max_record_bytes", KT_LONG, processing.max_record_bytes), .def = "262144",
      INT_RANGE(1024, 1000000000), /* librdkafka's message.max.bytes ceiling */
-     .desc = "Larger input records are dead-lettered as too_large."},
+     .desc = "Larger input records are dead-lettered as too_large. At most (message.max.bytes - 128) / 2 of the producer and of the output topics (checked at start-up): an enriched event carries the body with its annotations, about 3x the body for news; an event over the limit is dead-lettered as output_too_large."},
     {K("processing", "poll_timeout_ms", KT_INT, processing.poll_timeout_ms), .def = "100",
      INT_RANGE(1, INT_MAX),
      .desc = "Consumer poll timeout."},
@@ -1258,11 +1258,43 @@ static int validate_subscriptions(const ne_config *cfg, struct cfg_err *e)
     return 0;
 }
 
+int ne_config_check_output_room(long max_record_bytes, size_t enriched_max, const char *enriched_what,
+                                size_t dlq_max, const char *dlq_what, char *err, size_t errlen)
+{
+    size_t max = (size_t)max_record_bytes;
+    size_t need = NE_OUTPUT_ROOM_FACTOR * max + 128;
+    if (need > enriched_max) {
+        snprintf(err, errlen, "processing.max_record_bytes: %zu leaves no room for the enriched event's "
+                 "annotations under %s (%zu): an article that size needs up to %zu bytes; set it to at "
+                 "most %zu, or raise the limit", max, enriched_what, enriched_max, need,
+                 enriched_max > 128 ? (enriched_max - 128) / NE_OUTPUT_ROOM_FACTOR : 0);
+        return -1;
+    }
+    if (max + NE_DEAD_LETTER_ROOM > dlq_max) {
+        snprintf(err, errlen, "processing.max_record_bytes: %zu does not fit a dead letter under %s (%zu); "
+                 "set it to at most %zu, or raise the limit", max, dlq_what, dlq_max,
+                 dlq_max > NE_DEAD_LETTER_ROOM ? dlq_max - NE_DEAD_LETTER_ROOM : 0);
+        return -1;
+    }
+    return 0;
+}
+
+/* The producer's message.max.bytes (librdkafka's default 1000000 when
+ * kafka.* does not set it) bounds every output. */
+static int validate_record_room(const ne_config *cfg, struct cfg_err *e)
+{
+    const char *v = ne_config_kafka_get(cfg, "message.max.bytes");
+    size_t producer_max = v ? (size_t)strtoull(v, NULL, 10) : 1000000;
+    const char *what = v ? "kafka.message.max.bytes" : "the producer's message.max.bytes (librdkafka's default)";
+    return ne_config_check_output_room(cfg->processing.max_record_bytes, producer_max, what, producer_max,
+                                       what, e->buf, e->len);
+}
+
 /* Every check that needs the whole, resolved config. */
 static int config_validate(ne_config *cfg, struct cfg_err *e)
 {
     if (config_each_string(cfg, check_string, e) || validate_kafka(cfg, e) || validate_topics(cfg, e) ||
-        validate_watchlist(cfg, e) || validate_subscriptions(cfg, e))
+        validate_record_room(cfg, e) || validate_watchlist(cfg, e) || validate_subscriptions(cfg, e))
         return -1;
     return 0;
 }

@@ -130,6 +130,20 @@ ne_config *ne_config_load_string(const char *json, size_t len, char *err, size_t
 
 void ne_config_free(ne_config *cfg);
 
+/* Room for a record's outputs. An accepted record (at most
+ * processing.max_record_bytes) must be publishable: its enriched event,
+ * which carries the body with its annotations, must fit `enriched_max`
+ * bytes with the record counted twice over (NE_OUTPUT_ROOM_FACTOR), and its
+ * dead letter, the record itself with its headers, must fit `dlq_max`
+ * with NE_DEAD_LETTER_ROOM to spare. `what` names the limit in the message
+ * ("kafka.message.max.bytes", "topic x's max.message.bytes"). Returns 0,
+ * or -1 with a message naming processing.max_record_bytes in err. A record
+ * whose event is larger still is dead-lettered output_too_large. Pure. */
+#define NE_OUTPUT_ROOM_FACTOR 2
+#define NE_DEAD_LETTER_ROOM 4096
+int ne_config_check_output_room(long max_record_bytes, size_t enriched_max, const char *enriched_what,
+                                size_t dlq_max, const char *dlq_what, char *err, size_t errlen);
+
 /* Looks up a kafka.* property; NULL if not set. */
 const char *ne_config_kafka_get(const ne_config *cfg, const char *key);
 

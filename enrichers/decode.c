@@ -60,6 +60,8 @@ const char *ne_reject_reason(enum ne_reject r)
     case NE_REJECT_MISSING_BODY: return "missing_body";
     case NE_REJECT_TOO_LARGE:    return "too_large";
     case NE_REJECT_EMPTY:        return "empty";
+    case NE_REJECT_OUTPUT_TOO_LARGE: return "output_too_large";
+    case NE_REJECT__COUNT:       break;
     }
     return "unknown";
 }

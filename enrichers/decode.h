@@ -28,7 +28,11 @@ enum ne_reject {
     NE_REJECT_INVALID_JSON,
     NE_REJECT_MISSING_BODY,
     NE_REJECT_TOO_LARGE,
-    NE_REJECT_EMPTY
+    NE_REJECT_EMPTY,
+    /* Not the decoder's: an output of the record the broker (or the
+     * producer's own limit) refuses for its size; see ne_pipeline_reject_output. */
+    NE_REJECT_OUTPUT_TOO_LARGE,
+    NE_REJECT__COUNT
 };
 
 /* The contract's error.reason string: "invalid_utf8", … ; "" for NONE. */

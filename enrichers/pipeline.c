@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "enrichers/decode.h"
@@ -231,6 +233,43 @@ static void emit_dead_letter(ne_outbox *out, const char *bytes, size_t len, cons
     event_add_header(ev, "source.offset", num);
 }
 
+/* Kafka's framing of one record in a batch of its own: the batch header
+ * (61 bytes), the record's varints and attributes, a length pair per
+ * header; rounded up. */
+#define RECORD_FRAMING_BYTES 128
+#define HEADER_FRAMING_BYTES 16
+
+size_t ne_event_record_bytes(const ne_event *ev)
+{
+    size_t n = RECORD_FRAMING_BYTES + ev->key_len + ev->value_len;
+    for (size_t i = 0; i < ev->nheaders; i++)
+        n += HEADER_FRAMING_BYTES + strlen(ev->headers[i].name) + strlen(ev->headers[i].value);
+    return n;
+}
+
+static void sha256_hex(const char *bytes, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(bytes, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) abort();
+    for (unsigned i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+int ne_dead_letter_fit(ne_event *ev, size_t max_bytes)
+{
+    if (ne_event_record_bytes(ev) <= max_bytes) return 0;
+    char num[32], hex[65];
+    snprintf(num, sizeof num, "%zu", ev->value_len);
+    sha256_hex(ev->value, ev->value_len, hex);
+    event_add_header(ev, "error.truncated", "true");
+    event_add_header(ev, "error.original_bytes", num);
+    event_add_header(ev, "error.sha256", hex);
+    size_t other = ne_event_record_bytes(ev) - ev->value_len;
+    size_t keep = max_bytes > other ? max_bytes - other : 0;
+    if (keep < ev->value_len) ev->value_len = keep;   /* the buffer stays; its tail is not sent */
+    return 1;
+}
+
 /* Publishes what was rendered into p->buf as an event of `topic`. */
 static void emit_rendered(ne_pipeline *p, ne_outbox *out, enum ne_topic topic, const char *key)
 {
@@ -308,6 +347,17 @@ static enum ne_outcome reject_record(ne_pipeline *p, ne_outbox *out, const char 
         ne_log_rec(NE_LOG_INFO, "pipeline", src->topic, src->partition, src->offset,
                    "dead-lettered: %s: %s", ne_reject_reason(why), detail);
     return NE_OUTCOME_REJECTED;
+}
+
+enum ne_outcome ne_pipeline_reject_output(ne_pipeline *p, enum ne_outcome was, const char *bytes,
+                                          size_t len, const ne_origin *src, const char *detail,
+                                          ne_outbox *out)
+{
+    if (was == NE_OUTCOME_REJECTED) return was;   /* a dead letter is fitted, never rejected again */
+    if (was == NE_OUTCOME_ENRICHED && p->stats.enriched) p->stats.enriched--;
+    if (was == NE_OUTCOME_DUPLICATE && p->stats.duplicates) p->stats.duplicates--;
+    ne_outbox_clear(out);
+    return reject_record(p, out, bytes, len, src, NE_REJECT_OUTPUT_TOO_LARGE, detail);
 }
 
 /* Decodes a record into doc (reset first). On success the document's

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "enrichers/decode.h"
 #include "enrichers/doc.h"
 
 enum ne_topic {
@@ -37,7 +38,7 @@ enum ne_topic {
 /* The configured topic name of a role. */
 const char *ne_topic_name(const ne_config *cfg, enum ne_topic t);
 
-#define NE_EVENT_MAX_HEADERS 6
+#define NE_EVENT_MAX_HEADERS 8
 
 typedef struct ne_header {
     const char *name;   /* static string */
@@ -151,6 +152,37 @@ void ne_pipeline_prepare(ne_pipeline_worker *w, ne_prepared *r);
  * would. Records must be finished in the order they were consumed. */
 enum ne_outcome ne_pipeline_finish(ne_pipeline *p, ne_prepared *r, ne_outbox *out);
 
+/* ---- outputs too large to publish -------------------------------------
+ *
+ * Kafka refuses a record larger than the producer's message.max.bytes or
+ * the topic's max.message.bytes. A record whose output is refused cannot
+ * be retried into success, so it must not stop its partition: the service
+ * checks every event against its topic's limit before producing it, and a
+ * record with an event over it gets the one outcome left, a dead letter
+ * (output_too_large). A dead letter that is itself too large (a too_large
+ * input is dead-lettered whole) is cut to fit, and says so. */
+
+/* Bytes the record counts for against those limits: key, value, headers
+ * and Kafka's per-record and batch framing (rounded up, so that an event
+ * this function says fits is never refused for its own size). */
+size_t ne_event_record_bytes(const ne_event *ev);
+
+/* Cuts a dead letter (ev->raw) whose record is over max_bytes: its value
+ * keeps the original's first bytes, and the headers error.truncated
+ * ("true"), error.original_bytes (decimal) and error.sha256 (hex, of the
+ * whole original value) say what was cut and let an operator find the
+ * original (the source.* headers name its offset). Returns 1 when it cut,
+ * 0 when the record fitted. */
+int ne_dead_letter_fit(ne_event *ev, size_t max_bytes);
+
+/* The record's `bytes` (as consumed) had an output the broker cannot
+ * take: its events in `out` are replaced by its dead letter, reason
+ * output_too_large with `detail`, and the counters move from `was` to
+ * rejected. Returns NE_OUTCOME_REJECTED. */
+enum ne_outcome ne_pipeline_reject_output(ne_pipeline *p, enum ne_outcome was, const char *bytes,
+                                          size_t len, const ne_origin *src, const char *detail,
+                                          ne_outbox *out);
+
 /* The state of the stage called `name` ("dedup"), or NULL when the chain
  * has no such stage. For the service: the changelog reader applies records
  * to the dedup state (ne_dedup_apply, dedup.h). */
@@ -171,7 +203,7 @@ void ne_pipeline_set_changelog(ne_pipeline *p, const char *origin);
 /* Counters since creation, for summaries and benchmarks. */
 typedef struct ne_pipeline_stats {
     uint64_t records, enriched, duplicates, rejected, bytes, tokens;
-    uint64_t rejected_by_reason[6];   /* indexed by enum ne_reject */
+    uint64_t rejected_by_reason[NE_REJECT__COUNT];   /* indexed by enum ne_reject */
     uint64_t elapsed_us;              /* records' time through the chain, both halves */
     uint64_t hinted;                  /* records a worker left to the second half as probable exact copies */
     uint64_t hinted_not_exact;        /* of them, those that were not: the second half ran their stages */

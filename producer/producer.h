@@ -51,6 +51,34 @@ int ne_producer_fatal(ne_producer *p, char *err, size_t errlen);
 
 rd_kafka_t *ne_producer_handle(ne_producer *p);
 
+/* ---- size limits -------------------------------------------------------
+ *
+ * The largest record (ne_event_record_bytes) each output topic takes: the
+ * producer's message.max.bytes, lowered to the topic's max.message.bytes
+ * where the broker tells it (ne_producer_read_topic_limits, at start-up)
+ * or where the broker refused a record for its size
+ * (ne_producer_note_refused). The service checks every event against it
+ * before producing, so that an output too large becomes a dead letter
+ * instead of a delivery failure that pins its partition. */
+size_t ne_producer_max_record(const ne_producer *p, enum ne_topic t);
+
+/* Asks the broker for the max.message.bytes of every topic this service
+ * produces to (DescribeConfigs, up to timeout_ms) and lowers their limits
+ * to it. A topic whose limit cannot be read (not created yet, no
+ * permission, the mock cluster) keeps the producer's and is named in a
+ * warning. Returns how many topics' limits were read. */
+int ne_producer_read_topic_limits(ne_producer *p, int timeout_ms);
+
+/* The broker refused a record of `topic` (its name, from a delivery
+ * report) of record_bytes for its size: that topic's limit drops below
+ * it, so the record is dead-lettered when it comes again. Returns the
+ * role of the topic, or NE_TOPIC__COUNT when it is not an output. */
+enum ne_topic ne_producer_note_refused(ne_producer *p, const char *topic, size_t record_bytes);
+
+/* Whether a produce or delivery error means the record is too large for
+ * the broker or the producer: retrying it can never succeed. */
+int ne_producer_size_error(rd_kafka_resp_err_t err);
+
 /* Destroys the producer without flushing (flush first). Accepts NULL. */
 void ne_producer_free(ne_producer *p);
 

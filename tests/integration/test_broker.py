@@ -4,6 +4,7 @@ one outcome, offsets are committed, and a kill -9 loses nothing."""
 
 import base64
 import collections
+import hashlib
 import json
 import os
 import random
@@ -15,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import (scaled, Skip, Topics, unique_name, assert_valid, bad_records, broker, check, consume, good_articles,
+from harness import (BIN, ktool, run, scaled, Skip, Topics, unique_name, assert_valid, bad_records, broker, check, consume, good_articles,
                      committed, main, produce, start_service, stop_service, test, validate_events,
                      wait_all_committed)
 
@@ -272,6 +273,114 @@ def metrics_and_readiness_move_during_a_run():
     check(all(l is not None for l in lags), f"lag per partition {lags}")
     print(f"    metrics: {n} consumed, lag {lags}, readiness was 503 before assignment: "
           f"{seen_unready}", flush=True)
+
+
+class SizedTopics(Topics):
+    """Topics whose max.message.bytes is set: `limits` maps a role
+    (enriched, dlq, ...) to its limit, `default` applies to the others."""
+
+    def __init__(self, default, **limits):
+        tag = unique_name("t")
+        for role in ("raw", "enriched", "duplicates", "claims", "alerts", "dlq", "alerts_dlq"):
+            name = f"{tag}.{role}"
+            setattr(self, role, name)
+            ktool("create-topic", name, "1", f"max.message.bytes={limits.get(role, default)}")
+        self.changelog = f"{tag}.state"
+        ktool("create-topic", self.changelog, "1", "compact", f"max.message.bytes={default}")
+        self.group = f"{tag}-group"
+
+
+def article_record(key, body):
+    return {"key": key, "value": json.dumps({"id": key, "title": f"Story {key}", "body": body},
+                                            ensure_ascii=False)}
+
+
+def dense_quotes_body(nbytes):
+    """A body of quotes whose enriched event runs ~5x its size."""
+    names = ["Anna Keller", "Boris Novak", "Carla Okafor", "David Petrov", "Elena Quinn"]
+    parts, size, i = [], 0, 0
+    while size < nbytes:
+        s = f"\u201cWe will build bridge number {i} this year,\u201d {names[i % 5]} said in Riga. "
+        parts.append(s)
+        size += len(s.encode())
+        i += 1
+    return "".join(parts)
+
+
+def outputs_too_large_never_stop_the_partition(guarantee):
+    b = broker()
+    if b.kind == "mock":
+        raise Skip("topic size limits need the real broker")
+    topics = SizedTopics(10485760)          # the topics accept 10 MB; the producer 1,000,000 B
+    extra = {"transactional_id": unique_name("big-txn")} if guarantee == "exactly_once" else {}
+    cfg = topics.config(WORK / f"big-{guarantee}.json", guarantee=guarantee, **extra)
+    log = WORK / f"big-{guarantee}.log"
+    filler = "The council met again on Tuesday to discuss the harbour. "
+    big = article_record("big-1200k", filler * (1200000 // len(filler)))        # over max_record_bytes
+    near = article_record("art-1030k", filler * (1030000 // len(filler)))       # the old default's edge
+    dense = article_record("dense-250k", dense_quotes_body(235000))             # fits, its event does not
+    good = [r for r in good_articles(3, seed=81)]
+    records = [big, good[0], near, good[1], dense, good[2]]
+    lines = "".join(json.dumps(r) + "\n" for r in records).encode()
+    ktool("produce", topics.raw, "-X", "message.max.bytes=20000000", input=lines, timeout=300)
+    proc = start_service(cfg, log)
+    ok = wait_all_committed(topics.group, topics.raw, timeout=120, proc=proc)
+    alive = proc.poll() is None
+    rc = stop_service(proc)
+    tail = log.read_text(errors="replace")[-3000:]
+    check(alive, f"{guarantee}: the service stopped (exit {proc.returncode}); log:\n{tail}")
+    check(ok, f"{guarantee}: not every offset committed; log:\n{tail}")
+    check(rc == 0, f"{guarantee}: exit {rc} on SIGTERM")
+    out = consume(topics.enriched, topics.dlq, *(("--read-committed",) if extra else ()))
+    enriched = {r["key"] for r in out if r["topic"] == topics.enriched}
+    dlq = {r["key"]: r for r in out if r["topic"] == topics.dlq}
+    check(enriched == {r["key"] for r in good}, f"{guarantee}: enriched {sorted(enriched)}")
+    check(set(dlq) == {"big-1200k", "art-1030k", "dense-250k"}, f"{guarantee}: dead letters {sorted(dlq)}")
+    reasons = {k: r["headers"].get("error.reason") for k, r in dlq.items()}
+    check(reasons == {"big-1200k": "too_large", "art-1030k": "too_large", "dense-250k": "output_too_large"},
+          f"{guarantee}: reasons {reasons}")
+    for rec in (big, near):
+        d = dlq[rec["key"]]
+        original = rec["value"].encode()
+        value = base64.b64decode(d["value_b64"]) if "value_b64" in d else d["value"].encode()
+        h = d["headers"]
+        check(h.get("error.truncated") == "true" and h.get("error.original_bytes") == str(len(original))
+              and h.get("error.sha256") == hashlib.sha256(original).hexdigest(),
+              f"{rec['key']}: truncation headers {dict((k, v) for k, v in h.items() if k != 'error.detail')}")
+        check(0 < len(value) < 1000000 and original.startswith(value), f"{rec['key']}: cut value of {len(value)} B")
+        probs = validate_events.problems("dlq", h)
+        check(not probs, f"{rec['key']}: dlq headers {probs}")
+    d = dlq["dense-250k"]
+    value = base64.b64decode(d["value_b64"]) if "value_b64" in d else d["value"].encode()
+    check(value == dense["value"].encode() and "error.truncated" not in d["headers"],
+          "the output_too_large dead letter carries the whole original")
+    print(f"    {guarantee}: a 1.2 MB record, a 1.03 MB article and a 250 kB article with a 1.3 MB event, "
+          f"each followed by a good article: 3 dead letters ({', '.join(sorted(set(reasons.values())))}), "
+          f"3 enriched, every offset committed, still running", flush=True)
+
+
+@test
+def outputs_too_large_are_dead_lettered_and_the_partition_goes_on_at_least_once():
+    outputs_too_large_never_stop_the_partition("at_least_once")
+
+
+@test
+def outputs_too_large_are_dead_lettered_and_the_partition_goes_on_exactly_once():
+    outputs_too_large_never_stop_the_partition("exactly_once")
+
+
+@test
+def a_dead_letter_topic_smaller_than_max_record_bytes_stops_the_start_with_exit_2():
+    b = broker()
+    if b.kind == "mock":
+        raise Skip("topic size limits need the real broker")
+    topics = SizedTopics(1048588, dlq=200000)
+    cfg = topics.config(WORK / "small-dlq.json")
+    p = run([BIN, "run", "-c", cfg], timeout=60)
+    err = p.stderr.decode(errors="replace")
+    check(p.returncode == 2, f"exit {p.returncode}, expected 2; stderr: {err[-1500:]}")
+    check("processing.max_record_bytes" in err and f"topic {topics.dlq}'s max.message.bytes (200000)" in err,
+          f"the message names the key and the limit: {err[-1500:]}")
 
 
 def wait_status(url, want, timeout):

@@ -272,6 +272,12 @@ class ValidEvents(unittest.TestCase):
         h["traceparent"] = "00-abc-def-01"  # other headers may ride along
         ve.validate("dlq", h)
 
+    def test_dlq_headers_of_a_truncated_output_too_large(self):
+        h = make_dlq_headers()
+        h.update({"error.reason": "output_too_large", "error.truncated": "true",
+                  "error.original_bytes": "1200000", "error.sha256": "ab" * 32})
+        ve.validate("dlq", h)
+
     def test_raw_inputs(self):
         ve.validate("raw", {"body": "Text."})
         ve.validate("raw", {"text": "Text.", "id": "x", "title": None, "extra": [1]})
@@ -400,6 +406,10 @@ class InvalidEvents(unittest.TestCase):
         self.assertProblems("dlq", h, '$["error.reason"]', '$["source.partition"]',
                             '$["source.offset"]: expected type string',
                             "'error.detail' is a required property")
+        h = make_dlq_headers()
+        h.update({"error.truncated": "true", "error.sha256": "AB" * 32})
+        self.assertProblems("dlq", h, "'error.original_bytes' is a dependency of 'error.truncated'",
+                            '$["error.sha256"]')
 
     def test_webhook_type_and_fields(self):
         w = make_webhook()

@@ -106,7 +106,7 @@ TEST(config_defaults)
     CHECK_STR(cfg->topics.changelog, "newsenrich.state");
     CHECK_INT(cfg->processing.guarantee, NE_AT_LEAST_ONCE);
     CHECK_INT(cfg->processing.max_in_flight, 1000);
-    CHECK_INT(cfg->processing.max_record_bytes, 1048576);
+    CHECK_INT(cfg->processing.max_record_bytes, 262144);
     CHECK_INT(cfg->processing.poll_timeout_ms, 100);
     CHECK_INT(cfg->processing.shutdown_timeout_ms, 30000);
     CHECK(!strncmp(cfg->processing.transactional_id, "newsenrich-newsenrich-", 22));
@@ -588,4 +588,32 @@ TEST(config_kafka_set_get_conf)
     ne_config_free(cfg);
     CHECK(conf == NULL);
     CHECK(strstr(err, "kafka.acks") != NULL);
+}
+
+TEST(config_record_size_must_leave_room_for_outputs_under_the_producer_limit)
+{
+    /* 600000 twice over is more than librdkafka's default 1000000 */
+    EXPECT_ERROR("{\"processing\": {\"max_record_bytes\": 600000}}", "processing.max_record_bytes",
+                 "message.max.bytes", "499936");
+    /* raising the producer's limit makes room */
+    char err[512] = "";
+    ne_config *cfg = load("{\"processing\": {\"max_record_bytes\": 600000},"
+                          " \"kafka\": {\"message.max.bytes\": \"2000000\"}}", err, sizeof err);
+    CHECK(cfg != NULL);
+    ne_config_free(cfg);
+    EXPECT_ERROR("{\"kafka\": {\"message.max.bytes\": \"300000\"}}", "processing.max_record_bytes",
+                 "kafka.message.max.bytes (300000)");
+}
+
+TEST(config_output_room_rule_names_the_limit_and_the_largest_record_that_fits)
+{
+    char err[512];
+    CHECK_INT(ne_config_check_output_room(262144, 1000000, "p", 1000000, "p", err, sizeof err), 0);
+    CHECK_INT(ne_config_check_output_room(499936, 1000000, "p", 1000000, "p", err, sizeof err), 0);
+    CHECK_INT(ne_config_check_output_room(499937, 1000000, "p", 1000000, "p", err, sizeof err), -1);
+    /* a dead-letter topic smaller than the record and its headers */
+    CHECK_INT(ne_config_check_output_room(262144, 10485760, "enriched", 264000, "topic d's max.message.bytes",
+                                          err, sizeof err), -1);
+    CHECK(strstr(err, "topic d's max.message.bytes (264000)") != NULL);
+    CHECK(strstr(err, "at most 259904") != NULL);
 }
