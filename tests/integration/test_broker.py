@@ -354,7 +354,7 @@ def outputs_too_large_never_stop_the_partition(guarantee):
     value = base64.b64decode(d["value_b64"]) if "value_b64" in d else d["value"].encode()
     check(value == dense["value"].encode() and "error.truncated" not in d["headers"],
           "the output_too_large dead letter carries the whole original")
-    print(f"    {guarantee}: a 1.2 MB record, a 1.03 MB article and a 250 kB article with a 1.3 MB event, "
+    print(f"    {guarantee}: a 1.2 MB record, a 1.03 MB article and a 235 kB article with a 1.2 MB event, "
           f"each followed by a good article: 3 dead letters ({', '.join(sorted(set(reasons.values())))}), "
           f"3 enriched, every offset committed, still running", flush=True)
 
