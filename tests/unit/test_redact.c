@@ -1,7 +1,11 @@
 /* Credentials out of URLs and text (common/redact.h). */
 #include "tests/unit/test.h"
 
+#include "common/log.h"
 #include "common/redact.h"
+
+#include <stdlib.h>
+#include <unistd.h>
 
 static const char *url(const char *in)
 {
@@ -195,4 +199,27 @@ TEST(redact_password_or_token_with_any_ascii_character_never_printed)
         }
     }
     CHECK_INT(leaks, 0);
+}
+
+TEST(redact_every_log_line_masks_credentials_whoever_wrote_it)
+{
+    char path[] = "/tmp/newsenrich-test-log-XXXXXX";
+    int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+    CHECK(fd >= 0 && saved >= 0);
+    dup2(fd, STDERR_FILENO);
+    ne_log(NE_LOG_ERROR, "test", "posting to %s failed: %s", "https://user:PLANTED-pw@h/hook?token=PLANTED-tok",
+           "HTTP 401: bad api_key=PLANTED-key");
+    ne_log(NE_LOG_ERROR, "test", "no url here, 100%% plain");
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    close(fd);
+    char *log = test_read_file(path, NULL);
+    unlink(path);
+    CHECK(log != NULL);
+    int ok = !strstr(log, "PLANTED") &&
+             strstr(log, "posting to https://user:***@h/hook?token=*** failed: HTTP 401: bad api_key=***\"") &&
+             strstr(log, "\"msg\":\"no url here, 100% plain\"");
+    if (!ok) test_fail(__FILE__, __LINE__, "log:\n%s", log);
+    free(log);
+    CHECK(ok);
 }
