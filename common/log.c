@@ -1,5 +1,6 @@
 #include "common/log.h"
 #include "common/nebuf.h"
+#include "common/redact.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -33,6 +34,16 @@ static void log_line(enum ne_log_level lvl, const char *component, const char *t
     gmtime_r(&ts.tv_sec, &tm);
     strftime(tbuf, sizeof tbuf, "%Y-%m-%dT%H:%M:%S", &tm);
     nebuf_vprintf(&msg, fmt, ap);
+    /* The last line of defence: whoever wrote the message, credentials in
+     * a URL or in a "token=…" do not reach the log (common/redact.h). */
+    if (msg.p && (strstr(msg.p, "://") || strchr(msg.p, '='))) {
+        size_t need = ne_text_redact(msg.p, NULL, 0) + 1;
+        char *safe = malloc(need);
+        if (safe) ne_text_redact(msg.p, safe, need);
+        nebuf_reset(&msg);
+        nebuf_puts(&msg, safe ? safe : "(message withheld: out of memory)");
+        free(safe);
+    }
 
     nebuf_printf(&line, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"component\":", tbuf,
                  ts.tv_nsec / 1000000, level_names[lvl]);

@@ -5,7 +5,9 @@
  *
  * The minimum level comes from NEWSENRICH_LOG_LEVEL (debug, info, warn,
  * error; default info). Lines are written with a single write(2) so threads
- * do not interleave within a line.
+ * do not interleave within a line. Every message goes through
+ * ne_text_redact() first (common/redact.h): a URL's password or token, or
+ * a "token=…", never reaches the log, whoever wrote the line.
  */
 #ifndef NE_LOG_H
 #define NE_LOG_H

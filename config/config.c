@@ -23,6 +23,7 @@
 
 #include "common/log.h"
 #include "common/nebuf.h"
+#include "common/redact.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -65,6 +66,8 @@ enum key_type {
 #define KF_NULLABLE 2u /* a string that may be null (no value)             */
 #define KF_EXCL_MIN 4u /* KT_DOUBLE: strictly greater than lo              */
 #define KF_NONEMPTY 8u /* KT_STRLIST: at least one entry                   */
+#define KF_URL     16u /* KT_STR: a URL, printed and echoed with its
+                          credentials masked (common/redact.h)            */
 
 /* A string check: 0 if `v` is acceptable, else -1 with the reason in `why`
  * (without echoing the value when it may be a secret). */
@@ -119,7 +122,7 @@ static const struct ne_key person_keys[] = {
 static const struct ne_key subscription_keys[] = {
     {S("id", KT_STR, id), .flags = KF_NULLABLE, .check = check_nonempty,
      .desc = "Subscription id used in logs and metrics; null = \"sub-N\", N its 0-based index."},
-    {S("url", KT_STR, url), .flags = KF_REQUIRED, .check = check_url,
+    {S("url", KT_STR, url), .flags = KF_REQUIRED | KF_URL, .check = check_url,
      .desc = "Endpoint to POST alerts to: http:// or https://."},
     {S("secret", KT_SECRET, secret), .flags = KF_REQUIRED, .check = check_whsec,
      .desc = "Signing secret: \"whsec_\" + base64 (Standard Webhooks); best given as \"env:NAME\"."},
@@ -296,6 +299,16 @@ static char *xstrdup(const char *s)
 {
     char *p = strdup(s);
     if (!p) abort();
+    return p;
+}
+
+/* A copy of v with its credentials masked: fn is ne_url_redact for a URL,
+ * ne_text_redact for text that may hold one. */
+static char *xredact(size_t (*fn)(const char *, char *, size_t), const char *v)
+{
+    size_t n = fn(v, NULL, 0) + 1;
+    char *p = xcalloc(n, 1);
+    fn(v, p, n);
     return p;
 }
 
@@ -554,7 +567,10 @@ static int check_url(const char *v, char *why, size_t n)
     for (const unsigned char *p = (const unsigned char *)v; rest && *p; p++)
         if (*p <= 0x20 || *p == 0x7f) rest = NULL;
     if (rest && *rest && !strchr("/?#", *rest)) return 0;
-    quote_for_msg(v, q, sizeof q);
+    /* masked before it is cut to fit: a bad URL may still hold a password */
+    char *safe = xredact(ne_url_redact, v);
+    quote_for_msg(safe, q, sizeof q);
+    free(safe);
     snprintf(why, n, "expected an http:// or https:// URL with a host, got %s", q);
     return -1;
 }
@@ -910,13 +926,17 @@ void ne_config_kafka_set(ne_config *cfg, const char *key, const char *value)
 }
 
 /* Property names whose values must not be printed: anything with
- * "password" or "secret" in it, keys (ssl.key.pem, *.key), and
- * sasl.oauthbearer.config, which librdkafka also treats as sensitive. */
+ * "password", "passphrase" or "secret" in it, keys (ssl.key.pem, *.key),
+ * and sasl.oauthbearer.config, which librdkafka also treats as sensitive.
+ * Any case: "SASL.PASSWORD" is refused by librdkafka, and its error
+ * message must not show the value either. The other values are printed
+ * with the credentials of any URL in them masked (ne_config_print). */
 static int kafka_key_sensitive(const char *key)
 {
     size_t len = strlen(key);
-    return strstr(key, "password") || strstr(key, "secret") || strstr(key, "key.pem") ||
-           (len >= 4 && strcmp(key + len - 4, ".key") == 0) || strcmp(key, "sasl.oauthbearer.config") == 0;
+    return strcasestr(key, "password") || strcasestr(key, "passphrase") || strcasestr(key, "secret") ||
+           strcasestr(key, "key.pem") || (len >= 4 && strcasecmp(key + len - 4, ".key") == 0) ||
+           strcasecmp(key, "sasl.oauthbearer.config") == 0;
 }
 
 /* kafka: {"prop": "value" | number | bool}. Numbers keep their JSON text. */
@@ -976,10 +996,13 @@ rd_kafka_conf_t *ne_config_kafka_conf_except(const ne_config *cfg, const char *c
          * unless it is a secret */
         got[0] = '\0';
         if (!kafka_key_sensitive(key) && !strstr(errstr, value)) {
-            char q[96];
-            quote_for_msg(value, q, sizeof q);
+            char q[96], *safe = xredact(ne_text_redact, value);
+            quote_for_msg(safe, q, sizeof q);
+            free(safe);
             snprintf(got, sizeof got, ", got %s", q);
         }
+        /* librdkafka's message may quote the value: mask a URL in it */
+        ne_text_redact_inplace(errstr, sizeof errstr);
         fail(&e, "kafka.%s: %s%s", key, errstr, got);
         goto error;
     }
@@ -1525,7 +1548,15 @@ static void key_print(nebuf *b, const struct ne_key *k, const void *base, int de
 {
     void *vb = (void *)base; /* FIELD() wants a non-const base; nothing is written */
     switch (k->type) {
-    case KT_STR: put_str(b, *FIELD(vb, k, char *)); break;
+    case KT_STR:
+        if ((k->flags & KF_URL) && *FIELD(vb, k, char *)) {
+            char *safe = xredact(ne_url_redact, *FIELD(vb, k, char *));
+            put_str(b, safe);
+            free(safe);
+        } else {
+            put_str(b, *FIELD(vb, k, char *));
+        }
+        break;
     case KT_SECRET: nebuf_puts(b, *FIELD(vb, k, char *) ? "\"***\"" : "null"); break;
     case KT_INT: nebuf_printf(b, "%d", *FIELD(vb, k, int)); break;
     case KT_LONG: nebuf_printf(b, "%ld", *FIELD(vb, k, long)); break;
@@ -1599,7 +1630,13 @@ void ne_config_print(const ne_config *cfg, FILE *out)
         nebuf_puts(&b, i ? ",\n    " : "\n    ");
         put_str(&b, cfg->kafka[i].key);
         nebuf_puts(&b, ": ");
-        put_str(&b, kafka_key_sensitive(cfg->kafka[i].key) ? "***" : cfg->kafka[i].value);
+        if (kafka_key_sensitive(cfg->kafka[i].key)) {
+            put_str(&b, NE_REDACTED);
+        } else {
+            char *safe = xredact(ne_text_redact, cfg->kafka[i].value);
+            put_str(&b, safe);
+            free(safe);
+        }
     }
     nebuf_puts(&b, cfg->nkafka ? "\n  }" : "}");
     for (size_t s = 1; s < NELEMS(sections); s++) {

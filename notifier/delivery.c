@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "common/log.h"
+#include "common/redact.h"
 #include "notifier/policy.h"
 
 /* Consecutive failed attempts that open an endpoint's breaker. */
@@ -542,15 +543,20 @@ static void disable_endpoint(ne_delivery *d, struct endpoint *ep)
 {
     if (ep->disabled) return;
     ep->disabled = 1;
+    char url[1024];
+    ne_url_redact(ep->url, url, sizeof url);
     ne_log(NE_LOG_ERROR, "notifier",
            "SUBSCRIPTION DISABLED: %s (%s) answered 410 Gone; no more deliveries to it until its url "
            "changes (reload with SIGHUP). Its pending and future alerts go to the dead-letter topic.",
-           ep->id, ep->url);
+           ep->id, url);
     sweep_endpoint(d, ep, "gone", "subscription disabled: the endpoint answered 410 Gone", 410);
 }
 
 static void error_text(struct job *j, CURLcode code, long status)
 {
+    /* Both may quote the URL; masked before they are cut to fit. */
+    ne_text_redact_inplace(j->errbuf, sizeof j->errbuf);
+    ne_text_redact_inplace(j->resp, sizeof j->resp);
     if (code != CURLE_OK)
         set_text(j->error, sizeof j->error, "%s%s%s", curl_easy_strerror(code), j->errbuf[0] ? ": " : "",
                  j->errbuf);
@@ -796,7 +802,9 @@ static int endpoint_apply(struct endpoint *ep, const ne_subscription *s, const n
         if (!(people[i] = dup_str(s->people[i]))) goto error;
 
     if (ep->disabled && ep->url && strcmp(ep->url, url) != 0) {
-        ne_log(NE_LOG_WARN, "notifier", "subscription %s: url changed to %s; re-enabled after its 410", ep->id, url);
+        char safe[1024];
+        ne_url_redact(url, safe, sizeof safe);
+        ne_log(NE_LOG_WARN, "notifier", "subscription %s: url changed to %s; re-enabled after its 410", ep->id, safe);
         ep->disabled = 0;
     }
     free(ep->url);

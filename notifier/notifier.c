@@ -13,6 +13,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "common/log.h"
+#include "common/redact.h"
 #include "notifier/delivery.h"
 #include "notifier/webhook.h"
 #include "producer/producer.h"
@@ -186,7 +187,9 @@ static void dead_letter(struct notif *n, struct entry *e, const char *reason, co
     snprintf(part, sizeof part, "%d", (int)e->part->partition);
     snprintf(off, sizeof off, "%lld", (long long)e->offset);
     add_header(h, "error.reason", reason);
-    add_header(h, "error.detail", detail);
+    char safe[1024]; /* details are at most 300 bytes; masking adds a little */
+    if (detail) ne_text_redact(detail, safe, sizeof safe);
+    add_header(h, "error.detail", detail ? safe : NULL);
     add_header(h, "error.status", st);
     add_header(h, "error.attempts", num);
     add_header(h, "webhook.id", e->webhook_id);

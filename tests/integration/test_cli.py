@@ -147,6 +147,36 @@ def check_config_prints_effective_config_with_secrets_masked():
     check(b"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" not in p.stdout, "secret masked")
 
 
+PLANTED_PW, PLANTED_TOK = "PLANTED-pw-4711", "PLANTED-tok-4711"
+
+
+@test
+def check_config_masks_webhook_url_credentials():
+    """Userinfo and a token in the query of a webhook url are printed as
+    ***, in the effective config and in an error about the url."""
+    url = f"https://user:{PLANTED_PW}@host/hook?token={PLANTED_TOK}"
+    cfg = {"watchlist": {"people": [{"id": "a-b", "name": "A B"}]},
+           "kafka": {"ssl.keystore.password": PLANTED_PW},
+           "webhooks": {"subscriptions": [{"id": "s", "url": url, "secret": "env:NEWSENRICH_WEBHOOK_SECRET",
+                                           "people": ["a-b"]}]}}
+    env = dict(os.environ, NEWSENRICH_WEBHOOK_SECRET="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    with tempfile.TemporaryDirectory() as d:
+        good = Path(d) / "good.json"
+        good.write_text(json.dumps(cfg))
+        p = run([BIN, "check-config", "-c", good], env=env)
+        check(p.returncode == 0, p.stderr.decode())
+        printed = json.loads(p.stdout)["webhooks"]["subscriptions"][0]["url"]
+        check(printed == "https://user:***@host/hook?token=***", f"printed url {printed!r}")
+        cfg["webhooks"]["subscriptions"][0]["url"] = "ftp" + url[5:]       # refused: the error quotes it
+        bad = Path(d) / "bad.json"
+        bad.write_text(json.dumps(cfg))
+        q = run([BIN, "check-config", "-c", bad], env=env)
+        check(q.returncode == 2 and b"webhooks.subscriptions[0].url" in q.stderr, q.stderr.decode())
+    for out in (p.stdout, p.stderr, q.stdout, q.stderr):
+        for planted in (PLANTED_PW, PLANTED_TOK):
+            check(planted.encode() not in out, f"{planted} printed: {out.decode()[:2000]}")
+
+
 @test
 def unknown_command_and_missing_config_exit_2():
     check(run([BIN, "frobnicate"]).returncode == 2, "unknown command")

@@ -8,7 +8,8 @@ Asserts: every alert delivered at least once and, deduplicated by
 webhook-id, exactly once; dead endpoints' alerts dead-lettered after the
 attempts with the last status and error; a fast endpoint unaffected by a
 slow one; Retry-After honoured; 410 disables the subscription; the address
-guard; SIGHUP reload; kill -9 mid-delivery loses nothing."""
+guard; SIGHUP reload; kill -9 mid-delivery loses nothing; credentials in
+subscription urls reach neither the log nor the dead letters."""
 
 import collections
 import json
@@ -136,9 +137,9 @@ class Setup:
         produce(self.alerts, [{"key": a["alert_id"], "value": json.dumps(a),
                                "partition": (start + k) % self.partitions} for k, a in enumerate(alerts)])
 
-    def start(self):
+    def start(self, env=ENV):
         log = open(self.log, "ab")
-        proc = subprocess.Popen([str(BIN), "notify", "-c", str(self.cfg)], stdout=log, stderr=log, env=ENV)
+        proc = subprocess.Popen([str(BIN), "notify", "-c", str(self.cfg)], stdout=log, stderr=log, env=env)
         self.wait_log("assigned", proc)
         return proc
 
@@ -445,6 +446,55 @@ def sighup_reloads_subscriptions_without_restart():
     check([r["headers"]["error.reason"] for r in dlq] == ["unknown_subscription"], f"dlq {dlq}")
     print(f"    5 alerts to v1, SIGHUP, 5 to v2; 1 filtered (person dropped), 1 dead-lettered "
           f"(subscription removed)", flush=True)
+
+
+@test
+def url_credentials_never_reach_the_log_or_the_dead_letters():
+    """Subscription urls with a password and a token, driven through a 410
+    (disabled), retries, a refused connection and a reload that changes the
+    url: neither planted string may appear in any log line (debug level) or
+    dead-letter header."""
+    pw, tok = "PLANTED-pw-4711", "PLANTED-tok-4711"
+    rcv = receiver()
+    p = "/t10"
+    rcv.script({f"{p}/gone": {"status": 410}, f"{p}/flaky": {"first": {"status": 503}}})
+
+    def secret_url(path, port=rcv.port):
+        return f"http://user:{pw}@127.0.0.1:{port}{path}?token={tok}"
+    policy = {"max_attempts": 3, "backoff_initial_ms": 100, "backoff_max_ms": 400}
+    subs = [dict(policy, id="gone", url=secret_url(f"{p}/gone")),
+            dict(policy, id="flaky", url=secret_url(f"{p}/flaky")),
+            dict(policy, id="refused", url=secret_url("/x", closed_port()))]
+    s = Setup("masking", subs, per_endpoint_in_flight=1)
+    alerts = [make_alert("t10", i, ("gone", "flaky", "refused")[i % 3]) for i in range(12)]
+    s.produce(alerts)
+    proc = s.start(env=dict(ENV, NEWSENRICH_LOG_LEVEL="debug"))
+    s.wait_committed(proc)
+    s.wait_log("SUBSCRIPTION DISABLED", proc)
+    subs[0]["url"] = secret_url(f"{p}/gone-v2")
+    s.write_config(subs, per_endpoint_in_flight=1)
+    proc.send_signal(signal.SIGHUP)
+    s.wait_log("re-enabled after its 410", proc)
+    s.produce([make_alert("t10", 100, "gone")], start=len(alerts))
+    s.wait_committed(proc)
+    s.stop(proc)
+
+    log = s.tail(1 << 22)
+    dlq = s.dead_letters()
+    flaky = {a["alert_id"] for a in alerts if a["subscription_id"] == "flaky"}
+    check(flaky <= set(ok_deliveries(rcv.received(f"{p}/flaky"))), "the flaky endpoint got everything")
+    check(ok_deliveries(rcv.received(f"{p}/gone-v2")), "the new url of the reloaded subscription was used")
+    lines = log.splitlines() + [json.dumps(r["headers"]) for r in dlq]
+    leaks = [l for l in lines if pw in l or tok in l]
+    check(not leaks, f"{len(leaks)} of {len(lines)} lines carry a planted credential, e.g.:\n" + "\n".join(leaks[:5]))
+    # The lines that print a url or a transfer error were written, masked.
+    for line in (f"(http://user:***@127.0.0.1:{rcv.port}{p}/gone?token=***) answered 410 Gone",
+                 f"url changed to http://user:***@127.0.0.1:{rcv.port}{p}/gone-v2?token=***",
+                 "attempt 1 failed (HTTP 503)", "attempt 1 failed (Couldn't connect"):
+        check(line in log, f"no {line!r} in the log:\n{log[-4000:]}")
+    check({r["headers"]["subscription.id"] for r in dlq} == {"gone", "refused"}, f"dead letters {dlq}")
+    print(f"    {len(log.splitlines())} log lines at debug level and {len(dlq)} dead letters: "
+          f"no password, no token", flush=True)
 
 
 @test

@@ -568,6 +568,54 @@ TEST(config_print_masks_secrets)
     yajl_tree_free(root);
 }
 
+TEST(config_print_masks_url_credentials)
+{
+    char err[512] = "";
+    setenv("NE_TEST_SECRET", SECRET, 1);
+    ne_config *cfg = load("{" PEOPLE ", \"kafka\": {\"client.id\": \"https://cid:PLANTED-k@idp.example/t\"},"
+                          " \"webhooks\": {\"subscriptions\": [{\"url\":"
+                          " \"https://user:PLANTED-pw-4711@hooks.example/hook?token=PLANTED-tok-4711&v=2\","
+                          " \"secret\": \"env:NE_TEST_SECRET\", \"people\": [\"a-b\"]}]}}",
+                          err, sizeof err);
+    unsetenv("NE_TEST_SECRET");
+    if (!cfg) test_fail(__FILE__, __LINE__, "%s", err);
+    CHECK(cfg != NULL);
+    /* the loaded value is untouched: only printing masks */
+    CHECK(strstr(cfg->webhooks.subscriptions[0].url, "PLANTED-pw-4711") != NULL);
+    char *out = print_to_string(cfg);
+    ne_config_free(cfg);
+    CHECK(out != NULL);
+    int ok = !strstr(out, "PLANTED") &&
+             strstr(out, "\"url\": \"https://user:***@hooks.example/hook?token=***&v=2\"") &&
+             strstr(out, "\"client.id\": \"https://cid:***@idp.example/t\"");
+    if (!ok) test_fail(__FILE__, __LINE__, "printed:\n%s", out);
+    free(out);
+    CHECK(ok);
+}
+
+TEST(config_errors_never_echo_url_credentials_or_kafka_secrets)
+{
+    char err[512] = "";
+    setenv("NE_TEST_SECRET", SECRET, 1);
+    ne_config *cfg = load("{" PEOPLE ", \"webhooks\": {\"subscriptions\": [{\"url\": \"ftp://user:PLANTED-pw@h/x\","
+                          " \"secret\": \"env:NE_TEST_SECRET\", \"people\": [\"a-b\"]}]}}", err, sizeof err);
+    unsetenv("NE_TEST_SECRET");
+    CHECK(cfg == NULL);
+    CHECK(strstr(err, "webhooks.subscriptions[0].url") != NULL);
+    CHECK(strstr(err, "\"ftp://user:***@h/x\"") != NULL);
+    CHECK(strstr(err, "PLANTED") == NULL);
+    /* librdkafka names are lower case; a secret in upper case is refused
+     * without its value */
+    cfg = load("{\"kafka\": {\"SASL.PASSWORD\": \"PLANTED-x\"}}", err, sizeof err);
+    CHECK(cfg == NULL);
+    CHECK(strstr(err, "kafka.SASL.PASSWORD") != NULL);
+    CHECK(strstr(err, "PLANTED") == NULL);
+    cfg = load("{\"kafka\": {\"acks\": \"https://u:PLANTED@h/\"}}", err, sizeof err);
+    CHECK(cfg == NULL);
+    CHECK(strstr(err, "kafka.acks") != NULL);
+    CHECK(strstr(err, "PLANTED") == NULL);
+}
+
 TEST(config_kafka_set_get_conf)
 {
     char err[512] = "", val[64];
