@@ -24,7 +24,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -I. $(PKG_CFLA
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC  := $(wildcard common/*.c config/*.c enrichers/*.c consumer/*.c producer/*.c notifier/*.c)
+LIB_SRC  := $(wildcard common/*.c config/*.c enrichers/*/*.c consumer/*.c producer/*.c notifier/*.c service/*.c)
 CMD_SRC  := $(wildcard cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -14,10 +14,10 @@
 
 #include "cmd/commands.h"
 #include "cmd/demo_articles.h"
-#include "cmd/service.h"
+#include "service/service.h"
 #include "common/log.h"
 #include "common/nebuf.h"
-#include "enrichers/pipeline.h"
+#include "enrichers/pipeline/pipeline.h"
 #include "notifier/notifier.h"
 #include "notifier/receiver.h"
 #include "producer/producer.h"

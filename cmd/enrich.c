@@ -13,8 +13,8 @@
 #include "cmd/commands.h"
 #include "common/log.h"
 #include "common/nebuf.h"
-#include "enrichers/pipeline.h"
-#include "enrichers/workers.h"
+#include "enrichers/pipeline/pipeline.h"
+#include "enrichers/pipeline/workers.h"
 
 static void put_base64(nebuf *b, const char *data, size_t len)
 {

@@ -13,7 +13,7 @@
 #include <curl/curl.h>
 
 #include "cmd/commands.h"
-#include "cmd/service.h"
+#include "service/service.h"
 #include "common/log.h"
 #include "config/config.h"
 #include "notifier/notifier.h"

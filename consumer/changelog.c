@@ -9,7 +9,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "common/log.h"
-#include "enrichers/pipeline.h"
+#include "enrichers/pipeline/pipeline.h"
 #include "producer/producer.h"
 
 struct ne_changelog {

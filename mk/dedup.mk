@@ -1,4 +1,4 @@
-# dedup.mk — the dedup stage's tools (enrichers/dedup*.c, claims_*.c).
+# dedup.mk — the dedup stage's tools (enrichers/dedup/).
 #
 #   make eval-dedup    precision/recall of exact and near duplicates on
 #                      PolNeAR articles + generated copies (skips without data)

@@ -1,14 +1,14 @@
-# ner.mk — the statistical NER tagger's tools (enrichers/ner.c).
+# ner.mk — the statistical NER tagger's tools (enrichers/ner/ner.c).
 #
 #   make ner-train       retrain models/ner.model (+ models/ner.score) from
 #                        ../shared/data/conll2003/eng.train, tuned on eng.testa;
 #                        deterministic: same data, same model bytes
 #   make eval-entities   entity P/R/F1 per type on eng.testa, and tokens/s
-#   make bench-entities  the entities stage (enrichers/entities.c) against the
+#   make bench-entities  the entities stage (enrichers/entities/entities.c) against the
 #                        tagger alone on the PolNeAR articles: tokens/s of each
 #
 # The tools link only the tagger's own objects, not the whole library.
-# ner_train compiles enrichers/ner.c into itself (it #includes it).
+# ner_train compiles enrichers/ner/ner.c into itself (it #includes it).
 
 NER_DATA  ?= ../shared/data
 NER_CONLL := $(NER_DATA)/conll2003
@@ -24,7 +24,7 @@ tools: $(NER_EVAL) $(NER_TRAIN) $(ENT_BENCH)
 $(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/common/nebuf.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
-$(NER_EVAL): $(BUILD)/tools/ner_eval.o $(BUILD)/enrichers/ner.o $(BUILD)/common/nebuf.o
+$(NER_EVAL): $(BUILD)/tools/ner_eval.o $(BUILD)/enrichers/ner/ner.o $(BUILD)/common/nebuf.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
 ner-train: $(NER_TRAIN)

@@ -16,7 +16,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "config/config.h"
-#include "enrichers/pipeline.h"
+#include "enrichers/pipeline/pipeline.h"
 
 typedef struct ne_producer ne_producer;
 

@@ -53,8 +53,8 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "enrichers/dedup.h"
-#include "enrichers/dedup_impl.h"
+#include "enrichers/dedup/dedup.h"
+#include "enrichers/dedup/dedup_int.h"
 
 static uint64_t rng = 42;
 static uint64_t rnd(void)

@@ -15,10 +15,10 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "enrichers/decode.h"
-#include "enrichers/entities.h"
-#include "enrichers/ner.h"
-#include "enrichers/text.h"
+#include "enrichers/pipeline/decode.h"
+#include "enrichers/entities/entities.h"
+#include "enrichers/ner/ner.h"
+#include "enrichers/text/text.h"
 
 static const char watchlist_json[] =
     "{\"entities\": {\"model\": \"%s\"}, \"watchlist\": {\"people\": ["

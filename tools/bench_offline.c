@@ -37,9 +37,9 @@
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "config/config.h"
-#include "enrichers/dedup.h"
-#include "enrichers/pipeline.h"
-#include "enrichers/workers.h"
+#include "enrichers/dedup/dedup.h"
+#include "enrichers/pipeline/pipeline.h"
+#include "enrichers/pipeline/workers.h"
 
 typedef struct { char *p; size_t len; } record;
 

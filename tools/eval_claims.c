@@ -31,7 +31,7 @@
  *   - the rule itself decided exhaustively: the same normalised statement
  *     or >= 80 % of the query's trigrams in one stored real claim that
  *     holds each of its negations, numbers and names with a neighbour
- *     (claims_index.c), over an inverted list of every stored real claim's full 32-bit trigrams (no
+ *     (dedup_claims.c), over an inverted list of every stored real claim's full 32-bit trigrams (no
  *     posting cut-off, no candidate cap, no sampling). Index and rule
  *     disagreeing is what the index's shortcuts cost.
  * Queries, from the stored articles' quotes with >= 8 words (positives):
@@ -69,8 +69,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "config/config.h"
-#include "enrichers/dedup.h"
-#include "enrichers/dedup_impl.h"
+#include "enrichers/dedup/dedup.h"
+#include "enrichers/dedup/dedup_int.h"
 
 typedef struct rng { uint64_t s; } rng;
 static uint64_t rnd(rng *r)

@@ -35,8 +35,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "config/config.h"
-#include "enrichers/dedup.h"
-#include "enrichers/dedup_impl.h"
+#include "enrichers/dedup/dedup.h"
+#include "enrichers/dedup/dedup_int.h"
 
 enum kind { K_ORIGINAL = 0, K_EXACT, K_REPUNCT, K_TRIMMED, K_INSERTED, K_DELETED, K_COMBO, K__COUNT };
 static const char *const kind_names[K__COUNT] = {"original", "exact", "repunct", "trimmed",

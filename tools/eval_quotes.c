@@ -53,11 +53,11 @@
 #include <yajl/yajl_tree.h>
 
 #include "config/config.h"
-#include "enrichers/doc.h"
-#include "enrichers/entities.h"
-#include "enrichers/pipeline.h"
-#include "enrichers/quotes.h"
-#include "enrichers/text.h"
+#include "enrichers/pipeline/doc.h"
+#include "enrichers/entities/entities.h"
+#include "enrichers/pipeline/pipeline.h"
+#include "enrichers/quotes/quotes.h"
+#include "enrichers/text/text.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 

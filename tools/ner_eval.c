@@ -11,7 +11,7 @@
  * fastest pass is reported, as other work on a shared machine only ever
  * slows a pass down. Exit status 0, or 1 on an error.
  */
-#include "enrichers/ner.h"
+#include "enrichers/ner/ner.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* ner_train — trains the NER tagger (enrichers/ner.c) and writes its model.
+/* ner_train — trains the NER tagger (enrichers/ner/ner.c) and writes its model.
  *
  *   ner_train --train eng.train --dev eng.testa [--text polnear.jsonl]...
  *             [--out models/ner.model] [--score models/ner.score]
@@ -21,9 +21,9 @@
  *     (PolNeAR news, the training text) capitalises it mid-sentence;
  *   - word clusters from the same text (see cluster_words).
  *
- * This file includes enrichers/ner.c to reach its internals.
+ * This file includes enrichers/ner/ner.c to reach its internals.
  */
-#include "enrichers/ner.c"
+#include "enrichers/ner/ner.c"
 
 #include <math.h>
 #include <time.h>

@@ -32,10 +32,10 @@
 #include <yajl/yajl_parse.h>
 
 #include "config/config.h"
-#include "enrichers/decode.h"
-#include "enrichers/doc.h"
-#include "enrichers/pipeline.h"
-#include "enrichers/text.h"
+#include "enrichers/pipeline/decode.h"
+#include "enrichers/pipeline/doc.h"
+#include "enrichers/pipeline/pipeline.h"
+#include "enrichers/text/text.h"
 #include "tests/fuzz/fuzz.h"
 
 #define MAX_PARTS 8

@@ -1,4 +1,4 @@
-/* fuzz_decode — the record decoder (enrichers/decode.c) on arbitrary bytes.
+/* fuzz_decode — the record decoder (enrichers/pipeline/decode.c) on arbitrary bytes.
  *
  * Besides "no crash, no leak, no undefined behaviour" it checks what
  * decode.h promises:
@@ -15,8 +15,8 @@
  */
 #include <string.h>
 
-#include "enrichers/decode.h"
-#include "enrichers/doc.h"
+#include "enrichers/pipeline/decode.h"
+#include "enrichers/pipeline/doc.h"
 #include "tests/fuzz/fuzz.h"
 
 #define MAX_BYTES 1048576u /* processing.max_record_bytes default */

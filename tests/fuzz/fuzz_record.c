@@ -1,4 +1,4 @@
-/* fuzz_record — the dedup changelog reader (enrichers/dedup_changelog.c)
+/* fuzz_record — the dedup changelog reader (enrichers/dedup/dedup_changelog.c)
  * on arbitrary bytes: what another instance, or a damaged topic, may hand
  * a restart.
  *
@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "enrichers/dedup.h"
-#include "enrichers/dedup_impl.h"
+#include "enrichers/dedup/dedup.h"
+#include "enrichers/dedup/dedup_int.h"
 #include "tests/fuzz/fuzz.h"
 
 static ne_config *cfg;

@@ -164,7 +164,7 @@ def two_instances_catch_a_copy_split_across_partitions():
             got = {r["key"] for r in consume(topics.enriched, idle_ms=300, timeout_ms=5000)}
             if original["key"] in got:
                 break
-        # The race window (enrichers/DEDUP.md): instance B learns of the
+        # The race window (enrichers/dedup/DEDUP.md): instance B learns of the
         # original when it polls the changelog after A's record is written.
         time.sleep(2)
         copy = exact_copy(original, "pair-copy-61")

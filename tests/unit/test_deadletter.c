@@ -7,7 +7,7 @@
 
 #include "common/nebuf.h"
 #include "config/config.h"
-#include "enrichers/pipeline.h"
+#include "enrichers/pipeline/pipeline.h"
 #include "tests/unit/test.h"
 
 static const char *header(const ne_event *ev, const char *name)

@@ -1,10 +1,10 @@
-/* Tests for the record decoder (enrichers/decode.c). */
+/* Tests for the record decoder (enrichers/pipeline/decode.c). */
 #include "tests/unit/test.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "enrichers/decode.h"
+#include "enrichers/pipeline/decode.h"
 
 #define MAX_BYTES (1024 * 1024)
 

@@ -1,4 +1,4 @@
-/* Unit tests of the dedup stage (enrichers/dedup.h): exact and near
+/* Unit tests of the dedup stage (enrichers/dedup/dedup.h): exact and near
  * duplicates, redelivery, story grouping, claim novelty, changelog apply,
  * retention and eviction, alerts, and the race window between instances. */
 #include <stdlib.h>
@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "enrichers/dedup.h"
-#include "enrichers/dedup_impl.h"
+#include "enrichers/dedup/dedup.h"
+#include "enrichers/dedup/dedup_int.h"
 #include "tests/unit/test.h"
 
 static const char *const PARAS[] = {
@@ -809,7 +809,7 @@ TEST(dedup_max_entries_evicts_the_oldest_generation)
     fx_free(&f);
 }
 
-/* The race window (enrichers/DEDUP.md): two instances that see copies
+/* The race window (enrichers/dedup/DEDUP.md): two instances that see copies
  * before either has read the other's changelog record both call theirs
  * unique; once the records are exchanged, both know both, and a third copy
  * is a duplicate of the earlier-stored one on each instance. */

@@ -1,4 +1,4 @@
-/* Tests of the entities stage (enrichers/entities.c) on real sentences:
+/* Tests of the entities stage (enrichers/entities/entities.c) on real sentences:
  * coreference of names, the watchlist (names, aliases, role nouns), the
  * bundled gazetteer, acronyms, slugs, gender hints, the helpers for the
  * quotes stage, start-up errors, and the two seed articles. Tests that
@@ -8,9 +8,9 @@
 #include "tests/unit/test.h"
 
 #include "config/config.h"
-#include "enrichers/decode.h"
-#include "enrichers/entities.h"
-#include "enrichers/text.h"
+#include "enrichers/pipeline/decode.h"
+#include "enrichers/entities/entities.h"
+#include "enrichers/text/text.h"
 
 #include <stdlib.h>
 #include <time.h>

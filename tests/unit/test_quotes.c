@@ -1,4 +1,4 @@
-/* Unit tests of the quotes stage (enrichers/quotes.c) on real news
+/* Unit tests of the quotes stage (enrichers/quotes/quotes.c) on real news
  * sentences. The documents are built by hand: the text layer from the
  * tokenizer, the entities given by each test (name, type, gender and the
  * surface forms whose every occurrence is a mention), so that these tests
@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "enrichers/doc.h"
-#include "enrichers/quotes.h"
-#include "enrichers/text.h"
+#include "enrichers/pipeline/doc.h"
+#include "enrichers/quotes/quotes.h"
+#include "enrichers/text/text.h"
 #include "tests/unit/test.h"
 
 typedef struct ent_spec {
@@ -605,18 +605,17 @@ TEST(quote_stage_honours_enabled_flag)
     ne_config *cfg = ne_config_defaults();
     CHECK(cfg != NULL);
     cfg->quotes.enabled = 0;
-    void *st = ne_stage_quotes.create(cfg, err, sizeof err);
+    void *st = ne_quotes_create(cfg, err, sizeof err);
     CHECK(st != NULL);
     ne_doc doc;
     CHECK_INT(extract(&doc, "\xE2\x80\x9CWe must act fast,\xE2\x80\x9D Trump said.", trump_putin, NENTS(trump_putin)), 0);
     CHECK_INT(doc.nquotes, 1);
     ne_doc_reset(&doc);   /* a fresh document: the disabled stage leaves it without quotes */
     memset(&doc, 0, sizeof doc);
-    CHECK_INT(ne_stage_quotes.process(st, &doc), 0);
+    CHECK_INT(ne_quotes_process(st, &doc), 0);
     CHECK_INT(doc.nquotes, 0);
-    ne_stage_quotes.destroy(st);
+    ne_quotes_destroy(st);
     ne_config_free(cfg);
-    CHECK_STR(ne_stage_quotes.name, "quotes");
 }
 
 TEST(quote_empty_and_quote_free_texts)

@@ -1,11 +1,11 @@
-/* Unit tests of the tokenizer and sentence splitter (enrichers/text.c), on
+/* Unit tests of the tokenizer and sentence splitter (enrichers/text/text.c), on
  * real news sentences and on the two seed articles. */
 #include "tests/unit/test.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "enrichers/text.h"
+#include "enrichers/text/text.h"
 
 /* The token texts of t joined by '|' ("Donald|J.|Trump"), in a static
  * buffer. */

@@ -7,9 +7,9 @@
 
 #include "common/nebuf.h"
 #include "config/config.h"
-#include "enrichers/dedup.h"
-#include "enrichers/pipeline.h"
-#include "enrichers/workers.h"
+#include "enrichers/dedup/dedup.h"
+#include "enrichers/pipeline/pipeline.h"
+#include "enrichers/pipeline/workers.h"
 #include "tests/unit/test.h"
 
 static const char *const PARAS[] = {

@@ -1,0 +1,81 @@
+#include "enrichers/pipeline/doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ne_text_clear(ne_text *t)
+{
+    if (!t) return;
+    free(t->toks);
+    free(t->sents);
+    free(t->paras);
+    memset(t, 0, sizeof *t);
+}
+
+static void entity_free(ne_entity *e)
+{
+    free(e->id);
+    free(e->name);
+    free(e->mentions);
+}
+
+static void quote_free(ne_quote *q)
+{
+    free(q->id);
+    free(q->text);
+    free(q->speaker_text);
+    free(q->cue);
+    free(q->about);
+    free(q->claim_id);
+    free(q->first_seen_article);
+    free(q->first_seen_at);
+}
+
+void ne_doc_reset(ne_doc *doc)
+{
+    if (!doc) return;
+    free(doc->id);
+    free(doc->title);
+    free(doc->url);
+    free(doc->source);
+    free(doc->published_at);
+    free(doc->language);
+    free(doc->body);
+    ne_text_clear(&doc->body_text);
+    ne_text_clear(&doc->title_text);
+    free(doc->dedup.duplicate_of);
+    free(doc->dedup.story_id);
+    for (size_t i = 0; i < doc->nentities; i++) entity_free(&doc->entities[i]);
+    free(doc->entities);
+    for (size_t i = 0; i < doc->nquotes; i++) quote_free(&doc->quotes[i]);
+    free(doc->quotes);
+    memset(doc, 0, sizeof *doc);
+}
+
+void ne_doc_free(ne_doc *doc)
+{
+    if (!doc) return;
+    ne_doc_reset(doc);
+    free(doc);
+}
+
+const char *ne_ent_type_name(enum ne_ent_type t)
+{
+    switch (t) {
+    case NE_ENT_PER: return "PERSON";
+    case NE_ENT_ORG: return "ORG";
+    case NE_ENT_LOC: return "LOC";
+    case NE_ENT_MISC: return "MISC";
+    }
+    return "MISC";
+}
+
+const char *ne_quote_kind_name(enum ne_quote_kind k)
+{
+    switch (k) {
+    case NE_QUOTE_DIRECT: return "direct";
+    case NE_QUOTE_PARTIAL: return "partial";
+    case NE_QUOTE_INDIRECT: return "indirect";
+    }
+    return "direct";
+}

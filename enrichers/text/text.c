@@ -1,0 +1,1115 @@
+/* text — the UTF-8 tokenizer and sentence splitter (see text.h).
+ *
+ * One forward pass over the bytes builds tokens and paragraphs; a second
+ * pass over the tokens of each paragraph finds the sentence boundaries.
+ * Both are linear; the only allocations are the three output arrays, which
+ * grow geometrically.
+ *
+ * Decisions worth knowing about (the tests pin them down):
+ *  - Words may contain inner hyphens (Asia-Pacific, F-16, 10-year-old but
+ *    not 2016-17), inner apostrophes (don't, Trump’s, rock’n’roll), inner
+ *    periods of dotted acronyms (U.S., a.m., Ph.D.) and of domain names
+ *    (news.sky.com), and "&" between capitals (AT&T). A number followed
+ *    directly by letters is one WORD ("17th", "1990s", "5km").
+ *  - Numbers keep inner "." before a digit (3.5), "," before exactly three
+ *    digits (1,000 but 1,2,3 stays apart) and ":" before exactly two (10:30).
+ *  - A trailing apostrophe after a letter (Jones’, the Clintons') is part of
+ *    the word unless a single quotation is open in the paragraph; then it
+ *    closes that quotation (‘fake news’). ’ at the start of a word is an
+ *    elision ('90s, ’em, rock ’n’ roll) when it looks like one, an opening
+ *    quote only when a plausible closing ’ follows on the same line, and
+ *    otherwise part of the word.
+ *  - A run of two straight single quotes ('') is one straight double quote,
+ *    as in the NYT archive style (''Hello,'' he said).
+ *  - #hashtags, @handles, e-mail addresses and URLs are single SYMBOL
+ *    tokens: they are never names or sentence material for later stages.
+ *  - Letters are ASCII letters and every code point not known to be
+ *    something else (spaces, punctuation, quotes, dashes, symbols, emoji);
+ *    combining marks therefore stay inside their word. Scripts without
+ *    spaces (CJK) are not segmented. Upper/lower case is known for Latin,
+ *    Greek, Cyrillic and Armenian; other letters are caseless.
+ *  - Paragraphs break at \n, \r, \v, \f, U+0085, U+2028, U+2029.
+ *    NE_TF_SPACE_BEFORE is set whenever whitespace (line breaks included)
+ *    precedes a token.
+ *  - Quotation depth is tracked per paragraph: news style reopens a quote
+ *    that runs over several paragraphs, and resetting also bounds the damage
+ *    of an unbalanced mark.
+ */
+#include "enrichers/text/text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NO_POS SIZE_MAX
+#define CP_INVALID 0xFFFFFFFFu
+
+/* ---- code points ------------------------------------------------------ */
+
+enum cls {
+    CL_END = 0,  /* past the end of the text (for look-ahead) */
+    CL_SPACE,    /* whitespace within a line */
+    CL_BREAK,    /* line break: ends a paragraph */
+    CL_LETTER,
+    CL_DIGIT,    /* ASCII digits only */
+    CL_HYPHEN,   /* - U+2010 U+2011: joins word parts */
+    CL_APOS,     /* ' ’ : apostrophe or single quotation mark */
+    CL_QUOTE,    /* " “ ” „ « » ‘ */
+    CL_PUNCT,
+    CL_SYMBOL,
+    CL_EXTEND,   /* invisible or combining: continues the token before it */
+    CL_INVALID   /* a byte that does not start valid UTF-8 */
+};
+
+enum { Y = CL_SYMBOL, W = CL_SPACE, B = CL_BREAK, L = CL_LETTER, D = CL_DIGIT,
+       H = CL_HYPHEN, A = CL_APOS, Q = CL_QUOTE, P = CL_PUNCT };
+
+static const unsigned char ascii_cls[128] = {
+    Y, Y, Y, Y, Y, Y, Y, Y, Y, W, B, B, B, B, Y, Y,   /* 00 controls, \t \n \v \f \r */
+    Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y,   /* 10 */
+    W, P, Q, Y, Y, Y, Y, A, P, P, Y, Y, P, H, P, P,   /*   ! " # $ % & ' ( ) * + , - . / */
+    D, D, D, D, D, D, D, D, D, D, P, P, Y, Y, Y, P,   /* 0-9 : ; < = > ? */
+    Y, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,   /* @ A-O */
+    L, L, L, L, L, L, L, L, L, L, L, P, Y, P, Y, Y,   /* P-Z [ \ ] ^ _ */
+    Y, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,   /* ` a-o */
+    L, L, L, L, L, L, L, L, L, L, L, P, Y, P, Y, Y,   /* p-z { | } ~ DEL */
+};
+
+/* Decodes the code point at s[i] (i < len) into *cp and returns its length.
+ * Overlong forms, surrogates, values past U+10FFFF and truncated sequences
+ * give CP_INVALID and length 1, so the caller resynchronises on the next
+ * byte and never reads past len. */
+static size_t utf8_decode(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
+{
+    unsigned c = s[i];
+    size_t n;
+    uint32_t v, min;
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c >= 0xC2 && c <= 0xDF)      { n = 2; v = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; min = 0x10000; }
+    else goto invalid;
+    if (len - i < n) goto invalid;
+    for (size_t k = 1; k < n; k++) {
+        unsigned b = s[i + k];
+        if ((b & 0xC0) != 0x80) goto invalid;
+        v = (v << 6) | (b & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) goto invalid;
+    *cp = v;
+    return n;
+invalid:
+    *cp = CP_INVALID;
+    return 1;
+}
+
+/* Class of a code point in U+2000–U+206F, the General Punctuation block
+ * where most of the typographic marks of news text live. */
+static enum cls general_punct_class(uint32_t cp)
+{
+    if (cp <= 0x200B) return CL_SPACE;                  /* en quad … zero width space */
+    if (cp <= 0x200D) return CL_EXTEND;                 /* ZWNJ, ZWJ: inside words and emoji */
+    if (cp <= 0x200F) return CL_SPACE;                  /* LRM, RLM */
+    if (cp <= 0x2011) return CL_HYPHEN;
+    if (cp == 0x2018 || (cp >= 0x201C && cp <= 0x201E)) return CL_QUOTE;
+    if (cp == 0x2019) return CL_APOS;
+    if (cp <= 0x2027) return CL_PUNCT;                  /* dashes, ‚ ‛ ‟ † • … */
+    if (cp <= 0x2029) return CL_BREAK;                  /* line and paragraph separators */
+    if (cp <= 0x202F) return CL_SPACE;                  /* bidi embeddings, narrow nbsp */
+    if (cp <= 0x2031) return CL_SYMBOL;                 /* per mille, like % */
+    if (cp <= 0x205E) return CL_PUNCT;
+    if (cp == 0x205F) return CL_SPACE;
+    if (cp <= 0x2064) return CL_EXTEND;                 /* word joiner, invisible operators */
+    return CL_SPACE;                                    /* bidi isolates, deprecated formats */
+}
+
+/* Class of any code point (CP_INVALID included). Everything not listed as
+ * space, punctuation or symbol counts as a letter. */
+static enum cls classify(uint32_t cp)
+{
+    if (cp < 0x80) return (enum cls)ascii_cls[cp];
+    if (cp == CP_INVALID) return CL_INVALID;
+    if (cp < 0x100) {
+        switch (cp) {
+        case 0x85: return CL_BREAK;
+        case 0xA0: return CL_SPACE;
+        case 0xAB: case 0xBB: return CL_QUOTE;
+        case 0xAD: return CL_EXTEND;   /* soft hyphen: invisible, keeps the word whole */
+        case 0xA1: case 0xA7: case 0xB6: case 0xB7: case 0xBF: return CL_PUNCT;
+        case 0xAA: case 0xB5: case 0xBA: return CL_LETTER;
+        case 0xD7: case 0xF7: return CL_SYMBOL;
+        }
+        return cp < 0xC0 ? CL_SYMBOL : CL_LETTER;   /* C1 controls, ¢ £ © ° … */
+    }
+    if (cp < 0x2000) {
+        if (cp == 0x1680) return CL_SPACE;
+        if (cp == 0x037E || cp == 0x0387 || (cp >= 0x055A && cp <= 0x055F) || cp == 0x0589 ||
+            cp == 0x060C || cp == 0x061B || cp == 0x061F || cp == 0x06D4 ||
+            cp == 0x0964 || cp == 0x0965)
+            return CL_PUNCT;
+        return CL_LETTER;
+    }
+    if (cp < 0x2070) return general_punct_class(cp);
+    if (cp < 0x2C00) return (cp >= 0x20D0 && cp <= 0x20FF) ? CL_EXTEND : CL_SYMBOL;
+    if (cp >= 0x2E00 && cp <= 0x2E7F) return CL_PUNCT;
+    if (cp == 0x3000) return CL_SPACE;
+    if ((cp >= 0x3001 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x3011) ||
+        (cp >= 0x3014 && cp <= 0x301F) || cp == 0x3030 || cp == 0x303D)
+        return CL_PUNCT;
+    if (cp >= 0xE000 && cp <= 0xF8FF) return CL_SYMBOL;   /* private use */
+    if (cp >= 0xFE00 && cp <= 0xFE0F) return CL_EXTEND;   /* variation selectors */
+    if ((cp >= 0xFE10 && cp <= 0xFE1F) || (cp >= 0xFE30 && cp <= 0xFE6F)) return CL_PUNCT;
+    if (cp == 0xFEFF) return CL_SPACE;                    /* BOM / zero width no-break space */
+    if ((cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20) ||
+        (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65))
+        return CL_PUNCT;                                  /* fullwidth ASCII punctuation */
+    if (cp >= 0xFFE0 && cp <= 0xFFFF) return CL_SYMBOL;   /* fullwidth signs, specials, U+FFFD */
+    if (cp >= 0x1F3FB && cp <= 0x1F3FF) return CL_EXTEND; /* skin tone modifiers */
+    if (cp >= 0x1F000 && cp <= 0x1FAFF) return CL_SYMBOL; /* emoji, cards, tiles */
+    if (cp >= 0xE0000 && cp <= 0xE0FFF) return CL_EXTEND; /* tags, variation selectors */
+    if (cp >= 0xF0000) return CL_SYMBOL;                  /* private use planes */
+    return CL_LETTER;
+}
+
+/* Class of the code point at s[i], or CL_END when i is past the text;
+ * *cp and *n (when given) receive the code point and its length. */
+static enum cls class_at(const unsigned char *s, size_t len, size_t i, uint32_t *cp, size_t *n)
+{
+    uint32_t c = 0;
+    size_t k = 0;
+    enum cls r = CL_END;
+    if (i < len) {
+        k = utf8_decode(s, len, i, &c);
+        r = classify(c);
+    }
+    if (cp) *cp = c;
+    if (n) *n = k;
+    return r;
+}
+
+enum { CASE_NONE = 0, CASE_UPPER, CASE_LOWER };
+
+/* Case of a letter. Covers Latin (with Extended-A/B/Additional), Greek,
+ * Cyrillic, Armenian and fullwidth Latin; other scripts are caseless. The
+ * alternating blocks pair upper and lower case on even/odd code points. */
+static int letter_case(uint32_t cp)
+{
+    if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? CASE_UPPER
+                        : (cp >= 'a' && cp <= 'z') ? CASE_LOWER : CASE_NONE;
+    if (cp < 0xC0) return (cp == 0xAA || cp == 0xB5 || cp == 0xBA) ? CASE_LOWER : CASE_NONE;
+    if (cp < 0xDF) return cp == 0xD7 ? CASE_NONE : CASE_UPPER;
+    if (cp < 0x100) return cp == 0xF7 ? CASE_NONE : CASE_LOWER;
+    if (cp < 0x180) {
+        if (cp == 0x138 || cp == 0x149 || cp == 0x17F) return CASE_LOWER;
+        if (cp == 0x178) return CASE_UPPER;
+        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+            return (cp & 1) ? CASE_UPPER : CASE_LOWER;
+        return (cp & 1) ? CASE_LOWER : CASE_UPPER;
+    }
+    if (cp < 0x250) {
+        if (cp >= 0x1CD && cp <= 0x1DC) return (cp & 1) ? CASE_UPPER : CASE_LOWER;
+        if ((cp >= 0x1DE && cp <= 0x1EF) || (cp >= 0x1F8 && cp <= 0x21F) ||
+            (cp >= 0x222 && cp <= 0x233))
+            return (cp & 1) ? CASE_LOWER : CASE_UPPER;
+        return CASE_NONE;
+    }
+    if (cp < 0x370) return cp < 0x2B0 ? CASE_LOWER : CASE_NONE;   /* IPA letters are lower */
+    if (cp < 0x400) {
+        if (cp == 0x386 || (cp >= 0x388 && cp <= 0x38F) || (cp >= 0x391 && cp <= 0x3AB))
+            return CASE_UPPER;
+        return (cp >= 0x3AC && cp <= 0x3CE) ? CASE_LOWER : CASE_NONE;
+    }
+    if (cp < 0x530) {
+        if (cp < 0x430) return CASE_UPPER;
+        if (cp < 0x460) return CASE_LOWER;
+        if (cp >= 0x482 && cp <= 0x489) return CASE_NONE;
+        if (cp == 0x4C0) return CASE_UPPER;
+        if (cp >= 0x4C1 && cp <= 0x4CE) return (cp & 1) ? CASE_UPPER : CASE_LOWER;
+        if (cp == 0x4CF) return CASE_LOWER;
+        return (cp & 1) ? CASE_LOWER : CASE_UPPER;
+    }
+    if (cp >= 0x531 && cp <= 0x556) return CASE_UPPER;
+    if (cp >= 0x561 && cp <= 0x587) return CASE_LOWER;
+    if (cp >= 0x1E00 && cp <= 0x1EFF) {
+        if (cp == 0x1E9E) return CASE_UPPER;
+        if (cp >= 0x1E96 && cp <= 0x1E9F) return CASE_LOWER;
+        return (cp & 1) ? CASE_LOWER : CASE_UPPER;
+    }
+    if (cp >= 0xFF21 && cp <= 0xFF3A) return CASE_UPPER;
+    if (cp >= 0xFF41 && cp <= 0xFF5A) return CASE_LOWER;
+    return CASE_NONE;
+}
+
+static int is_ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static int is_ascii_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static int is_ascii_letter(unsigned char c) { return is_ascii_upper(c) || is_ascii_lower(c); }
+static int is_ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int is_alnum_cls(enum cls c) { return c == CL_LETTER || c == CL_DIGIT; }
+
+/* ---- abbreviations ---------------------------------------------------- */
+
+enum abbr_kind {
+    AB_TITLE = 1,     /* precedes a name or noun; never ends a sentence (Mr., Gen.) */
+    AB_MAY_END,       /* may end a sentence (Inc., Jr., Sept., Calif.) */
+    AB_BEFORE_NUMBER  /* takes its period only before a number (No. 1) */
+};
+
+typedef struct abbrev {
+    const char *s;
+    unsigned char len;
+    unsigned char kind;
+} abbrev;
+
+#define AB(str, kind) { str, (unsigned char)(sizeof str - 1), kind }
+
+/* Case-sensitive, without the period. Dotted acronyms (U.S., a.m.) and
+ * single-capital initials are recognised by shape, not listed here. AP
+ * style state abbreviations are included: the corpus is US news. */
+static const abbrev abbrevs[] = {
+    /* titles and ranks */
+    AB("Mr", AB_TITLE), AB("Mrs", AB_TITLE), AB("Ms", AB_TITLE), AB("Mx", AB_TITLE),
+    AB("Messrs", AB_TITLE), AB("Mmes", AB_TITLE), AB("Dr", AB_TITLE), AB("Drs", AB_TITLE),
+    AB("Prof", AB_TITLE), AB("Gen", AB_TITLE), AB("Gens", AB_TITLE), AB("Sen", AB_TITLE),
+    AB("Sens", AB_TITLE), AB("Rep", AB_TITLE), AB("Reps", AB_TITLE), AB("Gov", AB_TITLE),
+    AB("Govs", AB_TITLE), AB("Lt", AB_TITLE), AB("Col", AB_TITLE), AB("Sgt", AB_TITLE),
+    AB("Capt", AB_TITLE), AB("Cmdr", AB_TITLE), AB("Adm", AB_TITLE),
+    AB("Maj", AB_TITLE), AB("Brig", AB_TITLE), AB("Cpl", AB_TITLE), AB("Pvt", AB_TITLE),
+    AB("Pres", AB_TITLE), AB("Rev", AB_TITLE), AB("Hon", AB_TITLE), AB("Rt", AB_TITLE),
+    AB("Fr", AB_TITLE), AB("Supt", AB_TITLE), AB("Insp", AB_TITLE), AB("Det", AB_TITLE),
+    AB("Atty", AB_TITLE), AB("Amb", AB_TITLE), AB("Mt", AB_TITLE), AB("Ft", AB_TITLE),
+    AB("vs", AB_TITLE), AB("v", AB_TITLE), AB("cf", AB_TITLE), AB("viz", AB_TITLE),
+    AB("No", AB_BEFORE_NUMBER), AB("Nos", AB_BEFORE_NUMBER),
+    /* name suffixes, companies, places, misc */
+    AB("Jr", AB_MAY_END), AB("Sr", AB_MAY_END), AB("Esq", AB_MAY_END),
+    AB("Inc", AB_MAY_END), AB("Corp", AB_MAY_END), AB("Ltd", AB_MAY_END), AB("Co", AB_MAY_END),
+    AB("Cos", AB_MAY_END), AB("Bros", AB_MAY_END), AB("Plc", AB_MAY_END),
+    AB("St", AB_MAY_END), AB("Ave", AB_MAY_END), AB("Blvd", AB_MAY_END), AB("Rd", AB_MAY_END),
+    AB("Dept", AB_MAY_END), AB("Univ", AB_MAY_END), AB("etc", AB_MAY_END), AB("al", AB_MAY_END),
+    AB("approx", AB_MAY_END), AB("est", AB_MAY_END), AB("ca", AB_MAY_END),
+    /* months (May has no abbreviation) and days */
+    AB("Jan", AB_MAY_END), AB("Feb", AB_MAY_END), AB("Mar", AB_MAY_END), AB("Apr", AB_MAY_END),
+    AB("Jun", AB_MAY_END), AB("Jul", AB_MAY_END), AB("Aug", AB_MAY_END), AB("Sep", AB_MAY_END),
+    AB("Sept", AB_MAY_END), AB("Oct", AB_MAY_END), AB("Nov", AB_MAY_END), AB("Dec", AB_MAY_END),
+    AB("Mon", AB_MAY_END), AB("Tue", AB_MAY_END), AB("Tues", AB_MAY_END), AB("Wed", AB_MAY_END),
+    AB("Thu", AB_MAY_END), AB("Thur", AB_MAY_END), AB("Thurs", AB_MAY_END), AB("Fri", AB_MAY_END),
+    AB("Sat", AB_MAY_END), AB("Sun", AB_MAY_END),
+    /* US states, AP style */
+    AB("Ala", AB_MAY_END), AB("Ariz", AB_MAY_END), AB("Ark", AB_MAY_END), AB("Calif", AB_MAY_END),
+    AB("Colo", AB_MAY_END), AB("Conn", AB_MAY_END), AB("Del", AB_MAY_END), AB("Fla", AB_MAY_END),
+    AB("Ga", AB_MAY_END), AB("Ill", AB_MAY_END), AB("Ind", AB_MAY_END), AB("Kan", AB_MAY_END),
+    AB("Kans", AB_MAY_END), AB("Ky", AB_MAY_END), AB("La", AB_MAY_END), AB("Md", AB_MAY_END),
+    AB("Mass", AB_MAY_END), AB("Mich", AB_MAY_END), AB("Minn", AB_MAY_END), AB("Miss", AB_MAY_END),
+    AB("Mo", AB_MAY_END), AB("Mont", AB_MAY_END), AB("Neb", AB_MAY_END), AB("Nev", AB_MAY_END),
+    AB("Okla", AB_MAY_END), AB("Ore", AB_MAY_END), AB("Pa", AB_MAY_END), AB("Tenn", AB_MAY_END),
+    AB("Tex", AB_MAY_END), AB("Va", AB_MAY_END), AB("Vt", AB_MAY_END), AB("Wash", AB_MAY_END),
+    AB("Wis", AB_MAY_END), AB("Wyo", AB_MAY_END),
+};
+
+/* The list entry for s[0..len) (no period), or NULL. The list is short and
+ * only consulted for words followed by a period, so a scan is enough. */
+static const abbrev *find_abbrev(const unsigned char *s, size_t len)
+{
+    if (len == 0 || len > 6) return NULL;   /* "Messrs" is the longest */
+    for (size_t i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
+        if (abbrevs[i].len == len && abbrevs[i].s[0] == (char)s[0] &&
+            memcmp(abbrevs[i].s, s, len) == 0)
+            return &abbrevs[i];
+    return NULL;
+}
+
+/* Length of a dotted acronym starting at s[i] — two or more segments of one
+ * or two ASCII letters, each followed by '.' (U.S., a.m., U.S.A., Ph.D.) —
+ * including its last period; 0 when there is none. */
+static size_t dotted_acronym_len(const unsigned char *s, size_t len, size_t i)
+{
+    size_t p = i;
+    int segs = 0;
+    /* quick reject: the first segment must end within two letters */
+    if (!(i + 1 < len && (s[i + 1] == '.' || (i + 2 < len && s[i + 2] == '.')))) return 0;
+    for (;;) {
+        size_t k = 0;
+        while (k < 3 && p + k < len && is_ascii_letter(s[p + k])) k++;
+        if (k == 0 || k > 2 || p + k >= len || s[p + k] != '.') break;
+        p += k + 1;
+        segs++;
+    }
+    return segs >= 2 ? p - i : 0;
+}
+
+/* Words that typically begin a sentence and hardly ever follow an
+ * abbreviation inside one: after "U.S." or an initial they signal the end
+ * of the sentence ("in the U.S. The next day"), where a capitalised noun
+ * does not ("U.S. President", "Donald J. Trump"). */
+static const char *const sentence_starters[] = {
+    "A", "According", "After", "Also", "Although", "An", "And", "Another", "As", "At",
+    "Because", "Before", "Both", "But", "By", "Despite", "During", "Each", "Earlier",
+    "Even", "For", "From", "He", "Her", "Here", "His", "How", "However", "I", "If", "In",
+    "Instead", "It", "Its", "Last", "Later", "Many", "Meanwhile", "More", "Most", "My",
+    "No", "Now", "On", "Only", "Or", "Our", "She", "Since", "So", "Some", "Still", "That",
+    "The", "Their", "Then", "There", "These", "They", "This", "Those", "Though", "Thus",
+    "Today", "We", "What", "When", "Where", "Whether", "Which", "While", "Who", "Why",
+    "With", "Yet", "You", "Your",
+};
+
+/* True when s[0..len) is one of sentence_starters (len > 0). */
+static int is_sentence_starter(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof sentence_starters / sizeof sentence_starters[0]; i++) {
+        const char *w = sentence_starters[i];
+        if (w[0] == (char)s[0] && strlen(w) == len && memcmp(w, s, len) == 0) return 1;
+    }
+    return 0;
+}
+
+int ne_text_is_abbrev(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned char buf[32];
+    int dotted_end;
+    if (!s || len == 0) return 0;
+    dotted_end = s[len - 1] == '.';
+    size_t n = dotted_end ? len - 1 : len;
+    if (n == 0) return 0;
+    if (find_abbrev(s, n)) return 1;
+    if (dotted_end && n == 1 && is_ascii_upper(s[0])) return 1;   /* an initial, "J." */
+    /* a dotted acronym, its final period optional: "U.S." or "U.S" */
+    if (n + 1 > sizeof buf) return 0;
+    memcpy(buf, s, n);
+    buf[n] = '.';
+    return dotted_acronym_len(buf, n + 1, 0) == n + 1;
+}
+
+/* ---- the analyzer ----------------------------------------------------- */
+
+/* What precedes the current position; decides straight quote direction. */
+enum ctx {
+    CTX_SPACE,   /* whitespace or start of the paragraph */
+    CTX_OPENER,  /* an opening bracket, opening quote or dash */
+    CTX_WORD,    /* a letter or digit */
+    CTX_OTHER    /* other punctuation, a closing quote, a symbol */
+};
+
+typedef struct analyzer {
+    const unsigned char *s;
+    size_t len;
+    ne_text *t;
+    size_t tok_cap, sent_cap, para_cap;
+
+    size_t pos;          /* next byte to read */
+    int space_before;    /* whitespace since the last token */
+    int new_para;        /* a line break (or the start) since the last token */
+    enum ctx prev;
+    int dq_open, sq_open;   /* open double / single quotations in this paragraph */
+
+    /* memo of the last search for a closing ’ (see closing_single_ahead) */
+    size_t look_from, look_end, look_hit;
+} analyzer;
+
+/* Makes room for one more element in *arr (capacity *cap, elements of
+ * `size` bytes, `used` in use), doubling it. Returns 0, or -1 when out of
+ * memory (the array is then left as it was). */
+static int reserve_one(void **arr, size_t *cap, size_t used, size_t size)
+{
+    if (used < *cap) return 0;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    if (ncap > SIZE_MAX / size) return -1;
+    void *p = realloc(*arr, ncap * size);
+    if (!p) return -1;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+/* Sets the three arrays to a first capacity estimated from the text
+ * length (news averages about six bytes a token), reusing whatever the
+ * text layer held before. */
+static int reserve_initial(analyzer *a)
+{
+    ne_text *t = a->t;
+    size_t ntok = a->len / 5 + 16, nsent = a->len / 80 + 4, npara = a->len / 300 + 4;
+    void *p;
+    if (!(p = realloc(t->toks, ntok * sizeof *t->toks))) return -1;
+    t->toks = p; a->tok_cap = ntok;
+    if (!(p = realloc(t->sents, nsent * sizeof *t->sents))) return -1;
+    t->sents = p; a->sent_cap = nsent;
+    if (!(p = realloc(t->paras, npara * sizeof *t->paras))) return -1;
+    t->paras = p; a->para_cap = npara;
+    return 0;
+}
+
+/* Closes the open paragraph, if any, at the last token. */
+static void finish_paragraph(analyzer *a)
+{
+    ne_text *t = a->t;
+    if (t->nparas == 0) return;
+    ne_para *p = &t->paras[t->nparas - 1];
+    if (p->tok_end != 0 || p->tok_start == t->ntoks) return;   /* already closed */
+    p->tok_end = (uint32_t)t->ntoks;
+    p->end = t->toks[t->ntoks - 1].end;
+}
+
+/* Opens a paragraph at the current position (closing the previous one) and
+ * resets the quotation state. Returns -1 when out of memory. */
+static int start_paragraph(analyzer *a)
+{
+    ne_text *t = a->t;
+    finish_paragraph(a);
+    if (reserve_one((void **)&t->paras, &a->para_cap, t->nparas, sizeof *t->paras)) return -1;
+    ne_para *p = &t->paras[t->nparas++];
+    p->start = (uint32_t)a->pos;
+    p->end = p->start;
+    p->tok_start = (uint32_t)t->ntoks;
+    p->tok_end = 0;
+    a->dq_open = a->sq_open = 0;
+    a->prev = CTX_SPACE;
+    return 0;
+}
+
+/* ---- quotation marks -------------------------------------------------- */
+
+/* Marks tk as opening a double (dbl) or single quotation and counts it. */
+static void open_quote(analyzer *a, ne_token *tk, int dbl)
+{
+    tk->flags |= NE_TF_OPEN;
+    if (dbl) a->dq_open++; else a->sq_open++;
+}
+
+/* Marks tk as closing a double (dbl) or single quotation; the depth never
+ * goes below zero, so a stray closer does not swallow a later opener. */
+static void close_quote(analyzer *a, ne_token *tk, int dbl)
+{
+    tk->flags |= NE_TF_CLOSE;
+    if (dbl) { if (a->dq_open > 0) a->dq_open--; }
+    else if (a->sq_open > 0) a->sq_open--;
+}
+
+/* True for what may follow a closing quote directly: . , ; : ! ? ) ] } and
+ * dashes. */
+static int is_closing_punct(uint32_t cp)
+{
+    switch (cp) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case ')': case ']': case '}':
+    case '-': case 0x2013: case 0x2014: case 0x2026:
+        return 1;
+    }
+    return 0;
+}
+
+/* Decides the direction of a straight quote mark (" ' or '') that ends at
+ * `after`: whitespace or an opener before and text after opens; text before
+ * and whitespace or closing punctuation after closes; anything else is
+ * settled by whether a quotation of that kind is open. */
+static void decide_straight(analyzer *a, ne_token *tk, size_t after, int dbl)
+{
+    uint32_t ncp;
+    enum cls next = class_at(a->s, a->len, after, &ncp, NULL);
+    int open_before = a->prev == CTX_SPACE || a->prev == CTX_OPENER;
+    int space_after = next == CL_END || next == CL_SPACE || next == CL_BREAK;
+    int depth = dbl ? a->dq_open : a->sq_open;
+    if (open_before && !space_after) open_quote(a, tk, dbl);
+    else if (!open_before && (space_after || is_closing_punct(ncp))) close_quote(a, tk, dbl);
+    else if (depth > 0) close_quote(a, tk, dbl);
+    else open_quote(a, tk, dbl);
+}
+
+/* Decides a curly double mark or guillemet: its glyph says the direction,
+ * but when the context clearly says the opposite and the quotation state
+ * agrees, the context wins (German „…“, Swedish ”…”, careless typing). */
+static void decide_curly_double(analyzer *a, ne_token *tk, int opens, size_t after)
+{
+    uint32_t ncp;
+    enum cls next = class_at(a->s, a->len, after, &ncp, NULL);
+    int open_before = a->prev == CTX_SPACE || a->prev == CTX_OPENER;
+    int space_after = next == CL_END || next == CL_SPACE || next == CL_BREAK;
+    if (opens && !open_before && (space_after || is_closing_punct(ncp)) && a->dq_open > 0)
+        opens = 0;
+    else if (!opens && open_before && is_alnum_cls(next) && a->dq_open == 0)
+        opens = 1;
+    if (opens) open_quote(a, tk, 1); else close_quote(a, tk, 1);
+}
+
+/* True when the text from `from` to the end of its line holds a ’ that
+ * could close a single quotation: one after a non-space and before a
+ * non-letter. The answer is memoised so that successive questions scan
+ * each byte at most once. */
+static int closing_single_ahead(analyzer *a, size_t from)
+{
+    const unsigned char *s = a->s;
+    if (from >= a->look_from && from <= a->look_end) {
+        if (a->look_hit == NO_POS) return 0;
+        if (a->look_hit >= from) return 1;
+    }
+    a->look_from = from;
+    a->look_hit = NO_POS;
+    size_t p = from;
+    for (; p < a->len && s[p] != '\n' && s[p] != '\r'; p++) {
+        if (s[p] != 0xE2 || p + 2 >= a->len || s[p + 1] != 0x80 || s[p + 2] != 0x99) continue;
+        if (p == from) continue;
+        unsigned char before = s[p - 1];
+        if (before == ' ' || before == '\t' || (before == 0xA0 && p >= 2 && s[p - 2] == 0xC2))
+            continue;
+        if (is_alnum_cls(class_at(s, a->len, p + 3, NULL, NULL))) continue;
+        a->look_hit = p;
+        break;
+    }
+    a->look_end = p;
+    return a->look_hit != NO_POS;
+}
+
+/* ---- tokens ----------------------------------------------------------- */
+
+enum last_char { LAST_LETTER, LAST_DIGIT, LAST_DOT };
+
+/* What a word scan has seen so far. */
+typedef struct word_shape {
+    unsigned cps, letters, upper, lower, digits;
+    int first_case;      /* case of the first letter; CASE_NONE until one is seen */
+    int is_symbol;       /* became an e-mail address */
+    size_t last_seg;     /* start of the last hyphen-separated segment */
+    enum last_char last;
+} word_shape;
+
+/* Counts letter cp (with its case) in the shape of the word being scanned. */
+static void note_letter(word_shape *w, uint32_t cp)
+{
+    int c = cp < 0x80 ? (cp >= 'a' ? CASE_LOWER : CASE_UPPER) : letter_case(cp);
+    if (w->letters++ == 0) w->first_case = c;
+    if (c == CASE_UPPER) w->upper++;
+    else if (c == CASE_LOWER) w->lower++;
+    w->last = LAST_LETTER;
+}
+
+/* Consumes letters, digits and extenders from s[i]; returns where they end. */
+static size_t scan_alnum_run(const unsigned char *s, size_t len, size_t i, word_shape *w)
+{
+    while (i < len) {
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            if (is_ascii_letter(b)) note_letter(w, b);
+            else if (is_ascii_digit(b)) { w->digits++; w->last = LAST_DIGIT; }
+            else break;
+            w->cps++;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = utf8_decode(s, len, i, &cp);
+        enum cls c = classify(cp);
+        if (c == CL_LETTER) note_letter(w, cp);
+        else if (c != CL_EXTEND) break;
+        w->cps++;
+        i += n;
+    }
+    return i;
+}
+
+/* True when s[i..] starts with exactly `n` ASCII digits (then a non-digit). */
+static int exact_digits_follow(const unsigned char *s, size_t len, size_t i, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (i + k >= len || !is_ascii_digit(s[i + k])) return 0;
+    return i + n >= len || !is_ascii_digit(s[i + n]);
+}
+
+/* End of the domain of an e-mail address whose '@' is just before s[i]:
+ * letters, digits, '-' and '.', with at least one inner period; trailing
+ * periods are left out. 0 when it is not a domain. */
+static size_t email_domain_end(const unsigned char *s, size_t len, size_t i)
+{
+    size_t p = i, end = 0;
+    while (p < len && (is_ascii_letter(s[p]) || is_ascii_digit(s[p]) || s[p] == '-' || s[p] == '.')) {
+        if (s[p] == '.' && p > i && p + 1 < len && is_ascii_letter(s[p + 1])) end = 1;
+        p++;
+    }
+    while (p > i && s[p - 1] == '.') p--;
+    return end ? p : 0;
+}
+
+/* End of a URL starting at s[i] (http://, https:// or www.), or 0. It runs
+ * to whitespace, a quote or an angle bracket; trailing punctuation that
+ * more likely belongs to the sentence is left out. */
+static size_t url_end(const unsigned char *s, size_t len, size_t i)
+{
+    size_t p = i;
+    if (len - i < 5 || ((s[i + 1] | 0x20) != 't' && (s[i + 1] | 0x20) != 'w')) return 0;
+    if (len - i >= 8 && strncasecmp((const char *)s + i, "https://", 8) == 0) p += 8;
+    else if (len - i >= 7 && strncasecmp((const char *)s + i, "http://", 7) == 0) p += 7;
+    else if (len - i >= 5 && strncasecmp((const char *)s + i, "www.", 4) == 0 &&
+             (is_ascii_letter(s[i + 4]) || is_ascii_digit(s[i + 4]))) p += 4;
+    else return 0;
+    int parens = 0;
+    while (p < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s, len, p, &cp);
+        enum cls c = classify(cp);
+        if (c == CL_SPACE || c == CL_BREAK || c == CL_QUOTE || c == CL_INVALID ||
+            cp == 0x2019 || cp == '<' || cp == '>')
+            break;
+        if (cp == '(') parens++;
+        p += n;
+    }
+    while (p > i + 1) {
+        unsigned char b = s[p - 1];
+        if (b == '.' || b == ',' || b == ';' || b == ':' || b == '!' || b == '?' || b == '\'' ||
+            (b == ')' && parens == 0))
+            p--;
+        else
+            break;
+    }
+    return p;
+}
+
+/* Scans a word or number whose first letter or digit is at s[i]; the token
+ * itself starts at tok_start (earlier when an elided apostrophe leads it).
+ * Fills kind and flags of *tk and returns the token's end. */
+static size_t lex_alnum(analyzer *a, size_t tok_start, size_t i, ne_token *tk)
+{
+    const unsigned char *s = a->s;
+    size_t len = a->len, seg = i, first = i;
+    word_shape w = {0};
+    w.last_seg = i;
+    for (;;) {
+        size_t d = (i == seg) ? dotted_acronym_len(s, len, i) : 0;
+        if (d) {
+            for (size_t k = i; k < i + d; k++)
+                if (s[k] != '.') { note_letter(&w, s[k]); w.cps++; }
+            i += d;
+            w.last = LAST_DOT;
+        } else {
+            i = scan_alnum_run(s, len, i, &w);
+        }
+        if (i >= len) break;
+
+        uint32_t c, c2 = 0;
+        size_t n;
+        enum cls k = class_at(s, len, i, &c, &n);
+        enum cls k2 = class_at(s, len, i + n, &c2, NULL);
+        /* Asia-Pacific, F-16, 10-year-old, U.S.-led; not 2016-17 */
+        if (k == CL_HYPHEN && is_alnum_cls(k2) && (w.letters || k2 == CL_LETTER)) {
+            i += n;
+            seg = w.last_seg = i;
+            continue;
+        }
+        if (k == CL_APOS) {
+            if (c == '\'' && c2 == '\'') break;          /* '' is a double quote */
+            if (k2 == CL_LETTER) { i += n; continue; }   /* don't, O'Brien, Trump’s, U.S.'s */
+            if (w.last == LAST_LETTER && a->sq_open == 0) i += n;   /* Jones’ */
+            break;
+        }
+        if (c == '.') {
+            if (w.last == LAST_DIGIT && k2 == CL_DIGIT) { i++; continue; }   /* 3.5, v1.2 */
+            if (w.last != LAST_DOT && w.letters && c2 < 0x80 && is_ascii_lower((unsigned char)c2)) {
+                i++;                                                       /* news.sky.com */
+                continue;
+            }
+            break;
+        }
+        if (!w.letters && w.last == LAST_DIGIT) {
+            if (c == ',' && exact_digits_follow(s, len, i + 1, 3)) { i++; continue; }  /* 1,000 */
+            if (c == ':' && exact_digits_follow(s, len, i + 1, 2)) { i++; continue; }  /* 10:30 */
+        }
+        if (c == '&' && is_ascii_upper(s[i - 1]) && i + 1 < len && is_ascii_upper(s[i + 1])) {
+            i++;                                                           /* AT&T */
+            continue;
+        }
+        if (c == '@' && w.last != LAST_DOT && is_alnum_cls(k2)) {
+            size_t e = email_domain_end(s, len, i + 1);
+            if (e) { i = e; w.is_symbol = 1; }
+        }
+        break;
+    }
+
+    /* A period after a known abbreviation or an initial belongs to the
+     * word, unless it starts an ellipsis. */
+    if (i < len && s[i] == '.' && w.last != LAST_DOT && !w.is_symbol &&
+        !(i + 1 < len && s[i + 1] == '.')) {
+        int take = w.cps == 1 && w.upper == 1 && tok_start == first;   /* an initial, "J." */
+        if (!take) {
+            const abbrev *ab = find_abbrev(s + tok_start, i - tok_start);
+            if (!ab && w.last_seg > tok_start) ab = find_abbrev(s + w.last_seg, i - w.last_seg);
+            if (ab && ab->kind == AB_BEFORE_NUMBER) {
+                size_t p = i + 1;
+                while (p < len && s[p] == ' ') p++;
+                take = p > i + 1 && p < len && is_ascii_digit(s[p]);
+            } else {
+                take = ab != NULL;
+            }
+        }
+        if (take) { i++; w.last = LAST_DOT; }
+    }
+
+    if (w.is_symbol) {
+        tk->kind = NE_TOK_SYMBOL;
+    } else if (w.letters) {
+        tk->kind = NE_TOK_WORD;
+        if (w.first_case == CASE_UPPER) tk->flags |= NE_TF_CAP;
+        if (w.lower == 0 && w.upper >= 2) tk->flags |= NE_TF_ALLCAPS;
+        if (w.last == LAST_DOT) tk->flags |= NE_TF_ABBREV;
+    } else {
+        tk->kind = NE_TOK_NUM;
+    }
+    return i;
+}
+
+/* True when an apostrophe at s[i-1] starts an elided word rather than a
+ * quotation: 'em, 'cause, 'til, 'tis, 'twas, 'bout, 'n' and two-digit
+ * years ('90s, '16). */
+static int is_elision(const unsigned char *s, size_t len, size_t i)
+{
+    static const char *const elided[] = { "em", "cause", "cos", "til", "tis", "twas", "bout", "n" };
+    if (i + 1 < len && is_ascii_digit(s[i]) && is_ascii_digit(s[i + 1]))
+        return i + 2 >= len || s[i + 2] == 's' || !is_alnum_cls(class_at(s, len, i + 2, NULL, NULL));
+    for (size_t k = 0; k < sizeof elided / sizeof elided[0]; k++) {
+        size_t n = strlen(elided[k]);
+        if (len - i < n) continue;
+        if ((s[i] | 0x20) != (unsigned char)elided[k][0] || memcmp(s + i + 1, elided[k] + 1, n - 1) != 0)
+            continue;
+        if (!is_alnum_cls(class_at(s, len, i + n, NULL, NULL))) return 1;
+    }
+    return 0;
+}
+
+/* A ' or ’ at the start of a token (inside or after a word the word lexer
+ * has already taken what is an apostrophe). Returns the token's end. */
+static size_t lex_apostrophe(analyzer *a, uint32_t cp, size_t n, ne_token *tk)
+{
+    const unsigned char *s = a->s;
+    size_t i = a->pos;
+    int straight = cp == '\'';
+    int open_before = a->prev == CTX_SPACE || a->prev == CTX_OPENER;
+
+    if (straight && i + 1 < a->len && s[i + 1] == '\'') {
+        size_t run = 2;
+        while (i + run < a->len && s[i + run] == '\'') run++;
+        tk->kind = NE_TOK_QUOTE;
+        /* in ,''' a single quotation closes before the double one */
+        if (run >= 3 && !open_before && a->sq_open > 0) {
+            tk->mark = NE_QM_STRAIGHT_SINGLE;
+            close_quote(a, tk, 0);
+            return i + 1;
+        }
+        tk->mark = NE_QM_STRAIGHT_DOUBLE;
+        decide_straight(a, tk, i + 2, 1);
+        return i + 2;
+    }
+
+    enum cls next = class_at(s, a->len, i + n, NULL, NULL);
+    if (open_before && is_alnum_cls(next)) {
+        if (is_elision(s, a->len, i + n)) return lex_alnum(a, i, i + n, tk);
+        if (!straight && !closing_single_ahead(a, i + n))
+            return lex_alnum(a, i, i + n, tk);     /* not clearly a quote: keep it in the word */
+    }
+    tk->kind = NE_TOK_QUOTE;
+    tk->mark = straight ? NE_QM_STRAIGHT_SINGLE : NE_QM_RIGHT_SINGLE;
+    if (a->prev == CTX_WORD) close_quote(a, tk, 0);    /* the word lexer left it as a closer */
+    else if (straight) decide_straight(a, tk, i + 1, 0);
+    else if (open_before && is_alnum_cls(next)) open_quote(a, tk, 0);
+    else close_quote(a, tk, 0);
+    return i + n;
+}
+
+/* A double quotation mark, a guillemet or ‘. Returns the token's end. */
+static size_t lex_quote(analyzer *a, uint32_t cp, size_t n, ne_token *tk)
+{
+    size_t end = a->pos + n;
+    tk->kind = NE_TOK_QUOTE;
+    /* ‘90s, ‘em: autocorrect turned an elision's apostrophe into a left mark */
+    if (cp == 0x2018 && (a->prev == CTX_SPACE || a->prev == CTX_OPENER) &&
+        is_elision(a->s, a->len, end))
+        return lex_alnum(a, a->pos, end, tk);
+    switch (cp) {
+    case '"':    tk->mark = NE_QM_STRAIGHT_DOUBLE; decide_straight(a, tk, end, 1); break;
+    case 0x2018: tk->mark = NE_QM_LEFT_SINGLE;     open_quote(a, tk, 0); break;
+    case 0x201C: tk->mark = NE_QM_LEFT_DOUBLE;     decide_curly_double(a, tk, 1, end); break;
+    case 0x201D: tk->mark = NE_QM_RIGHT_DOUBLE;    decide_curly_double(a, tk, 0, end); break;
+    case 0x201E: tk->mark = NE_QM_LOW_DOUBLE;      open_quote(a, tk, 1); break;
+    case 0xAB:   tk->mark = NE_QM_GUILLEMET_LEFT;  decide_curly_double(a, tk, 1, end); break;
+    default:     tk->mark = NE_QM_GUILLEMET_RIGHT; decide_curly_double(a, tk, 0, end); break;
+    }
+    return end;
+}
+
+/* Punctuation: runs of periods (an ellipsis), of ! and ?, and of hyphens
+ * are one token each; anything else is one code point. */
+static size_t lex_punct(analyzer *a, uint32_t cp, size_t n, ne_token *tk)
+{
+    const unsigned char *s = a->s;
+    size_t i = a->pos + n;
+    tk->kind = NE_TOK_PUNCT;
+    if (cp == '.' || cp == '-') {
+        while (i < a->len && s[i] == cp) i++;
+    } else if (cp == '!' || cp == '?') {
+        while (i < a->len && (s[i] == '!' || s[i] == '?')) i++;
+    }
+    return i;
+}
+
+/* A symbol: #hashtag and @handle take their name along; a non-ASCII
+ * symbol keeps its extenders (variation selectors, skin tones) and what a
+ * zero width joiner attaches to it, so an emoji sequence is one token. */
+static size_t lex_symbol(analyzer *a, uint32_t cp, size_t n, ne_token *tk)
+{
+    const unsigned char *s = a->s;
+    size_t i = a->pos + n;
+    uint32_t c;
+    size_t k;
+    tk->kind = NE_TOK_SYMBOL;
+    if (cp == '#' || cp == '@') {
+        for (;;) {
+            enum cls cl = class_at(s, a->len, i, &c, &k);
+            if (!(is_alnum_cls(cl) || cl == CL_EXTEND || c == '_')) break;
+            i += k;
+        }
+        return i;
+    }
+    if (cp < 0x80) return i;
+    for (;;) {
+        enum cls cl = class_at(s, a->len, i, &c, &k);
+        if (cl != CL_EXTEND) break;
+        i += k;
+        if (c == 0x200D && class_at(s, a->len, i, &c, &k) == CL_SYMBOL && c >= 0x80) i += k;
+    }
+    return i;
+}
+
+/* Lexes the token at a->pos (not whitespace) into *tk; returns its end. */
+static size_t lex_token(analyzer *a, uint32_t cp, size_t n, enum cls c, ne_token *tk)
+{
+    switch (c) {
+    case CL_LETTER: {
+        unsigned char b = a->s[a->pos];
+        size_t e = (b | 0x20) == 'h' || (b | 0x20) == 'w' ? url_end(a->s, a->len, a->pos) : 0;
+        if (e) { tk->kind = NE_TOK_SYMBOL; return e; }
+        return lex_alnum(a, a->pos, a->pos, tk);
+    }
+    case CL_DIGIT:   return lex_alnum(a, a->pos, a->pos, tk);
+    case CL_APOS:    return lex_apostrophe(a, cp, n, tk);
+    case CL_QUOTE:   return lex_quote(a, cp, n, tk);
+    case CL_HYPHEN:
+    case CL_PUNCT:   return lex_punct(a, cp, n, tk);
+    case CL_SYMBOL:
+    case CL_EXTEND:  return lex_symbol(a, cp, n, tk);
+    default:         /* CL_INVALID: one byte, one symbol */
+        tk->kind = NE_TOK_SYMBOL;
+        return a->pos + 1;
+    }
+}
+
+/* The context a token leaves for the next one. */
+static enum ctx context_after(const analyzer *a, const ne_token *tk)
+{
+    unsigned char first = a->s[tk->start], last = a->s[tk->end - 1];
+    switch (tk->kind) {
+    case NE_TOK_WORD:
+    case NE_TOK_NUM:
+        return last == '.' ? CTX_OTHER : CTX_WORD;
+    case NE_TOK_QUOTE:
+        return (tk->flags & NE_TF_OPEN) ? CTX_OPENER : CTX_OTHER;
+    case NE_TOK_PUNCT:
+        if (first == '(' || first == '[' || first == '{' || first == '-') return CTX_OPENER;
+        if (first == 0xE2 && tk->end - tk->start == 3 && a->s[tk->start + 1] == 0x80 &&
+            a->s[tk->start + 2] >= 0x92 && a->s[tk->start + 2] <= 0x95)
+            return CTX_OPENER;   /* ‒ – — ― */
+        return CTX_OTHER;
+    default:
+        return CTX_OTHER;
+    }
+}
+
+/* Builds the token and paragraph layers. Returns -1 when out of memory. */
+static int tokenize(analyzer *a)
+{
+    ne_text *t = a->t;
+    a->new_para = 1;
+    a->prev = CTX_SPACE;
+    while (a->pos < a->len) {
+        uint32_t cp;
+        size_t n = utf8_decode(a->s, a->len, a->pos, &cp);
+        enum cls c = classify(cp);
+        if (c == CL_SPACE || c == CL_BREAK) {
+            if (c == CL_BREAK) a->new_para = 1;
+            a->space_before = 1;
+            a->prev = CTX_SPACE;
+            a->pos += n;
+            continue;
+        }
+        if (a->new_para && start_paragraph(a)) return -1;
+        if (reserve_one((void **)&t->toks, &a->tok_cap, t->ntoks, sizeof *t->toks)) return -1;
+        ne_token tk = {0};
+        tk.start = (uint32_t)a->pos;
+        tk.para = (uint32_t)(t->nparas - 1);
+        if (a->space_before) tk.flags |= NE_TF_SPACE_BEFORE;
+        if (a->new_para) tk.flags |= NE_TF_PARA_START;
+        size_t end = lex_token(a, cp, n, c, &tk);
+        tk.end = (uint32_t)end;
+        t->toks[t->ntoks++] = tk;
+        a->prev = context_after(a, &tk);
+        a->space_before = a->new_para = 0;
+        a->pos = end;
+    }
+    finish_paragraph(a);
+    return 0;
+}
+
+/* ---- sentences -------------------------------------------------------- */
+
+enum term {
+    TERM_NONE,
+    TERM_STOP,       /* . ! ? and their CJK forms */
+    TERM_ELLIPSIS,   /* … or ... */
+    TERM_ABBREV      /* an abbreviation or initial that may end a sentence */
+};
+
+/* Whether and how token tk can end a sentence. */
+static enum term terminator_kind(const analyzer *a, const ne_token *tk)
+{
+    const unsigned char *s = a->s + tk->start;
+    size_t n = tk->end - tk->start;
+    if (tk->kind == NE_TOK_PUNCT) {
+        uint32_t cp;
+        utf8_decode(a->s, a->len, tk->start, &cp);
+        if (cp == '.') return n > 1 ? TERM_ELLIPSIS : TERM_STOP;
+        if (cp == '!' || cp == '?' || cp == 0x3002 || cp == 0xFF01 || cp == 0xFF0E || cp == 0xFF1F)
+            return TERM_STOP;
+        return cp == 0x2026 ? TERM_ELLIPSIS : TERM_NONE;
+    }
+    if (tk->kind != NE_TOK_WORD || !(tk->flags & NE_TF_ABBREV)) return TERM_NONE;
+    n--;                                            /* without its period */
+    if (memchr(s, '.', n)) return TERM_ABBREV;      /* dotted acronym */
+    const abbrev *ab = find_abbrev(s, n);
+    if (!ab) {
+        const unsigned char *h = s + n;
+        while (h > s && h[-1] != '-') h--;          /* R-Calif. */
+        if (h > s) ab = find_abbrev(h, (size_t)(s + n - h));
+    }
+    if (ab && ab->kind != AB_MAY_END) return TERM_NONE;
+    return TERM_ABBREV;                             /* listed, or an initial */
+}
+
+/* True for what trails a sentence's final stop: a closing quote or bracket. */
+static int is_closer(const analyzer *a, const ne_token *tk)
+{
+    if (tk->kind == NE_TOK_QUOTE) return (tk->flags & NE_TF_CLOSE) != 0;
+    if (tk->kind != NE_TOK_PUNCT) return 0;
+    unsigned char c = a->s[tk->start];
+    return c == ')' || c == ']' || c == '}';
+}
+
+/* True when the token's first code point is a lower-case letter. */
+static int starts_lower(const analyzer *a, const ne_token *tk)
+{
+    uint32_t cp;
+    utf8_decode(a->s, a->len, tk->start, &cp);
+    return letter_case(cp) == CASE_LOWER;
+}
+
+/* True when tk could begin a new sentence after a period: a word not
+ * starting in lower case, a number, an opening quote or bracket, a symbol. */
+static int could_start_sentence(const analyzer *a, const ne_token *tk)
+{
+    switch (tk->kind) {
+    case NE_TOK_WORD:   return !starts_lower(a, tk);
+    case NE_TOK_NUM:
+    case NE_TOK_SYMBOL: return 1;
+    case NE_TOK_QUOTE:  return (tk->flags & NE_TF_OPEN) != 0;
+    default: {
+        unsigned char c = a->s[tk->start];
+        return c == '(' || c == '[' || c == '{';
+    }
+    }
+}
+
+/* If a sentence ends with token k (a paragraph holds tokens [k0, k1) and
+ * the current sentence began at s0), returns the index of its last token —
+ * k plus the closing quotes and brackets after it; otherwise NO_POS. */
+static size_t sentence_end_at(const analyzer *a, size_t s0, size_t k, size_t k1)
+{
+    const ne_token *toks = a->t->toks;
+    enum term term = terminator_kind(a, &toks[k]);
+    if (term == TERM_NONE) return NO_POS;
+    /* "1. First point": a list number is not a sentence */
+    if (term == TERM_STOP && k == s0 + 1 && toks[s0].kind == NE_TOK_NUM &&
+        a->s[toks[k].start] == '.')
+        return NO_POS;
+    size_t j = k;
+    int closers = 0;
+    for (;;) {
+        while (j + 1 < k1 && is_closer(a, &toks[j + 1])) { j++; closers++; }
+        /* “Why?”. — a stop after the closers still belongs here */
+        if (closers && j + 1 < k1 && !(toks[j + 1].flags & NE_TF_SPACE_BEFORE) &&
+            terminator_kind(a, &toks[j + 1]) == TERM_STOP) {
+            j++;
+            continue;
+        }
+        break;
+    }
+    if (j + 1 == k1) return j;
+    const ne_token *next = &toks[j + 1];
+    if (!(next->flags & NE_TF_SPACE_BEFORE)) return NO_POS;
+    switch (term) {
+    case TERM_STOP:
+        return could_start_sentence(a, next) ? j : NO_POS;
+    case TERM_ELLIPSIS:
+        /* a pause mid-sentence is common; only a capital or a new quote ends it */
+        return (next->kind == NE_TOK_WORD && (next->flags & NE_TF_CAP)) ||
+               (next->kind == NE_TOK_QUOTE && (next->flags & NE_TF_OPEN)) ? j : NO_POS;
+    default:
+        if (closers) return could_start_sentence(a, next) ? j : NO_POS;
+        if (next->kind == NE_TOK_QUOTE && (next->flags & NE_TF_OPEN)) return j;
+        return next->kind == NE_TOK_WORD &&
+               is_sentence_starter(a->s + next->start, next->end - next->start) ? j : NO_POS;
+    }
+}
+
+/* Appends the sentence of tokens [from, to) in paragraph `para`. */
+static int add_sentence(analyzer *a, size_t from, size_t to, uint32_t para)
+{
+    ne_text *t = a->t;
+    if (reserve_one((void **)&t->sents, &a->sent_cap, t->nsents, sizeof *t->sents)) return -1;
+    ne_sentence *st = &t->sents[t->nsents++];
+    st->start = t->toks[from].start;
+    st->end = t->toks[to - 1].end;
+    st->tok_start = (uint32_t)from;
+    st->tok_end = (uint32_t)to;
+    st->para = para;
+    t->toks[from].flags |= NE_TF_SENT_START;
+    return 0;
+}
+
+/* Builds the sentence layer, one paragraph at a time. */
+static int split_sentences(analyzer *a)
+{
+    ne_text *t = a->t;
+    for (size_t p = 0; p < t->nparas; p++) {
+        size_t k0 = t->paras[p].tok_start, k1 = t->paras[p].tok_end, s0 = k0;
+        for (size_t k = k0; k < k1; k++) {
+            size_t last = sentence_end_at(a, s0, k, k1);
+            if (last == NO_POS) continue;
+            if (add_sentence(a, s0, last + 1, (uint32_t)p)) return -1;
+            s0 = last + 1;
+            k = last;
+        }
+        if (s0 < k1 && add_sentence(a, s0, k1, (uint32_t)p)) return -1;
+    }
+    return 0;
+}
+
+int ne_text_analyze(ne_text *t, const char *s, size_t len)
+{
+    if (!t) return -1;
+    if ((!s && len) || len > UINT32_MAX) {   /* offsets are 32-bit */
+        ne_text_clear(t);
+        return -1;
+    }
+    analyzer a = { .s = (const unsigned char *)s, .len = len, .t = t,
+                   .look_from = NO_POS, .look_hit = NO_POS };
+    t->s = s;
+    t->len = len;
+    t->ntoks = t->nsents = t->nparas = 0;
+    if (reserve_initial(&a) || tokenize(&a) || split_sentences(&a)) {
+        ne_text_clear(t);
+        return -1;
+    }
+    return 0;
+}
