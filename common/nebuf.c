@@ -5,15 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 void nebuf_reserve(nebuf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
     if (need <= b->cap) return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) abort();
-    b->p = p;
+    b->p = ne_xrealloc(b->p, cap);
     b->cap = cap;
 }
 

@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "common/redact.h"
+#include "common/xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -281,33 +282,12 @@ static void path_fmt(char *out, size_t outlen, const char *fmt, ...)
     va_end(ap);
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) abort();
-    return p;
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-    p = realloc(p, size ? size : 1);
-    if (!p) abort();
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-    if (!p) abort();
-    return p;
-}
-
 /* A copy of v with its credentials masked: fn is ne_url_redact for a URL,
  * ne_text_redact for text that may hold one. */
 static char *xredact(size_t (*fn)(const char *, char *, size_t), const char *v)
 {
     size_t n = fn(v, NULL, 0) + 1;
-    char *p = xcalloc(n, 1);
+    char *p = ne_xcalloc(n, 1);
     fn(v, p, n);
     return p;
 }
@@ -318,7 +298,7 @@ static char *xredact(size_t (*fn)(const char *, char *, size_t), const char *v)
 /* Replaces the string in *slot with a copy of v (NULL allowed). */
 static void set_str(char **slot, const char *v)
 {
-    char *copy = v ? xstrdup(v) : NULL;
+    char *copy = v ? ne_xstrdup(v) : NULL;
     free(*slot);
     *slot = copy;
 }
@@ -744,7 +724,7 @@ static int strlist_parse(const struct ne_key *k, void *base, yajl_val v, const c
         describe_expected(k, want, sizeof want);
         return fail(e, "%s: expected %s, got []", path, want);
     }
-    char **list = xcalloc(len, sizeof *list);
+    char **list = ne_xcalloc(len, sizeof *list);
     *FIELD(base, k, char **) = list;
     for (size_t i = 0; i < len; i++) {
         yajl_val s = v->u.array.values[i];
@@ -752,7 +732,7 @@ static int strlist_parse(const struct ne_key *k, void *base, yajl_val v, const c
             describe_json(s, 0, got, sizeof got);
             return fail(e, "%s[%zu]: expected a non-empty string, got %s", path, i, got);
         }
-        list[i] = xstrdup(s->u.string);
+        list[i] = ne_xstrdup(s->u.string);
         *COUNT(base, k) = i + 1; /* count what is owned, for the error path */
     }
     return 0;
@@ -784,7 +764,7 @@ static int objlist_parse(const struct ne_key *k, void *base, yajl_val v, const c
     char epath[256];
     size_t len = v->u.array.len;
     key_free(k, base);
-    char *arr = xcalloc(len, k->elem_size);
+    char *arr = ne_xcalloc(len, k->elem_size);
     *FIELD(base, k, char *) = arr;
     *COUNT(base, k) = len; /* zeroed elements are safe to free */
     for (size_t i = 0; i < len; i++) {
@@ -919,9 +899,9 @@ void ne_config_kafka_set(ne_config *cfg, const char *key, const char *value)
             set_str(&cfg->kafka[i].value, value);
             return;
         }
-    cfg->kafka = xrealloc(cfg->kafka, (cfg->nkafka + 1) * sizeof *cfg->kafka);
-    cfg->kafka[cfg->nkafka].key = xstrdup(key);
-    cfg->kafka[cfg->nkafka].value = xstrdup(value);
+    cfg->kafka = ne_xrealloc(cfg->kafka, (cfg->nkafka + 1) * sizeof *cfg->kafka);
+    cfg->kafka[cfg->nkafka].key = ne_xstrdup(key);
+    cfg->kafka[cfg->nkafka].value = ne_xstrdup(value);
     cfg->nkafka++;
 }
 
@@ -1194,7 +1174,7 @@ static void derive_defaults(ne_config *cfg)
     for (size_t i = 0; i < cfg->webhooks.nsubscriptions; i++)
         if (!cfg->webhooks.subscriptions[i].id) {
             snprintf(buf, sizeof buf, "sub-%zu", i);
-            cfg->webhooks.subscriptions[i].id = xstrdup(buf);
+            cfg->webhooks.subscriptions[i].id = ne_xstrdup(buf);
         }
     if (!cfg->processing.transactional_id) {
         /* Unique per instance (two instances sharing one would fence each
@@ -1329,7 +1309,7 @@ static int config_validate(ne_config *cfg, struct cfg_err *e)
 /* Every default, nothing derived yet. */
 static ne_config *config_new(void)
 {
-    ne_config *cfg = xcalloc(1, sizeof *cfg);
+    ne_config *cfg = ne_xcalloc(1, sizeof *cfg);
     for (size_t s = 1; s < NELEMS(sections); s++)
         fields_defaults(config_keys, NELEMS(config_keys), sections[s], cfg);
     for (size_t i = 0; i < NELEMS(kafka_defaults); i++)
@@ -1415,7 +1395,7 @@ static ne_config *config_load(const char *json, size_t len, struct cfg_err *e)
             goto error;
         }
         /* yajl_tree_parse wants a NUL-terminated text */
-        text = xcalloc(len + 1, 1);
+        text = ne_xcalloc(len + 1, 1);
         memcpy(text, json, len);
         root = yajl_tree_parse(text, yerr, sizeof yerr);
         if (!root) {

@@ -21,10 +21,10 @@ ENT_BENCH := $(BUILD)/tools/bench_entities
 
 tools: $(NER_EVAL) $(NER_TRAIN) $(ENT_BENCH)
 
-$(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/common/nebuf.o
+$(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/common/nebuf.o $(BUILD)/common/xalloc.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
-$(NER_EVAL): $(BUILD)/tools/ner_eval.o $(BUILD)/enrichers/ner/ner.o $(BUILD)/common/nebuf.o
+$(NER_EVAL): $(BUILD)/tools/ner_eval.o $(BUILD)/enrichers/ner/ner.o $(BUILD)/common/nebuf.o $(BUILD)/common/xalloc.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 
 ner-train: $(NER_TRAIN)

@@ -42,8 +42,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/utf8.h"
+
 #define NO_POS SIZE_MAX
-#define CP_INVALID 0xFFFFFFFFu
+#define CP_INVALID NE_CP_INVALID
 
 /* ---- code points ------------------------------------------------------ */
 
@@ -76,33 +78,6 @@ static const unsigned char ascii_cls[128] = {
     L, L, L, L, L, L, L, L, L, L, L, P, Y, P, Y, Y,   /* p-z { | } ~ DEL */
 };
 
-/* Decodes the code point at s[i] (i < len) into *cp and returns its length.
- * Overlong forms, surrogates, values past U+10FFFF and truncated sequences
- * give CP_INVALID and length 1, so the caller resynchronises on the next
- * byte and never reads past len. */
-static size_t utf8_decode(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
-{
-    unsigned c = s[i];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF)      { n = 2; v = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; min = 0x10000; }
-    else goto invalid;
-    if (len - i < n) goto invalid;
-    for (size_t k = 1; k < n; k++) {
-        unsigned b = s[i + k];
-        if ((b & 0xC0) != 0x80) goto invalid;
-        v = (v << 6) | (b & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) goto invalid;
-    *cp = v;
-    return n;
-invalid:
-    *cp = CP_INVALID;
-    return 1;
-}
 
 /* Class of a code point in U+2000–U+206F, the General Punctuation block
  * where most of the typographic marks of news text live. */
@@ -180,7 +155,7 @@ static enum cls class_at(const unsigned char *s, size_t len, size_t i, uint32_t 
     size_t k = 0;
     enum cls r = CL_END;
     if (i < len) {
-        k = utf8_decode(s, len, i, &c);
+        k = ne_utf8_decode(s, len, i, &c);
         r = classify(c);
     }
     if (cp) *cp = c;
@@ -594,7 +569,7 @@ static size_t scan_alnum_run(const unsigned char *s, size_t len, size_t i, word_
             continue;
         }
         uint32_t cp;
-        size_t n = utf8_decode(s, len, i, &cp);
+        size_t n = ne_utf8_decode(s, len, i, &cp);
         enum cls c = classify(cp);
         if (c == CL_LETTER) note_letter(w, cp);
         else if (c != CL_EXTEND) break;
@@ -641,7 +616,7 @@ static size_t url_end(const unsigned char *s, size_t len, size_t i)
     int parens = 0;
     while (p < len) {
         uint32_t cp;
-        size_t n = utf8_decode(s, len, p, &cp);
+        size_t n = ne_utf8_decode(s, len, p, &cp);
         enum cls c = classify(cp);
         if (c == CL_SPACE || c == CL_BREAK || c == CL_QUOTE || c == CL_INVALID ||
             cp == 0x2019 || cp == '<' || cp == '>')
@@ -925,7 +900,7 @@ static int tokenize(analyzer *a)
     a->prev = CTX_SPACE;
     while (a->pos < a->len) {
         uint32_t cp;
-        size_t n = utf8_decode(a->s, a->len, a->pos, &cp);
+        size_t n = ne_utf8_decode(a->s, a->len, a->pos, &cp);
         enum cls c = classify(cp);
         if (c == CL_SPACE || c == CL_BREAK) {
             if (c == CL_BREAK) a->new_para = 1;
@@ -968,7 +943,7 @@ static enum term terminator_kind(const analyzer *a, const ne_token *tk)
     size_t n = tk->end - tk->start;
     if (tk->kind == NE_TOK_PUNCT) {
         uint32_t cp;
-        utf8_decode(a->s, a->len, tk->start, &cp);
+        ne_utf8_decode(a->s, a->len, tk->start, &cp);
         if (cp == '.') return n > 1 ? TERM_ELLIPSIS : TERM_STOP;
         if (cp == '!' || cp == '?' || cp == 0x3002 || cp == 0xFF01 || cp == 0xFF0E || cp == 0xFF1F)
             return TERM_STOP;
@@ -1000,7 +975,7 @@ static int is_closer(const analyzer *a, const ne_token *tk)
 static int starts_lower(const analyzer *a, const ne_token *tk)
 {
     uint32_t cp;
-    utf8_decode(a->s, a->len, tk->start, &cp);
+    ne_utf8_decode(a->s, a->len, tk->start, &cp);
     return letter_case(cp) == CASE_LOWER;
 }
 
