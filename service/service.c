@@ -39,6 +39,15 @@ typedef struct service {
     ne_series *m_stage[8], *m_record_us;
     ne_pipeline_stats last_stats;
     ne_changelog *changelog;  /* the dedup state's changelog; NULL with dedup disabled */
+
+    const ne_service_opts *opts;  /* may be NULL */
+    ne_metrics *own_metrics;      /* made here when opts has none and metrics.enabled */
+    ne_metrics_server *server;
+    ne_notifier *notifier;        /* NULL without subscriptions */
+    long consumed, last_consumed;
+    double last_t, full_since;    /* last progress line; since when the window is full */
+    int interval;                 /* seconds between progress lines */
+    int rc;                       /* the exit code so far */
 } service;
 
 /* Changelog records (this instance's own and the other instances') go
@@ -396,158 +405,192 @@ static void log_progress(service *s, long consumed, long *last_consumed, double 
     *last_t = t;
 }
 
-int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service_result *res)
-{
-    service s = {.cfg = cfg};
-    ne_metrics *own_metrics = NULL;
-    ne_notifier *notifier = NULL;
-    char err[512];
-    int rc = 0;
-    long consumed = 0, last_consumed = 0;
-    double last_t = now_s();
-    int interval = opts && opts->progress_interval_s > 0 ? opts->progress_interval_s : 10;
+/* ---- open, step, close ------------------------------------------------ */
 
-    ne_metrics_server *server = NULL;
-    s.metrics = opts ? opts->metrics : NULL;
-    if (!s.metrics && cfg->metrics.enabled) {
-        s.metrics = own_metrics = ne_metrics_new();
-        server = ne_metrics_serve(s.metrics, cfg->metrics.listen, err, sizeof err);
-        if (!server) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 1; goto out; }
+/* Starts everything in order: metrics, the chain and its workers, the
+ * producer (and the output topics' size limits), exactly once its
+ * transactions, the dedup state from the changelog, then the consumer,
+ * which joins the group only now so that no partition waits assigned to
+ * an instance still rebuilding its state, and the notifier thread.
+ * Returns 0, or the exit code (1 runtime, 2 configuration), logged. */
+static int service_open(service *s)
+{
+    const ne_config *cfg = s->cfg;
+    const ne_service_opts *opts = s->opts;
+    char err[512];
+    s->metrics = opts ? opts->metrics : NULL;
+    if (!s->metrics && cfg->metrics.enabled) {
+        s->metrics = s->own_metrics = ne_metrics_new();
+        s->server = ne_metrics_serve(s->metrics, cfg->metrics.listen, err, sizeof err);
+        if (!s->server) { ne_log(NE_LOG_ERROR, "service", "%s", err); return 1; }
         ne_log(NE_LOG_INFO, "service", "metrics on http://%s/metrics", cfg->metrics.listen);
     }
-    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 0);
+    ne_metrics_set_ready(s->metrics, NE_READY_STATE, 0);
 
-    s.pipeline = ne_pipeline_new(cfg, err, sizeof err);
-    if (!s.pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); rc = 1; goto out; }
-    register_metrics(&s);
+    s->pipeline = ne_pipeline_new(cfg, err, sizeof err);
+    if (!s->pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); return 1; }
+    register_metrics(s);
     int threads = ne_workers_count(cfg);
-    if (threads > 1 && !(s.workers = ne_workers_new(s.pipeline, threads, err, sizeof err))) {
+    if (threads > 1 && !(s->workers = ne_workers_new(s->pipeline, threads, err, sizeof err))) {
         ne_log(NE_LOG_ERROR, "service", "workers: %s", err);
-        rc = 1;
-        goto out;
+        return 1;
     }
-    s.producer = ne_producer_new(cfg, on_delivery, &s, err, sizeof err);
-    if (!s.producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); rc = 2; goto out; }
-    if (!(opts && opts->no_topic_limits) && check_topic_limits(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
+    s->producer = ne_producer_new(cfg, on_delivery, s, err, sizeof err);
+    if (!s->producer) { ne_log(NE_LOG_ERROR, "service", "producer: %s", err); return 2; }
+    if (!(opts && opts->no_topic_limits) && check_topic_limits(s, err, sizeof err)) {
+        ne_log(NE_LOG_ERROR, "service", "%s", err);
+        return 2;
+    }
     /* Exactly once: fence this instance's predecessor before reading the
      * changelog, so that the transaction a killed predecessor left open is
      * aborted and no longer holds back what a read_committed reader sees. */
     if (cfg->processing.guarantee == NE_EXACTLY_ONCE) {
-        s.txn = ne_txn_new(ne_producer_handle(s.producer), cfg->processing.max_in_flight,
-                           TXN_MAX_MS, err, sizeof err);
-        if (!s.txn) { ne_log(NE_LOG_ERROR, "service", "exactly_once: %s", err); rc = 1; goto out; }
+        s->txn = ne_txn_new(ne_producer_handle(s->producer), cfg->processing.max_in_flight,
+                            TXN_MAX_MS, err, sizeof err);
+        if (!s->txn) { ne_log(NE_LOG_ERROR, "service", "exactly_once: %s", err); return 1; }
     }
-    if (start_changelog(&s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); rc = 2; goto out; }
-    /* The dedup state is rebuilt (or there is none): ready once assigned.
-     * The consumer joins the group only now, so that no partition waits
-     * assigned to an instance still rebuilding its state. */
-    ne_metrics_set_ready(s.metrics, NE_READY_STATE, 1);
-    s.consumer = ne_consumer_new(cfg, drain_producer, &s, s.metrics, err, sizeof err);
-    if (!s.consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); rc = 2; goto out; }
-    if (s.txn) ne_txn_attach_consumer(s.txn, ne_consumer_handle(s.consumer));
+    if (start_changelog(s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); return 2; }
+    ne_metrics_set_ready(s->metrics, NE_READY_STATE, 1);
+    s->consumer = ne_consumer_new(cfg, drain_producer, s, s->metrics, err, sizeof err);
+    if (!s->consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); return 2; }
+    if (s->txn) ne_txn_attach_consumer(s->txn, ne_consumer_handle(s->consumer));
 
     if (cfg->webhooks.nsubscriptions && !(opts && opts->no_notifier)) {
         ne_notifier_opts nopts = {.stop = opts ? opts->stop : NULL,
                                   .reload = opts ? opts->reload : NULL,
                                   .config_path = opts ? opts->config_path : NULL,
-                                  .metrics = s.metrics};
-        notifier = ne_notifier_start(cfg, &nopts, err, sizeof err);
-        if (!notifier) { ne_log(NE_LOG_ERROR, "service", "notifier: %s", err); rc = 1; goto out; }
+                                  .metrics = s->metrics};
+        s->notifier = ne_notifier_start(cfg, &nopts, err, sizeof err);
+        if (!s->notifier) { ne_log(NE_LOG_ERROR, "service", "notifier: %s", err); return 1; }
     }
-
     ne_log(NE_LOG_INFO, "service", "consuming %s as group %s (%s)", cfg->topics.raw,
            ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "?",
            cfg->processing.guarantee == NE_EXACTLY_ONCE ? "exactly_once" : "at_least_once");
+    return 0;
+}
 
-    double full_since = 0;
-    while (!(opts && opts->stop && *opts->stop)) {
-        if (s.changelog) ne_changelog_poll(s.changelog);
-        publish_prepared(&s, 0);
-        if (!s.txn && window_full(&s, &full_since)) continue;
-        size_t pending = s.workers ? ne_workers_pending(s.workers) : 0;
-        if (s.workers && ne_workers_full(s.workers)) {
-            publish_prepared(&s, 10);
-        } else {
-            /* With records on the workers, do not sit in the poll: their
-             * events wait for this thread. */
-            rd_kafka_message_t *m = ne_consumer_poll(s.consumer, pending ? 0 : cfg->processing.poll_timeout_ms);
-            if (m) {
-                consumed++;
-                consume_record(&s, m);
-            } else if (pending) {
-                publish_prepared(&s, 1);
-            }
-        }
-        ne_producer_poll(s.producer, 0);
-        if (s.txn) {
-            if (ne_txn_due(s.txn)) commit_transaction(&s, 0);
-        } else {
-            ne_consumer_store(s.consumer);
-        }
+/* Whether opts->stop_after records are consumed and everything they
+ * produced is published and acknowledged (the demo and tests). */
+static int stop_after_reached(const service *s)
+{
+    const ne_service_opts *opts = s->opts;
+    return opts && opts->stop_after > 0 && s->consumed >= opts->stop_after &&
+           !(s->workers && ne_workers_pending(s->workers)) &&
+           ne_consumer_in_flight(s->consumer) == 0 && !(s->txn && ne_txn_open(s->txn));
+}
 
-        if (s.txn_failed || ne_consumer_failed(s.consumer) ||
-            ne_producer_fatal(s.producer, err, sizeof err)) {
-            ne_log(NE_LOG_ERROR, "service", "stopping after a failure; unfinished records will be "
-                   "re-delivered on restart");
-            rc = 1;
-            break;
+/* One round of the loop: publish what the workers finished, consume one
+ * record (unless the window or the pool is full), serve delivery reports,
+ * store offsets or commit the transaction. Returns 0 to go on, 1 to stop:
+ * s->rc says whether after a failure (1) or because stop_after was reached. */
+static int service_step(service *s)
+{
+    const ne_config *cfg = s->cfg;
+    char err[512];
+    if (s->changelog) ne_changelog_poll(s->changelog);
+    publish_prepared(s, 0);
+    if (!s->txn && window_full(s, &s->full_since)) return 0;
+    size_t pending = s->workers ? ne_workers_pending(s->workers) : 0;
+    if (s->workers && ne_workers_full(s->workers)) {
+        publish_prepared(s, 10);
+    } else {
+        /* With records on the workers, do not sit in the poll: their
+         * events wait for this thread. */
+        rd_kafka_message_t *m = ne_consumer_poll(s->consumer, pending ? 0 : cfg->processing.poll_timeout_ms);
+        if (m) {
+            s->consumed++;
+            consume_record(s, m);
+        } else if (pending) {
+            publish_prepared(s, 1);
         }
-        /* A notifier that finished on the stop flag ends the loop at its
-         * next test; only a failed one stops the service with an error. */
-        if (notifier && ne_notifier_failed(notifier)) {
-            ne_log(NE_LOG_ERROR, "service", "the webhook notifier failed; stopping the service");
-            rc = 1;
-            break;
-        }
-        if (opts && opts->stop_after > 0 && consumed >= opts->stop_after &&
-            !(s.workers && ne_workers_pending(s.workers)) &&
-            ne_consumer_in_flight(s.consumer) == 0 && !(s.txn && ne_txn_open(s.txn)))
-            break;
-        if (now_s() - last_t >= interval) log_progress(&s, consumed, &last_consumed, &last_t);
+    }
+    ne_producer_poll(s->producer, 0);
+    if (s->txn) {
+        if (ne_txn_due(s->txn)) commit_transaction(s, 0);
+    } else {
+        ne_consumer_store(s->consumer);
     }
 
+    if (s->txn_failed || ne_consumer_failed(s->consumer) ||
+        ne_producer_fatal(s->producer, err, sizeof err)) {
+        ne_log(NE_LOG_ERROR, "service", "stopping after a failure; unfinished records will be "
+               "re-delivered on restart");
+        s->rc = 1;
+        return 1;
+    }
+    /* A notifier that finished on the stop flag ends the loop at its
+     * next test; only a failed one stops the service with an error. */
+    if (s->notifier && ne_notifier_failed(s->notifier)) {
+        ne_log(NE_LOG_ERROR, "service", "the webhook notifier failed; stopping the service");
+        s->rc = 1;
+        return 1;
+    }
+    if (stop_after_reached(s)) return 1;
+    if (now_s() - s->last_t >= s->interval) log_progress(s, s->consumed, &s->last_consumed, &s->last_t);
+    return 0;
+}
+
+/* Ends the run in order: publish what was consumed (dropped after a
+ * failure: it is consumed again on restart), commit or abort the open
+ * transaction, flush the producer, commit the offsets and leave the group.
+ * Updates s->rc. */
+static void service_drain(service *s)
+{
     ne_log(NE_LOG_INFO, "service", "shutting down: draining %ld record(s) in flight",
-           ne_consumer_in_flight(s.consumer));
-    /* Records consumed but not yet published: publish them, unless after a
-     * failure, when they are consumed again on restart. */
-    if (rc) drop_prepared(&s);
-    else publish_prepared(&s, -1);
-    if (s.txn) {
+           ne_consumer_in_flight(s->consumer));
+    if (s->rc) drop_prepared(s);
+    else publish_prepared(s, -1);
+    if (s->txn) {
         /* After a failure the open transaction is not trusted: abort it, its
          * records are consumed again on restart. */
-        if (rc) ne_txn_abort(s.txn);
-        else commit_transaction(&s, 1);
-        if (s.txn_failed) rc = 1;
+        if (s->rc) ne_txn_abort(s->txn);
+        else commit_transaction(s, 1);
+        if (s->txn_failed) s->rc = 1;
     }
-    if (ne_producer_flush(s.producer, cfg->processing.shutdown_timeout_ms)) {
+    if (ne_producer_flush(s->producer, s->cfg->processing.shutdown_timeout_ms)) {
         ne_log(NE_LOG_ERROR, "service", "%d event(s) unacknowledged at shutdown; their records "
-               "are not committed and will be re-delivered", ne_producer_outstanding(s.producer));
-        rc = 1;
+               "are not committed and will be re-delivered", ne_producer_outstanding(s->producer));
+        s->rc = 1;
     }
-    if (ne_consumer_failed(s.consumer)) rc = 1;
-    if (ne_consumer_close(s.consumer) != 0 && rc == 0) rc = 1;
-    log_progress(&s, consumed, &last_consumed, &last_t);
+    if (ne_consumer_failed(s->consumer)) s->rc = 1;
+    if (ne_consumer_close(s->consumer) != 0 && s->rc == 0) s->rc = 1;
+    log_progress(s, s->consumed, &s->last_consumed, &s->last_t);
+}
 
-out:
+/* Frees everything service_open made, in the reverse order; fills res. */
+static void service_close(service *s, ne_service_result *res)
+{
     if (res) {
         memset(res, 0, sizeof *res);
-        if (s.pipeline) ne_pipeline_get_stats(s.pipeline, &res->pipeline);
-        res->consumed = consumed;
+        if (s->pipeline) ne_pipeline_get_stats(s->pipeline, &res->pipeline);
+        res->consumed = s->consumed;
     }
-    if (notifier) {
-        int nrc = ne_notifier_stop_join(notifier, NULL);
-        if (!rc) rc = nrc;
+    if (s->notifier) {
+        int nrc = ne_notifier_stop_join(s->notifier, NULL);
+        if (!s->rc) s->rc = nrc;
     }
-    drop_prepared(&s);   /* their messages belong to the consumer */
-    ne_workers_free(s.workers);
-    ne_txn_free(s.txn);
-    ne_changelog_free(s.changelog);
-    ne_consumer_free(s.consumer);
-    s.consumer = NULL; /* late delivery reports during producer teardown must not touch it */
-    ne_producer_free(s.producer);
-    ne_pipeline_free(s.pipeline);
-    ne_outbox_free(&s.outbox);
-    ne_metrics_server_stop(server);
-    ne_metrics_free(own_metrics);
-    return rc;
+    drop_prepared(s);   /* their messages belong to the consumer */
+    ne_workers_free(s->workers);
+    ne_txn_free(s->txn);
+    ne_changelog_free(s->changelog);
+    ne_consumer_free(s->consumer);
+    s->consumer = NULL; /* late delivery reports during producer teardown must not touch it */
+    ne_producer_free(s->producer);
+    ne_pipeline_free(s->pipeline);
+    ne_outbox_free(&s->outbox);
+    ne_metrics_server_stop(s->server);
+    ne_metrics_free(s->own_metrics);
+}
+
+int ne_service_run(const ne_config *cfg, const ne_service_opts *opts, ne_service_result *res)
+{
+    service s = {.cfg = cfg, .opts = opts, .last_t = now_s(),
+                 .interval = opts && opts->progress_interval_s > 0 ? opts->progress_interval_s : 10};
+    s.rc = service_open(&s);
+    if (!s.rc) {
+        while (!(opts && opts->stop && *opts->stop) && !service_step(&s)) {}
+        service_drain(&s);
+    }
+    service_close(&s, res);
+    return s.rc;
 }
