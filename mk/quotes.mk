@@ -1,4 +1,4 @@
-# quotes.mk — the quotes stage's evaluation (enrichers/quotes/quotes.c).
+# quotes.mk — the quotes stage's evaluation (enrichers/quotes/).
 #
 #   make eval-quotes   quote-span P/R/F1 (overlap >= 0.3 and >= 0.8) and
 #                      speaker accuracy on PolNeAR dev, indirect speech

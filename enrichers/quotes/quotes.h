@@ -50,22 +50,25 @@
 #include "enrichers/pipeline/pipeline.h"
 
 /* The stage's functions, for the stage table (pipeline.c); the stage is a
- * no-op when quotes.enabled is false. create() returns the state or NULL with a
- * message in err; process() returns 0, or -1 on out-of-memory with
- * doc->quotes left empty; destroy() accepts NULL. */
+ * no-op when quotes.enabled is false. create() returns the state (it has
+ * nothing that can fail; err is left alone); process() returns 0 (an int
+ * for the stage table: out of memory aborts, common/xalloc.h); destroy()
+ * accepts NULL. The code is in this folder, one file per pass
+ * (quotes_int.h). */
 void *ne_quotes_create(const ne_config *cfg, char *err, size_t errlen);
 int   ne_quotes_process(void *state, ne_doc *doc);
 void  ne_quotes_destroy(void *state);
 
 /* Scratch memory of the extractor, reused across documents (it grows to
- * the largest document seen). NULL on out-of-memory. */
+ * the largest document seen). Never NULL. */
 typedef struct ne_quotes_ws ne_quotes_ws;
 ne_quotes_ws *ne_quotes_ws_new(void);
 void ne_quotes_ws_free(ne_quotes_ws *ws);   /* accepts NULL */
 
 /* Replaces doc->quotes with the quotes of doc's body. Needs the body's
  * text layer (ne_text_analyze) and reads doc->entities when present.
- * Returns 0, or -1 on out-of-memory (doc->quotes is then empty). */
+ * Returns 0 (an int for callers that chain stage calls; there is no
+ * error: out of memory aborts). */
 int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc);
 
 /* What a word (any case; ’ read as ') is to the extractor: a speech verb

@@ -1,4 +1,4 @@
-/* Tests of the entities stage (enrichers/entities/entities.c) on real sentences:
+/* Tests of the entities stage (enrichers/entities/) on real sentences:
  * coreference of names, the watchlist (names, aliases, role nouns), the
  * bundled gazetteer, acronyms, slugs, gender hints, the helpers for the
  * quotes stage, start-up errors, and the two seed articles. Tests that

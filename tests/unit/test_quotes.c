@@ -1,4 +1,4 @@
-/* Unit tests of the quotes stage (enrichers/quotes/quotes.c) on real news
+/* Unit tests of the quotes stage (enrichers/quotes/) on real news
  * sentences. The documents are built by hand: the text layer from the
  * tokenizer, the entities given by each test (name, type, gender and the
  * surface forms whose every occurrence is a mention), so that these tests

@@ -1,0 +1,384 @@
+/* entities_mentions — from a document's tokens to the mention candidates
+ * the clustering joins (entities_int.h):
+ *   tag      NER over body sentences then title sentences (one call, so
+ *            the model's document features see the whole article); lines
+ *            without case information (title-case headlines, captions)
+ *            are marked: the tagger's spans there are "weak"
+ *   merge    the NER spans and the gazetteer's phrase matches of a field
+ *            into one list of candidates (cand)
+ *   prepare  for people: titles set aside, surname and given-name keys;
+ *            lists of names typed alike; words the tagger typed ORG/LOC/
+ *            MISC that are a person's surname retyped; untagged surnames
+ *            of the article's people added; titles before names taken in;
+ *            keys of the other candidates
+ * The candidates end sorted by field (body first) and token.
+ */
+#include "enrichers/entities/entities_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- tagging ----------------------------------------------------------------- */
+
+/* True when NER sentence s (tokens of text t, tagged) carries no case
+ * information: no lower-case letter at all, or every word of four letters
+ * or more capitalised and, in the body, at least one of them past the
+ * first word outside any entity ("Putin Says He Didn’t Meddle in the US
+ * Election"; a sentence made of names, "Angela Merkel met Emmanuel Macron
+ * in Berlin", is not one). In a title two such words are enough. The
+ * tagger guesses in such lines; the stage keeps its guesses there only
+ * where the rest of the article confirms them. */
+static int sentence_is_uncased(const ent_state *st, const ne_text *t, size_t s, int title)
+{
+    size_t g0 = (size_t)(st->nsent[s].toks - st->ntok), n = st->nsent[s].ntoks;
+    size_t free_caps = 0, lower_any = 0, words = 0, long_words = 0;
+    for (size_t g = g0; g < g0 + n; g++) {
+        size_t i = st->tokmap[g];
+        if (st->piece[g] || t->toks[i].kind != NE_TOK_WORD) continue;
+        const char *p = tok_ptr(t, i);
+        size_t len = tok_len(t, i), lower = 0;
+        for (size_t k = 0; k < len; k++) lower += is_lower_ascii((unsigned char)p[k]);
+        lower_any += lower;
+        words++;
+        if (count_letters(p, len) < 4) continue;
+        if (!(t->toks[i].flags & NE_TF_CAP)) return 0;
+        long_words++;
+        free_caps += g > g0 && st->tags[g] == NE_NER_O;
+    }
+    return words > 0 && (lower_any == 0 || (title ? long_words >= 2 : free_caps >= 1));
+}
+
+/* Sets the uncased flag of the tokens of each uncased sentence of t, whose
+ * first NER sentence is s0. */
+static void mark_uncased(ent_state *st, const ne_text *t, int field, size_t s0, uint8_t *uncased)
+{
+    for (size_t s = 0; s < t->nsents; s++)
+        if (sentence_is_uncased(st, t, s0 + s, field == NE_FIELD_TITLE))
+            memset(uncased + t->sents[s].tok_start, 1, t->sents[s].tok_end - t->sents[s].tok_start);
+}
+
+/* Appends the sentences of t to the NER input. A possessive becomes a
+ * token of its own ("Obama" "’s"): the model learnt from text split that
+ * way, and without the split "Obama’s Affordable Care Act" reads as one
+ * long name. */
+static void add_ner_sentences(ent_state *st, const ne_text *t, size_t *ns, size_t *nt)
+{
+    for (size_t s = 0; s < t->nsents; s++) {
+        const ne_sentence *se = &t->sents[s];
+        size_t first = *nt;
+        for (size_t i = se->tok_start; i < se->tok_end; i++) {
+            const char *p = tok_ptr(t, i);
+            size_t n = tok_len(t, i), base = n;
+            if (t->toks[i].kind == NE_TOK_WORD) base = possessive_base(p, n);
+            st->ntok[*nt] = (ne_ner_tok){ p, base };
+            st->tokmap[*nt] = (uint32_t)i;
+            st->piece[(*nt)++] = 0;
+            if (base < n) {
+                st->ntok[*nt] = (ne_ner_tok){ p + base, n - base };
+                st->tokmap[*nt] = (uint32_t)i;
+                st->piece[(*nt)++] = 1;
+            }
+        }
+        st->nsent[*ns] = (ne_ner_sent){ st->ntok + first, *nt - first };
+        (*ns)++;
+    }
+}
+
+/* Maps the NER spans of NER tokens [from, to) to spans over the tokens of
+ * their field, appending to st->spans; a span that is only a possessive
+ * piece is dropped. */
+static void map_spans(ent_state *st, size_t from, size_t to, const ne_ner_span *sp, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (sp[k].tok_start < from || sp[k].tok_start >= to) continue;
+        if (sp[k].tok_end - sp[k].tok_start == 1 && st->piece[sp[k].tok_start]) continue;
+        uint32_t a = st->tokmap[sp[k].tok_start], b = st->tokmap[sp[k].tok_end - 1] + 1;
+        st->spans[st->nspans++] = (ne_ner_span){ a, b, sp[k].type };
+    }
+}
+
+/* The entity spans of each field go to st->spans (body first,
+ * st->nspans_body of them). */
+int ent_tag_document(ent_state *st, const ne_doc *doc)
+{
+    const ne_text *bt = &doc->body_text, *tt = &doc->title_text;
+    size_t ntoks = bt->ntoks + tt->ntoks, nsents = bt->nsents + tt->nsents, cap = 2 * ntoks + 1;
+    ne_grow(&st->ntok, &st->cap_ntok, cap, sizeof *st->ntok);
+    ne_grow(&st->tokmap, &st->cap_tokmap, cap, sizeof *st->tokmap);
+    ne_grow(&st->piece, &st->cap_piece, cap, 1);
+    ne_grow(&st->nsent, &st->cap_nsent, nsents + 1, sizeof *st->nsent);
+    ne_grow(&st->tags, &st->cap_tags, cap, 1);
+    ne_grow(&st->uncased, &st->cap_uncased, ntoks + 1, 1);
+    ne_grow(&st->spans, &st->cap_spans, 2 * cap, sizeof *st->spans);
+    size_t ns = 0, nt = 0;
+    memset(st->uncased, 0, ntoks + 1);
+    add_ner_sentences(st, bt, &ns, &nt);
+    size_t body_nt = nt;
+    add_ner_sentences(st, tt, &ns, &nt);
+    st->nspans = st->nspans_body = 0;
+    if (nt == 0) return 0;
+    if (ne_ner_tag(st->model, st->ws, st->nsent, ns, st->tags) < 0) return -1;   /* ner.h's OOM */
+    mark_uncased(st, bt, NE_FIELD_BODY, 0, st->uncased);
+    mark_uncased(st, tt, NE_FIELD_TITLE, bt->nsents, st->uncased + bt->ntoks);
+    /* raw spans go to the upper half of st->spans, mapped ones to the lower */
+    ne_ner_span *raw = st->spans + cap;
+    size_t nraw = ne_ner_spans(st->tags, nt, raw, cap);
+    map_spans(st, 0, body_nt, raw, nraw);
+    st->nspans_body = st->nspans;
+    map_spans(st, body_nt, nt, raw, nraw);
+    return 0;
+}
+
+/* ---- merging ------------------------------------------------------------------ */
+
+void ent_push_cand(ent_state *st, const cand *c)
+{
+    ne_grow(&st->c, &st->cap_c, st->nc + 1, sizeof *st->c);
+    st->c[st->nc] = *c;
+    st->c[st->nc].cluster = -1;
+    st->nc++;
+}
+
+/* Merges the NER spans and the phrase matches of one field into st->c.
+ * Where they overlap: the same span is one candidate with the phrase's
+ * type (curated) and the tagger's type remembered; a span inside a longer
+ * one loses to it ("Trump" in "Trump Tower", "Russian" in "the Russian
+ * leader"); partial overlaps keep the longer, the tagger's on a tie. */
+void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
+{
+    const ne_text *t = field_text(doc, field);
+    if (t->ntoks == 0) return;
+    const ne_ner_span *spans = st->spans + (field == NE_FIELD_TITLE ? st->nspans_body : 0);
+    size_t nn = field == NE_FIELD_TITLE ? st->nspans - st->nspans_body : st->nspans_body;
+    const uint8_t *uncased = st->uncased + (field == NE_FIELD_TITLE ? doc->body_text.ntoks : 0);
+    size_t ng = ent_match_phrases(st, t, field);
+    ne_grow(&st->keep, &st->cap_keep, nn + 1, 1);
+    uint8_t *nkeep = st->keep;
+    memset(nkeep, 1, nn);
+    size_t p = 0;
+    for (size_t j = 0; j < ng; j++) {
+        cand *g = &st->gzc[j];
+        int gkeep = 1;
+        while (p < nn && spans[p].tok_end <= g->a) p++;
+        for (size_t k = p; k < nn && spans[k].tok_start < g->b; k++) {
+            const ne_ner_span *sp = &spans[k];
+            uint32_t glen = g->b - g->a, nlen = sp->tok_end - sp->tok_start;
+            if (sp->tok_start == g->a && sp->tok_end == g->b) {
+                g->ner_type = (uint8_t)sp->type;
+                nkeep[k] = 0;
+            } else if (uncased[sp->tok_start]) {
+                nkeep[k] = 0;   /* "US" in a headline's "US Election" */
+            } else if (sp->tok_start <= g->a && sp->tok_end >= g->b) {
+                gkeep = 0;
+            } else if (g->a <= sp->tok_start && g->b >= sp->tok_end) {
+                nkeep[k] = 0;
+            } else if (glen > nlen) {
+                nkeep[k] = 0;
+            } else {
+                gkeep = 0;
+            }
+        }
+        if (!gkeep) g->b = g->a;   /* emptied: skipped below */
+    }
+    /* both lists are sorted and now disjoint: merge them in order */
+    size_t i = 0, j = 0;
+    while (i < nn || j < ng) {
+        int take_ner = j >= ng || (i < nn && spans[i].tok_start < st->gzc[j].a);
+        if (take_ner) {
+            /* "I’m" typed ORG or PER: never an entity */
+            if (spans[i].tok_end - spans[i].tok_start == 1 && ent_is_first_person(t, spans[i].tok_start))
+                nkeep[i] = 0;
+            if (nkeep[i]) {
+                cand c = { .a = spans[i].tok_start, .b = spans[i].tok_end, .gaz = -1, .person = -1,
+                           .type = (uint8_t)spans[i].type, .ner_type = (uint8_t)spans[i].type,
+                           .kind = GZ_PLACE, .field = (uint8_t)field, .weak = uncased[spans[i].tok_start] };
+                ent_push_cand(st, &c);
+            }
+            i++;
+        } else {
+            if (st->gzc[j].b > st->gzc[j].a) ent_push_cand(st, &st->gzc[j]);
+            j++;
+        }
+    }
+}
+
+/* ---- preparing the candidates ------------------------------------------------------- */
+
+static int cmp_cand(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->field != b->field) return a->field < b->field ? -1 : 1;
+    return a->a < b->a ? -1 : a->a > b->a;
+}
+
+/* True when a gap token can sit between two names of a list: a comma, or
+ * a lower-case word ("and", "you have"). */
+static int list_gap_token(const ne_text *t, size_t i)
+{
+    if (t->toks[i].kind == NE_TOK_PUNCT) return tok_len(t, i) == 1 && tok_ptr(t, i)[0] == ',';
+    return t->toks[i].kind == NE_TOK_WORD && !(t->toks[i].flags & NE_TF_CAP);
+}
+
+/* Lists of names: single capitalised words of one sentence, a few
+ * lower-case words or commas apart, with a comma or "and" between them
+ * ("you have Brennan, you have Clapper, and you have Comey"). When the
+ * tagger made one of them a person, the ones it typed MISC without a
+ * gazetteer entry are people too. */
+static void type_name_lists(ent_state *st, const ne_doc *doc)
+{
+    size_t i = 0;
+    while (i < st->nc) {
+        size_t j = i, per = 0;
+        const ne_text *t = field_text(doc, st->c[i].field);
+        for (;; j++) {
+            const cand *c = &st->c[j];
+            if (c->b - c->a != 1) break;
+            per += c->type == NE_ENT_PER && c->kind != GZ_ROLE && c->kind != GZ_DIRECT;
+            if (j + 1 >= st->nc) break;
+            const cand *d = &st->c[j + 1];
+            if (d->field != c->field || d->a <= c->b || d->a - c->b > 4 ||
+                t->toks[d->a].para != t->toks[c->a].para)
+                break;
+            int sep = 0, ok = 1;
+            for (size_t g = c->b; g < d->a && ok; g++) {
+                ok = list_gap_token(t, g) && !(t->toks[g].flags & NE_TF_SENT_START);
+                sep |= tok_len(t, g) == 1 ? tok_ptr(t, g)[0] == ','
+                                          : ent_tok_is_word(t, g, "and") || ent_tok_is_word(t, g, "or");
+            }
+            if (!ok || !sep || (t->toks[d->a].flags & NE_TF_SENT_START)) break;
+        }
+        if (per && j > i) {
+            for (size_t k = i; k <= j; k++) {
+                cand *c = &st->c[k];
+                /* "Bush and Democratic presidential candidates": an adjective */
+                int adjective = c->b < t->ntoks && t->toks[c->b].kind == NE_TOK_WORD &&
+                                !(t->toks[c->b].flags & NE_TF_CAP) && !ent_tok_is_word(t, c->b, "and") &&
+                                !ent_tok_is_word(t, c->b, "or");
+                if (c->type == NE_ENT_MISC && c->gaz < 0 && !adjective && (t->toks[c->a].flags & NE_TF_CAP)) {
+                    c->type = NE_ENT_PER;
+                    ent_person_names(doc, c);
+                }
+            }
+        }
+        i = j + 1;
+    }
+}
+
+/* True when the span [a, b) of t is a title and a name, or a name and
+ * "Jr.": "Mr Trump", "Dr Fox", "Trump Jr." are people whatever the tagger
+ * said; so is "President Trump" when `known` (a person of the article) has
+ * that surname. */
+static int titled_name(const ne_text *t, size_t a, size_t b, const ne_map *known)
+{
+    uint8_t g = G0;
+    /* "Donald Trump Jr." (typed ORG, like "Inc."): Jr and Sr end only names */
+    if (b - a >= 2 && (t->toks[b - 2].flags & NE_TF_CAP) && ent_name_suffix_code(t, b - 1) >= 1 &&
+        ent_name_suffix_code(t, b - 1) <= 2)
+        return 1;
+    size_t n = ent_title_at(t, a, b - 1, &g);
+    if (!n || !(t->toks[b - 1].flags & NE_TF_CAP)) return 0;
+    if (g || ent_tok_is_word(t, a, "Dr") || ent_tok_is_word(t, a, "Prof")) return 1;
+    return map_get(known, ent_surname_key(tok_ptr(t, b - 1), tok_len(t, b - 1))) != NONE32;
+}
+
+/* Single words typed ORG, LOC or MISC that are the surname (or lone name)
+ * of a person of the article become mentions of people ("the Trump
+ * campaign", a "Brennan" the tagger typed two ways); a gazetteer place
+ * only when the tagger also said person ("Jordan" the player, never
+ * "Muslims" the group). So do titled names ("Mr Trump"
+ * typed ORG at a sentence start). st->m_recent holds the keys. */
+static void retype_person_words(ent_state *st, const ne_doc *doc)
+{
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        const ne_text *t = field_text(doc, c->field);
+        if (c->type == NE_ENT_PER ||
+            (c->gaz >= 0 && (c->ner_type != NE_ENT_PER || st->gz.ents[c->gaz].type != NE_ENT_LOC)))
+            continue;
+        int person = c->b - c->a > 1
+                         ? titled_name(t, c->a, c->b, &st->m_recent)
+                         : (t->toks[c->a].flags & NE_TF_CAP) &&
+                           map_get(&st->m_recent, ent_surname_key(tok_ptr(t, c->a), tok_len(t, c->a))) != NONE32;
+        if (!person) continue;
+        c->type = NE_ENT_PER;
+        c->gaz = -1;
+        c->kind = GZ_PLACE;
+        ent_person_names(doc, c);
+    }
+}
+
+/* Document-level consistency: a capitalised word the tagger left untagged
+ * that is the surname of a person of the article is a mention of them
+ * ("…and you have Comey. Comey is proven…"). Not at a sentence start in
+ * the body, and not next to another capitalised word (part of a name the
+ * tagger missed, which a lone surname would misrepresent). */
+static void propagate_surnames(ent_state *st, const ne_doc *doc, int field)
+{
+    const ne_text *t = field_text(doc, field);
+    size_t nc = st->nc, ci = 0;
+    while (ci < nc && st->c[ci].field != field) ci++;
+    for (size_t i = 0; i < t->ntoks; i++) {
+        while (ci < nc && st->c[ci].field == field && st->c[ci].b <= i) ci++;
+        if (ci < nc && st->c[ci].field == field && st->c[ci].a <= i) continue;   /* covered */
+        const ne_token *tk = &t->toks[i];
+        if (tk->kind != NE_TOK_WORD || !(tk->flags & NE_TF_CAP) || ent_is_first_person(t, i) ||
+            (field == NE_FIELD_BODY && ent_clause_initial(t, i)))
+            continue;
+        if (field == NE_FIELD_BODY && ((i > 0 && (t->toks[i - 1].flags & NE_TF_CAP)) ||
+                                       (i + 1 < t->ntoks && (t->toks[i + 1].flags & NE_TF_CAP))))
+            continue;
+        if (map_get(&st->m_recent, ent_surname_key(tok_ptr(t, i), tok_len(t, i))) == NONE32) continue;
+        cand c = { .a = (uint32_t)i, .b = (uint32_t)i + 1, .gaz = -1, .person = -1, .type = NE_ENT_PER,
+                   .ner_type = 0xff, .kind = GZ_PLACE, .field = (uint8_t)field };
+        ent_person_names(doc, &c);
+        ent_push_cand(st, &c);
+    }
+}
+
+/* True for the name of a court case, which the tagger reads as a person:
+ * "Roe v. Wade". */
+static int is_case_name(const ne_text *t, size_t a, size_t b)
+{
+    for (size_t i = a + 1; i + 1 < b; i++)
+        if (ent_tok_is_wordn(t, i, "v", 1, 0) || ent_tok_is_wordn(t, i, "vs", 2, 0)) return 1;   /* not "V." */
+    return 0;
+}
+
+void ent_sort_cands(ent_state *st)
+{
+    if (st->nc > 1) qsort(st->c, st->nc, sizeof *st->c, cmp_cand);
+}
+
+void ent_prepare_candidates(ent_state *st, const ne_doc *doc)
+{
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        if (c->type != NE_ENT_PER || c->kind == GZ_DIRECT || c->kind == GZ_ROLE) continue;
+        const ne_text *t = field_text(doc, c->field);
+        if (is_case_name(t, c->a, c->b)) c->type = NE_ENT_MISC;
+        else if (!ent_person_names(doc, c) || (c->b - c->a == 1 && ent_is_first_person(t, c->a))) c->key = 0;
+    }
+    type_name_lists(st, doc);
+    ne_map_reset(&st->m_recent, st->nc);   /* keys of person names */
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->type == NE_ENT_PER && c->key && c->kind != GZ_DIRECT && c->kind != GZ_ROLE)
+            map_set(&st->m_recent, c->key, 1);
+    }
+    retype_person_words(st, doc);
+    propagate_surnames(st, doc, NE_FIELD_BODY);
+    propagate_surnames(st, doc, NE_FIELD_TITLE);
+    ent_sort_cands(st);
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        if (c->type == NE_ENT_PER) {
+            if (c->kind != GZ_DIRECT && c->kind != GZ_ROLE) {
+                uint32_t floor = i > 0 && st->c[i - 1].field == c->field ? st->c[i - 1].b : 0;
+                ent_extend_over_title(doc, c, floor);
+            }
+            continue;
+        }
+        size_t n = ent_cand_name(st, doc, c);
+        c->key = ent_name_key(st, st->buf, n);
+    }
+}

@@ -1,0 +1,425 @@
+/* quotes_frames — what attaches a statement to its speech verb and
+ * subject (quotes_int.h): attribution frames around quotations (step 2
+ * of quotes.h: `"…," X said`, `X said: "…"`, `according to X`, "was
+ * quoted as saying", dash and colon tags), the clauses reported by the
+ * remaining speech verbs (step 3: `X said (that) …`, `…, X said.`), and
+ * quotations that stand alone as sentences (step 4). Frames find the
+ * subject's noun phrase (quotes_speakers.c); who it names is settled
+ * later, in step 5.
+ */
+#include "enrichers/quotes/quotes_int.h"
+
+#include <string.h>
+
+/* Marks the tokens [b, e) outside quotations as a reported clause's. */
+static void mark_content(ne_quotes_ws *ws, uint32_t b, uint32_t e)
+{
+    for (uint32_t i = b; i < e; i++)
+        if (ws->ti[i].region == R_OUT) ws->ti[i].region = R_CONTENT;
+}
+
+/* ---- step 2: frames around quotations ----------------------------------- */
+
+/* A speech verb and its subject around a quotation. */
+typedef struct frame {
+    int32_t  cue, cue_end;   /* the speech verb's tokens, or -1 (colon or dash tag) */
+    np       subj;
+    uint32_t end;            /* first token after the frame */
+} frame;
+
+static int cue_ok(const ne_quotes_ws *ws, uint32_t i)
+{
+    uint32_t c = ws->ti[i].cls;
+    return (c & L_CUE) && !(c & L_BELIEF) && ws->ti[i].region != R_QUOTE && ws->ti[i].ent < 0;
+}
+
+/* True when the tokens [i, hi) after a speech verb finish a frame rather
+ * than report a clause: nothing, a prepositional or time phrase, a
+ * participle (", adding"), at most a few words without "that". */
+static int is_short_tail(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
+{
+    if (i >= hi || tok_is(ws, i, ",")) return 1;
+    if (ws->ti[i].cls & L_THAT) return 0;
+    if (ws->ti[i].cls & (L_PREP | L_TIME | L_SKIP | L_LISTEN)) return 1;
+    return hi - i <= 3;
+}
+
+/* A frame right after the quotation closed by token `close`:
+ * `"…," X said`, `"…," said X`, `"…," X, the Russian leader, told …`,
+ * `"…," according to X`, `"…" — X`. */
+static int frame_after(const ne_quotes_ws *ws, uint32_t close, frame *fr)
+{
+    uint32_t pe = para_end(ws, close);
+    uint32_t i = close + 1;
+    int dash = 0;
+    if (i == pe && i < ws->t->ntoks && is_dash(ws, i) && ws->ti[i].region != R_HEAD) pe = para_end(ws, i);
+    for (int n = 0; n < 2 && i < pe && (tok_is(ws, i, ",") || is_dash(ws, i)); n++, i++)
+        dash |= is_dash(ws, i);
+    if (i >= pe || is_stop(ws, i) || ws->ti[i].region == R_QUOTE) return 0;
+    uint32_t hi = qt_right_bound(ws, i, 1);
+    fr->end = hi;
+    if ((ws->ti[i].cls & L_ACCORD) && i + 1 < hi && tok_is(ws, i + 1, "to")) {
+        fr->subj = qt_np_after(ws, i + 2, hi);
+        fr->cue = (int32_t)i;
+        fr->cue_end = (int32_t)i + 2;
+        return fr->subj.kind != NP_NONE;
+    }
+    if (cue_ok(ws, i) && !(ws->ti[i].cls & (L_ING | L_PART | L_PASS))) {
+        /* inverted: "said the President" */
+        fr->subj = qt_np_after(ws, i + 1, hi);
+        fr->cue = (int32_t)i;
+        fr->cue_end = (int32_t)i + 1;
+        if (fr->subj.kind != NP_NONE && fr->subj.kind != NP_PRON) return 1;
+        if (fr->subj.kind == NP_PRON) return 1;   /* "said he" */
+        return 0;
+    }
+    uint32_t j = i;
+    while (j < hi && j - i < 16 && !cue_ok(ws, j)) {
+        if (ws->ti[j].cls & L_BELIEF) return 0;
+        j++;
+    }
+    if (j >= hi || j - i >= 16) {
+        if (dash) {   /* dash tag: "…" — Donald Trump */
+            np n = qt_np_after(ws, i, hi);
+            if (n.kind == NP_MENTION && (n.end == hi || tok_is(ws, n.end, ","))) {
+                fr->subj = n;
+                fr->cue = fr->cue_end = -1;
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (ws->ti[j].cls & (L_ING | L_PART)) return 0;
+    np n = qt_np_before(ws, i, j);
+    if (n.kind == NP_NONE || n.neg) return 0;
+    if (n.passive && !(ws->ti[j].cls & L_PASS)) return 0;
+    if (close > 0 && tok_is(ws, close - 1, ".") && !is_short_tail(ws, j + 1, hi))
+        return 0;   /* `"… recklessness." Park said Kim is …` starts a new sentence */
+    /* words before the subject must be a fronted phrase ending in a comma */
+    if (n.beg > i && !tok_is(ws, n.beg - 1, ",") && !tok_is(ws, n.beg - 1, "(")) return 0;
+    fr->subj = n;
+    fr->cue = (int32_t)j;
+    fr->cue_end = (int32_t)j + 1;
+    return 1;
+}
+
+/* A frame right before the quotation opened by token `open`:
+ * `X said: "…"`, `X said "…"`, `X told reporters in Vietnam: "…"`,
+ * `X said that "…"`, `according to X, "…"`, and colon tags `Trump: "…"`. */
+static int frame_before(const ne_quotes_ws *ws, uint32_t open, frame *fr)
+{
+    uint32_t lo;
+    if (open != para_start(ws, open)) {
+        lo = qt_left_bound(ws, open, 1);
+    } else if (open > 0 && tok_is(ws, open - 1, ":") && ws->ti[open - 1].region == R_OUT) {
+        lo = qt_left_bound(ws, open - 1, 1);   /* "He said:" ends the paragraph before */
+    } else {
+        return 0;
+    }
+    if (open <= lo) return 0;
+    int64_t k = (int64_t)open - 1;
+    enum { P_NONE, P_COLON, P_COMMA, P_THAT, P_DASH } punct = P_NONE;
+    if (tok_is(ws, (size_t)k, ":")) punct = P_COLON;
+    else if (tok_is(ws, (size_t)k, ",")) punct = P_COMMA;
+    else if (ws->ti[k].cls & L_THAT) punct = P_THAT;
+    else if (is_dash(ws, (size_t)k)) punct = P_DASH;
+    if (punct != P_NONE) k--;
+    if (k < lo) return 0;
+    fr->end = open;
+    if ((punct == P_COLON || punct == P_DASH) && ws->ti[k].ent >= 0) {
+        uint32_t mb = ws->ti[k].mbeg;
+        while (mb > lo && (ws->ti[mb - 1].cls & (L_MR | L_MRS | L_TITLE))) mb--;
+        if (mb <= lo && ws->ti[k].mend == (uint32_t)k + 1) {   /* "Trump: “…”" */
+            fr->subj = qt_np_after(ws, lo, (uint32_t)k + 1);
+            fr->cue = fr->cue_end = -1;
+            return fr->subj.kind == NP_MENTION;
+        }
+    }
+    int64_t maxgap = punct == P_COLON ? 12 : punct == P_COMMA ? 8 : punct == P_THAT ? 6 : 4;
+    int64_t j = k;
+    for (; j >= lo && k - j <= maxgap; j--) {
+        if (ws->ti[j].region == R_QUOTE) return 0;
+        if ((ws->ti[j].cls & L_ACCORD) && (uint32_t)j + 1 < open && tok_is(ws, (size_t)j + 1, "to") &&
+            punct == P_COMMA) {
+            fr->subj = qt_np_after(ws, (uint32_t)j + 2, (uint32_t)k + 1);
+            fr->cue = (int32_t)j;
+            fr->cue_end = (int32_t)j + 2;
+            return fr->subj.kind != NP_NONE;
+        }
+        if (cue_ok(ws, (uint32_t)j)) break;
+    }
+    if (j < lo || k - j > maxgap) return 0;
+    uint32_t c = (uint32_t)j;
+    uint32_t cls = ws->ti[c].cls;
+    if (cls & L_TRAIL) return 0;
+    int64_t gap = k - j;
+    if (punct == P_NONE && gap > 0) {
+        /* `told reporters "…"`, `said in a statement "…"`; other words
+         * between the verb and the quote make it part of a clause (step 3) */
+        int listener = (cls & L_OBJ) && gap <= 2;
+        int pp = (ws->ti[c + 1].cls & L_PREP) && gap <= 4;
+        for (uint32_t g = c + 1; g <= (uint32_t)k; g++)
+            if (ws->ti[g].cls & (L_THAT | L_SUBJ | L_CUE)) pp = 0;
+        if (!listener && !pp) return 0;
+    }
+    if ((cls & L_PART) && punct != P_COLON) return 0;
+    np n = qt_subject_of(ws, lo, c);
+    if (n.kind == NP_NONE || n.neg) return 0;
+    if (n.passive && !(cls & L_PASS)) return 0;
+    fr->subj = n;
+    fr->cue = (int32_t)c;
+    fr->cue_end = (int32_t)c + 1;
+    return 1;
+}
+
+/* Appends a statement; returns its index. */
+static int32_t add_stmt(ne_quotes_ws *ws, uint8_t kind)
+{
+    ne_grow(&ws->st, &ws->st_cap, ws->nst + 1, sizeof *ws->st);
+    stmt *s = &ws->st[ws->nst];
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->rq = -1;
+    s->cue = s->cue_end = -1;
+    s->ent = -1;
+    return (int32_t)ws->nst++;
+}
+
+/* Gives a quotation chain to statement si with the frame fr. */
+static void own_chain(ne_quotes_ws *ws, int32_t head, int32_t si, const frame *fr)
+{
+    stmt *s = &ws->st[si];
+    s->rq = head;
+    s->cue = fr->cue;
+    s->cue_end = fr->cue_end;
+    s->subj = fr->subj;
+    for (int32_t r = head; r >= 0; r = ws->rq[r].next) ws->rq[r].owner = si;
+    if (fr->cue >= 0) ws->ti[fr->cue].used = 1;
+}
+
+/* Step 2 for every quotation not yet taken: a frame after it, else one
+ * before it. A frame followed by another quotation of the same paragraph
+ * that has no frame of its own joins that quotation as the next part. */
+void qt_attach_frames(ne_quotes_ws *ws)
+{
+    for (size_t r = 0; r < ws->nrq; r++) {
+        rawq *q = &ws->rq[r];
+        if (q->prev >= 0 || q->owner >= 0 || (q->title && q->next < 0)) continue;
+        int32_t tail = qt_chain_tail(ws, (int32_t)r);
+        frame fr;
+        int found = 0;
+        if (ws->rq[tail].closed && frame_after(ws, ws->rq[tail].close, &fr)) found = 1;
+        else if (frame_before(ws, q->open, &fr)) found = 2;
+        if (!found) continue;
+        int32_t si = add_stmt(ws, NE_QUOTE_DIRECT);
+        own_chain(ws, (int32_t)r, si, &fr);
+        if (found != 1) continue;
+        if (!qt_starts_sentence(ws, q->open)) {
+            /* `The President has “laid bare …”, the statement added`: the
+             * quoted words are part of a paraphrase: one partial quote */
+            stmt *s = &ws->st[si];
+            s->kind = NE_QUOTE_PARTIAL;
+            s->cbeg = qt_left_bound(ws, q->open, 0);
+            s->cend = ws->rq[tail].close + 1;
+            mark_content(ws, s->cbeg, s->cend);
+            continue;
+        }
+        /* a second part: `"A," she said, "B."` or `"A," she said. "B."` */
+        uint32_t i = fr.end;
+        uint32_t pe = para_end(ws, ws->rq[tail].close);
+        if (fr.subj.end > i) i = fr.subj.end;
+        while (i < pe && (tok_is(ws, i, ",") || tok_is(ws, i, ":") || is_stop(ws, i))) i++;
+        int32_t nx = i < pe ? qt_quote_opening_at(ws, i) : -1;
+        if (nx < 0 || ws->rq[nx].owner >= 0 || ws->rq[nx].prev >= 0) continue;
+        int32_t nt = qt_chain_tail(ws, nx);
+        frame f2;
+        if (ws->rq[nt].closed && frame_after(ws, ws->rq[nt].close, &f2)) continue;
+        ws->rq[tail].next = nx;
+        ws->rq[nx].prev = tail;
+        for (int32_t x = nx; x >= 0; x = ws->rq[x].next) ws->rq[x].owner = si;
+    }
+}
+
+/* ---- step 3: reported clauses ------------------------------------------- */
+
+static uint32_t count_words(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
+{
+    uint32_t n = 0;
+    for (uint32_t i = b; i < e; i++) n += tok(ws, i)->kind == NE_TOK_WORD || tok(ws, i)->kind == NE_TOK_NUM;
+    return n;
+}
+
+/* Where the reported clause after the verb at c (ending before hi)
+ * starts: past the listener of tell-verbs, past "that" within a few
+ * words (said on Friday that …), past a colon or comma. */
+static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
+{
+    uint32_t s = c + 1;
+    if ((ws->ti[c].cls & L_OBJ) && s < hi) {
+        const tokinfo *ti = &ws->ti[s];
+        if (ti->ent >= 0 && ti->mbeg == s) s = ti->mend;
+        else if (ti->cls & (L_PRON | L_LISTEN)) s++;
+        else if (ti->cls & (L_DET | L_POSS)) {
+            s++;
+            for (int n = 0; n < 3 && s < hi && qt_np_word(ws, s); n++) s++;
+        }
+    }
+    for (uint32_t j = s; j < hi && j < s + 8; j++) {
+        if (ws->ti[j].region == R_QUOTE || is_stop(ws, j)) break;
+        if (ws->ti[j].cls & L_THAT) return j + 1;
+        if (tok(ws, j)->kind == NE_TOK_PUNCT && !tok_is(ws, j, ",")) break;
+    }
+    if (s < hi && (tok_is(ws, s, ":") || tok_is(ws, s, ","))) s++;
+    return s;
+}
+
+/* Where the reported clause that starts at s ends: at the clause bound hi,
+ * or before a coordinated speech verb ("… and added"), a participle after
+ * a comma (", saying"), or a trailing frame. Trailing punctuation is
+ * trimmed. */
+static uint32_t content_end(const ne_quotes_ws *ws, uint32_t s, uint32_t hi)
+{
+    uint32_t e = s;
+    for (; e < hi; e++) {
+        if (ws->ti[e].region == R_QUOTE) continue;
+        if ((ws->ti[e].cls & L_CONJ) && e + 1 < hi) {
+            uint32_t k = e + 1;
+            while (k < hi && (ws->ti[k].cls & L_SKIP)) k++;
+            if (k < hi && cue_ok(ws, k)) break;
+        }
+        /* ", adding …" and "“…,” adding …" start a new report */
+        if (e > s && cue_ok(ws, e) && (ws->ti[e].cls & L_ING) &&
+            (tok_is(ws, e - 1, ",") || (tok(ws, e - 1)->kind == NE_TOK_QUOTE && tok_is(ws, e - 2, ","))))
+            break;
+        if (tok_is(ws, e, ",") && e + 1 < hi) {
+            frame fr;
+            /* "…, he said." closing the clause: frame_after reads from a comma */
+            if (ws->ti[e + 1].region != R_QUOTE && frame_after(ws, e - 1 >= s ? e - 1 : e, &fr) &&
+                fr.cue >= 0 && (uint32_t)fr.cue < hi && fr.end >= hi - 1)
+                break;
+        }
+    }
+    while (e > s) {
+        const ne_token *k = tok(ws, e - 1);
+        if (k->kind == NE_TOK_PUNCT && !tok_is(ws, e - 1, ")")) e--;
+        else break;
+    }
+    return e;
+}
+
+/* Takes the unowned quotations that open in [b, e) for statement si;
+ * returns how many. */
+static int take_quotes_in(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t si)
+{
+    int n = 0;
+    size_t lo = 0, hi = ws->nrq;
+    while (lo < hi) {   /* the first quotation opening at or after b */
+        size_t mid = (lo + hi) / 2;
+        if (ws->rq[mid].open < b) lo = mid + 1; else hi = mid;
+    }
+    for (size_t r = lo; r < ws->nrq; r++) {
+        rawq *q = &ws->rq[r];
+        if (q->open >= e) break;
+        if (q->owner >= 0 || q->prev >= 0 || q->title) continue;
+        for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) ws->rq[x].owner = si;
+        n++;
+    }
+    return n;
+}
+
+/* Records a reported clause [b, e) framed by the verb tokens [c, c_end)
+ * with subject n: partial when it holds free quotations, else indirect
+ * (only for verbs that report clauses). */
+static void add_reported(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, int32_t c_end, np n)
+{
+    if (e <= b || count_words(ws, b, e) < 2) return;
+    int32_t si = add_stmt(ws, NE_QUOTE_INDIRECT);
+    int taken = take_quotes_in(ws, b, e, si);
+    uint32_t cls = ws->ti[c].cls;
+    if (!taken && (!(cls & L_IND) || count_words(ws, b, e) < 3)) {
+        ws->nst--;
+        return;
+    }
+    stmt *s = &ws->st[si];
+    s->kind = taken ? NE_QUOTE_PARTIAL : NE_QUOTE_INDIRECT;
+    s->cbeg = b;
+    s->cend = e;
+    s->cue = c;
+    s->cue_end = c_end;
+    s->subj = n;
+    ws->ti[c].used = 1;
+    mark_content(ws, b, e);
+}
+
+/* Step 3: every speech verb with a subject that no frame used reports the
+ * clause after it (`X said (that) …`, `X denied …`), or, at the end of a
+ * sentence after a comma, the clause before it (`…, X said.`,
+ * `…, according to X.`). */
+void qt_find_reported(ne_quotes_ws *ws)
+{
+    const ne_text *t = ws->t;
+    for (uint32_t c = 0; c < t->ntoks; c++) {
+        const tokinfo *ti = &ws->ti[c];
+        if (ti->used || ti->ent >= 0 || ti->region == R_QUOTE || ti->region == R_HEAD) continue;
+        uint32_t cls = ti->cls;
+        if (!(cls & (L_CUE | L_IND | L_ACCORD))) continue;   /* most tokens: no bounds needed */
+        uint32_t lo = qt_left_bound(ws, c, 0), hi = qt_right_bound(ws, c, 0);
+        if ((cls & L_ACCORD) && c + 1 < hi && tok_is(ws, c + 1, "to")) {
+            np n = qt_np_after(ws, c + 2, hi);
+            if (n.kind == NP_NONE) continue;
+            if (c > lo && tok_is(ws, c - 1, ",")) {                /* …, according to X. */
+                add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 2, n);
+            } else if (c == lo && n.end < hi && tok_is(ws, n.end, ",")) {   /* According to X, … */
+                add_reported(ws, n.end + 1, content_end(ws, n.end + 1, hi), (int32_t)c, (int32_t)c + 2, n);
+            }
+            continue;
+        }
+        if (!(cls & L_CUE) && !(cls & L_IND)) continue;
+        if (cls & (L_BELIEF | L_TRAIL | L_PASS)) continue;
+        if (c + 1 < hi && (tok_is(ws, c + 1, "to") || tok_is(ws, c + 1, "of") || tok_is(ws, c + 1, "by")))
+            continue;   /* "is said to be", "said of", "reported by" */
+        if (c > lo && tok_is(ws, c - 1, ",") && !(cls & L_ING)) {
+            /* inverted, closing a clause: "…, said Mr Putin." */
+            np n = qt_np_after(ws, c + 1, hi);
+            if (n.kind != NP_NONE && hi - n.end <= 6 && c - 1 > lo) {
+                add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 1, n);
+                continue;
+            }
+        }
+        np n = qt_subject_of(ws, lo, c);
+        if (n.kind == NP_NONE || n.neg || n.passive) continue;
+        if ((cls & L_AMB) && n.kind == NP_DESC) continue;   /* "media reports", "his claims" */
+        int closing = hi - c <= 6 ||
+                      (c + 1 < hi && (ws->ti[c + 1].cls & (L_PREP | L_REL | L_TIME)) && !(ws->ti[c + 1].cls & L_THAT));
+        if (n.beg > lo && tok_is(ws, n.beg - 1, ",") && n.beg - 1 > lo && closing) {
+            /* "…, X said." and "…, X told reporters on Friday." */
+            int that = 0;
+            for (uint32_t j = c + 1; j < hi; j++) that |= (ws->ti[j].cls & L_THAT) || tok_is(ws, j, ":");
+            if (!that) {
+                add_reported(ws, lo, n.beg - 1, (int32_t)c, (int32_t)c + 1, n);
+                continue;
+            }
+        }
+        uint32_t s = content_start(ws, c, hi);
+        if (s >= hi) continue;
+        uint32_t e = content_end(ws, s, hi);
+        add_reported(ws, s, e, (int32_t)c, (int32_t)c + 1, n);
+    }
+}
+
+/* ---- step 4: floating quotations ---------------------------------------- */
+
+void qt_find_floating(ne_quotes_ws *ws)
+{
+    for (size_t r = 0; r < ws->nrq; r++) {
+        rawq *q = &ws->rq[r];
+        if (q->owner >= 0 || q->prev >= 0 || (q->title && q->next < 0)) continue;
+        uint32_t words = 0;
+        for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) words += ws->rq[x].nwords;
+        if (!qt_starts_sentence(ws, q->open) || words < 3) continue;   /* scare quote, title */
+        int32_t si = add_stmt(ws, NE_QUOTE_DIRECT);
+        ws->st[si].rq = (int32_t)r;
+        ws->st[si].floating = 1;
+        for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) ws->rq[x].owner = si;
+    }
+}

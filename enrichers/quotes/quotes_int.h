@@ -1,0 +1,287 @@
+/* quotes_int.h — what the files of the quotes stage share (private to
+ * enrichers/quotes/; the contract is quotes.h): the lexicon's word
+ * classes, the per-token facts, quotations, statements, and the
+ * workspace that holds them.
+ *
+ * One file per concern, in the order ne_quotes_extract (quotes.c) runs
+ * them:
+ *   quotes_cues.c      the lexicon: speech verbs and the function words
+ *                      the frames need, and the word lookup
+ *   quotes_spans.c     headline-like paragraphs, quotation spans from the
+ *                      marks (step 1), clause bounds
+ *   quotes_frames.c    attribution frames around quotations (step 2:
+ *                      "…," X said; X said: "…"; was quoted as saying),
+ *                      reported clauses (step 3), floating quotes (step 4)
+ *   quotes_speakers.c  noun phrases that name a speaker, and resolving
+ *                      them (step 5): mentions, he/she, it/they, roles
+ *   quotes_about.c     the entities a statement is about
+ *   quotes_claims.c    claim ids
+ *   quotes.c           the workspace, the per-token facts, the output and
+ *                      the stage
+ *
+ * Everything works on token indices of the body's text layer (ws->t).
+ * Ownership: the workspace owns its arrays, which only grow (ne_grow), so
+ * a document allocates nothing but the quotes handed to it. Out of memory
+ * aborts (common/xalloc.h): nothing here returns an error for it.
+ * Threads: a workspace is used by one thread at a time.
+ */
+#ifndef NE_QUOTES_INT_H
+#define NE_QUOTES_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/hash.h"
+#include "common/xalloc.h"
+#include "enrichers/quotes/quotes.h"
+#include "enrichers/text/text.h"
+
+/* ---- word classes: the lexicon's bits (quotes_cues.c) -------------------- */
+
+enum {
+    L_CUE     = 1u << 0,   /* speech verb: frames quotes */
+    L_IND     = 1u << 1,   /* also frames a reported clause without quote marks */
+    L_OBJ     = 1u << 2,   /* takes the listener as object (told reporters …) */
+    L_ING     = 1u << 3,   /* participle (saying, adding): subject is the clause's */
+    L_AMB     = 1u << 4,   /* also a common noun (claims, notes): needs a named subject */
+    L_PART    = 1u << 5,   /* names or labels (called it "…"): frames quoted words only */
+    L_PASS    = 1u << 6,   /* passive frame: "was quoted as saying" */
+    L_TRAIL   = 1u << 7,   /* frames only a preceding quote ("…," the sign read) */
+    L_BELIEF  = 1u << 8,   /* belief and plan verbs: never a cue */
+    L_HE      = 1u << 9,
+    L_SHE     = 1u << 10,
+    L_THEY    = 1u << 11,
+    L_IT      = 1u << 12,
+    L_SELF    = 1u << 13,  /* I, we, me, my … */
+    L_YOU     = 1u << 14,
+    L_SUBJ    = 1u << 15,  /* a pronoun in subject form */
+    L_DET     = 1u << 16,
+    L_PREP    = 1u << 17,
+    L_SKIP    = 1u << 18,  /* adverbs and auxiliaries between a subject and its verb */
+    L_BE      = 1u << 19,
+    L_NEG     = 1u << 20,
+    L_CONJ    = 1u << 21,
+    L_THAT    = 1u << 22,
+    L_REL     = 1u << 23,  /* who, which, when …: ends a noun phrase */
+    L_ACCORD  = 1u << 24,  /* "according" (to) */
+    L_MR      = 1u << 25,  /* male title */
+    L_MRS     = 1u << 26,  /* female title */
+    L_LISTEN  = 1u << 27,  /* usual listeners: reporters, journalists */
+    L_POSS    = 1u << 28,  /* possessive determiner */
+    L_TITLE   = 1u << 29,  /* other titles that may precede a name */
+    L_TIME    = 1u << 30   /* day and time words: "on Friday", "this week" */
+};
+
+#define L_PRON (L_HE | L_SHE | L_THEY | L_IT | L_SELF | L_YOU)
+/* Words that never belong to a noun phrase that names a speaker. */
+#define L_NOT_NP (L_CUE | L_BELIEF | L_PREP | L_SKIP | L_BE | L_NEG | L_CONJ | L_THAT | L_REL | \
+                  L_ACCORD | L_SUBJ)
+
+#define LEX_SLOTS 2048          /* power of two, well above twice the lexicon */
+#define WORD_MAX 24             /* longer words are in no class */
+
+/* ---- the workspace -------------------------------------------------------- */
+
+enum region { R_OUT = 0, R_QUOTE, R_CONTENT, R_HEAD };
+
+typedef struct tokinfo {
+    uint32_t cls;            /* lexicon bits */
+    int32_t  ent;            /* entity of the body mention covering the token, or -1 */
+    uint32_t mbeg, mend;     /* that mention's tokens */
+    uint32_t sent;           /* sentence index */
+    uint8_t  region;         /* enum region */
+    uint8_t  used;           /* a cue already used by a frame */
+} tokinfo;
+
+/* One quotation: the text between a pair of marks within one paragraph. */
+typedef struct rawq {
+    uint32_t open, close;    /* mark tokens; close == paragraph end when left open */
+    uint32_t start, end;     /* bytes of the quoted words, trimmed */
+    uint32_t para, nwords;
+    int32_t  next, prev;     /* further parts of the same quote, or -1 */
+    int32_t  owner;          /* statement that took it, or -1 */
+    uint8_t  closed;
+    uint8_t  title;          /* a name or title of a work ("CBS This Morning"), not speech */
+} rawq;
+
+enum np_kind { NP_NONE = 0, NP_MENTION, NP_PRON, NP_DESC };
+
+/* A noun phrase naming or describing a speaker: tokens [beg, end), the
+ * token that carries its meaning (mention token, pronoun, head noun). */
+typedef struct np {
+    uint32_t beg, end, head;
+    uint8_t  kind;
+    uint8_t  passive, neg;   /* a be-auxiliary or negation stood between it and the verb */
+} np;
+
+typedef struct stmt {
+    uint8_t  kind;           /* ne_quote_kind */
+    int32_t  rq;             /* first part (quotes), or -1 */
+    uint32_t cbeg, cend;     /* content tokens of a reported clause */
+    uint32_t start, end;     /* bytes */
+    int32_t  cue, cue_end;   /* speech verb tokens, or -1 */
+    np       subj;
+    int      floating;       /* no frame: inherits the previous speaker */
+    /* resolved speaker */
+    int      has_speaker;
+    long     ent;
+    uint32_t sp_start, sp_end;   /* bytes of the speaker's words */
+} stmt;
+
+typedef struct role {
+    uint64_t hash;           /* of the lower-cased role word */
+    int32_t  ent;
+} role;
+
+struct ne_quotes_ws {
+    struct { const char *w; uint32_t bits; } lex[LEX_SLOTS];
+    tokinfo *ti;   size_t ti_cap;
+    rawq    *rq;   size_t nrq, rq_cap;
+    stmt    *st;   size_t nst, st_cap;
+    role    *roles; size_t nroles, roles_cap;
+    uint8_t *gender; size_t gender_cap;   /* per entity: enum ne_gender */
+    uint8_t *head_para; size_t hp_cap;    /* per paragraph: headline-like */
+    size_t  *about; size_t about_cap;
+    /* the document being processed */
+    const ne_doc *doc;
+    const ne_text *t;
+};
+
+/* ---- token predicates, inline: every pass calls them per token ------------- */
+
+static inline const ne_token *tok(const ne_quotes_ws *ws, size_t i) { return &ws->t->toks[i]; }
+
+static inline int tok_is(const ne_quotes_ws *ws, size_t i, const char *s)
+{
+    const ne_token *k = tok(ws, i);
+    size_t n = strlen(s);
+    return k->end - k->start == n && memcmp(ws->t->s + k->start, s, n) == 0;
+}
+
+static inline int is_word(const ne_quotes_ws *ws, size_t i)
+{
+    return tok(ws, i)->kind == NE_TOK_WORD;
+}
+
+static inline int is_dash(const ne_quotes_ws *ws, size_t i)
+{
+    return tok(ws, i)->kind == NE_TOK_PUNCT &&
+           (tok_is(ws, i, "-") || tok_is(ws, i, "--") || tok_is(ws, i, "\xE2\x80\x93") ||
+            tok_is(ws, i, "\xE2\x80\x94") || tok_is(ws, i, "\xE2\x80\x95"));
+}
+
+/* A sentence stop (. ! ? …) that is not inside a quotation. */
+static inline int is_stop(const ne_quotes_ws *ws, size_t i)
+{
+    const ne_token *k = tok(ws, i);
+    if (k->kind != NE_TOK_PUNCT || ws->ti[i].region == R_QUOTE) return 0;
+    char c = ws->t->s[k->start];
+    return c == '.' || c == '!' || c == '?' || tok_is(ws, i, "\xE2\x80\xA6");
+}
+
+/* Any . ! ? … token, inside quotations too. */
+static inline int is_stop_any(const ne_quotes_ws *ws, size_t i)
+{
+    const ne_token *k = tok(ws, i);
+    if (k->kind != NE_TOK_PUNCT) return 0;
+    char c = ws->t->s[k->start];
+    return c == '.' || c == '!' || c == '?' || tok_is(ws, i, "\xE2\x80\xA6");
+}
+
+static inline int is_double_mark(uint8_t m)
+{
+    return m == NE_QM_STRAIGHT_DOUBLE || m == NE_QM_LEFT_DOUBLE || m == NE_QM_RIGHT_DOUBLE ||
+           m == NE_QM_LOW_DOUBLE || m == NE_QM_GUILLEMET_LEFT || m == NE_QM_GUILLEMET_RIGHT;
+}
+
+static inline uint32_t para_start(const ne_quotes_ws *ws, size_t i) { return ws->t->paras[tok(ws, i)->para].tok_start; }
+static inline uint32_t para_end(const ne_quotes_ws *ws, size_t i) { return ws->t->paras[tok(ws, i)->para].tok_end; }
+
+static inline const ne_entity *ent_of(const ne_quotes_ws *ws, int32_t e)
+{
+    return e >= 0 && (size_t)e < ws->doc->nentities ? &ws->doc->entities[e] : NULL;
+}
+
+static inline int is_person(const ne_quotes_ws *ws, int32_t e)
+{
+    const ne_entity *en = ent_of(ws, e);
+    return en && en->type == NE_ENT_PER;
+}
+
+/* ---- quotes_cues.c ------------------------------------------------------------ */
+
+/* Lower-cases an ASCII word into buf (WORD_MAX bytes), reading the
+ * typographic apostrophe ’ as '. Returns the length, or 0 when it does not
+ * fit. */
+size_t qt_fold_word(const char *s, size_t n, char *buf);
+
+/* FNV-1a of a folded word: the lexicon's slots and the role words' keys. */
+static inline uint64_t qt_word_hash(const char *s, size_t n) { return ne_fnv1a(NE_FNV64_OFFSET, s, n); }
+
+/* Fills ws->lex from the lexicon; the lexicon bits of a word, any case. */
+void qt_lex_init(ne_quotes_ws *ws);
+uint32_t qt_lex_lookup(const ne_quotes_ws *ws, const char *s, size_t n);
+
+/* ---- quotes_spans.c ------------------------------------------------------------- */
+
+/* Marks headline-like paragraphs (ws->head_para, region R_HEAD). */
+void qt_prepare_headlines(ne_quotes_ws *ws);
+
+/* Step 1: the quotations of the body into ws->rq, in order, with their
+ * continuations into the next paragraph linked. */
+void qt_find_quotes(ne_quotes_ws *ws);
+
+/* The last part of quotation r's chain; the quotation whose opening mark
+ * is token i, or -1; whether the quotation opened at `open` begins a
+ * sentence. */
+int32_t qt_chain_tail(const ne_quotes_ws *ws, int32_t r);
+int32_t qt_quote_opening_at(const ne_quotes_ws *ws, uint32_t i);
+int qt_starts_sentence(const ne_quotes_ws *ws, uint32_t open);
+
+/* The clause that holds token i: its first token (qt_left_bound) and one
+ * past its last (qt_right_bound), within the paragraph; with at_quote a
+ * quotation bounds it too. */
+uint32_t qt_left_bound(const ne_quotes_ws *ws, uint32_t i, int at_quote);
+uint32_t qt_right_bound(const ne_quotes_ws *ws, uint32_t i, int at_quote);
+
+/* ---- quotes_frames.c ---------------------------------------------------------------- */
+
+/* Step 2: a frame for every quotation not yet taken. Step 3: the clauses
+ * reported by the speech verbs no frame used. Step 4: quotations that are
+ * sentences of their own, without a frame. Each appends to ws->st. */
+void qt_attach_frames(ne_quotes_ws *ws);
+void qt_find_reported(ne_quotes_ws *ws);
+void qt_find_floating(ne_quotes_ws *ws);
+
+/* ---- quotes_speakers.c ----------------------------------------------------------------- */
+
+/* True for a word that may be part of a describing noun phrase. */
+int qt_np_word(const ne_quotes_ws *ws, uint32_t i);
+
+/* The speaker's noun phrase: the one ending before token c
+ * (qt_np_before, not before lo), the one starting at i (qt_np_after, an
+ * inverted "said the spokesman"), the subject of the verb at c
+ * (qt_subject_of: also a participle's or coordinated verb's). */
+np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c);
+np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi);
+np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c);
+
+/* Per entity its gender hint (ws->gender); the apposition roles of people
+ * (ws->roles); statement si's speaker (the statements sorted by position). */
+void qt_prepare_genders(ne_quotes_ws *ws);
+void qt_collect_roles(ne_quotes_ws *ws);
+void qt_resolve_speaker(ne_quotes_ws *ws, size_t si);
+
+/* Whether entity e fits a pronoun of class pron_cls (he, she); the most
+ * recent fitting person before token p, within 400 tokens, other than
+ * `not`, or -1. */
+int qt_gender_ok(const ne_quotes_ws *ws, int32_t e, uint32_t pron_cls);
+int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, int32_t not);
+
+/* ---- quotes_about.c ------------------------------------------------------------------- */
+
+/* The entities statement s is about, into ws->about; returns how many. */
+size_t qt_collect_about(ne_quotes_ws *ws, const stmt *s);
+
+#endif

@@ -1,0 +1,458 @@
+/* quotes_speakers — who speaks (quotes_int.h): the noun phrases that name
+ * or describe a speaker (a mention, a pronoun, a description such as
+ * "a spokesman for the campaign"), found by the frames, and resolving
+ * them once every statement is known (step 5 of quotes.h): an entity
+ * mention is that entity; he/she the nearest earlier compatible person
+ * named outside quotations; it/they the last non-person speaker; a
+ * definite role noun ("the spokesman") the person an apposition gave that
+ * role; a floating quote inherits the previous speaker.
+ */
+#include "enrichers/quotes/quotes_int.h"
+
+#include <string.h>
+
+/* ---- noun phrases ------------------------------------------------------- */
+
+/* True for a word ending in a possessive 's (Trump’s, Manafort's). */
+static int is_possessive(const ne_quotes_ws *ws, uint32_t i)
+{
+    const ne_token *k = tok(ws, i);
+    const char *s = ws->t->s + k->start;
+    size_t n = k->end - k->start;
+    return (n > 2 && s[n - 1] == 's' && s[n - 2] == '\'') ||
+           (n > 4 && s[n - 1] == 's' && memcmp(s + n - 4, "\xE2\x80\x99", 3) == 0);
+}
+
+/* True for a word that may be part of a describing noun phrase. */
+int qt_np_word(const ne_quotes_ws *ws, uint32_t i)
+{
+    const ne_token *k = tok(ws, i);
+    if (k->kind != NE_TOK_WORD && k->kind != NE_TOK_NUM) return 0;
+    if (ws->ti[i].region == R_QUOTE) return 0;
+    return !(ws->ti[i].cls & (L_NOT_NP | L_DET | L_POSS | L_PRON));
+}
+
+/* Steps *k back from a ")" over its parenthetical ("(D-Wis.)") to the
+ * token before the "(". 0 when no "(" is found within 8 tokens. */
+static int skip_paren(const ne_quotes_ws *ws, int64_t lo, int64_t *k)
+{
+    int64_t m = *k - 1;
+    while (m >= lo && *k - m < 8 && !tok_is(ws, (size_t)m, "(")) m--;
+    if (m < lo || !tok_is(ws, (size_t)m, "(")) return 0;
+    *k = m - 1;
+    return 1;
+}
+
+/* The noun phrase that ends just before token c (the subject of the verb
+ * at c), not reaching before lo. Adverbs and auxiliaries between them are
+ * skipped (and noted: a be-auxiliary makes the verb passive); an
+ * apposition or participle phrase between commas is stepped over
+ * ("Mr Trump, speaking in Beijing, said"). */
+np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
+{
+    np n = {0, 0, 0, NP_NONE, 0, 0};
+    if (c <= lo) return n;
+    int64_t k = (int64_t)c - 1;
+    for (;;) {
+        while (k >= lo && (ws->ti[k].cls & (L_SKIP | L_BE | L_NEG)) && !(ws->ti[k].cls & L_SUBJ)) {
+            if ((ws->ti[k].cls & L_BE) && !(ws->ti[c].cls & L_ING)) n.passive = 1;   /* "is telling" is active */
+            if (ws->ti[k].cls & L_NEG) n.neg = 1;
+            k--;
+        }
+        /* a time phrase: "on Saturday", "earlier this week" */
+        if (k >= lo && (ws->ti[k].cls & L_TIME) && ws->ti[k].ent < 0) {
+            k--;
+            while (k >= lo && (ws->ti[k].cls & (L_TIME | L_DET | L_PREP)) && !tok_is(ws, (size_t)k, ",")) k--;
+            continue;
+        }
+        break;
+    }
+    if (k < lo) return n;
+    /* "Mike Lee, who declared": the relative pronoun stands for the name */
+    if ((tok_is(ws, (size_t)k, "who") || tok_is(ws, (size_t)k, "which")) && k - 1 >= lo &&
+        tok_is(ws, (size_t)k - 1, ","))
+        k -= 2;
+    if (k < lo) return n;
+    /* "Kasich (R-OH), said": the comma only closes the parenthetical */
+    if (tok_is(ws, (size_t)k, ",") && k - 1 >= lo && tok_is(ws, (size_t)k - 1, ")")) k--;
+    if (tok_is(ws, (size_t)k, ")") && (!skip_paren(ws, lo, &k) || k < lo)) return n;
+    if (tok_is(ws, (size_t)k, ",")) {
+        int64_t m = k - 1;
+        while (m >= lo && k - m < 18 && !tok_is(ws, (size_t)m, ",")) {
+            if (ws->ti[m].region == R_QUOTE || is_stop(ws, (size_t)m)) return n;
+            m--;
+        }
+        if (m < lo || !tok_is(ws, (size_t)m, ",")) return n;
+        k = m - 1;
+        if (k >= lo && tok_is(ws, (size_t)k, ")")) skip_paren(ws, lo, &k);
+        if (k < lo) return n;
+    }
+    const tokinfo *ti = &ws->ti[k];
+    if (ti->region == R_QUOTE || is_possessive(ws, (uint32_t)k)) return n;
+    if (ti->ent >= 0) {
+        n.kind = NP_MENTION;
+        n.head = ti->mbeg;
+        n.beg = ti->mbeg < lo ? lo : ti->mbeg;
+        n.end = ti->mend;
+        while (n.beg > lo && n.head - n.beg < 6 && is_word(ws, n.beg - 1) && qt_np_word(ws, n.beg - 1) &&
+               !is_person(ws, ws->ti[n.beg - 1].ent))
+            n.beg--;
+        if (n.beg > lo && (ws->ti[n.beg - 1].cls & (L_DET | L_POSS))) n.beg--;
+        return n;
+    }
+    if ((ti->cls & L_SUBJ) && (ti->cls & L_PRON)) {
+        n.kind = NP_PRON;
+        n.beg = n.head = (uint32_t)k;
+        n.end = (uint32_t)k + 1;
+        return n;
+    }
+    if (!qt_np_word(ws, (uint32_t)k) || tok(ws, (size_t)k)->kind == NE_TOK_NUM) return n;
+    int64_t m = k;
+    while (m - 1 >= lo && k - m < 6) {
+        int64_t p = m - 1;
+        const tokinfo *pi = &ws->ti[p];
+        if (pi->region == R_QUOTE) break;
+        if (pi->cls & (L_DET | L_POSS)) { m = p; break; }
+        if (pi->ent >= 0) { m = pi->mbeg < lo ? lo : pi->mbeg; continue; }
+        /* "a joint Kremlin and White House statement": names joined by "and" */
+        if (tok_is(ws, (size_t)p, "and") && p - 1 >= lo && (tok(ws, (size_t)m)->flags & NE_TF_CAP) &&
+            (tok(ws, (size_t)p - 1)->flags & NE_TF_CAP) && qt_np_word(ws, (uint32_t)p - 1)) {
+            m = p;
+            continue;
+        }
+        if (!qt_np_word(ws, (uint32_t)p)) break;
+        m = p;
+    }
+    n.head = (uint32_t)k;
+    /* "a spokesman for the campaign": the phrase before for/of is the head */
+    if (m - 2 >= lo && (tok_is(ws, (size_t)m - 1, "for") || tok_is(ws, (size_t)m - 1, "of"))) {
+        int64_t q = m - 2, r = q;
+        while (r >= lo && q - r < 4 && qt_np_word(ws, (uint32_t)r)) r--;
+        if (r >= lo && (ws->ti[r].cls & (L_DET | L_POSS))) r--;
+        if (r < q) { m = r + 1; n.head = (uint32_t)q; }
+    }
+    if (m > lo && (ws->ti[m - 1].cls & L_PREP)) return n;   /* object of a preposition */
+    n.kind = NP_DESC;
+    n.beg = (uint32_t)m;
+    n.end = (uint32_t)k + 1;
+    return n;
+}
+
+/* The noun phrase that starts at token i (the subject after an inverted
+ * verb: `said the spokesman`), ending before hi. */
+np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
+{
+    np n = {0, 0, 0, NP_NONE, 0, 0};
+    if (i >= hi || ws->ti[i].region == R_QUOTE) return n;
+    uint32_t j = i;
+    if ((ws->ti[j].cls & (L_MR | L_MRS | L_TITLE)) && ws->ti[j].ent < 0 && j + 1 < hi && ws->ti[j + 1].ent >= 0) j++;
+    const tokinfo *ti = &ws->ti[j];
+    if (ti->ent >= 0 && ti->mbeg == j) {
+        n.kind = NP_MENTION;
+        n.beg = i;
+        n.head = j;
+        n.end = ti->mend < hi ? ti->mend : hi;
+        return n;
+    }
+    if ((ti->cls & L_SUBJ) && (ti->cls & (L_HE | L_SHE | L_THEY | L_IT))) {
+        n.kind = NP_PRON;
+        n.beg = n.head = j;
+        n.end = j + 1;
+        return n;
+    }
+    uint32_t k = j;
+    if (ws->ti[k].cls & (L_DET | L_POSS)) k++;
+    uint32_t w0 = k;
+    while (k < hi && k - w0 < 7 && qt_np_word(ws, k)) k++;
+    if (k == w0) return n;
+    uint32_t head = k - 1;
+    /* "a spokesman for the Foreign Ministry" */
+    if (k + 1 < hi && (tok_is(ws, k, "for") || tok_is(ws, k, "of") || tok_is(ws, k, "at"))) {
+        uint32_t m = k + 1;
+        if (m < hi && (ws->ti[m].cls & (L_DET | L_POSS))) m++;
+        uint32_t m0 = m;
+        while (m < hi && m - m0 < 6 && qt_np_word(ws, m)) m++;
+        if (m > m0) k = m;
+    }
+    const tokinfo *last = &ws->ti[k - 1];
+    if (last->ent >= 0 && is_person(ws, last->ent) && last->mbeg >= w0) {
+        /* head-final name: "Kremlin spokesman Dmitry Peskov" */
+        n.kind = NP_MENTION;
+        n.beg = i;
+        n.head = last->mbeg;
+        n.end = k;
+        return n;
+    }
+    n.kind = NP_DESC;
+    n.beg = i;
+    n.end = k;
+    n.head = head;
+    return n;
+}
+
+/* The subject of a clause: its first mention or subject pronoun outside
+ * quotations in [lo, c). Used for participles and coordinated verbs
+ * ("Trump attacked her, saying …", "He called it … and added …"). */
+static np clause_subject(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
+{
+    np n = {0, 0, 0, NP_NONE, 0, 0};
+    for (uint32_t i = lo; i < c; i++) {
+        const tokinfo *ti = &ws->ti[i];
+        if (ti->region == R_QUOTE) continue;
+        if (ti->ent >= 0 && ti->mbeg == i) {
+            const ne_entity *e = ent_of(ws, ti->ent);
+            if (e && (e->type == NE_ENT_PER || e->type == NE_ENT_ORG)) {
+                n.kind = NP_MENTION;
+                n.beg = n.head = i;
+                n.end = ti->mend;
+                return n;
+            }
+        }
+        if ((ti->cls & L_SUBJ) && (ti->cls & (L_HE | L_SHE | L_THEY | L_IT))) {
+            n.kind = NP_PRON;
+            n.beg = n.head = i;
+            n.end = i + 1;
+            return n;
+        }
+    }
+    return n;
+}
+
+/* The subject of the verb at c: the phrase before it, or for a participle
+ * or a verb coordinated with "and", the clause's subject. */
+np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
+{
+    uint32_t ss = qt_left_bound(ws, c, 0);
+    int after_comma = c > lo && (tok_is(ws, c - 1, ",") ||
+                                 (c > lo + 1 && tok(ws, c - 1)->kind == NE_TOK_QUOTE && tok_is(ws, c - 2, ",")));
+    int participle = (ws->ti[c].cls & L_ING) &&
+                     (c == lo || after_comma || (ws->ti[c - 1].cls & (L_CONJ | L_PREP)));
+    if (participle || (c > lo && (ws->ti[c - 1].cls & L_CONJ))) return clause_subject(ws, ss, c);
+    np n = qt_np_before(ws, lo, c);
+    if (n.kind == NP_NONE && c > lo && (ws->ti[c - 1].cls & L_SKIP)) {
+        uint32_t k = c - 1;
+        while (k > lo && (ws->ti[k].cls & L_SKIP)) k--;
+        if (ws->ti[k].cls & L_CONJ) return clause_subject(ws, ss, c);
+    }
+    return n;
+}
+
+/* ---- gender hints -------------------------------------------------------- */
+
+/* Per entity: its gender hint, or one read off a title before a mention
+ * ("Mr Trump", "Ms Clinton") when the entity stage gave none. */
+void qt_prepare_genders(ne_quotes_ws *ws)
+{
+    const ne_doc *doc = ws->doc;
+    ne_grow(&ws->gender, &ws->gender_cap, doc->nentities + 1, 1);
+    for (size_t e = 0; e < doc->nentities; e++) ws->gender[e] = (uint8_t)doc->entities[e].gender;
+    for (size_t i = 0; i < ws->t->ntoks; i++) {
+        int32_t e = ws->ti[i].ent;
+        if (e < 0 || ws->ti[i].mbeg != i || ws->gender[e] != NE_GENDER_UNKNOWN) continue;
+        for (size_t j = i; j <= i + 1 && j < ws->ti[i].mend; j++) {   /* title inside the mention */
+            if (ws->ti[j].cls & L_MR) ws->gender[e] = NE_GENDER_MALE;
+            if (ws->ti[j].cls & L_MRS) ws->gender[e] = NE_GENDER_FEMALE;
+        }
+        if (i > 0 && (ws->ti[i - 1].cls & L_MR)) ws->gender[e] = NE_GENDER_MALE;
+        if (i > 0 && (ws->ti[i - 1].cls & L_MRS)) ws->gender[e] = NE_GENDER_FEMALE;
+    }
+}
+
+/* ---- step 5: speakers --------------------------------------------------- */
+
+int qt_gender_ok(const ne_quotes_ws *ws, int32_t e, uint32_t pron_cls)
+{
+    uint8_t g = ws->gender[e];
+    if (pron_cls & L_HE) return g != NE_GENDER_FEMALE;
+    if (pron_cls & L_SHE) return g != NE_GENDER_MALE;
+    return 1;
+}
+
+/* The person a he/she at token p stands for: the first compatible person
+ * named outside quotations and reported clauses in the nearest sentence
+ * before it (the current one up to p first), at most five sentences and
+ * two paragraphs back; `not` is excluded. -1 when there is none. */
+static int32_t antecedent(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, int32_t not)
+{
+    const ne_text *t = ws->t;
+    uint32_t sp = ws->ti[p].sent, para = tok(ws, p)->para;
+    for (uint32_t s = sp + 1; s-- > 0 && sp - s <= 5;) {
+        const ne_sentence *se = &t->sents[s];
+        if (para - se->para > 2) break;
+        uint32_t end = s == sp ? p : se->tok_end;
+        for (uint32_t i = se->tok_start; i < end; i++) {
+            const tokinfo *ti = &ws->ti[i];
+            if (ti->ent < 0 || ti->mbeg != i || ti->region != R_OUT) continue;
+            if (!is_person(ws, ti->ent) || ti->ent == not || !qt_gender_ok(ws, ti->ent, pron_cls)) continue;
+            return ti->ent;
+        }
+    }
+    return -1;
+}
+
+/* The most recent compatible person mentioned anywhere (quotations too)
+ * before token p, within 400 tokens; for pronouns inside a quotation. */
+int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, int32_t not)
+{
+    for (uint32_t i = p; i-- > 0 && p - i < 400;) {
+        const tokinfo *ti = &ws->ti[i];
+        if (ti->ent < 0 || ti->region == R_HEAD) continue;
+        if (!is_person(ws, ti->ent) || ti->ent == not || !qt_gender_ok(ws, ti->ent, pron_cls)) continue;
+        return ti->ent;
+    }
+    return -1;
+}
+
+/* Records the apposition roles of people ("Kremlin spokesman Dmitry
+ * Peskov", "Viktor Yanukovych, the Ukrainian president,") so that a later
+ * "the spokesman" finds its person. */
+void qt_collect_roles(ne_quotes_ws *ws)
+{
+    const ne_text *t = ws->t;
+    ws->nroles = 0;
+    for (uint32_t i = 0; i < t->ntoks; i++) {
+        const tokinfo *ti = &ws->ti[i];
+        if (ti->ent < 0 || ti->mbeg != i || !is_person(ws, ti->ent)) continue;
+        uint32_t ps = para_start(ws, i);
+        /* words before the name, and the name's own leading lower-case words */
+        uint32_t b = i;
+        while (b > ps && i - b < 4 && is_word(ws, b - 1) && ws->ti[b - 1].ent < 0 &&
+               !(ws->ti[b - 1].cls & (L_NOT_NP | L_DET | L_POSS | L_PRON)))
+            b--;
+        uint32_t ranges[2][2] = {{b, ti->mend}, {0, 0}};
+        /* an apposition after it: ", the Russia-friendly Ukrainian president," */
+        uint32_t a = ti->mend, pe = para_end(ws, i);
+        if (a + 2 < pe && tok_is(ws, a, ",") && (ws->ti[a + 1].cls & (L_DET | L_POSS))) {
+            uint32_t e = a + 2;
+            while (e < pe && e - a < 10 && qt_np_word(ws, e)) e++;
+            ranges[1][0] = a + 2;
+            ranges[1][1] = e;
+        }
+        for (int r = 0; r < 2; r++) {
+            for (uint32_t k = ranges[r][0]; k < ranges[r][1]; k++) {
+                if (!is_word(ws, k) || (tok(ws, k)->flags & NE_TF_CAP && ws->ti[k].ent == ti->ent &&
+                                        !(ws->ti[k].cls & L_TITLE)))
+                    continue;
+                char buf[WORD_MAX];
+                size_t n = qt_fold_word(ws->t->s + tok(ws, k)->start, tok(ws, k)->end - tok(ws, k)->start, buf);
+                if (!n) continue;
+                ne_grow(&ws->roles, &ws->roles_cap, ws->nroles + 1, sizeof *ws->roles);
+                ws->roles[ws->nroles].hash = qt_word_hash(buf, n);
+                ws->roles[ws->nroles].ent = ti->ent;
+                ws->nroles++;
+            }
+        }
+    }
+}
+
+/* True when person e was given every modifier of the description n
+ * ("the Ukrainian president" needs "ukrainian" among e's role words). */
+static int has_modifiers(const ne_quotes_ws *ws, const np *n, int32_t e)
+{
+    for (uint32_t k = n->beg + 1; k < n->head; k++) {
+        if (!is_word(ws, k)) continue;
+        char buf[WORD_MAX];
+        size_t len = qt_fold_word(ws->t->s + tok(ws, k)->start, tok(ws, k)->end - tok(ws, k)->start, buf);
+        if (!len) return 0;
+        uint64_t h = qt_word_hash(buf, len);
+        int found = 0;
+        for (size_t r = 0; r < ws->nroles && !found; r++) found = ws->roles[r].hash == h && ws->roles[r].ent == e;
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+/* The person a definite description names through an earlier role
+ * ("the spokesman", "the President"): among the people given the head
+ * noun's role, the most mentioned. -1 when none. */
+static int32_t role_person(const ne_quotes_ws *ws, const np *n)
+{
+    if (!tok_is(ws, n->beg, "the") && !tok_is(ws, n->beg, "The")) return -1;
+    const ne_token *h = tok(ws, n->head);
+    char buf[WORD_MAX];
+    size_t len = qt_fold_word(ws->t->s + h->start, h->end - h->start, buf);
+    if (!len) return -1;
+    uint64_t hash = qt_word_hash(buf, len);
+    int32_t best = -1;
+    for (size_t r = 0; r < ws->nroles; r++) {
+        if (ws->roles[r].hash != hash) continue;
+        int32_t e = ws->roles[r].ent;
+        if (!has_modifiers(ws, n, e)) continue;
+        if (best < 0 || ws->doc->entities[e].nmentions > ws->doc->entities[best].nmentions) best = e;
+    }
+    return best;
+}
+
+/* The last statement before si (in position order) that has a speaker and
+ * lies at most `paras` paragraphs back; -1 if none. */
+static int32_t previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson)
+{
+    const stmt *s = &ws->st[si];
+    uint32_t para = tok(ws, s->kind == NE_QUOTE_DIRECT ? ws->rq[s->rq].open : s->cbeg)->para;
+    for (size_t j = si; j-- > 0;) {
+        const stmt *p = &ws->st[j];
+        uint32_t pp = tok(ws, p->kind == NE_QUOTE_DIRECT ? ws->rq[p->rq].open : p->cbeg)->para;
+        if (para - pp > paras) break;
+        if (!p->has_speaker) continue;
+        if (nonperson && p->ent >= 0 && is_person(ws, (int32_t)p->ent)) continue;
+        return (int32_t)j;
+    }
+    return -1;
+}
+
+static void set_speaker_text(ne_quotes_ws *ws, stmt *s, uint32_t b, uint32_t e)
+{
+    s->sp_start = tok(ws, b)->start;
+    s->sp_end = tok(ws, e - 1)->end;
+}
+
+/* Gives s the speaker of statement p (an index into ws->st, or -1 for
+ * none: s keeps no speaker). The speaker's words are p's, so the quote
+ * names who was quoted before, not the pronoun or the gap. */
+static void inherit_speaker(ne_quotes_ws *ws, stmt *s, int32_t p)
+{
+    if (p < 0) return;
+    s->has_speaker = 1;
+    s->ent = ws->st[p].ent;
+    s->sp_start = ws->st[p].sp_start;
+    s->sp_end = ws->st[p].sp_end;
+}
+
+/* Resolves statement si's subject phrase to a speaker. */
+void qt_resolve_speaker(ne_quotes_ws *ws, size_t si)
+{
+    stmt *s = &ws->st[si];
+    const np *n = &s->subj;
+    s->has_speaker = 0;
+    s->ent = -1;
+    if (s->floating) {
+        inherit_speaker(ws, s, previous_speaker_stmt(ws, si, 2, 0));
+        return;
+    }
+    switch (n->kind) {
+    case NP_MENTION:
+        s->has_speaker = 1;
+        s->ent = ws->ti[n->head].ent;
+        set_speaker_text(ws, s, n->beg, n->end);
+        return;
+    case NP_PRON: {
+        uint32_t cls = ws->ti[n->head].cls;
+        set_speaker_text(ws, s, n->beg, n->end);
+        if (cls & (L_HE | L_SHE)) {
+            int32_t e = antecedent(ws, n->head, cls, -1);
+            if (e >= 0) { s->has_speaker = 1; s->ent = e; }
+        } else if (cls & (L_IT | L_THEY)) {
+            inherit_speaker(ws, s, previous_speaker_stmt(ws, si, 3, 1));
+        }
+        return;
+    }
+    case NP_DESC: {
+        s->has_speaker = 1;
+        set_speaker_text(ws, s, n->beg, n->end);
+        s->ent = role_person(ws, n);
+        return;
+    }
+    default:
+        return;
+    }
+}
