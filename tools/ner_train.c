@@ -29,21 +29,14 @@
 
 #include "common/nebuf.h"
 #include "common/xalloc.h"
+#include "tools/ner_score.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 /* ---- small utilities -------------------------------------------------- */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Deterministic generator (xorshift64*). */
 static uint64_t rng_state = 0x853c49e6748fea9bULL;
@@ -273,7 +266,7 @@ static int cmp_count_desc(const void *a, const void *b)
 
 static void cluster_words(ne_map *lex, const textcorp *tc)
 {
-    double t0 = now_s();
+    double t0 = ner_score_now();
     ne_map freq = {0};
     ne_map_reset(&freq, 1 << 16);
     for (size_t i = 0; i < tc->n; i++) (*ne_map_put(&freq, tc->hl[i]))++;
@@ -357,7 +350,7 @@ static void cluster_words(ne_map *lex, const textcorp *tc)
             *v |= (uint64_t)(assign[r] + 1) << (8 + 16 * level);
         }
         free(cen);
-        fprintf(stderr, "ner_train: clusters k=%zu over %zu words (%.1fs)\n", k, nw, now_s() - t0);
+        fprintf(stderr, "ner_train: clusters k=%zu over %zu words (%.1fs)\n", k, nw, ner_score_now() - t0);
     }
     for (size_t r = 0; r < nw; r++) { free(vec[r].idx); free(vec[r].val); }
     free(vec);
@@ -556,20 +549,10 @@ static ne_ner_model *snapshot(const trainer *tr, int16_t *dense)
 /* Tags a corpus with a model; returns the counts and the tagging time. */
 static ne_ner_counts evaluate(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_corpus *c, double *secs)
 {
-    ne_ner_counts k;
-    memset(&k, 0, sizeof k);
     uint8_t *tags = ne_xcalloc(c->ntoks + 1, 1);
-    double t0 = now_s();
-    for (size_t d = 0; d < c->ndocs; d++) {
-        const ne_ner_sent *sents = &c->sents[c->doc_sent[d]];
-        size_t ns = c->doc_sent[d + 1] - c->doc_sent[d];
-        ne_ner_tag(m, ws, sents, ns, tags + (sents[0].toks - c->toks));
-    }
-    if (secs) *secs = now_s() - t0;
-    for (size_t s = 0; s < c->nsents; s++) {
-        size_t off = (size_t)(c->sents[s].toks - c->toks);
-        ne_ner_counts_add(&k, c->gold + off, tags + off, c->sents[s].ntoks);
-    }
+    double t = ner_score_tag(m, ws, c, tags);
+    if (secs) *secs = t;
+    ne_ner_counts k = ner_score_count(c, tags);
     free(tags);
     return k;
 }
@@ -638,7 +621,7 @@ int main(int argc, char **argv)
     }
     if (!train_path || !dev_path || tr.bits < 12 || tr.bits > 24) usage();
 
-    double t_start = now_s();
+    double t_start = ner_score_now();
     char err[512];
     ne_ner_corpus train, dev;
     if (ne_ner_corpus_read(train_path, &train, err, sizeof err) < 0 ||
@@ -664,7 +647,7 @@ int main(int argc, char **argv)
     if (tr.fs & FF_CLUSTER) cluster_words(&tr.tab.lex, &tc);
     build_gazetteer(&tr.tab.gaz, &train);
     fprintf(stderr, "ner_train: %zu text words, lexicon %zu, gazetteer %zu keys (%.1fs)\n",
-            tc.n, tr.tab.lex.n, tr.tab.gaz.n, now_s() - t_start);
+            tc.n, tr.tab.lex.n, tr.tab.gaz.n, ner_score_now() - t_start);
     free(tc.hl); free(tc.cap); free(tc.initial);
 
     tr.R = (size_t)1 << tr.bits;
@@ -683,7 +666,7 @@ int main(int argc, char **argv)
     int best_epoch = 0;
     memset(&best_k, 0, sizeof best_k);
     for (int ep = 1; ep <= epochs; ep++) {
-        double t0 = now_s();
+        double t0 = ner_score_now();
         for (size_t d = train.ndocs; d > 1; d--) {      /* Fisher-Yates, fixed seed */
             size_t j = (size_t)(rng_next() % d), tmp = order[d - 1];
             order[d - 1] = order[j];
@@ -696,7 +679,7 @@ int main(int argc, char **argv)
         double p, r, f;
         ne_ner_prf(&k, -1, &p, &r, &f);
         fprintf(stderr, "ner_train: epoch %2d: %zu sentence errors, dev P %.4f R %.4f F1 %.4f, %zu rows (%.1fs, tag %.0f tok/s)\n",
-                ep, errs, p, r, f, m->nrows, now_s() - t0, (double)dev.ntoks / secs);
+                ep, errs, p, r, f, m->nrows, ner_score_now() - t0, (double)dev.ntoks / secs);
         if (f > best_f) {
             ne_ner_free(best);
             best = m;
@@ -721,7 +704,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ner_train: %s: %s\n", out, strerror(errno));
         return 1;
     }
-    double total = now_s() - t_start;
+    double total = ner_score_now() - t_start;
     static const char *const names[4] = { "PER", "ORG", "LOC", "MISC" };
     nebuf rep = {0};
     nebuf_printf(&rep, "# models/ner.model: scores on %s (exact-span entity F1, conlleval)\n", dev_path);
