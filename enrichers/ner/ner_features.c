@@ -13,6 +13,7 @@
 #include "common/xalloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- characters ------------------------------------------------------- */
 

@@ -7,21 +7,25 @@
  *   ner_features.c  the workspace, per-document preparation (token
  *                   attributes, document counts, tag history) and the
  *                   reference feature extractor (ner_sent_features)
- *   ner_tag.c       scoring and decoding: the reference path, which the
- *                   trainer shares, and the tagger's cached path (type
- *                   cache and row memo), which gives the same scores and
- *                   tags; spans and IOB labels
+ *   ner_tag.c       tagging: emission scores by the reference path,
+ *                   which the trainer shares, or by the tagger's cached
+ *                   path (type cache and row memo), which gives the same
+ *                   scores; spans and IOB labels
+ *   ner_viterbi.c   decoding: the generic Viterbi and the one specialised
+ *                   to the BILOU layout, which give the same tags
  *   ner_model.c     the model: sparse int16 weight rows behind a bitmap with
  *                   a rank index, and its file (load; write for the trainer)
  *   ner_conll.c     CoNLL files and entity counts, for the tools and tests
  *
- * The trainer (tools/ner_train.c) links the same objects and uses the
- * functions marked "trainer" below, so training and tagging share one
- * feature extractor without a wider public API.
+ * The trainer (tools/ner_train.c) links the same objects and prepares
+ * documents, extracts features and records tag history with the very
+ * functions the tagger uses (ner_doc_begin, ner_sent_features,
+ * ner_doc_record), without a wider public API; the functions marked
+ * "trainer" below only it calls.
  *
  * What is static inline here sits on the per-token paths of more than one
- * file (the feature hashes, the word keys): defined once, inlined where
- * it was before the split.
+ * file (the feature hashes, the word keys): defined once, inlined in each
+ * file that calls it.
  *
  * Ownership and threads: as ner.h. A model is read-only once built; a
  * workspace belongs to one thread. Out of memory aborts (common/xalloc.h);
@@ -34,8 +38,6 @@
 
 #include "common/hash.h"
 #include "common/map.h"
-
-#include <string.h>
 
 #define NT NE_NER_NTAGS
 #define GAZ_MAXLEN 8
@@ -189,7 +191,7 @@ ne_ner_model *ner_model_from_dense(const int16_t *dense, uint32_t row_bits,
 /* Writes m to path (trainer). Returns 0, or -1 with errno set (I/O). */
 int ner_model_write(const ne_ner_model *m, const char *path);
 
-/* ---- decoding state (ner_tag.c; kept in the workspace) ---------------- */
+/* ---- decoding (ner_viterbi.c) ------------------------------------------ */
 
 /* For each tag, the tags allowed before it (NT = sentence start is not
  * listed; tag_allowed(NT, t) covers it). Built with each workspace from
@@ -209,6 +211,18 @@ typedef struct prev_group {
     uint8_t p[NT];   /* the previous tags, in prev_lists order */
     uint8_t c[NT];   /* the tags that have exactly this list */
 } prev_group;
+
+/* The best path of ws->emit (n tokens) into out: the generic decoder over
+ * ws->pg (the reference path). */
+void ner_viterbi(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *out);
+
+/* Whether tag_allowed is the BILOU rule the specialised decoder's layout
+ * assumes (ws->prev); ner_bilou_transitions puts the model's transition
+ * weights in that layout (ws->vt_*), then ner_viterbi_bilou gives the
+ * same tags as ner_viterbi. */
+int ner_bilou_layout_holds(const prev_lists *pl);
+void ner_bilou_transitions(const ne_ner_model *m, ne_ner_ws *ws);
+void ner_viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *out);
 
 /* ---- workspace and document preparation (ner_features.c) -------------- */
 
@@ -286,7 +300,7 @@ struct ne_ner_ws {
     typeent edge;                         /* neighbour sums of the sentence edges */
     uint32_t *memo;                       /* row memo (MEMO_N slots), same model as tc */
     v4i vt_out[9][3], vt_in_b[2], vt_in_i[2];   /* transitions in Viterbi lane order */
-    int32_t *vbp;      size_t cap_vbp;     /* back-pointers of viterbi_bilou */
+    int32_t *vbp;      size_t cap_vbp;     /* back-pointers of ner_viterbi_bilou */
 };
 /* Capitalisation bucket of a doc entry: 0 none, 1 only lower, 2 only
  * capitalised, 3 both. */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Builds the rank index over m->bitmap; sets m->nrows. */
 static void model_build_rank(ne_ner_model *m)
