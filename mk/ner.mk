@@ -1,4 +1,4 @@
-# ner.mk — the statistical NER tagger's tools (enrichers/ner/ner.c).
+# ner.mk — the statistical NER tagger's tools (enrichers/ner/).
 #
 #   make ner-train       retrain models/ner.model (+ models/ner.score) from
 #                        ../shared/data/conll2003/eng.train, tuned on eng.testa;
@@ -7,8 +7,12 @@
 #   make bench-entities  the entities stage (enrichers/entities/entities.c) against the
 #                        tagger alone on the PolNeAR articles: tokens/s of each
 #
-# The tools link only the tagger's own objects, not the whole library.
-# ner_train compiles enrichers/ner/ner.c into itself (it #includes it).
+# ner_train and ner_eval share tools/ner_score.c (tag a CoNLL corpus, time
+# it, count entities) and link the library archive, from which the linker
+# takes only the members they reach: the tagger's objects (enrichers/ner/)
+# and the common/ ones those use. ner_train reaches the tagger's internals
+# through enrichers/ner/ner_int.h: it learns with the extractor the tagger
+# runs (the CRFsuite way).
 
 NER_DATA  ?= ../shared/data
 NER_CONLL := $(NER_DATA)/conll2003
@@ -21,11 +25,11 @@ ENT_BENCH := $(BUILD)/tools/bench_entities
 
 tools: $(NER_EVAL) $(NER_TRAIN) $(ENT_BENCH)
 
-$(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/common/nebuf.o $(BUILD)/common/xalloc.o
-	$(CC) $(LDFLAGS) -o $@ $^ -lm
+$(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/tools/ner_score.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) -lm
 
-$(NER_EVAL): $(BUILD)/tools/ner_eval.o $(BUILD)/enrichers/ner/ner.o $(BUILD)/common/nebuf.o $(BUILD)/common/xalloc.o
-	$(CC) $(LDFLAGS) -o $@ $^ -lm
+$(NER_EVAL): $(BUILD)/tools/ner_eval.o $(BUILD)/tools/ner_score.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) -lm
 
 ner-train: $(NER_TRAIN)
 	@test -f $(NER_CONLL)/eng.train || { echo "ner-train: $(NER_CONLL) not found"; exit 1; }
@@ -54,4 +58,5 @@ bench-entities: $(ENT_BENCH)
 		echo "bench-entities: skipped: $(NER_DATA)/polnear not found"; \
 	fi
 
--include $(BUILD)/tools/ner_train.d $(BUILD)/tools/ner_eval.d $(BUILD)/tools/bench_entities.d
+-include $(BUILD)/tools/ner_train.d $(BUILD)/tools/ner_eval.d $(BUILD)/tools/ner_score.d \
+	$(BUILD)/tools/bench_entities.d

@@ -13,30 +13,12 @@
  */
 #include "enrichers/ner/ner.h"
 
+#include "common/xalloc.h"
+#include "tools/ner_score.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Tags every document of c into tags; returns the seconds spent in the
- * tagger, or a negative number on out-of-memory. */
-static double tag_corpus(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_corpus *c, uint8_t *tags)
-{
-    double t0 = now_s();
-    for (size_t d = 0; d < c->ndocs; d++) {
-        const ne_ner_sent *sents = &c->sents[c->doc_sent[d]];
-        size_t ns = c->doc_sent[d + 1] - c->doc_sent[d];
-        if (ne_ner_tag(m, ws, sents, ns, tags + (sents[0].toks - c->toks)) < 0) return -1;
-    }
-    return now_s() - t0;
-}
 
 int main(int argc, char **argv)
 {
@@ -56,9 +38,9 @@ int main(int argc, char **argv)
         return 1;
     }
     char err[512];
-    double t0 = now_s();
+    double t0 = ner_score_now();
     ne_ner_model *m = ne_ner_load(model_path, err, sizeof err);
-    double load_ms = (now_s() - t0) * 1e3;
+    double load_ms = (ner_score_now() - t0) * 1e3;
     if (!m) { fprintf(stderr, "ner_eval: %s\n", err); return 1; }
     ne_ner_corpus c;
     if (ne_ner_corpus_read(path, &c, err, sizeof err) < 0) {
@@ -67,21 +49,14 @@ int main(int argc, char **argv)
         return 1;
     }
     ne_ner_ws *ws = ne_ner_ws_new();
-    uint8_t *tags = malloc(c.ntoks + 1);
-    if (!ws || !tags) { fprintf(stderr, "ner_eval: out of memory\n"); return 1; }
+    uint8_t *tags = ne_xmalloc(c.ntoks + 1);
 
     double best = -1;
     for (int r = 0; r < repeat; r++) {
-        double s = tag_corpus(m, ws, &c, tags);
-        if (s < 0) { fprintf(stderr, "ner_eval: out of memory\n"); return 1; }
+        double s = ner_score_tag(m, ws, &c, tags);
         if (best < 0 || s < best) best = s;
     }
-    ne_ner_counts k;
-    memset(&k, 0, sizeof k);
-    for (size_t s = 0; s < c.nsents; s++) {
-        size_t off = (size_t)(c.sents[s].toks - c.toks);
-        ne_ner_counts_add(&k, c.gold + off, tags + off, c.sents[s].ntoks);
-    }
+    ne_ner_counts k = ner_score_count(&c, tags);
 
     static const char *const names[4] = { "PER", "ORG", "LOC", "MISC" };
     printf("%s: %zu documents, %zu sentences, %zu tokens\n", path, c.ndocs, c.nsents, c.ntoks);

@@ -1,4 +1,4 @@
-/* ner_train — trains the NER tagger (enrichers/ner/ner.c) and writes its model.
+/* ner_train — trains the NER tagger (enrichers/ner/) and writes its model.
  *
  *   ner_train --train eng.train --dev eng.testa [--text polnear.jsonl]...
  *             [--out models/ner.model] [--score models/ner.score]
@@ -21,28 +21,23 @@
  *     (PolNeAR news, the training text) capitalises it mid-sentence;
  *   - word clusters from the same text (see cluster_words).
  *
- * This file includes enrichers/ner/ner.c to reach its internals.
+ * It links the tagger's own objects and reaches their internals through
+ * enrichers/ner/ner_int.h: the feature extractor it learns with is the one
+ * the tagger runs.
  */
-#include "enrichers/ner/ner.c"
+#include "enrichers/ner/ner_int.h"
 
+#include "common/nebuf.h"
+#include "common/xalloc.h"
+#include "tools/ner_score.h"
+
+#include <errno.h>
 #include <math.h>
-#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* ---- small utilities -------------------------------------------------- */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-    void *p = calloc(n ? n : 1, sz);
-    if (!p) { fprintf(stderr, "ner_train: out of memory\n"); exit(1); }
-    return p;
-}
 
 /* Deterministic generator (xorshift64*). */
 static uint64_t rng_state = 0x853c49e6748fea9bULL;
@@ -61,21 +56,17 @@ static uint64_t rng_next(void)
 typedef struct textcorp {
     uint64_t *hl;
     uint8_t *cap, *initial;
-    size_t n, cap_n;
+    size_t n, cap_hl, cap_cap, cap_initial;
 } textcorp;
 
 static void text_push(textcorp *tc, const char *s, size_t len, int initial)
 {
     uint8_t flags;
-    if (tc->n == tc->cap_n) {
-        tc->cap_n = tc->cap_n ? tc->cap_n * 2 : 1 << 20;
-        tc->hl = realloc(tc->hl, tc->cap_n * sizeof *tc->hl);
-        tc->cap = realloc(tc->cap, tc->cap_n);
-        tc->initial = realloc(tc->initial, tc->cap_n);
-        if (!tc->hl || !tc->cap || !tc->initial) { fprintf(stderr, "ner_train: out of memory\n"); exit(1); }
-    }
+    ne_grow(&tc->hl, &tc->cap_hl, tc->n + 1, sizeof *tc->hl);
+    ne_grow(&tc->cap, &tc->cap_cap, tc->n + 1, sizeof *tc->cap);
+    ne_grow(&tc->initial, &tc->cap_initial, tc->n + 1, sizeof *tc->initial);
     tc->hl[tc->n] = hash_word(s, len, 1);
-    tc->cap[tc->n] = (uint8_t)cap_class(s, len, &flags);
+    tc->cap[tc->n] = (uint8_t)ner_cap_class(s, len, &flags);
     tc->initial[tc->n] = (uint8_t)initial;
     tc->n++;
 }
@@ -214,7 +205,7 @@ static void add_corpus_text(textcorp *tc, const ne_ner_corpus *c)
         int lower = 0;
         for (size_t i = 0; i < st->ntoks; i++) {
             uint8_t f;
-            cap_class(st->toks[i].ptr, st->toks[i].len, &f);
+            ner_cap_class(st->toks[i].ptr, st->toks[i].len, &f);
             if (f & TF_LOWER) lower = 1;
         }
         if (!lower) continue;   /* headlines in capitals say nothing about case */
@@ -234,26 +225,24 @@ static unsigned capitalisation_bucket(uint32_t low, uint32_t cap)
     return f < 0.02 ? 2 : f < 0.2 ? 3 : f < 0.5 ? 4 : f < 0.8 ? 5 : f < 0.98 ? 6 : 7;
 }
 
-static void build_caplex(htab *lex, const textcorp *tc)
+static void build_caplex(ne_map *lex, const textcorp *tc)
 {
-    htab cnt = {0};
-    htab_init(&cnt, 1 << 16);
+    ne_map cnt = {0};
+    ne_map_reset(&cnt, 1 << 16);
     for (size_t i = 0; i < tc->n; i++) {
         if (tc->initial[i]) continue;
         uint8_t c = tc->cap[i];
         if (c == CAP_NONE) continue;
-        uint64_t *v = htab_put(&cnt, tc->hl[i]);
-        if (!v) { fprintf(stderr, "ner_train: out of memory\n"); exit(1); }
+        uint64_t *v = ne_map_put(&cnt, tc->hl[i]);
         if (c == CAP_LOWER) *v += 1;
         else if (c == CAP_INIT || c == CAP_ALL || c == CAP_ONE) *v += 1ULL << 32;
     }
-    for (size_t i = 0; i <= cnt.mask; i++) {
+    for (size_t i = 0; i < cnt.cap; i++) {
         if (!cnt.keys[i]) continue;
-        uint64_t *v = htab_put(lex, cnt.keys[i]);
-        if (!v) { fprintf(stderr, "ner_train: out of memory\n"); exit(1); }
+        uint64_t *v = ne_map_put(lex, cnt.keys[i]);
         *v = (*v & ~15ULL) | capitalisation_bucket((uint32_t)cnt.vals[i], (uint32_t)(cnt.vals[i] >> 32));
     }
-    htab_free(&cnt);
+    ne_map_free(&cnt);
 }
 
 /* ---- lexicon: word clusters ------------------------------------------- */
@@ -276,58 +265,58 @@ static int cmp_count_desc(const void *a, const void *b)
     return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
-static void cluster_words(htab *lex, const textcorp *tc)
+static void cluster_words(ne_map *lex, const textcorp *tc)
 {
-    double t0 = now_s();
-    htab freq = {0};
-    htab_init(&freq, 1 << 16);
-    for (size_t i = 0; i < tc->n; i++) (*htab_put(&freq, tc->hl[i]))++;
+    double t0 = ner_score_now();
+    ne_map freq = {0};
+    ne_map_reset(&freq, 1 << 16);
+    for (size_t i = 0; i < tc->n; i++) (*ne_map_put(&freq, tc->hl[i]))++;
     size_t nv = 0;
-    uint64_t *pairs = xcalloc(freq.n * 2, sizeof *pairs);
-    for (size_t i = 0; i <= freq.mask; i++)
+    uint64_t *pairs = ne_xcalloc(freq.n * 2, sizeof *pairs);
+    for (size_t i = 0; i < freq.cap; i++)
         if (freq.keys[i]) { pairs[2 * nv] = freq.vals[i]; pairs[2 * nv + 1] = freq.keys[i]; nv++; }
     qsort(pairs, nv, 16, cmp_count_desc);
     /* word ids by frequency; context ids for the top CL_CTX */
-    htab wid = {0};
-    htab_init(&wid, nv);
+    ne_map wid = {0};
+    ne_map_reset(&wid, nv);
     size_t nw = 0;
-    while (nw < nv && pairs[2 * nw] >= CL_MINC) { *htab_put(&wid, pairs[2 * nw + 1]) = nw + 1; nw++; }
+    while (nw < nv && pairs[2 * nw] >= CL_MINC) { *ne_map_put(&wid, pairs[2 * nw + 1]) = nw + 1; nw++; }
     size_t dim = 2 * CL_CTX;
     /* co-occurrence counts, dense per word would be nw*dim floats: fine */
-    float *co = xcalloc(nw * dim, sizeof *co);
+    float *co = ne_xcalloc(nw * dim, sizeof *co);
     for (size_t i = 0; i < tc->n; i++) {
-        const uint64_t *w = htab_get(&wid, tc->hl[i]);
+        const uint64_t *w = ne_map_get(&wid, tc->hl[i]);
         if (!w) continue;
         size_t r = (size_t)*w - 1;
         if (i > 0 && !tc->initial[i]) {
-            const uint64_t *l = htab_get(&wid, tc->hl[i - 1]);
+            const uint64_t *l = ne_map_get(&wid, tc->hl[i - 1]);
             if (l && *l <= CL_CTX) co[r * dim + (*l - 1)] += 1;
         }
         if (i + 1 < tc->n && !tc->initial[i + 1]) {
-            const uint64_t *rr = htab_get(&wid, tc->hl[i + 1]);
+            const uint64_t *rr = ne_map_get(&wid, tc->hl[i + 1]);
             if (rr && *rr <= CL_CTX) co[r * dim + CL_CTX + (*rr - 1)] += 1;
         }
     }
     /* sqrt damping then L2 normalisation, stored sparse */
-    cvec *vec = xcalloc(nw, sizeof *vec);
+    cvec *vec = ne_xcalloc(nw, sizeof *vec);
     for (size_t r = 0; r < nw; r++) {
         uint32_t nz = 0;
         double norm = 0;
         for (size_t d = 0; d < dim; d++)
             if (co[r * dim + d] > 0) { nz++; co[r * dim + d] = sqrtf(co[r * dim + d]); norm += co[r * dim + d] * co[r * dim + d]; }
-        vec[r].idx = xcalloc(nz, sizeof(uint32_t));
-        vec[r].val = xcalloc(nz, sizeof(float));
+        vec[r].idx = ne_xcalloc(nz, sizeof(uint32_t));
+        vec[r].val = ne_xcalloc(nz, sizeof(float));
         norm = norm > 0 ? 1 / sqrt(norm) : 0;
         for (size_t d = 0; d < dim; d++)
             if (co[r * dim + d] > 0) { vec[r].idx[vec[r].n] = (uint32_t)d; vec[r].val[vec[r].n++] = (float)(co[r * dim + d] * norm); }
     }
     free(co);
     static const size_t ks[LEX_NCL] = { 64, 256, 1024 };
-    uint32_t *assign = xcalloc(nw, sizeof *assign);
+    uint32_t *assign = ne_xcalloc(nw, sizeof *assign);
     for (int level = 0; level < LEX_NCL; level++) {
         size_t k = ks[level];
         if (k > nw) k = nw;
-        float *cen = xcalloc(k * dim, sizeof *cen);
+        float *cen = ne_xcalloc(k * dim, sizeof *cen);
         for (size_t c = 0; c < k; c++) {           /* init: random words among the frequent half */
             size_t r = (size_t)(rng_next() % (nw / 2 + 1));
             for (uint32_t j = 0; j < vec[r].n; j++) cen[c * dim + vec[r].idx[j]] = vec[r].val[j];
@@ -358,25 +347,25 @@ static void cluster_words(htab *lex, const textcorp *tc)
             if (moved < nw / 500) break;
         }
         for (size_t r = 0; r < nw; r++) {
-            uint64_t *v = htab_put(lex, pairs[2 * r + 1]);
+            uint64_t *v = ne_map_put(lex, pairs[2 * r + 1]);
             *v |= (uint64_t)(assign[r] + 1) << (8 + 16 * level);
         }
         free(cen);
-        fprintf(stderr, "ner_train: clusters k=%zu over %zu words (%.1fs)\n", k, nw, now_s() - t0);
+        fprintf(stderr, "ner_train: clusters k=%zu over %zu words (%.1fs)\n", k, nw, ner_score_now() - t0);
     }
     for (size_t r = 0; r < nw; r++) { free(vec[r].idx); free(vec[r].val); }
     free(vec);
     free(assign);
     free(pairs);
-    htab_free(&wid);
-    htab_free(&freq);
+    ne_map_free(&wid);
+    ne_map_free(&freq);
 }
 
 /* ---- gazetteer ---------------------------------------------------------- */
 
 /* Adds each training entity string to the gazetteer under its document's
  * fold; every proper prefix of a phrase is marked so matching continues. */
-static void build_gazetteer(htab *gaz, const ne_ner_corpus *c)
+static void build_gazetteer(ne_map *gaz, const ne_ner_corpus *c)
 {
     for (size_t d = 0; d < c->ndocs; d++) {
         int fold = (int)(d % NFOLDS);
@@ -393,8 +382,7 @@ static void build_gazetteer(htab *gaz, const ne_ner_corpus *c)
                     const ne_ner_tok *t = &st->toks[sp[e].tok_start + k];
                     uint64_t hl = hash_word(t->ptr, t->len, 1);
                     ph = k == 0 ? hl : phrase_step(ph, hl);
-                    uint64_t *v = htab_put(gaz, ph);
-                    if (!v) { fprintf(stderr, "ner_train: out of memory\n"); exit(1); }
+                    uint64_t *v = ne_map_put(gaz, ph);
                     if (k + 1 < len) *v |= GAZ_PREFIX;
                     else *v |= 1ULL << (4 * fold + (int)sp[e].type);
                 }
@@ -423,13 +411,13 @@ static void count_features(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c)
     for (size_t d = 0; d < c->ndocs; d++) {
         const ne_ner_sent *sents = &c->sents[c->doc_sent[d]];
         size_t ns = c->doc_sent[d + 1] - c->doc_sent[d];
-        if (doc_begin(ws, &tr->tab, sents, ns, (int)(d % NFOLDS), !!(tr->fs & FF_CASED_FIRST)) < 0) exit(1);
+        ner_doc_begin(ws, &tr->tab, sents, ns, (int)(d % NFOLDS), !!(tr->fs & FF_CASED_FIRST));
         for (size_t k = 0; k < ns; k++) {
             size_t s = ws->order[k];
-            if (sent_features(ws, &tr->tab, (uint32_t)(tr->R - 1), tr->fs, &sents[s], s) < 0) exit(1);
+            ner_sent_features(ws, (uint32_t)(tr->R - 1), tr->fs, &sents[s], s);
             for (uint32_t k = 0; k < ws->foff[sents[s].ntoks]; k++)
                 if (tr->cnt[ws->feats[k]] < 255) tr->cnt[ws->feats[k]]++;
-            doc_record(ws, s, c->gold + (sents[s].toks - c->toks));
+            ner_doc_record(ws, s, c->gold + (sents[s].toks - c->toks));
         }
     }
 }
@@ -481,18 +469,17 @@ static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, co
         size_t d = order[oi];
         const ne_ner_sent *sents = &c->sents[c->doc_sent[d]];
         size_t ns = c->doc_sent[d + 1] - c->doc_sent[d];
-        if (doc_begin(ws, &tr->tab, sents, ns, (int)(d % NFOLDS), !!(tr->fs & FF_CASED_FIRST)) < 0) exit(1);
+        ner_doc_begin(ws, &tr->tab, sents, ns, (int)(d % NFOLDS), !!(tr->fs & FF_CASED_FIRST));
         for (size_t k = 0; k < ns; k++) {
             size_t s = ws->order[k], n = sents[s].ntoks;
             const uint8_t *gold = c->gold + (sents[s].toks - c->toks);
             if (n > cap) {
                 cap = n * 2;
-                em = realloc(em, cap * NT * sizeof *em);
-                bp = realloc(bp, cap * NT);
-                pred = realloc(pred, cap);
-                if (!em || !bp || !pred) exit(1);
+                em = ne_xrealloc(em, cap * NT * sizeof *em);
+                bp = ne_xrealloc(bp, cap * NT);
+                pred = ne_xrealloc(pred, cap);
             }
-            if (sent_features(ws, &tr->tab, (uint32_t)(tr->R - 1), tr->fs, &sents[s], s) < 0) exit(1);
+            ner_sent_features(ws, (uint32_t)(tr->R - 1), tr->fs, &sents[s], s);
             for (size_t i = 0; i < n; i++) {
                 float *e = em + i * NT;
                 memset(e, 0, NT * sizeof *e);
@@ -530,7 +517,7 @@ static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, co
                     upd(&tr->ew[pl], &tr->eu[pl], -1, tr->c);
                 }
             }
-            doc_record(ws, s, pred);
+            ner_doc_record(ws, s, pred);
         }
     }
     free(em); free(bp); free(pred);
@@ -551,8 +538,7 @@ static ne_ner_model *snapshot(const trainer *tr, int16_t *dense)
     double scale = 32000.0 / maxabs;
     for (size_t i = 0; i < tr->R * NT; i++)
         dense[i] = (int16_t)lrint(AVG(tr->w[i], tr->u[i]) * scale);
-    ne_ner_model *m = model_from_dense(dense, tr->bits, tr->fs, &tr->tab);
-    if (!m) exit(1);
+    ne_ner_model *m = ner_model_from_dense(dense, tr->bits, tr->fs, &tr->tab);
     for (int p = 0; p <= NT; p++)
         for (int t = 0; t < NT; t++) m->trans[p][t] = (int32_t)lrint(AVG(tr->tw[p][t], tr->tu[p][t]) * scale);
     for (int t = 0; t < NT; t++) m->endw[t] = (int32_t)lrint(AVG(tr->ew[t], tr->eu[t]) * scale);
@@ -564,20 +550,10 @@ static ne_ner_model *snapshot(const trainer *tr, int16_t *dense)
 /* Tags a corpus with a model; returns the counts and the tagging time. */
 static ne_ner_counts evaluate(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_corpus *c, double *secs)
 {
-    ne_ner_counts k;
-    memset(&k, 0, sizeof k);
-    uint8_t *tags = xcalloc(c->ntoks + 1, 1);
-    double t0 = now_s();
-    for (size_t d = 0; d < c->ndocs; d++) {
-        const ne_ner_sent *sents = &c->sents[c->doc_sent[d]];
-        size_t ns = c->doc_sent[d + 1] - c->doc_sent[d];
-        if (ne_ner_tag(m, ws, sents, ns, tags + (sents[0].toks - c->toks)) < 0) exit(1);
-    }
-    if (secs) *secs = now_s() - t0;
-    for (size_t s = 0; s < c->nsents; s++) {
-        size_t off = (size_t)(c->sents[s].toks - c->toks);
-        ne_ner_counts_add(&k, c->gold + off, tags + off, c->sents[s].ntoks);
-    }
+    uint8_t *tags = ne_xcalloc(c->ntoks + 1, 1);
+    double t = ner_score_tag(m, ws, c, tags);
+    if (secs) *secs = t;
+    ne_ner_counts k = ner_score_count(c, tags);
     free(tags);
     return k;
 }
@@ -639,14 +615,14 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--patience")) patience = atoi(v);
         else if (!strcmp(a, "--mincount")) tr.mincount = atoi(v);
         else if (!strcmp(a, "--features")) tr.fs = parse_features(v);
-        else if (!strcmp(a, "--seed")) rng_state = mix64(strtoull(v, NULL, 0)) | 1;  /* never 0 */
+        else if (!strcmp(a, "--seed")) rng_state = ne_mix64(strtoull(v, NULL, 0)) | 1;  /* never 0 */
         else if (!strcmp(a, "--caplex-conll")) caplex_conll = atoi(v);
         else usage();
         i++;
     }
     if (!train_path || !dev_path || tr.bits < 12 || tr.bits > 24) usage();
 
-    double t_start = now_s();
+    double t_start = ner_score_now();
     char err[512];
     ne_ner_corpus train, dev;
     if (ne_ner_corpus_read(train_path, &train, err, sizeof err) < 0 ||
@@ -665,26 +641,25 @@ int main(int argc, char **argv)
      * its entities are the very words the model trains on, so their
      * counts would look more telling in training than on new text. */
     if (caplex_conll || ntexts == 0) add_corpus_text(&tc, &train);
-    htab_init(&tr.tab.lex, 1 << 16);
-    htab_init(&tr.tab.gaz, 1 << 14);
+    ne_map_reset(&tr.tab.lex, 1 << 16);
+    ne_map_reset(&tr.tab.gaz, 1 << 14);
     build_caplex(&tr.tab.lex, &tc);
     if (!(caplex_conll || ntexts == 0)) add_corpus_text(&tc, &train);   /* clusters use it all */
     if (tr.fs & FF_CLUSTER) cluster_words(&tr.tab.lex, &tc);
     build_gazetteer(&tr.tab.gaz, &train);
     fprintf(stderr, "ner_train: %zu text words, lexicon %zu, gazetteer %zu keys (%.1fs)\n",
-            tc.n, tr.tab.lex.n, tr.tab.gaz.n, now_s() - t_start);
+            tc.n, tr.tab.lex.n, tr.tab.gaz.n, ner_score_now() - t_start);
     free(tc.hl); free(tc.cap); free(tc.initial);
 
     tr.R = (size_t)1 << tr.bits;
-    tr.w = xcalloc(tr.R * NT, sizeof *tr.w);
-    tr.u = xcalloc(tr.R * NT, sizeof *tr.u);
-    tr.cnt = xcalloc(tr.R, 1);
-    int16_t *dense = xcalloc(tr.R * NT, sizeof *dense);
+    tr.w = ne_xcalloc(tr.R * NT, sizeof *tr.w);
+    tr.u = ne_xcalloc(tr.R * NT, sizeof *tr.u);
+    tr.cnt = ne_xcalloc(tr.R, 1);
+    int16_t *dense = ne_xcalloc(tr.R * NT, sizeof *dense);
     ne_ner_ws *ws = ne_ner_ws_new();
-    if (!ws) return 1;
     count_features(&tr, ws, &train);
 
-    size_t *order = xcalloc(train.ndocs, sizeof *order);
+    size_t *order = ne_xcalloc(train.ndocs, sizeof *order);
     for (size_t d = 0; d < train.ndocs; d++) order[d] = d;
     ne_ner_model *best = NULL;
     ne_ner_counts best_k;
@@ -692,7 +667,7 @@ int main(int argc, char **argv)
     int best_epoch = 0;
     memset(&best_k, 0, sizeof best_k);
     for (int ep = 1; ep <= epochs; ep++) {
-        double t0 = now_s();
+        double t0 = ner_score_now();
         for (size_t d = train.ndocs; d > 1; d--) {      /* Fisher-Yates, fixed seed */
             size_t j = (size_t)(rng_next() % d), tmp = order[d - 1];
             order[d - 1] = order[j];
@@ -705,7 +680,7 @@ int main(int argc, char **argv)
         double p, r, f;
         ne_ner_prf(&k, -1, &p, &r, &f);
         fprintf(stderr, "ner_train: epoch %2d: %zu sentence errors, dev P %.4f R %.4f F1 %.4f, %zu rows (%.1fs, tag %.0f tok/s)\n",
-                ep, errs, p, r, f, m->nrows, now_s() - t0, (double)dev.ntoks / secs);
+                ep, errs, p, r, f, m->nrows, ner_score_now() - t0, (double)dev.ntoks / secs);
         if (f > best_f) {
             ne_ner_free(best);
             best = m;
@@ -726,11 +701,11 @@ int main(int argc, char **argv)
     }
     /* The score recorded is what the written model scores through the
      * run-time path (it is that very model), not the float weights. */
-    if (model_write(best, out) < 0) {
+    if (ner_model_write(best, out) < 0) {
         fprintf(stderr, "ner_train: %s: %s\n", out, strerror(errno));
         return 1;
     }
-    double total = now_s() - t_start;
+    double total = ner_score_now() - t_start;
     static const char *const names[4] = { "PER", "ORG", "LOC", "MISC" };
     nebuf rep = {0};
     nebuf_printf(&rep, "# models/ner.model: scores on %s (exact-span entity F1, conlleval)\n", dev_path);
@@ -756,8 +731,8 @@ int main(int argc, char **argv)
     ne_ner_free(best);
     ne_ner_ws_free(ws);
     free(order); free(dense); free(tr.w); free(tr.u); free(tr.cnt);
-    htab_free(&tr.tab.lex);
-    htab_free(&tr.tab.gaz);
+    ne_map_free(&tr.tab.lex);
+    ne_map_free(&tr.tab.gaz);
     ne_ner_corpus_free(&train);
     ne_ner_corpus_free(&dev);
     return 0;

@@ -7,7 +7,8 @@
  * elsewhere in the article and how it was tagged in the sentences decoded
  * before — body sentences first, headlines in capitals last).
  * The model is trained by tools/ner_train.c (`make ner-train`) and shipped
- * as models/ner.model.
+ * as models/ner.model. The files of enrichers/ner/ and what they share:
+ * ner_int.h.
  *
  * Threads: a loaded model is read-only and may be shared by any number of
  * threads; each thread brings its own workspace (ne_ner_ws), which holds
@@ -17,6 +18,8 @@
  *
  * Tokens are byte spans of UTF-8 text; the tagger never writes them and
  * keeps no pointer to them after ne_ner_tag() returns.
+ *
+ * Out of memory aborts (common/xalloc.h): -1 and NULL below mean bad input.
  */
 #ifndef NE_NER_H
 #define NE_NER_H
@@ -51,12 +54,13 @@ void ne_ner_free(ne_ner_model *m);
  * trainer for its tuning set; per_type may be NULL. */
 double ne_ner_model_score(const ne_ner_model *m, double per_type[4]);
 
-/* A workspace; NULL on out-of-memory. Owned by the caller. */
+/* A workspace (never NULL). Owned by the caller. */
 ne_ner_ws *ne_ner_ws_new(void);
 void ne_ner_ws_free(ne_ner_ws *ws);
 
 /* Tags a document (its sentences in order): writes one tag per token to
- * tags, sentence after sentence. Returns 0, or -1 on out-of-memory. */
+ * tags, sentence after sentence. Returns 0 (it cannot fail; the int is
+ * kept for callers written when it reported out-of-memory). */
 int ne_ner_tag(const ne_ner_model *m, ne_ner_ws *ws,
                const ne_ner_sent *sents, size_t nsents, uint8_t *tags);
 
@@ -88,7 +92,7 @@ size_t ne_ner_affix_len(const char *s, size_t len, int n, int suffix);
 /* Renders the feature attributes of token `tok` of sentence `sent` of the
  * document, as `name=value` pairs separated by spaces, into out
  * (NUL-terminated, truncated to cap). For tests and debugging. Returns 0,
- * or -1 on out-of-memory or out-of-range indices. */
+ * or -1 on out-of-range indices. */
 int ne_ner_explain(const ne_ner_model *m, ne_ner_ws *ws,
                    const ne_ner_sent *sents, size_t nsents,
                    size_t sent, size_t tok, char *out, size_t cap);
@@ -98,7 +102,7 @@ int ne_ner_explain(const ne_ner_model *m, ne_ner_ws *ws,
  * takes the reference path, which gives the same tags. */
 void ne_ner_ws_set_cache(ne_ner_ws *ws, unsigned bits);
 
-/* ---- evaluation support (tools, tests) --------------------------------- */
+/* ---- evaluation support (tools, tests): ner_conll.c -------------------- */
 
 /* A CoNLL-2003 file in memory: one token per line with its label in the
  * last column (IOB1 or IOB2), blank lines between sentences, -DOCSTART-

@@ -1,4 +1,4 @@
-/* Tests of the NER tagger (enrichers/ner/ner.c): feature helpers, tag and
+/* Tests of the NER tagger (enrichers/ner/): feature helpers, tag and
  * span conversion, scoring, the committed model on real sentences, model
  * loading, and the committed model's reported score on eng.testa. Tests of
  * the model run from the repository root (models/ner.model) and skip when
