@@ -21,27 +21,25 @@
 
 /* ---- the stage ------------------------------------------------------------------------ */
 
-/* All the steps of one document. Returns 0, or -1 when the NER tagger
- * reports out-of-memory (ner.h keeps that contract for now), before any
- * entity is made. */
-static int find_entities(ent_state *st, ne_doc *doc)
+/* All the steps of one document. */
+static void find_entities(ent_state *st, ne_doc *doc)
 {
     st->nc = st->ncl = st->nalias = 0;
-    if (ent_tag_document(st, doc) < 0) return -1;
+    ent_tag_document(st, doc);
     ent_merge_field(st, doc, NE_FIELD_BODY);
     ent_merge_field(st, doc, NE_FIELD_TITLE);
     ent_prepare_candidates(st, doc);
     ent_cluster(st, doc);
     ent_choose_canonical(st, doc);
     ent_emit_entities(st, doc);
-    return 0;
 }
 
 int ne_entities_process(void *state, ne_doc *doc)
 {
     ent_state *st = state;
     if (!st->enabled || !doc->body) return 0;
-    return find_entities(st, doc);
+    find_entities(st, doc);
+    return 0;
 }
 
 void ne_entities_destroy(void *state)
@@ -97,7 +95,7 @@ void *ne_entities_create(const ne_config *cfg, char *err, size_t errlen)
     if (!st->enabled) return st;
     if (load_resources(st, cfg, err, errlen) < 0) goto fail;
     st->pcl = ne_xcalloc(cfg->watchlist.npeople + 1, sizeof *st->pcl);
-    if (!(st->ws = ne_ner_ws_new())) { snprintf(err, errlen, "entities: out of memory"); goto fail; }   /* ner.h's NULL */
+    st->ws = ne_ner_ws_new();
     return st;
 fail:
     ne_entities_destroy(st);

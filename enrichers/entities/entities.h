@@ -60,10 +60,8 @@
 
 /* The stage's functions, for the stage table (pipeline.c). create() returns
  * the state or NULL with a message in err (a model, gazetteer or watchlist
- * that cannot be read); process() returns 0, or -1 when the NER tagger
- * reports out-of-memory (ner.h still returns it), with doc->entities left
- * empty; destroy() accepts NULL. Any other allocation failure aborts
- * (common/xalloc.h). The code is in this folder, one file per step
+ * that cannot be read); process() returns 0; destroy() accepts NULL. An
+ * allocation failure aborts (common/xalloc.h). The code is in this folder, one file per step
  * (entities_int.h). */
 void *ne_entities_create(const ne_config *cfg, char *err, size_t errlen);
 int   ne_entities_process(void *state, ne_doc *doc);

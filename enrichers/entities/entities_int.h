@@ -299,9 +299,8 @@ size_t ent_match_phrases(ent_state *st, const ne_text *t, int field);
 
 /* ---- entities_mentions.c ------------------------------------------------------ */
 
-/* Tags body and title as one document into st->spans and st->uncased.
- * Returns 0, or -1 when the tagger reports out-of-memory (ner.h). */
-int ent_tag_document(ent_state *st, const ne_doc *doc);
+/* Tags body and title as one document into st->spans and st->uncased. */
+void ent_tag_document(ent_state *st, const ne_doc *doc);
 
 /* Merges a field's NER spans and phrase matches into st->c. */
 void ent_merge_field(ent_state *st, const ne_doc *doc, int field);

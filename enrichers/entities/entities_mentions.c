@@ -99,7 +99,7 @@ static void map_spans(ent_state *st, size_t from, size_t to, const ne_ner_span *
 
 /* The entity spans of each field go to st->spans (body first,
  * st->nspans_body of them). */
-int ent_tag_document(ent_state *st, const ne_doc *doc)
+void ent_tag_document(ent_state *st, const ne_doc *doc)
 {
     const ne_text *bt = &doc->body_text, *tt = &doc->title_text;
     size_t ntoks = bt->ntoks + tt->ntoks, nsents = bt->nsents + tt->nsents, cap = 2 * ntoks + 1;
@@ -116,8 +116,8 @@ int ent_tag_document(ent_state *st, const ne_doc *doc)
     size_t body_nt = nt;
     add_ner_sentences(st, tt, &ns, &nt);
     st->nspans = st->nspans_body = 0;
-    if (nt == 0) return 0;
-    if (ne_ner_tag(st->model, st->ws, st->nsent, ns, st->tags) < 0) return -1;   /* ner.h's OOM */
+    if (nt == 0) return;
+    ne_ner_tag(st->model, st->ws, st->nsent, ns, st->tags);
     mark_uncased(st, bt, NE_FIELD_BODY, 0, st->uncased);
     mark_uncased(st, tt, NE_FIELD_TITLE, bt->nsents, st->uncased + bt->ntoks);
     /* raw spans go to the upper half of st->spans, mapped ones to the lower */
@@ -126,7 +126,6 @@ int ent_tag_document(ent_state *st, const ne_doc *doc)
     map_spans(st, 0, body_nt, raw, nraw);
     st->nspans_body = st->nspans;
     map_spans(st, body_nt, nt, raw, nraw);
-    return 0;
 }
 
 /* ---- merging ------------------------------------------------------------------ */
