@@ -14,7 +14,8 @@
  * by the NER model, and its mentions found by ne_coref_detect; a detected
  * mention takes the gold entity of the smallest GUM person/organisation
  * mention that contains it and shares its start or end (else it is a
- * singleton); in GAP, the given pronoun and names replace what they
+ * singleton; other entity types are trained on too, "the statement" as
+ * much as "the mayor", but only people and organisations are scored); in GAP, the given pronoun and names replace what they
  * overlap, names that share a first or last word with only one of A and B
  * are that name, and the pronoun's antecedent is A's or B's cluster.
  *
@@ -256,6 +257,13 @@ static void update(trainer *tr, const uint32_t *f, size_t n, float d)
     for (size_t k = 0; k < n; k++) { tr->w[f[k]] += d; tr->u[f[k]] += tr->c * d; }
 }
 
+/* Slot of a gold id in the seen table: person/org ids below 4096, other
+ * types (NE_COREF_OTHER + id) above. */
+static size_t seen_slot(int32_t g)
+{
+    return g >= NE_COREF_OTHER ? 4096 + (size_t)(g - NE_COREF_OTHER) % 4096 : (size_t)g % 4096;
+}
+
 static void train_inst(trainer *tr, ne_coref_inst *in)
 {
     size_t n = in->n;
@@ -269,7 +277,7 @@ static void train_inst(trainer *tr, ne_coref_inst *in)
         tr->f = ne_xrealloc(tr->f, tr->capf * sizeof *tr->f);
         tr->nf = ne_xrealloc(tr->nf, tr->capf * sizeof *tr->nf);
     }
-    uint8_t seen[4096] = { 0 };   /* gold entity ids seen (ids are small in GUM and GAP) */
+    uint8_t seen[8192] = { 0 };   /* gold entity ids seen (ids are small in GUM and GAP) */
     for (size_t i = 0; i < n; i++) {
         int32_t g = in->gold[i];
         long link = -1;
@@ -298,7 +306,7 @@ static void train_inst(trainer *tr, ne_coref_inst *in)
                         float s = score(tr->w, tr->f[k + 1], tr->nf[k + 1]);
                         if (gopt < 0 || s > gb) { gb = s; gopt = (long)k + 1; }
                     }
-                if (gopt < 0 && !(g < 4096 && seen[g])) gopt = 0;
+                if (gopt < 0 && !seen[seen_slot(g)]) gopt = 0;
             }
             if (gopt >= 0 && (size_t)gopt != pred) {
                 int ok = pred > 0 && g >= 0 && tr->label[tr->root[tr->cands[pred - 1]]] == g;
@@ -316,7 +324,7 @@ static void train_inst(trainer *tr, ne_coref_inst *in)
         if (link < 0) tr->label[i] = -3;
         if (g >= 0) {
             if (tr->label[tr->root[i]] == -3) tr->label[tr->root[i]] = g;
-            if (g < 4096) seen[g] = 1;
+            seen[seen_slot(g)] = 1;
         }
     }
 }
@@ -460,7 +468,7 @@ int main(int argc, char **argv)
         ne_coref_inst_gum(&ins[i], &docs[i], m, ws, ner, nws);
         ment += ins[i].n;
         gold_all += ins[i].gold_total;
-        for (size_t k = 0; k < ins[i].n; k++) gold_ok += ins[i].gold[k] >= 0;
+        for (size_t k = 0; k < ins[i].n; k++) gold_ok += ins[i].gold[k] >= 0 && ins[i].gold[k] < NE_COREF_OTHER;
         ne_gum_free(&docs[i]);
     }
     for (size_t r = 0; r < ngap; r++) ne_coref_inst_gap(&ins[nfiles + r], &gap[r], m, ws, ner, nws);

@@ -23,7 +23,10 @@ uint64_t coref_word_hash(const char *s, size_t len)
     else if (len > 1 && s[len - 1] == '\'') len -= 1;
     else if (len > 1 && s[len - 1] == '.') len -= 1;        /* Mr. = Mr, Sen. = Sen */
     uint64_t h = NE_FNV64_OFFSET;
-    for (size_t i = 0; i < len; i++) h = ne_fnv1a_step(h, (unsigned char)tolower((unsigned char)s[i]));
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        h = ne_fnv1a_step(h, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    }
     h = ne_mix64(h);
     return h ? h : 1;
 }
@@ -231,13 +234,23 @@ bad:
 
 /* ---- workspace ---------------------------------------------------------- */
 
+void coref_tokbits(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t)
+{
+    if (ws->bits_s == t->s && ws->bits_n == t->ntoks && ws->tokbits) return;
+    ne_grow(&ws->tokbits, &ws->captokbits, t->ntoks + 1, sizeof *ws->tokbits);
+    for (size_t i = 0; i < t->ntoks; i++)
+        ws->tokbits[i] = t->toks[i].kind == NE_TOK_WORD ? coref_lex(m, t->s + t->toks[i].start, t->toks[i].end - t->toks[i].start) : 0;
+    ws->bits_s = t->s;
+    ws->bits_n = t->ntoks;
+}
+
 ne_coref_ws *ne_coref_ws_new(void) { return ne_xcalloc(1, sizeof(ne_coref_ws)); }
 
 void ne_coref_ws_free(ne_coref_ws *ws)
 {
     if (!ws) return;
-    free(ws->at); free(ws->cl); free(ws->tok_sent); free(ws->tok_quote);
-    free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank);
+    free(ws->at); free(ws->cl); free(ws->tok_sent); free(ws->tok_quote); free(ws->pcomma); free(ws->pclause);
+    free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits);
     free(ws);
 }
 
@@ -251,6 +264,8 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                     ne_coref_mention *ms, size_t n)
 {
     ws->t = t; ws->ms = ms; ws->n = n;
+    coref_tokbits(m, ws, t);
+    const uint32_t *tb = ws->tokbits;
     ne_grow(&ws->at, &ws->capat, n + 1, sizeof *ws->at);
     ne_grow(&ws->cl, &ws->capcl, n + 1, sizeof *ws->cl);
     if (ws->caprank < n + 1) {
@@ -262,7 +277,25 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         size_t c = ws->captoks;
         ne_grow(&ws->tok_sent, &ws->captoks, t->ntoks + 1, sizeof *ws->tok_sent);
         ws->tok_quote = ne_xrealloc(ws->tok_quote, ws->captoks);
+        ws->pcomma = ne_xrealloc(ws->pcomma, ws->captoks * sizeof *ws->pcomma);
+        ws->pclause = ne_xrealloc(ws->pclause, ws->captoks * sizeof *ws->pclause);
         (void)c;
+    }
+    {
+        uint16_t nc = 0, ncl = 0;
+        for (size_t i = 0; i < t->ntoks; i++) {
+            ws->pcomma[i] = nc;
+            ws->pclause[i] = ncl;
+            const char *p = tok_ptr(t, i);
+            size_t l = tok_len(t, i);
+            if (t->toks[i].kind == NE_TOK_PUNCT && (p[0] == ',' || p[0] == ';' || p[0] == '(')) nc++;
+            else if ((tb[i] & LEX_STOP) && l >= 3 &&
+                     (strncmp(p, "and", l) == 0 || strncmp(p, "but", l) == 0 || strncmp(p, "who", l) == 0 ||
+                      strncmp(p, "which", l) == 0 || strncmp(p, "while", l) == 0 || strncmp(p, "when", l) == 0 ||
+                      strncmp(p, "after", l) == 0 || strncmp(p, "before", l) == 0 || strncmp(p, "because", l) == 0 ||
+                      strncmp(p, "that", l) == 0 || strncmp(p, "since", l) == 0))
+                ncl++;
+        }
     }
     for (size_t s = 0; s < t->nsents; s++)
         for (uint32_t i = t->sents[s].tok_start; i < t->sents[s].tok_end && i < t->ntoks; i++)
@@ -297,7 +330,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         size_t first_w = SIZE_MAX, last_w = SIZE_MAX, nw = 0;
         for (uint32_t i = ts; i < te; i++) {
             if (!is_word(t, i) && t->toks[i].kind != NE_TOK_NUM) continue;
-            uint32_t b = coref_lex(m, tok_ptr(t, i), tok_len(t, i));
+            uint32_t b = tb[i];
             if (b & LEX_HONORIF) {
                 if ((b & (LEX_MALE | LEX_FEMALE)) == LEX_MALE) gender = NE_GENDER_MALE;
                 if ((b & (LEX_MALE | LEX_FEMALE)) == LEX_FEMALE) gender = NE_GENDER_FEMALE;
@@ -320,13 +353,13 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         a->nwords = (uint8_t)(nw > 255 ? 255 : nw);
         /* an honorific right before a name: "Mr McCallum" */
         if (mm->kind == NE_COREF_NAME && ts > 0) {
-            uint32_t b = coref_lex(m, tok_ptr(t, ts - 1), tok_len(t, ts - 1));
+            uint32_t b = tb[ts - 1];
             if (b & LEX_HONORIF) {
                 if ((b & (LEX_MALE | LEX_FEMALE)) == LEX_MALE) gender = NE_GENDER_MALE;
                 if ((b & (LEX_MALE | LEX_FEMALE)) == LEX_FEMALE) gender = NE_GENDER_FEMALE;
             }
         }
-        uint32_t hb = coref_lex(m, tok_ptr(t, last_w), tok_len(t, last_w));
+        uint32_t hb = tb[last_w];
         if (mm->kind == NE_COREF_PRONOUN) {
             if ((hb & (LEX_MALE | LEX_FEMALE)) == LEX_MALE) gender = NE_GENDER_MALE;
             else if ((hb & (LEX_MALE | LEX_FEMALE)) == LEX_FEMALE) gender = NE_GENDER_FEMALE;
@@ -372,7 +405,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         while (j < ts && (t->toks[j].kind == NE_TOK_QUOTE || t->toks[j].kind == NE_TOK_PUNCT)) j++;
         if (j == ts) a->flags |= MF_SENT_START;
         if (te < t->ntoks && is_word(t, te)) {
-            uint32_t nb = coref_lex(m, tok_ptr(t, te), tok_len(t, te));
+            uint32_t nb = tb[te];
             const char *p = tok_ptr(t, te);
             size_t l = tok_len(t, te);
             if (!(t->toks[te].flags & NE_TF_CAP) &&
@@ -380,13 +413,22 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                 a->flags |= MF_BEFORE_VERB;
             if (nb & LEX_CUE) a->flags |= MF_BEFORE_CUE;
         }
-        if (ts > 0 && is_word(t, ts - 1) && (coref_lex(m, tok_ptr(t, ts - 1), tok_len(t, ts - 1)) & LEX_CUE))
+        if (ts > 0 && (tb[ts - 1] & LEX_CUE))
             a->flags |= MF_AFTER_CUE;
         if (ts < t->ntoks && ws->tok_quote[ts]) a->flags |= MF_IN_QUOTE;
+        if (k == 0 || ws->at[k - 1].sent != a->sent) a->flags |= MF_FIRST_IN_SENT;
+        if (ts > 0 && is_word(t, ts - 1) && !(t->toks[ts - 1].flags & NE_TF_CAP)) {
+            uint32_t pb = tb[ts - 1];
+            const char *p = tok_ptr(t, ts - 1);
+            size_t l = tok_len(t, ts - 1);
+            if ((pb & LEX_STOP) && l <= 5 && !(l == 3 && !strncmp(p, "and", 3))) a->flags |= MF_AFTER_PREP;
+            else if ((pb & LEX_VERB) || (l > 3 && p[l - 2] == 'e' && p[l - 1] == 'd')) a->flags |= MF_AFTER_VERB;
+        }
         /* cluster state of its own */
         cstate *c = &ws->cl[k];
         memset(c, 0, sizeof *c);
     }
+    ws->bits_s = NULL;    /* used once: the next text may reuse this buffer */
 }
 
 /* ---- clusters ----------------------------------------------------------- */
@@ -465,7 +507,8 @@ static int compatible(const ne_coref_ws *ws, size_t i, const cstate *c)
 static int name_overlap(const ne_coref_ws *ws, size_t i, const cstate *c)
 {
     const ne_coref_mention *mm = &ws->ms[i];
-    if (mm->kind == NE_COREF_NAME) return has_u64(c->names, c->nnames, ws->at[i].last);
+    if (mm->kind == NE_COREF_NAME)
+        return has_u64(c->names, c->nnames, ws->at[i].last) || has_u64(c->names, c->nnames, ws->at[i].first);
     if (mm->kind == NE_COREF_TITLE || mm->kind == NE_COREF_DESC) return has_u64(c->roles, c->nroles, (uint32_t)ws->at[i].head);
     return 0;
 }
@@ -495,6 +538,18 @@ size_t ne_coref_cands(const ne_coref_model *m, ne_coref_ws *ws, size_t i, int32_
             !has_u64(c->names, c->nnames, ws->at[i].first))
             continue;
         int comp = compatible(ws, i, c);
+        /* pruning: a name is only compared with clusters it shares a name
+         * word, an entity or a link with; a pronoun with compatible ones */
+        int kind = ws->ms[i].kind;
+        if (kind == NE_COREF_NAME && !nm && !(ws->ms[i].entity >= 0 && ws->ms[i].entity == c->entity) &&
+            !(ws->ms[i].appos >= 0 && ws->at[ws->ms[i].appos].cluster == ws->at[a].cluster))
+            continue;
+        if (kind == NE_COREF_PRONOUN && !comp) continue;
+        /* "Mrs. Clinton" is not the male Clinton */
+        if (kind != NE_COREF_PRONOUN && ws->ms[i].gender) {
+            int cg = c->male > c->female ? NE_GENDER_MALE : c->female > c->male ? NE_GENDER_FEMALE : 0;
+            if (cg && cg != ws->ms[i].gender) continue;
+        }
         ws->comp[a] = (uint8_t)comp;
         ws->rank[a] = (uint16_t)(rank > 65535 ? 65535 : rank);
         if (a >= lo) ws->ncomp += comp;
@@ -525,6 +580,7 @@ static inline uint64_t fh_impl(const ne_coref_model *m, const uint64_t *v, size_
 
 size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a, uint32_t *out)
 {
+    const ne_text *t = ws->t;
     const ne_coref_mention *mi = &ws->ms[i];
     const mattr *ai = &ws->at[i];
     size_t nf = 0;
@@ -624,6 +680,22 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
     F(64, ki, ai->flags & MF_IN_QUOTE, aa->flags & MF_IN_QUOTE, ds == 0);
     F(65, ki, ai->para == aa->para, bs > 2);
     F(66, pron, ai->flags & MF_IN_QUOTE, aa->flags & MF_BEFORE_CUE);
+    /* clause proxies: subject-like (first in its sentence), after a
+     * preposition or a verb, commas and clause words in between */
+    uint64_t afirst = (aa->flags & MF_FIRST_IN_SENT) != 0, aprep = (aa->flags & MF_AFTER_PREP) != 0;
+    uint64_t iobj = (ai->flags & (MF_AFTER_PREP | MF_AFTER_VERB)) != 0;
+    uint64_t d3 = ds == 0 ? 0 : ds == 1 ? 1 : 2;
+    uint64_t commas = 0, clause = 0;
+    if (ds == 0 && mi->tok_start < t->ntoks && ma->tok_end <= mi->tok_start) {
+        commas = (uint64_t)(ws->pcomma[mi->tok_start] - ws->pcomma[ma->tok_end]);
+        clause = ws->pclause[mi->tok_start] != ws->pclause[ma->tok_end];
+        if (commas > 2) commas = 2;
+    }
+    F(70, pron, afirst, aprep, d3);
+    F(71, pron, iobj, afirst, d3, (aa->flags & MF_AFTER_VERB) != 0);
+    F(72, ki, d3, commas, clause);
+    F(73, pron, d3, clause, afirst, aprep);
+    F(74, ki, aprep, (aa->flags & MF_POSS) != 0, (uint64_t)ma->kind);
     return nf;
 }
 

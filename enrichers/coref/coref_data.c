@@ -315,10 +315,10 @@ void ne_coref_inst_gum(ne_coref_inst *in, const ne_gum_doc *d, const ne_coref_mo
             if (gm->end - gm->start < bestlen) { bestlen = gm->end - gm->start; best = (long)g; }
         }
         in->gold[i] = -1;
-        if (best >= 0 && !used[best] &&
-            (!strcmp(d->ments[best].etype, "person") || !strcmp(d->ments[best].etype, "organization"))) {
+        if (best >= 0 && !used[best]) {
             used[best] = 1;
-            in->gold[i] = d->ments[best].entity;
+            int po = !strcmp(d->ments[best].etype, "person") || !strcmp(d->ments[best].etype, "organization");
+            in->gold[i] = d->ments[best].entity + (po ? 0 : NE_COREF_OTHER);
         }
     }
     free(used);
@@ -449,14 +449,16 @@ void ne_coref_inst_free(ne_coref_inst *in)
 
 /* ---- scores ------------------------------------------------------------- */
 
+static int scored(int32_t g) { return g >= 0 && g < NE_COREF_OTHER; }
+
 void ne_coref_score_gum(ne_coref_scores *s, const ne_coref_inst *in, const int32_t *cl)
 {
     size_t n = in->n;
     for (size_t i = 0; i < n; i++) {
-        if (in->gold[i] < 0) continue;
+        if (!scored(in->gold[i])) continue;
         size_t k = 0, r = 0, kr = 0;
         for (size_t j = 0; j < n; j++) {
-            if (in->gold[j] < 0) continue;
+            if (!scored(in->gold[j])) continue;
             int sg = in->gold[j] == in->gold[i], sp = cl[j] == cl[i];
             k += sg; r += sp; kr += sg && sp;
         }
@@ -470,15 +472,15 @@ void ne_coref_score_gum(ne_coref_scores *s, const ne_coref_inst *in, const int32
         const int32_t *a = side ? cl : in->gold, *b = side ? in->gold : cl;
         uint8_t *seen = ne_xcalloc(n + 1, 1);
         for (size_t i = 0; i < n; i++) {
-            if (in->gold[i] < 0 || seen[i]) continue;
+            if (!scored(in->gold[i]) || seen[i]) continue;
             size_t size = 0, parts = 0;
             for (size_t j = i; j < n; j++) {
-                if (in->gold[j] < 0 || a[j] != a[i]) continue;
+                if (!scored(in->gold[j]) || a[j] != a[i]) continue;
                 seen[j] = 1;
                 size++;
                 int newpart = 1;
                 for (size_t q = i; q < j; q++)
-                    if (in->gold[q] >= 0 && a[q] == a[i] && b[q] == b[j]) { newpart = 0; break; }
+                    if (scored(in->gold[q]) && a[q] == a[i] && b[q] == b[j]) { newpart = 0; break; }
                 parts += newpart;
             }
             if (side == 0) { s->muc_rn += (double)(size - parts); s->muc_rd += (double)(size - 1); }

@@ -62,9 +62,11 @@ void ne_gap_free(ne_gap_row *rows, size_t n);
 
 /* A document turned into resolver input. gold[i] is the gold entity of
  * mention i: >= 0 an entity (GUM: a person or organisation; GAP: 0 = name
- * A, 1 = name B), -1 a mention of no gold person or organisation (a
- * singleton to learn "new" from), -2 unknown (no supervision). For GAP,
+ * A, 1 = name B), NE_COREF_OTHER + id a GUM entity of another type
+ * (trained on, not scored), -1 a mention of no gold mention (a singleton
+ * to learn "new" from), -2 unknown (no supervision). For GAP,
  * pron/ma/mb are the mentions of the pronoun and the two names. */
+#define NE_COREF_OTHER 1000000
 typedef struct ne_coref_inst {
     char *text;  size_t len;
     ne_text t;

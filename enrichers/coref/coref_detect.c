@@ -51,10 +51,9 @@ static int age_of(const ne_text *t, size_t i)
     return 0;
 }
 
-static int lex_word(const ne_coref_model *m, const ne_text *t, size_t i)
-{
-    return is_word(t, i) ? (int)coref_lex(m, tok_ptr(t, i), tok_len(t, i)) : 0;
-}
+/* The token's lexicon bits (filled once per document by ne_coref_detect). */
+#define lex_word(m, t, i) ((i) < (t)->ntoks ? (int)tokbits_of(ws, (i)) : 0)
+static inline uint32_t tokbits_of(const ne_coref_ws *ws, size_t i) { return ws->tokbits[i]; }
 
 static ne_coref_mention *push(ne_coref_ws *ws, size_t *n, uint32_t ts, uint32_t te, int kind, int type)
 {
@@ -82,7 +81,7 @@ static int cmp_mention(const void *x, const void *y)
 
 /* A noun phrase starting at determiner i ("the", "his", "the Kremlin's"):
  * its end (exclusive) and lexicon bits of its head, or 0. */
-static size_t np_at(const ne_coref_model *m, const ne_text *t, size_t i, uint32_t *headbits, int *age)
+static size_t np_at(const ne_coref_ws *ws, const ne_text *t, size_t i, uint32_t *headbits, int *age)
 {
     size_t end = 0, lim = i + 6;
     *headbits = 0;
@@ -95,7 +94,7 @@ static size_t np_at(const ne_coref_model *m, const ne_text *t, size_t i, uint32_
             if (is_punct(t, k, '-')) continue;
             break;
         }
-        uint32_t b = coref_lex(m, tok_ptr(t, k), tok_len(t, k));
+        uint32_t b = ws->tokbits[k];
         if (b & (LEX_STOP | LEX_DET | LEX_PRON | LEX_CUE)) break;
         int ag = age_of(t, k);
         if (ag) { *age = ag; end = k + 1; *headbits = LEX_PERSON; if (!possessive(t, k)) continue; break; }
@@ -118,6 +117,8 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
 {
     size_t n = 0;
     ws->t = t;
+    ws->bits_s = NULL;           /* a new text may sit at the old address */
+    coref_tokbits(m, ws, t);
     /* names */
     for (size_t s = 0; s < nspans; s++) {
         const ne_ner_span *sp = &spans[s];
@@ -148,7 +149,7 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
             sp_i++;
         }
         if (!is_word(t, i)) continue;
-        uint32_t b = coref_lex(m, tok_ptr(t, i), tok_len(t, i));
+        uint32_t b = ws->tokbits[i];
         const char *p = tok_ptr(t, i);
         size_t l = tok_len(t, i);
         if (b & LEX_PRON) {
@@ -164,7 +165,7 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         if (!(det || indef || posspron)) continue;
         uint32_t hb;
         int age;
-        size_t e = np_at(m, t, i, &hb, &age);
+        size_t e = np_at(ws, t, i, &hb, &age);
         if (!e) continue;
         if (posspron && !(hb & (LEX_STMT | LEX_PERSON | LEX_TITLE))) continue;
         int kind = (hb & LEX_TITLE) ? NE_COREF_TITLE : NE_COREF_DESC;
@@ -225,6 +226,20 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         /* his office: the pronoun right before */
         if (posstmt && k > 0 && ws->det[k - 1].kind == NE_COREF_PRONOUN && ws->det[k - 1].tok_start == ts)
             mm->appos = (int32_t)(k - 1);
+        /* "the statement said" after "X said in a statement": the latest
+         * attributed statement with the same noun */
+        if (mm->kind == NE_COREF_DESC && !indef && !posstmt && (ws->tokbits[mm->tok_end - 1] & LEX_STMT) &&
+            !(ws->tokbits[ts] & LEX_PRON)) {
+            uint64_t h = coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+            for (size_t q = k; q-- > 0;) {
+                const ne_coref_mention *o = &ws->det[q];
+                if (o->kind == NE_COREF_DESC && o->appos >= 0 &&
+                    coref_word_hash(tok_ptr(t, o->tok_end - 1), tok_len(t, o->tok_end - 1)) == h) {
+                    mm->appos = (int32_t)q;
+                    break;
+                }
+            }
+        }
         /* "the 56-year-old" after "Mourinho, 56," */
         if (mm->age && mm->kind != NE_COREF_NAME)
             for (size_t q = k; q-- > 0;)

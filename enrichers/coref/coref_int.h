@@ -48,7 +48,8 @@ typedef struct mattr {
 } mattr;
 
 enum { MF_SENT_START = 1, MF_BEFORE_VERB = 2, MF_AFTER_CUE = 4, MF_IN_QUOTE = 8,
-       MF_POSS = 16, MF_INDEF = 32, MF_BEFORE_CUE = 64 };
+       MF_POSS = 16, MF_INDEF = 32, MF_BEFORE_CUE = 64, MF_FIRST_IN_SENT = 128,
+       MF_AFTER_PREP = 256, MF_AFTER_VERB = 512 };
 
 /* A cluster, kept at the index of its first mention. */
 #define CL_NAMES 8
@@ -74,8 +75,11 @@ struct ne_coref_ws {
     cstate *cl;     size_t capcl;
     uint32_t *tok_sent;  size_t captoks;
     uint8_t  *tok_quote;
+    uint16_t *pcomma, *pclause;   /* commas and clause words before each token (prefix counts) */
     /* detection */
     ne_coref_mention *det; size_t capdet;
+    uint32_t *tokbits; size_t captokbits;   /* LEX_* bits of each token */
+    const char *bits_s; size_t bits_n;      /* the text tokbits were computed for */
     float *scores; size_t capscores;
     int32_t *cands; size_t capcands;
     /* set by ne_coref_cands for mention cur, read by ne_coref_feats */
@@ -87,6 +91,9 @@ struct ne_coref_ws {
  * never 0. */
 uint64_t coref_word_hash(const char *s, size_t len);
 uint32_t coref_lex(const ne_coref_model *m, const char *s, size_t len);
+
+/* Fills ws->tokbits for text t unless it already holds them. */
+void coref_tokbits(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t);
 
 /* Token text helpers. */
 static inline const char *tok_ptr(const ne_text *t, size_t i) { return t->s + t->toks[i].start; }
