@@ -215,7 +215,7 @@ static void build_lexicons(ne_coref_model *m, ne_gum_doc *docs, size_t ndocs, co
     for (size_t i = 0; i < nouns.n; i++) {
         vote *v = &nouns.v[i];
         int tot = v->a + v->b + v->other;
-        int kind = v->a >= 3 && v->a * 10 >= tot * 7 ? 2 : v->b >= 3 && v->b * 10 >= tot * 7 ? 3 : 0;
+        int kind = v->a >= 2 && v->a * 10 >= tot * 6 ? 2 : v->b >= 2 && v->b * 10 >= tot * 6 ? 3 : 0;
         if (!kind || v->word[0] < 'a' || v->word[0] > 'z') continue;
         keep[nk] = ne_xmalloc(64);
         snprintf(keep[nk++], 64, "%s\t%d", v->word, kind);

@@ -187,6 +187,24 @@ static void eval_speed(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_mo
     free(line);
     fclose(f);
     if (!n) { printf("(c) speed: skipped: no articles in %s\n", bench); free(docs); free(spans); free(nspans); return; }
+    /* text + NER again, best of 5 like the resolver, for scale */
+    double best_tn = 1e30;
+    for (int pass = 0; pass < 5; pass++) {
+        double t0 = now_s();
+        for (size_t i = 0; i < n; i++) {
+            ne_text tt;
+            memset(&tt, 0, sizeof tt);
+            ne_text_analyze(&tt, docs[i].body, docs[i].body_len);
+            ne_ner_span *sp = NULL;
+            size_t cap = 0;
+            ne_coref_ner(ner, nws, &tt, &sp, &cap);
+            free(sp);
+            ne_text_clear(&tt);
+        }
+        double t = now_s() - t0;
+        if (t < best_tn) best_tn = t;
+    }
+    (void)t_text; (void)t_ner;
     int32_t *ante = NULL, *cl = NULL;
     size_t cap = 0, nment = 0;
     double best = 1e30;
@@ -211,8 +229,8 @@ static void eval_speed(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_mo
            (double)words / (double)n);
     printf("    detection + resolution: %.3f ms/article, %.0f mentions resolved/s (%.1f mentions/article)\n",
            1e3 * best / (double)n, (double)nment / best, (double)nment / (double)n);
-    printf("    text + NER (one pass, for scale): %.3f ms/article; coreference adds %.1f%% to it\n",
-           1e3 * (t_text + t_ner) / (double)n, 100.0 * best / (t_text + t_ner));
+    printf("    text + NER of the same articles (best of 5, for scale): %.3f ms/article; coreference adds %.1f%% to it\n",
+           1e3 * best_tn / (double)n, 100.0 * best / best_tn);
     for (size_t i = 0; i < n; i++) { ne_doc_reset(&docs[i]); free(spans[i]); }
     free(docs); free(spans); free(nspans); free(ante); free(cl);
 }

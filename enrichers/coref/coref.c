@@ -249,7 +249,7 @@ ne_coref_ws *ne_coref_ws_new(void) { return ne_xcalloc(1, sizeof(ne_coref_ws)); 
 void ne_coref_ws_free(ne_coref_ws *ws)
 {
     if (!ws) return;
-    free(ws->at); free(ws->cl); free(ws->tok_sent); free(ws->tok_quote); free(ws->pcomma); free(ws->pclause);
+    free(ws->at); free(ws->cl); free(ws->tok_sent); free(ws->tok_quote); free(ws->pcomma); free(ws->pclause); free(ws->sent_first);
     free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits);
     free(ws);
 }
@@ -266,6 +266,9 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
     ws->t = t; ws->ms = ms; ws->n = n;
     coref_tokbits(m, ws, t);
     const uint32_t *tb = ws->tokbits;
+    ne_grow(&ws->sent_first, &ws->capsf, t->nsents + 1, sizeof *ws->sent_first);
+    for (size_t s = 0; s <= t->nsents; s++) ws->sent_first[s] = -1;
+    ws->topic = -1;
     ne_grow(&ws->at, &ws->capat, n + 1, sizeof *ws->at);
     ne_grow(&ws->cl, &ws->capcl, n + 1, sizeof *ws->cl);
     if (ws->caprank < n + 1) {
@@ -463,6 +466,13 @@ static void cl_absorb(ne_coref_ws *ws, cstate *c, size_t k)
     if (mm->kind != NE_COREF_PRONOUN) cl_add_u64(c->strs, &c->nstrs, CL_ROLES, a->str);
 }
 
+static void link_done(ne_coref_ws *ws, size_t i)
+{
+    mattr *a = &ws->at[i];
+    if (a->flags & MF_FIRST_IN_SENT) ws->sent_first[a->sent] = a->cluster;
+    if (ws->topic < 0 && a->type == NE_ENT_PER) ws->topic = a->cluster;
+}
+
 void ne_coref_link(ne_coref_ws *ws, size_t i, long a)
 {
     mattr *at = ws->at;
@@ -473,11 +483,13 @@ void ne_coref_link(ne_coref_ws *ws, size_t i, long a)
         c->type = -1;
         c->entity = -1;
         cl_absorb(ws, c, i);
+        link_done(ws, i);
         return;
     }
     int32_t r = at[a].cluster;
     at[i].cluster = r;
     cl_absorb(ws, &ws->cl[r], i);
+    link_done(ws, i);
 }
 
 /* ---- candidates and features -------------------------------------------- */
@@ -654,6 +666,8 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
         F(41, ki, ai->head, role);
         F(42, ki, ai->head, (uint64_t)(c->type + 1));
         if (c->nroles && !role) F(43, ki, c->nnames > 0);
+        /* "the department" after "the Justice Department" */
+        F(45, ki, has_u64(c->names, c->nnames, ai->head), (uint64_t)(c->type + 1));
     }
     if (mi->kind == NE_COREF_NAME && mi->role) F(44, has_u64(c->roles, c->nroles, mi->role));
     /* gender and number */
@@ -696,6 +710,13 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
     F(72, ki, d3, commas, clause);
     F(73, pron, d3, clause, afirst, aprep);
     F(74, ki, aprep, (aa->flags & MF_POSS) != 0, (uint64_t)ma->kind);
+    /* salience: the topic (first person named), the subjects so far */
+    uint64_t topic = ws->topic == aa->cluster;
+    uint64_t subj_here = ws->sent_first[ai->sent] == aa->cluster;
+    uint64_t subj_prev = ai->sent > 0 && ws->sent_first[ai->sent - 1] == aa->cluster;
+    F(80, pron, topic, subj_here, subj_prev);
+    F(81, ki, topic, d3, c->nnames > 0);
+    F(82, pron, subj_here, subj_prev, iobj, (ai->flags & MF_POSS) != 0);
     return nf;
 }
 

@@ -240,6 +240,18 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
                 }
             }
         }
+        /* "the department" after "the Justice Department": the latest
+         * organisation name with that noun as a word */
+        if (mm->kind == NE_COREF_DESC && mm->type == NE_ENT_ORG && mm->appos < 0 && !indef &&
+            (ws->tokbits[ts] & LEX_DET)) {
+            uint64_t h = coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+            for (size_t q = k; q-- > 0 && mm->appos < 0;) {
+                const ne_coref_mention *o = &ws->det[q];
+                if (o->kind != NE_COREF_NAME || o->type != NE_ENT_ORG) continue;
+                for (uint32_t x = o->tok_start; x < o->tok_end; x++)
+                    if (is_word(t, x) && coref_word_hash(tok_ptr(t, x), tok_len(t, x)) == h) { mm->appos = (int32_t)q; break; }
+            }
+        }
         /* "the 56-year-old" after "Mourinho, 56," */
         if (mm->age && mm->kind != NE_COREF_NAME)
             for (size_t q = k; q-- > 0;)

@@ -75,7 +75,9 @@ struct ne_coref_ws {
     cstate *cl;     size_t capcl;
     uint32_t *tok_sent;  size_t captoks;
     uint8_t  *tok_quote;
-    uint16_t *pcomma, *pclause;   /* commas and clause words before each token (prefix counts) */
+    uint16_t *pcomma, *pclause;
+    int32_t *sent_first;  size_t capsf;   /* cluster of each sentence's first mention, -1 */
+    int32_t topic;                        /* cluster of the first person mention, -1 */   /* commas and clause words before each token (prefix counts) */
     /* detection */
     ne_coref_mention *det; size_t capdet;
     uint32_t *tokbits; size_t captokbits;   /* LEX_* bits of each token */

@@ -202,6 +202,18 @@ TEST(coref_apposition_title_joins_the_name_and_the_later_title)
     done(&d);
 }
 
+TEST(coref_title_before_the_name_joins_it_and_his_office_is_his)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "The mayor, Doug McCallum, said his office would publish the figures. "
+            "His office said on Friday that the report was late.");
+    CHECK(same(&d, "Doug McCallum", 0, "The mayor", 0));
+    CHECK(same(&d, "Doug McCallum", 0, "his office", 0));
+    CHECK(same(&d, "Doug McCallum", 0, "His office", 0));
+    done(&d);
+}
+
 TEST(coref_premodifier_title_resolves_a_later_title_alone)
 {
     if (!models()) SKIP("models/coref.model or models/ner.model not found");
@@ -259,7 +271,28 @@ TEST(coref_surname_resolves_to_the_full_name_of_the_right_person)
     done(&d);
 }
 
-TEST(coref_statement_resolves_to_the_company)
+TEST(coref_the_statement_resolves_to_the_company_that_made_it)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Volkswagen recalled 50,000 cars on Monday. The company said in a statement that the brakes "
+            "could fail. The statement said no one had been hurt.");
+    CHECK(same(&d, "The company", 0, "a statement", 0));
+    CHECK(same(&d, "The company", 0, "The statement", 0));
+    done(&d);
+}
+
+TEST(coref_the_department_resolves_to_the_named_department)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "The Justice Department opened an inquiry on Tuesday. Lawyers for the firm objected. "
+            "The department said the review would take months.");
+    CHECK(same(&d, "Justice Department", 0, "The department", 0));
+    done(&d);
+}
+
+TEST(coref_statement_resolves_to_the_named_company)
 {
     if (!models()) SKIP("models/coref.model or models/ner.model not found");
     cdoc d;
