@@ -720,6 +720,25 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
     return nf;
 }
 
+/* ---- the entities stage's grouping ------------------------------------- */
+
+void ne_coref_attach_entities(ne_coref_mention *ms, size_t n, const ne_doc *doc)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ms[i].kind != NE_COREF_NAME) continue;
+        for (size_t e = 0; e < doc->nentities && ms[i].entity < 0; e++) {
+            const ne_entity *en = &doc->entities[e];
+            for (size_t k = 0; k < en->nmentions; k++) {
+                const ne_mention *mm = &en->mentions[k];
+                if (mm->field != NE_FIELD_BODY || mm->start >= ms[i].end || ms[i].start >= mm->end) continue;
+                ms[i].entity = (int32_t)e;
+                if (ms[i].type < 0) ms[i].type = (int8_t)en->type;
+                break;
+            }
+        }
+    }
+}
+
 /* ---- resolution --------------------------------------------------------- */
 
 static float score(const ne_coref_model *m, const uint32_t *f, size_t n)

@@ -25,6 +25,18 @@
  * "the mayor, Doug McCallum", "Mourinho, 56,", premodifier titles "Surrey
  * Mayor Doug McCallum"), which become links or attributes the model reads.
  *
+ * Wiring (the entities and quotes stages, after the split): the entities
+ * stage tags the body with NER as today, calls ne_coref_detect with the
+ * same spans, ne_coref_attach_entities to give each name mention the
+ * entity it already grouped (and its type), then ne_coref_resolve; every
+ * mention whose cluster holds a name mention of entity E is a mention of
+ * E (kind: name / title / description / pronoun); a title attached to a
+ * name (mention.role, the token before the name) goes to E's titles.
+ * The quotes stage reads the same clusters: a speaker span that is a
+ * pronoun, title or description resolves to the entity of its cluster.
+ * One model per process, one workspace per worker thread, next to the
+ * NER workspace.
+ *
  * Ownership: the model belongs to the caller (ne_coref_free). A workspace
  * (ne_coref_ws) holds all scratch memory, grows to the largest document
  * seen and belongs to the caller. Mentions and results are arrays of the
@@ -99,6 +111,11 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
 void ne_coref_resolve(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                       ne_coref_mention *mentions, size_t n,
                       int32_t *antecedent, int32_t *cluster);
+
+/* Sets the entity (and, when unknown, the type) of each NAME mention from
+ * the entities stage's output: the entity with a body mention that
+ * overlaps the name. Other mentions keep theirs. */
+void ne_coref_attach_entities(ne_coref_mention *mentions, size_t n, const ne_doc *doc);
 
 /* The gender the model's given-name list gives a first name ("Mary"),
  * case-insensitive: enum ne_gender. */

@@ -189,6 +189,27 @@ TEST(coref_it_is_a_mention_only_as_an_organisation_speaking)
     done(&d);
 }
 
+TEST(coref_attach_entities_takes_the_entity_of_an_overlapping_body_mention)
+{
+    ne_coref_mention ms[2];
+    memset(ms, 0, sizeof ms);
+    ms[0] = (ne_coref_mention){ .start = 10, .end = 20, .kind = NE_COREF_NAME, .type = -1, .entity = -1, .appos = -1 };
+    ms[1] = (ne_coref_mention){ .start = 30, .end = 32, .kind = NE_COREF_PRONOUN, .type = -1, .entity = -1, .appos = -1 };
+    ne_mention title = { 0, 8, NE_FIELD_TITLE }, body = { 4, 20, NE_FIELD_BODY };
+    ne_entity ents[2];
+    memset(ents, 0, sizeof ents);
+    ents[0].type = NE_ENT_ORG; ents[0].mentions = &title; ents[0].nmentions = 1;   /* title field only */
+    ents[1].type = NE_ENT_PER; ents[1].mentions = &body; ents[1].nmentions = 1;
+    ne_doc doc;
+    memset(&doc, 0, sizeof doc);
+    doc.entities = ents;
+    doc.nentities = 2;
+    ne_coref_attach_entities(ms, 2, &doc);
+    CHECK_INT(ms[0].entity, 1);
+    CHECK_INT(ms[0].type, NE_ENT_PER);
+    CHECK_INT(ms[1].entity, -1);       /* pronouns are left to the resolver */
+}
+
 /* ---- resolution ---------------------------------------------------------- */
 
 TEST(coref_apposition_title_joins_the_name_and_the_later_title)
