@@ -61,6 +61,8 @@ static void lex_builtin(ne_coref_model *m)
     lex_add_list(m, "he him his himself", LEX_PRON | LEX_MALE);
     lex_add_list(m, "she her hers herself", LEX_PRON | LEX_FEMALE);
     lex_add_list(m, "they them their theirs themselves it its", LEX_PRON);
+    lex_add_list(m, "it its", LEX_IT);
+    lex_add_list(m, "his her their its", LEX_POSSPRON);
     lex_add_list(m, "mr mister sir lord king prince duke father brother uncle husband son boy man "
                  "gentleman businessman chairman spokesman congressman councilman policeman "
                  "actor emperor nephew grandfather", LEX_MALE);
@@ -370,10 +372,10 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
             size_t l = tok_len(t, last_w);
             if (l >= 2 && (p[0] == 't' || p[0] == 'T') && (p[1] == 'h' || p[1] == 'H')) number = NE_NUM_PLUR;
             if (gender != NE_GENDER_UNKNOWN) a->type = NE_ENT_PER;
-            if ((l == 2 || l == 3) && (p[0] == 'i' || p[0] == 'I')) a->type = NE_ENT_ORG;  /* it, its */
-            if ((l == 3 && strncasecmp(p, "his", 3) == 0) || (l == 3 && strncasecmp(p, "its", 3) == 0) ||
-                (l == 5 && strncasecmp(p, "their", 5) == 0) || (l == 3 && strncasecmp(p, "her", 3) == 0))
-                a->flags |= MF_POSS;
+            if (hb & LEX_IT) a->type = NE_ENT_ORG;
+            if (hb & LEX_POSSPRON) a->flags |= MF_POSS;
+        } else if (mm->kind == NE_COREF_NAME && mm->type == NE_ENT_ORG) {
+            gender = NE_GENDER_UNKNOWN;     /* "New York Times" is not a man */
         } else if (mm->kind == NE_COREF_NAME) {
             if (gender == NE_GENDER_UNKNOWN && nw >= 2)
                 gender = ne_coref_name_gender(m, tok_ptr(t, first_w), tok_len(t, first_w));
@@ -452,7 +454,11 @@ static void cl_absorb(ne_coref_ws *ws, cstate *c, size_t k)
     if (mm->gender == NE_GENDER_MALE) c->male++;
     if (mm->gender == NE_GENDER_FEMALE) c->female++;
     if (mm->number == NE_NUM_PLUR) c->plur++; else c->sing++;
-    if (a->type >= 0 && (c->type < 0 || mm->kind == NE_COREF_NAME)) c->type = a->type;
+    /* the type: names vote, other mentions only while there is none */
+    if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_PER) c->per++;
+    if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_ORG) c->org++;
+    if (c->per || c->org) c->type = c->per >= c->org ? NE_ENT_PER : NE_ENT_ORG;
+    else if (a->type >= 0 && c->type < 0) c->type = a->type;
     if (mm->age) c->age = mm->age;
     if (mm->entity >= 0) c->entity = mm->entity;
     if (mm->kind == NE_COREF_NAME) {
@@ -511,7 +517,8 @@ static int compatible(const ne_coref_ws *ws, size_t i, const cstate *c)
     if (mm->kind == NE_COREF_PRONOUN && mm->number == NE_NUM_SING && cn == NE_NUM_PLUR) return 0;
     if (mm->kind == NE_COREF_PRONOUN && mm->number == NE_NUM_PLUR && c->type == NE_ENT_PER && cn == NE_NUM_SING) return 0;
     int8_t ty = ws->at[i].type;
-    if (ty >= 0 && c->type >= 0 && ty != c->type) return 0;
+    if (ty >= 0 && c->type >= 0 && ty != c->type &&
+        !(ty == NE_ENT_PER && c->per > 0) && !(ty == NE_ENT_ORG && c->org > 0)) return 0;
     return 1;
 }
 

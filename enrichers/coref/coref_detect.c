@@ -139,6 +139,21 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         ne_coref_mention *mm = push(ws, &n, ts, te, NE_COREF_NAME, sp->type);
         mm->role = role ? role : 0;
     }
+    /* document consistency: a short organisation name whose last word is
+     * a person's surname elsewhere ("Trump's" tagged ORG) is that person */
+    for (size_t a = 0; a < n; a++) {
+        ne_coref_mention *mm = &ws->det[a];
+        if (mm->type != NE_ENT_ORG || mm->tok_end - mm->tok_start > 2) continue;
+        uint64_t h = coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+        for (size_t b = 0; b < n; b++) {
+            const ne_coref_mention *o = &ws->det[b];
+            if (o->type != NE_ENT_PER) continue;
+            if (coref_word_hash(tok_ptr(t, o->tok_end - 1), tok_len(t, o->tok_end - 1)) == h) {
+                mm->type = NE_ENT_PER;
+                break;
+            }
+        }
+    }
     /* pronouns and noun phrases */
     size_t last_org_sent = (size_t)-2, sent = 0;
     size_t sp_i = 0;
@@ -153,15 +168,14 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         const char *p = tok_ptr(t, i);
         size_t l = tok_len(t, i);
         if (b & LEX_PRON) {
-            int it = (l == 2 || l == 3) && (p[0] == 'i' || p[0] == 'I');
-            if (it && l == 2 && !(lex_word(m, t, i + 1) & LEX_CUE)) continue;
-            if (it && l == 3 && !(last_org_sent == sent || last_org_sent + 1 == sent)) continue;
+            int it = (b & LEX_IT) != 0, its = it && (b & LEX_POSSPRON);
+            if (it && !its && !(lex_word(m, t, i + 1) & LEX_CUE)) continue;
+            if (its && !(last_org_sent == sent || last_org_sent + 1 == sent)) continue;
             push(ws, &n, (uint32_t)i, (uint32_t)i + 1, NE_COREF_PRONOUN, it ? NE_ENT_ORG : -1);
         }
         int det = (b & LEX_DET) && !(l == 1 || (l == 2 && (p[1] == 'n' || p[1] == 'N')));   /* "the" */
         int indef = (b & LEX_DET) && !det;
-        int posspron = (b & LEX_PRON) && (b & (LEX_MALE | LEX_FEMALE) ? (l == 3 && (p[1] == 'i' || p[1] == 'e')) :
-                                          (l == 5 || l == 3));   /* his, her, their, its */
+        int posspron = (b & LEX_POSSPRON) != 0;   /* his, her, their, its */
         if (!(det || indef || posspron)) continue;
         uint32_t hb;
         int age;

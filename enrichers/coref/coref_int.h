@@ -20,6 +20,8 @@ enum {
     LEX_VERB     = 1 << 9,   /* a frequent verb form: is, was, has, will */
     LEX_DET      = 1 << 10,  /* the, a, an */
     LEX_STOP     = 1 << 11,  /* a function word that ends a noun phrase */
+    LEX_IT       = 1 << 12,  /* it, its */
+    LEX_POSSPRON = 1 << 13,  /* his, her, their, its */
     LEX_FROMDATA = 1 << 15   /* entry saved in the model file */
 };
 
@@ -61,6 +63,7 @@ typedef struct cstate {
     uint8_t  nnames, nroles, nstrs;
     uint16_t size;
     uint16_t male, female, plur, sing;
+    uint16_t per, org;         /* type votes of its mentions */
     int8_t   type;
     int16_t  age;
     int32_t  entity;
