@@ -205,12 +205,12 @@ static void build_lexicons(ne_coref_model *m, ne_gum_doc *docs, size_t ndocs, co
         snprintf(keep[nk++], 64, "%s\t%d", v->word, g);
     }
     qsort(keep, nk, sizeof *keep, cmp_str);
+    *nnames = 0;
     for (size_t i = 0; i < nk; i++) {
         char *tab = strchr(keep[i], '\t');
-        ne_coref_add_name(m, keep[i], (size_t)(tab - keep[i]), atoi(tab + 1));
+        *nnames += (size_t)ne_coref_add_name(m, keep[i], (size_t)(tab - keep[i]), atoi(tab + 1));
         free(keep[i]);
     }
-    *nnames = nk;
     nk = 0;
     for (size_t i = 0; i < nouns.n; i++) {
         vote *v = &nouns.v[i];

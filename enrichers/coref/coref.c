@@ -152,10 +152,15 @@ static void saved_add(ne_coref_model *m, const char *s, size_t len, uint32_t bit
     lex_add(m, s, len, bits | LEX_FROMDATA);
 }
 
-void ne_coref_add_name(ne_coref_model *m, const char *s, size_t len, int gender)
+int ne_coref_add_name(ne_coref_model *m, const char *s, size_t len, int gender)
 {
+    /* "President", "Judge", "The": never a given name */
+    if (coref_lex(m, s, len) & (LEX_TITLE | LEX_HONORIF | LEX_PERSON | LEX_ORG | LEX_STMT | LEX_PRON | LEX_DET | LEX_STOP))
+        return 0;
     if (gender == NE_GENDER_MALE) saved_add(m, s, len, LEX_MALE);
     else if (gender == NE_GENDER_FEMALE) saved_add(m, s, len, LEX_FEMALE);
+    else return 0;
+    return 1;
 }
 
 void ne_coref_add_noun(ne_coref_model *m, const char *s, size_t len, int kind)

@@ -136,8 +136,10 @@ float *ne_coref_weights(ne_coref_model *m, size_t *n);
 
 /* Lexicon entries: a given name's gender (enum ne_gender), a role noun
  * (kind 1: a person's title, 2: a person description, 3: an organisation
- * noun, 4: a statement noun). Words are lower-cased by the model. */
-void ne_coref_add_name(ne_coref_model *m, const char *s, size_t len, int gender);
+ * noun, 4: a statement noun). Words are lower-cased by the model. A word
+ * the lexicons know as a title, noun or function word is refused as a
+ * given name ("President"). */
+int  ne_coref_add_name(ne_coref_model *m, const char *s, size_t len, int gender);  /* 1 added, 0 refused */
 void ne_coref_add_noun(ne_coref_model *m, const char *s, size_t len, int kind);
 void ne_coref_set_info(ne_coref_model *m, int window, const char *info);
 int  ne_coref_window(const ne_coref_model *m);

@@ -127,13 +127,16 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         uint32_t ts = sp->tok_start, te = sp->tok_end, role = 0;
         while (ts + 1 < te && (lex_word(m, t, ts) & LEX_DET)) ts++;     /* "The Justice Department" */
         if (sp->type == NE_ENT_PER) {
-            while (ts + 1 < te && (lex_word(m, t, ts) & (LEX_TITLE | LEX_HONORIF))) {
-                if (lex_word(m, t, ts) & LEX_TITLE) role = (uint32_t)coref_word_hash(tok_ptr(t, ts), tok_len(t, ts));
+            while (ts + 1 < te && ((lex_word(m, t, ts) & (LEX_TITLE | LEX_HONORIF)) ||
+                                   ((lex_word(m, t, ts) & LEX_PERSON) && ts + 2 < te))) {
+                if (lex_word(m, t, ts) & (LEX_TITLE | LEX_PERSON))
+                    role = (uint32_t)coref_word_hash(tok_ptr(t, ts), tok_len(t, ts));
                 ts++;
             }
-            /* a capitalised title right before the span */
-            if (!role && sp->tok_start > 0 && is_word(t, sp->tok_start - 1) && is_cap(t, sp->tok_start - 1) &&
-                (lex_word(m, t, sp->tok_start - 1) & LEX_TITLE))
+            /* a title right before the span: "Surrey Mayor Doug McCallum",
+             * "Kremlin spokesman Dmitry Peskov" */
+            if (!role && sp->tok_start > 0 && is_word(t, sp->tok_start - 1) &&
+                (lex_word(m, t, sp->tok_start - 1) & (LEX_TITLE | LEX_PERSON)))
                 role = (uint32_t)coref_word_hash(tok_ptr(t, sp->tok_start - 1), tok_len(t, sp->tok_start - 1));
         }
         ne_coref_mention *mm = push(ws, &n, ts, te, NE_COREF_NAME, sp->type);
@@ -264,6 +267,19 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
                 if (o->kind != NE_COREF_NAME || o->type != NE_ENT_ORG) continue;
                 for (uint32_t x = o->tok_start; x < o->tok_end; x++)
                     if (is_word(t, x) && coref_word_hash(tok_ptr(t, x), tok_len(t, x)) == h) { mm->appos = (int32_t)q; break; }
+            }
+        }
+        /* "the mayor" after "Surrey Mayor Doug McCallum" or "Doug McCallum,
+         * the mayor": the latest person with that role */
+        if ((mm->kind == NE_COREF_TITLE || mm->kind == NE_COREF_DESC) && mm->appos < 0 && !indef && !posstmt &&
+            mm->type == NE_ENT_PER && (ws->tokbits[ts] & LEX_DET)) {
+            uint32_t h = (uint32_t)coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+            for (size_t q = k; q-- > 0 && mm->appos < 0;) {
+                const ne_coref_mention *o = &ws->det[q];
+                if (o->kind == NE_COREF_NAME && o->type == NE_ENT_PER && o->role == h) mm->appos = (int32_t)q;
+                else if ((o->kind == NE_COREF_TITLE || o->kind == NE_COREF_DESC) && o->appos >= 0 &&
+                         (uint32_t)coref_word_hash(tok_ptr(t, o->tok_end - 1), tok_len(t, o->tok_end - 1)) == h)
+                    mm->appos = (int32_t)q;
             }
         }
         /* "the 56-year-old" after "Mourinho, 56," */

@@ -97,6 +97,7 @@ TEST(coref_model_loads_fast_and_knows_given_names)
     CHECK(ms < 200);
     CHECK_INT(ne_coref_name_gender(m, "Mary", 4), NE_GENDER_FEMALE);
     CHECK_INT(ne_coref_name_gender(m, "john", 4), NE_GENDER_MALE);
+    CHECK_INT(ne_coref_name_gender(m, "President", 9), NE_GENDER_UNKNOWN);
     CHECK(ne_coref_window(m) > 0);
     ne_coref_free(m);
 }
@@ -242,6 +243,18 @@ TEST(coref_premodifier_title_resolves_a_later_title_alone)
     run(&d, "Surrey Mayor Doug McCallum said the vote was a clear mandate. "
             "Opponents said they would keep campaigning. The mayor said the police transition would continue.");
     CHECK(same(&d, "Doug McCallum", 0, "The mayor", 0));
+    done(&d);
+}
+
+TEST(coref_each_premodifier_title_resolves_to_its_own_person)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "President Donald Trump met Kremlin spokesman Dmitry Peskov in Vietnam. The President said the "
+            "meeting went well. The spokesman told reporters that Russia would respond.");
+    CHECK(same(&d, "Donald Trump", 0, "The President", 0));
+    CHECK(same(&d, "Dmitry Peskov", 0, "The spokesman", 0));
+    CHECK(!same(&d, "Donald Trump", 0, "The spokesman", 0));
     done(&d);
 }
 
