@@ -165,8 +165,8 @@ int ne_coref_add_name(ne_coref_model *m, const char *s, size_t len, int gender)
 
 void ne_coref_add_noun(ne_coref_model *m, const char *s, size_t len, int kind)
 {
-    static const uint32_t bits[5] = { 0, LEX_TITLE, LEX_PERSON, LEX_ORG, LEX_STMT };
-    if (kind >= 1 && kind <= 4) saved_add(m, s, len, bits[kind]);
+    static const uint32_t bits[8] = { 0, LEX_TITLE, LEX_PERSON, LEX_ORG, LEX_STMT, LEX_VERB, LEX_ADP, LEX_CLAUSE };
+    if (kind >= 1 && kind <= 7) saved_add(m, s, len, bits[kind]);
 }
 
 int ne_coref_name_gender(const ne_coref_model *m, const char *s, size_t len)
@@ -299,6 +299,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
             const char *p = tok_ptr(t, i);
             size_t l = tok_len(t, i);
             if (t->toks[i].kind == NE_TOK_PUNCT && (p[0] == ',' || p[0] == ';' || p[0] == '(')) nc++;
+            else if (tb[i] & LEX_CLAUSE) ncl++;
             else if ((tb[i] & LEX_STOP) && l >= 3 &&
                      (strncmp(p, "and", l) == 0 || strncmp(p, "but", l) == 0 || strncmp(p, "who", l) == 0 ||
                       strncmp(p, "which", l) == 0 || strncmp(p, "while", l) == 0 || strncmp(p, "when", l) == 0 ||
@@ -431,7 +432,8 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
             uint32_t pb = tb[ts - 1];
             const char *p = tok_ptr(t, ts - 1);
             size_t l = tok_len(t, ts - 1);
-            if ((pb & LEX_STOP) && l <= 5 && !(l == 3 && !strncmp(p, "and", 3))) a->flags |= MF_AFTER_PREP;
+            if ((pb & LEX_ADP) || ((pb & LEX_STOP) && l <= 5 && !(l == 3 && !strncmp(p, "and", 3))))
+                a->flags |= MF_AFTER_PREP;
             else if ((pb & LEX_VERB) || (l > 3 && p[l - 2] == 'e' && p[l - 1] == 'd')) a->flags |= MF_AFTER_VERB;
         }
         /* cluster state of its own */

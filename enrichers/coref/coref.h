@@ -136,7 +136,8 @@ float *ne_coref_weights(ne_coref_model *m, size_t *n);
 
 /* Lexicon entries: a given name's gender (enum ne_gender), a role noun
  * (kind 1: a person's title, 2: a person description, 3: an organisation
- * noun, 4: a statement noun). Words are lower-cased by the model. A word
+ * noun, 4: a statement noun) or a word class for the role proxies (5: a
+ * verb or auxiliary, 6: a preposition, 7: a conjunction opening a clause). Words are lower-cased by the model. A word
  * the lexicons know as a title, noun or function word is refused as a
  * given name ("President"). */
 int  ne_coref_add_name(ne_coref_model *m, const char *s, size_t len, int gender);  /* 1 added, 0 refused */

@@ -22,7 +22,9 @@ enum {
     LEX_STOP     = 1 << 11,  /* a function word that ends a noun phrase */
     LEX_IT       = 1 << 12,  /* it, its */
     LEX_POSSPRON = 1 << 13,  /* his, her, their, its */
-    LEX_FROMDATA = 1 << 15   /* entry saved in the model file */
+    LEX_ADP      = 1 << 14,  /* a preposition (from treebank data) */
+    LEX_FROMDATA = 1 << 15,  /* entry saved in the model file */
+    LEX_CLAUSE   = 1 << 16   /* a conjunction opening a clause (from treebank data) */
 };
 
 typedef struct lex_entry { char *word; uint32_t bits; } lex_entry;
