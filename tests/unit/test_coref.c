@@ -1,0 +1,338 @@
+/* Tests of the coreference module (enrichers/coref/): the model file, the
+ * mention detector and the resolver on real news sentences, through the
+ * tokenizer and the NER model as the stages will run them. Tests of the
+ * models run from the repository root (models/coref.model,
+ * models/ner.model) and skip when a model is absent. */
+#include "tests/unit/test.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "enrichers/coref/coref.h"
+#include "enrichers/ner/ner.h"
+#include "enrichers/text/text.h"
+
+#define COREF_MODEL "models/coref.model"
+#define NER_MODEL "models/ner.model"
+
+typedef struct cdoc {
+    ne_text t;
+    ne_coref_mention *ms;
+    size_t n;
+    int32_t ante[256], cl[256];
+} cdoc;
+
+static ne_coref_model *cmodel;
+static ne_ner_model *nmodel;
+
+static int models(void)
+{
+    char err[256];
+    if (!cmodel) cmodel = ne_coref_load(COREF_MODEL, err, sizeof err);
+    if (!nmodel) nmodel = ne_ner_load(NER_MODEL, err, sizeof err);
+    return cmodel && nmodel;
+}
+
+/* Runs the text stage, the tagger, the detector and the resolver. */
+static void run(cdoc *d, const char *text)
+{
+    memset(d, 0, sizeof *d);
+    ne_text_analyze(&d->t, text, strlen(text));
+    ne_ner_tok toks[512];
+    ne_ner_sent sents[64];
+    uint8_t tags[512];
+    for (size_t i = 0; i < d->t.ntoks && i < 512; i++)
+        toks[i] = (ne_ner_tok){ text + d->t.toks[i].start, d->t.toks[i].end - d->t.toks[i].start };
+    for (size_t s = 0; s < d->t.nsents && s < 64; s++)
+        sents[s] = (ne_ner_sent){ toks + d->t.sents[s].tok_start, d->t.sents[s].tok_end - d->t.sents[s].tok_start };
+    ne_ner_ws *nws = ne_ner_ws_new();
+    ne_ner_tag(nmodel, nws, sents, d->t.nsents, tags);
+    ne_ner_ws_free(nws);
+    ne_ner_span spans[128];
+    size_t ns = ne_ner_spans(tags, d->t.ntoks, spans, 128);
+    ne_coref_ws *ws = ne_coref_ws_new();
+    ne_coref_mention *ms;
+    size_t n = ne_coref_detect(cmodel, ws, &d->t, spans, ns < 128 ? ns : 128, &ms);
+    d->n = n < 256 ? n : 256;
+    d->ms = malloc((d->n + 1) * sizeof *d->ms);
+    memcpy(d->ms, ms, d->n * sizeof *ms);
+    ne_coref_resolve(cmodel, ws, &d->t, d->ms, d->n, d->ante, d->cl);
+    ne_coref_ws_free(ws);
+}
+
+static void done(cdoc *d)
+{
+    ne_text_clear(&d->t);
+    free(d->ms);
+}
+
+/* Index of the nth (0-based) mention whose text is exactly s, or -1. */
+static long find(const cdoc *d, const char *s, int nth)
+{
+    size_t l = strlen(s);
+    for (size_t i = 0; i < d->n; i++)
+        if (d->ms[i].end - d->ms[i].start == l && memcmp(d->t.s + d->ms[i].start, s, l) == 0 && nth-- == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Whether mentions a and b (text, occurrence) are in one cluster. */
+static int same(const cdoc *d, const char *a, int na, const char *b, int nb)
+{
+    long x = find(d, a, na), y = find(d, b, nb);
+    return x >= 0 && y >= 0 && d->cl[x] == d->cl[y];
+}
+
+/* ---- the model file ------------------------------------------------------ */
+
+TEST(coref_model_loads_fast_and_knows_given_names)
+{
+    char err[256];
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    ne_coref_model *m = ne_coref_load(COREF_MODEL, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    if (!m) SKIP("models/coref.model not found");
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    CHECK(ms < 200);
+    CHECK_INT(ne_coref_name_gender(m, "Mary", 4), NE_GENDER_FEMALE);
+    CHECK_INT(ne_coref_name_gender(m, "john", 4), NE_GENDER_MALE);
+    CHECK_INT(ne_coref_name_gender(m, "President", 9), NE_GENDER_UNKNOWN);
+    CHECK(ne_coref_window(m) > 0);
+    ne_coref_free(m);
+}
+
+TEST(coref_model_rejects_a_file_that_is_not_a_model)
+{
+    char err[256];
+    CHECK(ne_coref_load("Makefile", err, sizeof err) == NULL);
+    CHECK(strstr(err, "Makefile") != NULL);
+    CHECK(ne_coref_load("/nonexistent/coref.model", err, sizeof err) == NULL);
+}
+
+TEST(coref_model_round_trips_through_save_and_load)
+{
+    ne_coref_model *m = ne_coref_model_new(12);
+    size_t nw;
+    float *w = ne_coref_weights(m, &nw);
+    CHECK_INT(nw, 4096);
+    w[7] = 1.5f;
+    w[4095] = -0.25f;
+    ne_coref_add_name(m, "Zelda", 5, NE_GENDER_FEMALE);
+    ne_coref_add_noun(m, "defenceman", 10, 2);
+    ne_coref_set_info(m, 17, "test model");
+    char path[] = "/tmp/coref_test_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK_INT(ne_coref_save(m, path), 0);
+    ne_coref_free(m);
+    char err[256];
+    m = ne_coref_load(path, err, sizeof err);
+    remove(path);
+    CHECK(m != NULL);
+    w = ne_coref_weights(m, &nw);
+    CHECK(w[7] == 1.5f && w[4095] == -0.25f && w[8] == 0.0f);
+    CHECK_INT(ne_coref_name_gender(m, "zelda", 5), NE_GENDER_FEMALE);
+    CHECK_INT(ne_coref_window(m), 17);
+    CHECK_STR(ne_coref_model_info(m), "test model");
+    ne_coref_free(m);
+}
+
+/* ---- detection ----------------------------------------------------------- */
+
+TEST(coref_detects_premodifier_title_outside_the_name_span)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Surrey Mayor Doug McCallum said the city would build its own police force.");
+    long i = find(&d, "Doug McCallum", 0);
+    CHECK(i >= 0);
+    CHECK(d.ms[i].kind == NE_COREF_NAME);
+    CHECK(d.ms[i].role != 0);
+    CHECK(find(&d, "Surrey Mayor Doug McCallum", 0) < 0);
+    done(&d);
+}
+
+TEST(coref_detects_pronouns_titles_descriptions_and_statements)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "The Kremlin's spokesman said on Monday that the rookie defenceman and the 56-year-old "
+            "had met him. The company said in a statement that his office had not been told.");
+    long k = find(&d, "The Kremlin's spokesman", 0);
+    CHECK(k >= 0 && d.ms[k].kind == NE_COREF_TITLE);
+    long r = find(&d, "the rookie defenceman", 0);
+    CHECK(r >= 0 && d.ms[r].kind == NE_COREF_DESC);
+    long a = find(&d, "the 56-year-old", 0);
+    CHECK(a >= 0 && d.ms[a].age == 56);
+    CHECK(find(&d, "him", 0) >= 0);
+    long s = find(&d, "a statement", 0);
+    CHECK(s >= 0);
+    CHECK_INT(d.ms[s].appos, find(&d, "The company", 0));
+    long o = find(&d, "his office", 0);
+    CHECK(o >= 0);
+    CHECK_INT(d.ms[o].appos, find(&d, "his", 0));
+    done(&d);
+}
+
+TEST(coref_it_is_a_mention_only_as_an_organisation_speaking)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    const char *text = "It was raining in Wolfsburg. Volkswagen said it would appeal, and it said the fine was unfair.";
+    run(&d, text);
+    CHECK(find(&d, "It", 0) < 0);                  /* weather "it" */
+    long i = find(&d, "it", 0);                    /* only "it said" */
+    CHECK(i >= 0);
+    CHECK_INT(d.ms[i].start, strstr(text, "it said") - text);
+    CHECK(find(&d, "it", 1) < 0);
+    CHECK(same(&d, "Volkswagen", 0, "it", 0));
+    done(&d);
+}
+
+TEST(coref_attach_entities_takes_the_entity_of_an_overlapping_body_mention)
+{
+    ne_coref_mention ms[2];
+    memset(ms, 0, sizeof ms);
+    ms[0] = (ne_coref_mention){ .start = 10, .end = 20, .kind = NE_COREF_NAME, .type = -1, .entity = -1, .appos = -1 };
+    ms[1] = (ne_coref_mention){ .start = 30, .end = 32, .kind = NE_COREF_PRONOUN, .type = -1, .entity = -1, .appos = -1 };
+    ne_mention title = { 0, 8, NE_FIELD_TITLE }, body = { 4, 20, NE_FIELD_BODY };
+    ne_entity ents[2];
+    memset(ents, 0, sizeof ents);
+    ents[0].type = NE_ENT_ORG; ents[0].mentions = &title; ents[0].nmentions = 1;   /* title field only */
+    ents[1].type = NE_ENT_PER; ents[1].mentions = &body; ents[1].nmentions = 1;
+    ne_doc doc;
+    memset(&doc, 0, sizeof doc);
+    doc.entities = ents;
+    doc.nentities = 2;
+    ne_coref_attach_entities(ms, 2, &doc);
+    CHECK_INT(ms[0].entity, 1);
+    CHECK_INT(ms[0].type, NE_ENT_PER);
+    CHECK_INT(ms[1].entity, -1);       /* pronouns are left to the resolver */
+}
+
+/* ---- resolution ---------------------------------------------------------- */
+
+TEST(coref_apposition_title_joins_the_name_and_the_later_title)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Doug McCallum, the mayor, said the transition to a municipal police force would go ahead. "
+            "Council members objected on Monday. The mayor added that the cost would be lower than expected.");
+    CHECK(same(&d, "Doug McCallum", 0, "the mayor", 0));
+    CHECK(same(&d, "Doug McCallum", 0, "The mayor", 0));
+    done(&d);
+}
+
+TEST(coref_title_before_the_name_joins_it_and_his_office_is_his)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "The mayor, Doug McCallum, said his office would publish the figures. "
+            "His office said on Friday that the report was late.");
+    CHECK(same(&d, "Doug McCallum", 0, "The mayor", 0));
+    CHECK(same(&d, "Doug McCallum", 0, "his office", 0));
+    CHECK(same(&d, "Doug McCallum", 0, "His office", 0));
+    done(&d);
+}
+
+TEST(coref_premodifier_title_resolves_a_later_title_alone)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Surrey Mayor Doug McCallum said the vote was a clear mandate. "
+            "Opponents said they would keep campaigning. The mayor said the police transition would continue.");
+    CHECK(same(&d, "Doug McCallum", 0, "The mayor", 0));
+    done(&d);
+}
+
+TEST(coref_each_premodifier_title_resolves_to_its_own_person)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "President Donald Trump met Kremlin spokesman Dmitry Peskov in Vietnam. The President said the "
+            "meeting went well. The spokesman told reporters that Russia would respond.");
+    CHECK(same(&d, "Donald Trump", 0, "The President", 0));
+    CHECK(same(&d, "Dmitry Peskov", 0, "The spokesman", 0));
+    CHECK(!same(&d, "Donald Trump", 0, "The spokesman", 0));
+    done(&d);
+}
+
+TEST(coref_age_apposition_resolves_the_year_old_description)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Jose Mourinho, 56, was appointed Tottenham manager on Wednesday. "
+            "The club said the contract runs until 2023. The 56-year-old said he was delighted to be back.");
+    CHECK(same(&d, "Jose Mourinho", 0, "The 56-year-old", 0));
+    CHECK(same(&d, "Jose Mourinho", 0, "he", 0));
+    done(&d);
+}
+
+TEST(coref_pronouns_follow_gender_with_a_man_and_a_woman)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. "
+            "She said the talks had been productive, and he promised to return in the spring.");
+    CHECK(same(&d, "Angela Merkel", 0, "She", 0));
+    CHECK(same(&d, "Emmanuel Macron", 0, "he", 0));
+    CHECK(!same(&d, "Angela Merkel", 0, "he", 0));
+    done(&d);
+}
+
+TEST(coref_pronoun_is_not_bound_across_a_wrong_gender_name)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "John Horgan thanked Sarah Wilson, the health minister, for her work. "
+            "He said the province would hire more nurses.");
+    CHECK(same(&d, "John Horgan", 0, "He", 0));
+    CHECK(!same(&d, "Sarah Wilson", 0, "He", 0));
+    CHECK(same(&d, "Sarah Wilson", 0, "her", 0));
+    done(&d);
+}
+
+TEST(coref_surname_resolves_to_the_full_name_of_the_right_person)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Hillary Clinton campaigned in Ohio on Monday, while Bill Clinton stayed in New York. "
+            "Donald Trump attacked her record. Mrs. Clinton told supporters that Trump was unfit to lead.");
+    CHECK(same(&d, "Hillary Clinton", 0, "Clinton", 0));   /* "Mrs. Clinton": the name without the honorific */
+    CHECK(!same(&d, "Bill Clinton", 0, "Clinton", 0));
+    CHECK(same(&d, "Donald Trump", 0, "Trump", 0));
+    done(&d);
+}
+
+TEST(coref_the_statement_resolves_to_the_company_that_made_it)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Volkswagen recalled 50,000 cars on Monday. The company said in a statement that the brakes "
+            "could fail. The statement said no one had been hurt.");
+    CHECK(same(&d, "The company", 0, "a statement", 0));
+    CHECK(same(&d, "The company", 0, "The statement", 0));
+    done(&d);
+}
+
+TEST(coref_the_department_resolves_to_the_named_department)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "The Justice Department opened an inquiry on Tuesday. Lawyers for the firm objected. "
+            "The department said the review would take months.");
+    CHECK(same(&d, "Justice Department", 0, "The department", 0));
+    done(&d);
+}
+
+TEST(coref_statement_resolves_to_the_named_company)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Volkswagen said in a statement on Monday that it would cooperate with investigators. "
+            "The statement said the carmaker had recalled the vehicles.");
+    CHECK(same(&d, "Volkswagen", 0, "a statement", 0));
+    CHECK(same(&d, "Volkswagen", 0, "The statement", 0));
+    done(&d);
+}

@@ -1,0 +1,304 @@
+/* eval_coref — figures of the coreference model (enrichers/coref/).
+ *
+ *   eval_coref [--model models/coref.model] [--ner models/ner.model]
+ *              [--data ../shared/data] [--bench CORPUS.jsonl] [--articles 200]
+ *   eval_coref --show TEXT     the mentions and clusters of one text
+ *
+ * (a) GAP validation (454 rows, 908 pairs; held out: the trainer reads GAP
+ *     development only): the GAP paper's F1 over pairs (is the pronoun
+ *     coreferent with the name?), for masculine and feminine pronouns and
+ *     the bias ratio F/M. The given names and the pronoun are the
+ *     mentions; the rest of each text goes through the detector.
+ * (b) GUM held out: the official dev and test documents (splits.md; the
+ *     news and Reddit ones are not in ../shared/data), which the trainer
+ *     leaves out. Mentions: what the detector finds (NER names, pronouns,
+ *     titles, descriptions) on the tokenizer's view of the text; scored:
+ *     those matching a gold person or organisation mention (the smallest
+ *     containing one with the same start or end), against their gold
+ *     entities — MUC and B³ F1 and their mean. Also how many gold
+ *     person/organisation mentions the detector produces.
+ * (c) speed: the first N articles of the bench corpus (JSON lines with
+ *     "body"/"text"), tokenized and NER-tagged outside the timing as the
+ *     entities stage does; then detection + resolution, best of 5 passes:
+ *     mentions resolved per second, ms per article, and the share of
+ *     text + NER time; and the model's load time. Times are the thread's
+ *     CPU time (CLOCK_THREAD_CPUTIME_ID): the machine is shared.
+ * The cross-validation figures the trainer recorded are printed first.
+ * Each part says "skipped: …" when its data is absent.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/xalloc.h"
+#include "enrichers/coref/coref.h"
+#include "enrichers/coref/coref_data.h"
+#include "enrichers/pipeline/decode.h"
+#include "enrichers/text/text.h"
+
+/* Thread CPU time: the machine is shared, and waiting for a core is not
+ * the code's cost. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = ne_xmalloc((size_t)n + 1);
+    size_t r = fread(s, 1, (size_t)n, f);
+    s[r] = '\0';
+    fclose(f);
+    return s;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void resolve_inst(const ne_coref_model *m, ne_coref_ws *ws, ne_coref_inst *in, int32_t **cl, size_t *cap)
+{
+    if (*cap < in->n + 1) { *cap = in->n + 1; *cl = ne_xrealloc(*cl, *cap * sizeof **cl); }
+    int32_t *ante = ne_xmalloc((in->n + 1) * sizeof *ante);
+    ne_coref_resolve(m, ws, &in->t, in->ms, in->n, ante, *cl);
+    free(ante);
+}
+
+static void eval_gap(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws, const char *data)
+{
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/gap/gap-validation.tsv", data);
+    size_t n = 0;
+    ne_gap_row *rows = ne_gap_read(path, &n, err, sizeof err);
+    if (!rows) { printf("(a) GAP validation: skipped: %s\n", err); return; }
+    ne_coref_scores sc;
+    memset(&sc, 0, sizeof sc);
+    int32_t *cl = NULL;
+    size_t cap = 0;
+    for (size_t r = 0; r < n; r++) {
+        ne_coref_inst in;
+        ne_coref_inst_gap(&in, &rows[r], m, ws, ner, nws);
+        resolve_inst(m, ws, &in, &cl, &cap);
+        ne_coref_score_gap(&sc, &in, cl);
+        ne_coref_inst_free(&in);
+    }
+    double f = ne_coref_gap_f1(&sc, 0), fm = ne_coref_gap_f1(&sc, 1), ff = ne_coref_gap_f1(&sc, 2);
+    double p = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fp ? sc.gap_tp + sc.gap_fp : 1);
+    double rc = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fn ? sc.gap_tp + sc.gap_fn : 1);
+    printf("(a) GAP validation, %zu rows, %zu pairs: F1 %.3f (P %.3f R %.3f)  masculine %.3f  feminine %.3f  bias F/M %.3f\n",
+           n, 2 * n, f, p, rc, fm, ff, fm > 0 ? ff / fm : 0);
+    free(cl);
+    ne_gap_free(rows, n);
+}
+
+static void eval_gum(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws, const char *data)
+{
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/gum/splits.md", data);
+    char *splits = read_all(path);
+    snprintf(path, sizeof path, "%s/gum", data);
+    DIR *dir = splits ? opendir(path) : NULL;
+    if (!dir) { printf("(b) GUM held out: skipped: %s/gum not found\n", data); free(splits); return; }
+    char **files = NULL;
+    size_t nf = 0, capf = 0;
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        size_t l = strlen(de->d_name);
+        if (l < 8 || strcmp(de->d_name + l - 7, ".conllu") || strncmp(de->d_name, "GUM_", 4)) continue;
+        ne_grow(&files, &capf, nf + 1, sizeof *files);
+        files[nf++] = ne_xstrdup(de->d_name);
+    }
+    closedir(dir);
+    qsort(files, nf, sizeof *files, cmp_str);
+    ne_coref_scores sc[3];
+    memset(sc, 0, sizeof sc);
+    size_t docs[3] = { 0 }, gold_all[3] = { 0 }, gold_det[3] = { 0 }, det[3] = { 0 };
+    int32_t *cl = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < nf; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(strlen(files[i]) - 7), files[i]);
+        char s = ne_gum_split(splits, name);
+        int k = s == 'd' ? 0 : s == 't' ? 1 : -1;
+        if (k < 0) { free(files[i]); continue; }
+        snprintf(path, sizeof path, "%s/gum/%s", data, files[i]);
+        free(files[i]);
+        ne_gum_doc d;
+        if (ne_gum_read(path, &d, err, sizeof err) < 0) { printf("(b) %s\n", err); continue; }
+        ne_coref_inst in;
+        ne_coref_inst_gum(&in, &d, m, ws, ner, nws);
+        resolve_inst(m, ws, &in, &cl, &cap);
+        for (int q = 0; q < 2; q++) {
+            int t = q == 0 ? k : 2;
+            ne_coref_score_gum(&sc[t], &in, cl);
+            docs[t]++; gold_all[t] += in.gold_total; det[t] += in.n;
+            for (size_t j = 0; j < in.n; j++) gold_det[t] += in.gold[j] >= 0 && in.gold[j] < NE_COREF_OTHER;
+        }
+        ne_coref_inst_free(&in);
+        ne_gum_free(&d);
+    }
+    free(files);
+    free(cl);
+    free(splits);
+    static const char *const names[3] = { "dev", "test", "dev+test" };
+    printf("(b) GUM held out (official dev and test documents present in the data; person and organisation entities;\n"
+           "    mentions the detector produces that match a gold mention; MUC, B3 F1 and their mean):\n");
+    for (int t = 0; t < 3; t++) {
+        double mu = ne_coref_muc_f1(&sc[t]), b3 = ne_coref_b3_f1(&sc[t]);
+        printf("    %-8s %3zu docs: MUC %.3f  B3 %.3f  mean %.3f   (%zu of %zu gold person/org mentions detected, %.0f%%; %zu mentions detected in all)\n",
+               names[t], docs[t], mu, b3, (mu + b3) / 2, gold_det[t], gold_all[t],
+               100.0 * (double)gold_det[t] / (double)(gold_all[t] ? gold_all[t] : 1), det[t]);
+    }
+}
+
+static void eval_speed(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws,
+                       const char *bench, size_t want)
+{
+    FILE *f = fopen(bench, "r");
+    if (!f) { printf("(c) speed: skipped: %s not found\n", bench); return; }
+    ne_doc *docs = ne_xcalloc(want + 1, sizeof *docs);
+    ne_ner_span **spans = ne_xcalloc(want + 1, sizeof *spans);
+    size_t *nspans = ne_xcalloc(want + 1, sizeof *nspans);
+    size_t n = 0, words = 0;
+    char *line = NULL, detail[256];
+    size_t lcap = 0;
+    ssize_t len;
+    double t_text = 0, t_ner = 0;
+    while (n < want && (len = getline(&line, &lcap, f)) > 0) {
+        ne_doc *d = &docs[n];
+        if (ne_decode(line, (size_t)len, 1u << 20, d, detail, sizeof detail) != NE_REJECT_NONE) { ne_doc_reset(d); continue; }
+        double t0 = now_s();
+        ne_text_analyze(&d->body_text, d->body, d->body_len);
+        double t1 = now_s();
+        size_t cap = 0;
+        nspans[n] = ne_coref_ner(ner, nws, &d->body_text, &spans[n], &cap);
+        t_text += t1 - t0;
+        t_ner += now_s() - t1;
+        for (size_t i = 0; i < d->body_text.ntoks; i++) words += d->body_text.toks[i].kind == NE_TOK_WORD;
+        n++;
+    }
+    free(line);
+    fclose(f);
+    if (!n) { printf("(c) speed: skipped: no articles in %s\n", bench); free(docs); free(spans); free(nspans); return; }
+    /* text + NER again, best of 5 like the resolver, for scale */
+    double best_tn = 1e30;
+    for (int pass = 0; pass < 5; pass++) {
+        double t0 = now_s();
+        for (size_t i = 0; i < n; i++) {
+            ne_text tt;
+            memset(&tt, 0, sizeof tt);
+            ne_text_analyze(&tt, docs[i].body, docs[i].body_len);
+            ne_ner_span *sp = NULL;
+            size_t cap = 0;
+            ne_coref_ner(ner, nws, &tt, &sp, &cap);
+            free(sp);
+            ne_text_clear(&tt);
+        }
+        double t = now_s() - t0;
+        if (t < best_tn) best_tn = t;
+    }
+    (void)t_text; (void)t_ner;
+    int32_t *ante = NULL, *cl = NULL;
+    size_t cap = 0, nment = 0;
+    double best = 1e30;
+    for (int pass = 0; pass < 5; pass++) {
+        nment = 0;
+        double t0 = now_s();
+        for (size_t i = 0; i < n; i++) {
+            ne_coref_mention *ms;
+            size_t k = ne_coref_detect(m, ws, &docs[i].body_text, spans[i], nspans[i], &ms);
+            if (cap < k + 1) {
+                cap = k + 1;
+                ante = ne_xrealloc(ante, cap * sizeof *ante);
+                cl = ne_xrealloc(cl, cap * sizeof *cl);
+            }
+            ne_coref_resolve(m, ws, &docs[i].body_text, ms, k, ante, cl);
+            nment += k;
+        }
+        double t = now_s() - t0;
+        if (t < best) best = t;
+    }
+    printf("(c) speed on the first %zu articles of %s (%.0f words/article), one thread, best of 5:\n", n, bench,
+           (double)words / (double)n);
+    printf("    detection + resolution: %.3f ms/article, %.0f mentions resolved/s (%.1f mentions/article)\n",
+           1e3 * best / (double)n, (double)nment / best, (double)nment / (double)n);
+    printf("    text + NER of the same articles (best of 5, for scale): %.3f ms/article; coreference adds %.1f%% to it\n",
+           1e3 * best_tn / (double)n, 100.0 * best / best_tn);
+    for (size_t i = 0; i < n; i++) { ne_doc_reset(&docs[i]); free(spans[i]); }
+    free(docs); free(spans); free(nspans); free(ante); free(cl);
+}
+
+/* --show TEXT: the mentions the detector finds and the clusters. */
+static void show(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws, const char *text)
+{
+    static const char *const kinds[4] = { "name", "title", "desc", "pronoun" };
+    ne_text t;
+    memset(&t, 0, sizeof t);
+    ne_text_analyze(&t, text, strlen(text));
+    ne_ner_span *spans = NULL;
+    size_t cap = 0, ns = ne_coref_ner(ner, nws, &t, &spans, &cap);
+    ne_coref_mention *det;
+    size_t n = ne_coref_detect(m, ws, &t, spans, ns, &det);
+    ne_coref_mention *ms = ne_xmemdup(det, (n + 1) * sizeof *det);
+    int32_t *ante = ne_xmalloc((n + 1) * sizeof *ante), *cl = ne_xmalloc((n + 1) * sizeof *cl);
+    ne_coref_resolve(m, ws, &t, ms, n, ante, cl);
+    for (size_t i = 0; i < n; i++)
+        printf("%3zu %-8s type %2d g%d n%d appos %3d age %2d role %s  ->%3d cluster %3d  %.*s\n", i, kinds[ms[i].kind],
+               ms[i].type, ms[i].gender, ms[i].number, ms[i].appos, ms[i].age, ms[i].role ? "y" : "-", ante[i], cl[i],
+               (int)(ms[i].end - ms[i].start), text + ms[i].start);
+    free(ms); free(ante); free(cl); free(spans);
+    ne_text_clear(&t);
+}
+
+int main(int argc, char **argv)
+{
+    const char *show_text = NULL;
+    const char *model = "models/coref.model", *nerp = "models/ner.model", *data = "../shared/data";
+    const char *bench = ".cache/bench/polnear-varied.jsonl";
+    size_t articles = 200;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--model") && i + 1 < argc) model = argv[++i];
+        else if (!strcmp(argv[i], "--ner") && i + 1 < argc) nerp = argv[++i];
+        else if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
+        else if (!strcmp(argv[i], "--bench") && i + 1 < argc) bench = argv[++i];
+        else if (!strcmp(argv[i], "--articles") && i + 1 < argc) articles = (size_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--show") && i + 1 < argc) show_text = argv[++i];
+        else {
+            fprintf(stderr, "usage: eval_coref [--model M] [--ner M] [--data DIR] [--bench CORPUS.jsonl] [--articles N]\n");
+            return 2;
+        }
+    }
+    char err[512];
+    double t0 = now_s();
+    ne_coref_model *m = ne_coref_load(model, err, sizeof err);
+    double t_load = now_s() - t0;
+    if (!m) { fprintf(stderr, "eval_coref: %s\n", err); return 1; }
+    ne_ner_model *ner = ne_ner_load(nerp, err, sizeof err);
+    if (!ner) { fprintf(stderr, "eval_coref: %s\n", err); return 1; }
+    printf("model %s: loaded in %.1f ms\n", model, t_load * 1e3);
+    printf("trainer's cross-validation: %s\n", ne_coref_model_info(m));
+    ne_coref_ws *ws = ne_coref_ws_new();
+    ne_ner_ws *nws = ne_ner_ws_new();
+    if (show_text) {
+        show(m, ws, ner, nws, show_text);
+        articles = 0;
+        data = "/nonexistent";
+    } else
+    eval_gap(m, ws, ner, nws, data);
+    if (!show_text) {
+        eval_gum(m, ws, ner, nws, data);
+        eval_speed(m, ws, ner, nws, bench, articles);
+    }
+    ne_coref_ws_free(ws);
+    ne_ner_ws_free(nws);
+    ne_ner_free(ner);
+    ne_coref_free(m);
+    return 0;
+}
