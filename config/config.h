@@ -53,7 +53,8 @@ typedef struct ne_subscription {
     size_t npeople;
     int    roles;         /* bitmask of ne_role_filter; 0 = any */
     int    timeout_ms;
-    int    max_attempts;
+    int    max_attempts;      /* real requests; breaker refusals do not count */
+    int    max_age_ms;        /* give up this long after the alert was taken up */
     int    backoff_initial_ms;
     int    backoff_max_ms;
 } ne_subscription;

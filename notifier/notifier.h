@@ -12,12 +12,13 @@
  * receivers deduplicate) and loses none.
  *
  * A dead letter carries the alert's original key and bytes, and headers:
- *   error.reason     attempts_exhausted | rejected | gone | forbidden_address |
- *                    unsubscribed | unknown_subscription | subscription_disabled |
- *                    shed | invalid_alert
+ *   error.reason     attempts_exhausted | max_age_exceeded | rejected | gone |
+ *                    forbidden_address | unsubscribed | unknown_subscription |
+ *                    subscription_disabled | shed | invalid_alert
  *   error.detail     the last error, readable ("HTTP 503: …", "Timeout was reached")
  *   error.status     the last HTTP status, "0" when none came
- *   error.attempts   attempts made
+ *   error.attempts   real requests made (refusals by an open breaker are not
+ *                    attempts); max_attempts when the reason is attempts_exhausted
  *   webhook.id, subscription.id (when known), source.topic, source.partition,
  *   source.offset
  *
@@ -56,7 +57,7 @@ typedef struct ne_notifier_stats {
     long delivered;                 /* alerts a subscriber answered 2xx to */
     long dead_lettered;             /* alerts written to topics.alerts_dlq */
     long filtered;                  /* alerts the subscription no longer wants */
-    long attempts, failed_attempts; /* HTTP attempts (and breaker refusals) */
+    long attempts, failed_attempts; /* real HTTP requests, and those that failed */
     long reloads;
 } ne_notifier_stats;
 

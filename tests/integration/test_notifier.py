@@ -290,13 +290,14 @@ def dead_endpoints_are_dead_lettered_after_the_attempts():
             check(json.loads(r["value"]) in alerts, f"{n}: the original alert is the value")
     recs = rcv.received(p)
     per_id = collections.Counter(r["webhook_id"] for r in recs)
-    check(all(per_id[i] <= 3 for i in want["e500"]), "at most max_attempts requests per alert")
+    check(all(per_id[i] == 3 for i in want["e500"]), f"max_attempts real requests per alert (breaker refusals "
+          f"are no attempts): {[per_id[i] for i in want['e500']]}")
     check(all(per_id[i] == 1 for i in want["e400"]), "a 400 is not retried")
     check(set(ok_deliveries(rcv.received(f"{p}/good"))) == want["good"], "the good endpoint got everything")
     print(f"    {len(alerts)} alerts over {len(subs)} endpoints: {len(dlq)} dead letters "
           f"({', '.join(f'{n} {len(by_sub[n])}' for n in names[:-1])}), good delivered "
           f"{len(want['good'])}; all settled in {took:.1f}s; e500 got {sum(per_id[i] for i in want['e500'])} "
-          f"requests for {len(want['e500'])} alerts (breaker refusals make up the rest)", flush=True)
+          f"requests for {len(want['e500'])} alerts", flush=True)
 
 
 @test
@@ -476,6 +477,80 @@ def pending_is_bounded_and_a_dead_endpoint_cannot_stall_the_rest():
     print(f"    max_pending 20: {len(live)} alerts to a 50 ms endpoint delivered in {took:.1f}s beside a dead "
           f"endpoint (retries of minutes); {len(shed)} of its 100 alerts dead-lettered as shed, "
           f"paused {log.count('paused consumption')} time(s)", flush=True)
+
+
+@test
+def half_failing_endpoint_dead_letters_at_the_rate_of_six_real_tries():
+    # Each request fails with probability 1/2, so runs of 5 failures keep
+    # opening the breaker. Only real requests may count: an alert should be
+    # dead-lettered with probability (1/2)^6 = 1.6 %, after 6 requests.
+    rcv = receiver()
+    p = "/t10"
+    tries, n = 6, 1500
+    rcv.script({f"{p}/half": {"random": 0.5, "seed": 16, "fail": {"status": 503}}})
+    s = Setup("half", [{"id": "half", "url": rcv.url(f"{p}/half"), "max_attempts": tries,
+                        "backoff_initial_ms": 50, "backoff_max_ms": 200}])
+    alerts = [make_alert("t10", i, "half") for i in range(n)]
+    s.produce(alerts)
+    t0 = time.time()
+    proc = s.start()
+    s.wait_committed(proc, timeout=90)
+    took = time.time() - t0
+    s.stop(proc)
+    dlq = s.dead_letters()
+    recs = rcv.received(p)
+    requests = collections.Counter(r["webhook_id"] for r in recs)
+    oks = ok_deliveries(recs)
+    dead = {r["key"] for r in dlq}
+    short = [r for r in dlq if requests[r["key"]] < tries]
+    rate = len(dlq) / n
+    print(f"    {n} alerts to an endpoint failing 1/2 of {len(recs)} requests: {len(dlq)} dead-lettered "
+          f"({100 * rate:.2f} %, expected (1/2)^{tries} = {100 / 2 ** tries:.2f} %), {len(short)} of them "
+          f"after fewer than {tries} real requests; settled in {took:.1f}s", flush=True)
+    check(set(oks) | dead == {a["alert_id"] for a in alerts} and not set(oks) & dead,
+          "every alert delivered or dead-lettered, not both")
+    check(not short, f"{len(short)} alerts dead-lettered after fewer than {tries} real requests, e.g. "
+          f"{[(r['key'], requests[r['key']], r['headers']['error.detail']) for r in short[:3]]}")
+    for r in dlq:
+        h = r["headers"]
+        check(h["error.reason"] == "attempts_exhausted" and h["error.attempts"] == str(requests[r["key"]]),
+              f"error.attempts counts the real requests ({requests[r['key']]}): {h}")
+    check(rate < 0.05, f"dead-letter rate {100 * rate:.2f} % is not that of {tries} real tries "
+          f"({100 / 2 ** tries:.2f} %)")
+
+
+@test
+def endpoint_behind_an_open_breaker_is_dead_lettered_at_max_age():
+    # A dead endpoint keeps its breaker open, so most tries are refusals.
+    # They are no attempts: the alerts wait, and max_age_ms ends them with
+    # error.attempts = the requests the endpoint really got.
+    rcv = receiver()
+    p = "/t11"
+    rcv.script({f"{p}/e500": {"status": 500}})
+    max_age = 3000
+    s = Setup("max-age", [{"id": "e500", "url": rcv.url(f"{p}/e500"), "max_attempts": 1000,
+                           "max_age_ms": max_age, "backoff_initial_ms": 100, "backoff_max_ms": 400}])
+    alerts = [make_alert("t11", i, "e500") for i in range(30)]
+    s.produce(alerts)
+    t0 = time.time()
+    proc = s.start()
+    s.wait_committed(proc, timeout=30)
+    took = time.time() - t0
+    s.stop(proc)
+    dlq = s.dead_letters()
+    requests = collections.Counter(r["webhook_id"] for r in rcv.received(p))
+    check({r["key"] for r in dlq} == {a["alert_id"] for a in alerts} and len(dlq) == len(alerts),
+          f"every alert dead-lettered once ({len(dlq)} of {len(alerts)})")
+    for r in dlq:
+        h = r["headers"]
+        check(h["error.reason"] == "max_age_exceeded", f"reason: {h}")
+        check(h["error.attempts"] == str(requests[r["key"]]), f"error.attempts = real requests "
+              f"({requests[r['key']]}): {h}")
+        check("max_age_ms (3000)" in h["error.detail"] and h["error.status"] == "500", f"detail: {h}")
+    print(f"    {len(alerts)} alerts to a dead endpoint (max_attempts 1000, max_age_ms {max_age}): all "
+          f"dead-lettered max_age_exceeded after {min(requests[a['alert_id']] for a in alerts)}-"
+          f"{max(requests[a['alert_id']] for a in alerts)} real requests each, {sum(requests.values())} in all; "
+          f"settled in {took:.1f}s", flush=True)
 
 
 @test

@@ -1,5 +1,6 @@
 /* The notifier's delivery rules (notifier/policy.c): outcome classes,
- * backoff bounds, Retry-After, the circuit breaker and the address guard. */
+ * backoff bounds, Retry-After, when to give up, the circuit breaker and
+ * the address guard. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -96,6 +97,36 @@ TEST(notifier_retry_delay_prefers_retry_after_within_the_cap)
     CHECK_INT(ne_retry_delay_ms(1, 1000, 60000, 0, 999), 0);
     CHECK_INT(ne_retry_delay_ms(1, 1000, 60000, 86400000, 0), 60000);
     CHECK_INT(ne_retry_delay_ms(2, 1000, 60000, -1, 1500), 1500);
+}
+
+TEST(notifier_gives_up_after_max_attempts_real_requests_or_at_max_age)
+{
+    /* Only real requests count: an alert the open breaker held back ten
+     * times after two failed requests is still trying. */
+    int attempts = 2;
+    for (int refusals = 0; refusals < 10; refusals++)
+        CHECK_INT(ne_give_up_after_failure(attempts, 6, 100 + refusals, 1000), NE_KEEP_TRYING);
+    CHECK_INT(ne_give_up_after_failure(5, 6, 999, 1000), NE_KEEP_TRYING);
+    CHECK_INT(ne_give_up_after_failure(6, 6, 999, 1000), NE_GIVE_UP_ATTEMPTS);
+    CHECK_INT(ne_give_up_after_failure(7, 6, 0, 1000), NE_GIVE_UP_ATTEMPTS);
+    /* The deadline, with or without a request of its own. */
+    CHECK_INT(ne_give_up_after_failure(0, 6, 1000, 1000), NE_GIVE_UP_MAX_AGE);
+    CHECK_INT(ne_give_up_after_failure(3, 6, 5000, 1000), NE_GIVE_UP_MAX_AGE);
+    /* Both limits reached: the attempts are what the alert used up. */
+    CHECK_INT(ne_give_up_after_failure(6, 6, 5000, 1000), NE_GIVE_UP_ATTEMPTS);
+    CHECK_STR(ne_give_up_reason(NE_GIVE_UP_ATTEMPTS), "attempts_exhausted");
+    CHECK_STR(ne_give_up_reason(NE_GIVE_UP_MAX_AGE), "max_age_exceeded");
+    CHECK(ne_give_up_reason(NE_KEEP_TRYING) == NULL);
+}
+
+TEST(notifier_next_try_waits_for_the_breaker_but_not_past_the_deadline)
+{
+    CHECK_INT(ne_next_try_at(100, 50, 0, 10000), 150);     /* the retry delay */
+    CHECK_INT(ne_next_try_at(100, 50, 500, 10000), 500);   /* the breaker reopens later */
+    CHECK_INT(ne_next_try_at(100, 0, 500, 10000), 500);    /* a refusal: wait for the breaker */
+    CHECK_INT(ne_next_try_at(100, 50, 500, 300), 300);     /* looked at again at its deadline */
+    CHECK_INT(ne_next_try_at(100, 5000, 0, 1000), 1000);
+    CHECK_INT(ne_next_try_at(100, -5, 0, 1000), 100);
 }
 
 TEST(notifier_breaker_state_machine)
