@@ -1,11 +1,13 @@
 /* The notifier's delivery rules (notifier/policy.c): outcome classes,
  * backoff bounds, Retry-After, when to give up, the circuit breaker and
- * the address guard. */
+ * the address guard; and its bounded record of delivered webhook-ids
+ * (notifier/delivered.c). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <curl/curl.h>
 
+#include "notifier/delivered.h"
 #include "notifier/policy.h"
 #include "tests/unit/test.h"
 
@@ -230,4 +232,66 @@ TEST(notifier_address_guard_ipv6)
     CHECK(v6("::ffff:169.254.169.254", 1) != NULL);
     CHECK(v6("ff02::1", 1) != NULL);
     CHECK(v6("::", 1) != NULL);
+}
+
+static int has(const ne_delivered *s, const char *key)
+{
+    return ne_delivered_has(s, key, strlen(key));
+}
+
+static int add(ne_delivered *s, const char *key)
+{
+    return ne_delivered_add(s, key, strlen(key));
+}
+
+TEST(notifier_delivered_ids_are_remembered_and_the_oldest_forgotten)
+{
+    ne_delivered *s = ne_delivered_new(3);
+    CHECK(s != NULL);
+    CHECK_INT(add(s, "sub/a"), 1);
+    CHECK_INT(add(s, "sub/b"), 1);
+    CHECK_INT(add(s, "sub/c"), 1);
+    CHECK_INT(add(s, "sub/a"), 0); /* known: not added twice, not made younger */
+    CHECK(has(s, "sub/a") && has(s, "sub/b") && has(s, "sub/c"));
+    CHECK(!has(s, "sub/d") && !has(s, "other/a") && !has(s, "sub/"));
+    CHECK_INT(add(s, "sub/d"), 1); /* full: the oldest, a, goes */
+    CHECK(!has(s, "sub/a") && has(s, "sub/b") && has(s, "sub/d"));
+    CHECK_INT(ne_delivered_count(s), 3);
+    CHECK_INT(ne_delivered_forgotten(s), 1);
+    ne_delivered_free(s);
+
+    /* Many keys through a small set: exactly the newest stay. */
+    s = ne_delivered_new(1000);
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "s/%d", i);
+        CHECK_INT(add(s, key), 1);
+    }
+    CHECK_INT(ne_delivered_count(s), 1000);
+    CHECK_INT(ne_delivered_forgotten(s), 4000);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "s/%d", i);
+        if (has(s, key) != (i >= 4000)) {
+            test_fail(__FILE__, __LINE__, "%s: remembered %d", key, has(s, key));
+            break;
+        }
+    }
+    ne_delivered_free(s);
+    ne_delivered_free(NULL);
+}
+
+TEST(notifier_delivered_key_cannot_confuse_two_subscriptions)
+{
+    char a[64], b[64];
+    CHECK_INT(ne_delivered_key(a, sizeof a, "hooks", "3f2a"), 10);
+    CHECK_STR(a, "hooks/3f2a");
+    /* A '/' in a subscription id is escaped, so ("a/b", "c") is not ("a", "b/c"). */
+    CHECK(ne_delivered_key(a, sizeof a, "a/b", "c") > 0);
+    CHECK(ne_delivered_key(b, sizeof b, "a", "b/c") > 0);
+    CHECK_STR(a, "a%2Fb/c");
+    CHECK_STR(b, "a/b/c");
+    CHECK(ne_delivered_key(a, sizeof a, "50%", "x") > 0);
+    CHECK_STR(a, "50%25/x");
+    CHECK_INT(ne_delivered_key(a, 8, "hooks", "3f2a"), -1); /* does not fit */
+    CHECK_INT(ne_delivered_key(a, 11, "hooks", "3f2a"), 10); /* just fits */
 }
