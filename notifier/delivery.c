@@ -655,8 +655,9 @@ static void dispatch(ne_delivery *d, struct endpoint *ep, int64_t now)
         struct job *j = ready_pop(ep);
         if (v == NE_BREAKER_REFUSE) {
             /* No request: hold the job until the breaker lets one through
-             * (or its max_age runs out). Its own last status and error are
-             * kept when it had a request; else the endpoint's are shown. */
+             * (or its max_age runs out). Its status stays that of its own
+             * last request, or is the endpoint's when it had none; the
+             * error names the breaker and the endpoint's last error. */
             d->st.breaker_refusals++;
             if (!j->attempts) j->status = ep->last_status;
             set_text(j->error, sizeof j->error, "circuit breaker open; last error: %s", ep->last_error);
