@@ -135,7 +135,9 @@ static const struct ne_key subscription_keys[] = {
     {S("timeout_ms", KT_INT, timeout_ms), .def = "10000", INT_RANGE(1, INT_MAX),
      .desc = "Timeout of one delivery attempt."},
     {S("max_attempts", KT_INT, max_attempts), .def = "8", INT_RANGE(1, INT_MAX),
-     .desc = "Attempts before the alert goes to topics.alerts_dlq."},
+     .desc = "Requests before the alert goes to topics.alerts_dlq as attempts_exhausted; a refusal by the open circuit breaker is no request and does not count."},
+    {S("max_age_ms", KT_INT, max_age_ms), .def = "86400000", INT_RANGE(1, INT_MAX),
+     .desc = "Deadline of an alert's retries, from when the notifier took it up (again after a restart): past it the alert goes to topics.alerts_dlq as max_age_exceeded. What bounds an alert that keeps meeting an open circuit breaker."},
     {S("backoff_initial_ms", KT_INT, backoff_initial_ms), .def = "30000", INT_RANGE(1, INT_MAX),
      .desc = "First retry delay; it doubles each attempt, with jitter; a Retry-After header takes precedence."},
     {S("backoff_max_ms", KT_INT, backoff_max_ms), .def = "3600000", INT_RANGE(1, INT_MAX),
@@ -161,6 +163,8 @@ static const struct ne_key config_keys[] = {
      .desc = "Dead letters of the notifier (deliveries that ran out of attempts)."},
     {K("topics", "changelog", KT_STR, topics.changelog), .def = "newsenrich.state", .check = check_topic,
      .desc = "Compacted changelog of the dedup state."},
+    {K("topics", "deliveries", KT_STR, topics.deliveries), .def = "newsenrich.deliveries", .check = check_topic,
+     .desc = "The notifier's record of delivered webhook-ids (key <subscription id>/<webhook-id>), read at its start so a restart does not deliver them again; created if missing, with cleanup.policy=compact,delete and a week's retention."},
 
     {K("processing", "guarantee", KT_ENUM, processing.guarantee), .def = "at_least_once",
      .values = guarantee_values,
@@ -179,6 +183,9 @@ static const struct ne_key config_keys[] = {
     {K("processing", "shutdown_timeout_ms", KT_INT, processing.shutdown_timeout_ms), .def = "30000",
      INT_RANGE(0, INT_MAX),
      .desc = "How long shutdown waits for outstanding deliveries."},
+    {K("processing", "commit_interval_ms", KT_INT, processing.commit_interval_ms), .def = "5000",
+     INT_RANGE(1, 86400000),
+     .desc = "at_least_once: how often the service and the notifier commit their stored offsets (librdkafka's auto.commit.interval.ms, which wins when given in kafka). What a crash re-processes: up to this much of the input before it, besides unfinished records."},
     {K("processing", "transactional_id", KT_STR, processing.transactional_id), .flags = KF_NULLABLE,
      .check = check_nonempty,
      .desc = "exactly_once only: the producer's transactional.id, unique per instance and stable across its restarts; null = \"newsenrich-<group.id>-<host name>\" (set it when several instances share a host)."},
@@ -216,6 +223,8 @@ static const struct ne_key config_keys[] = {
     {K("webhooks", "per_endpoint_in_flight", KT_INT, webhooks.per_endpoint_in_flight), .def = "8",
      INT_RANGE(1, INT_MAX),
      .desc = "Concurrent requests to one endpoint."},
+    {K("webhooks", "delivered_ids", KT_INT, webhooks.delivered_ids), .def = "100000", INT_RANGE(0, INT_MAX),
+     .desc = "Webhook-ids the notifier remembers as delivered (about 100 bytes each; the oldest are forgotten first), read back from topics.deliveries at its start: an alert already answered 2xx is not posted again after a restart or an enricher's re-run; 0 = no record (every restart re-posts what followed the last commit)."},
     {K("webhooks", "user_agent", KT_STR, webhooks.user_agent), .def = "newsenrich/0.1 (+webhooks)",
      .check = check_header_value,
      .desc = "User-Agent header of webhook requests."},
@@ -958,6 +967,14 @@ rd_kafka_conf_t *ne_config_kafka_conf(const ne_config *cfg, char *err, size_t er
     return ne_config_kafka_conf_except(cfg, NULL, err, errlen);
 }
 
+int ne_config_set_commit_interval(rd_kafka_conf_t *conf, const ne_config *cfg, char *err, size_t errlen)
+{
+    char v[16];
+    if (ne_config_kafka_get(cfg, "auto.commit.interval.ms")) return 0;
+    snprintf(v, sizeof v, "%d", cfg->processing.commit_interval_ms);
+    return rd_kafka_conf_set(conf, "auto.commit.interval.ms", v, err, errlen) == RD_KAFKA_CONF_OK ? 0 : -1;
+}
+
 rd_kafka_conf_t *ne_config_kafka_conf_except(const ne_config *cfg, const char *const *skip,
                                              char *err, size_t errlen)
 {
@@ -1201,13 +1218,13 @@ static int validate_kafka(const ne_config *cfg, struct cfg_err *e)
     return 0;
 }
 
-/* A topic the service consumes (raw, alerts, changelog) must not also be
+/* A topic the service consumes (raw, alerts, changelog, deliveries) must not also be
  * one it writes, or it would read its own output. */
 static int validate_topics(const ne_config *cfg, struct cfg_err *e)
 {
-    static const char *const names[] = {"raw", "alerts", "changelog", "enriched", "duplicates", "claims",
-                                        "dlq", "alerts_dlq"};
-    enum { NCONSUMED = 3 };
+    static const char *const names[] = {"raw", "alerts", "changelog", "deliveries", "enriched", "duplicates",
+                                        "claims", "dlq", "alerts_dlq"};
+    enum { NCONSUMED = 4 };
     const char *v[NELEMS(names)];
     for (size_t i = 0; i < NELEMS(names); i++)
         v[i] = *FIELD(cfg, find_key(config_keys, NELEMS(config_keys), "topics", names[i]), char *);

@@ -53,7 +53,8 @@ typedef struct ne_subscription {
     size_t npeople;
     int    roles;         /* bitmask of ne_role_filter; 0 = any */
     int    timeout_ms;
-    int    max_attempts;
+    int    max_attempts;      /* real requests; breaker refusals do not count */
+    int    max_age_ms;        /* give up this long after the alert was taken up */
     int    backoff_initial_ms;
     int    backoff_max_ms;
 } ne_subscription;
@@ -67,6 +68,7 @@ typedef struct ne_config {
 
     struct {
         char *raw, *enriched, *duplicates, *claims, *alerts, *dlq, *alerts_dlq, *changelog;
+        char *deliveries;          /* the notifier's record of delivered webhook-ids */
     } topics;
 
     struct {
@@ -76,6 +78,7 @@ typedef struct ne_config {
         long   max_record_bytes;   /* larger records are dead-lettered as too_large */
         int    poll_timeout_ms;
         int    shutdown_timeout_ms;/* how long to wait for deliveries on shutdown */
+        int    commit_interval_ms; /* at_least_once: stored offsets committed this often */
         char  *transactional_id;   /* exactly_once only; default "newsenrich-<group.id>" */
     } processing;
 
@@ -108,6 +111,7 @@ typedef struct ne_config {
         int   allow_private;       /* allow loopback/private/link-local targets */
         int   max_pending;         /* pending deliveries before the notifier pauses */
         int   per_endpoint_in_flight;
+        int   delivered_ids;       /* webhook-ids remembered as delivered; 0: no record */
         char *user_agent;
     } webhooks;
 
@@ -160,6 +164,13 @@ rd_kafka_conf_t *ne_config_kafka_conf(const ne_config *cfg, char *err, size_t er
  * which librdkafka would otherwise warn about at every start. */
 rd_kafka_conf_t *ne_config_kafka_conf_except(const ne_config *cfg, const char *const *skip,
                                              char *err, size_t errlen);
+
+/* Sets librdkafka's auto.commit.interval.ms to processing.commit_interval_ms
+ * on a consumer conf, unless kafka.auto.commit.interval.ms is given (an
+ * explicit librdkafka property wins, as everywhere else). Both consumers
+ * that commit (the service's and the notifier's) call it. 0, or -1 with
+ * err when librdkafka rejects the value. */
+int ne_config_set_commit_interval(rd_kafka_conf_t *conf, const ne_config *cfg, char *err, size_t errlen);
 
 /* Prints the effective configuration as JSON with secrets masked ("***"):
  * webhook secrets and any kafka property whose name contains "password",

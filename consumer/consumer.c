@@ -259,6 +259,7 @@ ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drai
     conf = ne_config_kafka_conf(cfg, err, errlen);
     if (!conf) goto fail;
     if (ne_kafka_conf_default(conf, cfg, "partition.assignment.strategy", "cooperative-sticky", err, errlen) ||
+        ne_config_set_commit_interval(conf, cfg, err, errlen) ||
         ne_kafka_conf_default(conf, cfg, "auto.offset.reset", "earliest", err, errlen) ||
         ne_kafka_conf_default(conf, cfg, "client.id", "newsenrich-consumer", err, errlen))
         goto fail;

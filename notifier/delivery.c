@@ -36,6 +36,7 @@ struct endpoint {
     size_t npeople;
     int    roles;                /* bitmask of ne_role_filter; 0 = any */
     long   timeout_ms, backoff_initial_ms, backoff_max_ms;
+    long   max_age_ms;           /* a job's deadline: submitted + this */
     int    max_attempts;
     int    in_flight;
     long   pending;              /* jobs of this endpoint alive */
@@ -59,7 +60,7 @@ struct job {
     enum job_state state;
     size_t heap_idx;
     int64_t due, submitted;
-    int    attempts;
+    int    attempts;             /* real requests; breaker refusals are not counted */
     long   status;               /* of the last attempt; 0 = no response */
     char   error[256];           /* of the last attempt */
     long   retry_after_ms;       /* of the last response; -1 = none */
@@ -287,7 +288,7 @@ static void job_end(ne_delivery *d, struct job *j, enum ne_job_end end, const ch
     else if (end == NE_JOB_DEAD) { d->st.dead++; j->ep->dead++; ne_metric_add(d->m_dead, 1); }
     else d->st.cancelled++;
     if (end == NE_JOB_DEAD)
-        ne_log(NE_LOG_WARN, "notifier", "subscription %s: alert %s dead-lettered (%s) after %d attempt(s): "
+        ne_log(NE_LOG_WARN, "notifier", "subscription %s: alert %s dead-lettered (%s) after %d request(s): "
                "status %ld, %s", j->ep->id, j->id, reason, j->attempts, j->status, j->error);
     j->ep->pending--;
     d->st.pending--;
@@ -297,25 +298,38 @@ static void job_end(ne_delivery *d, struct job *j, enum ne_job_end end, const ch
     free(j);
 }
 
-/* Schedules the next attempt of a job whose attempt failed in a way worth
- * retrying, or ends it when the attempts are used up. `not_before` (ms,
- * may be 0) is a floor: the breaker's reopening time. */
-static void retry_or_die(ne_delivery *d, struct job *j, int64_t now, int64_t not_before)
+/* What follows a failed request (refused = 0) or a refusal by the open
+ * breaker (refused = 1: no request was made, so it is no attempt and no
+ * failure of the endpoint): the next try, or the end of the job at one of
+ * its two limits, max_attempts real requests or max_age_ms
+ * (ne_give_up_after_failure). `not_before` (ms, may be 0) is a floor: the
+ * breaker's reopening time. */
+static void retry_or_die(ne_delivery *d, struct job *j, int64_t now, int64_t not_before, int refused)
 {
     struct endpoint *ep = j->ep;
-    ep->failed_attempts++;
-    d->st.failed_attempts++;
-    if (j->attempts >= ep->max_attempts) {
-        job_end(d, j, NE_JOB_DEAD, "attempts_exhausted");
+    int64_t deadline = j->submitted + ep->max_age_ms;
+    if (!refused) {
+        ep->failed_attempts++;
+        d->st.failed_attempts++;
+    }
+    enum ne_give_up g = ne_give_up_after_failure(j->attempts, ep->max_attempts, now, deadline);
+    if (g == NE_GIVE_UP_MAX_AGE) {
+        char last[sizeof j->error];
+        memcpy(last, j->error, sizeof last);
+        set_text(j->error, sizeof j->error, "max_age_ms (%ld) passed after %d request(s); last error: %s",
+                 ep->max_age_ms, j->attempts, last);
+    }
+    if (g != NE_KEEP_TRYING) {
+        job_end(d, j, NE_JOB_DEAD, ne_give_up_reason(g));
         return;
     }
-    long delay = ne_retry_delay_ms(j->attempts, ep->backoff_initial_ms, ep->backoff_max_ms,
-                                   j->retry_after_ms, rng_next(d));
-    j->due = now + delay;
-    if (j->due < not_before) j->due = not_before;
-    ne_metric_add(d->m_retries, 1);
-    ne_log(NE_LOG_DEBUG, "notifier", "subscription %s: alert %s attempt %d failed (%s); next in %lld ms",
-           ep->id, j->id, j->attempts, j->error, (long long)(j->due - now));
+    long delay = refused ? 0 : ne_retry_delay_ms(j->attempts, ep->backoff_initial_ms, ep->backoff_max_ms,
+                                                 j->retry_after_ms, rng_next(d));
+    j->due = ne_next_try_at(now, delay, not_before, deadline);
+    if (!refused) ne_metric_add(d->m_retries, 1);
+    ne_log(NE_LOG_DEBUG, "notifier", "subscription %s: alert %s %s (%s); next try in %lld ms",
+           ep->id, j->id, refused ? "held by the open breaker" : "request failed", j->error,
+           (long long)(j->due - now));
     if (heap_push(d, j)) {
         set_text(j->error, sizeof j->error, "out of memory scheduling a retry");
         job_end(d, j, NE_JOB_DEAD, "attempts_exhausted");
@@ -509,7 +523,7 @@ static void attempt_start(ne_delivery *d, struct job *j, int64_t now)
         j->headers = NULL;
         j->status = 0;
         set_text(j->error, sizeof j->error, "could not set up the request (out of memory?)");
-        retry_or_die(d, j, now, 0);
+        retry_or_die(d, j, now, 0, 0);
         return;
     }
     j->state = JOB_FLIGHT;
@@ -602,7 +616,7 @@ static void attempt_done(ne_delivery *d, struct job *j, CURLcode code)
         job_end(d, j, NE_JOB_DEAD, "rejected");
         break;
     default:
-        retry_or_die(d, j, now, 0);
+        retry_or_die(d, j, now, 0, 0);
         break;
     }
 }
@@ -646,14 +660,14 @@ static void dispatch(ne_delivery *d, struct endpoint *ep, int64_t now)
         if (v == NE_BREAKER_WAIT) break;
         struct job *j = ready_pop(ep);
         if (v == NE_BREAKER_REFUSE) {
-            /* Fail fast, and not before the breaker lets a probe through. */
-            j->attempts++;
-            d->st.attempts++;
+            /* No request: hold the job until the breaker lets one through
+             * (or its max_age runs out). Its status stays that of its own
+             * last request, or is the endpoint's when it had none; the
+             * error names the breaker and the endpoint's last error. */
             d->st.breaker_refusals++;
-            j->status = ep->last_status;
-            j->retry_after_ms = -1;
+            if (!j->attempts) j->status = ep->last_status;
             set_text(j->error, sizeof j->error, "circuit breaker open; last error: %s", ep->last_error);
-            retry_or_die(d, j, now, ep->breaker.open_until);
+            retry_or_die(d, j, now, ep->breaker.open_until, 1);
             continue;
         }
         attempt_start(d, j, now);
@@ -817,6 +831,7 @@ static int endpoint_apply(struct endpoint *ep, const ne_subscription *s, const n
     ep->roles = s->roles;
     ep->timeout_ms = s->timeout_ms;
     ep->max_attempts = s->max_attempts;
+    ep->max_age_ms = s->max_age_ms;
     ep->backoff_initial_ms = s->backoff_initial_ms;
     ep->backoff_max_ms = s->backoff_max_ms;
     /* The breaker stays open about as long as the retry policy waits. */

@@ -17,12 +17,15 @@
  *   attempt result           next step
  *   2xx                      delivered
  *   network error, timeout,  retry after ne_retry_delay_ms() (Retry-After wins),
- *   408, 429, 5xx            dead "attempts_exhausted" after max_attempts
+ *   408, 429, 5xx            dead "attempts_exhausted" after max_attempts requests
  *   410                      dead "gone"; the subscription is disabled (loud log)
  *                            and its other jobs die "gone" too
  *   other 3xx/4xx            dead "rejected"
  *   refused address          dead "forbidden_address" (ne_addr_refusal)
- *   breaker open             counts as a failed attempt, no request is made
+ *   breaker open             no request, no attempt: the job waits for the breaker
+ *                            to let one through
+ *   max_age_ms passed        dead "max_age_exceeded" (checked whenever the job
+ *                            would wait again; its waits end at the deadline)
  *
  * The address guard runs in libcurl's open-socket callback, on the address
  * libcurl actually connects to: no second resolution, so DNS rebinding
@@ -52,11 +55,11 @@ typedef struct ne_job_result {
     enum ne_job_end end;
     const char *subscription_id;
     const char *webhook_id;
-    const char *reason;    /* DEAD: attempts_exhausted, rejected, gone, forbidden_address,
-                            * unsubscribed; NULL otherwise */
+    const char *reason;    /* DEAD: attempts_exhausted, max_age_exceeded, rejected, gone,
+                            * forbidden_address, unsubscribed; NULL otherwise */
     const char *error;     /* human-readable last error ("" when delivered) */
     long status;           /* last HTTP status; 0 when no response ever came */
-    int  attempts;         /* requests made or refused by the breaker */
+    int  attempts;         /* real requests made (breaker refusals are not attempts) */
     int64_t queued_ms;     /* time from submit to the end */
 } ne_job_result;
 
@@ -79,7 +82,8 @@ const char *ne_submit_name(enum ne_submit s);
 /* Counters, cumulative since ne_delivery_new(). */
 typedef struct ne_delivery_stats {
     long delivered, dead, cancelled;
-    long attempts, failed_attempts, breaker_refusals;
+    long attempts, failed_attempts; /* real requests, and those that failed */
+    long breaker_refusals;          /* tries held back by an open breaker */
     long pending, in_flight;
 } ne_delivery_stats;
 

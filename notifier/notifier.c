@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/redact.h"
+#include "notifier/delivered.h"
 #include "notifier/delivery.h"
 #include "notifier/webhook.h"
 #include "producer/producer.h"
@@ -22,6 +23,21 @@
 #define CONSUME_BATCH 1000
 /* Longest sleep of the loop when idle; Kafka and curl wake it earlier. */
 #define IDLE_WAIT_MS 100
+/* How long start-up waits to read back topics.deliveries before consuming
+ * alerts anyway. It reads at most webhooks.delivered_ids records a
+ * partition (100,000 by default; 1,800 took 3 ms in the integration test);
+ * past this, reading goes on beside the consumption, and alerts delivered
+ * before the restart may be posted again until it is done. */
+#define DELIVERED_CATCH_UP_MS 30000
+/* Retention of topics.deliveries when the notifier creates it: a week is
+ * far longer than a restart can reach back (the commit interval, an alert
+ * held back up to its max_age_ms, an enricher's re-run), and bounds the
+ * topic's size (one record per delivery) where compaction alone would not:
+ * every key is new. */
+#define DELIVERIES_RETENTION_MS "604800000"
+/* Longest key "<subscription id>/<webhook-id>" recorded; longer ones (a
+ * subscription id of hundreds of bytes) are delivered without a record. */
+#define DELIVERED_KEY_MAX 1024
 
 struct part;
 
@@ -74,6 +90,17 @@ struct notif {
     int failed;
     char group[256];
     ne_notifier_stats st;
+    /* The record of delivered webhook-ids: the set (NULL when
+     * webhooks.delivered_ids is 0) and the reader that fills it from
+     * topics.deliveries (NULL when the topic cannot be used: the set then
+     * covers this run only). */
+    ne_delivered *delivered;
+    rd_kafka_t *dreader;
+    int dr_nparts;
+    int64_t *dr_target;         /* per partition: its end when start-up began */
+    int64_t *dr_next;           /* per partition: next offset to read */
+    long record_failures;       /* delivery records not written */
+    ne_series *m_already;
 };
 
 /* ------------------------------------------------------------------ */
@@ -215,12 +242,26 @@ static void dead_letter(struct notif *n, struct entry *e, const char *reason, co
     }
 }
 
+/* A record of topics.deliveries was not written. Logged the 1st, 2nd,
+ * 4th, 8th... time: a broker outage fails thousands, one line each would
+ * bury the log. */
+static void count_record_failure(struct notif *n, rd_kafka_resp_err_t err)
+{
+    long k = ++n->record_failures;
+    if (k & (k - 1)) return;
+    ne_log(NE_LOG_WARN, "notifier", "%ld delivery record(s) to %s failed so far (%s): those alerts may be "
+           "posted again after a restart", k, n->cfg->topics.deliveries, rd_kafka_err2str(err));
+}
+
 static void on_dlq_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 {
     struct notif *n = opaque;
     struct entry *e = msg->_private;
     (void)rk;
-    if (!e) return;
+    if (!e) { /* a delivery record (record_delivery) */
+        if (msg->err) count_record_failure(n, msg->err);
+        return;
+    }
     if (msg->err) {
         ne_log(NE_LOG_ERROR, "notifier", "dead letter to %s failed: %s; stopping so that the alert is "
                "re-processed", n->cfg->topics.alerts_dlq, rd_kafka_err2str(msg->err));
@@ -230,6 +271,260 @@ static void on_dlq_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void 
     }
     n->st.dead_lettered++;
     entry_finish(n, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* The record of delivered webhook-ids                                  */
+/* ------------------------------------------------------------------ */
+
+static int set_conf(rd_kafka_conf_t *conf, const char *k, const char *v, char *err, size_t errlen);
+static int stop_requested(const struct notif *n);
+static int64_t mono_ms(void);
+
+/* Group and producer properties of the shared kafka section: the reader
+ * of topics.deliveries is no member of any group and never commits. */
+static const char *const not_for_reader[] = {
+    "group.id", "group.instance.id", "partition.assignment.strategy", "session.timeout.ms",
+    "heartbeat.interval.ms", "enable.auto.commit", "auto.commit.interval.ms",
+    "enable.auto.offset.store", "max.poll.interval.ms", "transactional.id", "enable.idempotence",
+    "acks", "linger.ms", "compression.type", "queue.buffering.max.messages",
+    "queue.buffering.max.kbytes", "message.timeout.ms", "batch.num.messages", "retries",
+    "delivery.timeout.ms", "client.id", NULL,
+};
+
+/* Creates topics.deliveries unless it exists. 0 when it exists now. */
+static int create_deliveries_topic(struct notif *n, char *err, size_t errlen)
+{
+    const char *topic = n->cfg->topics.deliveries;
+    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, 1, -1, err, errlen);
+    if (!nt) return -1;
+    if (rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact,delete") ||
+        rd_kafka_NewTopic_set_config(nt, "retention.ms", DELIVERIES_RETENTION_MS)) {
+        snprintf(err, errlen, "cannot describe topic %s", topic);
+        rd_kafka_NewTopic_destroy(nt);
+        return -1;
+    }
+    rd_kafka_queue_t *q = rd_kafka_queue_new(n->producer);
+    rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(n->producer, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_request_timeout(o, 10000, NULL, 0);
+    rd_kafka_CreateTopics(n->producer, &nt, 1, o, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 15000);
+    int rc = -1;
+    if (!ev) {
+        snprintf(err, errlen, "creating topic %s: no answer in 15 s", topic);
+    } else if (rd_kafka_event_error(ev)) {
+        snprintf(err, errlen, "creating topic %s: %s", topic, rd_kafka_event_error_string(ev));
+    } else {
+        size_t cnt = 0;
+        const rd_kafka_topic_result_t **tr =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
+        rd_kafka_resp_err_t e = cnt ? rd_kafka_topic_result_error(tr[0]) : RD_KAFKA_RESP_ERR__FAIL;
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+            ne_log(NE_LOG_INFO, "notifier", "created topic %s (cleanup.policy=compact,delete, retention.ms=%s)",
+                   topic, DELIVERIES_RETENTION_MS);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) rc = 0;
+        else snprintf(err, errlen, "creating topic %s: %s", topic, cnt && rd_kafka_topic_result_error_string(tr[0])
+                      ? rd_kafka_topic_result_error_string(tr[0]) : rd_kafka_err2str(e));
+    }
+    if (ev) rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_NewTopic_destroy(nt);
+    return rc;
+}
+
+/* Partition count of topics.deliveries as client `rk` sees it, asked up
+ * to `tries` times 250 ms apart (a topic just created may not have its
+ * leaders yet). -1 with err. */
+static int deliveries_partitions(struct notif *n, rd_kafka_t *rk, int tries, char *err, size_t errlen)
+{
+    const char *topic = n->cfg->topics.deliveries;
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+    int count = -1;
+    if (!rkt) { snprintf(err, errlen, "cannot use topic %s", topic); return -1; }
+    for (int t = 0; t < tries && count < 0; t++) {
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, 5000);
+        if (e) snprintf(err, errlen, "metadata of %s: %s", topic, rd_kafka_err2str(e));
+        else if (md->topic_cnt != 1 || md->topics[0].err || md->topics[0].partition_cnt == 0)
+            snprintf(err, errlen, "topic %s not found%s%s", topic, md->topic_cnt == 1 && md->topics[0].err ? ": " : "",
+                     md->topic_cnt == 1 && md->topics[0].err ? rd_kafka_err2str(md->topics[0].err) : "");
+        else count = md->topics[0].partition_cnt;
+        if (md) rd_kafka_metadata_destroy(md);
+        if (count < 0 && t + 1 < tries) usleep(250 * 1000);
+    }
+    rd_kafka_topic_destroy(rkt);
+    return count;
+}
+
+/* Opens the reader of topics.deliveries (creating the topic if it is
+ * missing) and assigns each partition from
+ * its last webhooks.delivered_ids records: older ones would be forgotten
+ * by the set anyway, so the start-up read is bounded by the set, not by
+ * the topic's retention. */
+static int open_delivered_reader(struct notif *n, char *err, size_t errlen)
+{
+    const char *topic = n->cfg->topics.deliveries;
+    char gid[300];
+    rd_kafka_conf_t *conf = ne_config_kafka_conf_except(n->cfg, not_for_reader, err, errlen);
+    if (!conf) return -1;
+    /* librdkafka's assign() needs a group id; this one never joins nor commits. */
+    snprintf(gid, sizeof gid, "%s.deliveries-reader", n->group);
+    if (set_conf(conf, "group.id", gid, err, errlen) || set_conf(conf, "enable.auto.commit", "false", err, errlen) ||
+        set_conf(conf, "enable.auto.offset.store", "false", err, errlen) ||
+        set_conf(conf, "enable.partition.eof", "true", err, errlen) ||
+        set_conf(conf, "client.id", "newsenrich-notifier-deliveries", err, errlen)) {
+        rd_kafka_conf_destroy(conf);
+        return -1;
+    }
+    rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
+    n->dreader = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, errlen);
+    if (!n->dreader) { rd_kafka_conf_destroy(conf); return -1; }
+    n->dr_nparts = deliveries_partitions(n, n->dreader, 1, err, errlen);
+    if (n->dr_nparts <= 0) {
+        /* Missing: create it, unless the cluster has no controller to ask
+         * (librdkafka's mock cluster, `newsenrich demo`: CreateTopics would
+         * only time out after 15 s). */
+        if (rd_kafka_controllerid(n->dreader, 0) < 0) return -1;
+        if (create_deliveries_topic(n, err, errlen)) return -1;
+        n->dr_nparts = deliveries_partitions(n, n->dreader, 40, err, errlen);
+        /* The producer too must see the new topic before its first record:
+         * one that asks too early takes it for missing and holds its
+         * records back until a later metadata refresh, past a kill. */
+        if (n->dr_nparts <= 0 || deliveries_partitions(n, n->producer, 40, err, errlen) <= 0) return -1;
+    }
+    n->dr_target = calloc((size_t)n->dr_nparts, sizeof *n->dr_target);
+    n->dr_next = calloc((size_t)n->dr_nparts, sizeof *n->dr_next);
+    if (!n->dr_target || !n->dr_next) { snprintf(err, errlen, "out of memory"); return -1; }
+    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(n->dr_nparts);
+    for (int p = 0; p < n->dr_nparts; p++) {
+        int64_t lo = 0, hi = 0;
+        rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(n->dreader, topic, p, &lo, &hi, 10000);
+        if (e) {
+            snprintf(err, errlen, "watermarks of %s [%d]: %s", topic, p, rd_kafka_err2str(e));
+            rd_kafka_topic_partition_list_destroy(parts);
+            return -1;
+        }
+        int64_t from = hi - n->cfg->webhooks.delivered_ids > lo ? hi - n->cfg->webhooks.delivered_ids : lo;
+        n->dr_target[p] = hi;
+        n->dr_next[p] = from;
+        rd_kafka_topic_partition_list_add(parts, topic, p)->offset = from;
+    }
+    rd_kafka_resp_err_t e = rd_kafka_assign(n->dreader, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    if (e) { snprintf(err, errlen, "assign %s: %s", topic, rd_kafka_err2str(e)); return -1; }
+    return 0;
+}
+
+static int delivered_caught_up(const struct notif *n)
+{
+    for (int p = 0; p < n->dr_nparts; p++)
+        if (n->dr_next[p] < n->dr_target[p]) return 0;
+    return 1;
+}
+
+/* Takes one message of the reader: a record's key goes into the set. */
+static void delivered_take(struct notif *n, const rd_kafka_message_t *m)
+{
+    int p = m->partition;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        /* The end as this reader sees it: nothing more to wait for. */
+        if (p >= 0 && p < n->dr_nparts && n->dr_next[p] < n->dr_target[p]) n->dr_target[p] = n->dr_next[p];
+        return;
+    }
+    if (m->err) {
+        ne_log(NE_LOG_WARN, "notifier", "reading %s: %s", n->cfg->topics.deliveries, rd_kafka_message_errstr(m));
+        return;
+    }
+    if (p >= 0 && p < n->dr_nparts) n->dr_next[p] = m->offset + 1;
+    if (m->key && m->key_len && m->payload) ne_delivered_add(n->delivered, m->key, m->key_len);
+}
+
+/* Takes what has arrived, without blocking (bounded, so a burst of other
+ * instances' records cannot starve the loop). */
+static void delivered_follow(struct notif *n)
+{
+    if (!n->dreader) return;
+    for (int i = 0; i < CONSUME_BATCH; i++) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(n->dreader, 0);
+        if (!m) break;
+        delivered_take(n, m);
+        rd_kafka_message_destroy(m);
+    }
+}
+
+/* Reads back the record before the first alert is consumed, bounded by
+ * DELIVERED_CATCH_UP_MS. */
+static void delivered_catch_up(struct notif *n)
+{
+    int64_t t0 = mono_ms(), deadline = t0 + DELIVERED_CATCH_UP_MS;
+    while (!delivered_caught_up(n) && mono_ms() < deadline && !stop_requested(n)) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(n->dreader, 100);
+        if (!m) continue;
+        delivered_take(n, m);
+        rd_kafka_message_destroy(m);
+    }
+    int done = delivered_caught_up(n);
+    ne_log(done ? NE_LOG_INFO : NE_LOG_WARN, "notifier", "%s %s: %zu delivered webhook-id(s) known after %lld ms%s",
+           done ? "read back" : "NOT caught up with", n->cfg->topics.deliveries, ne_delivered_count(n->delivered),
+           (long long)(mono_ms() - t0),
+           done ? "" : "; consuming anyway, alerts delivered before the restart may be posted again");
+}
+
+/* Sets up the record: the set, the topic, the reader, and reads it back.
+ * A topic that cannot be used is no reason to stop delivering: the
+ * notifier goes on with the set of this run alone (logged). */
+static int delivered_open(struct notif *n)
+{
+    char err[512];
+    if (n->cfg->webhooks.delivered_ids <= 0) return 0;
+    n->delivered = ne_delivered_new((size_t)n->cfg->webhooks.delivered_ids);
+    if (!n->delivered) { ne_log(NE_LOG_ERROR, "notifier", "out of memory"); return -1; }
+    if (open_delivered_reader(n, err, sizeof err)) {
+        ne_log(NE_LOG_WARN, "notifier", "no record of delivered webhook-ids in %s (%s): a restart will post "
+               "again the alerts delivered since the last commit", n->cfg->topics.deliveries, err);
+        if (n->dreader) { rd_kafka_destroy(n->dreader); n->dreader = NULL; }
+        return 0;
+    }
+    delivered_catch_up(n);
+    return 0;
+}
+
+/* The key of an alert's delivery; -1 when too long to record. */
+static int delivered_key_of(const char *subscription_id, const char *webhook_id, char key[DELIVERED_KEY_MAX])
+{
+    return ne_delivered_key(key, DELIVERED_KEY_MAX, subscription_id, webhook_id);
+}
+
+static int already_delivered(const struct notif *n, const ne_alert *a)
+{
+    char key[DELIVERED_KEY_MAX];
+    int len;
+    if (!n->delivered || (len = delivered_key_of(a->subscription_id, a->alert_id, key)) < 0) return 0;
+    return ne_delivered_has(n->delivered, key, (size_t)len);
+}
+
+/* A subscriber answered 2xx: remember it, here and in topics.deliveries.
+ * The record is not waited for (the alert's offset advances on the 2xx as
+ * before): a record lost in a crash costs one more post, never an alert. */
+static void record_delivery(struct notif *n, const char *subscription_id, const char *webhook_id)
+{
+    char key[DELIVERED_KEY_MAX], value[64], when[32];
+    int len;
+    if (!n->delivered || (len = delivered_key_of(subscription_id, webhook_id, key)) < 0) return;
+    ne_delivered_add(n->delivered, key, (size_t)len);
+    if (!n->dreader) return;
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    int vlen = snprintf(value, sizeof value, "{\"delivered_at\":\"%s.%03ldZ\"}", when, ts.tv_nsec / 1000000);
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        n->producer, RD_KAFKA_V_TOPIC(n->cfg->topics.deliveries), RD_KAFKA_V_KEY(key, (size_t)len),
+        RD_KAFKA_V_VALUE(value, (size_t)vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(NULL),
+        RD_KAFKA_V_END);
+    if (err) count_record_failure(n, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -243,6 +538,7 @@ static void on_job_done(void *ctx, void *opaque, const ne_job_result *r)
     switch (r->end) {
     case NE_JOB_DELIVERED:
         n->st.delivered++;
+        record_delivery(n, r->subscription_id, r->webhook_id);
         entry_finish(n, e);
         break;
     case NE_JOB_DEAD:
@@ -292,6 +588,17 @@ static void handle_record(struct notif *n, const rd_kafka_message_t *m)
     }
     e->webhook_id = dup_bytes(a.alert_id, strlen(a.alert_id));
     e->subscription_id = dup_bytes(a.subscription_id, strlen(a.subscription_id));
+    if (already_delivered(n, &a)) {
+        /* Re-read after a restart, or re-produced by an enricher's re-run:
+         * the subscriber answered 2xx to this webhook-id already. */
+        ne_log_rec(NE_LOG_DEBUG, "notifier", n->cfg->topics.alerts, m->partition, m->offset,
+                   "alert %s: already delivered to subscription %s; skipped", a.alert_id, a.subscription_id);
+        n->st.already_delivered++;
+        ne_metric_add(n->m_already, 1);
+        entry_finish(n, e);
+        ne_alert_clear(&a);
+        return;
+    }
     enum ne_submit s = ne_delivery_submit(n->d, &a, e);
     switch (s) {
     case NE_SUBMIT_QUEUED:
@@ -435,6 +742,7 @@ static int open_consumer(struct notif *n, char *err, size_t errlen)
          * offsets are committed periodically and on revoke and close. */
         set_conf(conf, "enable.auto.offset.store", "false", err, errlen) ||
         set_conf(conf, "enable.auto.commit", "true", err, errlen) ||
+        ne_config_set_commit_interval(conf, n->cfg, err, errlen) ||
         /* Alerts of aborted enricher transactions (exactly_once) are not alerts. */
         set_conf(conf, "isolation.level", "read_committed", err, errlen))
         goto error;
@@ -536,8 +844,9 @@ static void log_summary(struct notif *n, const char *what)
 {
     copy_delivery_stats(n);
     ne_log(NE_LOG_INFO, "notifier", "%s: %ld consumed, %ld delivered, %ld dead-lettered, %ld filtered, "
-           "%ld unfinished, %ld attempts (%ld failed)", what, n->st.consumed, n->st.delivered,
-           n->st.dead_lettered, n->st.filtered, n->unfinished, n->st.attempts, n->st.failed_attempts);
+           "%ld already delivered, %ld unfinished, %ld attempts (%ld failed)", what, n->st.consumed,
+           n->st.delivered, n->st.dead_lettered, n->st.filtered, n->st.already_delivered, n->unfinished,
+           n->st.attempts, n->st.failed_attempts);
 }
 
 static int64_t mono_ms(void)
@@ -573,6 +882,7 @@ static void main_loop(struct notif *n)
             flow_control(n);
         }
         rd_kafka_poll(n->producer, 0);
+        delivered_follow(n);
         ne_delivery_run(n->d, got >= limit && !n->paused ? 0 : IDLE_WAIT_MS, n->wake, 1);
         rd_kafka_poll(n->producer, 0);
         flow_control(n);
@@ -599,8 +909,8 @@ static void drain(struct notif *n)
     }
     int64_t left = deadline - mono_ms();
     if (rd_kafka_flush(n->producer, left > 0 ? (int)left : 0) != RD_KAFKA_RESP_ERR_NO_ERROR)
-        ne_log(NE_LOG_WARN, "notifier", "%d dead letter(s) not acknowledged at shutdown; their alerts will be "
-               "re-processed", rd_kafka_outq_len(n->producer));
+        ne_log(NE_LOG_WARN, "notifier", "%d dead letter(s) or delivery record(s) not acknowledged at shutdown; "
+               "those alerts will be re-processed", rd_kafka_outq_len(n->producer));
     store_offsets(n);
     commit_sync(n);
 }
@@ -630,7 +940,16 @@ static int notifier_main(const ne_config *cfg, const ne_notifier_opts *opts, ato
     n->d = ne_delivery_new(cfg, on_job_done, n, err, sizeof err);
     if (!n->d) { ne_log(NE_LOG_ERROR, "notifier", "%s", err); rc = 2; goto out; }
     if (opts) ne_delivery_set_metrics(n->d, opts->metrics);
-    if (open_producer(n, err, sizeof err) || open_consumer(n, err, sizeof err)) {
+    n->m_already = ne_metrics_counter(opts ? opts->metrics : NULL, "newsenrich_webhook_alerts_total",
+                                      "Alerts by final outcome.", "result=\"already_delivered\"");
+    if (open_producer(n, err, sizeof err)) {
+        ne_log(NE_LOG_ERROR, "notifier", "%s", err);
+        rc = 2;
+        goto out;
+    }
+    /* Before the first alert: what was delivered before a restart. */
+    if (delivered_open(n)) goto out;
+    if (open_consumer(n, err, sizeof err)) {
         ne_log(NE_LOG_ERROR, "notifier", "%s", err);
         rc = 2;
         goto out;
@@ -650,6 +969,13 @@ out:
     if (n->d) copy_delivery_stats(n);
     ne_delivery_free(n->d);
     n->d = NULL;
+    if (n->dreader) {
+        rd_kafka_consumer_close(n->dreader);
+        rd_kafka_destroy(n->dreader);
+    }
+    free(n->dr_target);
+    free(n->dr_next);
+    ne_delivered_free(n->delivered);
     if (n->cq) rd_kafka_queue_destroy(n->cq);
     if (n->pq) rd_kafka_queue_destroy(n->pq);
     if (n->producer) rd_kafka_destroy(n->producer);

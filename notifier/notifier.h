@@ -8,16 +8,29 @@
  * finished — delivered (a 2xx), filtered out by its subscription, or
  * dead-lettered to topics.alerts_dlq and acknowledged by the broker — and
  * only up to the first unfinished alert of its partition. A crash or kill
- * -9 therefore re-delivers unfinished alerts (with the same webhook-id, so
- * receivers deduplicate) and loses none.
+ * -9 therefore re-reads unfinished alerts and loses none.
+ *
+ * Delivered once, mostly: after each 2xx the key "<subscription
+ * id>/<webhook-id>" goes into a bounded set (notifier/delivered.h, capacity
+ * webhooks.delivered_ids) and to topics.deliveries (created if missing).
+ * At start-up, before the first alert, the last delivered_ids records of
+ * that topic are read back, and the topic is followed while running; an
+ * alert whose key is known is skipped (already_delivered) and its offset
+ * advances. The record is not waited for: one lost in a crash costs one
+ * more post, never an alert. Without the topic (no permission, the mock
+ * cluster) the set covers the current run only (logged).
+ *
+ * Offsets are committed every processing.commit_interval_ms
+ * (ne_config_set_commit_interval), and on revoke and close.
  *
  * A dead letter carries the alert's original key and bytes, and headers:
- *   error.reason     attempts_exhausted | rejected | gone | forbidden_address |
- *                    unsubscribed | unknown_subscription | subscription_disabled |
- *                    shed | invalid_alert
+ *   error.reason     attempts_exhausted | max_age_exceeded | rejected | gone |
+ *                    forbidden_address | unsubscribed | unknown_subscription |
+ *                    subscription_disabled | shed | invalid_alert
  *   error.detail     the last error, readable ("HTTP 503: …", "Timeout was reached")
  *   error.status     the last HTTP status, "0" when none came
- *   error.attempts   attempts made
+ *   error.attempts   real requests made (refusals by an open breaker are not
+ *                    attempts); max_attempts when the reason is attempts_exhausted
  *   webhook.id, subscription.id (when known), source.topic, source.partition,
  *   source.offset
  *
@@ -56,7 +69,8 @@ typedef struct ne_notifier_stats {
     long delivered;                 /* alerts a subscriber answered 2xx to */
     long dead_lettered;             /* alerts written to topics.alerts_dlq */
     long filtered;                  /* alerts the subscription no longer wants */
-    long attempts, failed_attempts; /* HTTP attempts (and breaker refusals) */
+    long already_delivered;         /* alerts skipped: their webhook-id was answered 2xx before */
+    long attempts, failed_attempts; /* real HTTP requests, and those that failed */
     long reloads;
 } ne_notifier_stats;
 

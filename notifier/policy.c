@@ -156,6 +156,34 @@ long ne_retry_delay_ms(int failed_attempts, long initial_ms, long max_ms, long r
 }
 
 /* ------------------------------------------------------------------ */
+/* Giving up                                                           */
+/* ------------------------------------------------------------------ */
+
+enum ne_give_up ne_give_up_after_failure(int attempts, int max_attempts, int64_t now, int64_t deadline)
+{
+    if (attempts >= max_attempts) return NE_GIVE_UP_ATTEMPTS;
+    if (now >= deadline) return NE_GIVE_UP_MAX_AGE;
+    return NE_KEEP_TRYING;
+}
+
+const char *ne_give_up_reason(enum ne_give_up g)
+{
+    switch (g) {
+    case NE_GIVE_UP_ATTEMPTS: return "attempts_exhausted";
+    case NE_GIVE_UP_MAX_AGE: return "max_age_exceeded";
+    case NE_KEEP_TRYING: break;
+    }
+    return NULL;
+}
+
+int64_t ne_next_try_at(int64_t now, long delay_ms, int64_t not_before, int64_t deadline)
+{
+    int64_t at = now + (delay_ms > 0 ? delay_ms : 0);
+    if (at < not_before) at = not_before;
+    return at < deadline ? at : deadline;
+}
+
+/* ------------------------------------------------------------------ */
 /* Circuit breaker                                                     */
 /* ------------------------------------------------------------------ */
 

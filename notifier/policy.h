@@ -1,6 +1,7 @@
 /* policy — the delivery rules of the notifier, as pure functions: what an
- * attempt's result means, how long to wait before the next one, the
- * per-endpoint circuit breaker, and which addresses may be called.
+ * attempt's result means, how long to wait before the next one, when to
+ * give up, the per-endpoint circuit breaker, and which addresses may be
+ * called.
  * No I/O and no clock reads: time comes in as arguments, so the unit tests
  * drive every rule directly.
  */
@@ -46,6 +47,39 @@ long ne_retry_after_ms(const char *value, time_t now);
 long ne_retry_delay_ms(int failed_attempts, long initial_ms, long max_ms, long retry_after_ms,
                        uint32_t rnd);
 
+/* ---- when to give up ---------------------------------------------- */
+
+/* Two limits end an alert's retries, whichever comes first:
+ *   max_attempts  real requests to the endpoint that failed in a way worth
+ *                 retrying. A refusal by the open circuit breaker is no
+ *                 request and does not count: the endpoint never saw the
+ *                 alert, so counting it would dead-letter alerts after one
+ *                 to three real tries whenever the breaker opens.
+ *   max_age_ms    time since the alert was taken up (its deadline). This is
+ *                 what bounds an alert that keeps meeting an open breaker,
+ *                 and so how long it holds back its partition's offset.
+ * The attempts limit is checked first: an alert that had all its requests
+ * is "attempts_exhausted" even when its deadline passed too. */
+enum ne_give_up {
+    NE_KEEP_TRYING,
+    NE_GIVE_UP_ATTEMPTS,   /* dead letter "attempts_exhausted" */
+    NE_GIVE_UP_MAX_AGE,    /* dead letter "max_age_exceeded" */
+};
+
+/* Decides after a failed request or a breaker refusal. `attempts` is the
+ * number of real requests made so far; `now` and `deadline` are ms on the
+ * caller's clock (deadline = taken up + max_age_ms). */
+enum ne_give_up ne_give_up_after_failure(int attempts, int max_attempts, int64_t now, int64_t deadline);
+
+/* The dead-letter reason of a limit; NULL for NE_KEEP_TRYING. */
+const char *ne_give_up_reason(enum ne_give_up g);
+
+/* When the next try of an alert that keeps trying is due: after the retry
+ * delay, not before `not_before` (the breaker's reopening time; 0: none),
+ * and never after the deadline, so that an alert is looked at again (and
+ * given up) when its max_age runs out rather than at some later retry. */
+int64_t ne_next_try_at(int64_t now, long delay_ms, int64_t not_before, int64_t deadline);
+
 /* ---- circuit breaker ---------------------------------------------- */
 
 enum ne_breaker_state { NE_BREAKER_CLOSED, NE_BREAKER_OPEN, NE_BREAKER_HALF_OPEN };
@@ -53,9 +87,9 @@ enum ne_breaker_state { NE_BREAKER_CLOSED, NE_BREAKER_OPEN, NE_BREAKER_HALF_OPEN
 /* One per endpoint. Closed: every request goes. `threshold` consecutive
  * failures open it for open_ms; then one probe is let through (half-open):
  * success closes it, failure re-opens it for twice as long (up to
- * open_max_ms). While open, requests are refused at once (the caller
- * counts that as a failed attempt, so alerts still reach the dead-letter
- * topic on the configured schedule instead of piling up). */
+ * open_max_ms). While open, requests are refused at once without a
+ * request; the caller holds the alert until the breaker lets a request
+ * through (a refusal is not an attempt: see ne_give_up_after_failure). */
 typedef struct ne_breaker {
     enum ne_breaker_state state;
     int  failures;          /* consecutive, while closed */

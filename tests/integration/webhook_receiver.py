@@ -32,6 +32,13 @@ A RULE scripts the answers on a path (exact path, query ignored):
     {"sequence": [RULE, ...], "then": RULE}  successive requests on the path
     {"every": 4, "fail": RULE, "else": RULE} every 4th request on the path
                                           gets "fail" (the 1st, 5th, ...)
+    {"random": 0.5, "fail": RULE, "else": RULE, "seed": 1}
+                                          each request gets "fail" with
+                                          probability 0.5, independently (a
+                                          seeded generator per path: an
+                                          endpoint that fails half its
+                                          requests, failures in runs as chance
+                                          makes them)
     {"drop": true}                        close the connection without an answer
 ("Connection refused" needs no rule: point the subscription at a closed port.)
 
@@ -47,6 +54,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -88,6 +96,7 @@ class State:
         self.rules = dict(rules)
         self.seen = {}      # (path, webhook-id) -> requests so far
         self.path_count = {}
+        self.path_rng = {}  # path -> random.Random of its "random" rule
         self.log = open(log_path, "a", buffering=1) if log_path else None
 
     def rule_for(self, path, msg_id):
@@ -97,10 +106,15 @@ class State:
             self.seen[(path, msg_id)] = n_id + 1
             n_path = self.path_count.get(path, 0)
             self.path_count[path] = n_path + 1
+            if "random" in rule:
+                rng = self.path_rng.setdefault(path, random.Random(rule.get("seed", 1)))
+                unlucky = rng.random() < rule["random"]
         if "first" in rule:
             return rule["first"] if n_id == 0 else rule.get("then", {})
         if "every" in rule:
             return rule.get("fail", {}) if n_path % rule["every"] == 0 else rule.get("else", {})
+        if "random" in rule:
+            return rule.get("fail", {}) if unlucky else rule.get("else", {})
         if "sequence" in rule:
             seq = rule["sequence"]
             return seq[n_path] if n_path < len(seq) else rule.get("then", {})
@@ -118,6 +132,7 @@ class State:
             self.rules.clear()
             self.seen.clear()
             self.path_count.clear()
+            self.path_rng.clear()
 
 
 class Handler(BaseHTTPRequestHandler):

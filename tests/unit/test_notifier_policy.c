@@ -1,10 +1,13 @@
 /* The notifier's delivery rules (notifier/policy.c): outcome classes,
- * backoff bounds, Retry-After, the circuit breaker and the address guard. */
+ * backoff bounds, Retry-After, when to give up, the circuit breaker and
+ * the address guard; and its bounded record of delivered webhook-ids
+ * (notifier/delivered.c). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <curl/curl.h>
 
+#include "notifier/delivered.h"
 #include "notifier/policy.h"
 #include "tests/unit/test.h"
 
@@ -96,6 +99,36 @@ TEST(notifier_retry_delay_prefers_retry_after_within_the_cap)
     CHECK_INT(ne_retry_delay_ms(1, 1000, 60000, 0, 999), 0);
     CHECK_INT(ne_retry_delay_ms(1, 1000, 60000, 86400000, 0), 60000);
     CHECK_INT(ne_retry_delay_ms(2, 1000, 60000, -1, 1500), 1500);
+}
+
+TEST(notifier_gives_up_after_max_attempts_real_requests_or_at_max_age)
+{
+    /* Only real requests count: an alert the open breaker held back ten
+     * times after two failed requests is still trying. */
+    int attempts = 2;
+    for (int refusals = 0; refusals < 10; refusals++)
+        CHECK_INT(ne_give_up_after_failure(attempts, 6, 100 + refusals, 1000), NE_KEEP_TRYING);
+    CHECK_INT(ne_give_up_after_failure(5, 6, 999, 1000), NE_KEEP_TRYING);
+    CHECK_INT(ne_give_up_after_failure(6, 6, 999, 1000), NE_GIVE_UP_ATTEMPTS);
+    CHECK_INT(ne_give_up_after_failure(7, 6, 0, 1000), NE_GIVE_UP_ATTEMPTS);
+    /* The deadline, with or without a request of its own. */
+    CHECK_INT(ne_give_up_after_failure(0, 6, 1000, 1000), NE_GIVE_UP_MAX_AGE);
+    CHECK_INT(ne_give_up_after_failure(3, 6, 5000, 1000), NE_GIVE_UP_MAX_AGE);
+    /* Both limits reached: the attempts are what the alert used up. */
+    CHECK_INT(ne_give_up_after_failure(6, 6, 5000, 1000), NE_GIVE_UP_ATTEMPTS);
+    CHECK_STR(ne_give_up_reason(NE_GIVE_UP_ATTEMPTS), "attempts_exhausted");
+    CHECK_STR(ne_give_up_reason(NE_GIVE_UP_MAX_AGE), "max_age_exceeded");
+    CHECK(ne_give_up_reason(NE_KEEP_TRYING) == NULL);
+}
+
+TEST(notifier_next_try_waits_for_the_breaker_but_not_past_the_deadline)
+{
+    CHECK_INT(ne_next_try_at(100, 50, 0, 10000), 150);     /* the retry delay */
+    CHECK_INT(ne_next_try_at(100, 50, 500, 10000), 500);   /* the breaker reopens later */
+    CHECK_INT(ne_next_try_at(100, 0, 500, 10000), 500);    /* a refusal: wait for the breaker */
+    CHECK_INT(ne_next_try_at(100, 50, 500, 300), 300);     /* looked at again at its deadline */
+    CHECK_INT(ne_next_try_at(100, 5000, 0, 1000), 1000);
+    CHECK_INT(ne_next_try_at(100, -5, 0, 1000), 100);
 }
 
 TEST(notifier_breaker_state_machine)
@@ -199,4 +232,66 @@ TEST(notifier_address_guard_ipv6)
     CHECK(v6("::ffff:169.254.169.254", 1) != NULL);
     CHECK(v6("ff02::1", 1) != NULL);
     CHECK(v6("::", 1) != NULL);
+}
+
+static int has(const ne_delivered *s, const char *key)
+{
+    return ne_delivered_has(s, key, strlen(key));
+}
+
+static int add(ne_delivered *s, const char *key)
+{
+    return ne_delivered_add(s, key, strlen(key));
+}
+
+TEST(notifier_delivered_ids_are_remembered_and_the_oldest_forgotten)
+{
+    ne_delivered *s = ne_delivered_new(3);
+    CHECK(s != NULL);
+    CHECK_INT(add(s, "sub/a"), 1);
+    CHECK_INT(add(s, "sub/b"), 1);
+    CHECK_INT(add(s, "sub/c"), 1);
+    CHECK_INT(add(s, "sub/a"), 0); /* known: not added twice, not made younger */
+    CHECK(has(s, "sub/a") && has(s, "sub/b") && has(s, "sub/c"));
+    CHECK(!has(s, "sub/d") && !has(s, "other/a") && !has(s, "sub/"));
+    CHECK_INT(add(s, "sub/d"), 1); /* full: the oldest, a, goes */
+    CHECK(!has(s, "sub/a") && has(s, "sub/b") && has(s, "sub/d"));
+    CHECK_INT(ne_delivered_count(s), 3);
+    CHECK_INT(ne_delivered_forgotten(s), 1);
+    ne_delivered_free(s);
+
+    /* Many keys through a small set: exactly the newest stay. */
+    s = ne_delivered_new(1000);
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "s/%d", i);
+        CHECK_INT(add(s, key), 1);
+    }
+    CHECK_INT(ne_delivered_count(s), 1000);
+    CHECK_INT(ne_delivered_forgotten(s), 4000);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "s/%d", i);
+        if (has(s, key) != (i >= 4000)) {
+            test_fail(__FILE__, __LINE__, "%s: remembered %d", key, has(s, key));
+            break;
+        }
+    }
+    ne_delivered_free(s);
+    ne_delivered_free(NULL);
+}
+
+TEST(notifier_delivered_key_cannot_confuse_two_subscriptions)
+{
+    char a[64], b[64];
+    CHECK_INT(ne_delivered_key(a, sizeof a, "hooks", "3f2a"), 10);
+    CHECK_STR(a, "hooks/3f2a");
+    /* A '/' in a subscription id is escaped, so ("a/b", "c") is not ("a", "b/c"). */
+    CHECK(ne_delivered_key(a, sizeof a, "a/b", "c") > 0);
+    CHECK(ne_delivered_key(b, sizeof b, "a", "b/c") > 0);
+    CHECK_STR(a, "a%2Fb/c");
+    CHECK_STR(b, "a/b/c");
+    CHECK(ne_delivered_key(a, sizeof a, "50%", "x") > 0);
+    CHECK_STR(a, "50%25/x");
+    CHECK_INT(ne_delivered_key(a, 8, "hooks", "3f2a"), -1); /* does not fit */
+    CHECK_INT(ne_delivered_key(a, 11, "hooks", "3f2a"), 10); /* just fits */
 }
