@@ -286,10 +286,21 @@ TEST(quote_split_is_one_quote)
                             "absolutely did not meddle.\xE2\x80\x9D", trump_putin, NENTS(trump_putin)), 0);
     CHECK_INT(doc.nquotes, 1);
     const ne_quote *q = &doc.quotes[0];
-    CHECK_STR(q->text, "I asked him again and he said he absolutely did not meddle.");
+    CHECK_STR(q->text, "I asked him again \xE2\x80\xA6 and he said he absolutely did not meddle.");
     CHECK_STR(speaker(&doc, q), "Donald Trump");
     CHECK_SPAN(doc.body + q->start, 3, "I a");
     CHECK_INT(q->end, strlen(doc.body) - 3);   /* up to the last part's end, before ” */
+    /* each part is exactly its words; the claim id is that of the words alone */
+    CHECK_INT(q->nparts, 2);
+    CHECK_SPAN(doc.body + q->parts[0].start, q->parts[0].end - q->parts[0].start, "I asked him again");
+    CHECK_SPAN(doc.body + q->parts[1].start, q->parts[1].end - q->parts[1].start,
+               "and he said he absolutely did not meddle.");
+    CHECK_INT(q->speaker_end - q->speaker_start, 5);
+    CHECK_SPAN(doc.body + q->speaker_start, 5, "Trump");
+    char id[17];
+    const char *words = "I asked him again and he said he absolutely did not meddle.";
+    ne_quotes_claim_id(words, strlen(words), id);
+    CHECK_STR(q->claim_id, id);
     ne_doc_reset(&doc);
 }
 
@@ -304,7 +315,7 @@ TEST(quote_second_sentence_after_frame_joins)
                             "Sanders wrote. \xE2\x80\x9CThat is unacceptable.\xE2\x80\x9D", e, NENTS(e)), 0);
     CHECK_INT(doc.nquotes, 3);
     const ne_quote *a = &doc.quotes[0], *b = &doc.quotes[1], *c = &doc.quotes[2];
-    CHECK_STR(a->text, "These breakthroughs are big wins for the committee We will finish the report soon.");
+    CHECK_STR(a->text, "These breakthroughs are big wins for the committee \xE2\x80\xA6 We will finish the report soon.");
     CHECK_STR(speaker(&doc, a), "Gowdy");
     /* a partial quote keeps its clause; the quoted sentence after it floats with the same speaker */
     CHECK_INT(b->kind, NE_QUOTE_PARTIAL);
@@ -325,8 +336,8 @@ TEST(quote_over_three_paragraphs)
     CHECK_INT(doc.nquotes, 1);
     const ne_quote *q = &doc.quotes[0];
     CHECK_INT(q->kind, NE_QUOTE_DIRECT);
-    CHECK_STR(q->text, "Time is quickly running out. We must act fast and hopefully China will act faster. "
-                       "I\xE2\x80\x99m also calling on Russia to help rein in this situation.");
+    CHECK_STR(q->text, "Time is quickly running out. \xE2\x80\xA6 We must act fast and hopefully China will act faster. "
+                       "\xE2\x80\xA6 I\xE2\x80\x99m also calling on Russia to help rein in this situation.");
     CHECK_STR(speaker(&doc, q), "Donald Trump");
     CHECK_STR(q->speaker_text, "Mr Trump");
     ne_doc_reset(&doc);
