@@ -3,6 +3,7 @@
  *
  *   speakers_train --train FILE [--out models/speakers.model] [--folds 5] [--epochs 15]
  *                  [--show-unreachable]   (statements no candidate gets right)
+ *                  [--cv-only]            (print the cross-validation, write no model)
  *
  * Examples. Each article goes through the text and entities stages and the
  * quotes extractor with the hand-ordered speaker rules (ws->rules), so the
@@ -66,7 +67,7 @@ typedef struct example {
     uint8_t rules_person; /* named: the rules' speaker is that entity */
 } example;
 
-static int show_unreachable;
+static int show_unreachable, cv_only;
 static example *ex;  static size_t nex, ex_cap;
 static cand_ex *cands; static size_t ncands, cands_cap;
 static uint32_t *feats; static size_t nfeats, feats_cap;
@@ -332,6 +333,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--train") && i + 1 < argc) train = argv[++i];
         else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--show-unreachable")) show_unreachable = 1;
+        else if (!strcmp(argv[i], "--cv-only")) cv_only = 1;
         else if (!strcmp(argv[i], "--folds") && i + 1 < argc) folds = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) max_epochs = atoi(argv[++i]);
         else { fprintf(stderr, "usage: speakers_train --train FILE [--out MODEL] [--folds K] [--epochs E]\n"); return 2; }
@@ -422,6 +424,7 @@ int main(int argc, char **argv)
            "all", b->n, (double)b->rules_ok / (double)b->n, (double)b->ok / (double)b->n,
            (double)b->rules_person / (double)(b->named ? b->named : 1),
            (double)b->person_ok / (double)(b->named ? b->named : 1), b->named);
+    if (cv_only) return 0;
     /* the model: all of train */
     memset(t.w, 0, NW * sizeof *t.w);
     memset(t.u, 0, NW * sizeof *t.u);

@@ -23,6 +23,8 @@ ne_quotes_ws *ne_quotes_ws_new(void)
     return ws;
 }
 
+void ne_quotes_ws_set_rules(ne_quotes_ws *ws, int on) { ws->rules = on != 0; }
+
 void ne_quotes_ws_free(ne_quotes_ws *ws)
 {
     if (!ws) return;
@@ -37,6 +39,12 @@ void ne_quotes_ws_free(ne_quotes_ws *ws)
 }
 
 /* ---- per-document preparation ------------------------------------------ */
+
+static int is_article(const ne_quotes_ws *ws, size_t i)
+{
+    return tok_is(ws, i, "a") || tok_is(ws, i, "A") || tok_is(ws, i, "an") || tok_is(ws, i, "An") ||
+           tok_is(ws, i, "the") || tok_is(ws, i, "The");
+}
 
 /* Lexicon class, sentence and mention of every token. */
 static void prepare_tokens(ne_quotes_ws *ws)
@@ -56,6 +64,21 @@ static void prepare_tokens(ne_quotes_ws *ws)
         /* "US", "IT" in capitals are names, not pronouns */
         ti->cls = k->kind == NE_TOK_WORD && !(k->flags & NE_TF_ALLCAPS)
                       ? qt_lex_lookup(ws, t->s + k->start, k->end - k->start) : 0;
+    }
+    /* a speech verb used as a noun or adjective is no cue: after an article
+     * or a possessive ("a tweet", "his claims", "the reported deal"), or,
+     * for a form that is also a noun, after an article and modifiers ("a
+     * Trump tweet", "a phone call with President Trump") */
+    for (size_t i = 1; i < t->ntoks; i++) {
+        uint32_t c = ws->ti[i].cls;
+        if (!(c & (L_CUE | L_IND)) || (c & (L_ACCORD | L_PUT_IT))) continue;
+        int noun = is_article(ws, i - 1) || (ws->ti[i - 1].cls & L_POSS);
+        for (size_t k = i - 1, n = 0; !noun && (c & L_AMB) && k > 0 && n < 3; k--, n++) {
+            const ne_token *pk = &t->toks[k];
+            if (pk->kind != NE_TOK_WORD || (ws->ti[k].cls & (L_NOT_NP | L_PRON | L_DET))) break;
+            noun = is_article(ws, k - 1) || (ws->ti[k - 1].cls & L_POSS);
+        }
+        if (noun) ws->ti[i].cls &= ~(uint32_t)(L_CUE | L_IND | L_ING | L_OBJ | L_PART | L_TRAIL | L_PASS);
     }
     /* mentions: the entity stage's byte spans mapped onto tokens */
     const ne_doc *doc = ws->doc;

@@ -65,6 +65,11 @@ typedef struct ne_quotes_ws ne_quotes_ws;
 ne_quotes_ws *ne_quotes_ws_new(void);
 void ne_quotes_ws_free(ne_quotes_ws *ws);   /* accepts NULL */
 
+/* With on = 1 the workspace resolves speakers by the hand-ordered rules
+ * (the frame's subject; a floating quote takes the previous speaker)
+ * instead of the learned ranker: for training and for comparisons. */
+void ne_quotes_ws_set_rules(ne_quotes_ws *ws, int on);
+
 /* Replaces doc->quotes with the quotes of doc's body. Needs the body's
  * text layer (ne_text_analyze) and reads doc->entities when present.
  * Returns 0 (an int for callers that chain stage calls; there is no

@@ -73,7 +73,8 @@ enum {
     L_LISTEN  = 1u << 27,  /* usual listeners: reporters, journalists */
     L_POSS    = 1u << 28,  /* possessive determiner */
     L_TITLE   = 1u << 29,  /* other titles that may precede a name */
-    L_TIME    = 1u << 30   /* day and time words: "on Friday", "this week" */
+    L_TIME    = 1u << 30,  /* day and time words: "on Friday", "this week" */
+    L_PUT_IT  = 1u << 31   /* "put": a cue only in "as X put it" */
 };
 
 #define L_PRON (L_HE | L_SHE | L_THEY | L_IT | L_SELF | L_YOU)
