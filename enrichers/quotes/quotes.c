@@ -46,6 +46,13 @@ static int is_article(const ne_quotes_ws *ws, size_t i)
            tok_is(ws, i, "the") || tok_is(ws, i, "The");
 }
 
+static int ends_ly(const ne_quotes_ws *ws, size_t i)
+{
+    const ne_token *k = tok(ws, i);
+    return k->kind == NE_TOK_WORD && k->end - k->start > 3 && ws->t->s[k->end - 2] == 'l' &&
+           ws->t->s[k->end - 1] == 'y';
+}
+
 /* Lexicon class, sentence and mention of every token. */
 static void prepare_tokens(ne_quotes_ws *ws)
 {
@@ -66,13 +73,16 @@ static void prepare_tokens(ne_quotes_ws *ws)
                       ? qt_lex_lookup(ws, t->s + k->start, k->end - k->start) : 0;
     }
     /* a speech verb used as a noun or adjective is no cue: after an article
-     * or a possessive ("a tweet", "his claims", "the reported deal"), or,
+     * or a possessive ("a tweet", "his claims", "the reported deal", "a
+     * newly reported call"), or,
      * for a form that is also a noun, after an article and modifiers ("a
      * Trump tweet", "a phone call with President Trump") */
     for (size_t i = 1; i < t->ntoks; i++) {
         uint32_t c = ws->ti[i].cls;
         if (!(c & (L_CUE | L_IND)) || (c & (L_ACCORD | L_PUT_IT))) continue;
-        int noun = is_article(ws, i - 1) || (ws->ti[i - 1].cls & L_POSS);
+        size_t j = i;   /* "a newly reported call": past adverbs in -ly */
+        while (j > 1 && i - j < 2 && ends_ly(ws, j - 1)) j--;
+        int noun = is_article(ws, j - 1) || (ws->ti[j - 1].cls & L_POSS);
         for (size_t k = i - 1, n = 0; !noun && (c & L_AMB) && k > 0 && n < 3; k--, n++) {
             const ne_token *pk = &t->toks[k];
             if (pk->kind != NE_TOK_WORD || (ws->ti[k].cls & (L_NOT_NP | L_PRON | L_DET))) break;

@@ -394,6 +394,17 @@ void qt_find_reported(ne_quotes_ws *ws)
         }
         if (!(cls & L_CUE) && !(cls & L_IND)) continue;
         if (cls & (L_BELIEF | L_TRAIL | L_PASS)) continue;
+        if ((cls & L_PART) && c + 2 < hi && tok_is(ws, c + 1, "by")) {
+            /* passive naming: "was described by X as “…”": X said the quoted words */
+            np n = qt_np_after(ws, c + 2, hi);
+            uint32_t a = n.end;
+            while (n.kind != NP_NONE && a < hi && a < n.end + 6 && !tok_is(ws, a, "as") && !tok_is(ws, a, "of") &&
+                   ws->ti[a].region != R_QUOTE && tok(ws, a)->kind != NE_TOK_QUOTE)
+                a++;
+            if (n.kind != NP_NONE && a < hi && (tok_is(ws, a, "as") || tok_is(ws, a, "of")))
+                add_reported(ws, a, content_end(ws, a, hi), (int32_t)c, (int32_t)c + 1, n);
+            continue;
+        }
         if (c + 1 < hi && (tok_is(ws, c + 1, "to") || tok_is(ws, c + 1, "of") || tok_is(ws, c + 1, "by")))
             continue;   /* "is said to be", "said of", "reported by" */
         if (c > lo && tok_is(ws, c - 1, ",") && !(cls & L_ING)) {

@@ -15,7 +15,7 @@
  *   C_NEXTP  the nearest subject pronoun after it ("…," he said)
  *   C_PREVS  the speaker of the previous statement (continuations across
  *            paragraphs)
- *   C_NONE   nobody: speaker null
+ *   C_NONE   nobody: speaker null (only without a frame's subject)
  * A candidate is resolved as before (quotes_speakers.c): a mention is its
  * entity, he/she the nearest compatible person, it/they the last
  * non-person speaker, a description the person with that role; the
@@ -319,7 +319,7 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
         stmt_bounds(ws, &ws->st[p], &pb, &pe2);
         k->dist = tok(ws, qb)->para - tok(ws, pb)->para;
     }
-    if (nc < QT_MAXC) {
+    if (nc < QT_MAXC && (s->subj.kind == NP_NONE || nc == 0)) {   /* a frame's subject names someone */
         qt_cand *k = &c[nc++];
         memset(k, 0, sizeof *k);
         k->src = C_NONE;

@@ -152,6 +152,16 @@ np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
         n.beg = i;
         n.head = j;
         n.end = ti->mend < hi ? ti->mend : hi;
+        /* an organisation or place modifying a role before a person's name
+         * ("Kremlin spokesman Dmitry Peskov"): the person is the head */
+        if (!is_person(ws, ti->ent)) {
+            uint32_t k = n.end;
+            while (k < hi && k - n.end < 4 && ws->ti[k].ent < 0 && is_word(ws, k) && qt_np_word(ws, k)) k++;
+            if (k > n.end && k < hi && ws->ti[k].ent >= 0 && ws->ti[k].mbeg == k && is_person(ws, ws->ti[k].ent)) {
+                n.head = k;
+                n.end = ws->ti[k].mend < hi ? ws->ti[k].mend : hi;
+            }
+        }
         return n;
     }
     if ((ti->cls & L_SUBJ) && (ti->cls & (L_HE | L_SHE | L_THEY | L_IT))) {

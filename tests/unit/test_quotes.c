@@ -641,3 +641,136 @@ TEST(quote_empty_and_quote_free_texts)
     CHECK_INT(doc.nquotes, 0);
     ne_doc_reset(&doc);
 }
+
+/* ---- issue 18: speakers and cues (each failed before the learned ranker
+ * and cue forms) ------------------------------------------------------------ */
+
+TEST(speaker_continues_across_paragraphs)
+{
+    static const ent_spec e[] = {PER("Doug McCallum", NE_GENDER_MALE, "Surrey Mayor Doug McCallum", "McCallum"),
+                                 ORG("RCMP", "RCMP"), ORG("Surrey", "Surrey")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Surrey Mayor Doug McCallum defended the switch to a municipal police force on Monday.\n\n"
+                            "\"We are not going back to the RCMP, and the province knows it,\" McCallum said.\n\n"
+                            "Council voted 5-4 to proceed with the transition.\n\n"
+                            "The vote came after a long debate.\n\n"
+                            "\"This is what the people of Surrey voted for. Nobody gets to overturn an election.\"",
+                      e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "Nobody gets to overturn");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Doug McCallum");
+    /* the speaker's span is the mention that names him */
+    CHECK_SPAN(doc.body + q->speaker_start, q->speaker_end - q->speaker_start, q->speaker_text);
+    ne_doc_reset(&doc);
+}
+
+TEST(speaker_named_after_the_quote)
+{
+    static const ent_spec e[] = {PER("Lindsey Graham", NE_GENDER_MALE, "Senator Lindsey Graham", "Graham")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"The deal is dead and everyone in this building knows it.\" That was the verdict of "
+                            "Senator Lindsey Graham on Tuesday.", e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "The deal is dead");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Lindsey Graham");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_remembered_frames_a_quote)
+{
+    static const ent_spec e[] = {PER("Jane Smith", NE_GENDER_FEMALE, "Jane Smith", "Smith")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"We were all very close to him in those years,\" Jane Smith remembered.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].cue, "remembered");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Jane Smith");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_weighed_in_frames_a_quote)
+{
+    static const ent_spec e[] = {PER("Jane Doe", NE_GENDER_FEMALE, "Senator Jane Doe", "Doe")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Senator Jane Doe weighed in: \"This bill is a disaster for working families.\"", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].cue, "weighed in");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Jane Doe");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_according_to_reports_the_clause_before_it)
+{
+    static const ent_spec e[] = {PER("Janet Yellen", NE_GENDER_FEMALE, "Janet Yellen", "Yellen")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The economy is slowing faster than anyone expected, according to Janet Yellen.", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(doc.quotes[0].text, "The economy is slowing faster than anyone expected");
+    CHECK_STR(doc.quotes[0].cue, "according to");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Janet Yellen");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_as_she_put_it_frames_a_quote)
+{
+    static const ent_spec e[] = {PER("Jane Doe", NE_GENDER_FEMALE, "Jane Doe", "Doe")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"We have a lot of work to do before November,\" as Jane Doe put it.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].cue, "put it");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Jane Doe");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_word_used_as_a_noun_is_no_cue)
+{
+    static const ent_spec e[] = {PER("Donald Trump", NE_GENDER_MALE, "President Trump", "Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "A newly reported phone call with President Trump: \"We are almost ready to buy more "
+                            "Javelins.\"", e, NENTS(e)), 0);
+    for (size_t i = 0; i < doc.nquotes; i++) {
+        const ne_quote *q = &doc.quotes[i];
+        CHECK(!q->cue || (strcmp(q->cue, "reported") != 0 && strcmp(q->cue, "call") != 0));
+        CHECK(!q->speaker_text || (strcmp(q->speaker_text, "A newly") != 0 && strcmp(q->speaker_text, "phone") != 0));
+    }
+    ne_doc_reset(&doc);
+    /* "a Trump tweet" does not make Trump the speaker */
+    CHECK_INT(extract(&doc, "A Trump tweet on Friday said: \"The fake news media is the enemy of the people.\"", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:A Trump tweet");
+    ne_doc_reset(&doc);
+}
+
+TEST(split_quote_keeps_its_parts_and_never_glues_sentences)
+{
+    static const ent_spec e[] = {PER("Jane Doe", NE_GENDER_FEMALE, "Jane Doe", "Doe")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"We saved the boats,\" Jane Doe said. \"Nobody got hurt.\"", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = &doc.quotes[0];
+    CHECK_STR(q->text, "We saved the boats \xE2\x80\xA6 Nobody got hurt.");
+    CHECK_INT(q->nparts, 2);
+    CHECK_SPAN(doc.body + q->parts[0].start, q->parts[0].end - q->parts[0].start, "We saved the boats");
+    CHECK_SPAN(doc.body + q->parts[1].start, q->parts[1].end - q->parts[1].start, "Nobody got hurt.");
+    CHECK_STR(speaker(&doc, q), "Jane Doe");
+    CHECK_SPAN(doc.body + q->speaker_start, q->speaker_end - q->speaker_start, "Jane Doe");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_described_by_x_as_names_the_speaker)
+{
+    static const ent_spec e[] = {PER("Dmitry Peskov", NE_GENDER_MALE, "Dmitry Peskov", "Peskov"),
+                                 ORG("Kremlin", "Kremlin")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The meeting was described by Kremlin spokesman Dmitry Peskov as \"constructive and "
+                            "businesslike.\"", e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "constructive and businesslike");
+    CHECK(q != NULL);
+    CHECK_INT(q->kind, NE_QUOTE_PARTIAL);
+    CHECK_STR(q->cue, "described");
+    CHECK_STR(speaker(&doc, q), "Dmitry Peskov");
+    ne_doc_reset(&doc);
+}
