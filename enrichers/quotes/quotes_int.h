@@ -289,7 +289,7 @@ int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t par
 
 /* ---- quotes_rank.c ----------------------------------------------------------------------- */
 
-#define QT_SPK_BITS 16       /* hashed feature space of the speaker ranker */
+#define QT_SPK_BITS 14       /* hashed feature space of the speaker ranker (64 KiB of weights) */
 #define QT_MAXC 10           /* candidates per statement */
 #define QT_MAXF 24           /* features per candidate */
 

@@ -136,6 +136,15 @@ static void stmt_bounds(const ne_quotes_ws *ws, const stmt *s, uint32_t *b, uint
     }
 }
 
+/* A key of the statement's cue word (folded), 24 bits. */
+static uint32_t cue_word_key(const ne_quotes_ws *ws, const stmt *s)
+{
+    const ne_token *ck = tok(ws, (size_t)s->cue);
+    char buf[WORD_MAX];
+    size_t len = qt_fold_word(ws->t->s + ck->start, ck->end - ck->start, buf);
+    return len ? (uint32_t)(qt_word_hash(buf, len) & 0xFFFFFF) : 0;
+}
+
 size_t qt_cand_features(const ne_quotes_ws *ws, size_t si, const qt_cand *c, size_t nc, size_t ci, uint32_t *f)
 {
     const stmt *s = &ws->st[si];
@@ -200,12 +209,7 @@ size_t qt_cand_features(const ne_quotes_ws *ws, size_t si, const qt_cand *c, siz
         int at_end = inside && k->end == s->subj.end;
         f[n++] = fh(24, S, inside + at_end, s->subj.kind);
     }
-    if (s->cue >= 0) {   /* the cue word itself */
-        const ne_token *ck = tok(ws, (size_t)s->cue);
-        char buf[WORD_MAX];
-        size_t len = qt_fold_word(ws->t->s + ck->start, ck->end - ck->start, buf);
-        f[n++] = fh(23, S, len ? (int64_t)(qt_word_hash(buf, len) & 0xFFFFFF) : 0, 0);
-    }
+    if (s->cue >= 0) f[n++] = fh(23, S, (int64_t)cue_word_key(ws, s), 0);   /* the cue word itself */
     return n;
 }
 
