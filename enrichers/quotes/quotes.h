@@ -28,14 +28,24 @@
  *     quote) inherits the speaker of the statement before it, up to two
  *     paragraphs back; a short quoted fragment without a frame (scare
  *     quotes, titles) is not a quote.
- *  5. speakers: an entity mention is that entity; he/she go to the first
- *     compatible person (gender hints) of the nearest earlier sentence that
- *     names one outside quotations and reported clauses; it/they to the
- *     last non-person speaker or a recent organisation; a definite role
- *     noun ("the spokesman", "the President") to the person an earlier
- *     apposition gave that role ("Kremlin spokesman Dmitry Peskov",
- *     "US President Donald Trump"); anything else is a described speaker
- *     (entity -1, its words as speaker_text).
+ *  5. speakers, learned (quotes_rank.c): the candidates near each
+ *     statement (the frame's subject, the two nearest person/organisation
+ *     mentions before and after it, the nearest subject pronouns, the
+ *     previous statement's speaker, nobody) are ranked by an averaged
+ *     perceptron over hashed features, trained on PolNeAR train's source
+ *     spans (tools/speakers_train.c, models/speakers.model, built into
+ *     the library). The chosen phrase is resolved: an entity mention is
+ *     that entity; he/she go to the first compatible person (gender
+ *     hints) of the nearest earlier sentence that names one outside
+ *     quotations and reported clauses; it/they to the last non-person
+ *     speaker; a definite role noun ("the spokesman", "the President") to
+ *     the person an earlier apposition gave that role ("Kremlin
+ *     spokesman Dmitry Peskov", "US President Donald Trump"); anything
+ *     else is a described speaker (entity -1, its words as speaker_text).
+ *     The speech verbs are a hand list or-ed with forms learned from
+ *     PolNeAR train's cue spans (quotes_cuelex.inc, tools/cues_learn.c);
+ *     a speech verb used as a noun or adjective ("a Trump tweet", "a
+ *     phone call") is no cue.
  *
  * Ownership: the stage replaces doc->quotes; every string in a quote is
  * malloc'd and owned by the document (ne_doc_reset frees them).
