@@ -424,32 +424,35 @@ int main(int argc, char **argv)
            "all", b->n, (double)b->rules_ok / (double)b->n, (double)b->ok / (double)b->n,
            (double)b->rules_person / (double)(b->named ? b->named : 1),
            (double)b->person_ok / (double)(b->named ? b->named : 1), b->named);
-    if (cv_only) return 0;
-    /* the model: all of train */
-    memset(t.w, 0, NW * sizeof *t.w);
-    memset(t.u, 0, NW * sizeof *t.u);
-    t.c = 0;
-    for (int e = 1; e <= best_e; e++) epoch(&t, perm, folds, -1);
-    averaged(&t);
-    FILE *fo = fopen(out, "w");
-    if (!fo) { fprintf(stderr, "speakers_train: cannot write %s\n", out); return 1; }
-    size_t nz = 0;
-    fprintf(fo, "# newsenrich speaker ranker (enrichers/quotes/quotes_rank.c): averaged perceptron, "
-                "%u hashed features, trained by tools/speakers_train.c on %s (%u articles, %zu statements), "
-                "%d epochs chosen by %d-fold cross-validation (accuracy %.4f; rules %.4f)\n",
-            NW, "PolNeAR train", narticles, nex, best_e, folds, (double)b->ok / (double)b->n,
-            (double)b->rules_ok / (double)b->n);
-    for (size_t i = 0; i < NW; i++) {
-        if (t.avg[i] == 0) continue;
-        fprintf(fo, "%zu %.6g\n", i, (double)t.avg[i]);
-        nz++;
+    int rc = 0;
+    if (!cv_only) {
+        /* the model: all of train */
+        memset(t.w, 0, NW * sizeof *t.w);
+        memset(t.u, 0, NW * sizeof *t.u);
+        t.c = 0;
+        for (int e = 1; e <= best_e; e++) epoch(&t, perm, folds, -1);
+        averaged(&t);
+        FILE *fo = fopen(out, "w");
+        if (!fo) { fprintf(stderr, "speakers_train: cannot write %s\n", out); rc = 1; goto done; }
+        size_t nz = 0;
+        fprintf(fo, "# newsenrich speaker ranker (enrichers/quotes/quotes_rank.c): averaged perceptron, "
+                    "%u hashed features, trained by tools/speakers_train.c on %s (%u articles, %zu statements), "
+                    "%d epochs chosen by %d-fold cross-validation (accuracy %.4f; rules %.4f)\n",
+                NW, "PolNeAR train", narticles, nex, best_e, folds, (double)b->ok / (double)b->n,
+                (double)b->rules_ok / (double)b->n);
+        for (size_t i = 0; i < NW; i++) {
+            if (t.avg[i] == 0) continue;
+            fprintf(fo, "%zu %.6g\n", i, (double)t.avg[i]);
+            nz++;
+        }
+        fclose(fo);
+        printf("wrote %s: %zu nonzero weights\n", out, nz);
     }
-    fclose(fo);
-    printf("wrote %s: %zu nonzero weights\n", out, nz);
+done:
     free(cv); free(fold_best); free(perm); free(t.w); free(t.u); free(t.avg);
     free(ex); free(cands); free(feats); free(all);
     ne_quotes_ws_free(ws);
     ne_entities_destroy(ent);
     ne_config_free(cfg);
-    return 0;
+    return rc;
 }
