@@ -2,10 +2,14 @@
 #
 #   make eval-quotes   quote-span P/R/F1 (overlap >= 0.3 and >= 0.8) and
 #                      speaker accuracy on PolNeAR dev, indirect speech
-#                      separately, and the seed articles against
-#                      tests/fixtures/seeds_quotes.json; "skipped: …" when
-#                      ../shared/data is absent. QUOTES_SPLIT=train scores
-#                      the training split (used for tuning).
+#                      separately: the lenient name match and the resolved
+#                      person, each with the learned ranker and with the
+#                      hand-ordered rules; the seed articles against
+#                      tests/fixtures/seeds_quotes.json and their speaker
+#                      alerts; then the ranker's 5-fold cross-validation
+#                      on train. "skipped: …" when ../shared/data is
+#                      absent. QUOTES_SPLIT=train scores the training split
+#                      (used for tuning; the model is trained on it).
 
 QUOTES_DATA  ?= ../shared/data
 QUOTES_SPLIT ?= dev
@@ -18,7 +22,58 @@ tools: $(EVAL_QUOTES)
 $(EVAL_QUOTES): $(BUILD)/tools/eval_quotes.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-eval-quotes: $(EVAL_QUOTES)
+eval-quotes: $(EVAL_QUOTES) $(BUILD)/tools/speakers_train
 	@$(EVAL_QUOTES) --data $(QUOTES_DATA) --split $(QUOTES_SPLIT) --seeds tests/fixtures/seeds_quotes.json
+	@if [ -f $(QUOTES_DATA)/polnear/train.jsonl ]; then \
+		echo "speaker ranker, cross-validated on PolNeAR train (make speakers-train):"; \
+		$(BUILD)/tools/speakers_train --train $(QUOTES_DATA)/polnear/train.jsonl --cv-only | grep -v "cv epochs"; \
+	fi
 
 -include $(BUILD)/tools/eval_quotes.d
+
+# ---- the speaker ranker (enrichers/quotes/quotes_rank.c) --------------------
+#
+#   make speakers-train  retrain models/speakers.model from PolNeAR train's
+#                        source spans: 5-fold cross-validation on train picks
+#                        the number of epochs and prints the folds' figures,
+#                        then the model is trained on all of train (dev is not
+#                        read). Deterministic: same data, same model bytes.
+#                        The model is built into the library (quotes_model.c).
+
+SPK_TRAIN := $(BUILD)/tools/speakers_train
+
+.PHONY: speakers-train
+
+tools: $(SPK_TRAIN)
+
+$(BUILD)/enrichers/quotes/quotes_model.o: models/speakers.model
+
+$(SPK_TRAIN): $(BUILD)/tools/speakers_train.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+speakers-train: $(SPK_TRAIN)
+	@test -f $(QUOTES_DATA)/polnear/train.jsonl || { echo "speakers-train: $(QUOTES_DATA)/polnear not found"; exit 1; }
+	$(SPK_TRAIN) --train $(QUOTES_DATA)/polnear/train.jsonl --out models/speakers.model
+
+-include $(BUILD)/tools/speakers_train.d
+
+# ---- the learned cue lexicon (enrichers/quotes/quotes_cuelex.inc) -----------
+#
+#   make cues-learn      regenerate enrichers/quotes/quotes_cuelex.inc, the
+#                        speech-verb forms of PolNeAR train's cue spans
+#                        (tools/cues_learn.c says how they are chosen).
+
+CUES_LEARN := $(BUILD)/tools/cues_learn
+
+.PHONY: cues-learn
+
+tools: $(CUES_LEARN)
+
+$(CUES_LEARN): $(BUILD)/tools/cues_learn.o
+	$(CC) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+cues-learn: $(CUES_LEARN)
+	@test -f $(QUOTES_DATA)/polnear/train.jsonl || { echo "cues-learn: $(QUOTES_DATA)/polnear not found"; exit 1; }
+	$(CUES_LEARN) --train $(QUOTES_DATA)/polnear/train.jsonl --out enrichers/quotes/quotes_cuelex.inc
+
+-include $(BUILD)/tools/cues_learn.d

@@ -23,6 +23,7 @@ static void quote_free(ne_quote *q)
 {
     free(q->id);
     free(q->text);
+    free(q->parts);
     free(q->speaker_text);
     free(q->cue);
     free(q->about);

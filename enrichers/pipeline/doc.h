@@ -114,14 +114,21 @@ typedef struct ne_entity {
 
 enum ne_quote_kind { NE_QUOTE_DIRECT = 0, NE_QUOTE_PARTIAL, NE_QUOTE_INDIRECT };
 
+/* A byte range [start, end) of the body. */
+typedef struct ne_span {
+    uint32_t start, end;
+} ne_span;
+
 typedef struct ne_quote {
     char  *id;
     enum ne_quote_kind kind;
-    char  *text;           /* the quoted words; parts of a split quote joined by a space */
+    char  *text;           /* the quoted words; the parts of a split quote joined by " … " */
     uint32_t start, end;   /* bytes in the body, from the first part's start to the last part's end */
+    ne_span *parts;        size_t nparts;   /* each part's words in the body, in order (>= 1) */
     int    has_speaker;    /* 0: speaker is null */
     long   speaker_entity; /* index into doc->entities, or -1 (described speaker) */
-    char  *speaker_text;   /* the words that name or describe the speaker */
+    char  *speaker_text;   /* the words that name or describe the speaker: body[speaker_start, speaker_end) */
+    uint32_t speaker_start, speaker_end;
     char  *cue;            /* the speech verb, as written */
     size_t *about;         size_t nabout;   /* indices into doc->entities */
     char  *claim_id;

@@ -108,6 +108,18 @@ void ne_events_quote(nebuf *b, const ne_doc *doc, const ne_quote *q)
     put_key(b, "text", 0);   put_str_or_null(b, q->text);
     put_key(b, "start", 0);  put_u64(b, q->start);
     put_key(b, "end", 0);    put_u64(b, q->end);
+    if (q->nparts) {
+        put_key(b, "parts", 0);
+        nebuf_putc(b, '[');
+        for (size_t i = 0; i < q->nparts; i++) {
+            if (i) nebuf_putc(b, ',');
+            nebuf_putc(b, '{');
+            put_key(b, "start", 1); put_u64(b, q->parts[i].start);
+            put_key(b, "end", 0);   put_u64(b, q->parts[i].end);
+            nebuf_putc(b, '}');
+        }
+        nebuf_putc(b, ']');
+    }
     put_key(b, "speaker", 0);
     if (!q->has_speaker) {
         nebuf_puts(b, "null");
@@ -117,6 +129,10 @@ void ne_events_quote(nebuf *b, const ne_doc *doc, const ne_quote *q)
         put_key(b, "entity_id", 1); put_str_or_null(b, e ? e->id : NULL);
         put_key(b, "name", 0);      put_str_or_null(b, e ? e->name : NULL);
         put_key(b, "text", 0);      put_str_or_null(b, q->speaker_text);
+        if (q->speaker_text && q->speaker_end > q->speaker_start) {
+            put_key(b, "start", 0); put_u64(b, q->speaker_start);
+            put_key(b, "end", 0);   put_u64(b, q->speaker_end);
+        }
         nebuf_putc(b, '}');
     }
     put_key(b, "cue", 0);    put_str_or_null(b, q->cue);

@@ -23,6 +23,8 @@ ne_quotes_ws *ne_quotes_ws_new(void)
     return ws;
 }
 
+void ne_quotes_ws_set_rules(ne_quotes_ws *ws, int on) { ws->rules = on != 0; }
+
 void ne_quotes_ws_free(ne_quotes_ws *ws)
 {
     if (!ws) return;
@@ -37,6 +39,19 @@ void ne_quotes_ws_free(ne_quotes_ws *ws)
 }
 
 /* ---- per-document preparation ------------------------------------------ */
+
+static int is_article(const ne_quotes_ws *ws, size_t i)
+{
+    return tok_is(ws, i, "a") || tok_is(ws, i, "A") || tok_is(ws, i, "an") || tok_is(ws, i, "An") ||
+           tok_is(ws, i, "the") || tok_is(ws, i, "The");
+}
+
+static int ends_ly(const ne_quotes_ws *ws, size_t i)
+{
+    const ne_token *k = tok(ws, i);
+    return k->kind == NE_TOK_WORD && k->end - k->start > 3 && ws->t->s[k->end - 2] == 'l' &&
+           ws->t->s[k->end - 1] == 'y';
+}
 
 /* Lexicon class, sentence and mention of every token. */
 static void prepare_tokens(ne_quotes_ws *ws)
@@ -56,6 +71,24 @@ static void prepare_tokens(ne_quotes_ws *ws)
         /* "US", "IT" in capitals are names, not pronouns */
         ti->cls = k->kind == NE_TOK_WORD && !(k->flags & NE_TF_ALLCAPS)
                       ? qt_lex_lookup(ws, t->s + k->start, k->end - k->start) : 0;
+    }
+    /* a speech verb used as a noun or adjective is no cue: after an article
+     * or a possessive ("a tweet", "his claims", "the reported deal", "a
+     * newly reported call"), or,
+     * for a form that is also a noun, after an article and modifiers ("a
+     * Trump tweet", "a phone call with President Trump") */
+    for (size_t i = 1; i < t->ntoks; i++) {
+        uint32_t c = ws->ti[i].cls;
+        if (!(c & (L_CUE | L_IND)) || (c & (L_ACCORD | L_PUT_IT))) continue;
+        size_t j = i;   /* "a newly reported call": past adverbs in -ly */
+        while (j > 1 && i - j < 2 && ends_ly(ws, j - 1)) j--;
+        int noun = is_article(ws, j - 1) || (ws->ti[j - 1].cls & L_POSS);
+        for (size_t k = i - 1, n = 0; !noun && (c & L_AMB) && k > 0 && n < 3; k--, n++) {
+            const ne_token *pk = &t->toks[k];
+            if (pk->kind != NE_TOK_WORD || (ws->ti[k].cls & (L_NOT_NP | L_PRON | L_DET))) break;
+            noun = is_article(ws, k - 1) || (ws->ti[k - 1].cls & L_POSS);
+        }
+        if (noun) ws->ti[i].cls &= ~(uint32_t)(L_CUE | L_IND | L_ING | L_OBJ | L_PART | L_TRAIL | L_PASS);
     }
     /* mentions: the entity stage's byte spans mapped onto tokens */
     const ne_doc *doc = ws->doc;
@@ -84,29 +117,40 @@ static void prepare_tokens(ne_quotes_ws *ws)
 
 /* ---- output -------------------------------------------------------------- */
 
-/* The statement's words: the parts of a quotation joined by a space, or
- * the reported clause as written. Sets start/end. */
-static char *stmt_text(ne_quotes_ws *ws, stmt *s)
+/* The statement's words and parts: the quotations of a quote joined by
+ * " … " (so two sentences split by their attribution are never glued
+ * into one; the claim id's normalisation folds the ellipsis like the
+ * space it replaced, so the ids stay those of the words alone), or the
+ * reported clause as written. Sets start/end and *parts. */
+#define PART_SEP " \xE2\x80\xA6 "
+static char *stmt_text(ne_quotes_ws *ws, stmt *s, ne_span **parts, size_t *nparts)
 {
     const char *b = ws->t->s;
     if (s->kind != NE_QUOTE_DIRECT) {
         s->start = tok(ws, s->cbeg)->start;
         s->end = tok(ws, s->cend - 1)->end;
+        *parts = ne_xmalloc(sizeof **parts);
+        (*parts)[0] = (ne_span){s->start, s->end};
+        *nparts = 1;
         return ne_xstrndup(b + s->start, s->end - s->start);
     }
-    size_t len = 0;
+    size_t len = 0, n = 0;
     int32_t last = s->rq;
     for (int32_t r = s->rq; r >= 0; r = ws->rq[r].next) {
-        len += ws->rq[r].end - ws->rq[r].start + 1;
+        len += ws->rq[r].end - ws->rq[r].start + sizeof PART_SEP;
         last = r;
+        n++;
     }
     s->start = ws->rq[s->rq].start;
     s->end = ws->rq[last].end;
+    *parts = ne_xmalloc(n * sizeof **parts);
+    *nparts = 0;
     char *p = ne_xmalloc(len + 1), *o = p;
     for (int32_t r = s->rq; r >= 0; r = ws->rq[r].next) {
-        if (o != p) *o++ = ' ';
+        if (o != p) { memcpy(o, PART_SEP, sizeof PART_SEP - 1); o += sizeof PART_SEP - 1; }
         memcpy(o, b + ws->rq[r].start, ws->rq[r].end - ws->rq[r].start);
         o += ws->rq[r].end - ws->rq[r].start;
+        (*parts)[(*nparts)++] = (ne_span){ws->rq[r].start, ws->rq[r].end};
     }
     *o = '\0';
     return p;
@@ -119,10 +163,11 @@ static int stmt_cmp(const void *a, const void *b)
 }
 
 /* Fills quote q from statement s; the quote takes `text`. */
-static void emit_quote(ne_quotes_ws *ws, ne_doc *doc, stmt *s, size_t index, char *text, ne_quote *q)
+static void emit_quote(ne_quotes_ws *ws, ne_doc *doc, stmt *s, size_t index, ne_quote *q)
 {
     const char *b = ws->t->s;
     memset(q, 0, sizeof *q);
+    char *text = stmt_text(ws, s, &q->parts, &q->nparts);
     q->text = text;
     q->kind = (enum ne_quote_kind)s->kind;
     q->start = s->start;
@@ -135,7 +180,11 @@ static void emit_quote(ne_quotes_ws *ws, ne_doc *doc, stmt *s, size_t index, cha
     q->claim_id = ne_xmalloc(17);
     snprintf(q->id, idlen, "%s-q%zu", doc->id ? doc->id : "article", index);
     ne_quotes_claim_id(text, strlen(text), q->claim_id);
-    if (s->has_speaker) q->speaker_text = ne_xstrndup(b + s->sp_start, s->sp_end - s->sp_start);
+    if (s->has_speaker) {
+        q->speaker_text = ne_xstrndup(b + s->sp_start, s->sp_end - s->sp_start);
+        q->speaker_start = s->sp_start;
+        q->speaker_end = s->sp_end;
+    }
     if (s->cue >= 0) {
         uint32_t cb = tok(ws, (size_t)s->cue)->start, ce = tok(ws, (size_t)s->cue_end - 1)->end;
         q->cue = ne_xstrndup(b + cb, ce - cb);
@@ -151,7 +200,7 @@ static void clear_quotes(ne_doc *doc)
 {
     for (size_t i = 0; i < doc->nquotes; i++) {
         ne_quote *q = &doc->quotes[i];
-        free(q->id); free(q->text); free(q->speaker_text); free(q->cue);
+        free(q->id); free(q->text); free(q->parts); free(q->speaker_text); free(q->cue);
         free(q->about); free(q->claim_id); free(q->first_seen_article); free(q->first_seen_at);
     }
     free(doc->quotes);
@@ -183,9 +232,7 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
     for (size_t i = 0; i < ws->nst; i++) qt_resolve_speaker(ws, i);
     doc->quotes = ne_xcalloc(ws->nst, sizeof *doc->quotes);
     for (size_t i = 0; i < ws->nst; i++) {
-        stmt *s = &ws->st[i];
-        char *text = stmt_text(ws, s);
-        emit_quote(ws, doc, s, i, text, &doc->quotes[doc->nquotes++]);
+        emit_quote(ws, doc, &ws->st[i], i, &doc->quotes[doc->nquotes++]);
     }
     return 0;
 }

@@ -28,14 +28,24 @@
  *     quote) inherits the speaker of the statement before it, up to two
  *     paragraphs back; a short quoted fragment without a frame (scare
  *     quotes, titles) is not a quote.
- *  5. speakers: an entity mention is that entity; he/she go to the first
- *     compatible person (gender hints) of the nearest earlier sentence that
- *     names one outside quotations and reported clauses; it/they to the
- *     last non-person speaker or a recent organisation; a definite role
- *     noun ("the spokesman", "the President") to the person an earlier
- *     apposition gave that role ("Kremlin spokesman Dmitry Peskov",
- *     "US President Donald Trump"); anything else is a described speaker
- *     (entity -1, its words as speaker_text).
+ *  5. speakers, learned (quotes_rank.c): the candidates near each
+ *     statement (the frame's subject, the two nearest person/organisation
+ *     mentions before and after it, the nearest subject pronouns, the
+ *     previous statement's speaker, nobody) are ranked by an averaged
+ *     perceptron over hashed features, trained on PolNeAR train's source
+ *     spans (tools/speakers_train.c, models/speakers.model, built into
+ *     the library). The chosen phrase is resolved: an entity mention is
+ *     that entity; he/she go to the first compatible person (gender
+ *     hints) of the nearest earlier sentence that names one outside
+ *     quotations and reported clauses; it/they to the last non-person
+ *     speaker; a definite role noun ("the spokesman", "the President") to
+ *     the person an earlier apposition gave that role ("Kremlin
+ *     spokesman Dmitry Peskov", "US President Donald Trump"); anything
+ *     else is a described speaker (entity -1, its words as speaker_text).
+ *     The speech verbs are a hand list or-ed with forms learned from
+ *     PolNeAR train's cue spans (quotes_cuelex.inc, tools/cues_learn.c);
+ *     a speech verb used as a noun or adjective ("a Trump tweet", "a
+ *     phone call") is no cue.
  *
  * Ownership: the stage replaces doc->quotes; every string in a quote is
  * malloc'd and owned by the document (ne_doc_reset frees them).
@@ -64,6 +74,11 @@ void  ne_quotes_destroy(void *state);
 typedef struct ne_quotes_ws ne_quotes_ws;
 ne_quotes_ws *ne_quotes_ws_new(void);
 void ne_quotes_ws_free(ne_quotes_ws *ws);   /* accepts NULL */
+
+/* With on = 1 the workspace resolves speakers by the hand-ordered rules
+ * (the frame's subject; a floating quote takes the previous speaker)
+ * instead of the learned ranker: for training and for comparisons. */
+void ne_quotes_ws_set_rules(ne_quotes_ws *ws, int on);
 
 /* Replaces doc->quotes with the quotes of doc's body. Needs the body's
  * text layer (ne_text_analyze) and reads doc->entities when present.

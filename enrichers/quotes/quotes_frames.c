@@ -10,6 +10,7 @@
 #include "enrichers/quotes/quotes_int.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* Marks the tokens [b, e) outside quotations as a reported clause's. */
 static void mark_content(ne_quotes_ws *ws, uint32_t b, uint32_t e)
@@ -30,7 +31,22 @@ typedef struct frame {
 static int cue_ok(const ne_quotes_ws *ws, uint32_t i)
 {
     uint32_t c = ws->ti[i].cls;
+    if ((c & L_PUT_IT) && !(c & L_CUE))   /* "as X put it" */
+        return i + 1 < ws->t->ntoks && (tok_is(ws, i + 1, "it") || tok_is(ws, i + 1, "It")) &&
+               ws->ti[i].region != R_QUOTE;
     return (c & L_CUE) && !(c & L_BELIEF) && ws->ti[i].region != R_QUOTE && ws->ti[i].ent < 0;
+}
+
+/* One past the cue that starts at token c: "weighed in" takes its
+ * particle, "put it" its object. */
+static int32_t cue_end_at(const ne_quotes_ws *ws, int32_t c)
+{
+    if (c < 0 || (size_t)c + 1 >= ws->t->ntoks) return c + 1;
+    const ne_token *k = tok(ws, (size_t)c);
+    if (k->end - k->start >= 5 && strncasecmp(ws->t->s + k->start, "weigh", 5) == 0 && tok_is(ws, (size_t)c + 1, "in"))
+        return c + 2;
+    if ((ws->ti[c].cls & L_PUT_IT) && !(ws->ti[c].cls & L_CUE)) return c + 2;
+    return c + 1;
 }
 
 /* True when the tokens [i, hi) after a speech verb finish a frame rather
@@ -95,8 +111,10 @@ static int frame_after(const ne_quotes_ws *ws, uint32_t close, frame *fr)
     if (n.passive && !(ws->ti[j].cls & L_PASS)) return 0;
     if (close > 0 && tok_is(ws, close - 1, ".") && !is_short_tail(ws, j + 1, hi))
         return 0;   /* `"… recklessness." Park said Kim is …` starts a new sentence */
-    /* words before the subject must be a fronted phrase ending in a comma */
-    if (n.beg > i && !tok_is(ws, n.beg - 1, ",") && !tok_is(ws, n.beg - 1, "(")) return 0;
+    /* words before the subject must be a fronted phrase ending in a comma
+     * (or the "as" of "as X put it") */
+    int as_put = (ws->ti[j].cls & L_PUT_IT) && n.beg > i && (tok_is(ws, n.beg - 1, "as") || tok_is(ws, n.beg - 1, "As"));
+    if (n.beg > i && !as_put && !tok_is(ws, n.beg - 1, ",") && !tok_is(ws, n.beg - 1, "(")) return 0;
     fr->subj = n;
     fr->cue = (int32_t)j;
     fr->cue_end = (int32_t)j + 1;
@@ -191,7 +209,7 @@ static void own_chain(ne_quotes_ws *ws, int32_t head, int32_t si, const frame *f
     stmt *s = &ws->st[si];
     s->rq = head;
     s->cue = fr->cue;
-    s->cue_end = fr->cue_end;
+    s->cue_end = fr->cue >= 0 && fr->cue_end == fr->cue + 1 ? cue_end_at(ws, fr->cue) : fr->cue_end;
     s->subj = fr->subj;
     for (int32_t r = head; r >= 0; r = ws->rq[r].next) ws->rq[r].owner = si;
     if (fr->cue >= 0) ws->ti[fr->cue].used = 1;
@@ -345,7 +363,7 @@ static void add_reported(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, in
     s->cbeg = b;
     s->cend = e;
     s->cue = c;
-    s->cue_end = c_end;
+    s->cue_end = c_end == c + 1 ? cue_end_at(ws, c) : c_end;
     s->subj = n;
     ws->ti[c].used = 1;
     mark_content(ws, b, e);
@@ -376,6 +394,17 @@ void qt_find_reported(ne_quotes_ws *ws)
         }
         if (!(cls & L_CUE) && !(cls & L_IND)) continue;
         if (cls & (L_BELIEF | L_TRAIL | L_PASS)) continue;
+        if ((cls & L_PART) && c + 2 < hi && tok_is(ws, c + 1, "by")) {
+            /* passive naming: "was described by X as “…”": X said the quoted words */
+            np n = qt_np_after(ws, c + 2, hi);
+            uint32_t a = n.end;
+            while (n.kind != NP_NONE && a < hi && a < n.end + 6 && !tok_is(ws, a, "as") && !tok_is(ws, a, "of") &&
+                   ws->ti[a].region != R_QUOTE && tok(ws, a)->kind != NE_TOK_QUOTE)
+                a++;
+            if (n.kind != NP_NONE && a < hi && (tok_is(ws, a, "as") || tok_is(ws, a, "of")))
+                add_reported(ws, a, content_end(ws, a, hi), (int32_t)c, (int32_t)c + 1, n);
+            continue;
+        }
         if (c + 1 < hi && (tok_is(ws, c + 1, "to") || tok_is(ws, c + 1, "of") || tok_is(ws, c + 1, "by")))
             continue;   /* "is said to be", "said of", "reported by" */
         if (c > lo && tok_is(ws, c - 1, ",") && !(cls & L_ING)) {

@@ -14,6 +14,9 @@
  *                      reported clauses (step 3), floating quotes (step 4)
  *   quotes_speakers.c  noun phrases that name a speaker, and resolving
  *                      them (step 5): mentions, he/she, it/they, roles
+ *   quotes_rank.c      the learned speaker ranker: candidates near a
+ *                      statement, their features, the model's choice
+ *   quotes_model.c     models/speakers.model, built into the library
  *   quotes_about.c     the entities a statement is about
  *   quotes_claims.c    claim ids
  *   quotes.c           the workspace, the per-token facts, the output and
@@ -70,7 +73,8 @@ enum {
     L_LISTEN  = 1u << 27,  /* usual listeners: reporters, journalists */
     L_POSS    = 1u << 28,  /* possessive determiner */
     L_TITLE   = 1u << 29,  /* other titles that may precede a name */
-    L_TIME    = 1u << 30   /* day and time words: "on Friday", "this week" */
+    L_TIME    = 1u << 30,  /* day and time words: "on Friday", "this week" */
+    L_PUT_IT  = 1u << 31   /* "put": a cue only in "as X put it" */
 };
 
 #define L_PRON (L_HE | L_SHE | L_THEY | L_IT | L_SELF | L_YOU)
@@ -143,6 +147,7 @@ struct ne_quotes_ws {
     uint8_t *gender; size_t gender_cap;   /* per entity: enum ne_gender */
     uint8_t *head_para; size_t hp_cap;    /* per paragraph: headline-like */
     size_t  *about; size_t about_cap;
+    int      rules;   /* 1: the hand-ordered speaker rules instead of the ranker (training, comparison) */
     /* the document being processed */
     const ne_doc *doc;
     const ne_text *t;
@@ -272,6 +277,47 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c);
 void qt_prepare_genders(ne_quotes_ws *ws);
 void qt_collect_roles(ne_quotes_ws *ws);
 void qt_resolve_speaker(ne_quotes_ws *ws, size_t si);
+
+/* Resolves the noun phrase n for statement si: whether it names a
+ * speaker, its entity (-1: described) and its words' bytes. */
+void qt_resolve_np(const ne_quotes_ws *ws, size_t si, const np *n, int *has, int32_t *ent, uint32_t *sp_start,
+                   uint32_t *sp_end);
+
+/* The last statement before si (position order) with a speaker, at most
+ * `paras` paragraphs back (nonperson: skip people); -1 if none. */
+int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson);
+
+/* ---- quotes_rank.c ----------------------------------------------------------------------- */
+
+#define QT_SPK_BITS 14       /* hashed feature space of the speaker ranker (64 KiB of weights) */
+#define QT_MAXC 10           /* candidates per statement */
+#define QT_MAXF 24           /* features per candidate */
+
+enum qt_cand_src { C_SUBJ = 0, C_PREVM, C_NEXTM, C_PREVP, C_NEXTP, C_PREVS, C_NONE, C_PREVM2, C_NEXTM2, C_NSRC };
+
+typedef struct qt_cand {
+    uint8_t  src;            /* qt_cand_src */
+    uint8_t  kind;           /* np_kind of the phrase (0 for C_PREVS, C_NONE) */
+    uint32_t beg, end, head; /* the phrase's tokens */
+    uint32_t dist;           /* C_PREVS: paragraphs back */
+    int      has_speaker;    /* resolved: */
+    int32_t  ent;
+    uint32_t sp_start, sp_end;
+    float    score;
+} qt_cand;
+
+/* The candidates of statement si (resolved), at most QT_MAXC; the hashed
+ * features of candidate ci (at most QT_MAXF indices into the weights);
+ * the index of the best candidate under weights w (scores kept in c). */
+size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c);
+size_t qt_cand_features(const ne_quotes_ws *ws, size_t si, const qt_cand *c, size_t nc, size_t ci, uint32_t *f);
+size_t qt_rank_choose(ne_quotes_ws *ws, size_t si, const float *w, qt_cand *c, size_t nc);
+
+/* The weights of models/speakers.model (parsed once), or NULL when the
+ * built-in model is empty; the parser (returns weights read). */
+const float *qt_spk_weights(void);
+size_t qt_spk_model_parse(const char *text, float *w, size_t nw);
+extern const char ne_speakers_model_text[];   /* quotes_model.c */
 
 /* Whether entity e fits a pronoun of class pron_cls (he, she); the most
  * recent fitting person before token p, within 400 tokens, other than

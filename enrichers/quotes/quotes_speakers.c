@@ -152,6 +152,16 @@ np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
         n.beg = i;
         n.head = j;
         n.end = ti->mend < hi ? ti->mend : hi;
+        /* an organisation or place modifying a role before a person's name
+         * ("Kremlin spokesman Dmitry Peskov"): the person is the head */
+        if (!is_person(ws, ti->ent)) {
+            uint32_t k = n.end;
+            while (k < hi && k - n.end < 4 && ws->ti[k].ent < 0 && is_word(ws, k) && qt_np_word(ws, k)) k++;
+            if (k > n.end && k < hi && ws->ti[k].ent >= 0 && ws->ti[k].mbeg == k && is_person(ws, ws->ti[k].ent)) {
+                n.head = k;
+                n.end = ws->ti[k].mend < hi ? ws->ti[k].mend : hi;
+            }
+        }
         return n;
     }
     if ((ti->cls & L_SUBJ) && (ti->cls & (L_HE | L_SHE | L_THEY | L_IT))) {
@@ -385,7 +395,7 @@ static int32_t role_person(const ne_quotes_ws *ws, const np *n)
 
 /* The last statement before si (in position order) that has a speaker and
  * lies at most `paras` paragraphs back; -1 if none. */
-static int32_t previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson)
+int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson)
 {
     const stmt *s = &ws->st[si];
     uint32_t para = tok(ws, s->kind == NE_QUOTE_DIRECT ? ws->rq[s->rq].open : s->cbeg)->para;
@@ -400,10 +410,42 @@ static int32_t previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t
     return -1;
 }
 
-static void set_speaker_text(ne_quotes_ws *ws, stmt *s, uint32_t b, uint32_t e)
+void qt_resolve_np(const ne_quotes_ws *ws, size_t si, const np *n, int *has, int32_t *ent, uint32_t *sp_start,
+                   uint32_t *sp_end)
 {
-    s->sp_start = tok(ws, b)->start;
-    s->sp_end = tok(ws, e - 1)->end;
+    *has = 0;
+    *ent = -1;
+    if (n->kind == NP_NONE) return;
+    *sp_start = tok(ws, n->beg)->start;
+    *sp_end = tok(ws, n->end - 1)->end;
+    switch (n->kind) {
+    case NP_MENTION:
+        *has = 1;
+        *ent = ws->ti[n->head].ent;
+        return;
+    case NP_PRON: {
+        uint32_t cls = ws->ti[n->head].cls;
+        if (cls & (L_HE | L_SHE)) {
+            int32_t e = antecedent(ws, n->head, cls, -1);
+            if (e >= 0) { *has = 1; *ent = e; }
+        } else if (cls & (L_IT | L_THEY)) {
+            int32_t p = qt_previous_speaker_stmt(ws, si, 3, 1);
+            if (p >= 0) {   /* the speaker's words are the earlier statement's */
+                *has = 1;
+                *ent = (int32_t)ws->st[p].ent;
+                *sp_start = ws->st[p].sp_start;
+                *sp_end = ws->st[p].sp_end;
+            }
+        }
+        return;
+    }
+    case NP_DESC:
+        *has = 1;
+        *ent = role_person(ws, n);
+        return;
+    default:
+        return;
+    }
 }
 
 /* Gives s the speaker of statement p (an index into ws->st, or -1 for
@@ -418,41 +460,33 @@ static void inherit_speaker(ne_quotes_ws *ws, stmt *s, int32_t p)
     s->sp_end = ws->st[p].sp_end;
 }
 
-/* Resolves statement si's subject phrase to a speaker. */
+/* Resolves statement si's speaker: the ranker's choice among the
+ * candidates near it (quotes_rank.c), or with ws->rules (and when the
+ * built-in model is empty) the hand-ordered rules: the frame's subject,
+ * and a floating quote the previous speaker. */
 void qt_resolve_speaker(ne_quotes_ws *ws, size_t si)
 {
     stmt *s = &ws->st[si];
-    const np *n = &s->subj;
     s->has_speaker = 0;
     s->ent = -1;
+    const float *w = ws->rules ? NULL : qt_spk_weights();
+    if (w) {
+        qt_cand c[QT_MAXC];
+        size_t nc = qt_speaker_candidates(ws, si, c);
+        size_t b = qt_rank_choose(ws, si, w, c, nc);
+        s->has_speaker = c[b].has_speaker;
+        s->ent = c[b].ent;
+        s->sp_start = c[b].sp_start;
+        s->sp_end = c[b].sp_end;
+        return;
+    }
     if (s->floating) {
-        inherit_speaker(ws, s, previous_speaker_stmt(ws, si, 2, 0));
+        inherit_speaker(ws, s, qt_previous_speaker_stmt(ws, si, 2, 0));
         return;
     }
-    switch (n->kind) {
-    case NP_MENTION:
-        s->has_speaker = 1;
-        s->ent = ws->ti[n->head].ent;
-        set_speaker_text(ws, s, n->beg, n->end);
-        return;
-    case NP_PRON: {
-        uint32_t cls = ws->ti[n->head].cls;
-        set_speaker_text(ws, s, n->beg, n->end);
-        if (cls & (L_HE | L_SHE)) {
-            int32_t e = antecedent(ws, n->head, cls, -1);
-            if (e >= 0) { s->has_speaker = 1; s->ent = e; }
-        } else if (cls & (L_IT | L_THEY)) {
-            inherit_speaker(ws, s, previous_speaker_stmt(ws, si, 3, 1));
-        }
-        return;
-    }
-    case NP_DESC: {
-        s->has_speaker = 1;
-        set_speaker_text(ws, s, n->beg, n->end);
-        s->ent = role_person(ws, n);
-        return;
-    }
-    default:
-        return;
-    }
+    int has;
+    int32_t e;
+    qt_resolve_np(ws, si, &s->subj, &has, &e, &s->sp_start, &s->sp_end);
+    s->has_speaker = has;
+    s->ent = e;
 }

@@ -81,9 +81,12 @@ def mention(text, needle, after=0, field=None):
 
 def make_quote():
     qs, qe = span(BODY, "“He said he didn’t meddle,”")
+    ws, we = span(BODY, "He said he didn’t meddle")
+    ss, se = span(BODY, "Trump", we)
     return {"id": "q-1", "kind": "direct", "text": "He said he didn’t meddle",
-            "start": qs, "end": qe,
-            "speaker": {"entity_id": "donald-trump", "name": "Donald Trump", "text": "Trump"},
+            "start": qs, "end": qe, "parts": [{"start": ws, "end": we}],
+            "speaker": {"entity_id": "donald-trump", "name": "Donald Trump", "text": "Trump",
+                        "start": ss, "end": se},
             "cue": "told", "about": ["vladimir-putin"], "claim_id": "c-1", "new": True}
 
 
@@ -328,6 +331,20 @@ class InvalidEvents(unittest.TestCase):
         ev = make_enriched()
         ev["quotes"][0]["speaker"]["name"] = None
         self.assertProblems("enriched", ev, "$.quotes[0].speaker.name: expected type string")
+
+    def test_quote_parts_are_its_words_and_make_its_text(self):
+        ev = make_enriched()
+        q = ev["quotes"][0]
+        q["parts"] = [{"start": q["parts"][0]["start"], "end": q["parts"][0]["end"] - 1}]
+        self.assertProblems("enriched", ev, "$.quotes[0].text:", "joined by")
+        ev = make_enriched()
+        ev["quotes"][0]["parts"] = []
+        self.assertProblems("enriched", ev, "$.quotes[0].parts", "should be non-empty")
+
+    def test_speaker_span_is_the_speaker_text(self):
+        ev = make_enriched()
+        ev["quotes"][0]["speaker"]["start"] -= 1
+        self.assertProblems("enriched", ev, "$.quotes[0].speaker: body[", "not the speaker text")
 
     def test_mention_field_is_only_title(self):
         ev = make_enriched()

@@ -358,7 +358,36 @@ def _enriched_checks(ev):
             out.append("%s: id %s appears more than once" % (where, _short(q.get("id"))))
         qseen.add(q.get("id"))
         out += _span_problems(where, q.get("start"), q.get("end"), body_b, "body")
+        parts = q.get("parts") if isinstance(q.get("parts"), list) else []
+        texts, prev_end = [], None
+        for pi, part in enumerate(parts):
+            if not isinstance(part, dict):
+                continue
+            pw = "%s.parts[%d]" % (where, pi)
+            ps, pe = part.get("start"), part.get("end")
+            probs = _span_problems(pw, ps, pe, body_b, "body")
+            out += probs
+            if probs or not isinstance(ps, int) or not isinstance(pe, int):
+                continue
+            if prev_end is not None and ps < prev_end:
+                out.append("%s: starts at %d, before the previous part's end %d" % (pw, ps, prev_end))
+            if isinstance(q.get("start"), int) and isinstance(q.get("end"), int) \
+                    and (ps < q["start"] or pe > q["end"]):
+                out.append("%s: [%d, %d) is outside the quote's [%d, %d)" % (pw, ps, pe, q["start"], q["end"]))
+            prev_end = pe
+            texts.append(body_b[ps:pe].decode("utf-8", "replace"))
+        if texts and isinstance(q.get("text"), str) and " … ".join(texts) != q["text"]:
+            out.append("%s.text: %s is not its parts joined by \" … \" (%s)"
+                       % (where, _short(q["text"]), _short(" … ".join(texts))))
         sp = q.get("speaker")
+        if isinstance(sp, dict) and isinstance(sp.get("start"), int) and isinstance(sp.get("end"), int):
+            probs = _span_problems(where + ".speaker", sp["start"], sp["end"], body_b, "body")
+            out += probs
+            if not probs and isinstance(sp.get("text"), str) \
+                    and body_b[sp["start"]:sp["end"]] != sp["text"].encode("utf-8"):
+                out.append("%s.speaker: body[%d:%d] is %s, not the speaker text %s" % (
+                    where, sp["start"], sp["end"],
+                    _short(body_b[sp["start"]:sp["end"]].decode("utf-8", "replace")), _short(sp["text"])))
         if isinstance(sp, dict) and isinstance(sp.get("entity_id"), str) \
                 and sp["entity_id"] not in seen:
             out.append("%s.speaker.entity_id: %s is not an entity of the article"

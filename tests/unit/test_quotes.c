@@ -286,10 +286,21 @@ TEST(quote_split_is_one_quote)
                             "absolutely did not meddle.\xE2\x80\x9D", trump_putin, NENTS(trump_putin)), 0);
     CHECK_INT(doc.nquotes, 1);
     const ne_quote *q = &doc.quotes[0];
-    CHECK_STR(q->text, "I asked him again and he said he absolutely did not meddle.");
+    CHECK_STR(q->text, "I asked him again \xE2\x80\xA6 and he said he absolutely did not meddle.");
     CHECK_STR(speaker(&doc, q), "Donald Trump");
     CHECK_SPAN(doc.body + q->start, 3, "I a");
     CHECK_INT(q->end, strlen(doc.body) - 3);   /* up to the last part's end, before ” */
+    /* each part is exactly its words; the claim id is that of the words alone */
+    CHECK_INT(q->nparts, 2);
+    CHECK_SPAN(doc.body + q->parts[0].start, q->parts[0].end - q->parts[0].start, "I asked him again");
+    CHECK_SPAN(doc.body + q->parts[1].start, q->parts[1].end - q->parts[1].start,
+               "and he said he absolutely did not meddle.");
+    CHECK_INT(q->speaker_end - q->speaker_start, 5);
+    CHECK_SPAN(doc.body + q->speaker_start, 5, "Trump");
+    char id[17];
+    const char *words = "I asked him again and he said he absolutely did not meddle.";
+    ne_quotes_claim_id(words, strlen(words), id);
+    CHECK_STR(q->claim_id, id);
     ne_doc_reset(&doc);
 }
 
@@ -304,7 +315,7 @@ TEST(quote_second_sentence_after_frame_joins)
                             "Sanders wrote. \xE2\x80\x9CThat is unacceptable.\xE2\x80\x9D", e, NENTS(e)), 0);
     CHECK_INT(doc.nquotes, 3);
     const ne_quote *a = &doc.quotes[0], *b = &doc.quotes[1], *c = &doc.quotes[2];
-    CHECK_STR(a->text, "These breakthroughs are big wins for the committee We will finish the report soon.");
+    CHECK_STR(a->text, "These breakthroughs are big wins for the committee \xE2\x80\xA6 We will finish the report soon.");
     CHECK_STR(speaker(&doc, a), "Gowdy");
     /* a partial quote keeps its clause; the quoted sentence after it floats with the same speaker */
     CHECK_INT(b->kind, NE_QUOTE_PARTIAL);
@@ -325,8 +336,8 @@ TEST(quote_over_three_paragraphs)
     CHECK_INT(doc.nquotes, 1);
     const ne_quote *q = &doc.quotes[0];
     CHECK_INT(q->kind, NE_QUOTE_DIRECT);
-    CHECK_STR(q->text, "Time is quickly running out. We must act fast and hopefully China will act faster. "
-                       "I\xE2\x80\x99m also calling on Russia to help rein in this situation.");
+    CHECK_STR(q->text, "Time is quickly running out. \xE2\x80\xA6 We must act fast and hopefully China will act faster. "
+                       "\xE2\x80\xA6 I\xE2\x80\x99m also calling on Russia to help rein in this situation.");
     CHECK_STR(speaker(&doc, q), "Donald Trump");
     CHECK_STR(q->speaker_text, "Mr Trump");
     ne_doc_reset(&doc);
@@ -628,5 +639,138 @@ TEST(quote_empty_and_quote_free_texts)
     ne_doc_reset(&doc);
     CHECK_INT(extract(&doc, "The summit ended on Saturday without a joint statement.", NULL, 0), 0);
     CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+/* ---- issue 18: speakers and cues (each failed before the learned ranker
+ * and cue forms) ------------------------------------------------------------ */
+
+TEST(speaker_continues_across_paragraphs)
+{
+    static const ent_spec e[] = {PER("Doug McCallum", NE_GENDER_MALE, "Surrey Mayor Doug McCallum", "McCallum"),
+                                 ORG("RCMP", "RCMP"), ORG("Surrey", "Surrey")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Surrey Mayor Doug McCallum defended the switch to a municipal police force on Monday.\n\n"
+                            "\"We are not going back to the RCMP, and the province knows it,\" McCallum said.\n\n"
+                            "Council voted 5-4 to proceed with the transition.\n\n"
+                            "The vote came after a long debate.\n\n"
+                            "\"This is what the people of Surrey voted for. Nobody gets to overturn an election.\"",
+                      e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "Nobody gets to overturn");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Doug McCallum");
+    /* the speaker's span is the mention that names him */
+    CHECK_SPAN(doc.body + q->speaker_start, q->speaker_end - q->speaker_start, q->speaker_text);
+    ne_doc_reset(&doc);
+}
+
+TEST(speaker_named_after_the_quote)
+{
+    static const ent_spec e[] = {PER("Lindsey Graham", NE_GENDER_MALE, "Senator Lindsey Graham", "Graham")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"The deal is dead and everyone in this building knows it.\" That was the verdict of "
+                            "Senator Lindsey Graham on Tuesday.", e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "The deal is dead");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Lindsey Graham");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_remembered_frames_a_quote)
+{
+    static const ent_spec e[] = {PER("Jane Smith", NE_GENDER_FEMALE, "Jane Smith", "Smith")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"We were all very close to him in those years,\" Jane Smith remembered.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].cue, "remembered");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Jane Smith");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_weighed_in_frames_a_quote)
+{
+    static const ent_spec e[] = {PER("Jane Doe", NE_GENDER_FEMALE, "Senator Jane Doe", "Doe")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Senator Jane Doe weighed in: \"This bill is a disaster for working families.\"", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].cue, "weighed in");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Jane Doe");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_according_to_reports_the_clause_before_it)
+{
+    static const ent_spec e[] = {PER("Janet Yellen", NE_GENDER_FEMALE, "Janet Yellen", "Yellen")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The economy is slowing faster than anyone expected, according to Janet Yellen.", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(doc.quotes[0].text, "The economy is slowing faster than anyone expected");
+    CHECK_STR(doc.quotes[0].cue, "according to");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Janet Yellen");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_as_she_put_it_frames_a_quote)
+{
+    static const ent_spec e[] = {PER("Jane Doe", NE_GENDER_FEMALE, "Jane Doe", "Doe")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"We have a lot of work to do before November,\" as Jane Doe put it.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].cue, "put it");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Jane Doe");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_word_used_as_a_noun_is_no_cue)
+{
+    static const ent_spec e[] = {PER("Donald Trump", NE_GENDER_MALE, "President Trump", "Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "A newly reported phone call with President Trump: \"We are almost ready to buy more "
+                            "Javelins.\"", e, NENTS(e)), 0);
+    for (size_t i = 0; i < doc.nquotes; i++) {
+        const ne_quote *q = &doc.quotes[i];
+        CHECK(!q->cue || (strcmp(q->cue, "reported") != 0 && strcmp(q->cue, "call") != 0));
+        CHECK(!q->speaker_text || (strcmp(q->speaker_text, "A newly") != 0 && strcmp(q->speaker_text, "phone") != 0));
+    }
+    ne_doc_reset(&doc);
+    /* "a Trump tweet" does not make Trump the speaker */
+    CHECK_INT(extract(&doc, "A Trump tweet on Friday said: \"The fake news media is the enemy of the people.\"", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:A Trump tweet");
+    ne_doc_reset(&doc);
+}
+
+TEST(split_quote_keeps_its_parts_and_never_glues_sentences)
+{
+    static const ent_spec e[] = {PER("Jane Doe", NE_GENDER_FEMALE, "Jane Doe", "Doe")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"We saved the boats,\" Jane Doe said. \"Nobody got hurt.\"", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = &doc.quotes[0];
+    CHECK_STR(q->text, "We saved the boats \xE2\x80\xA6 Nobody got hurt.");
+    CHECK_INT(q->nparts, 2);
+    CHECK_SPAN(doc.body + q->parts[0].start, q->parts[0].end - q->parts[0].start, "We saved the boats");
+    CHECK_SPAN(doc.body + q->parts[1].start, q->parts[1].end - q->parts[1].start, "Nobody got hurt.");
+    CHECK_STR(speaker(&doc, q), "Jane Doe");
+    CHECK_SPAN(doc.body + q->speaker_start, q->speaker_end - q->speaker_start, "Jane Doe");
+    ne_doc_reset(&doc);
+}
+
+TEST(cue_described_by_x_as_names_the_speaker)
+{
+    static const ent_spec e[] = {PER("Dmitry Peskov", NE_GENDER_MALE, "Dmitry Peskov", "Peskov"),
+                                 ORG("Kremlin", "Kremlin")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The meeting was described by Kremlin spokesman Dmitry Peskov as \"constructive and "
+                            "businesslike.\"", e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "constructive and businesslike");
+    CHECK(q != NULL);
+    CHECK_INT(q->kind, NE_QUOTE_PARTIAL);
+    CHECK_STR(q->cue, "described");
+    CHECK_STR(speaker(&doc, q), "Dmitry Peskov");
     ne_doc_reset(&doc);
 }
