@@ -1,0 +1,222 @@
+/* entities_coref — in-document coreference after clustering
+ * (entities_int.h; the model: enrichers/coref/coref.h).
+ *
+ * The body's candidates that are people and organisations in a cluster
+ * are the detector's names (so every name mention is one of the stage's,
+ * its cluster known); the detector adds pronouns, titles alone ("the
+ * mayor"), descriptions ("the 56-year-old", "the statement") and its
+ * apposition links; the model resolves them. Each coreference cluster
+ * then stands for the entity cluster most of its names belong to (on a
+ * tie: a watched person, else the first named), and:
+ *   - every title, description or pronoun of it becomes a mention of that
+ *     entity (st->xm), when its type agrees (a person's "he" never an
+ *     organisation's, "it" never a person's) and it overlaps no name;
+ *   - an organisation or other cluster whose names the coreference joins
+ *     to a person's becomes that person (one type per entity: "Trump's"
+ *     tagged ORG);
+ *   - a short name ("Andrew") of an unwatched person that the coreference
+ *     joins to a watched person's names ("Prince Andrew") becomes a mention
+ *     of the watched person; a full name never moves, so an unwatched
+ *     "Andrew Smith" never takes the watched person's id.
+ */
+#include "enrichers/entities/entities_int.h"
+
+#include <string.h>
+
+/* The candidate of span s of the detector's name mention m: the span
+ * containing its tokens (spans are sorted and disjoint), or -1. */
+static long span_of(const ent_state *st, size_t ns, const ne_coref_mention *m)
+{
+    size_t lo = 0, hi = ns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->cspans[mid].tok_end <= m->tok_start) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < ns && st->cspans[lo].tok_start <= m->tok_start && m->tok_end <= st->cspans[lo].tok_end) return (long)lo;
+    return -1;
+}
+
+/* Does a mention of type mt (enum ne_ent_type, or -1) fit an entity of
+ * type et? */
+static int type_fits(int mt, int et)
+{
+    if (mt < 0) return et == NE_ENT_PER || et == NE_ENT_ORG;
+    if (mt == NE_ENT_PER) return et == NE_ENT_PER;
+    return et != NE_ENT_PER;
+}
+
+/* his, her, their, its */
+static int is_possessive_pronoun(const ne_text *t, size_t i)
+{
+    return ent_tok_is_word(t, i, "his") || ent_tok_is_word(t, i, "her") || ent_tok_is_word(t, i, "their") ||
+           ent_tok_is_word(t, i, "its");
+}
+
+/* True when pronoun token i attributes the words before it: after a
+ * closing quotation mark or a comma, before a speech verb ("…,” he said",
+ * "…, it said"). Who that is is the quotes stage's question (the speaker
+ * of the quotation, the subject of the last statement), which the
+ * coreference, reading the quotation's names as antecedents, answers
+ * worse: such a pronoun is left out. */
+static int attributing_pronoun(const ne_text *t, size_t i)
+{
+    static const char *const cues[] = { "said", "says", "say", "added", "adds", "told", "tells", "explained",
+                                         "noted", "stated", "wrote", "writes", "insisted", "argued",
+                                         "continued", "was", "is", "replied", "recalled", "warned" };
+    if (i == 0 || i + 1 >= t->ntoks) return 0;
+    const ne_token *p = &t->toks[i - 1];
+    int after = p->kind == NE_TOK_QUOTE && (p->flags & NE_TF_CLOSE);
+    if (!after && p->kind == NE_TOK_PUNCT && t->s[p->start] == ',') after = 1;
+    if (!after) return 0;
+    for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++)
+        if (ent_tok_is_wordn(t, i + 1, cues[k], strlen(cues[k]), 0)) return 1;
+    return 0;
+}
+
+/* Moves candidate i to cluster k, as a person's name when k is a person. */
+static void move_cand(ent_state *st, const ne_doc *doc, size_t i, int32_t k)
+{
+    cand *c = &st->c[i];
+    cluster *from = &st->cl[c->cluster], *to = &st->cl[k];
+    from->nment--;
+    if (c->type < 4) from->votes[c->type]--;
+    if (to->type == NE_ENT_PER && c->type != NE_ENT_PER) {
+        c->type = NE_ENT_PER;
+        c->gaz = -1;
+        c->kind = GZ_PLACE;
+        ent_person_names(doc, c);
+    }
+    c->cluster = k;
+    to->nment++;
+    if (c->type < 4) to->votes[c->type]++;
+}
+
+void ent_coref(ent_state *st, const ne_doc *doc)
+{
+    st->nxm = 0;
+    const ne_text *t = &doc->body_text;
+    if (!st->coref || t->ntoks == 0 || st->ncl == 0) return;
+
+    /* the body's people and organisations as the detector's names */
+    size_t ns = 0;
+    ne_grow(&st->cspans, &st->cap_cspans, st->nc + 1, sizeof *st->cspans);
+    ne_grow(&st->cscand, &st->cap_cscand, st->nc + 1, sizeof *st->cscand);
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->field != NE_FIELD_BODY || c->cluster < 0 || c->b <= c->a) continue;
+        int ty = st->cl[c->cluster].type;
+        if (ty != NE_ENT_PER && ty != NE_ENT_ORG) continue;
+        if (ns && st->cspans[ns - 1].tok_end > c->a) continue;   /* overlapping: the first */
+        st->cspans[ns] = (ne_ner_span){ c->a, c->b, (enum ne_ent_type)ty };
+        st->cscand[ns++] = (int32_t)i;
+    }
+    ne_coref_mention *det;
+    size_t n = ne_coref_detect(st->coref, st->cws, t, st->cspans, ns, &det);
+    if (n == 0) return;
+    ne_grow(&st->cm, &st->cap_cm, n, sizeof *st->cm);
+    memcpy(st->cm, det, n * sizeof *st->cm);
+    ne_coref_mention *ms = st->cm;
+    for (size_t i = 0; i < n; i++) {
+        if (ms[i].kind != NE_COREF_NAME) continue;
+        long s = span_of(st, ns, &ms[i]);
+        if (s < 0) continue;
+        const cand *c = &st->c[st->cscand[s]];
+        ms[i].entity = c->cluster;   /* its type: the detector's (a surname typed ORG is a person's) */
+    }
+    ne_grow(&st->cref, &st->cap_cref, 4 * n, sizeof *st->cref);
+    int32_t *ante = st->cref, *root = ante + n, *best = root + n, *cnt = best + n;
+    ne_coref_resolve(st->coref, st->cws, t, ms, n, ante, root);
+
+    /* each coreference cluster's entity: most names, then watched, then first */
+    for (size_t i = 0; i < n; i++) best[i] = -1, cnt[i] = 0;
+    ne_map_reset(&st->m_coref, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        int32_t e = ms[i].entity, r = root[i];
+        if (ms[i].kind != NE_COREF_NAME || e < 0 || r < 0 || (size_t)r >= n) continue;
+        uint64_t key = ((uint64_t)(uint32_t)r << 32 | (uint32_t)e) + 1;
+        uint64_t *v = ne_map_put(&st->m_coref, key);
+        int32_t c = (int32_t)++*v;
+        int32_t b = best[r];
+        if (b < 0 || c > cnt[r] ||
+            (c == cnt[r] && b != e && st->cl[e].person >= 0 && st->cl[b].person < 0)) {
+            best[r] = e;
+            cnt[r] = c;
+        }
+    }
+
+    /* Each mention's entity: a name's own; for the rest, the entity of the
+     * nearest name up its chain of antecedents (the cluster's majority only
+     * when the chain reaches none, "Before he spoke, Smith…"). A name whose
+     * antecedent is another entity's: an organisation joins that person,
+     * a watched person takes an unwatched person's short name. */
+    int32_t *ent = cnt;   /* reused: the counts are no longer needed */
+    ne_grow(&st->cmerge, &st->cap_cmerge, st->ncl + 1, sizeof *st->cmerge);
+    for (size_t k = 0; k < st->ncl; k++) st->cmerge[k] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int32_t via = ante[i] >= 0 && (size_t)ante[i] < i ? ent[ante[i]] : -1;
+        int32_t e = ms[i].kind == NE_COREF_NAME ? ms[i].entity : -1;
+        if (e < 0) {
+            ent[i] = via;
+            continue;
+        }
+        ent[i] = e;
+        if (via < 0 || via == e) continue;
+        const cluster *ke = &st->cl[e], *kv = &st->cl[via];
+        size_t ci = (size_t)st->cscand[span_of(st, ns, &ms[i])];
+        if (kv->type == NE_ENT_PER && ke->type != NE_ENT_PER && ke->person < 0 && ms[i].type == NE_ENT_PER) {
+            /* an organisation that is a person ("Trump's" tagged ORG, which
+             * the detector typed PER by its surname; never "Clinton
+             * Foundation"): the whole cluster, unless another of its names
+             * is someone else's */
+            if (st->cmerge[e] == -1) st->cmerge[e] = via;
+            else if (st->cmerge[e] != via) st->cmerge[e] = -2;
+        } else if (kv->type == NE_ENT_PER && ke->type == NE_ENT_PER && kv->person >= 0 && ke->person < 0 &&
+                   !st->c[ci].full && st->c[ci].kind == GZ_PLACE && st->c[ci].key != ke->key &&
+                   st->c[ci].key == kv->key && st->c[ci].suffix == kv->suffix) {
+            /* "Andrew" joined to "Andrew Smith" by given name, which the
+             * coreference gives to the watched "Prince Andrew" */
+            move_cand(st, doc, ci, via);
+            ent[i] = via;
+        }
+    }
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        if (c->cluster >= 0 && st->cmerge[c->cluster] >= 0) move_cand(st, doc, i, st->cmerge[c->cluster]);
+    }
+
+    /* titles, descriptions and pronouns of a named cluster */
+    size_t ci = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ne_coref_mention *m = &ms[i];
+        if (m->kind == NE_COREF_NAME) continue;
+        int32_t E = ent[i] >= 0 ? ent[i] : root[i] >= 0 ? best[root[i]] : -1;
+        if (E < 0) continue;
+        if (st->cmerge[E] >= 0) E = st->cmerge[E];
+        if (!st->cl[E].nment || !type_fits(m->type, st->cl[E].type)) continue;
+        /* "her father" is not her; "his office" (the detector's link) is his */
+        if (m->kind != NE_COREF_PRONOUN && m->appos < 0 && is_possessive_pronoun(t, m->tok_start)) continue;
+        if (m->kind == NE_COREF_PRONOUN && attributing_pronoun(t, m->tok_start)) continue;
+        /* "the president of the company": someone the phrase goes on to say */
+        if (m->kind != NE_COREF_PRONOUN && m->appos < 0 && m->tok_end < t->ntoks &&
+            ent_tok_is_wordn(t, m->tok_end, "of", 2, 0))
+            continue;
+        /* "they" is often several entities ("the Kremlin and the White House
+         * … they"), which one entity cannot stand for; "it" is only ever the
+         * subject of a speech verb ("It said"), the quotes stage's question */
+        if (m->kind == NE_COREF_PRONOUN && (m->number == NE_NUM_PLUR || ent_tok_is_word(t, m->tok_start, "it")))
+            continue;
+        /* "their" and "their statement": the first */
+        if (st->nxm && st->xm[st->nxm - 1].end > m->start) continue;
+        /* never over a name: the candidates' spans (sorted, body first) */
+        while (ci < st->nc && st->c[ci].field == NE_FIELD_BODY && st->c[ci].b <= m->tok_start) ci++;
+        int over = 0;
+        for (size_t q = ci; q < st->nc && st->c[q].field == NE_FIELD_BODY && st->c[q].a < m->tok_end && !over; q++)
+            over = st->c[q].b > m->tok_start;
+        if (over) continue;
+        ne_grow(&st->xm, &st->cap_xm, st->nxm + 1, sizeof *st->xm);
+        uint8_t kind = m->kind == NE_COREF_TITLE ? NE_MENTION_TITLE
+                     : m->kind == NE_COREF_DESC ? NE_MENTION_DESC : NE_MENTION_PRONOUN;
+        st->xm[st->nxm++] = (xmention){ m->start, m->end, E, kind };
+    }
+}
