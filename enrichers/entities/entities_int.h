@@ -68,6 +68,8 @@ typedef struct watch_form {
     uint64_t given, surname;
     uint8_t  initial;
     uint8_t  suffix;          /* "Jr.": see ent_name_suffix() */
+    uint8_t  titled;          /* a title and one name ("Prince Andrew"): the lone name
+                                 is the person only where the article uses the title */
     char     first;           /* first letter of the given name */
 } watch_form;
 
@@ -108,6 +110,7 @@ typedef struct cluster {
     uint64_t key;           /* PER: surname key; others: name key */
     uint64_t given;         /* PER with a full name: given-name key */
     int32_t  person;        /* watched person, or -1 */
+    int32_t  named;         /* watched person one of its mentions names (GZ_NAME), or -1 */
     int32_t  best;          /* cand giving the canonical name, or -1 */
     uint32_t nment;
     uint32_t nxm;           /* mentions the coreference adds (st->xm) */

@@ -430,6 +430,92 @@ TEST(entities_watchlist_surname_only_article)
     ne_doc_reset(&doc);
 }
 
+/* A watchlist whose names carry a title or a role prefix in the text. */
+#define ROYAL_WATCHLIST_JSON                                                                    \
+    "{\"watchlist\": {\"people\": ["                                                            \
+    "{\"id\": \"prince-andrew\", \"name\": \"Prince Andrew\", \"aliases\": [\"Duke of York\"]},"    \
+    "{\"id\": \"tim-cook\", \"name\": \"Tim Cook\"}]}}"
+
+/* True when some entity's id is `id` followed by "-2", "-3", … */
+static int has_suffixed_id(const ne_doc *doc, const char *id)
+{
+    size_t n = strlen(id);
+    for (size_t i = 0; i < doc->nentities; i++)
+        if (strncmp(doc->entities[i].id, id, n) == 0 && doc->entities[i].id[n] == '-') return 1;
+    return 0;
+}
+
+TEST(entities_watched_titled_name_takes_its_lone_name_not_an_unwatched_namesake)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(ROYAL_WATCHLIST_JSON, NULL,
+                        "Prince Andrew spoke to the BBC on Saturday. Andrew said he did not recall meeting "
+                        "her. Andrew Smith, a local resident, said he was not surprised.",
+                        &doc), 0);
+    const ne_entity *a = entity_named(&doc, "Prince Andrew"), *s = entity_named(&doc, "Andrew Smith");
+    CHECK(a != NULL && s != NULL);
+    CHECK_STR(a->id, "prince-andrew");
+    CHECK(a->watched);
+    CHECK_STR(mention_list(&doc, a, buf, sizeof buf), "(Prince) Andrew | Andrew | he:pronoun");
+    CHECK_STR(s->id, "andrew-smith");
+    CHECK(!s->watched);
+    CHECK_STR(mention_list(&doc, s, buf, sizeof buf), "Andrew Smith | a local resident:description | he:pronoun");
+    CHECK(!has_suffixed_id(&doc, "prince-andrew"));
+    CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+
+    /* without the title, "Andrew" is nobody's but Andrew Smith's */
+    CHECK_INT(run_stage(ROYAL_WATCHLIST_JSON, NULL,
+                        "Andrew Smith, a local resident, said he was not surprised. Andrew added that the "
+                        "town was quiet.",
+                        &doc), 0);
+    for (size_t i = 0; i < doc.nentities; i++) {
+        CHECK(!doc.entities[i].watched);
+        CHECK(strncmp(doc.entities[i].id, "prince-andrew", 13) != 0);
+    }
+    s = entity_named(&doc, "Andrew Smith");
+    CHECK(s != NULL);
+    CHECK(strstr(mention_list(&doc, s, buf, sizeof buf), " | Andrew") != NULL);
+    ne_doc_reset(&doc);
+
+    /* an alias that is a title and no name ("Duke of York") is that person,
+     * never a name of its own ("of York") */
+    CHECK_INT(run_stage(ROYAL_WATCHLIST_JSON, NULL,
+                        "The Duke of York, Prince Andrew, has stepped back from public duties. Andrew said "
+                        "on Sunday that he regretted his association with Epstein.",
+                        &doc), 0);
+    a = entity_named(&doc, "Prince Andrew");
+    CHECK(a != NULL && a->watched);
+    CHECK(strncmp(mention_list(&doc, a, buf, sizeof buf), "Duke of York:title | (Prince) Andrew | Andrew", 45) == 0);
+    CHECK_INT(people(&doc), 1);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_watched_person_named_with_a_role_prefix)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage(ROYAL_WATCHLIST_JSON, NULL,
+                        "Apple CEO Tim Cook said on Tuesday that the company would invest more in China. "
+                        "Cook added that he was optimistic about the deal.",
+                        &doc), 0);
+    const ne_entity *c = entity_named(&doc, "Tim Cook");
+    CHECK(c != NULL);
+    CHECK_STR(c->id, "tim-cook");
+    CHECK(c->watched);
+    /* the title is the office right before the name; "Apple" qualifies it
+     * and is an entity of its own */
+    CHECK_INT(c->ntitles, 1);
+    if (c->ntitles == 1) CHECK_STR(c->titles[0], "CEO");
+    CHECK_STR(mention_list(&doc, c, buf, sizeof buf), "(CEO) Tim Cook | Cook | he:pronoun");
+    CHECK(entity_named(&doc, "Apple") != NULL && entity_named(&doc, "Apple")->type == NE_ENT_ORG);
+    CHECK_INT(people(&doc), 1);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_what_is_not_a_person)
 {
     char buf[512];
