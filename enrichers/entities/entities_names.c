@@ -119,8 +119,14 @@ static size_t office_at(const ne_text *t, size_t i, size_t limit, uint8_t *gende
 static size_t title_before(const ne_text *t, size_t end, size_t floor, uint8_t *gender)
 {
     size_t best = end;
+    if (end == 0 || end <= floor || t->toks[end - 1].kind != NE_TOK_WORD) return best;
+    /* most tokens end no title: rule titles out by their last word's length
+     * and (folded) initial first */
+    size_t nl = tok_len_nodot(t, end - 1);
+    unsigned char cl = lower_ascii((unsigned char)tok_ptr(t, end - 1)[0]);
     for (size_t k = 0; k < sizeof titles / sizeof titles[0]; k++) {
         const title_phrase *tp = &titles[k];
+        if (tp->len[tp->n - 1] != nl || lower_ascii((unsigned char)tp->w[tp->n - 1][0]) != cl) continue;
         if (end < floor + tp->n || end - tp->n >= best) continue;
         size_t s = end - tp->n, j = 0;
         if (t->toks[s].para != t->toks[end].para) continue;

@@ -516,6 +516,35 @@ TEST(entities_watched_person_named_with_a_role_prefix)
     ne_doc_reset(&doc);
 }
 
+/* ---- coreference: titles, descriptions, pronouns, one type ---------------------- */
+
+TEST(entities_person_is_never_also_an_organisation)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    /* the headline's "Donald Trump" is tagged ORG, the body's "Trump" PER */
+    CHECK_INT(run_stage("{}", NULL,
+                        "Donald Trump Sounds Weirdly Sophisticated With A British Accent.\n\n"
+                        "What would Donald Trump sound like if he had elocution lessons? English comedian and "
+                        "actor Peter Serafinowicz needed to know, so he dubbed himself over footage of Trump "
+                        "talking about Hillary Clinton on Fox News.",
+                        &doc), 0);
+    size_t trumps = 0;
+    for (size_t i = 0; i < doc.nentities; i++)
+        if (strstr(doc.entities[i].name, "Trump")) {
+            trumps++;
+            CHECK(doc.entities[i].type == NE_ENT_PER);
+        }
+    CHECK_INT(trumps, 1);
+    const ne_entity *t = entity_named(&doc, "Donald Trump");
+    CHECK(t != NULL);
+    CHECK_STR(t->id, "donald-trump");
+    CHECK(strstr(mention_list(&doc, t, buf, sizeof buf), "Donald Trump | he:pronoun | Trump") != NULL);
+    CHECK(entity_named(&doc, "Fox News") != NULL && entity_named(&doc, "Fox News")->type == NE_ENT_ORG);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_what_is_not_a_person)
 {
     char buf[512];
