@@ -102,7 +102,7 @@ void ne_entities_destroy(void *state)
     free(st->spans);
     free(st->keep); free(st->alias); free(st->pcl);
     free(st->gzc); free(st->c); free(st->cl); free(st->order); free(st->buf); free(st->slug);
-    free(st->cspans); free(st->cscand); free(st->cm); free(st->cref); free(st->cmerge); free(st->xm);
+    free(st->cspans); free(st->cscand); free(st->cm); free(st->cref); free(st->cmerge); free(st->cfit); free(st->xm);
     ne_map_free(&st->m_recent); ne_map_free(&st->m_first); ne_map_free(&st->m_short);
     ne_map_free(&st->m_given); ne_map_free(&st->m_keys); ne_map_free(&st->m_alias);
     ne_map_free(&st->m_coref);

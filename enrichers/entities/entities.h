@@ -41,8 +41,10 @@
  *     description or pronoun whose nearest named antecedent belongs to an
  *     entity becomes a mention of it (a person's "he" never an
  *     organisation's, "it" never a person's, "her father" never hers). An
- *     organisation whose name the coreference joins to a person's becomes
- *     that person (one type per entity); a short name joined to another
+ *     organisation whose name the coreference joins to a person's, or
+ *     that spells the full name of a person of the article ("Donald
+ *     Trump" tagged ORG in a headline), becomes that person (one type per
+ *     entity); a short name joined to another
  *     person by given name only ("Andrew" to "Andrew Smith") goes to the
  *     watched person the coreference joins it to ("Prince Andrew"). A full
  *     name never changes entity.

@@ -103,11 +103,61 @@ static void move_cand(ent_state *st, const ne_doc *doc, size_t i, int32_t k)
     if (c->type < 4) to->votes[c->type]++;
 }
 
+/* st->cfit[k]: for a cluster that is no person, the person cluster whose
+ * full name one of its names spells ("Muhammad Ali" tagged ORG next to
+ * the person "Muhammad Ali": same surname, a compatible given name), or
+ * -1. Gazetteer entries never count ("Clinton Foundation" is no person's
+ * name anyway). */
+static void fit_people(ent_state *st, const ne_doc *doc)
+{
+    ne_grow(&st->cfit, &st->cap_cfit, st->ncl + 1, sizeof *st->cfit);
+    for (size_t k = 0; k < st->ncl; k++) st->cfit[k] = -1;
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->cluster < 0 || c->gaz >= 0 || c->type == NE_ENT_PER || st->cl[c->cluster].type == NE_ENT_PER ||
+            st->cl[c->cluster].person >= 0 || st->cfit[c->cluster] == -2)
+            continue;
+        /* most are no person's name: the last word must be the surname of a
+         * full name of the article (st->m_first, ent_cluster) */
+        const ne_text *ft = field_text(doc, c->field);
+        if (c->b < c->a + 2 || map_get(&st->m_first, ent_surname_key(tok_ptr(ft, c->b - 1), tok_len(ft, c->b - 1))) == NONE32)
+            continue;
+        cand probe = *c;
+        if (!ent_person_names(doc, &probe) || !probe.full) continue;
+        long fit = -1;
+        for (size_t k = 0; k < st->ncl && fit < 0; k++) {
+            const cluster *p = &st->cl[k];
+            if (p->type == NE_ENT_PER && p->full && p->nment && p->key == probe.key && p->suffix == probe.suffix &&
+                ent_given_compatible(p->given, p->initial, p->first_letter, probe.given, probe.initial, probe.first))
+                fit = (long)k;
+        }
+        if (fit < 0) continue;
+        int32_t *f = &st->cfit[c->cluster];
+        *f = *f == -1 || *f == (int32_t)fit ? (int32_t)fit : -2;
+    }
+    for (size_t k = 0; k < st->ncl; k++)
+        if (st->cfit[k] < -1) st->cfit[k] = -1;
+}
+
+/* Moves the candidates of every cluster with a st->cfit person into it. */
+static void merge_fits(ent_state *st, const ne_doc *doc)
+{
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        if (c->cluster >= 0 && st->cfit[c->cluster] >= 0) move_cand(st, doc, i, st->cfit[c->cluster]);
+    }
+}
+
 void ent_coref(ent_state *st, const ne_doc *doc)
 {
     st->nxm = 0;
     const ne_text *t = &doc->body_text;
-    if (!st->coref || t->ntoks == 0 || st->ncl == 0) return;
+    if (st->ncl == 0) return;
+    fit_people(st, doc);
+    if (!st->coref || t->ntoks == 0) {
+        merge_fits(st, doc);
+        return;
+    }
 
     /* the body's people and organisations as the detector's names */
     size_t ns = 0;
@@ -124,7 +174,10 @@ void ent_coref(ent_state *st, const ne_doc *doc)
     }
     ne_coref_mention *det;
     size_t n = ne_coref_detect(st->coref, st->cws, t, st->cspans, ns, &det);
-    if (n == 0) return;
+    if (n == 0) {
+        merge_fits(st, doc);
+        return;
+    }
     /* "they" and "it" never become mentions (below): not resolved at all,
      * which saves a third of the resolver's work; the detector's links to
      * them are dropped */
@@ -141,7 +194,10 @@ void ent_coref(ent_state *st, const ne_doc *doc)
         newi[i] = (int32_t)kept++;
     }
     n = kept;
-    if (n == 0) return;
+    if (n == 0) {
+        merge_fits(st, doc);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         if (ms[i].kind != NE_COREF_NAME) continue;
         long s = span_of(st, ns, &ms[i]);
@@ -188,7 +244,6 @@ void ent_coref(ent_state *st, const ne_doc *doc)
      * antecedent is another entity's: an organisation joins that person,
      * a watched person takes an unwatched person's short name. */
     int32_t *ent = cnt;   /* reused: the counts are no longer needed */
-    ne_grow(&st->cmerge, &st->cap_cmerge, st->ncl + 1, sizeof *st->cmerge);
     for (size_t k = 0; k < st->ncl; k++) st->cmerge[k] = -1;
     for (size_t i = 0; i < n; i++) {
         int32_t a = ante[i] >= 0 && (size_t)ante[i] < i ? ante[i] : -1;
@@ -215,6 +270,7 @@ void ent_coref(ent_state *st, const ne_doc *doc)
         else if (ke->type == NE_ENT_PER && kv->type != NE_ENT_PER && kv->person < 0 && src[a] >= 0 &&
                  ms[src[a]].type == NE_ENT_PER)
             org = via, per = e;
+        if (org >= 0 && st->cfit[org] >= 0) per = st->cfit[org];   /* the person it spells */
         if (org >= 0) {
             if (st->cmerge[org] == -1) st->cmerge[org] = per;
             else if (st->cmerge[org] != per) st->cmerge[org] = -2;
@@ -227,6 +283,8 @@ void ent_coref(ent_state *st, const ne_doc *doc)
             ent[i] = via;
         }
     }
+    for (size_t k = 0; k < st->ncl; k++)
+        if (st->cmerge[k] == -1 && st->cfit[k] >= 0) st->cmerge[k] = st->cfit[k];
     for (size_t i = 0; i < st->nc; i++) {
         cand *c = &st->c[i];
         if (c->cluster >= 0 && st->cmerge[c->cluster] >= 0) move_cand(st, doc, i, st->cmerge[c->cluster]);

@@ -163,6 +163,7 @@ typedef struct ent_state {
     ne_coref_mention *cm; size_t cap_cm;     /* the detector's mentions, resolved */
     int32_t     *cref;   size_t cap_cref;    /* per mention: antecedent, root, entity, count */
     int32_t     *cmerge; size_t cap_cmerge;  /* per cluster: the person it joins, or -1 */
+    int32_t     *cfit;   size_t cap_cfit;    /* per cluster: the person its name spells, or -1 */
     xmention    *xm;     size_t nxm, cap_xm; /* mentions the coreference adds */
     /* per-document maps; keys are name keys (hash_fold, surname_key) */
     ne_map m_recent;   /* surname → latest full-name cluster (also: keys of people, early on) */

@@ -518,6 +518,101 @@ TEST(entities_watched_person_named_with_a_role_prefix)
 
 /* ---- coreference: titles, descriptions, pronouns, one type ---------------------- */
 
+/* The mention of entity e that starts at body byte `start`, or NULL. */
+static const ne_mention *mention_at(const ne_entity *e, uint32_t start)
+{
+    for (size_t i = 0; e && i < e->nmentions; i++)
+        if (e->mentions[i].field == NE_FIELD_BODY && e->mentions[i].start == start) return &e->mentions[i];
+    return NULL;
+}
+
+TEST(entities_title_alone_is_a_title_mention_of_the_named_person)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    const char *body = "Doug McCallum, the mayor, said the transition to a municipal police force would go "
+                       "ahead. The mayor added that the council had approved the budget.";
+    CHECK_INT(run_stage("{}", NULL, body, &doc), 0);
+    const ne_entity *m = entity_named(&doc, "Doug McCallum");
+    CHECK(m != NULL && m->type == NE_ENT_PER);
+    CHECK_STR(mention_list(&doc, m, buf, sizeof buf), "Doug McCallum | the mayor:title | The mayor:title");
+    uint32_t at = (uint32_t)(strstr(body, "The mayor") - body);
+    const ne_mention *mm = mention_at(m, at);
+    CHECK(mm != NULL && mm->kind == NE_MENTION_TITLE && mm->end == at + 9);
+    CHECK_INT(m->nmentions, 3);
+    CHECK_INT(m->ntitles, 0);   /* "the mayor" alone is a mention, not a name's title */
+    /* the quotes stage's query: "The mayor" names McCallum */
+    const ne_mention *q = NULL;
+    CHECK_INT(ne_entities_mention_at(&doc, at + 4, &q), entity_index(&doc, m));
+    CHECK(q == mm);
+    CHECK_INT(ne_entities_person_at(&doc, token_of(&doc, "mayor", at)), entity_index(&doc, m));
+    CHECK_INT(people(&doc), 1);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_pronouns_resolve_by_gender_between_a_man_and_a_woman)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    /* the woman named second, then first: "she" and "he" follow the gender,
+     * not the nearest name */
+    CHECK_INT(run_stage("{}", NULL,
+                        "Secretary of State John Kerry met his counterpart Hillary Clinton for talks in Geneva "
+                        "on Monday, after weeks of delays. She said the talks had been useful, and he agreed "
+                        "to meet again in March.",
+                        &doc), 0);
+    const ne_entity *k = entity_named(&doc, "John Kerry"), *c = entity_named(&doc, "Hillary Clinton");
+    CHECK(k != NULL && c != NULL);
+    CHECK_STR(mention_list(&doc, k, buf, sizeof buf), "(Secretary of State) John Kerry | his:pronoun | he:pronoun");
+    CHECK_STR(mention_list(&doc, c, buf, sizeof buf), "Hillary Clinton | She:pronoun");
+    ne_doc_reset(&doc);
+
+    CHECK_INT(run_stage("{}", NULL,
+                        "The talks in Geneva were led by John Kerry and Angela Merkel, who arrived on Monday. "
+                        "She said the meeting had been useful, and he agreed to meet again in March.",
+                        &doc), 0);
+    k = entity_named(&doc, "John Kerry");
+    const ne_entity *m = entity_named(&doc, "Angela Merkel");
+    CHECK(k != NULL && m != NULL);
+    CHECK_STR(mention_list(&doc, k, buf, sizeof buf), "John Kerry | he:pronoun");
+    CHECK_STR(mention_list(&doc, m, buf, sizeof buf), "Angela Merkel | She:pronoun");
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_name_span_leaves_the_title_out)
+{
+    ne_doc doc;
+    NEED_MODEL();
+    const char *body = "Slovak Prime Minister Vladimir Meciar said on Monday that his government would not "
+                       "resign. Meciar told parliament the coalition remained stable.";
+    CHECK_INT(run_stage("{}", NULL, body, &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Vladimir Meciar");
+    CHECK(e != NULL);
+    uint32_t at = (uint32_t)(strstr(body, "Vladimir") - body), pm = (uint32_t)(strstr(body, "Prime") - body);
+    const ne_mention *m = mention_at(e, at);
+    CHECK(m != NULL && m->kind == NE_MENTION_NAME && m->end == at + 15);   /* "Vladimir Meciar" */
+    CHECK(m != NULL && m->title_start == pm && m->title_end == pm + 14);    /* "Prime Minister" */
+    CHECK(mention_at(e, pm) == NULL);
+    CHECK_INT(e->ntitles, 1);
+    if (e->ntitles) CHECK_STR(e->titles[0], "Prime Minister");
+    ne_doc_reset(&doc);
+
+    /* an office after the words that qualify it: the name follows it, and
+     * the canonical name never carries it */
+    CHECK_INT(run_stage("{}", NULL,
+                        "Nova Scotia Liberal MP Sean Fraser said the federal government would act on the "
+                        "report. Fraser said the plan was fair to fishers.",
+                        &doc), 0);
+    e = entity_named(&doc, "Sean Fraser");
+    CHECK(e != NULL);
+    CHECK(entity_named(&doc, "Nova Scotia Liberal MP Sean Fraser") == NULL);
+    if (e) CHECK_STR(e->id, "sean-fraser");
+    CHECK(e != NULL && e->ntitles == 1 && strcmp(e->titles[0], "MP") == 0);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_person_is_never_also_an_organisation)
 {
     char buf[512];
