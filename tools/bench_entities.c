@@ -87,6 +87,8 @@ static void clear_entities(ne_doc *d)
         free(d->entities[i].id);
         free(d->entities[i].name);
         free(d->entities[i].mentions);
+        for (size_t k = 0; k < d->entities[i].ntitles; k++) free(d->entities[i].titles[k]);
+        free(d->entities[i].titles);
     }
     free(d->entities);
     d->entities = NULL;

@@ -125,6 +125,8 @@ void ne_coref_free(ne_coref_model *m)
 {
     if (!m) return;
     free(m->w);
+    free(m->ck);
+    free(m->cv);
     ne_map_free(&m->lex);
     for (size_t i = 0; i < m->nsaved; i++) free(m->saved[i].word);
     free(m->saved);
@@ -195,6 +197,25 @@ int ne_coref_save(const ne_coref_model *m, const char *path)
     return 0;
 }
 
+/* The nonzero weights into m->ck/cv (see coref_int.h): the same scores,
+ * a few cache lines per mention instead of a cache miss per feature. */
+static void compact_weights(ne_coref_model *m)
+{
+    size_t nz = 0, cap = 16;
+    for (size_t i = 0; i < m->nw; i++) nz += m->w[i] != 0.0f;
+    while (cap < 2 * nz) cap <<= 1;
+    m->ck = ne_xcalloc(cap, sizeof *m->ck);
+    m->cv = ne_xcalloc(cap, sizeof *m->cv);
+    m->cmask = cap - 1;
+    for (size_t i = 0; i < m->nw; i++) {
+        if (m->w[i] == 0.0f) continue;
+        size_t s = i & m->cmask;
+        while (m->ck[s]) s = (s + 1) & m->cmask;
+        m->ck[s] = (uint32_t)i + 1;
+        m->cv[s] = m->w[i];
+    }
+}
+
 ne_coref_model *ne_coref_load(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -231,6 +252,7 @@ ne_coref_model *ne_coref_load(const char *path, char *err, size_t errlen)
         m->w[idx] = strtof(e, NULL);
     }
     fclose(f);
+    compact_weights(m);
     return m;
 bad:
     snprintf(err, errlen, "%s: not a coreference model (newsenrich-coref 1) or truncated", path);
@@ -758,7 +780,15 @@ void ne_coref_attach_entities(ne_coref_mention *ms, size_t n, const ne_doc *doc)
 static float score(const ne_coref_model *m, const uint32_t *f, size_t n)
 {
     float s = 0;
-    for (size_t k = 0; k < n; k++) s += m->w[f[k]];
+    if (!m->ck) {
+        for (size_t k = 0; k < n; k++) s += m->w[f[k]];
+        return s;
+    }
+    for (size_t k = 0; k < n; k++) {
+        uint32_t key = f[k] + 1;
+        for (size_t j = f[k] & m->cmask; m->ck[j]; j = (j + 1) & m->cmask)
+            if (m->ck[j] == key) { s += m->cv[j]; break; }
+    }
     return s;
 }
 

@@ -32,6 +32,12 @@ typedef struct lex_entry { char *word; uint32_t bits; } lex_entry;
 struct ne_coref_model {
     float   *w;
     size_t   nw;          /* power of two */
+    /* a loaded model's nonzero weights in an open-addressing table that
+     * stays in cache (the dense table is mostly zeros): keys are weight
+     * indices + 1 (0: empty), cmask + 1 slots; NULL for a trainer's model */
+    uint32_t *ck;
+    float    *cv;
+    size_t    cmask;
     int      window;
     char     info[512];
     ne_map   lex;         /* word hash -> LEX_* bits */

@@ -4,6 +4,7 @@
  *   tag, merge, prepare    entities_mentions.c (the gazetteer's matches:
  *                          entities_gazetteer.c)
  *   cluster                entities_cluster.c
+ *   coreference            entities_coref.c
  *   canonical names, emit  entities_output.c
  *
  * Every scratch array lives in the stage state and only grows, so a
@@ -14,10 +15,55 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* ---- the coreference model: one per process ------------------------------------------ */
+
+/* Every worker's stage state shares one loaded coreference model (it is
+ * read-only; each state has its own workspace). A state configured with
+ * another path loads its own. */
+static pthread_mutex_t coref_lock = PTHREAD_MUTEX_INITIALIZER;
+static ne_coref_model *coref_shared;
+static unsigned coref_refs;
+static char coref_path[PATH_MAX + 64];
+
+static ne_coref_model *coref_acquire(const char *path, char *err, size_t errlen)
+{
+    ne_coref_model *m = NULL;
+    pthread_mutex_lock(&coref_lock);
+    if (coref_shared && strcmp(coref_path, path) == 0) {
+        m = coref_shared;
+        coref_refs++;
+    } else {
+        m = ne_coref_load(path, err, errlen);
+        if (m && !coref_shared) {
+            coref_shared = m;
+            coref_refs = 1;
+            snprintf(coref_path, sizeof coref_path, "%s", path);
+        }
+    }
+    pthread_mutex_unlock(&coref_lock);
+    return m;
+}
+
+static void coref_release(ne_coref_model *m)
+{
+    if (!m) return;
+    pthread_mutex_lock(&coref_lock);
+    if (m == coref_shared) {
+        if (--coref_refs == 0) {
+            ne_coref_free(m);
+            coref_shared = NULL;
+        }
+    } else {
+        ne_coref_free(m);
+    }
+    pthread_mutex_unlock(&coref_lock);
+}
 
 /* ---- the stage ------------------------------------------------------------------------ */
 
@@ -30,6 +76,7 @@ static void find_entities(ent_state *st, ne_doc *doc)
     ent_merge_field(st, doc, NE_FIELD_TITLE);
     ent_prepare_candidates(st, doc);
     ent_cluster(st, doc);
+    ent_coref(st, doc);
     ent_choose_canonical(st, doc);
     ent_emit_entities(st, doc);
 }
@@ -48,17 +95,22 @@ void ne_entities_destroy(void *state)
     if (!st) return;
     ne_ner_free(st->model);
     ne_ner_ws_free(st->ws);
+    coref_release(st->coref);
+    ne_coref_ws_free(st->cws);
     ent_gz_free(&st->gz);
     free(st->ntok); free(st->nsent); free(st->tags); free(st->tokmap); free(st->piece); free(st->uncased);
     free(st->spans);
     free(st->keep); free(st->alias); free(st->pcl);
     free(st->gzc); free(st->c); free(st->cl); free(st->order); free(st->buf); free(st->slug);
+    free(st->cspans); free(st->cscand); free(st->cm); free(st->cref); free(st->cmerge); free(st->cfit); free(st->xm);
     ne_map_free(&st->m_recent); ne_map_free(&st->m_first); ne_map_free(&st->m_short);
     ne_map_free(&st->m_given); ne_map_free(&st->m_keys); ne_map_free(&st->m_alias);
+    ne_map_free(&st->m_coref);
     free(st);
 }
 
-/* Loads the model and the gazetteer beside it, then the watchlist. */
+/* Loads the NER model, the coreference model and the gazetteer beside
+ * it, then the watchlist. */
 static int load_resources(ent_state *st, const ne_config *cfg, char *err, size_t errlen)
 {
     char path[PATH_MAX + 64], nerr[256];
@@ -73,6 +125,12 @@ static int load_resources(ent_state *st, const ne_config *cfg, char *err, size_t
         return -1;
     }
     char *slash = strrchr(path, '/');
+    if (slash) snprintf(slash + 1, sizeof path - (size_t)(slash + 1 - path), "coref.model");
+    else snprintf(path, sizeof path, "coref.model");
+    if (!(st->coref = coref_acquire(path, nerr, sizeof nerr))) {
+        snprintf(err, errlen, "entities: coreference model %s (beside entities.model): %s", path, nerr);
+        return -1;
+    }
     if (slash) snprintf(slash + 1, sizeof path - (size_t)(slash + 1 - path), "gazetteer.tsv");
     else snprintf(path, sizeof path, "gazetteer.tsv");
     ne_text t = {0};
@@ -96,6 +154,7 @@ void *ne_entities_create(const ne_config *cfg, char *err, size_t errlen)
     if (load_resources(st, cfg, err, errlen) < 0) goto fail;
     st->pcl = ne_xcalloc(cfg->watchlist.npeople + 1, sizeof *st->pcl);
     st->ws = ne_ner_ws_new();
+    st->cws = ne_coref_ws_new();
     return st;
 fail:
     ne_entities_destroy(st);

@@ -32,14 +32,37 @@
  *     places with the same normalised name (or the same gazetteer
  *     canonical name) are one entity, and an acronym defined in the text
  *     ("Democratic National Committee (DNC)") joins its long form.
- *  4. Each entity gets a canonical name (the fullest form in the article,
- *     titles and possessives removed; for a watched person named only by
- *     surname or alias, the watchlist name), an id (watchlist id, else the
- *     slug of the name, made unique within the article), `watched`, a
- *     gender hint for people (titles, then given names) and every mention
- *     in reading order: the title's first, then the body's. Mentions cover
- *     whole tokens, the title word before a name included ("Mr Trump").
- *     Entities are in order of first mention.
+ *  4. Coreference (enrichers/coref/coref.h, models/coref.model beside the
+ *     NER model, one model per process, a workspace per stage state): the
+ *     detector finds pronouns, titles alone ("the mayor"), descriptions
+ *     ("the 56-year-old", "the company", "the statement") and appositions
+ *     in the body; the people and organisations of step 3 are its names;
+ *     the learned resolver chooses each mention's antecedent. A title,
+ *     description or pronoun whose nearest named antecedent belongs to an
+ *     entity becomes a mention of it (a person's "he" never an
+ *     organisation's, "it" never a person's, "her father" never hers). An
+ *     organisation whose name the coreference joins to a person's, or
+ *     that spells the full name of a person of the article ("Donald
+ *     Trump" tagged ORG in a headline), becomes that person (one type per
+ *     entity); a short name joined to another
+ *     person by given name only ("Andrew" to "Andrew Smith") goes to the
+ *     watched person the coreference joins it to ("Prince Andrew"). A full
+ *     name never changes entity.
+ *  5. Each entity gets a canonical name (the fullest form in the article,
+ *     titles and possessives removed; "Nova Scotia Liberal MP Sean Fraser"
+ *     is "Sean Fraser"; for a watched person named only by surname or
+ *     alias, the watchlist name), an id (watchlist id, else the slug of the
+ *     name, made unique within the article), `watched`, a gender hint for
+ *     people (titles, then given names), its distinct titles (`titles`:
+ *     "Prime Minister", "CEO": the title words right before a name, not
+ *     the words that qualify them, "Nova Scotia Liberal") and every
+ *     mention in reading order: the title's first, then the body's. Each
+ *     mention has a kind (name, title, description, pronoun) and covers
+ *     whole tokens; a person's name mention covers the name only, its
+ *     title in title_start/title_end ("Prime Minister" of "Prime Minister
+ *     Vladimir Meciar"); a direct alias or role noun ("POTUS", "the
+ *     Russian leader") is a title mention. Entities are in order of their
+ *     first name mention.
  *
  * With entities.enabled false the stage is present but does nothing.
  * A missing or unreadable model or gazetteer fails ne_pipeline_new with a
@@ -70,7 +93,8 @@ void  ne_entities_destroy(void *state);
 /* ---- for the quotes stage: who is mentioned where ------------------------ */
 
 /* Index into doc->entities of the PERSON with a body mention covering body
- * token `tok`, or -1. O(mentions). */
+ * token `tok` (a name's title counts: "Mr" of "Mr Macron"; so do the
+ * coreference's titles, descriptions and pronouns), or -1. O(mentions). */
 long ne_entities_person_at(const ne_doc *doc, size_t tok);
 
 /* Fills map[i] (i < doc->body_text.ntoks) with ne_entities_person_at(doc, i)
@@ -82,6 +106,12 @@ void ne_entities_person_map(const ne_doc *doc, int32_t *map);
  * be female (so "he" can be resolved), NE_GENDER_FEMALE the reverse,
  * NE_GENDER_UNKNOWN anyone. O(mentions). */
 long ne_entities_last_person_before(const ne_doc *doc, uint32_t at, enum ne_gender want);
+
+/* The entity (any type) with a body mention covering byte `at`, or -1;
+ * *m (when m is not NULL) its mention, whose kind says how it names the
+ * entity: a speaker "he", "the mayor" or "the statement" resolves to the
+ * coreference's entity. A name's title counts as its mention. O(mentions). */
+long ne_entities_mention_at(const ne_doc *doc, uint32_t at, const ne_mention **m);
 
 /* ---- exposed for tests ----------------------------------------------------- */
 

@@ -56,6 +56,7 @@ static uint32_t new_cluster(ent_state *st, enum ne_ent_type type, uint64_t key)
     k->type = (uint8_t)type;
     k->key = key;
     k->person = -1;
+    k->named = -1;
     k->best = -1;
     return (uint32_t)st->ncl++;
 }
@@ -86,6 +87,7 @@ static void join(ent_state *st, const ne_doc *doc, size_t ci, long k)
     cand *c = &st->c[ci];
     cluster *cl = &st->cl[k];
     c->cluster = (int32_t)k;
+    if (c->person >= 0 && c->kind == GZ_NAME) cl->named = c->person;
     cl->nment++;
     if (c->type < 4) cl->votes[c->type]++;
     if (c->type == NE_ENT_PER) vote_gender(st, doc, cl, c);
@@ -197,7 +199,12 @@ static void cluster_short_names(ent_state *st, const ne_doc *doc)
             long alt = surname_cluster_fitting(st, c);
             k = alt < 0 ? NONE32 : (uint32_t)alt;
         }
-        if (k == NONE32) k = map_get(&st->m_given, c->key);
+        /* a watched person's titled name ("Prince Andrew") and the lone
+         * name after it ("Andrew") are that person, not another's given name
+         * ("Andrew Smith") */
+        if (k == NONE32 && c->person >= 0 && c->kind == GZ_NAME) k = map_get(&st->m_short, c->key);
+        else if (k == NONE32 && (k = map_get(&st->m_short, c->key)) != NONE32 && st->cl[k].named < 0) k = NONE32;
+        if (k == NONE32 && !(c->person >= 0 && c->kind == GZ_NAME)) k = map_get(&st->m_given, c->key);
         if (k == NONE32) k = map_get(&st->m_short, c->key);
         if (k == NONE32 && c->weak) continue;
         if (k == NONE32) {
@@ -216,6 +223,7 @@ static int cluster_is_person(const ent_state *st, const cluster *k, uint32_t p)
     for (size_t f = 0; f < st->gz.nforms; f++) {
         const watch_form *w = &st->gz.forms[f];
         if (w->person != p || w->surname != k->key) continue;
+        if (w->titled && k->named != (int32_t)p) continue;   /* "Andrew" alone: not "Prince Andrew" */
         if (!k->full) return 1;
         if (w->given && w->suffix == k->suffix &&
             ent_given_compatible(k->given, k->initial, k->first_letter, w->given, w->initial, w->first))

@@ -104,7 +104,8 @@ static size_t gz_match_at(const gazetteer *gz, const gz_entry *e, const ne_text 
 
 /* ---- loading: the bundled file and the watchlist --------------------------- */
 
-static void gz_add_form(gazetteer *gz, uint32_t person, const ne_text *t, size_t na, size_t b, int full)
+static void gz_add_form(gazetteer *gz, uint32_t person, const ne_text *t, size_t na, size_t b, int full,
+                        int titled)
 {
     size_t gi, si;
     ne_grow(&gz->forms, &gz->cap_forms, gz->nforms + 1, sizeof *gz->forms);
@@ -114,6 +115,7 @@ static void gz_add_form(gazetteer *gz, uint32_t person, const ne_text *t, size_t
     f->person = person;
     f->surname = ent_surname_key(tok_ptr(t, si), tok_len(t, si));
     f->suffix = ent_name_suffix(t, na, b);
+    f->titled = (uint8_t)titled;
     if (full) {
         f->given = ent_given_key(tok_ptr(t, gi), tok_len(t, gi), &f->initial);
         f->first = tok_ptr(t, gi)[0];
@@ -145,7 +147,9 @@ int ent_gz_add_person(gazetteer *gz, ne_text *t, const ne_person *p, uint32_t pe
             uint8_t g;
             words = ent_name_words(t, 0, t->ntoks, &na, &g);
             int role = is_lower_ascii((unsigned char)s[0]) || words == 0;
-            int full = !role && words >= 2;
+            /* "Duke of York": a title and words that are no name */
+            int noname = !role && na < t->ntoks && is_lower_ascii((unsigned char)tok_ptr(t, na)[0]);
+            int full = !role && !noname && words >= 2;
             if ((pass == 0) != full) continue;
             if (role) {
                 gz_add(gz, t, 0, t->ntoks, NE_ENT_PER, GZ_ROLE, (int32_t)person, NULL, 0);
@@ -154,10 +158,13 @@ int ent_gz_add_person(gazetteer *gz, ne_text *t, const ne_person *p, uint32_t pe
             size_t gi, si;
             ent_name_ends(t, na, t->ntoks, &gi, &si);
             enum gz_kind kind = GZ_NAME;
-            if (!full && !person_has_surname(gz, person, ent_surname_key(tok_ptr(t, si), tok_len(t, si))))
+            /* the person's own name as a title and one name ("Prince Andrew",
+             * "Pope Francis") is a name; its lone word only with the title */
+            int titled = k == 0 && !full && !noname && na > 0;
+            if (!full && !titled && !person_has_surname(gz, person, ent_surname_key(tok_ptr(t, si), tok_len(t, si))))
                 kind = GZ_DIRECT;
             gz_add(gz, t, 0, t->ntoks, NE_ENT_PER, kind, (int32_t)person, NULL, 0);
-            if (kind == GZ_NAME) gz_add_form(gz, person, t, na, t->ntoks, full);
+            if (kind == GZ_NAME) gz_add_form(gz, person, t, na, t->ntoks, full, titled);
         }
     }
     return 0;

@@ -33,6 +33,7 @@
 #include "common/hash.h"
 #include "common/map.h"
 #include "common/xalloc.h"
+#include "enrichers/coref/coref.h"
 #include "enrichers/entities/entities.h"
 #include "enrichers/ner/ner.h"
 #include "enrichers/text/text.h"
@@ -67,6 +68,8 @@ typedef struct watch_form {
     uint64_t given, surname;
     uint8_t  initial;
     uint8_t  suffix;          /* "Jr.": see ent_name_suffix() */
+    uint8_t  titled;          /* a title and one name ("Prince Andrew"): the lone name
+                                 is the person only where the article uses the title */
     char     first;           /* first letter of the given name */
 } watch_form;
 
@@ -107,8 +110,10 @@ typedef struct cluster {
     uint64_t key;           /* PER: surname key; others: name key */
     uint64_t given;         /* PER with a full name: given-name key */
     int32_t  person;        /* watched person, or -1 */
+    int32_t  named;         /* watched person one of its mentions names (GZ_NAME), or -1 */
     int32_t  best;          /* cand giving the canonical name, or -1 */
     uint32_t nment;
+    uint32_t nxm;           /* mentions the coreference adds (st->xm) */
     uint32_t first;         /* reading position of the first mention */
     uint32_t out;           /* index in doc->entities */
     int      votes[4];      /* type votes of its mentions */
@@ -118,11 +123,21 @@ typedef struct cluster {
     char     first_letter;
 } cluster;
 
+/* A mention the coreference adds to an entity: a title alone, a
+ * description or a pronoun (body only). */
+typedef struct xmention {
+    uint32_t start, end;    /* bytes in the body */
+    int32_t  cluster;       /* st->cl */
+    uint8_t  kind;          /* ne_mention_kind */
+} xmention;
+
 typedef struct ent_state {
     int enabled;
     const ne_config *cfg;
     ne_ner_model *model;
     ne_ner_ws *ws;
+    ne_coref_model *coref;   /* models/coref.model, beside the NER model */
+    ne_coref_ws *cws;
     gazetteer gz;
 
     /* scratch, reused by every document */
@@ -142,6 +157,14 @@ typedef struct ent_state {
     uint32_t    *order;  size_t cap_order;
     char        *buf;    size_t cap_buf;     /* names being built */
     char        *slug;   size_t cap_slug;
+    /* coreference (entities_coref.c) */
+    ne_ner_span *cspans; size_t cap_cspans;  /* body candidates as spans for the detector */
+    int32_t     *cscand; size_t cap_cscand;  /* span → its candidate */
+    ne_coref_mention *cm; size_t cap_cm;     /* the detector's mentions, resolved */
+    int32_t     *cref;   size_t cap_cref;    /* per mention: antecedent, root, entity, count */
+    int32_t     *cmerge; size_t cap_cmerge;  /* per cluster: the person it joins, or -1 */
+    int32_t     *cfit;   size_t cap_cfit;    /* per cluster: the person its name spells, or -1 */
+    xmention    *xm;     size_t nxm, cap_xm; /* mentions the coreference adds */
     /* per-document maps; keys are name keys (hash_fold, surname_key) */
     ne_map m_recent;   /* surname → latest full-name cluster (also: keys of people, early on) */
     ne_map m_first;    /* surname → first full-name cluster */
@@ -149,6 +172,7 @@ typedef struct ent_state {
     ne_map m_given;    /* given name → first full-name cluster ("Kim" → Kim Jong Un) */
     ne_map m_keys;     /* name key → cluster of an organisation, place or other */
     ne_map m_alias;    /* acronym key → index of its pair in st->alias */
+    ne_map m_coref;    /* (coref cluster, entity cluster) → name mentions of both */
 } ent_state;
 
 
@@ -323,6 +347,22 @@ void ent_cluster(ent_state *st, const ne_doc *doc);
 
 /* A person cluster's gender from its evidence: GM, GF or G0. */
 int ent_cluster_gender(const cluster *k);
+
+/* Start of the titles right before token na of a person's mention
+ * [a, b) ("Prime Minister" in "Prime Minister Vladimir Meciar", "CEO" in
+ * "Apple CEO Tim Cook"), not before a; na when there is none. */
+size_t ent_title_run(const ne_text *t, size_t a, size_t na);
+
+/* ---- entities_coref.c ----------------------------------------------------------- */
+
+/* In-document coreference over the body after clustering: detects
+ * pronouns, titles alone and descriptions, resolves them with the model,
+ * and records every one whose coreference cluster holds a name of an
+ * entity as a mention of it (st->xm). Where the coreference joins the
+ * names of two clusters, an organisation or other cluster joins the
+ * person (one type per entity) and a short name of an unwatched person
+ * joins a watched one. No-op without a model. */
+void ent_coref(ent_state *st, const ne_doc *doc);
 
 /* ---- entities_output.c ------------------------------------------------------------ */
 

@@ -4,6 +4,13 @@
  */
 #include "enrichers/entities/entities.h"
 
+/* A mention's bytes with the title before its name ("Mr Macron"): the
+ * words that name the person. */
+static uint32_t named_start(const ne_mention *m)
+{
+    return m->title_end > m->title_start && m->title_start < m->start ? m->title_start : m->start;
+}
+
 
 long ne_entities_person_at(const ne_doc *doc, size_t tok)
 {
@@ -13,7 +20,7 @@ long ne_entities_person_at(const ne_doc *doc, size_t tok)
         const ne_entity *e = &doc->entities[i];
         if (e->type != NE_ENT_PER) continue;
         for (size_t m = 0; m < e->nmentions; m++)
-            if (e->mentions[m].field == NE_FIELD_BODY && e->mentions[m].start <= s && s < e->mentions[m].end)
+            if (e->mentions[m].field == NE_FIELD_BODY && named_start(&e->mentions[m]) <= s && s < e->mentions[m].end)
                 return (long)i;
     }
     return -1;
@@ -41,7 +48,7 @@ void ne_entities_person_map(const ne_doc *doc, int32_t *map)
         for (size_t m = 0; m < e->nmentions; m++) {
             const ne_mention *mm = &e->mentions[m];
             if (mm->field != NE_FIELD_BODY) continue;
-            for (size_t k = token_at_or_after(t, mm->start); k < t->ntoks && t->toks[k].start < mm->end; k++)
+            for (size_t k = token_at_or_after(t, named_start(mm)); k < t->ntoks && t->toks[k].start < mm->end; k++)
                 map[k] = (int32_t)i;
         }
     }
@@ -64,4 +71,19 @@ long ne_entities_last_person_before(const ne_doc *doc, uint32_t at, enum ne_gend
         }
     }
     return best;
+}
+
+long ne_entities_mention_at(const ne_doc *doc, uint32_t at, const ne_mention **m)
+{
+    if (m) *m = NULL;
+    for (size_t i = 0; i < doc->nentities; i++) {
+        const ne_entity *e = &doc->entities[i];
+        for (size_t k = 0; k < e->nmentions; k++) {
+            const ne_mention *mm = &e->mentions[k];
+            if (mm->field != NE_FIELD_BODY || at < named_start(mm) || at >= mm->end) continue;
+            if (m) *m = mm;
+            return (long)i;
+        }
+    }
+    return -1;
 }

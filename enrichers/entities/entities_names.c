@@ -20,13 +20,15 @@ typedef struct title_phrase {
     uint8_t len[3];   /* strlen of each word, so that matching never counts */
     uint8_t n;
     uint8_t gender;
-    uint8_t any_case;   /* an office, also written in lower case ("US president Trump") */
+    uint8_t any_case;   /* an office, also written in lower case ("US president Trump");
+                           2: an office written in capitals ("CEO", "MP") */
 } title_phrase;
 
 #define T1(a, g)       { { a, NULL, NULL }, { sizeof a - 1, 0, 0 }, 1, g, 0 }
 #define O1(a, g)       { { a, NULL, NULL }, { sizeof a - 1, 0, 0 }, 1, g, 1 }
 #define O2(a, b, g)    { { a, b, NULL }, { sizeof a - 1, sizeof b - 1, 0 }, 2, g, 1 }
 #define O3(a, b, c, g) { { a, b, c }, { sizeof a - 1, sizeof b - 1, sizeof c - 1 }, 3, g, 1 }
+#define A1(a)          { { a, NULL, NULL }, { sizeof a - 1, 0, 0 }, 1, G0, 2 }
 
 static const title_phrase titles[] = {
     T1("Mr", GM), T1("Mrs", GF), T1("Ms", GF), T1("Miss", GF), T1("Mister", GM), T1("Messrs", GM),
@@ -49,6 +51,7 @@ static const title_phrase titles[] = {
     T1("Rev", G0), T1("Reverend", G0), T1("Bishop", G0), T1("Rabbi", G0), T1("Imam", G0),
     T1("Chief", G0), T1("Commissioner", G0), T1("Director", G0), T1("Detective", G0),
     T1("Officer", G0), T1("Agent", G0), T1("Coach", G0), T1("Deputy", G0), T1("Leader", G0),
+    A1("CEO"), A1("CFO"), A1("COO"), A1("MP"), A1("MPs"), A1("MEP"), A1("MPP"), A1("MLA"), A1("MHA"),
 };
 
 /* Name endings that are not surnames: "Martin Luther King Jr." */
@@ -83,7 +86,29 @@ size_t ent_title_at(const ne_text *t, size_t i, size_t limit, uint8_t *gender)
         if (tp->len[0] != n0 || lower_ascii((unsigned char)tp->w[0][0]) != c0) continue;
         if (tp->n <= best || i + tp->n > limit) continue;
         size_t j = 0;
-        while (j < tp->n && ent_tok_is_wordn(t, i + j, tp->w[j], tp->len[j], tp->any_case)) j++;
+        while (j < tp->n && ent_tok_is_wordn(t, i + j, tp->w[j], tp->len[j], tp->any_case == 1)) j++;
+        if (j == tp->n) { best = tp->n; *gender = tp->gender; }
+    }
+    return best;
+}
+
+/* Like ent_title_at, offices only (a title any case may write, or one in
+ * capitals): the titles that may sit inside a name's span after words
+ * that qualify them ("Nova Scotia Liberal MP Sean Fraser", "Apple CEO Tim
+ * Cook", "Russian President Vladimir Putin"), where "King" in "Martin
+ * Luther King" is a name. */
+static size_t office_at(const ne_text *t, size_t i, size_t limit, uint8_t *gender)
+{
+    size_t best = 0;
+    if (i >= limit || t->toks[i].kind != NE_TOK_WORD || !(t->toks[i].flags & NE_TF_CAP)) return 0;
+    size_t n0 = tok_len_nodot(t, i);
+    unsigned char c0 = lower_ascii((unsigned char)tok_ptr(t, i)[0]);
+    for (size_t k = 0; k < sizeof titles / sizeof titles[0]; k++) {
+        const title_phrase *tp = &titles[k];
+        if (!tp->any_case || tp->len[0] != n0 || lower_ascii((unsigned char)tp->w[0][0]) != c0) continue;
+        if (tp->n <= best || i + tp->n > limit) continue;
+        size_t j = 0;
+        while (j < tp->n && ent_tok_is_wordn(t, i + j, tp->w[j], tp->len[j], tp->any_case == 1)) j++;
         if (j == tp->n) { best = tp->n; *gender = tp->gender; }
     }
     return best;
@@ -94,15 +119,32 @@ size_t ent_title_at(const ne_text *t, size_t i, size_t limit, uint8_t *gender)
 static size_t title_before(const ne_text *t, size_t end, size_t floor, uint8_t *gender)
 {
     size_t best = end;
+    if (end == 0 || end <= floor || t->toks[end - 1].kind != NE_TOK_WORD) return best;
+    /* most tokens end no title: rule titles out by their last word's length
+     * and (folded) initial first */
+    size_t nl = tok_len_nodot(t, end - 1);
+    unsigned char cl = lower_ascii((unsigned char)tok_ptr(t, end - 1)[0]);
     for (size_t k = 0; k < sizeof titles / sizeof titles[0]; k++) {
         const title_phrase *tp = &titles[k];
+        if (tp->len[tp->n - 1] != nl || lower_ascii((unsigned char)tp->w[tp->n - 1][0]) != cl) continue;
         if (end < floor + tp->n || end - tp->n >= best) continue;
         size_t s = end - tp->n, j = 0;
         if (t->toks[s].para != t->toks[end].para) continue;
-        while (j < tp->n && ent_tok_is_wordn(t, s + j, tp->w[j], tp->len[j], tp->any_case)) j++;
+        while (j < tp->n && ent_tok_is_wordn(t, s + j, tp->w[j], tp->len[j], tp->any_case == 1)) j++;
         if (j == tp->n) { best = s; *gender = tp->gender; }
     }
     return best;
+}
+
+size_t ent_title_run(const ne_text *t, size_t a, size_t na)
+{
+    size_t s = na;
+    for (;;) {
+        uint8_t g = G0;
+        size_t p = title_before(t, s, a, &g);
+        if (p >= s) return s;
+        s = p;
+    }
 }
 
 int ent_name_suffix_code(const ne_text *t, size_t i)
@@ -155,6 +197,15 @@ size_t ent_name_words(const ne_text *t, size_t a, size_t b, size_t *na, uint8_t 
     *gender = G0;
     if (ent_title_at(t, a, b, gender) == b - a) { *na = b; return 0; }   /* a bare title */
     while (a < b && (n = ent_title_at(t, a, b - 1, gender)) > 0) a += n;
+    /* an office after words that qualify it: the name follows the last one */
+    for (size_t i = a + 1; i + 1 < b; i++) {
+        uint8_t g = G0;
+        if ((n = office_at(t, i, b - 1, &g)) > 0) {
+            a = i + n;
+            if (g) *gender = g;
+            i = a - 1;
+        }
+    }
     *na = a;
     size_t words = 0;
     for (size_t i = a; i < b; i++)

@@ -182,7 +182,7 @@ static void fill_entity(ent_state *st, const ne_doc *doc, const cluster *k, ne_e
         }
         e->gender = (enum ne_gender)g;
     }
-    e->mentions = ne_xcalloc(k->nment ? k->nment : 1, sizeof *e->mentions);
+    e->mentions = ne_xcalloc(k->nment + k->nxm + 1, sizeof *e->mentions);
 }
 
 /* Makes ids unique within the article: a second "georgia" (the person
@@ -209,11 +209,63 @@ static void unique_ids(ent_state *st, ne_doc *doc)
     }
 }
 
-/* Builds doc->entities from the clusters, in order of first mention, each
- * entity's mentions in reading order. */
+/* The mention of candidate c: a person's name without its titles ("Vladimir
+ * Meciar"; the titles right before it, "Prime Minister", in title_start/
+ * title_end), a direct alias or role noun as a title ("POTUS", "the
+ * Russian leader"), anything else as tagged. */
+static void put_mention(const ent_state *st, const ne_doc *doc, const cand *c, ne_mention *m)
+{
+    const ne_text *t = field_text(doc, c->field);
+    size_t a = c->a, b = c->b;
+    uint8_t kind = NE_MENTION_NAME;
+    uint32_t ts = 0, te = 0;
+    if (c->kind == GZ_DIRECT || c->kind == GZ_ROLE) {
+        kind = NE_MENTION_TITLE;
+    } else if (c->type == NE_ENT_PER && st->cl[c->cluster].type == NE_ENT_PER && c->na > a && c->na < b) {
+        size_t s = ent_title_run(t, a, c->na);
+        a = c->na;
+        if (s < a) {
+            ts = t->toks[s].start;
+            te = t->toks[a - 1].end;
+        }
+    }
+    *m = (ne_mention){ .start = t->toks[a].start, .end = t->toks[b - 1].end, .field = (uint8_t)c->field,
+                       .kind = kind, .title_start = ts, .title_end = te };
+}
+
+/* Compares two titles as the same: case and a final '.' aside ("Mr." and
+ * "Mr", "President" and "president"). */
+static int same_title(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an > 1 && a[an - 1] == '.') an--;
+    if (bn > 1 && b[bn - 1] == '.') bn--;
+    if (an != bn) return 0;
+    for (size_t i = 0; i < an; i++)
+        if (lower_ascii((unsigned char)a[i]) != lower_ascii((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+/* e->titles: the distinct titles of its name mentions, in reading order. */
+static void collect_titles(const ne_doc *doc, ne_entity *e)
+{
+    for (size_t i = 0; i < e->nmentions; i++) {
+        const ne_mention *m = &e->mentions[i];
+        if (m->title_end <= m->title_start) continue;
+        const char *s = (m->field == NE_FIELD_TITLE ? doc->title : doc->body) + m->title_start;
+        size_t n = m->title_end - m->title_start, k = 0;
+        while (k < e->ntitles && !same_title(e->titles[k], strlen(e->titles[k]), s, n)) k++;
+        if (k < e->ntitles) continue;
+        e->titles = ne_xrealloc(e->titles, (e->ntitles + 1) * sizeof *e->titles);
+        e->titles[e->ntitles++] = ne_xstrndup(s, n);
+    }
+}
+
+/* Builds doc->entities from the clusters, in order of first name mention,
+ * each entity's mentions in reading order (the coreference's among them). */
 void ent_emit_entities(ent_state *st, ne_doc *doc)
 {
-    for (size_t j = 0; j < st->ncl; j++) st->cl[j].first = UINT32_MAX;
+    for (size_t j = 0; j < st->ncl; j++) st->cl[j].first = UINT32_MAX, st->cl[j].nxm = 0;
+    for (size_t x = 0; x < st->nxm; x++) st->cl[st->xm[x].cluster].nxm++;
     for (size_t i = 0; i < st->nc; i++) {
         const cand *c = &st->c[i];
         if (c->cluster < 0) continue;
@@ -239,11 +291,24 @@ void ent_emit_entities(ent_state *st, ne_doc *doc)
         for (size_t i = 0; i < st->nc; i++) {
             const cand *c = &st->c[i];
             if (c->cluster < 0 || c->field != field) continue;
-            const ne_text *t = field_text(doc, field);
             ne_entity *e = &doc->entities[st->cl[c->cluster].out];
-            e->mentions[e->nmentions++] = (ne_mention){ t->toks[c->a].start, t->toks[c->b - 1].end,
-                                                        (uint8_t)field };
+            put_mention(st, doc, c, &e->mentions[e->nmentions++]);
         }
     }
+    /* the coreference's titles, descriptions and pronouns, in reading order */
+    for (size_t x = 0; x < st->nxm; x++) {
+        const xmention *m = &st->xm[x];
+        ne_entity *e = &doc->entities[st->cl[m->cluster].out];
+        ne_mention *mm = &e->mentions[e->nmentions++];
+        *mm = (ne_mention){ .start = m->start, .end = m->end, .field = NE_FIELD_BODY, .kind = m->kind,
+                            .title_start = m->start, .title_end = m->start };
+        /* keep the body's mentions sorted: insert it among them */
+        for (ne_mention *p = mm; p > e->mentions && p[-1].field == NE_FIELD_BODY && p[-1].start > p->start; p--) {
+            ne_mention tmp = p[-1];
+            p[-1] = *p;
+            *p = tmp;
+        }
+    }
+    for (size_t r = 0; r < doc->nentities; r++) collect_titles(doc, &doc->entities[r]);
     unique_ids(st, doc);
 }

@@ -17,6 +17,8 @@ static void entity_free(ne_entity *e)
     free(e->id);
     free(e->name);
     free(e->mentions);
+    for (size_t i = 0; i < e->ntitles; i++) free(e->titles[i]);
+    free(e->titles);
 }
 
 static void quote_free(ne_quote *q)
@@ -79,4 +81,14 @@ const char *ne_quote_kind_name(enum ne_quote_kind k)
     case NE_QUOTE_INDIRECT: return "indirect";
     }
     return "direct";
+}
+
+const char *ne_mention_kind_name(int k)
+{
+    switch (k) {
+    case NE_MENTION_TITLE: return "title";
+    case NE_MENTION_DESC: return "description";
+    case NE_MENTION_PRONOUN: return "pronoun";
+    default: return "name";
+    }
 }

@@ -96,9 +96,21 @@ enum ne_ent_type { NE_ENT_PER = 0, NE_ENT_ORG, NE_ENT_LOC, NE_ENT_MISC };
 
 enum ne_field { NE_FIELD_BODY = 0, NE_FIELD_TITLE = 1 };
 
+/* How a mention names its entity (coreference, enrichers/coref/coref.h). */
+enum ne_mention_kind {
+    NE_MENTION_NAME = 0,   /* "Vladimir Meciar", "Meciar", "Apple": the name only */
+    NE_MENTION_TITLE,      /* a title or role alone: "the President", "the mayor", "POTUS" */
+    NE_MENTION_DESC,       /* a description: "the 56-year-old", "the company", "the statement" */
+    NE_MENTION_PRONOUN     /* he, she, his, they, it (an organisation's), … */
+};
+
 typedef struct ne_mention {
     uint32_t start, end;   /* bytes in the field's text */
     uint8_t  field;        /* ne_field */
+    uint8_t  kind;         /* ne_mention_kind */
+    uint32_t title_start, title_end;   /* a name's title right before it ("Prime Minister"
+                                          in "Prime Minister Vladimir Meciar"): bytes in
+                                          the same text; equal when there is none */
 } ne_mention;
 
 enum ne_gender { NE_GENDER_UNKNOWN = 0, NE_GENDER_MALE, NE_GENDER_FEMALE };
@@ -110,6 +122,8 @@ typedef struct ne_entity {
     int    watched;
     enum ne_gender gender; /* hint for pronoun resolution */
     ne_mention *mentions;  size_t nmentions;
+    char **titles;         size_t ntitles;   /* distinct titles of its name mentions, in
+                                               reading order ("Prime Minister", "CEO") */
 } ne_entity;
 
 enum ne_quote_kind { NE_QUOTE_DIRECT = 0, NE_QUOTE_PARTIAL, NE_QUOTE_INDIRECT };
@@ -167,5 +181,6 @@ void ne_text_clear(ne_text *t);
 
 const char *ne_ent_type_name(enum ne_ent_type t);     /* "PERSON", "ORG", … */
 const char *ne_quote_kind_name(enum ne_quote_kind k); /* "direct", … */
+const char *ne_mention_kind_name(int k);              /* "name", "title", "description", "pronoun" */
 
 #endif

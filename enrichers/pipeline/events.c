@@ -75,6 +75,12 @@ static void put_mention(nebuf *b, const ne_doc *doc, const ne_mention *m)
     nebuf_puts(b, ",\"text\":");
     nebuf_json_str(b, text ? text + m->start : "", text ? m->end - m->start : 0);
     if (m->field == NE_FIELD_TITLE) nebuf_puts(b, ",\"field\":\"title\"");
+    nebuf_puts(b, ",\"kind\":");
+    put_plain_str(b, ne_mention_kind_name(m->kind));
+    if (text && m->title_end > m->title_start) {
+        nebuf_puts(b, ",\"title\":");
+        nebuf_json_str(b, text + m->title_start, m->title_end - m->title_start);
+    }
     nebuf_putc(b, '}');
 }
 
@@ -86,6 +92,15 @@ static void put_entity(nebuf *b, const ne_doc *doc, const ne_entity *e)
     put_key(b, "type", 0);    put_plain_str(b, ne_ent_type_name(e->type));
     put_key(b, "watched", 0); nebuf_puts(b, e->watched ? "true" : "false");
     put_key(b, "count", 0);   put_u64(b, e->nmentions);
+    if (e->ntitles) {
+        put_key(b, "titles", 0);
+        nebuf_putc(b, '[');
+        for (size_t i = 0; i < e->ntitles; i++) {
+            if (i) nebuf_putc(b, ',');
+            put_str_or_null(b, e->titles[i]);
+        }
+        nebuf_putc(b, ']');
+    }
     put_key(b, "mentions", 0);
     nebuf_putc(b, '[');
     for (size_t i = 0; i < e->nmentions; i++) {

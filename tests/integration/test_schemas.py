@@ -200,11 +200,13 @@ class ContractExamples(unittest.TestCase):
 
     def test_enriched_example_placeholders_fail_the_offset_checks(self):
         # The example's offsets are placeholders: "…cleaned text…"[10:18] is not "Mr Trump",
-        # its quote is empty and it is about an entity it does not list.
+        # its count (9) is not the number of mentions it lists (1), its quote is empty and
+        # it is about an entity it does not list.
         ev = json.loads(first_alternative(CONTRACT_ENRICHED))
         probs = ve.problems("enriched", ev)
-        self.assertEqual(len(probs), 3, probs)
-        self.assertIn("$.entities[0].mentions[0]: body[10:18] is", probs[0])
+        self.assertEqual(len(probs), 4, probs)
+        self.assertIn("$.entities[0]: count 9 but 1 mentions", probs)
+        self.assertTrue(any(p.startswith("$.entities[0].mentions[0]: body[10:18] is") for p in probs), probs)
         self.assertIn("$.quotes[0]: start 0 >= end 0", probs)
         self.assertIn('$.quotes[0].about[0]: "vladimir-putin" is not an entity of the article', probs)
 
@@ -352,6 +354,62 @@ class InvalidEvents(unittest.TestCase):
         ev = make_enriched()
         ev["entities"][0]["mentions"][0]["field"] = "body"
         self.assertProblems("enriched", ev, '$.entities[0].mentions[0].field: expected "title"')
+
+    def with_coref(self):
+        """The example with the coreference's fields: "US President Donald Trump" as the
+        name "Donald Trump" with its title, "He" as a pronoun of Putin."""
+        ev = make_enriched()
+        t = ev["entities"][0]
+        t["mentions"][0]["kind"] = "name"
+        t["mentions"][0]["title"] = "President"
+        t["titles"] = ["President"]
+        p = ev["entities"][1]
+        p["mentions"].insert(1, dict(mention(BODY, "He"), kind="pronoun"))
+        p["count"] = 3
+        return ev
+
+    def test_mention_kind_title_and_entity_titles_are_valid(self):
+        self.assertEqual(ve.problems("enriched", self.with_coref()), [])
+
+    def test_mention_kind_enum(self):
+        ev = self.with_coref()
+        ev["entities"][1]["mentions"][1]["kind"] = "anaphor"
+        self.assertProblems("enriched", ev, "$.entities[1].mentions[1].kind")
+
+    def test_mention_title_must_be_written_before_the_name(self):
+        ev = self.with_coref()
+        ev["entities"][0]["mentions"][0]["title"] = "Mr"
+        ev["entities"][0]["titles"] = ["Mr"]
+        self.assertProblems("enriched", ev, '$.entities[0].mentions[0]: title "Mr" is not written right before')
+
+    def test_only_a_name_has_a_title(self):
+        ev = self.with_coref()
+        ev["entities"][1]["mentions"][1]["title"] = "President"
+        ev["entities"][1]["titles"] = ["President"]
+        self.assertProblems("enriched", ev, "$.entities[1].mentions[1]: a pronoun mention has a title")
+
+    def test_entity_titles_are_its_mentions_titles(self):
+        ev = self.with_coref()
+        ev["entities"][0]["titles"] = ["President", "CEO"]
+        self.assertProblems("enriched", ev, "$.entities[0]: titles")
+        ev = self.with_coref()
+        del ev["entities"][0]["titles"]
+        self.assertProblems("enriched", ev, "$.entities[0]: titles")
+        ev = self.with_coref()
+        ev["entities"][0]["titles"] = []
+        self.assertProblems("enriched", ev, "$.entities[0].titles")
+
+    def test_count_is_the_number_of_mentions(self):
+        ev = self.with_coref()
+        ev["entities"][1]["count"] = 2
+        self.assertProblems("enriched", ev, "$.entities[1]: count 2 but 3 mentions")
+
+    def test_mentions_never_overlap(self):
+        ev = self.with_coref()
+        ev["entities"][3]["mentions"].append(dict(mention(BODY, "Trump", ev["entities"][0]["mentions"][1]["start"]),
+                                                  kind="name"))
+        ev["entities"][3]["count"] = 2
+        self.assertProblems("enriched", ev, "overlaps")
 
     def test_dedup_status_and_duplicate_of_agree(self):
         ev = make_enriched()

@@ -17,6 +17,10 @@ Besides the schema, events get the checks a schema cannot express:
   enriched   every mention/quote offset lies within the UTF-8 bytes of the
              body (the title for field "title"), start < end, on character
              boundaries; body[start:end] (bytes) equals a mention's text;
+             a mention's title is written right before it (only white
+             space between) and only a name has one; an entity's titles are the
+             distinct titles of its mentions; count is the number of
+             mentions; no two mentions of the article overlap;
              entity and quote ids are unique; a quote's speaker.entity_id and
              about ids name entities of the article; a near duplicate is not
              a duplicate of itself
@@ -323,9 +327,23 @@ def _enriched_checks(ev):
             out.append("$.entities: id %s appears more than once" % _short(i))
         seen.add(i)
 
+    spans = []   # (field, start, end, where) of every mention, for overlaps
     for ei, ent in enumerate(ents):
         if not isinstance(ent, dict) or not isinstance(ent.get("mentions"), list):
             continue
+        if isinstance(ent.get("count"), int) and ent["count"] != len(ent["mentions"]):
+            out.append("$.entities[%d]: count %d but %d mentions" % (ei, ent["count"], len(ent["mentions"])))
+        mtitles = []
+        for m in ent["mentions"]:
+            t = m.get("title") if isinstance(m, dict) else None
+            if isinstance(t, str) and t.lower().rstrip(".") not in [x.lower().rstrip(".") for x in mtitles]:
+                mtitles.append(t)
+        titles = ent.get("titles")
+        if titles is not None or mtitles:
+            if not isinstance(titles, list) or [x.lower().rstrip(".") for x in titles if isinstance(x, str)] != \
+                    [x.lower().rstrip(".") for x in mtitles]:
+                out.append("$.entities[%d]: titles %s are not the distinct titles of its mentions %s" % (
+                    ei, _short(json.dumps(titles)), _short(json.dumps(mtitles))))
         for mi, m in enumerate(ent["mentions"]):
             if not isinstance(m, dict):
                 continue
@@ -347,6 +365,18 @@ def _enriched_checks(ev):
                     out.append("%s: %s[%d:%d] is %s, not the mention text %s" % (
                         where, what, start, end,
                         _short(got.decode("utf-8", "replace")), _short(m["text"])))
+                spans.append((what, start, end, where))
+                t = m.get("title")
+                if isinstance(t, str):
+                    if m.get("kind", "name") != "name":
+                        out.append("%s: a %s mention has a title" % (where, m.get("kind")))
+                    elif not data[:start].decode("utf-8", "replace").rstrip().endswith(t):
+                        out.append("%s: title %s is not written right before %s" % (
+                            where, _short(t), _short(m["text"])))
+    spans.sort()
+    for a, b in zip(spans, spans[1:]):
+        if a[0] == b[0] and b[1] < a[2]:
+            out.append("%s overlaps %s" % (b[3], a[3]))
 
     quotes = ev.get("quotes") if isinstance(ev.get("quotes"), list) else []
     qseen = set()

@@ -196,7 +196,7 @@ TEST(coref_attach_entities_takes_the_entity_of_an_overlapping_body_mention)
     memset(ms, 0, sizeof ms);
     ms[0] = (ne_coref_mention){ .start = 10, .end = 20, .kind = NE_COREF_NAME, .type = -1, .entity = -1, .appos = -1 };
     ms[1] = (ne_coref_mention){ .start = 30, .end = 32, .kind = NE_COREF_PRONOUN, .type = -1, .entity = -1, .appos = -1 };
-    ne_mention title = { 0, 8, NE_FIELD_TITLE }, body = { 4, 20, NE_FIELD_BODY };
+    ne_mention title = { .start = 0, .end = 8, .field = NE_FIELD_TITLE }, body = { .start = 4, .end = 20, .field = NE_FIELD_BODY };
     ne_entity ents[2];
     memset(ents, 0, sizeof ents);
     ents[0].type = NE_ENT_ORG; ents[0].mentions = &title; ents[0].nmentions = 1;   /* title field only */

@@ -1,0 +1,331 @@
+/* entities_coref — in-document coreference after clustering
+ * (entities_int.h; the model: enrichers/coref/coref.h).
+ *
+ * The body's candidates that are people and organisations in a cluster
+ * are the detector's names (so every name mention is one of the stage's,
+ * its cluster known); the detector adds pronouns, titles alone ("the
+ * mayor"), descriptions ("the 56-year-old", "the statement") and its
+ * apposition links; the model resolves them. Each coreference cluster
+ * then stands for the entity cluster most of its names belong to (on a
+ * tie: a watched person, else the first named), and:
+ *   - every title, description or pronoun of it becomes a mention of that
+ *     entity (st->xm), when its type agrees (a person's "he" never an
+ *     organisation's, "it" never a person's) and it overlaps no name;
+ *   - an organisation or other cluster whose names the coreference joins
+ *     to a person's becomes that person (one type per entity: "Trump's"
+ *     tagged ORG);
+ *   - a short name ("Andrew") of an unwatched person that the coreference
+ *     joins to a watched person's names ("Prince Andrew") becomes a mention
+ *     of the watched person; a full name never moves, so an unwatched
+ *     "Andrew Smith" never takes the watched person's id.
+ */
+#include "enrichers/entities/entities_int.h"
+
+#include <string.h>
+
+/* The candidate of span s of the detector's name mention m: the span
+ * containing its tokens (spans are sorted and disjoint), or -1. */
+static long span_of(const ent_state *st, size_t ns, const ne_coref_mention *m)
+{
+    size_t lo = 0, hi = ns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->cspans[mid].tok_end <= m->tok_start) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < ns && st->cspans[lo].tok_start <= m->tok_start && m->tok_end <= st->cspans[lo].tok_end) return (long)lo;
+    return -1;
+}
+
+/* Does a mention of type mt (enum ne_ent_type, or -1) fit an entity of
+ * type et? */
+static int type_fits(int mt, int et)
+{
+    if (mt < 0) return et == NE_ENT_PER || et == NE_ENT_ORG;
+    if (mt == NE_ENT_PER) return et == NE_ENT_PER;
+    return et != NE_ENT_PER;
+}
+
+/* his, her, their, its */
+static int is_possessive_pronoun(const ne_text *t, size_t i)
+{
+    return ent_tok_is_word(t, i, "his") || ent_tok_is_word(t, i, "her") || ent_tok_is_word(t, i, "their") ||
+           ent_tok_is_word(t, i, "its");
+}
+
+/* True when pronoun token i attributes the words before it: after a
+ * closing quotation mark or a comma, before a speech verb ("…,” he said",
+ * "…, it said"). Who that is is the quotes stage's question (the speaker
+ * of the quotation, the subject of the last statement), which the
+ * coreference, reading the quotation's names as antecedents, answers
+ * worse: such a pronoun is left out. */
+static int attributing_pronoun(const ne_text *t, size_t i)
+{
+    static const char *const cues[] = { "said", "says", "say", "added", "adds", "told", "tells", "explained",
+                                         "noted", "stated", "wrote", "writes", "insisted", "argued",
+                                         "continued", "was", "is", "replied", "recalled", "warned" };
+    if (i == 0 || i + 1 >= t->ntoks) return 0;
+    const ne_token *p = &t->toks[i - 1];
+    int after = p->kind == NE_TOK_QUOTE && (p->flags & NE_TF_CLOSE);
+    if (!after && p->kind == NE_TOK_PUNCT && t->s[p->start] == ',') after = 1;
+    if (!after) return 0;
+    for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++)
+        if (ent_tok_is_wordn(t, i + 1, cues[k], strlen(cues[k]), 0)) return 1;
+    return 0;
+}
+
+/* "they", "them", "their", "theirs", "themselves", "it" and "its":
+ * "they" is often several entities ("the Kremlin and the White House …
+ * they"), which one entity cannot stand for; "it" is only ever the
+ * subject of a speech verb ("It said"), the quotes stage's question;
+ * "its" goes to the nearest organisation, right about half the time on
+ * the bench articles ("the coalition to increase its efforts against the
+ * Islamic State"). Measured on the seed articles and the bench, all did
+ * more harm than good as mentions. */
+static int unused_pronoun(const ne_text *t, size_t i)
+{
+    return ent_tok_is_word(t, i, "they") || ent_tok_is_word(t, i, "them") || ent_tok_is_word(t, i, "their") ||
+           ent_tok_is_word(t, i, "theirs") || ent_tok_is_word(t, i, "themselves") || ent_tok_is_word(t, i, "it") ||
+           ent_tok_is_word(t, i, "its");
+}
+
+/* Moves candidate i to cluster k, as a person's name when k is a person. */
+static void move_cand(ent_state *st, const ne_doc *doc, size_t i, int32_t k)
+{
+    cand *c = &st->c[i];
+    cluster *from = &st->cl[c->cluster], *to = &st->cl[k];
+    from->nment--;
+    if (c->type < 4) from->votes[c->type]--;
+    if (to->type == NE_ENT_PER && c->type != NE_ENT_PER) {
+        c->type = NE_ENT_PER;
+        c->gaz = -1;
+        c->kind = GZ_PLACE;
+        ent_person_names(doc, c);
+    }
+    c->cluster = k;
+    to->nment++;
+    if (c->type < 4) to->votes[c->type]++;
+}
+
+/* st->cfit[k]: for a cluster that is no person, the person cluster whose
+ * full name one of its names spells ("Muhammad Ali" tagged ORG next to
+ * the person "Muhammad Ali": same surname, a compatible given name), or
+ * -1. Gazetteer entries never count ("Clinton Foundation" is no person's
+ * name anyway). */
+static void fit_people(ent_state *st, const ne_doc *doc)
+{
+    ne_grow(&st->cfit, &st->cap_cfit, st->ncl + 1, sizeof *st->cfit);
+    for (size_t k = 0; k < st->ncl; k++) st->cfit[k] = -1;
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->cluster < 0 || c->gaz >= 0 || c->type == NE_ENT_PER || st->cl[c->cluster].type == NE_ENT_PER ||
+            st->cl[c->cluster].person >= 0 || st->cfit[c->cluster] == -2)
+            continue;
+        /* most are no person's name: the last word must be the surname of a
+         * full name of the article (st->m_first, ent_cluster) */
+        const ne_text *ft = field_text(doc, c->field);
+        if (c->b < c->a + 2 || map_get(&st->m_first, ent_surname_key(tok_ptr(ft, c->b - 1), tok_len(ft, c->b - 1))) == NONE32)
+            continue;
+        cand probe = *c;
+        if (!ent_person_names(doc, &probe) || !probe.full) continue;
+        long fit = -1;
+        for (size_t k = 0; k < st->ncl && fit < 0; k++) {
+            const cluster *p = &st->cl[k];
+            if (p->type == NE_ENT_PER && p->full && p->nment && p->key == probe.key && p->suffix == probe.suffix &&
+                ent_given_compatible(p->given, p->initial, p->first_letter, probe.given, probe.initial, probe.first))
+                fit = (long)k;
+        }
+        if (fit < 0) continue;
+        int32_t *f = &st->cfit[c->cluster];
+        *f = *f == -1 || *f == (int32_t)fit ? (int32_t)fit : -2;
+    }
+    for (size_t k = 0; k < st->ncl; k++)
+        if (st->cfit[k] < -1) st->cfit[k] = -1;
+}
+
+/* Moves the candidates of every cluster with a st->cfit person into it. */
+static void merge_fits(ent_state *st, const ne_doc *doc)
+{
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        if (c->cluster >= 0 && st->cfit[c->cluster] >= 0) move_cand(st, doc, i, st->cfit[c->cluster]);
+    }
+}
+
+void ent_coref(ent_state *st, const ne_doc *doc)
+{
+    st->nxm = 0;
+    const ne_text *t = &doc->body_text;
+    if (st->ncl == 0) return;
+    fit_people(st, doc);
+    if (!st->coref || t->ntoks == 0) {
+        merge_fits(st, doc);
+        return;
+    }
+
+    /* the body's people and organisations as the detector's names */
+    size_t ns = 0;
+    ne_grow(&st->cspans, &st->cap_cspans, st->nc + 1, sizeof *st->cspans);
+    ne_grow(&st->cscand, &st->cap_cscand, st->nc + 1, sizeof *st->cscand);
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->field != NE_FIELD_BODY || c->cluster < 0 || c->b <= c->a) continue;
+        int ty = st->cl[c->cluster].type;
+        if (ty != NE_ENT_PER && ty != NE_ENT_ORG) continue;
+        if (ns && st->cspans[ns - 1].tok_end > c->a) continue;   /* overlapping: the first */
+        st->cspans[ns] = (ne_ner_span){ c->a, c->b, (enum ne_ent_type)ty };
+        st->cscand[ns++] = (int32_t)i;
+    }
+    ne_coref_mention *det;
+    size_t n = ne_coref_detect(st->coref, st->cws, t, st->cspans, ns, &det);
+    if (n == 0) {
+        merge_fits(st, doc);
+        return;
+    }
+    /* "they" and "it" never become mentions (below): not resolved at all,
+     * which saves a third of the resolver's work; the detector's links to
+     * them are dropped */
+    ne_grow(&st->cm, &st->cap_cm, n, sizeof *st->cm);
+    ne_grow(&st->cref, &st->cap_cref, 5 * n, sizeof *st->cref);
+    ne_coref_mention *ms = st->cm;
+    int32_t *newi = st->cref;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        newi[i] = -1;
+        if (det[i].kind == NE_COREF_PRONOUN && unused_pronoun(t, det[i].tok_start)) continue;
+        ms[kept] = det[i];
+        if (ms[kept].appos >= 0) ms[kept].appos = newi[ms[kept].appos];
+        newi[i] = (int32_t)kept++;
+    }
+    n = kept;
+    if (n == 0) {
+        merge_fits(st, doc);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (ms[i].kind != NE_COREF_NAME) continue;
+        long s = span_of(st, ns, &ms[i]);
+        if (s < 0) continue;
+        const cand *c = &st->c[st->cscand[s]];
+        ms[i].entity = c->cluster;   /* its type: the detector's (a surname typed ORG is a person's) */
+    }
+    /* A name the stage already joined to an earlier name needs no model: it
+     * is linked to that name (as the detector links appositions), and only
+     * each entity's first name is ranked, where a join across the stage's
+     * entities can be found. Half the resolver's work on news. */
+    ne_grow(&st->cmerge, &st->cap_cmerge, st->ncl + 1, sizeof *st->cmerge);
+    for (size_t k = 0; k < st->ncl; k++) st->cmerge[k] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int32_t e = ms[i].entity;
+        if (ms[i].kind != NE_COREF_NAME || e < 0) continue;
+        if (st->cmerge[e] >= 0 && ms[i].appos < 0) ms[i].appos = st->cmerge[e];
+        st->cmerge[e] = (int32_t)i;
+    }
+    ne_grow(&st->cref, &st->cap_cref, 5 * n, sizeof *st->cref);
+    int32_t *ante = st->cref, *root = ante + n, *best = root + n, *cnt = best + n, *src = cnt + n;
+    ne_coref_resolve(st->coref, st->cws, t, ms, n, ante, root);
+
+    /* each coreference cluster's entity: most names, then watched, then first */
+    for (size_t i = 0; i < n; i++) best[i] = -1, cnt[i] = 0;
+    ne_map_reset(&st->m_coref, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        int32_t e = ms[i].entity, r = root[i];
+        if (ms[i].kind != NE_COREF_NAME || e < 0 || r < 0 || (size_t)r >= n) continue;
+        uint64_t key = ((uint64_t)(uint32_t)r << 32 | (uint32_t)e) + 1;
+        uint64_t *v = ne_map_put(&st->m_coref, key);
+        int32_t c = (int32_t)++*v;
+        int32_t b = best[r];
+        if (b < 0 || c > cnt[r] ||
+            (c == cnt[r] && b != e && st->cl[e].person >= 0 && st->cl[b].person < 0)) {
+            best[r] = e;
+            cnt[r] = c;
+        }
+    }
+
+    /* Each mention's entity: a name's own; for the rest, the entity of the
+     * nearest name up its chain of antecedents (the cluster's majority only
+     * when the chain reaches none, "Before he spoke, Smith…"). A name whose
+     * antecedent is another entity's: an organisation joins that person,
+     * a watched person takes an unwatched person's short name. */
+    int32_t *ent = cnt;   /* reused: the counts are no longer needed */
+    for (size_t k = 0; k < st->ncl; k++) st->cmerge[k] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int32_t a = ante[i] >= 0 && (size_t)ante[i] < i ? ante[i] : -1;
+        int32_t via = a >= 0 ? ent[a] : -1;
+        int32_t e = ms[i].kind == NE_COREF_NAME ? ms[i].entity : -1;
+        if (e < 0) {
+            ent[i] = via;
+            src[i] = a >= 0 ? src[a] : -1;
+            continue;
+        }
+        ent[i] = e;
+        src[i] = (int32_t)i;
+        if (via < 0 || via == e) continue;
+        const cluster *ke = &st->cl[e], *kv = &st->cl[via];
+        size_t ci = (size_t)st->cscand[span_of(st, ns, &ms[i])];
+        /* an organisation that is a person ("Trump's", or a headline's
+         * "Donald Trump", tagged ORG, which the detector typed PER by a
+         * person's surname; never "Clinton Foundation") joins the person,
+         * whichever comes first: the whole cluster, unless another of its
+         * names is someone else's */
+        int32_t org = -1, per = -1;
+        if (kv->type == NE_ENT_PER && ke->type != NE_ENT_PER && ke->person < 0 && ms[i].type == NE_ENT_PER)
+            org = e, per = via;
+        else if (ke->type == NE_ENT_PER && kv->type != NE_ENT_PER && kv->person < 0 && src[a] >= 0 &&
+                 ms[src[a]].type == NE_ENT_PER)
+            org = via, per = e;
+        if (org >= 0 && st->cfit[org] >= 0) per = st->cfit[org];   /* the person it spells */
+        if (org >= 0) {
+            if (st->cmerge[org] == -1) st->cmerge[org] = per;
+            else if (st->cmerge[org] != per) st->cmerge[org] = -2;
+        } else if (kv->type == NE_ENT_PER && ke->type == NE_ENT_PER && kv->person >= 0 && ke->person < 0 &&
+                   !st->c[ci].full && st->c[ci].kind == GZ_PLACE && st->c[ci].key != ke->key &&
+                   st->c[ci].key == kv->key && st->c[ci].suffix == kv->suffix) {
+            /* "Andrew" joined to "Andrew Smith" by given name, which the
+             * coreference gives to the watched "Prince Andrew" */
+            move_cand(st, doc, ci, via);
+            ent[i] = via;
+        }
+    }
+    for (size_t k = 0; k < st->ncl; k++)
+        if (st->cmerge[k] == -1 && st->cfit[k] >= 0) st->cmerge[k] = st->cfit[k];
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        if (c->cluster >= 0 && st->cmerge[c->cluster] >= 0) move_cand(st, doc, i, st->cmerge[c->cluster]);
+    }
+
+    /* titles, descriptions and pronouns of a named cluster */
+    size_t ci = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ne_coref_mention *m = &ms[i];
+        if (m->kind == NE_COREF_NAME) continue;
+        int32_t E = ent[i] >= 0 ? ent[i] : root[i] >= 0 ? best[root[i]] : -1;
+        if (E < 0) continue;
+        if (st->cmerge[E] >= 0) E = st->cmerge[E];
+        if (!st->cl[E].nment || !type_fits(m->type, st->cl[E].type)) continue;
+        /* "X said in a statement": the statement is X's, not X (it still
+         * leads "the statement said" to X) */
+        if (m->kind == NE_COREF_DESC && m->type < 0 &&
+            (ent_tok_is_word(t, m->tok_start, "a") || ent_tok_is_word(t, m->tok_start, "an")))
+            continue;
+        /* "her father" is not her; "his office" (the detector's link) is his */
+        if (m->kind != NE_COREF_PRONOUN && m->appos < 0 && is_possessive_pronoun(t, m->tok_start)) continue;
+        if (m->kind == NE_COREF_PRONOUN && attributing_pronoun(t, m->tok_start)) continue;
+        /* "the president of the company": someone the phrase goes on to say */
+        if (m->kind != NE_COREF_PRONOUN && m->appos < 0 && m->tok_end < t->ntoks &&
+            ent_tok_is_wordn(t, m->tok_end, "of", 2, 0))
+            continue;
+        /* "their" and "their statement": the first */
+        if (st->nxm && st->xm[st->nxm - 1].end > m->start) continue;
+        /* never over a name: the candidates' spans (sorted, body first) */
+        while (ci < st->nc && st->c[ci].field == NE_FIELD_BODY && st->c[ci].b <= m->tok_start) ci++;
+        int over = 0;
+        for (size_t q = ci; q < st->nc && st->c[q].field == NE_FIELD_BODY && st->c[q].a < m->tok_end && !over; q++)
+            over = st->c[q].b > m->tok_start;
+        if (over) continue;
+        ne_grow(&st->xm, &st->cap_xm, st->nxm + 1, sizeof *st->xm);
+        uint8_t kind = m->kind == NE_COREF_TITLE ? NE_MENTION_TITLE
+                     : m->kind == NE_COREF_DESC ? NE_MENTION_DESC : NE_MENTION_PRONOUN;
+        st->xm[st->nxm++] = (xmention){ m->start, m->end, E, kind };
+    }
+}
