@@ -196,6 +196,14 @@ def kill_9_twenty_times_loses_nothing():
     check(mid < total, "the last kill landed mid-stream")
     finish(topics, cfg, log)
     assert_outcomes("kill -9 x20", topics, good + extra, bad, exactly_once=False)
+    # enrichers/DEDUP.md, "Redelivery: the guarantee": every re-delivered
+    # article got the same decision, story and quotes' `new` each time
+    import redelivery
+    recs = consume(topics.enriched, topics.duplicates, idle_ms=2000, timeout_ms=300000)
+    redelivered, diff = redelivery.differing(recs, topics)
+    print(f"    {len(redelivered)} article ids re-delivered, {len(diff)} with other events", flush=True)
+    check(not diff, f"{len(diff)} re-delivered ids got other events: " +
+          "; ".join(redelivery.describe(a, diff[a]) for a in sorted(diff)[:5]))
 
 
 def wait_keys(topics, keys, timeout):
