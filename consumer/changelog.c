@@ -118,6 +118,11 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply
     rd_kafka_topic_partition_list_destroy(parts);
     if (e) { snprintf(err, errlen, "changelog: assign: %s", rd_kafka_err2str(e)); goto fail; }
     ne_log(NE_LOG_INFO, "changelog", "reading %s from the beginning (%d partition(s))", cl->topic, cl->nparts);
+    if (cl->nparts > 1)
+        ne_log(NE_LOG_WARN, "changelog", "%s has %d partitions: the rebuild reads them interleaved, "
+               "so a re-delivered article may be judged against articles stored after its first "
+               "attempt (enrichers/dedup/DEDUP.md, \"Redelivery: the guarantee\"); create it with one",
+               cl->topic, cl->nparts);
     return cl;
 
 fail_conf:

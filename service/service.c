@@ -1,4 +1,5 @@
 #include "service/service.h"
+#include "service/outgate.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,10 @@
 #define TXN_MAX_MS 100
 /* How long start-up waits for the output topics' size limits. */
 #define TOPIC_LIMITS_TIMEOUT_MS 5000
+/* At least once, while outputs wait for the changelog (outgate.h): the
+ * longest wait in the consumer's poll, so that their delivery reports are
+ * served soon. */
+#define GATE_POLL_MS 2
 
 typedef struct service {
     const ne_config *cfg;
@@ -39,6 +44,7 @@ typedef struct service {
     ne_series *m_stage[8], *m_record_us;
     ne_pipeline_stats last_stats;
     ne_changelog *changelog;  /* the dedup state's changelog; NULL with dedup disabled */
+    ne_outgate *gate;         /* at least once with a changelog: outputs wait for it (outgate.h) */
 
     const ne_service_opts *opts;  /* may be NULL */
     ne_metrics *own_metrics;      /* made here when opts has none and metrics.enabled */
@@ -72,6 +78,9 @@ static void make_origin(char *out, size_t len)
     snprintf(out, len, "%016llx%016llx", (unsigned long long)r[0], (unsigned long long)r[1]);
 }
 
+static rd_kafka_resp_err_t gate_send(void *ctx, const ne_event *ev, void *opaque);
+static void gate_fail(void *ctx, const ne_event *ev, void *opaque, rd_kafka_resp_err_t err);
+
 /* Rebuilds the dedup state from the changelog before any article is
  * consumed, and makes the pipeline publish its inserts there. Returns 0,
  * or -1 with err filled when the changelog cannot be read. */
@@ -87,6 +96,22 @@ static int start_changelog(service *s, char *err, size_t errlen)
     ne_pipeline_set_changelog(s->pipeline, origin);
     /* After the timeout the reader goes on catching up in the main loop. */
     ne_changelog_catch_up(s->changelog, s->cfg->dedup.rebuild_timeout_ms);
+    /* at least once, an output is visible only once the state it was
+     * decided against is durable (exactly once: the transaction) */
+    if (s->cfg->processing.guarantee != NE_EXACTLY_ONCE) {
+        s->gate = ne_outgate_new(gate_send, gate_fail, s);
+        /* The outputs are produced one changelog acknowledgement later:
+         * learn their topics' leaders now, or the first of them wait for
+         * a metadata refresh (~1 s) after the first acknowledgement. */
+        rd_kafka_t *rk = ne_producer_handle(s->producer);
+        for (int t = 0; t < NE_TOPIC__COUNT; t++) {
+            rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, ne_topic_name(s->cfg, t), NULL);
+            const struct rd_kafka_metadata *md = NULL;
+            if (rkt && rd_kafka_metadata(rk, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+                rd_kafka_metadata_destroy(md);
+            if (rkt) rd_kafka_topic_destroy(rkt);
+        }
+    }
     return 0;
 }
 
@@ -194,6 +219,25 @@ static void on_delivery(void *ctx, void *opaque, rd_kafka_resp_err_t err,
                "consumed again", msg->len, topic, rd_kafka_err2str(err));
     }
     if (err) ne_metric_add(s->m_delivery_failed, 1);
+    int changelog = s->gate && msg && !strcmp(rd_kafka_topic_name(msg->rkt), s->cfg->topics.changelog);
+    if (changelog) opaque = ne_outgate_changelog_done(s->gate, opaque, err);
+    if (s->consumer) ne_consumer_ack(s->consumer, opaque, err);
+    if (changelog && s->consumer) ne_outgate_release(s->gate);
+}
+
+/* outgate: produces one event of a record */
+static rd_kafka_resp_err_t gate_send(void *ctx, const ne_event *ev, void *opaque)
+{
+    service *s = ctx;
+    return ne_producer_send(s->producer, ev, opaque);
+}
+
+/* outgate: an event that could not be enqueued fails its record */
+static void gate_fail(void *ctx, const ne_event *ev, void *opaque, rd_kafka_resp_err_t err)
+{
+    service *s = ctx;
+    ne_log(NE_LOG_ERROR, "service", "cannot produce to %s: %s", ne_topic_name(s->cfg, ev->topic),
+           rd_kafka_err2str(err));
     if (s->consumer) ne_consumer_ack(s->consumer, opaque, err);
 }
 
@@ -261,6 +305,8 @@ static int publish_record(service *s, const rd_kafka_message_t *m, enum ne_outco
         ne_txn_add_record(s->txn, rd_kafka_topic_name(m->rkt), m->partition, m->offset);
     } else {
         f = ne_consumer_track(s->consumer, m, (int)s->outbox.n);
+        /* the outputs wait for the changelog records (outgate.h) */
+        if (s->gate) return ne_outgate_publish(s->gate, &s->outbox, f);   /* empties the outbox */
     }
     int rc = 0;
     for (size_t i = 0; i < s->outbox.n; i++) {
@@ -496,7 +542,11 @@ static int service_step(service *s)
     } else {
         /* With records on the workers, do not sit in the poll: their
          * events wait for this thread. */
-        rd_kafka_message_t *m = ne_consumer_poll(s->consumer, pending ? 0 : cfg->processing.poll_timeout_ms);
+        int wait = pending ? 0 : cfg->processing.poll_timeout_ms;
+        /* held outputs go when a delivery report (served below) says the
+         * changelog has them: do not sit in the poll meanwhile */
+        if (wait > GATE_POLL_MS && ne_outgate_held(s->gate)) wait = GATE_POLL_MS;
+        rd_kafka_message_t *m = ne_consumer_poll(s->consumer, wait);
         if (m) {
             s->consumed++;
             consume_record(s, m);
@@ -576,6 +626,7 @@ static void service_close(service *s, ne_service_result *res)
     ne_consumer_free(s->consumer);
     s->consumer = NULL; /* late delivery reports during producer teardown must not touch it */
     ne_producer_free(s->producer);
+    ne_outgate_free(s->gate);   /* after the producer: its last reports hand tickets back */
     ne_pipeline_free(s->pipeline);
     ne_outbox_free(&s->outbox);
     ne_metrics_server_stop(s->server);

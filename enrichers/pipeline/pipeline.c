@@ -89,7 +89,7 @@ struct ne_pipeline_worker {
 
 /* ---- outbox ----------------------------------------------------------- */
 
-static void event_free(ne_event *ev)
+void ne_event_free(ne_event *ev)
 {
     free(ev->key);
     free(ev->value);
@@ -98,7 +98,7 @@ static void event_free(ne_event *ev)
 
 void ne_outbox_clear(ne_outbox *ob)
 {
-    for (size_t i = 0; i < ob->n; i++) event_free(&ob->ev[i]);
+    for (size_t i = 0; i < ob->n; i++) ne_event_free(&ob->ev[i]);
     ob->n = 0;
 }
 

@@ -61,6 +61,7 @@ typedef struct ne_outbox {
 } ne_outbox;
 
 void ne_outbox_clear(ne_outbox *ob);   /* frees the events, keeps the array */
+void ne_event_free(ne_event *ev);      /* frees what one event owns, not the event */
 void ne_outbox_free(ne_outbox *ob);    /* accepts NULL */
 
 /* Where a record came from, for dead-letter headers and logs. A dead

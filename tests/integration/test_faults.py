@@ -8,13 +8,14 @@ import collections
 import json
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from harness import (scaled, Skip, Topics, bad_records, broker, check, committed, consume, good_articles,
-                     main, produce, start_service, stop_service, StreamProducer, test,
+                     ktool, main, produce, start_service, stop_service, StreamProducer, test,
                      wait_all_committed)
 
 WORK = Path(tempfile.mkdtemp(prefix="newsenrich-faults-"))
@@ -195,6 +196,111 @@ def kill_9_twenty_times_loses_nothing():
     check(mid < total, "the last kill landed mid-stream")
     finish(topics, cfg, log)
     assert_outcomes("kill -9 x20", topics, good + extra, bad, exactly_once=False)
+    # enrichers/dedup/DEDUP.md, "Redelivery: the guarantee": every re-delivered
+    # article got the same decision, story and quotes' `new` each time
+    import redelivery
+    recs = consume(topics.enriched, topics.duplicates, idle_ms=2000, timeout_ms=300000)
+    redelivered, diff = redelivery.differing(recs, topics)
+    print(f"    {len(redelivered)} article ids re-delivered, {len(diff)} with other events", flush=True)
+    check(not diff, f"{len(diff)} re-delivered ids got other events: " +
+          "; ".join(redelivery.describe(a, diff[a]) for a in sorted(diff)[:5]))
+
+
+def wait_keys(topics, keys, timeout):
+    """Waits until every key has an output on enriched or duplicates;
+    returns the keys that have one."""
+    deadline = time.time() + timeout
+    while True:
+        got = {r["key"] for r in consume(topics.enriched, topics.duplicates, idle_ms=500,
+                                         timeout_ms=20000)}
+        if keys <= got or time.time() > deadline:
+            return keys & got
+        time.sleep(0.5)
+
+
+@test
+def redelivered_article_gets_the_same_events_after_kill_9():
+    """enrichers/dedup/DEDUP.md, "Redelivery: the guarantee": at least once, an
+    article's outputs become visible only after the changelog records
+    produced before them (its own and the earlier articles') are
+    acknowledged, so a re-delivery is decided against the state its first
+    visible attempt saw. Phase 1 gives the service a changelog that refuses
+    every record (max.message.bytes 64): as when kill -9 lands between the
+    outputs' acknowledgement and the changelog record's, the records are
+    lost; the service stops on the failure, and nothing of that attempt may
+    be visible (before the gate its outputs were). Phase 2 (a sound
+    changelog) is killed once every output is acknowledged and nothing is
+    committed; phase 3 finishes. Every article id output more than once
+    (all of them) must have had the same events each time. The stream: an
+    original behind fillers on partition 0 and its near copy on partition
+    1, so that the order of the two differs between runs."""
+    real_broker()
+    import redelivery
+    topics = Topics(raw_partitions=2)
+    refusing = topics.changelog + ".refusing"
+    ktool("create-topic", refusing, "1", "compact", "max.message.bytes=64")
+    fillers = good_articles(scaled(1000, 200), seed=91, prefix="fill")
+    for r in fillers:
+        r["partition"] = 0
+    original = good_articles(1, seed=92, prefix="orig")[0]
+    original["partition"] = 0
+    copy = redelivery.near_copy(original, "copy-92")
+    copy["partition"] = 1
+    produce(topics.raw, fillers + [original, copy])
+
+    def config(name, changelog, commit=False):
+        cfg = topics.config(WORK / name, max_record_bytes=262144)
+        c = json.loads(Path(cfg).read_text())
+        # nothing is committed but by the last run: every attempt before it
+        # is re-delivered
+        c["kafka"]["group.instance.id"] = "redeliver-1"
+        if not commit:
+            c["kafka"]["auto.commit.interval.ms"] = "600000"
+        c["topics"]["changelog"] = changelog
+        Path(cfg).write_text(json.dumps(c))
+        return cfg
+
+    log = WORK / "redeliver.log"
+    # phase 1: the changelog refuses every record; the service stops
+    proc = start_service(config("redeliver-refusing.json", refusing), log)
+    try:
+        rc = proc.wait(90)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = proc.wait()
+    check(rc != 0, f"the service stops when its changelog refuses a record (exit {rc})")
+    leaked = consume(topics.enriched, topics.duplicates, topics.claims, idle_ms=1000)
+    leaked_ids = sorted({r["key"] for r in leaked if r["topic"] != topics.claims})
+    check(not leaked, f"{len(leaked)} outputs ({len(leaked_ids)} articles, e.g. "
+          f"{leaked_ids[:3]}) visible though the changelog acknowledged none of their records")
+
+    # phase 2: a sound changelog (the refusing one holds nothing: the
+    # records were lost); kill -9 once every output is acknowledged
+    cfg = config("redeliver.json", topics.changelog)
+    proc = start_service(cfg, log)
+    want = {r["key"] for r in fillers} | {original["key"], copy["key"]}
+    got = wait_keys(topics, want, timeout=120)
+    check(got == want, f"phase 2 output {len(got)} of {len(want)} articles")
+    proc.kill()
+    proc.wait()
+    check(committed_total(topics) == 0, "nothing committed before the last run")
+
+    # phase 3: everything is re-delivered once more, then committed
+    finish(topics, config("redeliver-final.json", topics.changelog, commit=True), log)
+    recs = consume(topics.enriched, topics.duplicates, topics.claims, idle_ms=2000)
+    redelivered, diff = redelivery.differing(recs, topics)
+    check(original["key"] in redelivered and copy["key"] in redelivered,
+          "the original and its copy were re-delivered")
+    check(not diff, f"{len(diff)} of {len(redelivered)} re-delivered ids got other events: " +
+          "; ".join(redelivery.describe(a, diff[a]) for a in sorted(diff)[:5]))
+    # the first visible attempt (phase 2) decided, whichever of the two came first
+    dups = {r["key"]: r["json"] for r in recs if r["topic"] == topics.duplicates}
+    pair = (dups.get(copy["key"], {}).get("duplicate_of") == original["key"] or
+            dups.get(original["key"], {}).get("duplicate_of") == copy["key"])
+    check(pair, f"the copy and the original are near duplicates: {dups.get(copy['key'])} "
+          f"{dups.get(original['key'])}")
+    print(f"    phase 1 (changelog refused, exit {rc}): nothing visible; {len(redelivered)} ids output twice "
+          f"(a kill -9 after every output, then a last run), all with the same events", flush=True)
 
 
 if __name__ == "__main__":
