@@ -670,11 +670,27 @@ static void add_title_word(void *ctx, const char *w, size_t len, int flags)
     if (words < 8) feats_add(fs, feat(FEAT_WORD, dd_hash_bytes(w, len, 'w')));
 }
 
+/* An entity as story grouping ranks it: by the times it is named, not
+ * counting the titles, descriptions and pronouns coreference adds (an
+ * article that says "he" more often is not more about him, and the rank
+ * must not move with the coreference model). */
+typedef struct ranked_entity {
+    const ne_entity *e;
+    size_t names;
+} ranked_entity;
+
+static size_t name_mentions(const ne_entity *e)
+{
+    size_t n = 0;
+    for (size_t m = 0; m < e->nmentions; m++) n += e->mentions[m].kind == NE_MENTION_NAME;
+    return n;
+}
+
 static int entity_rank_cmp(const void *a, const void *b)
 {
-    const ne_entity *x = *(const ne_entity *const *)a, *y = *(const ne_entity *const *)b;
-    if (x->watched != y->watched) return y->watched - x->watched;
-    return (x->nmentions < y->nmentions) - (x->nmentions > y->nmentions);
+    const ranked_entity *x = a, *y = b;
+    if (x->e->watched != y->e->watched) return y->e->watched - x->e->watched;
+    return (x->names < y->names) - (x->names > y->names);
 }
 
 /* What an article is about, for story grouping: the statements it
@@ -686,16 +702,17 @@ static void story_features(const ne_dedup_state *s, const ne_doc *doc, feats *fs
     fs->n = 0;
     for (size_t i = 0; i < s->nseen && i < 8; i++)
         if (s->seen[i].norm) feats_add(fs, feat(FEAT_CLAIM, s->seen[i].norm));
-    const ne_entity *ents[64];
+    ranked_entity ents[64];
     size_t ne = 0;
     for (size_t i = 0; i < doc->nentities && ne < 64; i++) {
         const ne_entity *e = &doc->entities[i];
         int in_title = 0;
         for (size_t m = 0; m < e->nmentions; m++) in_title |= e->mentions[m].field == NE_FIELD_TITLE;
-        if (e->id && (e->nmentions >= 2 || e->watched || in_title)) ents[ne++] = e;
+        size_t names = name_mentions(e);
+        if (e->id && (names >= 2 || e->watched || in_title)) ents[ne++] = (ranked_entity){e, names};
     }
     qsort(ents, ne, sizeof ents[0], entity_rank_cmp);
-    for (size_t i = 0; i < ne && i < 10; i++) feats_add(fs, feat(FEAT_ENTITY, dd_hash_str('e', ents[i]->id)));
+    for (size_t i = 0; i < ne && i < 10; i++) feats_add(fs, feat(FEAT_ENTITY, dd_hash_str('e', ents[i].e->id)));
     if (doc->title) {
         char buf[256];
         dd_words(doc->title, doc->title_len ? doc->title_len : strlen(doc->title), buf, sizeof buf,
