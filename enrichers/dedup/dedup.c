@@ -930,10 +930,12 @@ static int seen_reserve(ne_dedup_state *s, size_t n)
 /* Sets the claim fields of quote q from a novelty decision. */
 static int apply_seen(ne_quote *q, const dd_seen *sn, const char *doc_id)
 {
-    char at[32];
+    char at[32], created[32];
     dd_format_time(sn->at, at);
+    dd_format_time(sn->ts ? sn->ts : (uint32_t)time(NULL), created);
     q->is_new = sn->is_new;
     if (set_str(&q->first_seen_article, sn->article ? sn->article : doc_id)) return -1;
+    if (set_str(&q->created_at, created)) return -1;
     return set_str(&q->first_seen_at, at);
 }
 

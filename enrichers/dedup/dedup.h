@@ -103,11 +103,12 @@ void ne_dedup_get_stats(const ne_dedup_state *s, ne_dedup_stats *st);
 /* Renders the alerts of doc's new claims that involve a watched person,
  * one per subscription asking for that person (role filter applied), and
  * calls emit(ctx, key, value, len) for each (key = alert_id; value is a
- * NUL-terminated JSON object the callee copies). state may be NULL
- * (created_at = now). Returns the number of alerts. */
+ * NUL-terminated JSON object the callee copies). It reads the document
+ * alone: the claims stage wrote each quote's is_new, claim_id and
+ * created_at (the time the claim was first processed, so a redelivery
+ * repeats it; now when absent). Returns the number of alerts. */
 typedef void (*ne_alert_emit_fn)(void *ctx, const char *key, const char *value, size_t len);
-size_t ne_alerts_emit(const ne_config *cfg, const ne_dedup_state *state, const ne_doc *doc,
-                      ne_alert_emit_fn emit, void *ctx);
+size_t ne_alerts_emit(const ne_config *cfg, const ne_doc *doc, ne_alert_emit_fn emit, void *ctx);
 
 /* The deterministic alert id: 32 hex digits of a hash of (subscription
  * id, claim id, person id). */

@@ -32,6 +32,7 @@ static void quote_free(ne_quote *q)
     free(q->claim_id);
     free(q->first_seen_article);
     free(q->first_seen_at);
+    free(q->created_at);
 }
 
 void ne_doc_reset(ne_doc *doc)

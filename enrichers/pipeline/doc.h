@@ -149,6 +149,8 @@ typedef struct ne_quote {
     int    is_new;
     char  *first_seen_article;  /* article id where the claim first appeared */
     char  *first_seen_at;       /* RFC 3339 */
+    char  *created_at;          /* RFC 3339: when the claim was first processed (the
+                                   same on redelivery): its alerts' created_at */
 } ne_quote;
 
 typedef struct ne_stats {

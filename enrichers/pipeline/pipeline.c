@@ -303,7 +303,7 @@ static void emit_alerts_and_changelog(ne_pipeline *p, const ne_doc *doc, ne_outb
 {
     ne_dedup_state *dd = ne_pipeline_stage_state(p, "dedup");
     alert_sink sink = {out};
-    ne_alerts_emit(p->cfg, dd, doc, emit_alert, &sink);
+    ne_alerts_emit(p->cfg, doc, emit_alert, &sink);
     if (!dd || !p->changelog) return;
     /* Every record: an article with many claims has many, and a record
      * left out would be state the other instances never learn. */

@@ -873,7 +873,7 @@ TEST(dedup_alerts_only_for_new_claims_about_watched_people)
     d.quotes[0].nabout = 2;
     run(s, &d);
     alerts_seen a = {0};
-    CHECK_INT(ne_alerts_emit(cfg, s, &d, on_alert, &a), 3);
+    CHECK_INT(ne_alerts_emit(cfg, &d, on_alert, &a), 3);
     /* "all": Putin as speaker, Trump as subject; "putin-speaks": Putin */
     CHECK(strstr(a.values[0], "\"subscription_id\":\"all\"") && strstr(a.values[0], "\"role\":\"speaker\""));
     CHECK(strstr(a.values[1], "\"putin-speaks\""));
@@ -890,7 +890,7 @@ TEST(dedup_alerts_only_for_new_claims_about_watched_people)
     run(s, &d);
     CHECK(!d.quotes[0].is_new);
     alerts_seen b = {0};
-    CHECK_INT(ne_alerts_emit(cfg, s, &d, on_alert, &b), 0);
+    CHECK_INT(ne_alerts_emit(cfg, &d, on_alert, &b), 0);
     ne_doc_reset(&d);
     ne_dedup_destroy(s);
     ne_config_free(cfg);
