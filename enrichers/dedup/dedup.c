@@ -156,10 +156,10 @@ static int arena_reserve(char **arena, size_t *cap, size_t need)
     return 0;
 }
 
-static uint64_t key_url(uint32_t url) { return dd_mix64(url ^ SALT_URL); }
-static uint64_t key_band(size_t b, uint32_t band) { return dd_mix64((band ^ SALT_BAND) + (b << 40)); }
-static uint64_t key_story(uint32_t feat) { return dd_mix64(feat ^ SALT_STORY); }
-static uint64_t key_body(uint64_t body) { return dd_mix64(body ^ SALT_BODY); }
+static uint64_t key_url(uint32_t url) { return ne_fmix64(url ^ SALT_URL); }
+static uint64_t key_band(size_t b, uint32_t band) { return ne_fmix64((band ^ SALT_BAND) + (b << 40)); }
+static uint64_t key_story(uint32_t feat) { return ne_fmix64(feat ^ SALT_STORY); }
+static uint64_t key_body(uint64_t body) { return ne_fmix64(body ^ SALT_BODY); }
 
 /* The fingerprint-table keys of an article, hashed once per decision. */
 typedef struct fp_keys {

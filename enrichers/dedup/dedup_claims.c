@@ -271,7 +271,7 @@ static int statement(dd_stmt_scratch *sc, const char *text, char *buf, size_t ca
     const unsigned char *brk = sc->brk, *mark = sc->mark;
     size_t nw = sc->n;
     uint64_t h = 0x452821E638D01377ULL;
-    for (size_t i = 0; i < nw; i++) h = dd_mix64(h ^ w[i]) + i;
+    for (size_t i = 0; i < nw; i++) h = ne_fmix64(h ^ w[i]) + i;
     *norm = h ? h : 1;
     if (nw < 3) return 0;
     size_t nt = nw - 2, marked = 0;
@@ -282,7 +282,7 @@ static int statement(dd_stmt_scratch *sc, const char *text, char *buf, size_t ca
     if (!t) return -1;
     if (nt > INSERTION_SORT_MAX && stmt_tmp_reserve(sc, nt)) { free(t); return -1; }
     for (size_t k = 0; k < nt; k++) {
-        uint64_t x = dd_mix64(w[k] ^ dd_mix64(w[k + 1] + 0x9E37) ^ dd_mix64(w[k + 2] + 0x79B9));
+        uint64_t x = ne_fmix64(w[k] ^ ne_fmix64(w[k + 1] + 0x9E37) ^ ne_fmix64(w[k + 2] + 0x79B9));
         t[k] = brk[k + 1] || brk[k + 2] ? 0 : (uint32_t)(x >> 16) | 1u;
     }
     size_t ng = 0;
@@ -449,8 +449,8 @@ static size_t sampled_count(size_t ntri)
     return k < ntri ? k : ntri;
 }
 
-static uint64_t key_norm(uint64_t norm) { return dd_mix64(norm ^ SALT_NORM); }
-static uint64_t key_tri(uint32_t t) { return dd_mix64(t ^ SALT_TRI); }
+static uint64_t key_norm(uint64_t norm) { return ne_fmix64(norm ^ SALT_NORM); }
+static uint64_t key_tri(uint32_t t) { return ne_fmix64(t ^ SALT_TRI); }
 
 typedef struct cmatch {
     int found, self;

@@ -10,13 +10,8 @@
 
 uint64_t dd_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
-    const unsigned char *s = p;
-    uint64_t h = 0xcbf29ce484222325ULL ^ dd_mix64(seed);
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return dd_mix64(h ^ n);
+    uint64_t h = ne_fnv1a(NE_FNV64_OFFSET ^ ne_fmix64(seed), p, n);
+    return ne_fmix64(h ^ n);
 }
 
 /* Eight bytes a step: for whole bodies, where dd_hash_bytes() would take
@@ -33,7 +28,7 @@ uint64_t dd_hash_block(const void *p, size_t n)
     }
     w = 0;
     memcpy(&w, s + i, n - i);
-    return dd_mix64(h ^ w);
+    return ne_fmix64(h ^ w);
 }
 
 uint64_t dd_hash_str(char kind, const char *s)
@@ -43,23 +38,13 @@ uint64_t dd_hash_str(char kind, const char *s)
 
 /* ---- words ------------------------------------------------------------ */
 
-/* Decodes one UTF-8 code point at s[0..n) (the decoder guarantees valid
- * UTF-8; anything odd is taken one byte at a time). */
+/* The code point at s[0..n) (common/utf8.h; records are valid UTF-8 by
+ * then, and a stray byte is taken as itself). */
 static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
 {
-    unsigned c = s[0];
-    if (c < 0x80 || n < 2) { *len = 1; return c; }
-    if ((c & 0xE0) == 0xC0) { *len = 2; return ((c & 0x1Fu) << 6) | (s[1] & 0x3Fu); }
-    if ((c & 0xF0) == 0xE0 && n >= 3) {
-        *len = 3;
-        return ((c & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-    }
-    if ((c & 0xF8) == 0xF0 && n >= 4) {
-        *len = 4;
-        return ((c & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
-    }
-    *len = 1;
-    return c;
+    uint32_t cp;
+    *len = ne_utf8_decode(s, n, 0, &cp);
+    return cp == NE_CP_INVALID ? s[0] : cp;
 }
 
 /* Letters and digits of any script count as word characters; Latin-1
@@ -240,7 +225,7 @@ static int make_shingles(dd_scratch *sc)
     for (size_t i = 0; i < n; i++) {
         uint64_t h = 0x9E3779B97F4A7C15ULL;
         for (size_t k = 0; k < DD_SHINGLE && i + k < sc->nw; k++)
-            h = dd_mix64(h ^ (sc->w[i + k] + k * 0x632BE59BD9B4E019ULL));
+            h = ne_fmix64(h ^ (sc->w[i + k] + k * 0x632BE59BD9B4E019ULL));
         if (h == 0) {
             if (!have_zero) sc->sh[u++] = 0;
             have_zero = 1;
@@ -283,15 +268,15 @@ static void make_sketch(const dd_scratch *sc, dd_fp *fp)
         dense[i] = 0;
         for (size_t d = 1; d < DD_BINS; d++) {
             size_t j = (i + d) % DD_BINS;
-            if (full[j]) { dense[i] = (uint32_t)dd_mix64(mins[j] + d * 0x9E3779B97F4A7C15ULL); break; }
+            if (full[j]) { dense[i] = (uint32_t)ne_fmix64(mins[j] + d * 0x9E3779B97F4A7C15ULL); break; }
         }
     }
     memset(fp->sketch, 0, sizeof fp->sketch);
     for (size_t i = 0; i < DD_BINS; i++)
-        if (dd_mix64(dense[i] ^ 0x5bd1e995u) & 1) fp->sketch[i / 32] |= 1u << (i % 32);
+        if (ne_fmix64(dense[i] ^ 0x5bd1e995u) & 1) fp->sketch[i / 32] |= 1u << (i % 32);
     for (size_t b = 0; b < DD_BANDS; b++) {
         uint64_t k = ((uint64_t)dense[2 * b] << 32) | dense[2 * b + 1];
-        uint32_t key = (uint32_t)dd_mix64(k + (b + 1) * 0xD6E8FEB86659FD93ULL);
+        uint32_t key = (uint32_t)ne_fmix64(k + (b + 1) * 0xD6E8FEB86659FD93ULL);
         fp->band[b] = key ? key : 1;
     }
 }
@@ -305,7 +290,7 @@ int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url
     dd_words(body, len, buf, sizeof buf, add_word, &acc);
     if (acc.oom || make_shingles(sc)) return -1;
     uint64_t h = 0x243F6A8885A308D3ULL;
-    for (size_t i = 0; i < sc->nw; i++) h = dd_mix64(h ^ sc->w[i]) + i;
+    for (size_t i = 0; i < sc->nw; i++) h = ne_fmix64(h ^ sc->w[i]) + i;
     fp->body = h ? h : 1;
     fp->nsh = sc->nsh > 65535 ? 65535 : (uint32_t)sc->nsh;
     make_sketch(sc, fp);

@@ -12,21 +12,16 @@
 #include <stdint.h>
 
 #include "common/nebuf.h"
+#include "common/hash.h"
+#include "common/utf8.h"
 #include "enrichers/dedup/dedup.h"
 
 /* ---- hashing ---------------------------------------------------------- */
 
-/* A 64-bit finaliser (murmur3 fmix64): every input bit affects every
- * output bit, so truncations of the result are good hashes too. */
-static inline uint64_t dd_mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
+/* The finaliser of every dedup key is MurmurHash3's fmix64
+ * (common/hash.h): every input bit affects every output bit, so
+ * truncations of the result are good hashes too. Its outputs are stored
+ * in changelog records: it must not change. */
 
 /* Hash of a byte string, seeded (FNV-1a, then mixed). */
 uint64_t dd_hash_bytes(const void *p, size_t n, uint64_t seed);

@@ -987,9 +987,9 @@ TEST(dedup_long_quote_excerpt_is_not_new)
 static void random_article(uint64_t *x, dd_fp *fp, uint32_t *feats, size_t n)
 {
     memset(fp, 0, sizeof *fp);
-    for (size_t b = 0; b < DD_BANDS; b++) fp->band[b] = (uint32_t)(*x = dd_mix64(*x));
-    fp->body = *x = dd_mix64(*x);
-    for (size_t k = 0; k < n; k++) feats[k] = (uint32_t)(*x = dd_mix64(*x)) & 0xBFFFFFFFu;
+    for (size_t b = 0; b < DD_BANDS; b++) fp->band[b] = (uint32_t)(*x = ne_fmix64(*x));
+    fp->body = *x = ne_fmix64(*x);
+    for (size_t k = 0; k < n; k++) feats[k] = (uint32_t)(*x = ne_fmix64(*x)) & 0xBFFFFFFFu;
 }
 
 /* A segmented table reads its segments in order, so a key's postings come
@@ -1119,7 +1119,7 @@ static char *random_body(uint64_t *x, size_t n)
     char *s = calloc(1, n * 12 + 1);
     for (size_t i = 0; i < n; i++) {
         char w[16];
-        snprintf(w, sizeof w, "%sw%u", i ? " " : "", (unsigned)((*x = dd_mix64(*x)) % 1000));
+        snprintf(w, sizeof w, "%sw%u", i ? " " : "", (unsigned)((*x = ne_fmix64(*x)) % 1000));
         strcat(s, w);
     }
     return s;
@@ -1199,7 +1199,7 @@ TEST(dedup_template_articles_fill_their_bands_and_exact_copies_are_still_found)
     for (int i = 0; i < 1000; i++) {
         random_article(&x, &fps[i], NULL, 0);
         for (size_t b = 0; b < DD_BANDS; b++) fps[i].band[b] = 0x7e3a1000u + (uint32_t)b;
-        for (size_t w = 0; w < DD_SKETCH_WORDS; w++) fps[i].sketch[w] = (uint32_t)(x = dd_mix64(x));
+        for (size_t w = 0; w < DD_SKETCH_WORDS; w++) fps[i].sketch[w] = (uint32_t)(x = ne_fmix64(x));
         fps[i].nsh = 100;
         snprintf(id, sizeof id, "t-%d", i);
         CHECK_INT(dd_art_insert(f.s, &fps[i], (uint32_t)f.now, 0, id, id, NULL, 0), 0);
