@@ -405,7 +405,7 @@ void ne_coref_inst_gap(ne_coref_inst *in, const ne_gap_row *r, const ne_coref_mo
     }
     /* sort, keeping apposition links: store the old index in entity */
     for (size_t i = 0; i < k; i++) in->ms[i].entity = (int32_t)i;
-    qsort(in->ms, k, sizeof *in->ms, cmp_m);
+    if (k > 1) qsort(in->ms, k, sizeof *in->ms, cmp_m);
     int32_t *pos = ne_xmalloc((k + 1) * sizeof *pos);
     for (size_t i = 0; i < k; i++) pos[in->ms[i].entity] = (int32_t)i;
     for (size_t i = 0; i < k; i++) {

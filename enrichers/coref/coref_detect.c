@@ -199,7 +199,7 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         mm->role = indef ? 1 : 0;
         if (posspron && (hb & LEX_STMT)) mm->role = 2;
     }
-    qsort(ws->det, n, sizeof *ws->det, cmp_mention);
+    if (n > 1) qsort(ws->det, n, sizeof *ws->det, cmp_mention);   /* det is NULL while empty */
     /* links */
     size_t k = 0;
     for (size_t j = 0; j < n; j++) {
