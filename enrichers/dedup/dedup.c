@@ -74,8 +74,9 @@ static uint32_t gen_cap_for(long max)
 
 void *ne_dedup_create(const ne_config *cfg, char *err, size_t errlen)
 {
-    ne_dedup_state *s = calloc(1, sizeof *s);
-    if (!s) { snprintf(err, errlen, "dedup: out of memory"); return NULL; }
+    (void)err;
+    (void)errlen;
+    ne_dedup_state *s = ne_xcalloc(1, sizeof *s);
     s->enabled = cfg->dedup.enabled;
     s->threshold = cfg->dedup.near_threshold;
     s->retention_s = (uint32_t)cfg->dedup.retention_hours * 3600u;
@@ -84,12 +85,7 @@ void *ne_dedup_create(const ne_config *cfg, char *err, size_t errlen)
     s->story_window_s = STORY_WINDOW_S;
     s->next_serial = 1;
     s->clock = wall_clock;
-    s->hint = calloc(DD_HINT_SLOTS, sizeof *s->hint);
-    if (!s->hint) {
-        free(s);
-        snprintf(err, errlen, "dedup: out of memory");
-        return NULL;
-    }
+    s->hint = ne_xcalloc(DD_HINT_SLOTS, sizeof *s->hint);
     return s;
 }
 
@@ -149,9 +145,7 @@ static int arena_reserve(char **arena, size_t *cap, size_t need)
     size_t nc = *cap ? *cap + *cap / 8 : 65536;
     while (nc < need) nc += nc / 8;
     if (nc > UINT32_MAX) return -1;   /* blob offsets are 32-bit */
-    char *p = realloc(*arena, nc);
-    if (!p) return -1;
-    *arena = p;
+    *arena = ne_xrealloc(*arena, nc);
     *cap = nc;
     return 0;
 }
@@ -218,13 +212,11 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
                   const char *id, const char *story, const uint32_t *feats, size_t nfeat)
 {
     dd_agen *g = dd_agen_for_insert(s);
-    if (!g || g->n >= g->cap || g->n > DD_IDX_MAX) return -1;
+    if (g->n >= g->cap || g->n > DD_IDX_MAX) return -1;
     if (g->n % 4096 == 0) {
         size_t want = (size_t)g->n + 4096;
         if (want > g->cap) want = g->cap;
-        dd_art *na = realloc(g->art, want * sizeof *na);
-        if (!na) return -1;
-        g->art = na;
+        g->art = ne_xrealloc(g->art, want * sizeof *g->art);
     }
     uint32_t sorted[DD_FEAT_MAX];
     size_t ns = 0;
@@ -460,11 +452,10 @@ static const char *cand_story(const ne_dedup_state *s, cand c)
     return dd_art_blob(g, &g->art[c.idx]).story;
 }
 
-static int set_str(char **dst, const char *src)
+static void set_str(char **dst, const char *src)
 {
     free(*dst);
-    *dst = src ? strdup(src) : NULL;
-    return src && !*dst ? -1 : 0;
+    *dst = ne_xstrdup(src);
 }
 
 /* ---- the early half --------------------------------------------------- */
@@ -478,9 +469,10 @@ int ne_dedup_process(void *state, ne_doc *doc)
     s->self_found = 0;
     doc->dedup.status = NE_DEDUP_UNIQUE;
     doc->dedup.similarity = 0.0;
-    if (set_str(&doc->dedup.duplicate_of, NULL) || set_str(&doc->dedup.story_id, doc->id)) return -1;
+    set_str(&doc->dedup.duplicate_of, NULL);
+    set_str(&doc->dedup.story_id, doc->id);
     if (!s->enabled) return 0;
-    if (dd_fingerprint(&s->sc, doc->body, doc->body_len, doc->url, &s->fp)) return -1;
+    dd_fingerprint(&s->sc, doc->body, doc->body_len, doc->url, &s->fp);
     s->have_fp = 1;
     if (s->fp.nsh == 0) return 0;
 
@@ -489,8 +481,8 @@ int ne_dedup_process(void *state, ne_doc *doc)
     if (r.status == NE_DEDUP_UNIQUE) return 0;
     doc->dedup.status = (enum ne_dedup_status)r.status;
     doc->dedup.similarity = r.similarity;
-    if (set_str(&doc->dedup.duplicate_of, r.duplicate_of) || set_str(&doc->dedup.story_id, r.story))
-        return -1;
+    set_str(&doc->dedup.duplicate_of, r.duplicate_of);
+    set_str(&doc->dedup.story_id, r.story);
     return 0;
 }
 
@@ -917,26 +909,16 @@ static const char *find_story(const ne_dedup_state *s, const feats *fs, uint32_t
 
 /* ---- the late half ---------------------------------------------------- */
 
-static int seen_reserve(ne_dedup_state *s, size_t n)
-{
-    if (n <= s->capseen) return 0;
-    dd_seen *p = realloc(s->seen, n * sizeof *p);
-    if (!p) return -1;
-    s->seen = p;
-    s->capseen = n;
-    return 0;
-}
-
 /* Sets the claim fields of quote q from a novelty decision. */
-static int apply_seen(ne_quote *q, const dd_seen *sn, const char *doc_id)
+static void apply_seen(ne_quote *q, const dd_seen *sn, const char *doc_id)
 {
     char at[32], created[32];
     dd_format_time(sn->at, at);
     dd_format_time(sn->ts ? sn->ts : (uint32_t)time(NULL), created);
     q->is_new = sn->is_new;
-    if (set_str(&q->first_seen_article, sn->article ? sn->article : doc_id)) return -1;
-    if (set_str(&q->created_at, created)) return -1;
-    return set_str(&q->first_seen_at, at);
+    set_str(&q->first_seen_article, sn->article ? sn->article : doc_id);
+    set_str(&q->created_at, created);
+    set_str(&q->first_seen_at, at);
 }
 
 /* The quote repeats an earlier quote of the same article (equal
@@ -962,9 +944,9 @@ static int repeats_earlier_quote(const ne_dedup_state *s, size_t i)
  * (a redelivery) and stays new with the first time's first_seen. A quote
  * the index finds new but that repeats an earlier quote of this article is
  * not new (first seen here). */
-static int decide_claims(ne_dedup_state *s, ne_doc *doc, uint32_t at, uint32_t ts, int store)
+static void decide_claims(ne_dedup_state *s, ne_doc *doc, uint32_t at, uint32_t ts, int store)
 {
-    if (seen_reserve(s, doc->nquotes)) return -1;
+    ne_grow(&s->seen, &s->capseen, doc->nquotes, sizeof *s->seen);
     for (size_t i = 0; i < doc->nquotes; i++) {
         ne_quote *q = &doc->quotes[i];
         dd_seen *sn = &s->seen[s->nseen++];
@@ -973,11 +955,11 @@ static int decide_claims(ne_dedup_state *s, ne_doc *doc, uint32_t at, uint32_t t
         sn->at = at;
         sn->ts = ts;
         if (!q->text || !store) {
-            if (apply_seen(q, sn, doc->id)) return -1;
+            apply_seen(q, sn, doc->id);
             continue;
         }
         uint64_t norm = 0;
-        if (dd_claim_lookup(s, q->text, doc->id, sn, &norm, &sn->tri, &sn->ntri, &sn->nmark)) return -1;
+        dd_claim_lookup(s, q->text, doc->id, sn, &norm, &sn->tri, &sn->ntri, &sn->nmark);
         sn->own_norm = norm;
         if (!sn->norm) sn->norm = norm;
         int matched_self = sn->is_new && sn->article;
@@ -995,9 +977,8 @@ static int decide_claims(ne_dedup_state *s, ne_doc *doc, uint32_t at, uint32_t t
         }
         if (sn->is_new) s->st.claims_new++;
         else s->st.claims_seen++;
-        if (apply_seen(q, sn, doc->id)) return -1;
+        apply_seen(q, sn, doc->id);
     }
-    return 0;
 }
 
 int ne_dedup_finish(void *state, ne_doc *doc)
@@ -1016,7 +997,7 @@ int ne_dedup_finish(void *state, ne_doc *doc)
     /* first_seen.at of a claim first seen here: the article's publication
      * time when it has one, else when it was processed */
     int active = s->enabled && s->have_fp;
-    if (decide_claims(s, doc, pub ? pub : proc_at, proc_at, active)) return -1;
+    decide_claims(s, doc, pub ? pub : proc_at, proc_at, active);
     if (!active) return 0;
     if (s->fp.nsh == 0) return 0;
 
@@ -1029,11 +1010,11 @@ int ne_dedup_finish(void *state, ne_doc *doc)
         const char *story = self_story ? self_story
                                        : find_story(s, &fs, pub ? pub : proc_at, doc->id, now);
         if (story && strcmp(story, doc->id) != 0) s->st.story_joined += !self_story;
-        if (story && set_str(&doc->dedup.story_id, story)) return -1;
+        if (story) set_str(&doc->dedup.story_id, story);
     }
     if (!s->self_found) {
         if (dd_art_insert(s, &s->fp, proc_at, pub, doc->id, doc->dedup.story_id, fs.f, fs.n))
-            ne_log(NE_LOG_WARN, "dedup", "article %s not stored (out of memory)", doc->id);
+            ne_log(NE_LOG_WARN, "dedup", "article %s not stored (generation full)", doc->id);
         dd_hint_store(s, body_bytes, doc->id);
         if (doc->dedup.status == NE_DEDUP_UNIQUE) s->st.unique++;
     }

@@ -25,6 +25,8 @@
  *
  * Ownership: the state owns everything in it; strings it puts into a
  * document are malloc'd and owned by the document.
+ * Memory: allocations abort when memory runs out (common/xalloc.h), so no
+ * function here fails for memory; -1 means bad input only.
  * Threads: one thread at a time (the pipeline's).
  */
 #ifndef NE_DEDUP_H
@@ -38,10 +40,11 @@
 
 typedef struct ne_dedup_state ne_dedup_state;
 
-/* Stage hooks. create() returns an ne_dedup_state (NULL + err on OOM);
- * process() is the early half, finish() the late half; destroy() accepts
- * NULL. With dedup.enabled false every article is unique, its own story,
- * and every claim new (first seen in it). */
+/* Stage hooks. create() returns an ne_dedup_state, never NULL (err is
+ * not written); process() is the early half, finish() the late half, and
+ * both return 0 (the int is the stage hook's signature: they cannot
+ * fail); destroy() accepts NULL. With dedup.enabled false every article
+ * is unique, its own story, and every claim new (first seen in it). */
 void *ne_dedup_create(const ne_config *cfg, char *err, size_t errlen);
 int   ne_dedup_process(void *state, ne_doc *doc);
 int   ne_dedup_finish(void *state, ne_doc *doc);
@@ -70,7 +73,8 @@ size_t ne_dedup_records(ne_dedup_state *s, ne_dedup_record *out, size_t max);
 /* Applies one changelog record (from this instance or another). Idempotent:
  * a record already reflected in the state changes nothing. A tombstone
  * (value NULL) or an unknown key prefix is ignored. Returns 0, or -1 when
- * the value is malformed (the record is skipped; the caller logs). */
+ * the value is malformed (the record is skipped; the caller logs), or
+ * when its generation cannot take it (an arena past 32-bit offsets). */
 int ne_dedup_apply(ne_dedup_state *s, const char *key, size_t key_len,
                    const char *value, size_t len);
 

@@ -57,13 +57,7 @@ static size_t pend_str(ne_dedup_state *s, const char *str)
 
 static dd_pend *pend_new(ne_dedup_state *s)
 {
-    if (s->npend == s->cappend) {
-        size_t nc = s->cappend ? s->cappend * 2 : 8;
-        dd_pend *p = realloc(s->pend, nc * sizeof *p);
-        if (!p) abort();   /* as nebuf: nothing useful can be done without memory */
-        s->pend = p;
-        s->cappend = nc;
-    }
+    ne_grow(&s->pend, &s->cappend, s->npend + 1, sizeof *s->pend);
     dd_pend *p = &s->pend[s->npend++];
     memset(p, 0, sizeof *p);
     return p;
@@ -208,13 +202,7 @@ static void encode_claim_v1(nebuf *key, nebuf *val, const dd_pend *p, const char
 /* Appends key and value to recbuf as the next record. */
 static void add_record(ne_dedup_state *s, const nebuf *key, const nebuf *val)
 {
-    if (s->nrecs == s->caprecs) {
-        size_t nc = s->caprecs ? s->caprecs * 2 : 4;
-        dd_rec *r = realloc(s->recs, nc * sizeof *r);
-        if (!r) abort();
-        s->recs = r;
-        s->caprecs = nc;
-    }
+    ne_grow(&s->recs, &s->caprecs, s->nrecs + 1, sizeof *s->recs);
     dd_rec *r = &s->recs[s->nrecs++];
     r->key_off = s->recbuf.len;
     r->key_len = key->len;
@@ -406,13 +394,7 @@ static int on_rinteger(void *ctx, long long v)
             robj_at(p, p->st[p->depth - 1].obj)->type[p->st[p->depth - 1].field] = R_OTHER;
             return 1;
         }
-        if (p->nu32 == p->capu32) {
-            size_t cap = p->capu32 ? 2 * p->capu32 : 256;
-            uint32_t *nu = realloc(p->u32, cap * sizeof *nu);
-            if (!nu) return 0;
-            p->u32 = nu;
-            p->capu32 = cap;
-        }
+        ne_grow(&p->u32, &p->capu32, p->nu32 + 1, sizeof *p->u32);
         p->u32[p->nu32++] = (uint32_t)v;
         return 1;
     }
@@ -453,13 +435,7 @@ static int on_rstart_map(void *ctx)
     rparse *p = ctx;
     if (p->depth == 0) return push(p, C_RECORD, -1, K_NONE);
     if (p->st[p->depth - 1].ctx == C_CLAIMS) {
-        if (p->nclaims == p->capclaims) {
-            size_t cap = p->capclaims ? 2 * p->capclaims : 16;
-            robj *nc = realloc(p->claims, cap * sizeof *nc);
-            if (!nc) return 0;
-            p->claims = nc;
-            p->capclaims = cap;
-        }
+        ne_grow(&p->claims, &p->capclaims, p->nclaims + 1, sizeof *p->claims);
         memset(&p->claims[p->nclaims++], 0, sizeof *p->claims);
         return push(p, C_CLAIM, (long)p->nclaims - 1, K_NONE);
     }
@@ -651,7 +627,7 @@ static int scan_record(rparse *p, const char *value, size_t len)
 static int rparse_yajl(rparse *p, const char *value, size_t len)
 {
     yajl_handle h = yajl_alloc(&record_callbacks, NULL, p);
-    if (!h) return -1;
+    if (!h) ne_oom(sizeof h);   /* yajl's allocation: the same policy */
     int ok = yajl_parse(h, (const unsigned char *)value, len) == yajl_status_ok &&
              yajl_complete_parse(h) == yajl_status_ok;
     yajl_free(h);

@@ -115,10 +115,6 @@ static int is_negation(const char *w, size_t len)
 /* The words of one statement, in the state's scratch (dd_stmt_scratch):
  * reused from quote to quote, so a quote costs no allocation but its
  * trigram list. */
-typedef struct stmt {
-    dd_stmt_scratch *sc;
-    int oom;
-} stmt;
 
 static int is_digit(char c) { return (unsigned)(c - '0') < 10; }
 
@@ -150,9 +146,7 @@ static int join_digit_group(dd_stmt_scratch *sc, const char *w, size_t len, int 
 static void stmt_word(void *ctx, const char *w, size_t len, int flags)
 {
     int brk = flags & DD_WORD_BRK;
-    stmt *st = ctx;
-    dd_stmt_scratch *sc = st->sc;
-    if (st->oom) return;
+    dd_stmt_scratch *sc = ctx;
     if (is_filler(w, len)) {
         /* the break survives a dropped word */
         if (brk && sc->n) sc->brk[sc->n] = 1;
@@ -169,15 +163,9 @@ static void stmt_word(void *ctx, const char *w, size_t len, int flags)
     }
     if (sc->n + 2 > sc->cap) {
         size_t nc = sc->cap ? sc->cap * 2 : 64;
-        uint64_t *nw = realloc(sc->w, nc * sizeof *nw);
-        if (!nw) { st->oom = 1; return; }
-        sc->w = nw;
-        unsigned char *nb = realloc(sc->brk, nc);
-        if (!nb) { st->oom = 1; return; }
-        sc->brk = nb;
-        unsigned char *nm = realloc(sc->mark, nc);
-        if (!nm) { st->oom = 1; return; }
-        sc->mark = nm;
+        sc->w = ne_xrealloc(sc->w, nc * sizeof *sc->w);
+        sc->brk = ne_xrealloc(sc->brk, nc);
+        sc->mark = ne_xrealloc(sc->mark, nc);
         sc->cap = nc;
     }
     int pending = sc->n ? sc->brk[sc->n] : 0;   /* left by a dropped filler word */
@@ -227,16 +215,6 @@ static void sort_u32(uint32_t *t, uint32_t *tmp, size_t n)
     /* four passes: the sorted values are back in t */
 }
 
-static int stmt_tmp_reserve(dd_stmt_scratch *sc, size_t n)
-{
-    if (n <= sc->captmp) return 0;
-    uint32_t *p = realloc(sc->tmp, n * sizeof *p);
-    if (!p) return -1;
-    sc->tmp = p;
-    sc->captmp = n;
-    return 0;
-}
-
 /* Sorts t[0..n) and drops repeats; the count left. */
 static size_t sort_unique(uint32_t *t, uint32_t *tmp, size_t n)
 {
@@ -254,33 +232,30 @@ static size_t sort_unique(uint32_t *t, uint32_t *tmp, size_t n)
  * statement's ends, across an ellipsis). A word in no trigram has no
  * group. *tri is malloc'd (caller frees; NULL when there are no
  * trigrams). */
-static int statement(dd_stmt_scratch *sc, const char *text, char *buf, size_t cap, uint64_t *norm,
+static void statement(dd_stmt_scratch *sc, const char *text, char *buf, size_t cap, uint64_t *norm,
                      uint32_t **tri, size_t *ntri, size_t *nmark)
 {
-    stmt st = {sc, 0};
     sc->n = 0;
     sc->numlen = 0;
-    dd_words_names(text, strlen(text), buf, cap, stmt_word, &st);
+    dd_words_names(text, strlen(text), buf, cap, stmt_word, sc);
     *tri = NULL;
     *ntri = 0;
     *nmark = 0;
     *norm = 0;
-    if (st.oom) return -1;
-    if (sc->n == 0) return 0;
+    if (sc->n == 0) return;
     const uint64_t *w = sc->w;
     const unsigned char *brk = sc->brk, *mark = sc->mark;
     size_t nw = sc->n;
     uint64_t h = 0x452821E638D01377ULL;
     for (size_t i = 0; i < nw; i++) h = ne_fmix64(h ^ w[i]) + i;
     *norm = h ? h : 1;
-    if (nw < 3) return 0;
+    if (nw < 3) return;
     size_t nt = nw - 2, marked = 0;
     for (size_t i = 0; i < nw; i++) marked += mark[i];
     /* t[k] = the trigram starting at word k (0: it spans an ellipsis),
      * the groups after them */
-    uint32_t *t = malloc((nt + DD_MARK_GROUP * marked) * sizeof *t), *g = t + nt;
-    if (!t) return -1;
-    if (nt > INSERTION_SORT_MAX && stmt_tmp_reserve(sc, nt)) { free(t); return -1; }
+    uint32_t *t = ne_xmalloc((nt + DD_MARK_GROUP * marked) * sizeof *t), *g = t + nt;
+    if (nt > INSERTION_SORT_MAX) ne_grow(&sc->tmp, &sc->captmp, nt, sizeof *sc->tmp);
     for (size_t k = 0; k < nt; k++) {
         uint64_t x = ne_fmix64(w[k] ^ ne_fmix64(w[k + 1] + 0x9E37) ^ ne_fmix64(w[k + 2] + 0x79B9));
         t[k] = brk[k + 1] || brk[k + 2] ? 0 : (uint32_t)(x >> 16) | 1u;
@@ -304,7 +279,6 @@ static int statement(dd_stmt_scratch *sc, const char *text, char *buf, size_t ca
     memmove(t + u, g, DD_MARK_GROUP * ng * sizeof *t);
     if (u) { *tri = t; *ntri = u; *nmark = ng; }
     else free(t);
-    return 0;
 }
 
 void dd_stmt_scratch_free(dd_stmt_scratch *sc)
@@ -513,15 +487,15 @@ static int claim_live(const ne_dedup_state *s, const dd_claim *c, uint32_t now)
     return c->ts + s->retention_s >= now;
 }
 
-int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
-                    uint64_t *norm, uint32_t **tri, size_t *ntri, size_t *nmark)
+void dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
+                     uint64_t *norm, uint32_t **tri, size_t *ntri, size_t *nmark)
 {
-    if (statement(&s->stmt, text, s->wordbuf, sizeof s->wordbuf, norm, tri, ntri, nmark)) return -1;
-    if (!*norm) return 0;
+    statement(&s->stmt, text, s->wordbuf, sizeof s->wordbuf, norm, tri, ntri, nmark);
+    if (!*norm) return;
     uint32_t now = dd_now(s);
     size_t need = need_mul(*ntri);
     /* the query's trigrams as the stored claims keep them (16 bits) */
-    if (stmt_tmp_reserve(&s->stmt, *ntri)) return -1;
+    ne_grow(&s->stmt.tmp, &s->stmt.captmp, *ntri, sizeof *s->stmt.tmp);
     uint32_t *q16 = s->stmt.tmp;
     const uint32_t *groups = *tri ? *tri + *ntri : NULL;   /* none without trigrams */
     for (size_t t = 0; t < *ntri; t++) q16[t] = (*tri)[t] >> 16;
@@ -560,15 +534,14 @@ int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id,
             }
         }
     }
-    if (!m.found) return 0;
+    if (!m.found) return;
     const dd_cgen *g = &s->cgen[m.gen];
     const dd_claim *c = &g->c[m.idx];
     out->is_new = m.self;
     out->at = c->at;
     out->ts = c->ts;
     out->norm = c->norm;
-    out->article = strdup(claim_article(g, m.idx));
-    return out->article ? 0 : -1;
+    out->article = ne_xstrdup(claim_article(g, m.idx));
 }
 
 static int arena_reserve(dd_cgen *g, size_t need)
@@ -578,10 +551,8 @@ static int arena_reserve(dd_cgen *g, size_t need)
      * copying): doubling left up to half of it unused, and it is counted */
     size_t nc = g->acap ? g->acap + g->acap / 4 : 65536;
     while (nc < need) nc += nc / 4;
-    if (nc > UINT32_MAX) return -1;
-    char *p = realloc(g->arena, nc);
-    if (!p) return -1;
-    g->arena = p;
+    if (nc > UINT32_MAX) return -1;   /* blob offsets are 32-bit */
+    g->arena = ne_xrealloc(g->arena, nc);
     g->acap = nc;
     return 0;
 }
@@ -590,13 +561,11 @@ int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_
                     uint32_t at, uint32_t ts, const char *article_id, const char *claim_id)
 {
     dd_cgen *g = dd_cgen_for_insert(s);
-    if (!g || g->n >= g->cap || g->n > DD_IDX_MAX) return -1;
+    if (g->n >= g->cap || g->n > DD_IDX_MAX) return -1;
     if (g->n % 1024 == 0) {
         size_t want = (size_t)g->n + 1024;
         if (want > g->cap) want = g->cap;
-        dd_claim *nc = realloc(g->c, want * sizeof *nc);
-        if (!nc) return -1;
-        g->c = nc;
+        g->c = ne_xrealloc(g->c, want * sizeof *g->c);
     }
     if (ntri > 65535) ntri = 65535;
     (void)claim_id;   /* not kept: nothing reads it back */

@@ -179,30 +179,12 @@ void dd_scratch_free(dd_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
-static int grow_u64(uint64_t **a, size_t *cap, size_t need)
-{
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    while (nc < need) nc *= 2;
-    uint64_t *p = realloc(*a, nc * sizeof *p);
-    if (!p) return -1;
-    *a = p;
-    *cap = nc;
-    return 0;
-}
-
-typedef struct word_acc {
-    dd_scratch *sc;
-    int oom;
-} word_acc;
-
 static void add_word(void *ctx, const char *w, size_t len, int flags)
 {
-    word_acc *acc = ctx;
+    dd_scratch *sc = ctx;
     (void)flags;
-    if (acc->oom) return;
-    if (grow_u64(&acc->sc->w, &acc->sc->capw, acc->sc->nw + 1)) { acc->oom = 1; return; }
-    acc->sc->w[acc->sc->nw++] = dd_hash_bytes(w, len, 0x77);
+    ne_grow(&sc->w, &sc->capw, sc->nw + 1, sizeof *sc->w);
+    sc->w[sc->nw++] = dd_hash_bytes(w, len, 0x77);
 }
 
 /* Shingle hashes of the word sequence, de-duplicated into sc->sh in
@@ -211,14 +193,14 @@ static void add_word(void *ctx, const char *w, size_t len, int flags)
  * hashes are uniform, so their top bits are the slot) rather than by
  * sorting: only the distinct count and the per-bin minima are needed,
  * neither depends on order, and sorting was a third of the stage. */
-static int make_shingles(dd_scratch *sc)
+static void make_shingles(dd_scratch *sc)
 {
     size_t n = sc->nw < DD_SHINGLE ? (sc->nw ? 1 : 0) : sc->nw - DD_SHINGLE + 1;
-    if (grow_u64(&sc->sh, &sc->capsh, n + 1)) return -1;
+    ne_grow(&sc->sh, &sc->capsh, n + 1, sizeof *sc->sh);
     unsigned bits = 4;
     while (((size_t)1 << bits) < 2 * n) bits++;
     size_t size = (size_t)1 << bits, mask = size - 1;
-    if (grow_u64(&sc->set, &sc->capset, size)) return -1;
+    ne_grow(&sc->set, &sc->capset, size, sizeof *sc->set);
     memset(sc->set, 0, size * sizeof *sc->set);
     int have_zero = 0;   /* 0 marks a free slot; a zero hash is kept aside */
     size_t u = 0;
@@ -238,7 +220,6 @@ static int make_shingles(dd_scratch *sc)
         sc->sh[u++] = h;
     }
     sc->nsh = u;
-    return 0;
 }
 
 #define DD_BINS (DD_SKETCH_WORDS * 32)
@@ -281,14 +262,13 @@ static void make_sketch(const dd_scratch *sc, dd_fp *fp)
     }
 }
 
-int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp)
+void dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp)
 {
-    word_acc acc = {sc, 0};
     char buf[256];
     memset(fp, 0, sizeof *fp);
     sc->nw = sc->nsh = 0;
-    dd_words(body, len, buf, sizeof buf, add_word, &acc);
-    if (acc.oom || make_shingles(sc)) return -1;
+    dd_words(body, len, buf, sizeof buf, add_word, sc);
+    make_shingles(sc);
     uint64_t h = 0x243F6A8885A308D3ULL;
     for (size_t i = 0; i < sc->nw; i++) h = ne_fmix64(h ^ sc->w[i]) + i;
     fp->body = h ? h : 1;
@@ -300,7 +280,6 @@ int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url
         uint32_t u = (uint32_t)dd_hash_bytes(cu, n, 0x75);
         fp->url = n ? (u ? u : 1) : 0;
     }
-    return 0;
 }
 
 double dd_sketch_jaccard(const dd_fp *a, const uint32_t *b)

@@ -4,6 +4,12 @@
  *
  * The state is single-threaded: one pipeline, one thread (the service's
  * main loop also applies changelog records on that thread).
+ *
+ * Memory: allocations go through common/xalloc.h, which aborts when
+ * memory runs out, so nothing here returns an error for memory; -1 means
+ * bad input (a malformed changelog record) or a full structure (a
+ * generation, an arena past 32-bit offsets, a table of DD_SEGTAB_MAX
+ * segments), as each function says.
  */
 #ifndef NE_DEDUP_IMPL_H
 #define NE_DEDUP_IMPL_H
@@ -14,6 +20,7 @@
 #include "common/nebuf.h"
 #include "common/hash.h"
 #include "common/utf8.h"
+#include "common/xalloc.h"
 #include "enrichers/dedup/dedup.h"
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -80,10 +87,10 @@ void dd_words(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn
  * word): a name, as a rule ("Putin", "NATO"). */
 void dd_words_names(const char *text, size_t len, char *buf, size_t cap, dd_word_fn fn, void *ctx);
 
-/* Fills fp from a document body and url (url may be NULL). Returns 0 or
- * -1 on out-of-memory. The distinct shingle hashes stay in sc->sh, in order
- * of first occurrence (not sorted). */
-int dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp);
+/* Fills fp from a document body and url (url may be NULL). The distinct
+ * shingle hashes stay in sc->sh, in order of first occurrence (not
+ * sorted). */
+void dd_fingerprint(dd_scratch *sc, const char *body, size_t len, const char *url, dd_fp *fp);
 
 /* Canonical form of a URL into out (scheme, "www."/"m.", fragment,
  * tracking parameters and a trailing '/' dropped; host lower-cased).
@@ -119,7 +126,7 @@ typedef struct dd_tab {
 #define DD_IDX_MAX 0xFFFFFEu
 
 /* max_idx: the largest entry index the table will hold (<= DD_IDX_MAX). */
-int  dd_tab_init(dd_tab *t, size_t expected_keys, uint32_t max_idx);
+void dd_tab_init(dd_tab *t, size_t expected_keys, uint32_t max_idx);
 void dd_tab_free(dd_tab *t);
 int  dd_tab_put(dd_tab *t, uint64_t key, uint32_t idx);   /* -1 when full */
 /* As dd_tab_put, unless a lookup of key already yields max entries (true
@@ -157,11 +164,11 @@ typedef struct dd_segtab {
     uint32_t max_idx;
 } dd_segtab;
 
-int  dd_segtab_init(dd_segtab *t, size_t expected_keys, uint32_t max_idx);
+void dd_segtab_init(dd_segtab *t, size_t expected_keys, uint32_t max_idx);
 /* Frees every segment; accepts a zeroed table. */
 void dd_segtab_free(dd_segtab *t);
-/* Adds a segment sized for expected_keys more keys. -1 when the table has
- * DD_SEGTAB_MAX segments already, or out of memory. */
+/* Adds a segment sized for expected_keys more keys. Returns 0, or -1 when
+ * the table has DD_SEGTAB_MAX segments already. */
 int  dd_segtab_grow(dd_segtab *t, size_t expected_keys);
 /* The last segment can take n more keys. */
 int  dd_segtab_has_room(const dd_segtab *t, uint32_t n);
@@ -402,7 +409,8 @@ uint32_t dd_parse_time(const char *s);
 
 /* Generations: the current one takes inserts; when it is full (gen_cap)
  * the old one is dropped and the current one becomes old. An old
- * generation whose newest entry is past retention is dropped too. */
+ * generation whose newest entry is past retention is dropped too.
+ * Never NULL. */
 dd_agen *dd_agen_for_insert(ne_dedup_state *s);
 dd_cgen *dd_cgen_for_insert(ne_dedup_state *s);
 void dd_agen_free(dd_agen *g);
@@ -426,7 +434,8 @@ int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r);
  * misses of several articles overlap). */
 void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp);
 
-/* Inserts an article entry (no changelog). Returns 0, -1 when full/OOM. */
+/* Inserts an article entry (no changelog). Returns 0, or -1 when the
+ * generation cannot take it (full, or its arena past 32-bit offsets). */
 int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
                   const char *id, const char *story, const uint32_t *feats, size_t nfeat);
 /* The stored entry of article `id` with fp's body hash, or NULL. */
@@ -441,8 +450,10 @@ const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, const dd
  * where there is none). A claim matches only when it holds a trigram of
  * every group. */
 #define DD_MARK_GROUP 3
-int dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
-                    uint64_t *norm, uint32_t **tri, size_t *ntri, size_t *nmark);
+void dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id, dd_seen *out,
+                     uint64_t *norm, uint32_t **tri, size_t *ntri, size_t *nmark);
+/* Stores a claim (no changelog). Returns 0, or -1 when the generation
+ * cannot take it (full, or its arena past 32-bit offsets). */
 int dd_claim_insert(ne_dedup_state *s, uint64_t norm, const uint32_t *tri, size_t ntri,
                     uint32_t at, uint32_t ts, const char *article_id, const char *claim_id);
 /* A stored claim of this statement from this article exists. */

@@ -38,17 +38,19 @@
 /* Big tables are mapped, not malloc'd, so they can use transparent huge
  * pages: a lookup touches random lines of a table of tens of MB, and 4 KB
  * pages would add a TLB miss to most of them. Small ones are aligned to a
- * line so that a bucket is one line. */
+ * line so that a bucket is one line. Either way a failure aborts, as
+ * common/xalloc.h does (the one out-of-memory policy). */
 static uint32_t *table_alloc(size_t slots, size_t *bytes)
 {
     *bytes = slots * sizeof(uint32_t);
     if (*bytes < (4u << 20)) {
         uint32_t *p = aligned_alloc(64, *bytes);
-        if (p) memset(p, 0, *bytes);
+        if (!p) ne_oom(*bytes);
+        memset(p, 0, *bytes);
         return p;
     }
     void *p = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return NULL;
+    if (p == MAP_FAILED) ne_oom(*bytes);
     madvise(p, *bytes, MADV_HUGEPAGE);
     return p;
 }
@@ -64,7 +66,7 @@ static void table_release(uint32_t *p, size_t bytes)
  * bytes. Inserts stop at 0.9. A slot keeps just enough bits for indexes
  * up to max_idx and the rest for the key fingerprint: every fingerprint
  * bit halves the false candidates a lookup has to fetch an entry for. */
-int dd_tab_init(dd_tab *t, size_t expected, uint32_t max_idx)
+void dd_tab_init(dd_tab *t, size_t expected, uint32_t max_idx)
 {
     uint32_t ibits = 1;
     while (ibits < 24 && (1u << ibits) - 1 < max_idx + 1) ibits++;
@@ -72,14 +74,12 @@ int dd_tab_init(dd_tab *t, size_t expected, uint32_t max_idx)
     if (homes > UINT32_MAX / (2 * CHUNK)) homes = UINT32_MAX / (2 * CHUNK);
     size_t bytes;
     t->slot = table_alloc((homes + DD_TAB_PAD) * CHUNK, &bytes);
-    if (!t->slot) return -1;
     t->homes = (uint32_t)homes;
     t->size = (uint32_t)((homes + DD_TAB_PAD) * CHUNK);
     t->used = 0;
     t->limit = (uint32_t)(homes * CHUNK - homes * CHUNK / 10);
     t->ibits = ibits;
     t->imask = (1u << ibits) - 1;
-    return 0;
 }
 
 void dd_tab_free(dd_tab *t)
@@ -226,11 +226,11 @@ long dd_tab_next(dd_tab_it *it)
 
 /* ---- segmented tables ------------------------------------------------- */
 
-int dd_segtab_init(dd_segtab *t, size_t expected, uint32_t max_idx)
+void dd_segtab_init(dd_segtab *t, size_t expected, uint32_t max_idx)
 {
     memset(t, 0, sizeof *t);
     t->max_idx = max_idx;
-    return dd_segtab_grow(t, expected);
+    dd_segtab_grow(t, expected);   /* the first of DD_SEGTAB_MAX: it cannot refuse */
 }
 
 void dd_segtab_free(dd_segtab *t)
@@ -241,7 +241,8 @@ void dd_segtab_free(dd_segtab *t)
 
 int dd_segtab_grow(dd_segtab *t, size_t expected)
 {
-    if (t->nseg >= DD_SEGTAB_MAX || dd_tab_init(&t->seg[t->nseg], expected, t->max_idx)) return -1;
+    if (t->nseg >= DD_SEGTAB_MAX) return -1;
+    dd_tab_init(&t->seg[t->nseg], expected, t->max_idx);
     t->nseg++;
     return 0;
 }
@@ -349,7 +350,7 @@ static int story_make_room(dd_agen *g)
     return dd_segtab_grow(&g->story, keys + keys / 8 + 16 * (size_t)DD_FEAT_MAX);
 }
 
-static int agen_init(dd_agen *g, uint32_t cap, uint64_t serial)
+static void agen_init(dd_agen *g, uint32_t cap, uint64_t serial)
 {
     memset(g, 0, sizeof *g);
     g->cap = cap;
@@ -357,23 +358,18 @@ static int agen_init(dd_agen *g, uint32_t cap, uint64_t serial)
     /* Entries grow on demand; the fingerprint table is allocated whole
      * (every article posts the same keys) because it cannot be rehashed
      * without its keys; the story table grows by segments. */
-    if (dd_tab_init(&g->fp, (size_t)cap * DD_FP_KEYS, cap - 1) ||
-        dd_segtab_init(&g->story, (size_t)cap * STORY_KEYS_FIRST, cap - 1)) {
-        dd_agen_free(g);
-        return -1;
-    }
-    return 0;
+    dd_tab_init(&g->fp, (size_t)cap * DD_FP_KEYS, cap - 1);
+    dd_segtab_init(&g->story, (size_t)cap * STORY_KEYS_FIRST, cap - 1);
 }
 
-static int cgen_init(dd_cgen *g, uint32_t cap, uint64_t serial)
+static void cgen_init(dd_cgen *g, uint32_t cap, uint64_t serial)
 {
     memset(g, 0, sizeof *g);
     g->cap = cap;
     g->serial = serial;
     /* sized for the mean keys a claim posts; a generation whose table
      * cannot take the most one claim posts rotates (dd_cgen_for_insert) */
-    if (dd_tab_init(&g->tab, (size_t)cap * DD_CLAIM_KEYS_MEAN, cap - 1)) return -1;
-    return 0;
+    dd_tab_init(&g->tab, (size_t)cap * DD_CLAIM_KEYS_MEAN, cap - 1);
 }
 
 /* A generation whose newest entry is older than the retention window
@@ -394,7 +390,7 @@ dd_agen *dd_agen_for_insert(ne_dedup_state *s)
         *old = *cur;
         memset(cur, 0, sizeof *cur);
     }
-    if (!cur->fp.slot && agen_init(cur, s->gen_cap, s->next_serial++)) return NULL;
+    if (!cur->fp.slot) agen_init(cur, s->gen_cap, s->next_serial++);
     return cur;
 }
 
@@ -409,6 +405,6 @@ dd_cgen *dd_cgen_for_insert(ne_dedup_state *s)
         *old = *cur;
         memset(cur, 0, sizeof *cur);
     }
-    if (!cur->tab.slot && cgen_init(cur, s->claim_gen_cap, s->next_serial++)) return NULL;
+    if (!cur->tab.slot) cgen_init(cur, s->claim_gen_cap, s->next_serial++);
     return cur;
 }
