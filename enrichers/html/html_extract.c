@@ -1,0 +1,329 @@
+/* html_extract — boilerplate scoring over the page model: the main text.
+ *
+ * After Mozilla Readability's algorithm (Readability.js, Apache-2.0, read
+ * for its ideas; nothing is copied), on our text blocks instead of a DOM:
+ *  1. Elements whose class/id/role say navigation, comments, ads, … are
+ *     dropped with their content (the "unlikely candidates"), as are the
+ *     captions, credits, bylines, share and newsletter promos of the
+ *     contract's furniture list.
+ *  2. Every text block of 25 bytes or more with a link density under 0.5
+ *     scores 1 + its commas + min(len / 100, 3); the score goes to the
+ *     paragraph's parent in full, the grandparent half, and further
+ *     ancestors (up to 5 levels) a third of their level. Text that stands
+ *     directly in a container (a <div> with text and <br>s) counts as a
+ *     paragraph of that container. A candidate starts at its tag's weight
+ *     (div 5, pre/td/blockquote 3, lists and forms -3, headings -5) plus
+ *     its class/id weight (±25); its final score is scaled by
+ *     (1 - link density).
+ *  3. The best candidate climbs to an ancestor that scores higher, and to
+ *     its parent while it is an only child; its siblings join when they
+ *     score at least a fifth of it (and 10), or are paragraphs of plain
+ *     text.
+ *  4. Inside, containers are cleaned conditionally as Readability does
+ *     (negative weight; few commas and too many links, images, inputs or
+ *     list items for their paragraphs), and blocks that are mostly link
+ *     text, or furniture lines ("Advertisement", "Read more", "Photo: …"),
+ *     go. A first heading that repeats the title goes too.
+ *  5. When that leaves under 250 bytes, step 1 is undone and the page is
+ *     scored again (Readability's retry); the longer text wins.
+ * A page whose best text has no block of 25 bytes with little link text
+ * yields no text.
+ */
+#include "enrichers/html/html_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static float link_density(const hx_elem *e)
+{
+    return e->text ? (float)e->link / (float)e->text : 0.0f;
+}
+
+static int tag_base(uint8_t tag)
+{
+    switch (tag) {
+    case T_DIV: return 5;
+    case T_PRE: case T_TD: case T_BLOCKQUOTE: return 3;
+    case T_ADDRESS: case T_OL: case T_UL: case T_DL: case T_DD: case T_DT: case T_LI:
+    case T_FORM: return -3;
+    case T_H1: case T_H2: case T_H3: case T_H4: case T_H5: case T_H6: case T_TH: return -5;
+    default: return 0;
+    }
+}
+
+/* Tags whose text is a paragraph of their parent's (Readability scores p,
+ * td, pre, headings; list items and definitions are alike here). */
+static int paragraph_tag(uint8_t tag)
+{
+    switch (tag) {
+    case T_P: case T_PRE: case T_TD: case T_H1: case T_H2: case T_H3: case T_H4:
+    case T_H5: case T_H6: case T_LI: case T_DD: case T_DT: case T_TH: case T_ADDRESS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void add_score(hx_elem *el, uint32_t i, float s)
+{
+    hx_elem *e = &el[i];
+    if (!(e->flags & EF_CAND)) {
+        e->flags |= EF_CAND;
+        e->score = (float)(tag_base(e->tag) + e->weight);
+    }
+    e->score += s;
+}
+
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static int starts_i(const char *s, size_t n, const char *lit)
+{
+    size_t i = 0;
+    for (; lit[i]; i++)
+        if (i >= n || ascii_lower((unsigned char)s[i]) != lit[i]) return 0;
+    return 1;
+}
+
+/* Short lines that are page furniture, not article text. */
+static int furniture_block(const char *s, size_t n)
+{
+    static const char *const starts[] = {
+        "advertisement", "read more", "read next", "related:", "related stories",
+        "related articles", "more:", "see also", "photo:", "photos:", "image:",
+        "credit:", "photo credit", "image credit", "(photo", "(image", "sign up",
+        "subscribe", "follow us", "share this", "share on", "click here", "copyright",
+        "\xC2\xA9", "all rights reserved", "getty images", "(getty", "ap photo",
+        "(ap photo", "reuters/", "recommended", "most popular", "most read",
+        "you may also like", "watch:", "video:", "listen:", "download the",
+        "get the app", "this article was", "comments", "loading",
+    };
+    if (n > 160) return 0;
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+        if (starts_i(s, n, starts[i])) return 1;
+    return 0;
+}
+
+/* Case-insensitive ASCII equality of two spans, ignoring a trailing '.'. */
+static int same_text(const char *a, size_t na, const char *b, size_t nb)
+{
+    while (na && (a[na - 1] == '.' || a[na - 1] == ' ')) na--;
+    while (nb && (b[nb - 1] == '.' || b[nb - 1] == ' ')) nb--;
+    if (na != nb) return 0;
+    for (size_t i = 0; i < na; i++)
+        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+/* Readability's _cleanConditionally, on aggregates. */
+static int clean_conditionally(const hx_elem *e)
+{
+    int is_list = e->tag == T_UL || e->tag == T_OL;
+    float ld;
+    long li;
+    if (!(e->tag == T_DIV || e->tag == T_SECTION || e->tag == T_UL || e->tag == T_OL ||
+          e->tag == T_TABLE || e->tag == T_FORM || e->tag == T_DL || e->tag == T_HEADER ||
+          e->tag == T_FIGURE))
+        return 0;
+    if (e->weight + ((e->flags & EF_CAND) ? e->score : 0) < 0) return 1;
+    if (e->commas >= 10) return 0;
+    ld = link_density(e);
+    li = (long)e->n_li - 100;
+    if (e->n_img > 1 && (float)e->n_p / (float)e->n_img < 0.5f) return 1;
+    if (!is_list && li > (long)e->n_p) return 1;
+    if (e->n_input > e->n_p / 3) return 1;
+    if (!is_list && e->text < 25 && (e->n_img == 0 || e->n_img > 2)) return 1;
+    if (!is_list && e->weight < 25 && ld > 0.2f) return 1;
+    if (e->weight >= 25 && ld > 0.5f) return 1;
+    if ((e->n_embed == 1 && e->text < 75) || e->n_embed > 1) return 1;
+    return 0;
+}
+
+struct attempt {
+    char  *text;
+    size_t len;
+    size_t good;     /* blocks of 25+ bytes with little link text */
+};
+
+static void attempt(hx_model *m, uint8_t *drop, uint8_t mask, const char *title,
+                    struct attempt *out)
+{
+    hx_elem *el = m->el;
+    size_t nel = m->nel;
+    uint32_t top = HX_NONE, root_lo, root_hi, par;
+    hx_buf text = {0};
+    int first_heading = 1;
+
+    /* 1. what is dropped: flagged elements, and everything inside them */
+    for (size_t i = 0; i < nel; i++) {
+        hx_elem *e = &el[i];
+        e->flags &= (uint8_t)~(EF_CAND | EF_DROP);
+        e->score = 0;
+        drop[i] = e->parent != HX_NONE && drop[e->parent];
+        if (!drop[i] && (e->flags & mask) && e->tag != T_BODY && e->tag != T_HTML &&
+            e->tag != T_ARTICLE && e->tag != T_MAIN)
+            drop[i] = 1;
+    }
+
+    /* 2. scores */
+    for (size_t b = 0; b < m->nbl; b++) {
+        const hx_block *k = &m->bl[b];
+        uint32_t o = k->owner, a;
+        float s;
+        if (o == HX_NONE || drop[o] || k->len < 25 || k->link * 2 > k->len) continue;
+        s = 1.0f + (float)k->commas + (float)(k->len / 100 > 3 ? 3 : k->len / 100);
+        a = paragraph_tag(el[o].tag) ? el[o].parent : o;
+        for (int level = 0; a != HX_NONE && level < 5; level++, a = el[a].parent) {
+            float div = level == 0 ? 1.0f : level == 1 ? 2.0f : (float)level * 3.0f;
+            if (el[a].tag == T_HTML) break;
+            add_score(el, a, s / div);
+        }
+    }
+    for (size_t i = 0; i < nel; i++) {
+        if (!(el[i].flags & EF_CAND) || drop[i]) continue;
+        el[i].score *= 1.0f - link_density(&el[i]);
+        if (top == HX_NONE || el[i].score > el[top].score) top = (uint32_t)i;
+    }
+
+    /* 3. the container: climb, only children, siblings */
+    if (top == HX_NONE) {
+        root_lo = 0;
+        root_hi = (uint32_t)nel;
+        par = HX_NONE;
+    } else {
+        float last = el[top].score, threshold = last / 3;
+        uint32_t p = el[top].parent;
+        while (p != HX_NONE && el[p].tag != T_BODY && el[p].tag != T_HTML) {
+            if (!(el[p].flags & EF_CAND)) { p = el[p].parent; continue; }
+            if (el[p].score < threshold) break;
+            if (el[p].score > last) { top = p; break; }
+            last = el[p].score;
+            p = el[p].parent;
+        }
+        for (;;) {
+            uint32_t q = el[top].parent;
+            if (q == HX_NONE || el[q].tag == T_BODY || el[q].tag == T_HTML) break;
+            if (q + 1 != top || el[top].end != el[q].end) break;   /* not an only child */
+            if (el[q].blk_first != el[top].blk_first || el[q].blk_end != el[top].blk_end) break;
+            top = q;
+        }
+        par = el[top].parent;
+        root_lo = top;
+        root_hi = el[top].end;
+    }
+
+    /* 4. the text, in document order */
+    {
+        uint32_t blo, bhi;
+        float sib_threshold = top != HX_NONE ? el[top].score * 0.2f : 0;
+        if (sib_threshold < 10) sib_threshold = 10;
+        if (par != HX_NONE) { blo = el[par].blk_first; bhi = el[par].blk_end; }
+        else if (top != HX_NONE) { blo = el[top].blk_first; bhi = el[top].blk_end; }
+        else { blo = 0; bhi = (uint32_t)m->nbl; }
+
+        /* Which children of par join: mark the kept subtrees in drop[] as 2. */
+        if (par != HX_NONE) {
+            for (uint32_t c = par + 1; c < el[par].end; c = el[c].end) {
+                const hx_elem *e = &el[c];
+                int keep = c == top;
+                if (drop[c]) continue;
+                if (!keep && (e->flags & EF_CAND) && e->score >= sib_threshold) keep = 1;
+                if (!keep && e->tag == T_P) {
+                    float ld = link_density(e);
+                    if (e->text > 80 && ld < 0.25f) keep = 1;
+                    else if (e->text > 0 && e->text <= 80 && ld == 0 && e->blk_end > e->blk_first) {
+                        const hx_block *k = &m->bl[e->blk_end - 1];
+                        const char *s = m->text.s + k->off;
+                        if (k->len && s[k->len - 1] == '.') keep = 1;
+                    }
+                }
+                if (keep) drop[c] = 2;
+            }
+        } else {
+            if (top != HX_NONE) drop[top] = 2;
+        }
+        (void)root_lo;
+        (void)root_hi;
+
+        /* Conditional cleaning inside the kept subtrees (not the top itself). */
+        for (size_t i = 0; i < nel; i++) {
+            uint32_t p = el[i].parent;
+            if (drop[i] == 1) continue;
+            if (drop[i] == 2) continue;
+            if (p == HX_NONE) continue;
+            if (drop[p] == 1 || drop[p] == 3) { drop[i] = 3; continue; }
+            if (drop[p] == 2 || drop[p] == 4) {
+                drop[i] = (uint8_t)(clean_conditionally(&el[i]) ? 3 : 4);
+                continue;
+            }
+        }
+
+        for (uint32_t b = blo; b < bhi; b++) {
+            const hx_block *k = &m->bl[b];
+            const char *s = m->text.s + k->off;
+            uint32_t o = k->owner;
+            int in;
+            if (o == HX_NONE) continue;
+            if (par == HX_NONE && top == HX_NONE) in = drop[o] != 1 && drop[o] != 3;
+            else in = drop[o] == 2 || drop[o] == 4;
+            if (!in && par != HX_NONE && o == par && k->len > 80 && k->link * 4 < k->len)
+                in = 1;   /* text standing directly in the container */
+            if (!in) continue;
+            if (k->link * 2 > k->len) continue;
+            if (furniture_block(s, k->len)) continue;
+            if (k->flags & BF_HEADING) {
+                if (first_heading && title && same_text(s, k->len, title, strlen(title))) {
+                    first_heading = 0;
+                    continue;
+                }
+                if (el[o].weight < 0) continue;
+            }
+            first_heading = 0;
+            if (text.len) hx_buf_add(&text, "\n\n", 2);
+            hx_buf_add(&text, s, k->len);
+            if (k->len >= 25 && k->link * 4 < k->len) out->good++;
+        }
+    }
+    out->text = text.s ? text.s : hx_strndup("", 0);
+    out->len = text.len;
+}
+
+char *hx_extract_text(hx_model *m, size_t *len, const char *title)
+{
+    struct attempt a = {0}, b = {0};
+    uint8_t *drop;
+    *len = 0;
+    if (!m->nel || !m->nbl) return hx_strndup("", 0);
+    /* Aggregates: children follow their parents, so one backward pass. */
+    for (size_t i = m->nel; i-- > 0;) {
+        hx_elem *e = &m->el[i];
+        if (e->parent == HX_NONE) continue;
+        hx_elem *p = &m->el[e->parent];
+        p->text += e->text;
+        p->link += e->link;
+        p->commas += e->commas;
+        p->n_p += e->n_p;
+        p->n_li += e->n_li;
+        p->n_img += e->n_img;
+        p->n_input += e->n_input;
+        p->n_embed += e->n_embed;
+    }
+    drop = malloc(m->nel);
+    if (!drop) abort();
+    attempt(m, drop, EF_UNLIKELY | EF_BOILER | EF_HIDDEN, title, &a);
+    if (a.len < 250) {
+        attempt(m, drop, 0, title, &b);
+        if (b.len > a.len && b.good) {
+            free(a.text);
+            a = b;
+        } else {
+            free(b.text);
+        }
+    }
+    free(drop);
+    if (!a.good) {
+        free(a.text);
+        return hx_strndup("", 0);
+    }
+    *len = a.len;
+    return a.text;
+}
