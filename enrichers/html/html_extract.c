@@ -25,7 +25,8 @@
  *     text, or furniture lines ("Advertisement", "Read more", "Photo: …"),
  *     go. A first heading that repeats the title goes too.
  *  5. When that leaves under 250 bytes, step 1 is undone and the page is
- *     scored again (Readability's retry); the longer text wins.
+ *     scored again (Readability's retry); the longer text wins. Bylines
+ *     ("By Jane Roe") go in any case.
  * A page whose best text has no block of 25 bytes with little link text
  * yields no text.
  */
@@ -100,6 +101,10 @@ static int furniture_block(const char *s, size_t n)
     if (n > 160) return 0;
     for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
         if (starts_i(s, n, starts[i])) return 1;
+    /* a byline: "By Jane Roe", "By Jane Roe and John Doe, Reuters" */
+    if (n <= 80 && starts_i(s, n, "by ") && n > 3 && s[3] >= 'A' && s[3] <= 'Z' &&
+        s[n - 1] != '.' && !memchr(s, '"', n))
+        return 1;
     return 0;
 }
 
