@@ -37,7 +37,7 @@
 
 static float link_density(const hx_elem *e)
 {
-    return e->text ? (float)e->link / (float)e->text : 0.0f;
+    return e->a.text ? (float)e->a.link / (float)e->a.text : 0.0f;
 }
 
 static int tag_base(uint8_t tag)
@@ -130,16 +130,16 @@ static int clean_conditionally(const hx_elem *e)
           e->tag == T_FIGURE))
         return 0;
     if (e->weight + ((e->flags & EF_CAND) ? e->score : 0) < 0) return 1;
-    if (e->commas >= 10) return 0;
+    if (e->a.commas >= 10) return 0;
     ld = link_density(e);
-    li = (long)e->n_li - 100;
-    if (e->n_img > 1 && (float)e->n_p / (float)e->n_img < 0.5f) return 1;
-    if (!is_list && li > (long)e->n_p) return 1;
-    if (e->n_input > e->n_p / 3) return 1;
-    if (!is_list && e->text < 25 && (e->n_img == 0 || e->n_img > 2)) return 1;
+    li = (long)e->a.n_li - 100;
+    if (e->a.n_img > 1 && (float)e->a.n_p / (float)e->a.n_img < 0.5f) return 1;
+    if (!is_list && li > (long)e->a.n_p) return 1;
+    if (e->a.n_input > e->a.n_p / 3) return 1;
+    if (!is_list && e->a.text < 25 && (e->a.n_img == 0 || e->a.n_img > 2)) return 1;
     if (!is_list && e->weight < 25 && ld > 0.2f) return 1;
     if (e->weight >= 25 && ld > 0.5f) return 1;
-    if ((e->n_embed == 1 && e->text < 75) || e->n_embed > 1) return 1;
+    if ((e->a.n_embed == 1 && e->a.text < 75) || e->a.n_embed > 1) return 1;
     return 0;
 }
 
@@ -149,8 +149,30 @@ struct attempt {
     size_t good;     /* blocks of 25+ bytes with little link text */
 };
 
-static void attempt(hx_model *m, uint8_t *drop, uint8_t mask, const char *title,
-                    struct attempt *out)
+/* e->a for every element: its own counts plus its children's, leaving out
+ * the elements drop[] marks 1 (children follow their parents: one
+ * backward pass). */
+static void aggregate(hx_model *m, const uint8_t *drop)
+{
+    for (size_t i = 0; i < m->nel; i++) m->el[i].a = m->el[i].own;
+    for (size_t i = m->nel; i-- > 0;) {
+        hx_elem *e = &m->el[i];
+        hx_agg *p;
+        if (e->parent == HX_NONE || drop[i] == 1) continue;
+        p = &m->el[e->parent].a;
+        p->text += e->a.text;
+        p->link += e->a.link;
+        p->commas += e->a.commas;
+        p->n_p += e->a.n_p;
+        p->n_li += e->a.n_li;
+        p->n_img += e->a.n_img;
+        p->n_input += e->a.n_input;
+        p->n_embed += e->a.n_embed;
+    }
+}
+
+static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t mask,
+                    const char *title, struct attempt *out)
 {
     hx_elem *el = m->el;
     size_t nel = m->nel;
@@ -158,16 +180,25 @@ static void attempt(hx_model *m, uint8_t *drop, uint8_t mask, const char *title,
     hx_buf text = {0};
     int first_heading = 1;
 
-    /* 1. what is dropped: flagged elements, and everything inside them */
+    /* 1. what is dropped: flagged elements, and everything inside them,
+     * unless they hold most of the page's text and the article's markers
+     * (<article>, <main>, <h1>): a wrapper whose name matched, or an
+     * element libxml2 left open over the rest of the page. full[i] is the
+     * element's text without links, its top bit set when it holds a marker. */
+    uint32_t total = 0;
+    for (size_t i = 0; i < nel; i++)
+        if (el[i].parent == HX_NONE) total += full[i] & 0x7FFFFFFFu;
     for (size_t i = 0; i < nel; i++) {
         hx_elem *e = &el[i];
         e->flags &= (uint8_t)~(EF_CAND | EF_DROP);
         e->score = 0;
         drop[i] = e->parent != HX_NONE && drop[e->parent];
         if (!drop[i] && (e->flags & mask) && e->tag != T_BODY && e->tag != T_HTML &&
-            e->tag != T_ARTICLE && e->tag != T_MAIN)
+            e->tag != T_ARTICLE && e->tag != T_MAIN &&
+            (!(full[i] & 0x80000000u) || (uint64_t)(full[i] & 0x7FFFFFFFu) * 2 <= total))
             drop[i] = 1;
     }
+    aggregate(m, drop);
 
     /* 2. scores */
     for (size_t b = 0; b < m->nbl; b++) {
@@ -234,8 +265,8 @@ static void attempt(hx_model *m, uint8_t *drop, uint8_t mask, const char *title,
                 if (!keep && (e->flags & EF_CAND) && e->score >= sib_threshold) keep = 1;
                 if (!keep && e->tag == T_P) {
                     float ld = link_density(e);
-                    if (e->text > 80 && ld < 0.25f) keep = 1;
-                    else if (e->text > 0 && e->text <= 80 && ld == 0 && e->blk_end > e->blk_first) {
+                    if (e->a.text > 80 && ld < 0.25f) keep = 1;
+                    else if (e->a.text > 0 && e->a.text <= 80 && ld == 0 && e->blk_end > e->blk_first) {
                         const hx_block *k = &m->bl[e->blk_end - 1];
                         const char *s = m->text.s + k->off;
                         if (k->len && s[k->len - 1] == '.') keep = 1;
@@ -296,27 +327,27 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
 {
     struct attempt a = {0}, b = {0};
     uint8_t *drop;
+    uint32_t *full;
     *len = 0;
     if (!m->nel || !m->nbl) return hx_strndup("", 0);
-    /* Aggregates: children follow their parents, so one backward pass. */
+    /* The page's text per element, nothing dropped: for the size rule. */
+    full = malloc(m->nel * sizeof *full);
+    drop = calloc(m->nel, 1);
+    if (!full || !drop) abort();
+    aggregate(m, drop);
+    for (size_t i = 0; i < m->nel; i++) full[i] = m->el[i].a.text - m->el[i].a.link;
+    /* drop[] doubles as "holds an <article>, <main> or <h1>" until the
+     * first attempt marks it: bit 7 */
     for (size_t i = m->nel; i-- > 0;) {
-        hx_elem *e = &m->el[i];
-        if (e->parent == HX_NONE) continue;
-        hx_elem *p = &m->el[e->parent];
-        p->text += e->text;
-        p->link += e->link;
-        p->commas += e->commas;
-        p->n_p += e->n_p;
-        p->n_li += e->n_li;
-        p->n_img += e->n_img;
-        p->n_input += e->n_input;
-        p->n_embed += e->n_embed;
+        const hx_elem *e = &m->el[i];
+        if (e->tag == T_ARTICLE || e->tag == T_MAIN || e->tag == T_H1) drop[i] |= 0x80;
+        if ((drop[i] & 0x80) && e->parent != HX_NONE) drop[e->parent] |= 0x80;
     }
-    drop = malloc(m->nel);
-    if (!drop) abort();
-    attempt(m, drop, EF_UNLIKELY | EF_BOILER | EF_HIDDEN, title, &a);
+    for (size_t i = 0; i < m->nel; i++)
+        if (drop[i] & 0x80) full[i] |= 0x80000000u;
+    attempt(m, drop, full, EF_UNLIKELY | EF_BOILER | EF_HIDDEN | EF_SEMANTIC, title, &a);
     if (a.len < 250) {
-        attempt(m, drop, 0, title, &b);
+        attempt(m, drop, full, EF_SEMANTIC, title, &b);
         if (b.len > a.len && b.good) {
             free(a.text);
             a = b;
@@ -325,6 +356,7 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
         }
     }
     free(drop);
+    free(full);
     if (!a.good) {
         free(a.text);
         return hx_strndup("", 0);

@@ -23,7 +23,7 @@ enum hx_tag {
     T_A, T_P, T_DIV, T_SECTION, T_ARTICLE, T_MAIN, T_HEADER, T_H1, T_H2, T_H3, T_H4,
     T_H5, T_H6, T_UL, T_OL, T_LI, T_DL, T_DT, T_DD, T_TABLE, T_TR, T_TD, T_TH,
     T_PRE, T_BLOCKQUOTE, T_BR, T_IMG, T_INPUT, T_FORM, T_TIME, T_ADDRESS,
-    T_FIGURE, T_EMBED, T_SPAN, T_INLINE, T_SKIP, T_HR,
+    T_FIGURE, T_EMBED, T_SPAN, T_INLINE, T_SKIP, T_HR, T_NAV, T_FIGCAPTION,
     T__COUNT
 };
 
@@ -33,13 +33,21 @@ enum hx_elem_flag {
     EF_DROP     = 1 << 2,   /* left out of the text (set by the extractor) */
     EF_CAND     = 1 << 3,   /* has a readability score */
     EF_HIDDEN   = 1 << 4,   /* hidden / aria-hidden / display:none */
+    EF_SEMANTIC = 1 << 5,   /* nav, aside, footer, figcaption */
 };
+
+/* Counts over an element's content: bytes of text and of link text,
+ * commas, <p> blocks, <li>, <img>, <input>, <embed>. */
+typedef struct hx_agg {
+    uint32_t text, link, commas;
+    uint32_t n_p, n_li, n_img, n_input, n_embed;
+} hx_agg;
 
 typedef struct hx_elem {
     uint32_t parent, end;              /* descendants are (index, end) */
     uint32_t blk_first, blk_end;
-    uint32_t text, link, commas;       /* bytes of text / of link text, inside */
-    uint32_t n_p, n_li, n_img, n_input, n_embed;
+    hx_agg   own;                      /* its direct content (html_parse.c) */
+    hx_agg   a;                        /* with its descendants not dropped (html_extract.c) */
     float    score;
     int16_t  weight;                   /* class/id weight: -50 … 50 */
     uint8_t  tag;                      /* enum hx_tag */

@@ -9,11 +9,16 @@
  *    of open elements, so 10 MB of "<div></span>" is quadratic without it.
  *  - Skipped subtrees leave nothing in the model: head, script, style,
  *    noscript, template, svg, math, iframe, object, canvas, select,
- *    textarea, button, nav, aside, footer, figcaption, audio, video, map,
- *    dialog; anything hidden (hidden, aria-hidden="true", display:none);
- *    and inline elements (span, a, …) whose class or id says boilerplate.
- *    Block elements whose class or id says boilerplate are kept in the
- *    model with a flag: the extractor decides, knowing their size.
+ *    textarea, button, audio, video, map, dialog; anything hidden (hidden,
+ *    aria-hidden="true", display:none); and inline elements (span, …)
+ *    whose class or id says boilerplate, and dates standing apart.
+ *    nav, aside, footer, figcaption and block elements whose class or id
+ *    says boilerplate are kept in the model with a flag: the extractor
+ *    decides, knowing their size. libxml2's parser is HTML 4's: it ignores
+ *    an end tag (</nav>, </span>) while a <div> opened inside is still
+ *    open, so such an element can swallow the rest of the page. Hence the
+ *    flags rather than skipping, and an inline skip ends at the first
+ *    block-level start tag inside it.
  *  - Text is collapsed as it arrives: whitespace runs (and U+00A0) become
  *    one space, blocks are trimmed; a block ends at every block-level
  *    start or end tag and at <br>.
@@ -98,19 +103,19 @@ struct tagname { const char *name; uint8_t tag; };
 
 static const struct tagname tag_table[] = {
     {"a", T_A}, {"abbr", T_INLINE}, {"address", T_ADDRESS}, {"article", T_ARTICLE},
-    {"aside", T_SKIP}, {"audio", T_SKIP}, {"b", T_INLINE}, {"bdi", T_INLINE},
+    {"aside", T_NAV}, {"audio", T_SKIP}, {"b", T_INLINE}, {"bdi", T_INLINE},
     {"bdo", T_INLINE}, {"big", T_INLINE}, {"blockquote", T_BLOCKQUOTE}, {"body", T_BODY},
     {"br", T_BR}, {"button", T_SKIP}, {"canvas", T_SKIP}, {"cite", T_INLINE},
     {"code", T_INLINE}, {"data", T_INLINE}, {"dd", T_DD}, {"del", T_INLINE},
     {"dfn", T_INLINE}, {"dialog", T_SKIP}, {"div", T_DIV}, {"dl", T_DL}, {"dt", T_DT},
-    {"em", T_INLINE}, {"embed", T_EMBED}, {"figcaption", T_SKIP}, {"figure", T_FIGURE},
-    {"font", T_INLINE}, {"footer", T_SKIP}, {"form", T_FORM}, {"h1", T_H1}, {"h2", T_H2},
+    {"em", T_INLINE}, {"embed", T_EMBED}, {"figcaption", T_FIGCAPTION}, {"figure", T_FIGURE},
+    {"font", T_INLINE}, {"footer", T_NAV}, {"form", T_FORM}, {"h1", T_H1}, {"h2", T_H2},
     {"h3", T_H3}, {"h4", T_H4}, {"h5", T_H5}, {"h6", T_H6}, {"head", T_HEAD},
     {"header", T_HEADER}, {"hr", T_HR}, {"html", T_HTML}, {"i", T_INLINE},
     {"iframe", T_SKIP}, {"img", T_IMG}, {"input", T_INPUT}, {"ins", T_INLINE},
     {"kbd", T_INLINE}, {"label", T_INLINE}, {"li", T_LI}, {"link", T_LINK},
     {"main", T_MAIN}, {"map", T_SKIP}, {"mark", T_INLINE}, {"math", T_SKIP},
-    {"meta", T_META}, {"nav", T_SKIP}, {"nobr", T_INLINE}, {"noscript", T_SKIP},
+    {"meta", T_META}, {"nav", T_NAV}, {"nobr", T_INLINE}, {"noscript", T_SKIP},
     {"object", T_SKIP}, {"ol", T_OL}, {"p", T_P}, {"picture", T_INLINE}, {"pre", T_PRE},
     {"q", T_INLINE}, {"s", T_INLINE}, {"samp", T_INLINE}, {"script", T_SCRIPT},
     {"section", T_SECTION}, {"select", T_SKIP}, {"small", T_INLINE}, {"source", T_INLINE},
@@ -219,6 +224,7 @@ struct pstate {
     struct frame stack[NE_HTML_MAX_DEPTH + 1];
     unsigned depth;        /* open elements; stack[0] is the document */
     unsigned skip_at;      /* depth where a skipped subtree opened, 0: none */
+    int      skip_soft;    /* an inline skip: a block start inside ends it */
     unsigned cap_at;       /* depth where the capture opened */
     enum capture cap;
     hx_buf capbuf;
@@ -275,10 +281,10 @@ static void flush_block(struct pstate *st)
         case T_PRE: b->flags = BF_PRE; break;
         default: break;
         }
-        o->text += b->len;
-        o->link += b->link;
-        o->commas += b->commas;
-        if (o->tag == T_P) o->n_p++;
+        o->own.text += b->len;
+        o->own.link += b->link;
+        o->own.commas += b->commas;
+        if (o->tag == T_P) o->own.n_p++;
     }
     if (m->nbl >= NE_HTML_MAX_ELEMS) stop(st);
 }
@@ -451,7 +457,10 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     if (atts && st->cap == CAP_NONE && m->nauthors < HX_MAX_AUTHORS && is_author_marker(atts))
         capture(st, CAP_AUTHOR);
 
+    if (st->skip_at && st->skip_soft && !tag_inline(tag) && tag != T_SKIP && tag != T_SCRIPT)
+        st->skip_at = 0;   /* the inline element did not close: stop skipping */
     if (st->skip_at) return;
+    st->skip_soft = 0;
     if (tag == T_SKIP || tag == T_HEAD || tag == T_SCRIPT || tag == T_TITLE ||
         (atts && hidden(atts))) {
         if (!tag_inline(tag)) flush_block(st);
@@ -469,21 +478,24 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         if (tag == T_TIME && !st->blk_open &&
             (f->owner == HX_NONE || m->el[f->owner].tag != T_P)) {
             st->skip_at = st->depth;
+            st->skip_soft = 1;
             return;
         }
         if ((flags & (EF_UNLIKELY | EF_BOILER)) && tag != T_A) {
             st->skip_at = st->depth;
+            st->skip_soft = 1;
             return;
         }
         if (tag == T_A) st->in_a++;
         if (f->owner != HX_NONE) {
-            if (tag == T_IMG) m->el[f->owner].n_img++;
-            else if (tag == T_INPUT) m->el[f->owner].n_input++;
-            else if (tag == T_EMBED) m->el[f->owner].n_embed++;
+            if (tag == T_IMG) m->el[f->owner].own.n_img++;
+            else if (tag == T_INPUT) m->el[f->owner].own.n_input++;
+            else if (tag == T_EMBED) m->el[f->owner].own.n_embed++;
         }
         return;
     }
     /* a block-level element: recorded */
+    if (tag == T_NAV || tag == T_FIGCAPTION) flags |= EF_SEMANTIC;
     flush_block(st);
     if (m->nel == m->capel) {
         size_t cap = m->capel ? m->capel * 2 : 256;
@@ -500,8 +512,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         e->weight = weight;
         e->blk_first = e->blk_end = (uint32_t)m->nbl;
         e->end = (uint32_t)m->nel + 1;
-        if (tag == T_LI && e->parent != HX_NONE) m->el[e->parent].n_li++;
-        if (tag == T_INPUT && e->parent != HX_NONE) m->el[e->parent].n_input++;
+        if (tag == T_LI && e->parent != HX_NONE) m->el[e->parent].own.n_li++;
+        if (tag == T_INPUT && e->parent != HX_NONE) m->el[e->parent].own.n_input++;
     }
     f->elem = f->owner = (uint32_t)m->nel++;
     if (m->nel >= NE_HTML_MAX_ELEMS) stop(st);

@@ -271,3 +271,26 @@ TEST(html_sniff)
     CHECK(!ne_html_sniff("", 0));
     CHECK(!ne_html_sniff("   ", 3));
 }
+
+/* libxml2's parser is HTML 4's: </nav> is ignored while a <div> opened in
+ * the nav is still open, so the nav holds the rest of the page. The
+ * article must survive it (and the menu still go). */
+TEST(html_unclosed_nav_swallowing_the_article)
+{
+    ne_html_page p;
+    const char *page =
+        "<!doctype html><html><body><nav class=\"menu\"><div class=\"menu-items\">"
+        "<a href=\"/\">Home</a> <a href=\"/world\">World</a></nav>"
+        "<article><h1>Harbour bridge approved</h1>"
+        "<p>The city council approved the new harbour bridge on Monday by a vote of seven "
+        "to two, ending a debate that had lasted for more than a decade.</p>"
+        "<p>Construction is to start next spring, the council said, and should take three "
+        "years, with the old bridge staying open until then.</p></article>"
+        "<footer><div>Contact us</footer></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "The city council approved"));
+    CHECK(strstr(p.text, "staying open until then.") != NULL);
+    CHECK(strstr(p.text, "Home") == NULL);
+    CHECK(strstr(p.text, "Contact") == NULL);
+    ne_html_page_reset(&p);
+}
