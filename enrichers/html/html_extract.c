@@ -207,17 +207,47 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
         float s;
         if (o == HX_NONE || drop[o] || k->len < 25 || k->link * 2 > k->len) continue;
         s = 1.0f + (float)k->commas + (float)(k->len / 100 > 3 ? 3 : k->len / 100);
+        /* a <div> without block children is a paragraph (Readability's DIV_TO_P) */
         a = paragraph_tag(el[o].tag) ? el[o].parent : o;
+        if (a == HX_NONE) a = o;
         for (int level = 0; a != HX_NONE && level < 5; level++, a = el[a].parent) {
             float div = level == 0 ? 1.0f : level == 1 ? 2.0f : (float)level * 3.0f;
             if (el[a].tag == T_HTML) break;
             add_score(el, a, s / div);
         }
     }
+    uint32_t best[5];
+    size_t nbest = 0;
     for (size_t i = 0; i < nel; i++) {
+        size_t k;
         if (!(el[i].flags & EF_CAND) || drop[i]) continue;
         el[i].score *= 1.0f - link_density(&el[i]);
-        if (top == HX_NONE || el[i].score > el[top].score) top = (uint32_t)i;
+        /* the five best, best first */
+        for (k = nbest; k > 0 && el[best[k - 1]].score < el[i].score; k--)
+            if (k < 5) best[k] = best[k - 1];
+        if (k < 5) {
+            best[k] = (uint32_t)i;
+            if (nbest < 5) nbest++;
+        }
+    }
+    if (nbest) top = best[0];
+    /* Readability: when three of the next best score at least 3/4 of the
+     * best, the container is their closest common ancestor with it (an
+     * article split into sections). */
+    if (nbest >= 4) {
+        uint32_t alt[4];
+        size_t nalt = 0;
+        for (size_t k = 1; k < nbest; k++)
+            if (el[best[k]].score >= 0.75f * el[top].score) alt[nalt++] = best[k];
+        if (nalt >= 3) {
+            for (uint32_t p = el[top].parent; p != HX_NONE && el[p].tag != T_BODY &&
+                                              el[p].tag != T_HTML; p = el[p].parent) {
+                size_t inside = 0;
+                for (size_t k = 0; k < nalt; k++)
+                    if (alt[k] > p && alt[k] < el[p].end) inside++;
+                if (inside >= 3) { top = p; break; }
+            }
+        }
     }
 
     /* 3. the container: climb, only children, siblings */
@@ -261,8 +291,9 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             for (uint32_t c = par + 1; c < el[par].end; c = el[c].end) {
                 const hx_elem *e = &el[c];
                 int keep = c == top;
+                float bonus = e->cls && e->cls == el[top].cls ? el[top].score * 0.2f : 0;
                 if (drop[c]) continue;
-                if (!keep && (e->flags & EF_CAND) && e->score >= sib_threshold) keep = 1;
+                if (!keep && (e->flags & EF_CAND) && e->score + bonus >= sib_threshold) keep = 1;
                 if (!keep && e->tag == T_P) {
                     float ld = link_density(e);
                     if (e->a.text > 80 && ld < 0.25f) keep = 1;

@@ -49,6 +49,7 @@ typedef struct hx_elem {
     hx_agg   own;                      /* its direct content (html_parse.c) */
     hx_agg   a;                        /* with its descendants not dropped (html_extract.c) */
     float    score;
+    uint32_t cls;                      /* hash of the class attribute, 0: none */
     int16_t  weight;                   /* class/id weight: -50 … 50 */
     uint8_t  tag;                      /* enum hx_tag */
     uint8_t  flags;                    /* enum hx_elem_flag */

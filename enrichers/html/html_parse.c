@@ -422,6 +422,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     struct frame *f, *up;
     uint8_t tag, flags = 0;
     int16_t weight = 0;
+    uint32_t cls = 0;
     (void)ctx;
 
     if (st->stopped) return;
@@ -468,7 +469,12 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         return;
     }
     if (atts) {
-        if ((v = attr(atts, "class"))) name_weight(v, &weight, &flags);
+        if ((v = attr(atts, "class"))) {
+            name_weight(v, &weight, &flags);
+            cls = 2166136261u;
+            for (const char *c = v; *c; c++) cls = (cls ^ (unsigned char)*c) * 16777619u;
+            if (!cls) cls = 1;
+        }
         if ((v = attr(atts, "id"))) name_weight(v, &weight, &flags);
         if ((v = attr(atts, "role")) && unlikely_role(v)) flags |= EF_UNLIKELY;
     }
@@ -510,6 +516,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         e->tag = tag;
         e->flags = flags;
         e->weight = weight;
+        e->cls = cls;
         e->blk_first = e->blk_end = (uint32_t)m->nbl;
         e->end = (uint32_t)m->nel + 1;
         if (tag == T_LI && e->parent != HX_NONE) m->el[e->parent].own.n_li++;
