@@ -81,8 +81,55 @@ static int starts_i(const char *s, size_t n, const char *lit)
 {
     size_t i = 0;
     for (; lit[i]; i++)
-        if (i >= n || ascii_lower((unsigned char)s[i]) != lit[i]) return 0;
+        if (i >= n || ascii_lower((unsigned char)s[i]) != (unsigned char)lit[i]) return 0;
     return 1;
+}
+
+/* True when every word of s[0..n) but at most one is a date or time word
+ * or holds a digit, and one holds a digit: "March 25, 2009", "Updated
+ * 8:40 PM EST, Fri February 24, 2012", "12/28/2005 5:35:18 PM". */
+static int date_line(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
+        "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
+        "nov", "november", "dec", "december", "mon", "monday", "tue", "tues", "tuesday",
+        "wed", "wednesday", "thu", "thur", "thurs", "thursday", "fri", "friday", "sat",
+        "saturday", "sun", "sunday", "am", "pm", "a", "p", "m", "est", "edt", "et", "gmt",
+        "bst", "utc", "pst", "pdt", "cst", "cdt", "cet", "updated", "update", "published",
+        "posted", "last", "at", "on", "date", "time", "modified", "created", "ago", "min",
+        "mins", "minutes", "hour", "hours", "day", "days", "read", "first", "th", "st", "nd",
+        "rd", "and",
+    };
+    size_t tokens = 0, other = 0, digits = 0, i = 0;
+    if (n > 100) return 0;
+    while (i < n) {
+        size_t a, len;
+        int digit = 0;
+        while (i < n && !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                          (s[i] >= '0' && s[i] <= '9') || (unsigned char)s[i] >= 0x80))
+            i++;
+        if (i >= n) break;
+        a = i;
+        while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                         (s[i] >= '0' && s[i] <= '9') || (unsigned char)s[i] >= 0x80)) {
+            if (s[i] >= '0' && s[i] <= '9') digit = 1;
+            i++;
+        }
+        len = i - a;
+        tokens++;
+        if (digit) { digits++; continue; }
+        {
+            int known = 0;
+            for (size_t w = 0; w < sizeof words / sizeof words[0] && !known; w++) {
+                size_t k = 0;
+                while (k < len && words[w][k] && ascii_lower((unsigned char)s[a + k]) == words[w][k]) k++;
+                known = k == len && !words[w][k];
+            }
+            if (!known) other++;
+        }
+    }
+    return digits > 0 && tokens >= 2 && other <= (tokens >= 5 ? 1u : 0u);
 }
 
 /* Short lines that are page furniture, not article text. */
@@ -96,11 +143,24 @@ static int furniture_block(const char *s, size_t n)
         "\xC2\xA9", "all rights reserved", "getty images", "(getty", "ap photo",
         "(ap photo", "reuters/", "recommended", "most popular", "most read",
         "you may also like", "watch:", "video:", "listen:", "download the",
-        "get the app", "this article was", "comments", "loading",
+        "get the app", "this article was", "comments", "loading", "[featured image",
+        "featured image", "image copyright", "image caption", "media playback",
+        "published on", "posted on", "posted by", "last updated", "updated:", "follow @",
+        "follow us", "got a tip", "trending stories", "more about:", "end quote",
+        "start quote", "1 of ", "click to", "tap to", "continue reading", "view comments",
+        "skip to", "print this", "email this", "filed under", "tags:", "topics:",
+        "related topics", "(reuters)", "reporting by", "editing by",
+        "additional reporting",
     };
     if (n > 160) return 0;
     for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
         if (starts_i(s, n, starts[i])) return 1;
+    if (date_line(s, n)) return 1;
+    /* an embedded post's account line: "— Jane Roe (@jroe) March 3, 2017" */
+    if ((starts_i(s, n, "\xE2\x80\x94") || starts_i(s, n, "- ")) && memmem(s, n, "(@", 2))
+        return 1;
+    if (memmem(s, n, "contributed to this report", 26) || memmem(s, n, "contributed reporting", 21))
+        return 1;
     /* a byline: "By Jane Roe", "By Jane Roe and John Doe, Reuters" */
     if (n <= 80 && starts_i(s, n, "by ") && n > 3 && s[3] >= 'A' && s[3] <= 'Z' &&
         s[n - 1] != '.' && !memchr(s, '"', n))

@@ -294,3 +294,35 @@ TEST(html_unclosed_nav_swallowing_the_article)
     CHECK(strstr(p.text, "Contact") == NULL);
     ne_html_page_reset(&p);
 }
+
+/* Furniture lines inside the article's container: dates, an embedded
+ * post's account line, credits, the reporting line, promos. */
+TEST(html_furniture_lines)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><div class=\"story-body\">"
+        "<p>Updated 8:40 PM EST, Fri February 24, 2012</p>"
+        "<p>The council met on Monday to vote on the bridge, and the motion passed by seven "
+        "votes to two after a long debate about its cost.</p>"
+        "<blockquote class=\"twitter-tweet\"><p>Great day for the harbour! #bridge</p>"
+        "\xE2\x80\x94 Tom Baker (@tombaker) February 24, 2012</blockquote>"
+        "<p>[Featured Image by Jane Roe/Getty Images]</p>"
+        "<p>Work is to start next spring, the council said, and should take three years, "
+        "with the old bridge open until then.</p>"
+        "<p>Reporting by Ann Smith; Editing by Bob Jones</p>"
+        "<p>Jane Roe contributed to this report.</p>"
+        "<p>Follow @harbourpost on Twitter for more.</p>"
+        "</div></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "The council met on Monday"));
+    CHECK(strstr(p.text, "Great day for the harbour!") != NULL);
+    CHECK(strstr(p.text, "@tombaker") == NULL);
+    CHECK(strstr(p.text, "2012") == NULL);
+    CHECK(strstr(p.text, "Featured") == NULL);
+    CHECK(strstr(p.text, "Editing") == NULL);
+    CHECK(strstr(p.text, "contributed") == NULL);
+    CHECK(strstr(p.text, "Follow") == NULL);
+    CHECK(strstr(p.text, "open until then.") != NULL);
+    ne_html_page_reset(&p);
+}
