@@ -208,6 +208,17 @@ static void name_weight(const char *value, int16_t *weight, uint8_t *flags)
     if (HAS_ANY(s, boiler_words)) *flags |= EF_BOILER;
 }
 
+/* An id made from a heading ("sharing-with-a-single-developer",
+ * "evolve-shared-mutable-history"): four words or more. Its words say
+ * nothing about the element's role. */
+static int slug_id(const char *v)
+{
+    int seps = 0;
+    for (; *v; v++)
+        if (*v == '-' || *v == '_') seps++;
+    return seps >= 3;
+}
+
 /* ---- the SAX state ------------------------------------------------------- */
 
 enum capture { CAP_NONE, CAP_TITLE, CAP_LD, CAP_AUTHOR };
@@ -475,7 +486,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
             for (const char *c = v; *c; c++) cls = (cls ^ (unsigned char)*c) * 16777619u;
             if (!cls) cls = 1;
         }
-        if ((v = attr(atts, "id"))) name_weight(v, &weight, &flags);
+        if ((v = attr(atts, "id")) && !slug_id(v)) name_weight(v, &weight, &flags);
         if ((v = attr(atts, "role")) && unlikely_role(v)) flags |= EF_UNLIKELY;
     }
     if (tag_inline(tag)) {
