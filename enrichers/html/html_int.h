@@ -74,6 +74,7 @@ enum hx_meta {
 };
 
 #define HX_MAX_AUTHORS 8
+#define HX_MAX_BYLINES 4
 
 typedef struct hx_buf { char *s; size_t len, cap; } hx_buf;
 
@@ -82,7 +83,8 @@ typedef struct hx_model {
     hx_block *bl;   size_t nbl, capbl;
     hx_buf    text;                  /* block texts */
     char     *meta[M__COUNT];        /* first value seen for each */
-    char     *authors[HX_MAX_AUTHORS]; size_t nauthors;
+    char     *authors[HX_MAX_AUTHORS]; size_t nauthors;   /* meta, JSON-LD */
+    char     *bylines[HX_MAX_BYLINES]; size_t nbylines;   /* byline elements */
     hx_buf    ld;                    /* JSON-LD scripts, one after the other */
     size_t    nld;
     int       truncated;
@@ -95,7 +97,10 @@ void hx_buf_add(hx_buf *b, const char *s, size_t n);
 char *hx_strndup(const char *s, size_t n);
 /* Whitespace-collapsed, trimmed copy (NULL when nothing is left). */
 char *hx_clean_dup(const char *s, size_t n);
-void hx_add_author(hx_model *m, const char *s, size_t n);
+/* Adds the names in an author string ("By A, B and C") to m->authors, or
+ * to m->bylines when `byline` (read from the page's elements: used only
+ * when the metadata names nobody, since sidebars list authors too). */
+void hx_add_author(hx_model *m, const char *s, size_t n, int byline);
 
 /* html_extract.c: the main text of a parsed model (malloc'd, "" if none);
  * a first heading equal to title is left out. */

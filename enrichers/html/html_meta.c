@@ -13,8 +13,11 @@
  *    date metas, the first <time datetime>; only values that start with
  *    an ISO 8601 date (YYYY-MM-DD), kept as written.
  *  - site_name: og:site_name, JSON-LD publisher name, application-name.
- *  - authors: meta author (and byl, dc.creator, …), JSON-LD author names,
- *    rel=author / itemprop=author / byline elements; "By A, B and C" is
+ *  - authors: meta author (and byl, dc.creator, …) and JSON-LD author
+ *    names; only when those name nobody, the names in the first
+ *    rel=author / itemprop=author / byline element that names someone
+ *    (sidebars list other authors too);
+ *    "By A, B and C" is
  *    split, URLs, e-mail addresses and lower-case words are not names;
  *    case-insensitive duplicates go.
  */
@@ -65,19 +68,22 @@ static int plausible_name(const char *s, size_t n)
     return 1;
 }
 
-static void add_one(hx_model *m, const char *s, size_t n)
+static void add_one(hx_model *m, const char *s, size_t n, int byline)
 {
+    char **list = byline ? m->bylines : m->authors;
+    size_t *count = byline ? &m->nbylines : &m->nauthors;
+    size_t max = byline ? HX_MAX_BYLINES : HX_MAX_AUTHORS;
     while (n && (*s == ' ' || *s == ',' || *s == '-' || *s == '.')) { s++; n--; }
     while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == '-')) n--;
     if (n > 3 && ieqn(s, 3, "by ", 3)) { s += 3; n -= 3; }
     while (n && *s == ' ') { s++; n--; }
-    if (!n || !plausible_name(s, n) || m->nauthors >= HX_MAX_AUTHORS) return;
-    for (size_t i = 0; i < m->nauthors; i++)
-        if (ieqn(m->authors[i], strlen(m->authors[i]), s, n)) return;
-    m->authors[m->nauthors++] = hx_strndup(s, n);
+    if (!n || !plausible_name(s, n) || *count >= max) return;
+    for (size_t i = 0; i < *count; i++)
+        if (ieqn(list[i], strlen(list[i]), s, n)) return;
+    list[(*count)++] = hx_strndup(s, n);
 }
 
-void hx_add_author(hx_model *m, const char *raw, size_t len)
+void hx_add_author(hx_model *m, const char *raw, size_t len, int byline)
 {
     char *s = hx_clean_dup(raw, len > 300 ? 300 : len), *p;
     size_t n;
@@ -93,7 +99,7 @@ void hx_add_author(hx_model *m, const char *raw, size_t len)
             if (i + 5 <= n && ieqn(p + i, 5, " and ", 5)) { cut = i; skip = 5; break; }
             if (i + 3 <= n && memcmp(p + i, " & ", 3) == 0) { cut = i; skip = 3; break; }
         }
-        add_one(m, p, cut);
+        add_one(m, p, cut, byline);
         if (cut == n) break;
         p += cut + skip;
         n -= cut + skip;
@@ -141,10 +147,10 @@ static int is_article_type(yajl_val t)
 static void ld_author(hx_model *m, yajl_val a)
 {
     if (YAJL_IS_STRING(a)) {
-        hx_add_author(m, (a)->u.string, strlen((a)->u.string));
+        hx_add_author(m, (a)->u.string, strlen((a)->u.string), 0);
     } else if (YAJL_IS_OBJECT(a)) {
         yajl_val n = obj_get(a, "name");
-        if (YAJL_IS_STRING(n)) hx_add_author(m, (n)->u.string, strlen((n)->u.string));
+        if (YAJL_IS_STRING(n)) hx_add_author(m, (n)->u.string, strlen((n)->u.string), 0);
     } else if (YAJL_IS_ARRAY(a)) {
         for (size_t i = 0; i < a->u.array.len && i < 16; i++) {
             yajl_val x = a->u.array.values[i];
@@ -327,6 +333,14 @@ void hx_meta_choose(hx_model *m, ne_html_page *page)
         char *d = take(m, date_pref[i]);
         if (d && iso_date(d) && !strchr(d, ' ')) page->published_at = d;
         else free(d);
+    }
+    if (!m->nauthors) {
+        for (size_t i = 0; i < m->nbylines; i++) {
+            m->authors[i] = m->bylines[i];
+            m->bylines[i] = NULL;
+        }
+        m->nauthors = m->nbylines;
+        m->nbylines = 0;
     }
     if (m->nauthors) {
         page->authors = calloc(m->nauthors, sizeof *page->authors);

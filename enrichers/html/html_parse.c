@@ -349,7 +349,7 @@ static void on_meta(hx_model *m, const xmlChar **atts)
     else if (!strcmp(k, "author") || !strcmp(k, "byl") || !strcmp(k, "dc.creator") ||
              !strcmp(k, "parsely-author") || !strcmp(k, "sailthru.author") ||
              !strcmp(k, "article:author") || !strcmp(k, "dcterms.creator"))
-        hx_add_author(m, content, strlen(content));
+        hx_add_author(m, content, strlen(content), 0);
 }
 
 /* Starts a capture of the text inside the element just opened. */
@@ -378,7 +378,7 @@ static void end_capture(struct pstate *st)
         }
         break;
     case CAP_AUTHOR:
-        if (c->len) hx_add_author(m, c->s, c->len);
+        if (c->len) hx_add_author(m, c->s, c->len, 1);
         break;
     case CAP_NONE:
         break;
@@ -466,7 +466,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     default:
         break;
     }
-    if (atts && st->cap == CAP_NONE && m->nauthors < HX_MAX_AUTHORS && is_author_marker(atts))
+    if (atts && st->cap == CAP_NONE && !m->nbylines && is_author_marker(atts))
         capture(st, CAP_AUTHOR);
 
     if (st->skip_at && st->skip_soft && !tag_inline(tag) && tag != T_SKIP && tag != T_SCRIPT)
@@ -659,5 +659,6 @@ void hx_model_free(hx_model *m)
     free(m->ld.s);
     for (int i = 0; i < M__COUNT; i++) free(m->meta[i]);
     for (size_t i = 0; i < m->nauthors; i++) free(m->authors[i]);
+    for (size_t i = 0; i < m->nbylines; i++) free(m->bylines[i]);
     memset(m, 0, sizeof *m);
 }

@@ -326,3 +326,20 @@ TEST(html_furniture_lines)
     CHECK(strstr(p.text, "open until then.") != NULL);
     ne_html_page_reset(&p);
 }
+
+/* Authors: the metadata's when it names some; else the first byline
+ * element's names, not the other authors a sidebar links to. */
+TEST(html_authors_from_the_byline_not_the_sidebar)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><div class=\"post\"><p class=\"byline\">By Traci Oshiro</p>"
+        "<p>This past week I have been racking my brain trying to figure out an interesting, "
+        "clever topic to write about, and here it is.</p></div>"
+        "<div class=\"contributors\"><a rel=\"author\" href=\"/a\">Martin Bashir</a>"
+        "<a rel=\"author\" href=\"/b\">Chloe Angyal</a></div></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK_INT(p.nauthors, 1);
+    CHECK_STR(p.authors[0], "Traci Oshiro");
+    ne_html_page_reset(&p);
+}
