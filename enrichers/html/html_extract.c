@@ -379,7 +379,10 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (p == HX_NONE) continue;
             if (drop[p] == 1 || drop[p] == 3) { drop[i] = 3; continue; }
             if (drop[p] == 2 || drop[p] == 4) {
-                drop[i] = (uint8_t)(clean_conditionally(&el[i]) ? 3 : 4);
+                /* an element holding most of the container is the content
+                 * itself (nested wrappers), not a part to clean */
+                int whole = top != HX_NONE && (uint64_t)el[i].a.text * 5 >= (uint64_t)el[top].a.text * 4;
+                drop[i] = (uint8_t)(!whole && clean_conditionally(&el[i]) ? 3 : 4);
                 continue;
             }
         }

@@ -506,7 +506,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         if (tag == T_A) st->in_a++;
         if (f->owner != HX_NONE) {
             if (tag == T_IMG) m->el[f->owner].own.n_img++;
-            else if (tag == T_INPUT) m->el[f->owner].own.n_input++;
+            else if (tag == T_INPUT && !((v = attr(atts, "type")) && ieq(v, "hidden")))
+                m->el[f->owner].own.n_input++;
             else if (tag == T_EMBED) m->el[f->owner].own.n_embed++;
         }
         return;
