@@ -150,12 +150,30 @@ static int furniture_block(const char *s, size_t n)
         "start quote", "1 of ", "click to", "tap to", "continue reading", "view comments",
         "skip to", "print this", "email this", "filed under", "tags:", "topics:",
         "related topics", "(reuters)", "reporting by", "editing by",
-        "additional reporting",
+        "additional reporting", "(reporting by", "(additional reporting", "(editing by",
+        "(writing by", "writing by", "compiled by", "on the net:", "online:",
+        "last 5 posts by", "buy featured book", "we pay for your stories",
     };
+    /* an embedded post's text as pasted ("… pic.twitter.com/…") */
+    if (memmem(s, n, "pic.twitter.com/", 16)) return 1;
+    /* the reporter's contact line */
+    if (n <= 200 && memchr(s, '@', n) &&
+        (memmem(s, n, "can be reached", 14) || memmem(s, n, "Follow ", 7) ||
+         memmem(s, n, "follow ", 7) || memmem(s, n, "Email ", 6) || memmem(s, n, "email ", 6) ||
+         memmem(s, n, "Contact ", 8) || memmem(s, n, "contact ", 8)))
+        return 1;
     if (n > 160) return 0;
     for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
         if (starts_i(s, n, starts[i])) return 1;
     if (date_line(s, n)) return 1;
+    /* no letter or digit at all ("___", "* * *") */
+    {
+        size_t i = 0;
+        while (i < n && !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                          (s[i] >= '0' && s[i] <= '9') || (unsigned char)s[i] >= 0xC3))
+            i++;
+        if (i == n) return 1;
+    }
     /* an embedded post's account line: "— Jane Roe (@jroe) March 3, 2017" */
     if ((starts_i(s, n, "\xE2\x80\x94") || starts_i(s, n, "- ")) && memmem(s, n, "(@", 2))
         return 1;

@@ -209,13 +209,24 @@ static void name_weight(const char *value, int16_t *weight, uint8_t *flags)
 }
 
 /* An id made from a heading ("sharing-with-a-single-developer",
- * "evolve-shared-mutable-history"): four words or more. Its words say
+ * "evolve-shared-mutable-history"): four words or more, none a number
+ * (generated ids count: "social-sharing-modal-article-66"). Its words say
  * nothing about the element's role. */
 static int slug_id(const char *v)
 {
-    int seps = 0;
-    for (; *v; v++)
-        if (*v == '-' || *v == '_') seps++;
+    int seps = 0, digits_only = 1, seglen = 0;
+    for (;; v++) {
+        if (*v == '-' || *v == '_' || !*v) {
+            if (seglen && digits_only) return 0;   /* "modal-article-66": generated */
+            if (!*v) break;
+            seps++;
+            digits_only = 1;
+            seglen = 0;
+        } else {
+            seglen++;
+            if (*v < '0' || *v > '9') digits_only = 0;
+        }
+    }
     return seps >= 3;
 }
 

@@ -313,6 +313,9 @@ TEST(html_furniture_lines)
         "<p>Reporting by Ann Smith; Editing by Bob Jones</p>"
         "<p>Jane Roe contributed to this report.</p>"
         "<p>Follow @harbourpost on Twitter for more.</p>"
+        "<p>Bridge day! pic.twitter.com/AbCdEf123</p>"
+        "<p>Ann Smith can be reached at ann@post.example or (555) 010-2030.</p>"
+        "<p>___</p>"
         "</div></body></html>";
     CHECK_INT(extract(page, &p), 0);
     CHECK(starts_with(p.text, "The council met on Monday"));
@@ -324,6 +327,9 @@ TEST(html_furniture_lines)
     CHECK(strstr(p.text, "contributed") == NULL);
     CHECK(strstr(p.text, "Follow") == NULL);
     CHECK(strstr(p.text, "open until then.") != NULL);
+    CHECK(strstr(p.text, "pic.twitter") == NULL);
+    CHECK(strstr(p.text, "reached") == NULL);
+    CHECK(strstr(p.text, "___") == NULL);
     ne_html_page_reset(&p);
 }
 
