@@ -6,7 +6,8 @@
  *     dropped with their content (the "unlikely candidates"), as are the
  *     captions, credits, bylines, share and newsletter promos of the
  *     contract's furniture list.
- *  2. Every text block of 25 bytes or more with a link density under 0.5
+ *  2. Every text block of 25 bytes or more with a link density under 0.5,
+ *     list items and definitions aside (Readability does not score them),
  *     scores 1 + its commas + min(len / 100, 3); the score goes to the
  *     paragraph's parent in full, the grandparent half, and further
  *     ancestors (up to 5 levels) a third of their level. Text that stands
@@ -284,6 +285,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
         uint32_t o = k->owner, a;
         float s;
         if (o == HX_NONE || drop[o] || k->len < 25 || k->link * 2 > k->len) continue;
+        if (el[o].tag == T_LI || el[o].tag == T_DD || el[o].tag == T_DT) continue;
         s = 1.0f + (float)k->commas + (float)(k->len / 100 > 3 ? 3 : k->len / 100);
         /* a <div> without block children is a paragraph (Readability's DIV_TO_P) */
         a = paragraph_tag(el[o].tag) ? el[o].parent : o;
