@@ -260,6 +260,8 @@ def demo_runs_the_pipeline_on_the_mock_cluster():
     check("invalid_json" in out and "invalid_utf8" in out and "missing_body" in out, out)
     check("exact duplicate of demo-harbour-1" in out, "the syndicated copy is an exact duplicate")
     check("near duplicate of demo-harbour-1" in out, "the other outlet's version is a near duplicate")
+    check("a web page: its article text" in out and "by Petra Lind" in out and
+          "Ferry service to resume in spring" in out, "the web page is extracted, titled and credited")
     m = re.search(r"Webhooks: (\d+) delivered .* (\d+) valid, (\d+) invalid", out)
     check(m and int(m.group(1)) >= 1 and m.group(1) == m.group(2) and m.group(3) == "0",
           "alerts arrive at the local receiver with verified signatures")
