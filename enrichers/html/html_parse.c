@@ -238,6 +238,7 @@ struct frame {
     uint32_t elem;     /* recorded element, or HX_NONE */
     uint32_t owner;    /* nearest recorded element (the block owner) */
     uint8_t  tag;
+    uint8_t  hash_link; /* an <a href="#…">: an in-page link */
 };
 
 struct pstate {
@@ -250,14 +251,16 @@ struct pstate {
     unsigned cap_at;       /* depth where the capture opened */
     enum capture cap;
     hx_buf capbuf;
-    unsigned in_a;
+    unsigned in_a;         /* open <a> elements */
+    unsigned in_hash_a;    /* of which in-page links (href="#…") */
     int stopped;           /* a bound was hit: ignore what libxml2 still reports */
     int closing;           /* after the parse: closing what is still open */
     /* the open block */
     int      blk_open;
     uint32_t blk_owner;
     size_t   blk_off;
-    uint32_t blk_link;
+    uint32_t blk_link;     /* bytes inside <a> */
+    uint32_t blk_hlink;    /* of which inside in-page links only */
     uint16_t blk_commas;
     int      space;
 };
@@ -291,7 +294,11 @@ static void flush_block(struct pstate *st)
     b->owner = st->blk_owner;
     b->off = (uint32_t)st->blk_off;
     b->len = (uint32_t)(m->text.len - st->blk_off);
-    b->link = st->blk_link > b->len ? b->len : st->blk_link;
+    /* Readability counts in-page links ("#top", footnotes) at 0.3 */
+    {
+        uint32_t link = st->blk_link - st->blk_hlink + (st->blk_hlink * 3 + 9) / 10;
+        b->link = link > b->len ? b->len : link;
+    }
     b->commas = st->blk_commas;
     b->flags = 0;
     if (b->owner != HX_NONE) {
@@ -455,6 +462,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     f->elem = HX_NONE;
     f->owner = up->owner;
     f->tag = tag;
+    f->hash_link = 0;
 
     /* metadata, wherever it stands */
     switch (tag) {
@@ -514,7 +522,10 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
             st->skip_soft = 1;
             return;
         }
-        if (tag == T_A) st->in_a++;
+        if (tag == T_A) {
+            st->in_a++;
+            if ((v = attr(atts, "href")) && v[0] == '#') { f->hash_link = 1; st->in_hash_a++; }
+        }
         if (f->owner != HX_NONE) {
             if (tag == T_IMG) m->el[f->owner].own.n_img++;
             else if (tag == T_INPUT && !((v = attr(atts, "type")) && ieq(v, "hidden")))
@@ -567,6 +578,7 @@ static void on_end(void *ctx, const xmlChar *name)
         e->blk_end = (uint32_t)st->m->nbl;
     } else if (f->tag == T_A && st->in_a) {
         st->in_a--;
+        if (f->hash_link && st->in_hash_a) st->in_hash_a--;
     }
     st->depth--;
 }
@@ -590,10 +602,14 @@ static void on_text(void *ctx, const xmlChar *xs, int n)
             st->blk_owner = st->stack[st->depth].owner;
             st->blk_off = m->text.len;
             st->blk_link = 0;
+            st->blk_hlink = 0;
             st->blk_commas = 0;
         } else if (st->space) {
             hx_buf_add(&m->text, " ", 1);
-            if (st->in_a) st->blk_link++;
+            if (st->in_a) {
+                st->blk_link++;
+                if (st->in_hash_a == st->in_a) st->blk_hlink++;
+            }
         }
         st->space = 0;
         start = i;
@@ -602,7 +618,10 @@ static void on_text(void *ctx, const xmlChar *xs, int n)
             i++;
         }
         hx_buf_add(&m->text, (const char *)s + start, i - start);
-        if (st->in_a) st->blk_link += (uint32_t)(i - start);
+        if (st->in_a) {
+            st->blk_link += (uint32_t)(i - start);
+            if (st->in_hash_a == st->in_a) st->blk_hlink += (uint32_t)(i - start);
+        }
     }
 }
 
