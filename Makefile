@@ -10,7 +10,7 @@
 
 CC      ?= cc
 .DEFAULT_GOAL := all
-PKGS    := rdkafka yajl libcurl libcrypto libmicrohttpd
+PKGS    := rdkafka yajl libcurl libcrypto libmicrohttpd libxml-2.0
 ifeq ($(SANITIZE),1)
 BUILD   ?= build-asan
 OPT     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -117,6 +117,7 @@ static long produce_samples(const ne_config *cfg, const char *bootstraps)
         }
     }
     rc |= produce_raw(rk, topic, NULL, demo_plain_text_article, strlen(demo_plain_text_article)), n++;
+    rc |= produce_raw(rk, topic, "demo-page-1", demo_web_page_record, strlen(demo_web_page_record)), n++;
     rc |= produce_raw(rk, topic, NULL, demo_broken_json, strlen(demo_broken_json)), n++;
     rc |= produce_raw(rk, topic, NULL, demo_invalid_utf8, strlen(demo_invalid_utf8)), n++;
     rc |= produce_raw(rk, topic, NULL, demo_missing_body, strlen(demo_missing_body)), n++;
@@ -154,8 +155,17 @@ static const char *header(const rd_kafka_message_t *m, const char *name, char *b
 /* An enriched article: its dedup decision, people and quotes. */
 static void describe_enriched(FILE *out, yajl_val v)
 {
-    const char *title = jstr(v, "title", NULL);
+    const char *title = jstr(v, "title", NULL), *format = jstr(v, "format", NULL);
     fprintf(out, "    %-16s %s\n", jstr(v, "id", NULL), title ? title : "(no title)");
+    if (format && !strcmp(format, "html")) {
+        const char *key[] = {"authors", NULL};
+        yajl_val au = yajl_tree_get(v, key, yajl_t_array);
+        fprintf(out, "      a web page: its article text, %zu bytes, extracted; by %s; %s\n",
+                strlen(jstr(v, "body", NULL) ? jstr(v, "body", NULL) : ""),
+                au && au->u.array.len && YAJL_IS_STRING(au->u.array.values[0])
+                    ? au->u.array.values[0]->u.string : "(no author named)",
+                jstr(v, "url", NULL) ? jstr(v, "url", NULL) : "(no url)");
+    }
     fprintf(out, "      %lld tokens, %lld sentences; dedup: %s%s%s, story %s\n",
             jint(v, "stats", "tokens"), jint(v, "stats", "sentences"), jstr(v, "dedup", "status"),
             jstr(v, "dedup", "duplicate_of") ? " of " : "",
@@ -301,7 +311,7 @@ int ne_cmd_demo(ne_config *given, FILE *out, volatile sig_atomic_t *stop)
     long n = produce_samples(cfg, bootstraps);
     if (n < 0) goto out;
     fprintf(out, "  produced %ld records to %s: %zu sample articles (one of them also syndicated word for "
-            "word), a plain-text article, and 3 broken records\n", n, cfg->topics.raw,
+            "word), a plain-text article, a web page, and 3 broken records\n", n, cfg->topics.raw,
             sizeof demo_articles / sizeof demo_articles[0] - 1);
     fprintf(out, "  running the service until every record is processed and acknowledged...\n");
     fflush(out);

@@ -1,8 +1,8 @@
 /* The demo's sample articles: fictional, news-like, written for newsenrich.
  * Two of them are the same wire story as run by two outlets (a near
  * duplicate pair), the first is also syndicated word for word (an exact
- * duplicate, see demo.c), and three records are broken on purpose to show
- * the dead-letter path. */
+ * duplicate, see demo.c), one comes as a web page, and three records are
+ * broken on purpose to show the dead-letter path. */
 #ifndef NE_DEMO_ARTICLES_H
 #define NE_DEMO_ARTICLES_H
 
@@ -70,6 +70,33 @@ static const char demo_plain_text_article[] =
     "\"People who work late need to get home safely,\" said councillor Mara Fenwick.\n"
     "\n"
     "Your email address will not be published.\n";
+
+/* A web page as a crawler sends it, in the record's "html" field: the
+ * article text and its metadata are extracted (enrichers/html/); the
+ * navigation, script, JSON-LD, caption, share bar, newsletter promo and
+ * related links are not. */
+static const char demo_web_page_record[] =
+    "{\"id\": \"demo-page-1\", \"html\": \"<!DOCTYPE html><html lang=\\\"en\\\"><head>"
+    "<title>Ferry service to resume in spring | Marlow Gazette</title>"
+    "<meta property=\\\"og:site_name\\\" content=\\\"Marlow Gazette\\\">"
+    "<meta property=\\\"article:published_time\\\" content=\\\"2026-11-21T07:30:00Z\\\">"
+    "<link rel=\\\"canonical\\\" href=\\\"https://gazette.example/ferry-spring\\\">"
+    "<script type=\\\"application/ld+json\\\">{\\\"@type\\\": \\\"NewsArticle\\\", "
+    "\\\"author\\\": {\\\"name\\\": \\\"Petra Lind\\\"}}</script>"
+    "<script>var promo = \\\"Subscribe today\\\";</script></head><body>"
+    "<nav class=\\\"menu\\\"><a href=\\\"/\\\">Home</a> <a href=\\\"/news\\\">News</a></nav>"
+    "<article><h1>Ferry service to resume in spring</h1>"
+    "<p class=\\\"byline\\\">By Petra Lind</p>"
+    "<p>The ferry between Marlow and the northern islands will run again from April, the port "
+    "authority said on Friday, after the new harbour berths are finished.</p>"
+    "<figure><img src=\\\"ferry.jpg\\\"><figcaption>The old ferry in 2019. Photo: Gazette"
+    "</figcaption></figure>"
+    "<p>\\\"The islanders have waited long enough,\\\" said Ingrid Vass, the authority's chair. "
+    "\\\"We will have boats in the water before Easter.\\\"</p>"
+    "<div class=\\\"share-bar\\\"><a href=\\\"#\\\">Share on Facebook</a></div>"
+    "<div class=\\\"newsletter-promo\\\"><p>Sign up for our morning newsletter.</p></div>"
+    "</article><aside class=\\\"related\\\"><a href=\\\"/x\\\">Harbour deal approved after "
+    "months of talks</a></aside><footer>Contact us</footer></body></html>\"}";
 
 static const char demo_broken_json[] = "{\"id\": \"demo-broken\", \"body\": \"unterminated";
 static const char demo_invalid_utf8[] = "Headline\n\nA body with a stray byte \xff in it.";

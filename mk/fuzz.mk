@@ -19,7 +19,7 @@
 # compiles LIB_SRC with -fsanitize=fuzzer-no-link,address,undefined; the
 # targets link with -fsanitize=fuzzer,address,undefined.
 
-FUZZ_TARGETS ?= fuzz_decode fuzz_config fuzz_chain fuzz_record
+FUZZ_TARGETS ?= fuzz_decode fuzz_config fuzz_chain fuzz_record fuzz_html
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 16384
 FUZZ_TIMEOUT ?= 10
@@ -30,7 +30,7 @@ FUZZ_OPT     := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,un
                 -fno-sanitize-recover=undefined
 FUZZ_LINK    := -fsanitize=fuzzer,address,undefined
 
-FUZZ_ALL     := fuzz_decode fuzz_config fuzz_chain fuzz_record
+FUZZ_ALL     := fuzz_decode fuzz_config fuzz_chain fuzz_record fuzz_html
 FUZZ_REGRESS := $(FUZZ_ALL:%=$(BUILD)/fuzz/%-regress)
 
 .PHONY: fuzz fuzz-build fuzz-regress fuzz-bins fuzz-clean

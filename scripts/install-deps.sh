@@ -10,7 +10,8 @@
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 
-pkgs=(build-essential pkg-config librdkafka-dev libyajl-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev)
+pkgs=(build-essential pkg-config librdkafka-dev libyajl-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev
+      libxml2-dev zlib1g-dev)
 if [[ "${1:-}" == "--test" ]]; then
     pkgs+=(python3 python3-jsonschema default-jre-headless maven)
 fi

@@ -49,6 +49,8 @@
 #include <openssl/evp.h>
 #include <yajl/yajl_parse.h>
 
+#include "enrichers/html/html.h"
+
 #define NOT_FOUND ((size_t)-1)
 
 const char *ne_reject_reason(enum ne_reject r)
@@ -61,6 +63,7 @@ const char *ne_reject_reason(enum ne_reject r)
     case NE_REJECT_TOO_LARGE:    return "too_large";
     case NE_REJECT_EMPTY:        return "empty";
     case NE_REJECT_OUTPUT_TOO_LARGE: return "output_too_large";
+    case NE_REJECT_NO_ARTICLE_TEXT: return "no_article_text";
     case NE_REJECT__COUNT:       break;
     }
     return "unknown";
@@ -444,10 +447,11 @@ static const char *jtype_name(enum jtype t)
     return "unknown";
 }
 
-enum jfield { F_BODY, F_TEXT, F_ID, F_TITLE, F_URL, F_SOURCE, F_PUBLISHED_AT, F_LANGUAGE, F_COUNT };
+enum jfield { F_BODY, F_TEXT, F_ID, F_TITLE, F_URL, F_SOURCE, F_PUBLISHED_AT, F_LANGUAGE, F_HTML,
+              F_COUNT };
 
 static const char *const jfield_names[F_COUNT] = {
-    "body", "text", "id", "title", "url", "source", "published_at", "language"
+    "body", "text", "id", "title", "url", "source", "published_at", "language", "html"
 };
 
 struct jvalue {
@@ -634,6 +638,67 @@ static void take_string(struct jvalue *v, char **dst)
     }
 }
 
+/* ---- web pages ---------------------------------------------------------- */
+
+/* Moves *src into *dst when *dst is absent. */
+static void fill(char **dst, char **src)
+{
+    if (!*dst && *src) {
+        *dst = *src;
+        *src = NULL;
+    }
+}
+
+/* out->body holds a web page: replaces it with the page's article text and
+ * fills the metadata the record lacks from the page. */
+static enum ne_reject decode_page(ne_doc *out, char *detail, size_t detail_len)
+{
+    ne_html_page pg;
+    out->format = NE_FORMAT_HTML;
+    /* Only out of memory fails in libxml2: like dup_span, give up. */
+    if (ne_html_extract(out->body, out->body_len, &pg) != 0) abort();
+    if (!pg.text_len) {
+        set_detail(detail, detail_len,
+                   "no article text in the web page (%zu bytes, %zu elements%s)",
+                   out->body_len, pg.nelems, pg.truncated ? ", cut at the parser's bounds" : "");
+        ne_html_page_reset(&pg);
+        return NE_REJECT_NO_ARTICLE_TEXT;
+    }
+    free(out->body);
+    out->body = pg.text;
+    out->body_len = pg.text_len;
+    pg.text = NULL;
+    fill(&out->title, &pg.title);
+    fill(&out->url, &pg.url);
+    fill(&out->language, &pg.language);
+    fill(&out->published_at, &pg.published_at);
+    if (pg.nauthors) {
+        out->authors = pg.authors;
+        out->nauthors = pg.nauthors;
+        pg.authors = NULL;
+        pg.nauthors = 0;
+    }
+    ne_html_page_reset(&pg);
+    return NE_REJECT_NONE;
+}
+
+/* A non-JSON record that is a web page (s[start..len) past a byte-order
+ * mark). */
+static enum ne_reject decode_plain_page(const char *s, size_t len, size_t start, ne_doc *out,
+                                        char *detail, size_t detail_len)
+{
+    const char *nul = memchr(s, '\0', len);
+    if (nul) {
+        set_detail(detail, detail_len,
+                   "NUL byte at byte %zu: a plain-text record cannot hold NUL",
+                   (size_t)(nul - s));
+        return NE_REJECT_INVALID_UTF8;
+    }
+    out->body = dup_span(s + start, len - start);
+    out->body_len = len - start;
+    return decode_page(out, detail, detail_len);
+}
+
 /* Decodes a JSON record s[0..len) into out (body, title, id and metadata,
  * uncleaned). base is s's offset in the record. */
 static enum ne_reject decode_json(const char *s, size_t len, size_t base, ne_doc *out,
@@ -658,8 +723,13 @@ static enum ne_reject decode_json(const char *s, size_t len, size_t base, ne_doc
 
     body = c.f[F_BODY].type != JT_ABSENT ? &c.f[F_BODY] : &c.f[F_TEXT];
     body_name = body == &c.f[F_BODY] ? "body" : "text";
+    if (body->type == JT_ABSENT && c.f[F_HTML].type != JT_ABSENT) {
+        body = &c.f[F_HTML];
+        body_name = "html";
+        out->format = NE_FORMAT_HTML;
+    }
     if (body->type == JT_ABSENT) {
-        set_detail(detail, detail_len, "no \"body\" or \"text\" field");
+        set_detail(detail, detail_len, "no \"body\", \"text\" or \"html\" field");
         r = NE_REJECT_MISSING_BODY;
         goto out;
     }
@@ -680,6 +750,8 @@ static enum ne_reject decode_json(const char *s, size_t len, size_t base, ne_doc
     if (c.f[F_PUBLISHED_AT].type == JT_STRING)
         take_string(&c.f[F_PUBLISHED_AT], &out->published_at);
     if (c.f[F_LANGUAGE].type == JT_STRING) take_string(&c.f[F_LANGUAGE], &out->language);
+    if (out->format == NE_FORMAT_HTML || ne_html_sniff(out->body, out->body_len))
+        r = decode_page(out, detail, detail_len);
 out:
     jctx_free(&c);
     return r;
@@ -773,8 +845,10 @@ static enum ne_reject finish_doc(ne_doc *d, char *detail, size_t detail_len)
     d->body_len = ne_strip_furniture(d->body, d->body_len - off);
     d->body[d->body_len] = '\0';
     if (d->body_len == 0) {
-        set_detail(detail, detail_len, "body is empty after removing page furniture");
-        return NE_REJECT_EMPTY;
+        set_detail(detail, detail_len, d->format == NE_FORMAT_HTML
+                   ? "no article text in the web page once page furniture is removed"
+                   : "body is empty after removing page furniture");
+        return d->format == NE_FORMAT_HTML ? NE_REJECT_NO_ARTICLE_TEXT : NE_REJECT_EMPTY;
     }
     clean_title(d);
     if (!d->id)
@@ -814,9 +888,12 @@ enum ne_reject ne_decode(const char *bytes, size_t len, size_t max_bytes,
         r = NE_REJECT_INVALID_UTF8;
         goto error;
     }
-    r = bytes[first] == '{'
-        ? decode_json(bytes + start, len - start, start, &out, detail, detail_len)
-        : decode_plain(bytes, len, start, first, &out, detail, detail_len);
+    if (bytes[first] == '{')
+        r = decode_json(bytes + start, len - start, start, &out, detail, detail_len);
+    else if (ne_html_sniff(bytes + start, len - start))
+        r = decode_plain_page(bytes, len, start, &out, detail, detail_len);
+    else
+        r = decode_plain(bytes, len, start, first, &out, detail, detail_len);
     if (r != NE_REJECT_NONE) goto error;
     if ((r = finish_doc(&out, detail, detail_len)) != NE_REJECT_NONE) goto error;
 

@@ -1,9 +1,18 @@
 /* decode — one consumed record into a document, or a rejection.
  *
  * A record whose first non-blank byte is '{' is a JSON object (fields in
- * CONTRACT.md: body or its alias text, id, title, url, source,
+ * CONTRACT.md: body or its alias text, or html; id, title, url, source,
  * published_at, language). Anything else is a plain-text article: the first
  * non-empty line is the title, the rest the body.
+ *
+ * Web pages (enrichers/html/html.h): a record with an "html" string and no
+ * body/text, a body that is an HTML document by its content
+ * (ne_html_sniff: <!doctype html>, <html>, or <head>/<body> early), or a
+ * non-JSON record that is one, is a page: its main text becomes the body
+ * (offsets refer to it), its title, url, language and published time fill
+ * the record's missing ones, its authors go to doc->authors, and
+ * doc->format is NE_FORMAT_HTML. A page without article text is
+ * no_article_text.
  *
  * The body then loses its page furniture: trailing comment prompts ("Leave
  * a comment", "Be the first to comment on …", "Your email address will not
@@ -13,7 +22,8 @@
  * Rejections, checked in this order: empty (no bytes, or only whitespace),
  * too_large (more than max_bytes), invalid_utf8, invalid_json (starts with
  * '{' but does not parse, or holds a NUL), missing_body (no body/text
- * string), empty (a body with nothing left after furniture is removed).
+ * string), no_article_text (a page without article text), empty (a body
+ * with nothing left after furniture is removed).
  */
 #ifndef NE_DECODE_H
 #define NE_DECODE_H
@@ -32,6 +42,7 @@ enum ne_reject {
     /* Not the decoder's: an output of the record the broker (or the
      * producer's own limit) refuses for its size; see ne_pipeline_reject_output. */
     NE_REJECT_OUTPUT_TOO_LARGE,
+    NE_REJECT_NO_ARTICLE_TEXT,  /* a web page without article text */
     NE_REJECT__COUNT
 };
 

@@ -44,6 +44,8 @@ void ne_doc_reset(ne_doc *doc)
     free(doc->source);
     free(doc->published_at);
     free(doc->language);
+    for (size_t i = 0; i < doc->nauthors; i++) free(doc->authors[i]);
+    free(doc->authors);
     free(doc->body);
     ne_text_clear(&doc->body_text);
     ne_text_clear(&doc->title_text);

@@ -159,9 +159,15 @@ typedef struct ne_stats {
 
 /* ---- the document ----------------------------------------------------- */
 
+enum ne_format { NE_FORMAT_TEXT = 0, NE_FORMAT_HTML };
+
 typedef struct ne_doc {
-    /* carried through from the input; NULL when absent */
+    /* carried through from the input (for a web page, filled from the page
+     * when the record lacks them); NULL when absent */
     char *id, *title, *url, *source, *published_at, *language;
+    enum ne_format format; /* what the input was: text, or a web page */
+    char **authors;        /* read from a web page; NULL when none */
+    size_t nauthors;
     char *body;            /* cleaned body, NUL-terminated */
     size_t body_len;
     size_t title_len;

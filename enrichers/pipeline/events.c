@@ -60,6 +60,23 @@ static void put_language(nebuf *b, const ne_doc *doc)
     put_key(b, "language", 0);      put_str_or_null(b, doc->language);
 }
 
+/* What the input was ("text", or "html" for a web page) and, when the page
+ * named them, its authors: enriched event only. */
+static void put_format(nebuf *b, const ne_doc *doc)
+{
+    put_key(b, "format", 0);
+    put_plain_str(b, doc->format == NE_FORMAT_HTML ? "html" : "text");
+    if (doc->nauthors) {
+        put_key(b, "authors", 0);
+        nebuf_putc(b, '[');
+        for (size_t i = 0; i < doc->nauthors; i++) {
+            if (i) nebuf_putc(b, ',');
+            put_str_or_null(b, doc->authors[i]);
+        }
+        nebuf_putc(b, ']');
+    }
+}
+
 static const char *dedup_status_name(enum ne_dedup_status s)
 {
     return s == NE_DEDUP_NEAR ? "near_duplicate" : "unique";
@@ -172,6 +189,7 @@ void ne_events_enriched(nebuf *b, const ne_doc *doc)
     nebuf_putc(b, '{');
     put_article_meta(b, doc);
     put_language(b, doc);
+    put_format(b, doc);
     put_key(b, "body", 0);
     nebuf_json_str(b, doc->body ? doc->body : "", doc->body_len);
 

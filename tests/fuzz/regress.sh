@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-TARGETS=${FUZZ_TARGETS:-fuzz_decode fuzz_config fuzz_chain fuzz_record}
+TARGETS=${FUZZ_TARGETS:-fuzz_decode fuzz_config fuzz_chain fuzz_record fuzz_html}
 
 pass=0 fail=0
 for t in $TARGETS; do

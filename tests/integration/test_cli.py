@@ -67,6 +67,74 @@ def input_language_is_carried_through_to_the_enriched_event():
           f"language absent in the input is null: {got['without-lang'].get('language', '<absent>')!r}")
 
 
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Council approves new bridge | Harbour Post</title>
+<meta property="og:site_name" content="Harbour Post">
+<meta property="article:published_time" content="2022-03-01T09:30:00Z">
+<link rel="canonical" href="https://harbour.example/bridge">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council approves new bridge",
+ "author": {"@type": "Person", "name": "Maria Lopez"}}</script>
+<script>var quotes = ["\u201cnot a quote,\u201d"]; window.ImageRendition = {};</script>
+<style>.x { color: red }</style></head>
+<body><nav class="menu"><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Council approves new bridge</h1>
+<p class="byline">By Maria Lopez</p>
+<p>The city council approved the new harbour bridge on Monday by a vote of seven to two,
+ending a debate that had lasted for more than a decade.</p>
+<figure><img src="b.jpg"><figcaption>The old bridge. Photo: Harbour Post</figcaption></figure>
+<p>“This is a great day for the city,” the mayor, Tom Baker, said after the vote.</p>
+<div class="share-tools"><a href="#">Share on Facebook</a></div>
+</article>
+<aside class="related"><ul><li><a href="/x">Bridge costs rise again, say engineers</a></li></ul></aside>
+<footer>© Harbour Post</footer></body></html>
+"""
+
+
+@test
+def web_pages_are_extracted_and_say_format_html():
+    index = ("<!doctype html><html><body><ul><li><a href='/1'>A headline about the budget"
+             "</a></li><li><a href='/2'>Another headline about the vote</a></li></ul></body></html>")
+    lines = [json.dumps({"id": "page-field", "html": NEWS_PAGE}),
+             # another version of the page (the same body would be an exact duplicate)
+             json.dumps({"id": "page-body", "title": "Given title",
+                         "body": NEWS_PAGE.replace("seven to two", "eight to one")}),
+             json.dumps({"id": "text", "body": "The mayor said on Monday that the bridge would open."}),
+             json.dumps({"id": "index", "html": index})]
+    events, _ = enrich(("\n".join(lines) + "\n").encode(), check_rc=0)
+    assert_valid(events)
+    got = {e["key"]: e["value"] for e in by_topic(events, "articles.enriched")}
+    check(set(got) == {"page-field", "page-body", "text"}, f"enriched: {sorted(got)}")
+    v = got["page-field"]
+    check(v["format"] == "html", f"format {v.get('format')!r}")
+    check(v["title"] == "Council approves new bridge", v["title"])
+    check(v["url"] == "https://harbour.example/bridge", v["url"])
+    check(v["language"] == "en" and v["published_at"] == "2022-03-01T09:30:00Z",
+          f"{v['language']!r} {v['published_at']!r}")
+    check(v.get("authors") == ["Maria Lopez"], f"authors {v.get('authors')!r}")
+    check(v["body"].startswith("The city council approved") and
+          v["body"].endswith("the mayor, Tom Baker, said after the vote."), v["body"])
+    for junk in ("Home", "ImageRendition", "Photo:", "Share on", "Bridge costs", "Maria Lopez",
+                 "color: red", "<"):
+        check(junk not in v["body"], f"{junk!r} left in the body")
+    check(all(q["text"] != "not a quote," for q in v["quotes"]), "a script's string became a quote")
+    check(any("great day" in q["text"] for q in v["quotes"]), f"quotes {v['quotes']}")
+    check(got["page-body"]["format"] == "html" and got["page-body"]["title"] == "Given title",
+          "a body that is a page is read as one; the record's title wins")
+    check(got["text"]["format"] == "text" and "authors" not in got["text"], "plain text")
+    dlq = by_topic(events, "articles.dlq")
+    check([d["headers"]["error.reason"] for d in dlq] == ["no_article_text"],
+          f"dlq {[d['headers'] for d in dlq]}")
+    check(dlq[0]["key"] == "index" or dlq[0]["headers"]["source.offset"] == "3", "the index page")
+
+    # A page on stdin (not JSON) is one article too.
+    events, _ = enrich(NEWS_PAGE.encode())
+    assert_valid(events)
+    enriched = by_topic(events, "articles.enriched")
+    check(len(enriched) == 1 and enriched[0]["value"]["format"] == "html", "page on stdin")
+    check(enriched[0]["value"]["title"] == "Council approves new bridge",
+          enriched[0]["value"]["title"])
+
+
 def bad_input_stream():
     good = lambda i: json.dumps({"id": f"good-{i}", "title": f"Story {i}",
                                  "body": f"The mayor said on Monday that plan {i} would go ahead."})
@@ -192,6 +260,8 @@ def demo_runs_the_pipeline_on_the_mock_cluster():
     check("invalid_json" in out and "invalid_utf8" in out and "missing_body" in out, out)
     check("exact duplicate of demo-harbour-1" in out, "the syndicated copy is an exact duplicate")
     check("near duplicate of demo-harbour-1" in out, "the other outlet's version is a near duplicate")
+    check("a web page: its article text" in out and "by Petra Lind" in out and
+          "Ferry service to resume in spring" in out, "the web page is extracted, titled and credited")
     m = re.search(r"Webhooks: (\d+) delivered .* (\d+) valid, (\d+) invalid", out)
     check(m and int(m.group(1)) >= 1 and m.group(1) == m.group(2) and m.group(3) == "0",
           "alerts arrive at the local receiver with verified signatures")

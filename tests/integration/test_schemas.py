@@ -249,6 +249,15 @@ class ValidEvents(unittest.TestCase):
         ev["language"] = "en"
         ve.validate("enriched", ev)
 
+    def test_enriched_web_page(self):
+        ev = make_enriched()
+        ev["format"] = "html"
+        ev["authors"] = ["Lois Lane", "Clark Kent"]
+        ve.validate("enriched", ev)
+        ev["format"] = "text"
+        del ev["authors"]
+        ve.validate("enriched", ev)
+
     def test_enriched_empty_article(self):
         ev = make_enriched()
         ev["entities"], ev["quotes"] = [], []
@@ -283,7 +292,13 @@ class ValidEvents(unittest.TestCase):
                   "error.original_bytes": "1200000", "error.sha256": "ab" * 32})
         ve.validate("dlq", h)
 
+    def test_dlq_headers_no_article_text(self):
+        h = make_dlq_headers()
+        h["error.reason"] = "no_article_text"
+        ve.validate("dlq", h)
+
     def test_raw_inputs(self):
+        ve.validate("raw", {"html": "<!doctype html><p>Text.</p>", "id": "p"})
         ve.validate("raw", {"body": "Text."})
         ve.validate("raw", {"text": "Text.", "id": "x", "title": None, "extra": [1]})
         ve.validate("raw", {"body": "Text.", "published_at": "2017-11-11T08:30:00+07:00",
@@ -318,6 +333,23 @@ class InvalidEvents(unittest.TestCase):
         c = make_claim()
         c["speaker"] = None
         self.assertProblems("claims", c, "'speaker' was unexpected")
+
+    def test_format_is_text_or_html(self):
+        ev = make_enriched()
+        ev["format"] = "pdf"
+        self.assertProblems("enriched", ev, "$.format", '"pdf"')
+
+    def test_authors_are_non_empty_strings(self):
+        ev = make_enriched()
+        ev["authors"] = []
+        self.assertProblems("enriched", ev, "$.authors")
+        ev["authors"] = [""]
+        self.assertProblems("enriched", ev, "$.authors[0]")
+
+    def test_dlq_reason_enum(self):
+        h = make_dlq_headers()
+        h["error.reason"] = "no_text"
+        self.assertProblems("dlq", h, "error.reason")
 
     def test_quote_kind_enum(self):
         ev = make_enriched()

@@ -396,8 +396,8 @@ TEST(decode_reject_invalid_json)
 TEST(decode_reject_missing_body)
 {
     CHECK(REJECTS("{\"title\":\"T\",\"url\":\"u\"}", NE_REJECT_MISSING_BODY,
-                  "no \"body\" or \"text\" field"));
-    CHECK(REJECTS("{}", NE_REJECT_MISSING_BODY, "no \"body\" or \"text\" field"));
+                  "no \"body\", \"text\" or \"html\" field"));
+    CHECK(REJECTS("{}", NE_REJECT_MISSING_BODY, "no \"body\", \"text\" or \"html\" field"));
     CHECK(REJECTS("{\"meta\":{\"body\":\"nested\"}}", NE_REJECT_MISSING_BODY, "no \"body\""));
     CHECK(REJECTS("{\"body\":42}", NE_REJECT_MISSING_BODY, "\"body\" is a number, not a string"));
     CHECK(REJECTS("{\"body\":null,\"text\":\"t\"}", NE_REJECT_MISSING_BODY,
@@ -541,4 +541,112 @@ TEST(decode_survives_truncation_and_mutation)
         }
         ne_doc_reset(&d);
     }
+}
+
+/* ---- web pages ---------------------------------------------------------- */
+
+#define PAGE_HEAD                                                               \
+    "<!DOCTYPE html><html lang=\"en\"><head><title>Mayor resigns over budget - " \
+    "City Times</title><meta property=\"og:site_name\" content=\"City Times\">"   \
+    "<meta name=\"author\" content=\"Jane Roe\">"                                 \
+    "<meta property=\"article:published_time\" content=\"2021-05-04T10:00:00Z\">" \
+    "<link rel=\"canonical\" href=\"https://times.example/mayor\">"              \
+    "<script>var x = \"said\";</script></head><body><nav><a href=\"/\">Home</a></nav>" \
+    "<article><h1>Mayor resigns over budget</h1>"
+#define PAGE_TEXT                                                               \
+    "<p>The mayor resigned on Tuesday, a week after the council rejected her "   \
+    "budget for the third time, aides said.</p><p>\"I have done what I could,\" " \
+    "she told reporters outside City Hall, before leaving by car.</p>"
+#define PAGE_TAIL "</article><footer>Contact us</footer></body></html>"
+#define PAGE_BODY "The mayor resigned on Tuesday, a week after the council rejected her " \
+    "budget for the third time, aides said.\n\n\"I have done what I could,\" she told "    \
+    "reporters outside City Hall, before leaving by car."
+
+static void json_escape_into(char *out, size_t cap, const char *s)
+{
+    size_t o = 0;
+    for (; *s && o + 3 < cap; s++) {
+        if (*s == '"' || *s == '\\') out[o++] = '\\';
+        out[o++] = *s;
+    }
+    out[o] = '\0';
+}
+
+TEST(decode_html_field)
+{
+    ne_doc d = {0};
+    char detail[256], esc[4096], rec[5000];
+    json_escape_into(esc, sizeof esc, PAGE_HEAD PAGE_TEXT PAGE_TAIL);
+    snprintf(rec, sizeof rec, "{\"id\":\"m1\",\"html\":\"%s\"}", esc);
+    CHECK_INT(decode_str(rec, &d, detail, sizeof detail), NE_REJECT_NONE);
+    CHECK_INT(d.format, NE_FORMAT_HTML);
+    CHECK_STR(d.body, PAGE_BODY);
+    CHECK_INT(d.body_len, strlen(PAGE_BODY));
+    CHECK_STR(d.title, "Mayor resigns over budget");
+    CHECK_STR(d.url, "https://times.example/mayor");
+    CHECK_STR(d.language, "en");
+    CHECK_STR(d.published_at, "2021-05-04T10:00:00Z");
+    CHECK(d.source == NULL);
+    CHECK_INT(d.nauthors, 1);
+    CHECK_STR(d.authors[0], "Jane Roe");
+    CHECK_STR(d.id, "m1");
+    ne_doc_reset(&d);
+
+    /* The record's own fields win over the page's. */
+    snprintf(rec, sizeof rec, "{\"title\":\"Given\",\"url\":\"https://given.example/\","
+             "\"language\":\"fr\",\"published_at\":\"2020-01-01T00:00:00Z\",\"html\":\"%s\"}", esc);
+    CHECK_INT(decode_str(rec, &d, detail, sizeof detail), NE_REJECT_NONE);
+    CHECK_STR(d.title, "Given");
+    CHECK_STR(d.url, "https://given.example/");
+    CHECK_STR(d.language, "fr");
+    CHECK_STR(d.published_at, "2020-01-01T00:00:00Z");
+    CHECK_STR(d.body, PAGE_BODY);
+    ne_doc_reset(&d);
+
+    /* A body that is a page by its content is read as one; "body" wins over "html". */
+    snprintf(rec, sizeof rec, "{\"body\":\"\\n  %s\",\"html\":\"<p>ignored</p>\"}", esc);
+    CHECK_INT(decode_str(rec, &d, detail, sizeof detail), NE_REJECT_NONE);
+    CHECK_INT(d.format, NE_FORMAT_HTML);
+    CHECK_STR(d.body, PAGE_BODY);
+    ne_doc_reset(&d);
+
+    /* A body with some markup in it is still text. */
+    CHECK_INT(decode_str("{\"body\":\"Use <b>bold</b> and <html> tags.\"}", &d, detail,
+                         sizeof detail), NE_REJECT_NONE);
+    CHECK_INT(d.format, NE_FORMAT_TEXT);
+    CHECK_STR(d.body, "Use <b>bold</b> and <html> tags.");
+    ne_doc_reset(&d);
+
+    CHECK(REJECTS("{\"html\":42}", NE_REJECT_MISSING_BODY, "\"html\" is a number, not a string"));
+}
+
+TEST(decode_html_plain_record)
+{
+    ne_doc d = {0};
+    char detail[256];
+    const char *page = "\xEF\xBB\xBF\n" PAGE_HEAD PAGE_TEXT PAGE_TAIL;
+    CHECK_INT(decode_str(page, &d, detail, sizeof detail), NE_REJECT_NONE);
+    CHECK_INT(d.format, NE_FORMAT_HTML);
+    CHECK_STR(d.title, "Mayor resigns over budget");   /* not "<!DOCTYPE html>…" */
+    CHECK_STR(d.body, PAGE_BODY);
+    CHECK(d.id && strlen(d.id) == 16);                 /* derived from the page's url */
+    ne_doc_reset(&d);
+
+    /* plain text stays plain text */
+    CHECK_INT(decode_str("Title line\n\nBody <html> text.", &d, detail, sizeof detail),
+              NE_REJECT_NONE);
+    CHECK_INT(d.format, NE_FORMAT_TEXT);
+    CHECK_STR(d.title, "Title line");
+    ne_doc_reset(&d);
+}
+
+TEST(decode_html_no_article_text)
+{
+    CHECK(REJECTS(PAGE_HEAD "<ul><li><a href=\"/a\">Another story about the budget</a></li>"
+                  "<li><a href=\"/b\">And one more about the council vote</a></li></ul>" PAGE_TAIL,
+                  NE_REJECT_NO_ARTICLE_TEXT, "no article text in the web page"));
+    CHECK(REJECTS("{\"html\":\"<html><body></body></html>\"}", NE_REJECT_NO_ARTICLE_TEXT,
+                  "no article text in the web page"));
+    CHECK(REJECTS("{\"html\":\"  \"}", NE_REJECT_NO_ARTICLE_TEXT, "no article text"));
+    CHECK_STR(ne_reject_reason(NE_REJECT_NO_ARTICLE_TEXT), "no_article_text");
 }

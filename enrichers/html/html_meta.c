@@ -1,0 +1,355 @@
+/* html_meta — the page's metadata from the candidates html_parse.c read.
+ *
+ * Choices, in order of preference:
+ *  - title: og:title, JSON-LD headline, twitter:title, the first <h1> when
+ *    <title> holds it, else <title>; a site name standing before or after
+ *    a separator (" | ", " - ", " – ", " — ", " :: ", " · ", " » ") goes
+ *    when it is the page's site name or when the rest is clearly the
+ *    headline (four words or more against three or fewer).
+ *  - url: <link rel=canonical>, og:url (absolute http(s) only).
+ *  - language: <html lang>, content-language, og:locale ("en_US" → "en-US");
+ *    only well-formed tags (letters, digits, '-', 2 to 35 bytes).
+ *  - published_at: article:published_time, JSON-LD datePublished, other
+ *    date metas, the first <time datetime>; only values that start with
+ *    an ISO 8601 date (YYYY-MM-DD), kept as written.
+ *  - site_name: og:site_name, JSON-LD publisher name, application-name.
+ *  - authors: meta author (and byl, dc.creator, …) and JSON-LD author
+ *    names; only when those name nobody, the names in the first
+ *    rel=author / itemprop=author / byline element that names someone
+ *    (sidebars list other authors too);
+ *    "By A, B and C" is
+ *    split, URLs, e-mail addresses and lower-case words are not names;
+ *    case-insensitive duplicates go.
+ */
+#include "enrichers/html/html_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_tree.h>
+
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static int ieqn(const char *a, size_t na, const char *b, size_t nb)
+{
+    if (na != nb) return 0;
+    for (size_t i = 0; i < na; i++)
+        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+static const char *istr(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle), h = strlen(hay);
+    for (size_t i = 0; i + n <= h; i++)
+        if (ieqn(hay + i, n, needle, n)) return hay + i;
+    return NULL;
+}
+
+/* ---- authors ------------------------------------------------------------ */
+
+static int plausible_name(const char *s, size_t n)
+{
+    size_t words = 1;
+    unsigned char c0 = (unsigned char)s[0];
+    if (n < 3 || n > 60) return 0;
+    if (c0 < 0x80 && !(c0 >= 'A' && c0 <= 'Z')) return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= '0' && c <= '9') || c == '/' || c == '@' || c == ':' || c == '|' ||
+            c == '(' || c == ')' || c == '<' || c == '>' || c == '"')
+            return 0;
+        if (c == ' ') words++;
+    }
+    if (words > 5) return 0;
+    if (ieqn(s, n, "staff", 5) || ieqn(s, n, "admin", 5) || ieqn(s, n, "editor", 6) ||
+        ieqn(s, n, "unknown", 7))
+        return 0;
+    return 1;
+}
+
+static void add_one(hx_model *m, const char *s, size_t n, int byline)
+{
+    char **list = byline ? m->bylines : m->authors;
+    size_t *count = byline ? &m->nbylines : &m->nauthors;
+    size_t max = byline ? HX_MAX_BYLINES : HX_MAX_AUTHORS;
+    while (n && (*s == ' ' || *s == ',' || *s == '-' || *s == '.')) { s++; n--; }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == '-')) n--;
+    if (n > 3 && ieqn(s, 3, "by ", 3)) { s += 3; n -= 3; }
+    while (n && *s == ' ') { s++; n--; }
+    if (!n || !plausible_name(s, n) || *count >= max) return;
+    for (size_t i = 0; i < *count; i++)
+        if (ieqn(list[i], strlen(list[i]), s, n)) return;
+    list[(*count)++] = hx_strndup(s, n);
+}
+
+void hx_add_author(hx_model *m, const char *raw, size_t len, int byline)
+{
+    char *s = hx_clean_dup(raw, len > 300 ? 300 : len), *p;
+    size_t n;
+    if (!s) return;
+    n = strlen(s);
+    p = s;
+    if (n > 3 && ieqn(p, 3, "by ", 3)) { p += 3; n -= 3; }
+    /* split on ",", ";", " and ", " & " */
+    while (n) {
+        size_t cut = n, skip = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (p[i] == ',' || p[i] == ';') { cut = i; skip = 1; break; }
+            if (i + 5 <= n && ieqn(p + i, 5, " and ", 5)) { cut = i; skip = 5; break; }
+            if (i + 3 <= n && memcmp(p + i, " & ", 3) == 0) { cut = i; skip = 3; break; }
+        }
+        add_one(m, p, cut, byline);
+        if (cut == n) break;
+        p += cut + skip;
+        n -= cut + skip;
+    }
+    free(s);
+}
+
+/* ---- JSON-LD ------------------------------------------------------------ */
+
+/* Deepest nesting of [ and { outside strings (yajl_tree frees recursively). */
+static int json_depth_ok(const char *s, int max)
+{
+    int depth = 0, in_str = 0;
+    for (; *s; s++) {
+        if (in_str) {
+            if (*s == '\\' && s[1]) s++;
+            else if (*s == '"') in_str = 0;
+        } else if (*s == '"') in_str = 1;
+        else if (*s == '{' || *s == '[') { if (++depth > max) return 0; }
+        else if (*s == '}' || *s == ']') depth--;
+    }
+    return 1;
+}
+
+static yajl_val obj_get(yajl_val o, const char *key)
+{
+    if (!YAJL_IS_OBJECT(o)) return NULL;
+    for (size_t i = 0; i < o->u.object.len; i++)
+        if (strcmp(o->u.object.keys[i], key) == 0) return o->u.object.values[i];
+    return NULL;
+}
+
+static int is_article_type(yajl_val t)
+{
+    if (YAJL_IS_STRING(t)) {
+        const char *s = (t)->u.string;
+        return istr(s, "article") || istr(s, "posting") || istr(s, "report");
+    }
+    if (YAJL_IS_ARRAY(t))
+        for (size_t i = 0; i < t->u.array.len; i++)
+            if (is_article_type(t->u.array.values[i])) return 1;
+    return 0;
+}
+
+static void ld_author(hx_model *m, yajl_val a)
+{
+    if (YAJL_IS_STRING(a)) {
+        hx_add_author(m, (a)->u.string, strlen((a)->u.string), 0);
+    } else if (YAJL_IS_OBJECT(a)) {
+        yajl_val n = obj_get(a, "name");
+        if (YAJL_IS_STRING(n)) hx_add_author(m, (n)->u.string, strlen((n)->u.string), 0);
+    } else if (YAJL_IS_ARRAY(a)) {
+        for (size_t i = 0; i < a->u.array.len && i < 16; i++) {
+            yajl_val x = a->u.array.values[i];
+            if (!YAJL_IS_ARRAY(x)) ld_author(m, x);
+        }
+    }
+}
+
+static void set_from(hx_model *m, enum hx_meta k, yajl_val v)
+{
+    if (!m->meta[k] && YAJL_IS_STRING(v))
+        m->meta[k] = hx_clean_dup((v)->u.string, strlen((v)->u.string));
+}
+
+static void ld_visit(hx_model *m, yajl_val v, int depth)
+{
+    if (depth > 4 || !v) return;
+    if (YAJL_IS_ARRAY(v)) {
+        for (size_t i = 0; i < v->u.array.len && i < 64; i++) ld_visit(m, v->u.array.values[i], depth + 1);
+        return;
+    }
+    if (!YAJL_IS_OBJECT(v)) return;
+    if (is_article_type(obj_get(v, "@type"))) {
+        yajl_val pub = obj_get(v, "publisher");
+        set_from(m, M_LD_HEADLINE, obj_get(v, "headline"));
+        set_from(m, M_LD_PUBLISHED, obj_get(v, "datePublished"));
+        ld_author(m, obj_get(v, "author"));
+        if (pub) set_from(m, M_LD_PUBLISHER, obj_get(pub, "name"));
+    }
+    ld_visit(m, obj_get(v, "@graph"), depth + 1);
+    ld_visit(m, obj_get(v, "mainEntity"), depth + 1);
+}
+
+static void read_json_ld(hx_model *m)
+{
+    const char *p = m->ld.s, *end = m->ld.s + m->ld.len;
+    for (size_t i = 0; p && i < m->nld && p < end; i++) {
+        size_t n = strlen(p);
+        if (json_depth_ok(p, 32)) {
+            yajl_val v = yajl_tree_parse(p, NULL, 0);
+            if (v) {
+                ld_visit(m, v, 0);
+                yajl_tree_free(v);
+            }
+        }
+        p += n + 1;
+    }
+}
+
+/* ---- the choices -------------------------------------------------------- */
+
+static int iso_date(const char *s)
+{
+    for (int i = 0; i < 10; i++) {
+        char c = s[i];
+        if (i == 4 || i == 7) { if (c != '-') return 0; }
+        else if (c < '0' || c > '9') return 0;
+    }
+    return 1;
+}
+
+static int good_lang(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 35) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return 0;
+    }
+    return ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z' && (s[1] | 32) >= 'a' && (s[1] | 32) <= 'z');
+}
+
+static size_t words(const char *s, size_t n)
+{
+    size_t w = 0;
+    int in = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ') in = 0;
+        else if (!in) { in = 1; w++; }
+    }
+    return w;
+}
+
+/* Removes a site name before or after a separator; in place. */
+static void strip_site(char *t, const char *site)
+{
+    static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                        " :: ", " \xC2\xB7 ", " \xC2\xBB ", " // " };
+    size_t n = strlen(t);
+    for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+        const char *first = strstr(t, seps[k]), *last = first, *q;
+        size_t sl = strlen(seps[k]);
+        if (!first) continue;
+        while ((q = strstr(last + 1, seps[k])) != NULL) last = q;
+        /* "Headline | Site" (the last separator) */
+        {
+            size_t head = (size_t)(last - t);
+            const char *tail = last + sl;
+            size_t tn = n - head - sl;
+            if ((site && ieqn(tail, tn, site, strlen(site))) ||
+                (words(tail, tn) <= 3 && words(t, head) >= 4)) {
+                t[head] = '\0';
+                return;
+            }
+        }
+        /* "Site | Headline" (the first separator) */
+        {
+            size_t hn = (size_t)(first - t);
+            const char *rest = first + sl;
+            if ((site && ieqn(t, hn, site, strlen(site))) ||
+                (words(t, hn) <= 3 && words(rest, strlen(rest)) >= 4)) {
+                memmove(t, rest, strlen(rest) + 1);
+                return;
+            }
+        }
+    }
+}
+
+static char *take(hx_model *m, enum hx_meta k)
+{
+    char *s = m->meta[k];
+    m->meta[k] = NULL;
+    return s;
+}
+
+static char *first_h1(const hx_model *m)
+{
+    for (size_t b = 0; b < m->nbl; b++)
+        if (m->bl[b].flags & BF_H1)
+            return hx_clean_dup(m->text.s + m->bl[b].off, m->bl[b].len);
+    return NULL;
+}
+
+void hx_meta_choose(hx_model *m, ne_html_page *page)
+{
+    static const enum hx_meta title_pref[] = { M_OG_TITLE, M_LD_HEADLINE, M_TW_TITLE };
+    static const enum hx_meta date_pref[] = { M_PUBLISHED, M_LD_PUBLISHED, M_META_DATE, M_TIME };
+    static const enum hx_meta site_pref[] = { M_SITE_NAME, M_LD_PUBLISHER, M_APP_NAME };
+    static const enum hx_meta url_pref[] = { M_CANONICAL, M_OG_URL };
+    static const enum hx_meta lang_pref[] = { M_LANG, M_CONTENT_LANG, M_OG_LOCALE };
+    char *h1;
+
+    if (m->nld) read_json_ld(m);
+
+    for (size_t i = 0; i < 3 && !page->site_name; i++) page->site_name = take(m, site_pref[i]);
+    for (size_t i = 0; i < 3 && !page->title; i++) page->title = take(m, title_pref[i]);
+    h1 = first_h1(m);
+    if (!page->title && h1 && m->meta[M_TITLE] && strstr(m->meta[M_TITLE], h1)) {
+        page->title = h1;
+        h1 = NULL;
+    }
+    if (!page->title) page->title = take(m, M_TITLE);
+    if (!page->title && h1) { page->title = h1; h1 = NULL; }
+    free(h1);
+    if (page->title) {
+        strip_site(page->title, page->site_name);
+        if (!page->title[0]) { free(page->title); page->title = NULL; }
+    }
+
+    for (size_t i = 0; i < 2 && !page->url; i++) {
+        char *u = take(m, url_pref[i]);
+        if (u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0) &&
+            !strchr(u, ' '))
+            page->url = u;
+        else
+            free(u);
+    }
+    for (size_t i = 0; i < 3 && !page->language; i++) {
+        char *l = take(m, lang_pref[i]);
+        if (l && good_lang(l)) {
+            for (char *c = l; *c; c++) if (*c == '_') *c = '-';
+            page->language = l;
+        } else {
+            free(l);
+        }
+    }
+    for (size_t i = 0; i < 4 && !page->published_at; i++) {
+        char *d = take(m, date_pref[i]);
+        if (d && iso_date(d) && !strchr(d, ' ')) page->published_at = d;
+        else free(d);
+    }
+    if (!m->nauthors) {
+        for (size_t i = 0; i < m->nbylines; i++) {
+            m->authors[i] = m->bylines[i];
+            m->bylines[i] = NULL;
+        }
+        m->nauthors = m->nbylines;
+        m->nbylines = 0;
+    }
+    if (m->nauthors) {
+        page->authors = calloc(m->nauthors, sizeof *page->authors);
+        if (!page->authors) abort();
+        for (size_t i = 0; i < m->nauthors; i++) {
+            page->authors[i] = m->authors[i];
+            m->authors[i] = NULL;
+        }
+        page->nauthors = m->nauthors;
+        m->nauthors = 0;
+    }
+}

@@ -1,0 +1,351 @@
+/* Tests for HTML article extraction (enrichers/html/). */
+#include "tests/unit/test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "enrichers/html/html.h"
+
+static int extract(const char *html, ne_html_page *p)
+{
+    return ne_html_extract(html, strlen(html), p);
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int has_author(const ne_html_page *p, const char *name)
+{
+    for (size_t i = 0; i < p->nauthors; i++)
+        if (strcmp(p->authors[i], name) == 0) return 1;
+    return 0;
+}
+
+/* A news page as sites serve it: head full of metadata, JSON-LD, scripts,
+ * styles, a navigation bar, a share bar, a figure with caption and credit,
+ * an aside of related links, a newsletter promo, a comment form, a footer. */
+static const char news_page[] =
+    "<!DOCTYPE html>\n<html lang=\"en-GB\" class=\"no-js\"><head>\n"
+    "<meta charset=\"iso-8859-1\">\n"
+    "<title>Putin and Trump agree on Syria statement | The Daily Planet</title>\n"
+    "<meta property=\"og:title\" content=\"Putin and Trump agree on Syria statement\">\n"
+    "<meta property=\"og:site_name\" content=\"The Daily Planet\">\n"
+    "<meta property=\"article:published_time\" content=\"2017-11-11T08:15:00Z\">\n"
+    "<link rel=\"canonical\" href=\"https://planet.example/world/putin-trump-syria\">\n"
+    "<style>body { font-family: serif; } .x:before { content: \"said\"; }</style>\n"
+    "<script>var ImageRendition = {\"quote\": \"not text\"}; dataLayer.push({});</script>\n"
+    "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+    "\"@type\":\"NewsArticle\",\"headline\":\"Putin and Trump agree on Syria statement\","
+    "\"datePublished\":\"2017-11-11T08:15:00Z\",\"author\":[{\"@type\":\"Person\","
+    "\"name\":\"Lois Lane\"},{\"@type\":\"Person\",\"name\":\"Clark Kent\"}],"
+    "\"publisher\":{\"@type\":\"Organization\",\"name\":\"The Daily Planet\"}}</script>\n"
+    "</head><body>\n"
+    "<nav class=\"site-nav\"><ul><li><a href=\"/\">Home</a></li><li><a href=\"/world\">World</a>"
+    "</li><li><a href=\"/politics\">Politics</a></li></ul></nav>\n"
+    "<div id=\"page\"><div class=\"share-bar\"><a href=\"#\">Share on Facebook</a> "
+    "<a href=\"#\">Share on Twitter</a></div>\n"
+    "<article class=\"story\">\n"
+    "<h1>Putin and Trump agree on Syria statement</h1>\n"
+    "<p class=\"byline\">By <a rel=\"author\" href=\"/lois\">Lois Lane</a> and Clark Kent</p>\n"
+    "<!-- a comment: \"this is not text\" -->\n"
+    "<p>DA NANG, Vietnam &mdash; President Vladimir Putin of Russia and President Trump "
+    "agreed on a joint statement on Syria on Saturday, the Kremlin said, after the two "
+    "leaders spoke briefly on the sidelines of a summit.</p>\n"
+    "<figure><img src=\"a.jpg\"><figcaption>Mr. Putin, left, and Mr. Trump in Da Nang. "
+    "<span class=\"credit\">Photo: Jorge Silva/Reuters</span></figcaption></figure>\n"
+    "<p>&ldquo;We had a very good conversation,&rdquo; Mr. Putin told reporters, adding that "
+    "the statement had been prepared by the two countries&rsquo; foreign ministers, and that "
+    "it would be published later in the day.</p>\n"
+    "<h2>A statement, not a meeting</h2>\n"
+    "<p>The White House had said earlier that a formal meeting was not possible because of "
+    "scheduling conflicts on both sides, although the two men shook hands and chatted.</p>\n"
+    "<div class=\"newsletter-promo\"><p>Sign up for our morning newsletter, delivered "
+    "to your inbox every day, with the news you need to know.</p><form><input "
+    "type=\"email\"><button>Sign up</button></form></div>\n"
+    "<p>The statement said the two leaders agreed that there was no military solution to "
+    "the conflict in Syria, and confirmed their commitment to its sovereignty, "
+    "independence, unity and territorial integrity.</p>\n"
+    "</article>\n"
+    "<aside class=\"related\"><h3>Related</h3><ul><li><a href=\"/a\">Trump heads to "
+    "Vietnam for the summit of Pacific leaders</a></li><li><a href=\"/b\">What to watch "
+    "for at the APEC summit this weekend</a></li></ul></aside>\n"
+    "<div id=\"comments\"><h3>Leave a comment</h3><form><textarea></textarea></form></div>\n"
+    "</div>\n"
+    "<footer><p>&copy; 2017 The Daily Planet. All rights reserved.</p></footer>\n"
+    "<script>window.analytics && analytics.track(\"page\");</script>\n"
+    "</body></html>\n";
+
+TEST(html_news_page_text)
+{
+    ne_html_page p;
+    CHECK_INT(extract(news_page, &p), 0);
+    CHECK(p.text_len > 0);
+    CHECK_INT(strlen(p.text), p.text_len);
+    /* the article's paragraphs and its subheading, in order, as paragraphs */
+    CHECK(starts_with(p.text, "DA NANG, Vietnam \xE2\x80\x94 President Vladimir Putin"));
+    CHECK(strstr(p.text, "\xE2\x80\x9CWe had a very good conversation,\xE2\x80\x9D Mr. Putin") != NULL);
+    CHECK(strstr(p.text, "later in the day.\n\nA statement, not a meeting\n\nThe White House") != NULL);
+    CHECK(strstr(p.text, "territorial integrity.") != NULL);
+    /* none of the furniture */
+    CHECK(strstr(p.text, "Putin and Trump agree") == NULL);   /* the repeated headline */
+    CHECK(strstr(p.text, "Home") == NULL);
+    CHECK(strstr(p.text, "Share on") == NULL);
+    CHECK(strstr(p.text, "Lois Lane") == NULL);
+    CHECK(strstr(p.text, "Photo:") == NULL);
+    CHECK(strstr(p.text, "Da Nang.") == NULL);                 /* the caption */
+    CHECK(strstr(p.text, "newsletter") == NULL);
+    CHECK(strstr(p.text, "Vietnam for the summit") == NULL);
+    CHECK(strstr(p.text, "comment") == NULL);
+    CHECK(strstr(p.text, "rights reserved") == NULL);
+    CHECK(strstr(p.text, "ImageRendition") == NULL);
+    CHECK(strstr(p.text, "font-family") == NULL);
+    CHECK(strstr(p.text, "NewsArticle") == NULL);
+    CHECK(strstr(p.text, "  ") == NULL);
+    CHECK(!p.truncated);
+    ne_html_page_reset(&p);
+    CHECK(p.text == NULL && p.title == NULL);
+}
+
+TEST(html_news_page_metadata)
+{
+    ne_html_page p;
+    CHECK_INT(extract(news_page, &p), 0);
+    CHECK_STR(p.title, "Putin and Trump agree on Syria statement");
+    CHECK_STR(p.url, "https://planet.example/world/putin-trump-syria");
+    CHECK_STR(p.language, "en-GB");
+    CHECK_STR(p.published_at, "2017-11-11T08:15:00Z");
+    CHECK_STR(p.site_name, "The Daily Planet");
+    CHECK(has_author(&p, "Lois Lane"));
+    CHECK(has_author(&p, "Clark Kent"));
+    CHECK_INT(p.nauthors, 2);   /* the byline repeats them: no duplicates */
+    ne_html_page_reset(&p);
+}
+
+TEST(html_metadata_fallbacks)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><head><title>Storm closes schools across the region - Valley Gazette</title>"
+        "<meta name=\"author\" content=\"By Ann Smith and Bob Jones\">"
+        "<meta http-equiv=\"Content-Language\" content=\"en_US\">"
+        "<meta property=\"og:url\" content=\"https://gazette.example/storm\">"
+        "</head><body><div class=\"content\"><h1>Storm closes schools across the region</h1>"
+        "<time datetime=\"2020-02-03T07:00:00-05:00\">Feb. 3</time>"
+        "<p>Heavy snow closed schools in six counties on Monday, officials said, and more "
+        "was expected overnight, with drifts of up to two feet in the hills.</p>"
+        "<p>Road crews worked through the night, but several highways remained closed "
+        "into the afternoon, the state transport department said.</p></div></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK_STR(p.title, "Storm closes schools across the region");
+    CHECK_STR(p.url, "https://gazette.example/storm");
+    CHECK_STR(p.language, "en-US");
+    CHECK_STR(p.published_at, "2020-02-03T07:00:00-05:00");
+    CHECK(p.site_name == NULL);
+    CHECK_INT(p.nauthors, 2);
+    CHECK_STR(p.authors[0], "Ann Smith");
+    CHECK_STR(p.authors[1], "Bob Jones");
+    CHECK(starts_with(p.text, "Heavy snow closed"));
+    CHECK(strstr(p.text, "said, and more was expected") != NULL);
+    ne_html_page_reset(&p);
+
+    /* No og:title, no h1: <title> without the site name; a bad lang is ignored. */
+    CHECK_INT(extract("<html lang=\"en us!\"><head><title>The Site | Ten things to know "
+                      "about the vote</title></head><body><p>x</p></body></html>", &p), 0);
+    CHECK_STR(p.title, "Ten things to know about the vote");
+    CHECK(p.language == NULL);
+    ne_html_page_reset(&p);
+}
+
+TEST(html_no_article_text)
+{
+    ne_html_page p;
+    /* A section front: only navigation and lists of headline links. */
+    const char *page =
+        "<!doctype html><html><head><title>World news - The Site</title>"
+        "<meta property=\"og:site_name\" content=\"The Site\"></head><body>"
+        "<nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav>"
+        "<div class=\"stories\"><ul>"
+        "<li><a href=\"/1\">Floods hit the north as rivers burst their banks overnight</a></li>"
+        "<li><a href=\"/2\">Election results: the full list of winners in every seat</a></li>"
+        "<li><a href=\"/3\">Markets fall for a third day on fears of a slowdown</a></li>"
+        "</ul></div><footer>Contact us</footer></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK_INT(p.text_len, 0);
+    CHECK_STR(p.text, "");
+    CHECK_STR(p.title, "World news");
+    ne_html_page_reset(&p);
+
+    CHECK_INT(extract("", &p), 0);
+    CHECK_INT(p.text_len, 0);
+    ne_html_page_reset(&p);
+    CHECK_INT(extract("<html><head><script>var a = 1;</script></head></html>", &p), 0);
+    CHECK_INT(p.text_len, 0);
+    ne_html_page_reset(&p);
+}
+
+static char *repeat(const char *head, const char *unit, size_t times, const char *tail)
+{
+    size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
+    char *s = malloc(hl + ul * times + tl + 1), *w = s;
+    if (!s) return NULL;
+    memcpy(w, head, hl); w += hl;
+    for (size_t i = 0; i < times; i++) { memcpy(w, unit, ul); w += ul; }
+    memcpy(w, tail, tl + 1);
+    return s;
+}
+
+static double cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* 100,000 nested tags, unclosed everything, stray end tags (libxml2's
+ * recovery alone is quadratic there), a 10 MB page: bounded. */
+TEST(html_budget_deep_and_unclosed)
+{
+    static const char *const units[] = { "<div>", "<div></span>", "<div><p><b><i><table><tr><td>x",
+                                         "<span>", "<p>" };
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        ne_html_page p;
+        char *page = repeat("<html><body><p>Start of the page, with enough words to count as "
+                            "a paragraph of text.</p>", units[u], 100000, "deep text</body></html>");
+        double t0;
+        CHECK(page != NULL);
+        t0 = cpu_s();
+        CHECK_INT(extract(page, &p), 0);
+        CHECK(cpu_s() - t0 < 5.0);
+        if (u < 3) CHECK(p.truncated);
+        CHECK(p.nelems <= NE_HTML_MAX_ELEMS);
+        CHECK(strstr(p.text, "Start of the page") != NULL);
+        ne_html_page_reset(&p);
+        free(page);
+    }
+}
+
+TEST(html_budget_big_page)
+{
+    ne_html_page p;
+    char *page = repeat("<html><body><div class=\"article-body\">",
+                        "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "
+                        "eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>\n",
+                        80000, "</div></body></html>");
+    double t0;
+    CHECK(page != NULL);
+    CHECK(strlen(page) > 10 * 1000 * 1000);
+    t0 = cpu_s();
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(cpu_s() - t0 < 5.0);
+    CHECK(p.text_len > 1000000);
+    CHECK(!p.truncated);
+    ne_html_page_reset(&p);
+    free(page);
+}
+
+TEST(html_not_utf8_and_nul)
+{
+    ne_html_page p;
+    static const char bytes[] = "<html><body><p>Caf\xE9 cr\xE8me, na\xEF" "ve fa\xE7" "ade and a longer "
+                                "sentence so it counts.</p>\0<p>after</p></body></html>";
+    CHECK_INT(ne_html_extract(bytes, sizeof bytes - 1, &p), 0);
+    CHECK_INT(strlen(p.text), p.text_len);
+    ne_html_page_reset(&p);
+}
+
+TEST(html_sniff)
+{
+    CHECK(ne_html_sniff("<!DOCTYPE html><html>", 21));
+    CHECK(ne_html_sniff("\xEF\xBB\xBF \n<!doctype HTML>", 20));
+    CHECK(ne_html_sniff("<html lang=\"en\" class=\"no-js\"><head>", 37));
+    CHECK(ne_html_sniff("<HTML>", 6));
+    CHECK(ne_html_sniff("<?xml version=\"1.0\"?>\n<!-- x -->\n<head><title>t</title>", 54));
+    CHECK(ne_html_sniff("<meta charset=utf-8><body>hello", 31));
+    CHECK(!ne_html_sniff("Headline\n\nBody text with <b>bold</b>.", 37));
+    CHECK(!ne_html_sniff("<p>A fragment</p>", 17));
+    CHECK(!ne_html_sniff("<htmlx>", 7));
+    CHECK(!ne_html_sniff("{\"body\":\"<html>\"}", 17));
+    CHECK(!ne_html_sniff("", 0));
+    CHECK(!ne_html_sniff("   ", 3));
+}
+
+/* libxml2's parser is HTML 4's: </nav> is ignored while a <div> opened in
+ * the nav is still open, so the nav holds the rest of the page. The
+ * article must survive it (and the menu still go). */
+TEST(html_unclosed_nav_swallowing_the_article)
+{
+    ne_html_page p;
+    const char *page =
+        "<!doctype html><html><body><nav class=\"menu\"><div class=\"menu-items\">"
+        "<a href=\"/\">Home</a> <a href=\"/world\">World</a></nav>"
+        "<article><h1>Harbour bridge approved</h1>"
+        "<p>The city council approved the new harbour bridge on Monday by a vote of seven "
+        "to two, ending a debate that had lasted for more than a decade.</p>"
+        "<p>Construction is to start next spring, the council said, and should take three "
+        "years, with the old bridge staying open until then.</p></article>"
+        "<footer><div>Contact us</footer></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "The city council approved"));
+    CHECK(strstr(p.text, "staying open until then.") != NULL);
+    CHECK(strstr(p.text, "Home") == NULL);
+    CHECK(strstr(p.text, "Contact") == NULL);
+    ne_html_page_reset(&p);
+}
+
+/* Furniture lines inside the article's container: dates, an embedded
+ * post's account line, credits, the reporting line, promos. */
+TEST(html_furniture_lines)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><div class=\"story-body\">"
+        "<p>Updated 8:40 PM EST, Fri February 24, 2012</p>"
+        "<p>The council met on Monday to vote on the bridge, and the motion passed by seven "
+        "votes to two after a long debate about its cost.</p>"
+        "<blockquote class=\"twitter-tweet\"><p>Great day for the harbour! #bridge</p>"
+        "\xE2\x80\x94 Tom Baker (@tombaker) February 24, 2012</blockquote>"
+        "<p>[Featured Image by Jane Roe/Getty Images]</p>"
+        "<p>Work is to start next spring, the council said, and should take three years, "
+        "with the old bridge open until then.</p>"
+        "<p>Reporting by Ann Smith; Editing by Bob Jones</p>"
+        "<p>Jane Roe contributed to this report.</p>"
+        "<p>Follow @harbourpost on Twitter for more.</p>"
+        "<p>Bridge day! pic.twitter.com/AbCdEf123</p>"
+        "<p>Ann Smith can be reached at ann@post.example or (555) 010-2030.</p>"
+        "<p>___</p>"
+        "</div></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "The council met on Monday"));
+    CHECK(strstr(p.text, "Great day for the harbour!") != NULL);
+    CHECK(strstr(p.text, "@tombaker") == NULL);
+    CHECK(strstr(p.text, "2012") == NULL);
+    CHECK(strstr(p.text, "Featured") == NULL);
+    CHECK(strstr(p.text, "Editing") == NULL);
+    CHECK(strstr(p.text, "contributed") == NULL);
+    CHECK(strstr(p.text, "Follow") == NULL);
+    CHECK(strstr(p.text, "open until then.") != NULL);
+    CHECK(strstr(p.text, "pic.twitter") == NULL);
+    CHECK(strstr(p.text, "reached") == NULL);
+    CHECK(strstr(p.text, "___") == NULL);
+    ne_html_page_reset(&p);
+}
+
+/* Authors: the metadata's when it names some; else the first byline
+ * element's names, not the other authors a sidebar links to. */
+TEST(html_authors_from_the_byline_not_the_sidebar)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><div class=\"post\"><p class=\"byline\">By Traci Oshiro</p>"
+        "<p>This past week I have been racking my brain trying to figure out an interesting, "
+        "clever topic to write about, and here it is.</p></div>"
+        "<div class=\"contributors\"><a rel=\"author\" href=\"/a\">Martin Bashir</a>"
+        "<a rel=\"author\" href=\"/b\">Chloe Angyal</a></div></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK_INT(p.nauthors, 1);
+    CHECK_STR(p.authors[0], "Traci Oshiro");
+    ne_html_page_reset(&p);
+}
