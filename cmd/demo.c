@@ -17,6 +17,7 @@
 #include "service/service.h"
 #include "common/log.h"
 #include "common/nebuf.h"
+#include "common/xalloc.h"
 #include "enrichers/pipeline/pipeline.h"
 #include "notifier/notifier.h"
 #include "notifier/receiver.h"
@@ -197,7 +198,7 @@ static void describe(FILE *out, enum ne_topic t, const rd_kafka_message_t *m)
                 header(m, "error.detail", hb[1], sizeof hb[1]));
         return;
     }
-    char *json = strndup(m->payload, m->len);
+    char *json = ne_xstrndup(m->payload, m->len);
     yajl_val v = yajl_tree_parse(json, NULL, 0);
     if (!v) { fprintf(out, "    (unparsable value)\n"); free(json); return; }
     if (t == NE_TOPIC_ENRICHED)

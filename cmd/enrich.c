@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "common/log.h"
 #include "common/nebuf.h"
+#include "common/xalloc.h"
 #include "enrichers/pipeline/pipeline.h"
 #include "enrichers/pipeline/workers.h"
 
@@ -93,9 +94,7 @@ static int process_one(enricher *e, const char *rec, size_t len, long line)
     if (rc < 0) return -1;
     /* The record travels as its own copy (the line buffer is reused); src's
      * strings are literals and its key is NULL: nothing else to keep. */
-    char *copy = malloc(len ? len : 1);
-    if (!copy) return -1;
-    if (len) memcpy(copy, rec, len);
+    char *copy = ne_xmemdup(rec, len);
     ne_workers_submit(e->pool, copy, len, &src, copy);
     return 0;
 }

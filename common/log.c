@@ -1,6 +1,7 @@
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "common/redact.h"
+#include "common/xalloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,10 +39,10 @@ static void log_line(enum ne_log_level lvl, const char *component, const char *t
      * a URL or in a "token=…" do not reach the log (common/redact.h). */
     if (msg.p && (strstr(msg.p, "://") || strchr(msg.p, '='))) {
         size_t need = ne_text_redact(msg.p, NULL, 0) + 1;
-        char *safe = malloc(need);
-        if (safe) ne_text_redact(msg.p, safe, need);
+        char *safe = ne_xmalloc(need);
+        ne_text_redact(msg.p, safe, need);
         nebuf_reset(&msg);
-        nebuf_puts(&msg, safe ? safe : "(message withheld: out of memory)");
+        nebuf_puts(&msg, safe);
         free(safe);
     }
 

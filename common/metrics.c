@@ -1,4 +1,5 @@
 #include "common/metrics.h"
+#include "common/xalloc.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -45,8 +46,7 @@ struct ne_metrics {
 
 ne_metrics *ne_metrics_new(void)
 {
-    ne_metrics *m = calloc(1, sizeof *m);
-    if (!m) return NULL;
+    ne_metrics *m = ne_xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->lock, NULL);
     return m;
 }
@@ -74,18 +74,17 @@ void ne_metrics_free(ne_metrics *m)
 static uint64_t dbits(double v) { uint64_t u; memcpy(&u, &v, sizeof u); return u; }
 static double bitsd(uint64_t u) { double v; memcpy(&v, &u, sizeof v); return v; }
 
-/* Finds or creates the series (name, labels); NULL on a kind mismatch or
- * out of memory. Called with the lock held. */
+/* Finds or creates the series (name, labels); NULL on a kind mismatch.
+ * Called with the lock held. */
 static ne_series *lookup(ne_metrics *m, const char *name, const char *help, enum kind kind,
                          const char *labels, const double *bounds, size_t nbounds)
 {
     family *f = m->families;
     while (f && strcmp(f->name, name)) f = f->next;
     if (!f) {
-        f = calloc(1, sizeof *f);
-        if (!f) return NULL;
-        f->name = strdup(name);
-        f->help = strdup(help ? help : "");
+        f = ne_xcalloc(1, sizeof *f);
+        f->name = ne_xstrdup(name);
+        f->help = ne_xstrdup(help ? help : "");
         f->kind = kind;
         f->nbounds = nbounds > MAX_BUCKETS ? MAX_BUCKETS : nbounds;
         if (bounds) memcpy(f->bounds, bounds, f->nbounds * sizeof *bounds);
@@ -96,9 +95,8 @@ static ne_series *lookup(ne_metrics *m, const char *name, const char *help, enum
     ne_series *s = f->series;
     while (s && strcmp(s->labels, labels ? labels : "")) s = s->next;
     if (s) return s;
-    s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->labels = strdup(labels ? labels : "");
+    s = ne_xcalloc(1, sizeof *s);
+    s->labels = ne_xstrdup(labels ? labels : "");
     s->bounds = f->bounds;
     s->nbounds = f->nbounds;
     if (f->last) f->last->next = s; else f->series = s;
@@ -338,8 +336,7 @@ ne_metrics_server *ne_metrics_serve(ne_metrics *m, const char *listen, char *err
 {
     struct sockaddr_storage sa;
     if (parse_listen(listen, &sa, err, errlen)) return NULL;
-    ne_metrics_server *s = calloc(1, sizeof *s);
-    if (!s) { snprintf(err, errlen, "out of memory"); return NULL; }
+    ne_metrics_server *s = ne_xcalloc(1, sizeof *s);
     s->m = m;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (sa.ss_family == AF_INET6) flags |= MHD_USE_IPv6;

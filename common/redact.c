@@ -1,4 +1,5 @@
 #include "common/redact.h"
+#include "common/xalloc.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -281,12 +282,7 @@ void ne_text_redact_inplace(char *buf, size_t cap)
 {
     char small[1024];
     size_t len = strlen(buf);
-    char *copy = len < sizeof small ? small : malloc(len + 1);
-    if (!copy) {
-        /* cannot read it safely: say so rather than print it */
-        if (cap) snprintf(buf, cap, "%s", "(text withheld: out of memory)");
-        return;
-    }
+    char *copy = len < sizeof small ? small : ne_xmalloc(len + 1);
     memcpy(copy, buf, len + 1);
     ne_text_redact(copy, buf, cap);
     if (copy != small) free(copy);

@@ -9,6 +9,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "enrichers/pipeline/pipeline.h"
 #include "producer/producer.h"
 
@@ -68,13 +69,12 @@ static int partition_count(rd_kafka_t *rk, const char *topic, char *err, size_t 
 ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply, void *ctx,
                                char *err, size_t errlen)
 {
-    ne_changelog *cl = calloc(1, sizeof *cl);
-    if (!cl) { snprintf(err, errlen, "changelog: out of memory"); return NULL; }
+    ne_changelog *cl = ne_xcalloc(1, sizeof *cl);
     cl->apply = apply;
     cl->ctx = ctx;
-    cl->topic = strdup(cfg->topics.changelog);
+    cl->topic = ne_xstrdup(cfg->topics.changelog);
     rd_kafka_conf_t *conf = ne_config_kafka_conf_except(cfg, not_for_reader, err, errlen);
-    if (!cl->topic || !conf) goto fail;
+    if (!conf) goto fail;
     /* librdkafka's assign() needs a group id; this one never joins (no
      * subscribe) and never commits, so any name does */
     char gid[256];
@@ -96,10 +96,9 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply
 
     cl->nparts = partition_count(cl->rk, cl->topic, err, errlen);
     if (cl->nparts <= 0) goto fail;
-    cl->target = calloc((size_t)cl->nparts, sizeof *cl->target);
-    cl->next = calloc((size_t)cl->nparts, sizeof *cl->next);
-    cl->at_end = calloc((size_t)cl->nparts, 1);
-    if (!cl->target || !cl->next || !cl->at_end) { snprintf(err, errlen, "changelog: out of memory"); goto fail; }
+    cl->target = ne_xcalloc((size_t)cl->nparts, sizeof *cl->target);
+    cl->next = ne_xcalloc((size_t)cl->nparts, sizeof *cl->next);
+    cl->at_end = ne_xcalloc((size_t)cl->nparts, 1);
 
     rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(cl->nparts);
     for (int p = 0; p < cl->nparts; p++) {
@@ -160,7 +159,7 @@ void ne_changelog_skip_origin(ne_changelog *cl, const char *origin)
 {
     free(cl->origin);
     cl->origin = NULL;
-    if (origin && !(cl->origin = strdup(origin))) abort();
+    cl->origin = ne_xstrdup(origin);
 }
 
 /* Handles one polled message: applies a record, notes an end of

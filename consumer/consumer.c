@@ -7,6 +7,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "producer/producer.h"
 
 /* librdkafka statistics every 2 s unless kafka.statistics.interval.ms says
@@ -62,8 +63,7 @@ static struct part *part_get(ne_consumer *c, int32_t partition)
     if (partition < 0) return NULL;
     if (partition >= c->nparts) {
         int32_t n = partition + 1;
-        struct part *np = realloc(c->parts, (size_t)n * sizeof *np);
-        if (!np) abort();
+        struct part *np = ne_xrealloc(c->parts, (size_t)n * sizeof *np);
         memset(np + c->nparts, 0, (size_t)(n - c->nparts) * sizeof *np);
         for (int32_t i = c->nparts; i < n; i++) np[i].partition = i, np[i].done_offset = -1;
         /* Entries point at their part: re-point them after the move. */
@@ -242,10 +242,9 @@ static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 ne_consumer *ne_consumer_new(const ne_config *cfg, ne_drain_fn drain, void *drain_ctx,
                              ne_metrics *metrics, char *err, size_t errlen)
 {
-    ne_consumer *c = calloc(1, sizeof *c);
+    ne_consumer *c = ne_xcalloc(1, sizeof *c);
     rd_kafka_conf_t *conf = NULL;
     rd_kafka_topic_partition_list_t *topics = NULL;
-    if (!c) { snprintf(err, errlen, "out of memory"); return NULL; }
     c->cfg = cfg;
     c->drain = drain;
     c->drain_ctx = drain_ctx;
@@ -326,8 +325,8 @@ rd_kafka_message_t *ne_consumer_poll(ne_consumer *c, int timeout_ms)
 ne_inflight *ne_consumer_track(ne_consumer *c, const rd_kafka_message_t *m, int nevents)
 {
     struct part *p = part_get(c, m->partition);
-    ne_inflight *f = calloc(1, sizeof *f);
-    if (!f || !p) abort();
+    if (!p) abort();   /* a consumed record has a partition */
+    ne_inflight *f = ne_xcalloc(1, sizeof *f);
     f->part = p;
     f->offset = m->offset;
     f->pending = nevents;

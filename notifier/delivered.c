@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/xalloc.h"
 
 /* A chained hash table over the keys, and a ring of the same nodes in the
  * order they were added: the ring's head is the next to forget. At most
@@ -38,18 +39,13 @@ static uint64_t hash_of(const char *key, size_t len)
 
 ne_delivered *ne_delivered_new(size_t capacity)
 {
-    ne_delivered *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    ne_delivered *s = ne_xcalloc(1, sizeof *s);
     if (capacity < 1) capacity = 1;
     s->capacity = capacity;
     s->nbuckets = 16;
     while (s->nbuckets < capacity) s->nbuckets *= 2;
-    s->buckets = calloc(s->nbuckets, sizeof *s->buckets);
-    s->ring = calloc(capacity, sizeof *s->ring);
-    if (!s->buckets || !s->ring) {
-        ne_delivered_free(s);
-        return NULL;
-    }
+    s->buckets = ne_xcalloc(s->nbuckets, sizeof *s->buckets);
+    s->ring = ne_xcalloc(capacity, sizeof *s->ring);
     return s;
 }
 
@@ -83,8 +79,7 @@ int ne_delivered_add(ne_delivered *s, const char *key, size_t len)
 {
     uint64_t h = hash_of(key, len);
     if (find(s, h, key, len)) return 0;
-    struct node *n = malloc(sizeof *n + len);
-    if (!n) return -1;
+    struct node *n = ne_xmalloc(sizeof *n + len);
     n->hash = h;
     n->len = len;
     if (len) memcpy(n->key, key, len);

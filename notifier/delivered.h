@@ -21,13 +21,12 @@
 
 typedef struct ne_delivered ne_delivered;
 
-/* A set that holds at most `capacity` (>= 1) keys. NULL when out of memory. */
+/* A set that holds at most `capacity` (>= 1) keys. */
 ne_delivered *ne_delivered_new(size_t capacity);
 
 /* Adds a key (bytes; may hold any byte). Returns 1 when added (forgetting
  * the oldest key if the set was full), 0 when it was there already (its
- * age is not renewed: the first delivery is what it records), -1 when out
- * of memory (the set is unchanged). */
+ * age is not renewed: the first delivery is what it records). */
 int ne_delivered_add(ne_delivered *s, const char *key, size_t len);
 
 /* 1 when the key is in the set, else 0. */

@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/redact.h"
+#include "common/xalloc.h"
 #include "notifier/policy.h"
 
 /* Consecutive failed attempts that open an endpoint's breaker. */
@@ -142,15 +143,6 @@ static uint32_t rng_next(ne_delivery *d)
     return (uint32_t)((d->rng * 2685821657736338717ull) >> 32);
 }
 
-static char *dup_str(const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
-
 /* snprintf into a fixed buffer, truncation intended (error texts). */
 static void set_text(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_text(char *dst, size_t n, const char *fmt, ...)
@@ -164,7 +156,7 @@ static void set_text(char *dst, size_t n, const char *fmt, ...)
 const char *ne_submit_name(enum ne_submit s)
 {
     static const char *const names[] = {"queued", "unknown_subscription", "subscription_disabled",
-                                        "filtered", "shed", "out_of_memory"};
+                                        "filtered", "shed"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
@@ -204,19 +196,12 @@ static void heap_down(ne_delivery *d, size_t i)
     heap_set(d, i, j);
 }
 
-static int heap_push(ne_delivery *d, struct job *j)
+static void heap_push(ne_delivery *d, struct job *j)
 {
-    if (d->nheap == d->capheap) {
-        size_t cap = d->capheap ? d->capheap * 2 : 256;
-        struct job **h = realloc(d->heap, cap * sizeof *h);
-        if (!h) return -1;
-        d->heap = h;
-        d->capheap = cap;
-    }
+    ne_grow(&d->heap, &d->capheap, d->nheap + 1, sizeof *d->heap);
     j->state = JOB_WAITING;
     heap_set(d, d->nheap++, j);
     heap_up(d, d->nheap - 1);
-    return 0;
 }
 
 static struct job *heap_pop(ne_delivery *d)
@@ -330,10 +315,7 @@ static void retry_or_die(ne_delivery *d, struct job *j, int64_t now, int64_t not
     ne_log(NE_LOG_DEBUG, "notifier", "subscription %s: alert %s %s (%s); next try in %lld ms",
            ep->id, j->id, refused ? "held by the open breaker" : "request failed", j->error,
            (long long)(j->due - now));
-    if (heap_push(d, j)) {
-        set_text(j->error, sizeof j->error, "out of memory scheduling a retry");
-        job_end(d, j, NE_JOB_DEAD, "attempts_exhausted");
-    }
+    heap_push(d, j);
 }
 
 /* ------------------------------------------------------------------ */
@@ -405,13 +387,7 @@ static CURL *easy_get(ne_delivery *d)
 
 static void easy_put(ne_delivery *d, CURL *e)
 {
-    if (d->npool == d->cappool) {
-        size_t cap = d->cappool ? d->cappool * 2 : 16;
-        CURL **p = realloc(d->pool, cap * sizeof *p);
-        if (!p) { curl_easy_cleanup(e); return; }
-        d->pool = p;
-        d->cappool = cap;
-    }
+    ne_grow(&d->pool, &d->cappool, d->npool + 1, sizeof *d->pool);
     curl_easy_reset(e);
     d->pool[d->npool++] = e;
 }
@@ -742,18 +718,9 @@ enum ne_submit ne_delivery_submit(ne_delivery *d, const ne_alert *a, void *opaqu
     long share = d->max_pending / 4 > 0 ? d->max_pending / 4 : 1;
     if (ep->breaker.state != NE_BREAKER_CLOSED && ep->pending >= share) return NE_SUBMIT_SHED;
 
-    struct job *j = calloc(1, sizeof *j);
-    if (!j) return NE_SUBMIT_NOMEM;
-    j->id = dup_str(a->alert_id);
-    j->body = malloc(a->body_len + 1);
-    if (!j->id || !j->body) {
-        free(j->id);
-        free(j->body);
-        free(j);
-        return NE_SUBMIT_NOMEM;
-    }
-    memcpy(j->body, a->body, a->body_len);
-    j->body[a->body_len] = '\0';
+    struct job *j = ne_xcalloc(1, sizeof *j);
+    j->id = ne_xstrdup(a->alert_id);
+    j->body = ne_xstrndup(a->body, a->body_len);
     j->body_len = a->body_len;
     j->d = d;
     j->ep = ep;
@@ -807,13 +774,11 @@ static void endpoint_free(struct endpoint *ep)
 
 /* Copies the settings of a subscription into ep (url, people, policy).
  * The key is decoded by the caller beforehand. */
-static int endpoint_apply(struct endpoint *ep, const ne_subscription *s, const ne_webhook_key *key)
+static void endpoint_apply(struct endpoint *ep, const ne_subscription *s, const ne_webhook_key *key)
 {
-    char *url = dup_str(s->url);
-    char **people = calloc(s->npeople ? s->npeople : 1, sizeof *people);
-    if (!url || !people) goto error;
-    for (size_t i = 0; i < s->npeople; i++)
-        if (!(people[i] = dup_str(s->people[i]))) goto error;
+    char *url = ne_xstrdup(s->url);
+    char **people = ne_xcalloc(s->npeople ? s->npeople : 1, sizeof *people);
+    for (size_t i = 0; i < s->npeople; i++) people[i] = ne_xstrdup(s->people[i]);
 
     if (ep->disabled && ep->url && strcmp(ep->url, url) != 0) {
         char safe[1024];
@@ -841,50 +806,33 @@ static int endpoint_apply(struct endpoint *ep, const ne_subscription *s, const n
     if (ep->breaker.open_ms < ep->breaker.open_min_ms) ep->breaker.open_ms = ep->breaker.open_min_ms;
     if (ep->breaker.open_ms > ep->breaker.open_max_ms) ep->breaker.open_ms = ep->breaker.open_max_ms;
     ep->removed = 0;
-    return 0;
-error:
-    free(url);
-    if (people)
-        for (size_t i = 0; i < s->npeople; i++) free(people[i]);
-    free(people);
-    return -1;
 }
 
 int ne_delivery_reconfigure(ne_delivery *d, const ne_config *cfg, char *err, size_t errlen)
 {
     size_t n = cfg->webhooks.nsubscriptions;
-    ne_webhook_key *keys = calloc(n ? n : 1, sizeof *keys);
-    struct endpoint **eps = NULL;
-    char *ua = dup_str(cfg->webhooks.user_agent ? cfg->webhooks.user_agent : "newsenrich");
+    ne_webhook_key *keys = ne_xcalloc(n ? n : 1, sizeof *keys);
+    char *ua = ne_xstrdup(cfg->webhooks.user_agent ? cfg->webhooks.user_agent : "newsenrich");
     int rc = -1;
-    if (!keys || !ua) { snprintf(err, errlen, "out of memory"); goto out; }
     /* Decode every secret first: a bad one must change nothing. */
     for (size_t i = 0; i < n; i++)
         if (ne_webhook_key_from_secret(cfg->webhooks.subscriptions[i].secret, &keys[i])) {
             snprintf(err, errlen, "webhooks.subscriptions[%zu].secret: not \"whsec_\" + base64 of 1-256 bytes", i);
             goto out;
         }
-    eps = realloc(d->eps, (d->neps + n) * sizeof *eps + 1);
-    if (!eps) { snprintf(err, errlen, "out of memory"); goto out; }
-    d->eps = eps;
+    d->eps = ne_xrealloc(d->eps, (d->neps + n) * sizeof *d->eps + 1);
 
-    int *seen = calloc(d->neps + n + 1, sizeof *seen);
-    if (!seen) { snprintf(err, errlen, "out of memory"); goto out; }
+    int *seen = ne_xcalloc(d->neps + n + 1, sizeof *seen);
     for (size_t i = 0; i < n; i++) {
         const ne_subscription *s = &cfg->webhooks.subscriptions[i];
         struct endpoint *ep = find_endpoint(d, s->id);
         int fresh = !ep;
         if (fresh) {
-            ep = calloc(1, sizeof *ep);
-            if (!ep || !(ep->id = dup_str(s->id))) { free(ep); free(seen); snprintf(err, errlen, "out of memory"); goto out; }
+            ep = ne_xcalloc(1, sizeof *ep);
+            ep->id = ne_xstrdup(s->id);
             ne_breaker_init(&ep->breaker, BREAKER_THRESHOLD, s->backoff_initial_ms, s->backoff_max_ms);
         }
-        if (endpoint_apply(ep, s, &keys[i])) {
-            if (fresh) endpoint_free(ep);
-            free(seen);
-            snprintf(err, errlen, "out of memory");
-            goto out;
-        }
+        endpoint_apply(ep, s, &keys[i]);
         if (fresh) d->eps[d->neps++] = ep;
         for (size_t e = 0; e < d->neps; e++)
             if (d->eps[e] == ep) seen[e] = 1;
@@ -908,7 +856,8 @@ int ne_delivery_reconfigure(ne_delivery *d, const ne_config *cfg, char *err, siz
     curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, (long)(d->neps * (size_t)d->per_endpoint + 4));
     rc = 0;
 out:
-    if (keys) { memset(keys, 0, (n ? n : 1) * sizeof *keys); free(keys); }
+    memset(keys, 0, (n ? n : 1) * sizeof *keys);
+    free(keys);
     free(ua);
     return rc;
 }
@@ -916,8 +865,7 @@ out:
 ne_delivery *ne_delivery_new(const ne_config *cfg, ne_job_done_fn done, void *ctx,
                              char *err, size_t errlen)
 {
-    ne_delivery *d = calloc(1, sizeof *d);
-    if (!d) { snprintf(err, errlen, "out of memory"); return NULL; }
+    ne_delivery *d = ne_xcalloc(1, sizeof *d);
     d->done = done;
     d->ctx = ctx;
     if (getrandom(&d->rng, sizeof d->rng, 0) != sizeof d->rng || !d->rng)

@@ -74,7 +74,6 @@ enum ne_submit {
     NE_SUBMIT_SHED,        /* the endpoint's breaker is open and its backlog is at
                             * its share (max_pending / 4): dead-letter at once
                             * rather than let one dead endpoint fill the window */
-    NE_SUBMIT_NOMEM,
 };
 
 const char *ne_submit_name(enum ne_submit s);

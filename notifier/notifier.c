@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/redact.h"
+#include "common/xalloc.h"
 #include "notifier/delivered.h"
 #include "notifier/delivery.h"
 #include "notifier/webhook.h"
@@ -149,15 +150,13 @@ static struct part *part_get(struct notif *n, int32_t partition)
 {
     if (partition < 0) return NULL;
     if (partition >= n->nparts) {
-        struct part **np = realloc(n->parts, (size_t)(partition + 1) * sizeof *np);
-        if (!np) return NULL;
+        struct part **np = ne_xrealloc(n->parts, (size_t)(partition + 1) * sizeof *np);
         for (int32_t i = n->nparts; i <= partition; i++) np[i] = NULL;
         n->parts = np;
         n->nparts = partition + 1;
     }
     if (!n->parts[partition]) {
-        struct part *p = calloc(1, sizeof *p);
-        if (!p) return NULL;
+        struct part *p = ne_xcalloc(1, sizeof *p);
         p->partition = partition;
         p->next_offset = p->stored = -1;
         n->parts[partition] = p;
@@ -393,9 +392,8 @@ static int open_delivered_reader(struct notif *n, char *err, size_t errlen)
          * records back until a later metadata refresh, past a kill. */
         if (n->dr_nparts <= 0 || deliveries_partitions(n, n->producer, 40, err, errlen) <= 0) return -1;
     }
-    n->dr_target = calloc((size_t)n->dr_nparts, sizeof *n->dr_target);
-    n->dr_next = calloc((size_t)n->dr_nparts, sizeof *n->dr_next);
-    if (!n->dr_target || !n->dr_next) { snprintf(err, errlen, "out of memory"); return -1; }
+    n->dr_target = ne_xcalloc((size_t)n->dr_nparts, sizeof *n->dr_target);
+    n->dr_next = ne_xcalloc((size_t)n->dr_nparts, sizeof *n->dr_next);
     rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(n->dr_nparts);
     for (int p = 0; p < n->dr_nparts; p++) {
         int64_t lo = 0, hi = 0;
@@ -479,7 +477,6 @@ static int delivered_open(struct notif *n)
     char err[512];
     if (n->cfg->webhooks.delivered_ids <= 0) return 0;
     n->delivered = ne_delivered_new((size_t)n->cfg->webhooks.delivered_ids);
-    if (!n->delivered) { ne_log(NE_LOG_ERROR, "notifier", "out of memory"); return -1; }
     if (open_delivered_reader(n, err, sizeof err)) {
         ne_log(NE_LOG_WARN, "notifier", "no record of delivered webhook-ids in %s (%s): a restart will post "
                "again the alerts delivered since the last commit", n->cfg->topics.deliveries, err);
@@ -553,27 +550,23 @@ static void on_job_done(void *ctx, void *opaque, const ne_job_result *r)
     }
 }
 
-static void *dup_bytes(const void *p, size_t len)
-{
-    char *d = malloc(len + 1);
-    if (d) { if (len) memcpy(d, p, len); d[len] = '\0'; }
-    return d;
-}
-
 static void handle_record(struct notif *n, const rd_kafka_message_t *m)
 {
     struct part *p = part_get(n, m->partition);
-    struct entry *e = calloc(1, sizeof *e);
     char err[256];
     ne_alert a;
-    if (!p || !e) goto nomem;
+    if (!p) {
+        ne_log(NE_LOG_ERROR, "notifier", "record of partition %d; stopping", (int)m->partition);
+        n->failed = 1;
+        return;
+    }
+    struct entry *e = ne_xcalloc(1, sizeof *e);
     e->part = p;
     e->offset = m->offset;
     e->key_len = m->key_len;
     e->value_len = m->len;
-    e->key = m->key ? dup_bytes(m->key, m->key_len) : NULL;
-    e->value = dup_bytes(m->payload ? m->payload : "", m->len);
-    if ((m->key && !e->key) || !e->value) goto nomem;
+    e->key = m->key ? ne_xstrndup(m->key, m->key_len) : NULL;
+    e->value = ne_xstrndup(m->payload ? m->payload : "", m->len);
     if (!m->key) e->key_len = 0;
     list_append(&p->live, e);
     n->unfinished++;
@@ -586,8 +579,8 @@ static void handle_record(struct notif *n, const rd_kafka_message_t *m)
         dead_letter(n, e, "invalid_alert", err, 0, 0);
         return;
     }
-    e->webhook_id = dup_bytes(a.alert_id, strlen(a.alert_id));
-    e->subscription_id = dup_bytes(a.subscription_id, strlen(a.subscription_id));
+    e->webhook_id = ne_xstrdup(a.alert_id);
+    e->subscription_id = ne_xstrdup(a.subscription_id);
     if (already_delivered(n, &a)) {
         /* Re-read after a restart, or re-produced by an enricher's re-run:
          * the subscriber answered 2xx to this webhook-id already. */
@@ -609,11 +602,6 @@ static void handle_record(struct notif *n, const rd_kafka_message_t *m)
         n->st.filtered++;
         entry_finish(n, e);
         break;
-    case NE_SUBMIT_NOMEM:
-        ne_log(NE_LOG_ERROR, "notifier", "out of memory; stopping so that the alert is re-processed");
-        p->pinned = 1;
-        n->failed = 1;
-        break;
     default: {
         char detail[300];
         snprintf(detail, sizeof detail, "%s: subscription %s", s == NE_SUBMIT_UNKNOWN ? "no such subscription"
@@ -624,11 +612,6 @@ static void handle_record(struct notif *n, const rd_kafka_message_t *m)
     }
     }
     ne_alert_clear(&a);
-    return;
-nomem:
-    if (e) { free(e->key); free(e->value); free(e); }
-    ne_log(NE_LOG_ERROR, "notifier", "out of memory; stopping so that the alert is re-processed");
-    n->failed = 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -923,10 +906,9 @@ static void free_list(struct notif *n, struct entry_list *l)
 static int notifier_main(const ne_config *cfg, const ne_notifier_opts *opts, atomic_int *own_stop,
                          ne_notifier_stats *st)
 {
-    struct notif *n = calloc(1, sizeof *n);
+    struct notif *n = ne_xcalloc(1, sizeof *n);
     char err[1024];
     int rc = 1;
-    if (!n) { ne_log(NE_LOG_ERROR, "notifier", "out of memory"); return 1; }
     n->cfg = cfg;
     n->opts = opts;
     n->own_stop = own_stop;
@@ -1020,8 +1002,7 @@ static void *notifier_thread(void *arg)
 
 ne_notifier *ne_notifier_start(const ne_config *cfg, const ne_notifier_opts *opts, char *err, size_t errlen)
 {
-    ne_notifier *t = calloc(1, sizeof *t);
-    if (!t) { snprintf(err, errlen, "out of memory"); return NULL; }
+    ne_notifier *t = ne_xcalloc(1, sizeof *t);
     t->cfg = cfg;
     if (opts) t->opts = *opts;
     atomic_init(&t->stop, 0);

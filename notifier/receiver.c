@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
 #include "notifier/webhook.h"
 
 #define MAX_CONNS 256
@@ -167,9 +168,7 @@ static int conn_read(struct conn *c)
         if (c->cap - c->len < 4096 + 1) {
             size_t cap = c->cap ? c->cap * 2 : 16384;
             if (cap > MAX_REQUEST + 65536 + 1) return -1;
-            char *nb = realloc(c->buf, cap);
-            if (!nb) return -1;
-            c->buf = nb;
+            c->buf = ne_xrealloc(c->buf, cap);
             c->cap = cap;
         }
         ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
@@ -240,8 +239,7 @@ static int listen_on(const char *host, int port, char *err, size_t errlen)
 ne_receiver *ne_receiver_start(const char *host, int port, const char *secret, ne_receiver_fn fn,
                                void *ctx, char *err, size_t errlen)
 {
-    ne_receiver *r = calloc(1, sizeof *r);
-    if (!r) { snprintf(err, errlen, "out of memory"); return NULL; }
+    ne_receiver *r = ne_xcalloc(1, sizeof *r);
     r->listen_fd = r->wake[0] = r->wake[1] = -1;
     r->fn = fn;
     r->ctx = ctx;

@@ -10,6 +10,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "common/xalloc.h"
 #include "config/config.h"
 
 /* ------------------------------------------------------------------ */
@@ -215,17 +216,9 @@ static int render_body(yajl_gen g, const struct alert_fields *f)
            yajl_gen_map_close(g) != yajl_gen_status_ok || yajl_gen_map_close(g) != yajl_gen_status_ok;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 int ne_alert_parse(const char *value, size_t len, ne_alert *out, char *err, size_t errlen)
 {
-    char *text = malloc(len + 1);
+    char *text = ne_xstrndup(value, len);
     yajl_val root = NULL;
     yajl_gen g = NULL;
     struct alert_fields f;
@@ -234,9 +227,6 @@ int ne_alert_parse(const char *value, size_t len, ne_alert *out, char *err, size
     size_t blen;
 
     memset(out, 0, sizeof *out);
-    if (!text) { snprintf(err, errlen, "out of memory"); goto error; }
-    memcpy(text, value, len);
-    text[len] = '\0';
     if (memchr(value, '\0', len)) { snprintf(err, errlen, "value contains a NUL byte"); goto error; }
     root = yajl_tree_parse(text, perr, sizeof perr);
     if (!root) {
@@ -252,16 +242,10 @@ int ne_alert_parse(const char *value, size_t len, ne_alert *out, char *err, size
         snprintf(err, errlen, "cannot render the webhook body");
         goto error;
     }
-    out->body = malloc(blen + 1);
-    out->alert_id = dup_str(f.alert_id->u.string);
-    out->subscription_id = dup_str(f.subscription_id->u.string);
-    out->person_id = dup_str(f.person_id->u.string);
-    if (!out->body || !out->alert_id || !out->subscription_id || !out->person_id) {
-        snprintf(err, errlen, "out of memory");
-        goto error;
-    }
-    memcpy(out->body, buf, blen);
-    out->body[blen] = '\0';
+    out->body = ne_xstrndup((const char *)buf, blen);
+    out->alert_id = ne_xstrdup(f.alert_id->u.string);
+    out->subscription_id = ne_xstrdup(f.subscription_id->u.string);
+    out->person_id = ne_xstrdup(f.person_id->u.string);
     out->body_len = blen;
     out->role = strcmp(f.role->u.string, "speaker") == 0 ? NE_ROLE_SPEAKER : NE_ROLE_SUBJECT;
     yajl_gen_free(g);

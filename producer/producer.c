@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/xalloc.h"
 
 const char *const ne_kafka_consumer_only[] = {
     "group.id", "group.instance.id", "auto.offset.reset", "enable.auto.commit",
@@ -63,9 +64,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opa
 ne_producer *ne_producer_new(const ne_config *cfg, ne_delivery_cb cb, void *ctx,
                              char *err, size_t errlen)
 {
-    ne_producer *p = calloc(1, sizeof *p);
+    ne_producer *p = ne_xcalloc(1, sizeof *p);
     rd_kafka_conf_t *conf = NULL;
-    if (!p) { snprintf(err, errlen, "out of memory"); return NULL; }
     p->cfg = cfg;
     p->cb = cb;
     p->ctx = ctx;

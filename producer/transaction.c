@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/xalloc.h"
 
 struct ne_txn {
     rd_kafka_t *producer, *consumer;
@@ -32,8 +33,7 @@ ne_txn *ne_txn_new(rd_kafka_t *producer, int max_records, int max_ms, char *err,
         rd_kafka_error_destroy(error);
         return NULL;
     }
-    ne_txn *t = calloc(1, sizeof *t);
-    if (!t) { snprintf(err, errlen, "out of memory"); return NULL; }
+    ne_txn *t = ne_xcalloc(1, sizeof *t);
     t->producer = producer;
     t->max_records = max_records > 0 ? max_records : 1;
     t->max_ms = max_ms > 0 ? max_ms : 100;

@@ -433,7 +433,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (k->len >= 25 && k->link * 4 < k->len) out->good++;
         }
     }
-    out->text = text.s ? text.s : hx_strndup("", 0);
+    out->text = text.s ? text.s : ne_xstrndup("", 0);
     out->len = text.len;
 }
 
@@ -443,11 +443,10 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
     uint8_t *drop;
     uint32_t *full;
     *len = 0;
-    if (!m->nel || !m->nbl) return hx_strndup("", 0);
+    if (!m->nel || !m->nbl) return ne_xstrndup("", 0);
     /* The page's text per element, nothing dropped: for the size rule. */
-    full = malloc(m->nel * sizeof *full);
-    drop = calloc(m->nel, 1);
-    if (!full || !drop) abort();
+    full = ne_xmalloc(m->nel * sizeof *full);
+    drop = ne_xcalloc(m->nel, 1);
     aggregate(m, drop);
     for (size_t i = 0; i < m->nel; i++) full[i] = m->el[i].a.text - m->el[i].a.link;
     /* drop[] doubles as "holds an <article>, <main> or <h1>" until the
@@ -473,7 +472,7 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
     free(full);
     if (!a.good) {
         free(a.text);
-        return hx_strndup("", 0);
+        return ne_xstrndup("", 0);
     }
     *len = a.len;
     return a.text;

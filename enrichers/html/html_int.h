@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/xalloc.h"
 #include "enrichers/html/html.h"
 
 #define HX_NONE UINT32_MAX
@@ -94,7 +95,6 @@ typedef struct hx_model {
 int  hx_parse(const char *html, size_t len, hx_model *m);
 void hx_model_free(hx_model *m);
 void hx_buf_add(hx_buf *b, const char *s, size_t n);
-char *hx_strndup(const char *s, size_t n);
 /* Whitespace-collapsed, trimmed copy (NULL when nothing is left). */
 char *hx_clean_dup(const char *s, size_t n);
 /* Adds the names in an author string ("By A, B and C") to m->authors, or

@@ -80,7 +80,7 @@ static void add_one(hx_model *m, const char *s, size_t n, int byline)
     if (!n || !plausible_name(s, n) || *count >= max) return;
     for (size_t i = 0; i < *count; i++)
         if (ieqn(list[i], strlen(list[i]), s, n)) return;
-    list[(*count)++] = hx_strndup(s, n);
+    list[(*count)++] = ne_xstrndup(s, n);
 }
 
 void hx_add_author(hx_model *m, const char *raw, size_t len, int byline)
@@ -343,8 +343,7 @@ void hx_meta_choose(hx_model *m, ne_html_page *page)
         m->nbylines = 0;
     }
     if (m->nauthors) {
-        page->authors = calloc(m->nauthors, sizeof *page->authors);
-        if (!page->authors) abort();
+        page->authors = ne_xcalloc(m->nauthors, sizeof *page->authors);
         for (size_t i = 0; i < m->nauthors; i++) {
             page->authors[i] = m->authors[i];
             m->authors[i] = NULL;

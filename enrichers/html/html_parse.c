@@ -42,22 +42,12 @@ void hx_buf_add(hx_buf *b, const char *s, size_t n)
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         while (cap < b->len + n + 1) cap *= 2;
-        b->s = realloc(b->s, cap);
-        if (!b->s) abort();
+        b->s = ne_xrealloc(b->s, cap);
         b->cap = cap;
     }
     if (n) memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
-}
-
-char *hx_strndup(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (!p) abort();
-    if (n) memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
 }
 
 static int is_ws(const unsigned char *s, size_t i, size_t n, size_t *w)
@@ -71,10 +61,9 @@ static int is_ws(const unsigned char *s, size_t i, size_t n, size_t *w)
 char *hx_clean_dup(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    char *out = malloc(n + 1);
+    char *out = ne_xmalloc(n + 1);
     size_t o = 0, w;
     int space = 0;
-    if (!out) abort();
     for (size_t i = 0; i < n;) {
         if (u[i] == 0) { i++; continue; }
         if (is_ws(u, i, n, &w)) { space = o > 0; i += w; continue; }
@@ -284,12 +273,7 @@ static void flush_block(struct pstate *st)
     if (!st->blk_open) return;
     st->blk_open = 0;
     st->space = 0;
-    if (m->nbl == m->capbl) {
-        size_t cap = m->capbl ? m->capbl * 2 : 256;
-        m->bl = realloc(m->bl, cap * sizeof *m->bl);
-        if (!m->bl) abort();
-        m->capbl = cap;
-    }
+    ne_grow(&m->bl, &m->capbl, m->nbl + 1, sizeof *m->bl);
     b = &m->bl[m->nbl++];
     b->owner = st->blk_owner;
     b->off = (uint32_t)st->blk_off;
@@ -537,12 +521,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     /* a block-level element: recorded */
     if (tag == T_NAV || tag == T_FIGCAPTION) flags |= EF_SEMANTIC;
     flush_block(st);
-    if (m->nel == m->capel) {
-        size_t cap = m->capel ? m->capel * 2 : 256;
-        m->el = realloc(m->el, cap * sizeof *m->el);
-        if (!m->el) abort();
-        m->capel = cap;
-    }
+    ne_grow(&m->el, &m->capel, m->nel + 1, sizeof *m->el);
     {
         hx_elem *e = &m->el[m->nel];
         memset(e, 0, sizeof *e);
@@ -643,8 +622,7 @@ int hx_parse(const char *html, size_t len, hx_model *m)
     xmlSetStructuredErrorFunc(NULL, silent_structured);
     if (len > (size_t)INT32_MAX) len = INT32_MAX;
 
-    st = calloc(1, sizeof *st);
-    if (!st) abort();
+    st = ne_xcalloc(1, sizeof *st);
     st->m = m;
     st->stack[0].elem = st->stack[0].owner = HX_NONE;
     memset(&sax, 0, sizeof sax);

@@ -49,6 +49,7 @@
 #include <openssl/evp.h>
 #include <yajl/yajl_parse.h>
 
+#include "common/xalloc.h"
 #include "enrichers/html/html.h"
 
 #define NOT_FOUND ((size_t)-1)
@@ -80,17 +81,6 @@ static void set_detail(char *detail, size_t detail_len, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, detail_len, fmt, ap);
     va_end(ap);
-}
-
-/* A NUL-terminated copy of n bytes. Aborts on out-of-memory, like nebuf:
- * the service cannot do anything useful without memory. */
-static char *dup_span(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (!p) abort();
-    if (n) memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
 }
 
 static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
@@ -477,7 +467,7 @@ static void jset(struct jctx *c, enum jtype t, const unsigned char *s, size_t le
     free(v->s);
     v->type = t;
     /* yajl may pass NULL for an empty string; keep "" then. */
-    v->s = t == JT_STRING || t == JT_NUMBER ? dup_span(s ? (const char *)s : "", s ? len : 0)
+    v->s = t == JT_STRING || t == JT_NUMBER ? ne_xstrndup(s ? (const char *)s : "", s ? len : 0)
                                            : NULL;
     v->len = s ? len : 0;
     c->cur = -1;
@@ -655,7 +645,7 @@ static enum ne_reject decode_page(ne_doc *out, char *detail, size_t detail_len)
 {
     ne_html_page pg;
     out->format = NE_FORMAT_HTML;
-    /* Only out of memory fails in libxml2: like dup_span, give up. */
+    /* Only out of memory fails in libxml2: like xalloc, give up. */
     if (ne_html_extract(out->body, out->body_len, &pg) != 0) abort();
     if (!pg.text_len) {
         set_detail(detail, detail_len,
@@ -694,7 +684,7 @@ static enum ne_reject decode_plain_page(const char *s, size_t len, size_t start,
                    (size_t)(nul - s));
         return NE_REJECT_INVALID_UTF8;
     }
-    out->body = dup_span(s + start, len - start);
+    out->body = ne_xstrndup(s + start, len - start);
     out->body_len = len - start;
     return decode_page(out, detail, detail_len);
 }
@@ -783,9 +773,9 @@ static enum ne_reject decode_plain(const char *s, size_t len, size_t start, size
         body_at = start + skip_blank_lines(s + start, len - start);
     } else {
         title_end = trim_end(s, first, rest);
-        out->title = dup_span(s + first, title_end - first);
+        out->title = ne_xstrndup(s + first, title_end - first);
     }
-    out->body = dup_span(s + body_at, len - body_at);
+    out->body = ne_xstrndup(s + body_at, len - body_at);
     out->body_len = len - body_at;
     return NE_REJECT_NONE;
 }
@@ -799,8 +789,7 @@ static char *derive_id(const char *s, size_t n)
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    char *id = malloc(17);
-    if (!id) abort();
+    char *id = ne_xmalloc(17);
     /* SHA-256 from the default provider cannot fail short of a broken
      * OpenSSL install; there is no rejection reason for that. */
     if (!EVP_Digest(s, n, md, &mdlen, EVP_sha256(), NULL) || mdlen < 8) abort();

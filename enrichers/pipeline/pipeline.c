@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "common/nebuf.h"
+#include "common/xalloc.h"
 #include "enrichers/pipeline/decode.h"
 #include "enrichers/dedup/dedup.h"
 #include "enrichers/entities/entities.h"
@@ -116,18 +117,11 @@ void ne_outbox_free(ne_outbox *ob)
 static ne_event *outbox_add_keyed(ne_outbox *ob, enum ne_topic topic, const char *key,
                                   size_t key_len, char *value, size_t value_len)
 {
-    if (ob->n == ob->cap) {
-        size_t cap = ob->cap ? ob->cap * 2 : 8;
-        ne_event *ev = realloc(ob->ev, cap * sizeof *ev);
-        if (!ev) abort();
-        ob->ev = ev;
-        ob->cap = cap;
-    }
+    ne_grow(&ob->ev, &ob->cap, ob->n + 1, sizeof *ob->ev);
     ne_event *ev = &ob->ev[ob->n++];
     memset(ev, 0, sizeof *ev);
     ev->topic = topic;
-    ev->key = malloc(key_len + 1);
-    if (!ev->key) abort();
+    ev->key = ne_xmalloc(key_len + 1);
     if (key_len) memcpy(ev->key, key, key_len);
     ev->key[key_len] = '\0';
     ev->key_len = key_len;
@@ -146,8 +140,7 @@ static void event_add_header(ne_event *ev, const char *name, const char *value)
 {
     if (ev->nheaders == NE_EVENT_MAX_HEADERS) return;
     ev->headers[ev->nheaders].name = name;
-    ev->headers[ev->nheaders].value = strdup(value);
-    if (!ev->headers[ev->nheaders].value) abort();
+    ev->headers[ev->nheaders].value = ne_xstrdup(value);
     ev->nheaders++;
 }
 
@@ -172,8 +165,7 @@ const char *ne_topic_name(const ne_config *cfg, enum ne_topic t)
 
 ne_pipeline *ne_pipeline_new(const ne_config *cfg, char *err, size_t errlen)
 {
-    ne_pipeline *p = calloc(1, sizeof *p);
-    if (!p) { snprintf(err, errlen, "out of memory"); return NULL; }
+    ne_pipeline *p = ne_xcalloc(1, sizeof *p);
     p->cfg = cfg;
     for (size_t i = 0; i < sizeof builtin_stages / sizeof builtin_stages[0]; i++) {
         const ne_stage *st = &builtin_stages[i];
@@ -220,9 +212,7 @@ static uint64_t now_us(void)
 static void emit_dead_letter(ne_outbox *out, const char *bytes, size_t len, const ne_origin *src,
                              enum ne_reject why, const char *detail)
 {
-    char *copy = malloc(len ? len : 1);
-    if (!copy) abort();
-    if (len) memcpy(copy, bytes, len);
+    char *copy = ne_xmemdup(bytes, len);
     ne_event *ev = outbox_add_keyed(out, NE_TOPIC_DLQ, src ? src->key : NULL,
                                     src && src->key ? src->key_len : 0, copy, len);
     char num[32];
@@ -276,9 +266,7 @@ int ne_dead_letter_fit(ne_event *ev, size_t max_bytes)
 /* Publishes what was rendered into p->buf as an event of `topic`. */
 static void emit_rendered(ne_pipeline *p, ne_outbox *out, enum ne_topic topic, const char *key)
 {
-    char *value = malloc(p->buf.len + 1);
-    if (!value) abort();
-    memcpy(value, p->buf.p, p->buf.len + 1);
+    char *value = ne_xmemdup(p->buf.p, p->buf.len + 1);
     outbox_add(out, topic, key, value, p->buf.len);
 }
 
@@ -289,10 +277,7 @@ typedef struct alert_sink {
 static void emit_alert(void *ctx, const char *key, const char *value, size_t len)
 {
     alert_sink *sink = ctx;
-    char *copy = malloc(len + 1);
-    if (!copy) abort();
-    memcpy(copy, value, len);
-    copy[len] = '\0';
+    char *copy = ne_xstrndup(value, len);
     outbox_add(sink->out, NE_TOPIC_ALERTS, key, copy, len);
 }
 
@@ -309,14 +294,10 @@ static void emit_alerts_and_changelog(ne_pipeline *p, const ne_doc *doc, ne_outb
      * left out would be state the other instances never learn. */
     size_t n = ne_dedup_records(dd, NULL, 0);
     if (!n) return;
-    ne_dedup_record *recs = malloc(n * sizeof *recs);
-    if (!recs) abort();
+    ne_dedup_record *recs = ne_xmalloc(n * sizeof *recs);
     ne_dedup_records(dd, recs, n);
     for (size_t i = 0; i < n; i++) {
-        char *copy = malloc(recs[i].value_len + 1);
-        if (!copy) abort();
-        memcpy(copy, recs[i].value, recs[i].value_len);
-        copy[recs[i].value_len] = '\0';
+        char *copy = ne_xstrndup(recs[i].value, recs[i].value_len);
         ne_event *ev = outbox_add_keyed(out, NE_TOPIC_CHANGELOG, recs[i].key, recs[i].key_len, copy,
                                         recs[i].value_len);
         event_add_header(ev, NE_CHANGELOG_ORIGIN_HEADER, p->changelog);
@@ -335,7 +316,7 @@ void ne_pipeline_set_changelog(ne_pipeline *p, const char *origin)
 {
     free(p->changelog);
     p->changelog = NULL;
-    if (origin && !(p->changelog = strdup(origin))) abort();
+    p->changelog = ne_xstrdup(origin);
 }
 
 /* A rejected record's one outcome: its dead letter. */
@@ -447,7 +428,7 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
 
 ne_prepared *ne_prepared_new(void)
 {
-    return calloc(1, sizeof(ne_prepared));
+    return ne_xcalloc(1, sizeof(ne_prepared));
 }
 
 void ne_prepared_free(ne_prepared *r)
@@ -459,8 +440,7 @@ void ne_prepared_free(ne_prepared *r)
 
 ne_pipeline_worker *ne_pipeline_worker_new(const ne_pipeline *p, char *err, size_t errlen)
 {
-    ne_pipeline_worker *w = calloc(1, sizeof *w);
-    if (!w) { snprintf(err, errlen, "out of memory"); return NULL; }
+    ne_pipeline_worker *w = ne_xcalloc(1, sizeof *w);
     w->p = p;
     for (size_t i = 0; i < p->nstages; i++) {
         if (p->stages[i]->ordered) continue;

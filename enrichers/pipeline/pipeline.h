@@ -112,9 +112,9 @@ ne_pipeline *ne_pipeline_new(const ne_config *cfg, char *err, size_t errlen);
 void ne_pipeline_free(ne_pipeline *p);
 
 /* Processes one record. `out` is cleared first and receives the events in
- * the order they should be published. A stage that fails (out of memory)
- * is logged and its annotations are left empty: the input itself was fine,
- * so it is still enriched rather than dead-lettered. */
+ * the order they should be published. A stage that fails is logged and its
+ * annotations are left empty: the record itself decoded, so it is still
+ * enriched rather than dead-lettered. (Out of memory aborts: xalloc.h.) */
 enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t len,
                                     const ne_origin *src, ne_outbox *out);
 
@@ -135,7 +135,7 @@ enum ne_outcome ne_pipeline_process(ne_pipeline *p, const char *bytes, size_t le
 /* A record between its two halves. Reused from record to record. */
 typedef struct ne_prepared ne_prepared;
 
-ne_prepared *ne_prepared_new(void);        /* NULL on out of memory */
+ne_prepared *ne_prepared_new(void);
 void ne_prepared_free(ne_prepared *r);     /* accepts NULL */
 
 /* A worker's own state of every unordered stage, built from the

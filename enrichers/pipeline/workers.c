@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
+
 /* Records in the pool per thread: enough that a long article on one
  * thread does not leave the others idle, few enough that the records
  * between consumption and publication stay a handful. */
@@ -84,17 +86,15 @@ int ne_workers_count(const ne_config *cfg)
 ne_workers *ne_workers_new(ne_pipeline *p, int nthreads, char *err, size_t errlen)
 {
     if (nthreads < 1) nthreads = 1;
-    ne_workers *w = calloc(1, sizeof *w);
-    if (!w) goto oom;
+    ne_workers *w = ne_xcalloc(1, sizeof *w);
     w->p = p;
     w->nslots = (size_t)nthreads * SLOTS_PER_THREAD;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->queued, NULL);
     pthread_cond_init(&w->ready, NULL);
-    if (!(w->slots = calloc(w->nslots, sizeof *w->slots))) goto oom;
-    for (size_t i = 0; i < w->nslots; i++)
-        if (!(w->slots[i].r = ne_prepared_new())) goto oom;
-    if (!(w->threads = calloc((size_t)nthreads, sizeof *w->threads))) goto oom;
+    w->slots = ne_xcalloc(w->nslots, sizeof *w->slots);
+    for (size_t i = 0; i < w->nslots; i++) w->slots[i].r = ne_prepared_new();
+    w->threads = ne_xcalloc((size_t)nthreads, sizeof *w->threads);
     w->nthreads = nthreads;
     for (int i = 0; i < nthreads; i++) {
         thread *t = &w->threads[i];
@@ -108,8 +108,6 @@ ne_workers *ne_workers_new(ne_pipeline *p, int nthreads, char *err, size_t errle
         t->started = 1;
     }
     return w;
-oom:
-    snprintf(err, errlen, "out of memory");
 fail:
     ne_workers_free(w);
     return NULL;

@@ -43,6 +43,7 @@
 #include <strings.h>
 
 #include "common/utf8.h"
+#include "common/xalloc.h"
 
 #define NO_POS SIZE_MAX
 #define CP_INVALID NE_CP_INVALID
@@ -381,36 +382,19 @@ typedef struct analyzer {
     size_t look_from, look_end, look_hit;
 } analyzer;
 
-/* Makes room for one more element in *arr (capacity *cap, elements of
- * `size` bytes, `used` in use), doubling it. Returns 0, or -1 when out of
- * memory (the array is then left as it was). */
-static int reserve_one(void **arr, size_t *cap, size_t used, size_t size)
-{
-    if (used < *cap) return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    if (ncap > SIZE_MAX / size) return -1;
-    void *p = realloc(*arr, ncap * size);
-    if (!p) return -1;
-    *arr = p;
-    *cap = ncap;
-    return 0;
-}
-
 /* Sets the three arrays to a first capacity estimated from the text
  * length (news averages about six bytes a token), reusing whatever the
  * text layer held before. */
-static int reserve_initial(analyzer *a)
+static void reserve_initial(analyzer *a)
 {
     ne_text *t = a->t;
     size_t ntok = a->len / 5 + 16, nsent = a->len / 80 + 4, npara = a->len / 300 + 4;
-    void *p;
-    if (!(p = realloc(t->toks, ntok * sizeof *t->toks))) return -1;
-    t->toks = p; a->tok_cap = ntok;
-    if (!(p = realloc(t->sents, nsent * sizeof *t->sents))) return -1;
-    t->sents = p; a->sent_cap = nsent;
-    if (!(p = realloc(t->paras, npara * sizeof *t->paras))) return -1;
-    t->paras = p; a->para_cap = npara;
-    return 0;
+    t->toks = ne_xrealloc(t->toks, ntok * sizeof *t->toks);
+    a->tok_cap = ntok;
+    t->sents = ne_xrealloc(t->sents, nsent * sizeof *t->sents);
+    a->sent_cap = nsent;
+    t->paras = ne_xrealloc(t->paras, npara * sizeof *t->paras);
+    a->para_cap = npara;
 }
 
 /* Closes the open paragraph, if any, at the last token. */
@@ -425,12 +409,12 @@ static void finish_paragraph(analyzer *a)
 }
 
 /* Opens a paragraph at the current position (closing the previous one) and
- * resets the quotation state. Returns -1 when out of memory. */
-static int start_paragraph(analyzer *a)
+ * resets the quotation state. */
+static void start_paragraph(analyzer *a)
 {
     ne_text *t = a->t;
     finish_paragraph(a);
-    if (reserve_one((void **)&t->paras, &a->para_cap, t->nparas, sizeof *t->paras)) return -1;
+    ne_grow(&t->paras, &a->para_cap, t->nparas + 1, sizeof *t->paras);
     ne_para *p = &t->paras[t->nparas++];
     p->start = (uint32_t)a->pos;
     p->end = p->start;
@@ -438,7 +422,6 @@ static int start_paragraph(analyzer *a)
     p->tok_end = 0;
     a->dq_open = a->sq_open = 0;
     a->prev = CTX_SPACE;
-    return 0;
 }
 
 /* ---- quotation marks -------------------------------------------------- */
@@ -892,8 +875,8 @@ static enum ctx context_after(const analyzer *a, const ne_token *tk)
     }
 }
 
-/* Builds the token and paragraph layers. Returns -1 when out of memory. */
-static int tokenize(analyzer *a)
+/* Builds the token and paragraph layers. */
+static void tokenize(analyzer *a)
 {
     ne_text *t = a->t;
     a->new_para = 1;
@@ -909,8 +892,8 @@ static int tokenize(analyzer *a)
             a->pos += n;
             continue;
         }
-        if (a->new_para && start_paragraph(a)) return -1;
-        if (reserve_one((void **)&t->toks, &a->tok_cap, t->ntoks, sizeof *t->toks)) return -1;
+        if (a->new_para) start_paragraph(a);
+        ne_grow(&t->toks, &a->tok_cap, t->ntoks + 1, sizeof *t->toks);
         ne_token tk = {0};
         tk.start = (uint32_t)a->pos;
         tk.para = (uint32_t)(t->nparas - 1);
@@ -924,7 +907,6 @@ static int tokenize(analyzer *a)
         a->pos = end;
     }
     finish_paragraph(a);
-    return 0;
 }
 
 /* ---- sentences -------------------------------------------------------- */
@@ -1038,10 +1020,10 @@ static size_t sentence_end_at(const analyzer *a, size_t s0, size_t k, size_t k1)
 }
 
 /* Appends the sentence of tokens [from, to) in paragraph `para`. */
-static int add_sentence(analyzer *a, size_t from, size_t to, uint32_t para)
+static void add_sentence(analyzer *a, size_t from, size_t to, uint32_t para)
 {
     ne_text *t = a->t;
-    if (reserve_one((void **)&t->sents, &a->sent_cap, t->nsents, sizeof *t->sents)) return -1;
+    ne_grow(&t->sents, &a->sent_cap, t->nsents + 1, sizeof *t->sents);
     ne_sentence *st = &t->sents[t->nsents++];
     st->start = t->toks[from].start;
     st->end = t->toks[to - 1].end;
@@ -1049,11 +1031,10 @@ static int add_sentence(analyzer *a, size_t from, size_t to, uint32_t para)
     st->tok_end = (uint32_t)to;
     st->para = para;
     t->toks[from].flags |= NE_TF_SENT_START;
-    return 0;
 }
 
 /* Builds the sentence layer, one paragraph at a time. */
-static int split_sentences(analyzer *a)
+static void split_sentences(analyzer *a)
 {
     ne_text *t = a->t;
     for (size_t p = 0; p < t->nparas; p++) {
@@ -1061,13 +1042,12 @@ static int split_sentences(analyzer *a)
         for (size_t k = k0; k < k1; k++) {
             size_t last = sentence_end_at(a, s0, k, k1);
             if (last == NO_POS) continue;
-            if (add_sentence(a, s0, last + 1, (uint32_t)p)) return -1;
+            add_sentence(a, s0, last + 1, (uint32_t)p);
             s0 = last + 1;
             k = last;
         }
-        if (s0 < k1 && add_sentence(a, s0, k1, (uint32_t)p)) return -1;
+        if (s0 < k1) add_sentence(a, s0, k1, (uint32_t)p);
     }
-    return 0;
 }
 
 int ne_text_analyze(ne_text *t, const char *s, size_t len)
@@ -1082,9 +1062,8 @@ int ne_text_analyze(ne_text *t, const char *s, size_t len)
     t->s = s;
     t->len = len;
     t->ntoks = t->nsents = t->nparas = 0;
-    if (reserve_initial(&a) || tokenize(&a) || split_sentences(&a)) {
-        ne_text_clear(t);
-        return -1;
-    }
+    reserve_initial(&a);
+    tokenize(&a);
+    split_sentences(&a);
     return 0;
 }

@@ -19,7 +19,8 @@
 #include "enrichers/pipeline/doc.h"
 
 /* Sets t->s/t->len to (s, len) and builds every layer; replaces whatever
- * layers t had. Returns 0, or -1 on out-of-memory. */
+ * layers t had. Returns 0, or -1 for bad input (t NULL, s NULL with len
+ * > 0, len > UINT32_MAX: the layers of t are then cleared). */
 int ne_text_analyze(ne_text *t, const char *s, size_t len);
 
 /* True when the token's text (case-sensitive) is a known abbreviation such
