@@ -2,10 +2,13 @@
  *
  * Choices, in order of preference:
  *  - title: og:title, JSON-LD headline, twitter:title, the first <h1> when
- *    <title> holds it, else <title>; a site name standing before or after
- *    a separator (" | ", " - ", " – ", " — ", " :: ", " · ", " » ") goes
- *    when it is the page's site name or when the rest is clearly the
- *    headline (four words or more against three or fewer).
+ *    <title> holds it, else <title> (but the <h1> when <title> is three
+ *    words or fewer and the <h1> four or more: a section's name); site and
+ *    section names standing before or after a separator (" | ", " - ",
+ *    " – ", " — ", " :: ", " · ", " » ") go, one after the other, when one
+ *    is the page's site name or when the rest is clearly the headline
+ *    (four words or more against three or fewer); "Forbes.com: " goes
+ *    (a colon only after a site's address).
  *  - url: <link rel=canonical>, og:url (absolute http(s) only).
  *  - language: <html lang>, content-language, og:locale ("en_US" → "en-US");
  *    only well-formed tags (letters, digits, '-', 2 to 35 bytes).
@@ -236,8 +239,18 @@ static size_t words(const char *s, size_t n)
     return w;
 }
 
-/* Removes a site name before or after a separator; in place. */
-static void strip_site(char *t, const char *site)
+/* True when s[0..n) names a site: a word with a dot inside ("Forbes.com",
+ * "FOXNews.com"). */
+static int domainish(const char *s, size_t n)
+{
+    for (size_t i = 1; i + 1 < n; i++)
+        if (s[i] == '.' && s[i - 1] != ' ' && s[i + 1] != ' ') return 1;
+    return 0;
+}
+
+/* Removes one site name (or section name) before or after a separator, in
+ * place; returns whether it removed one. */
+static int strip_site_once(char *t, const char *site)
 {
     static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
                                         " :: ", " \xC2\xB7 ", " \xC2\xBB ", " // " };
@@ -255,7 +268,7 @@ static void strip_site(char *t, const char *site)
             if ((site && ieqn(tail, tn, site, strlen(site))) ||
                 (words(tail, tn) <= 3 && words(t, head) >= 4)) {
                 t[head] = '\0';
-                return;
+                return 1;
             }
         }
         /* "Site | Headline" (the first separator) */
@@ -265,10 +278,29 @@ static void strip_site(char *t, const char *site)
             if ((site && ieqn(t, hn, site, strlen(site))) ||
                 (words(t, hn) <= 3 && words(rest, strlen(rest)) >= 4)) {
                 memmove(t, rest, strlen(rest) + 1);
-                return;
+                return 1;
             }
         }
     }
+    /* "Forbes.com: Headline" (a colon only after a site's address, since
+     * "Trump: Putin says …" is a headline) */
+    {
+        const char *c = strstr(t, ": ");
+        if (c && (domainish(t, (size_t)(c - t)) ||
+                  (site && ieqn(t, (size_t)(c - t), site, strlen(site)))) &&
+            words(c + 2, strlen(c + 2)) >= 2) {
+            memmove(t, c + 2, strlen(c + 2) + 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Strips site and section names ("BBC NEWS | Technology | Headline")
+ * until none is left. */
+static void strip_site(char *t, const char *site)
+{
+    for (int i = 0; i < 4 && strip_site_once(t, site); i++) {}
 }
 
 static char *take(hx_model *m, enum hx_meta k)
@@ -304,7 +336,17 @@ void hx_meta_choose(hx_model *m, ne_html_page *page)
         page->title = h1;
         h1 = NULL;
     }
-    if (!page->title) page->title = take(m, M_TITLE);
+    if (!page->title && m->meta[M_TITLE]) {
+        page->title = take(m, M_TITLE);
+        strip_site(page->title, page->site_name);
+        /* a section's or the site's name ("Entertainment", "Breaking
+         * News") where the page's <h1> is a headline: the <h1> */
+        if (h1 && words(page->title, strlen(page->title)) <= 3 && words(h1, strlen(h1)) >= 4) {
+            free(page->title);
+            page->title = h1;
+            h1 = NULL;
+        }
+    }
     if (!page->title && h1) { page->title = h1; h1 = NULL; }
     free(h1);
     if (page->title) {

@@ -349,3 +349,33 @@ TEST(html_authors_from_the_byline_not_the_sidebar)
     CHECK_STR(p.authors[0], "Traci Oshiro");
     ne_html_page_reset(&p);
 }
+
+static char *title_of(const char *head_and_body)
+{
+    ne_html_page p;
+    char *t;
+    if (extract(head_and_body, &p) != 0) return NULL;
+    t = p.title ? strdup(p.title) : NULL;
+    ne_html_page_reset(&p);
+    return t;
+}
+
+#define CHECK_TITLE(page, want)                                          \
+    do { char *t_ = title_of(page); int ok_ = t_ && !strcmp(t_, want);   \
+         if (!ok_) test_fail(__FILE__, __LINE__, "title \"%s\", expected \"%s\"", t_ ? t_ : "(null)", want); \
+         free(t_); if (!ok_) return; } while (0)
+
+/* Site and section names out of <title>; a colon only after an address. */
+TEST(html_title_without_site_and_section)
+{
+    CHECK_TITLE("<title>Forbes.com: Many Cores On Many Chips</title>", "Many Cores On Many Chips");
+    CHECK_TITLE("<title>BBC NEWS | Technology | Apple iPod sets sights on video</title>",
+                "Apple iPod sets sights on video");
+    CHECK_TITLE("<title>FOXNews.com - Wilma Churns Waves Into Cuba</title>", "Wilma Churns Waves Into Cuba");
+    CHECK_TITLE("<title>Trump: Putin Says He Didn't Meddle in the Election</title>",
+                "Trump: Putin Says He Didn't Meddle in the Election");
+    CHECK_TITLE("<title>Storm closes schools early - Valley Gazette</title>", "Storm closes schools early");
+    /* a section's name in <title>, the headline in <h1> */
+    CHECK_TITLE("<html><head><title>Entertainment</title></head><body><h1>Paula Abdul Breaks "
+                "Nose in Dog Mishap</h1><p>x</p></body></html>", "Paula Abdul Breaks Nose in Dog Mishap");
+}
