@@ -379,3 +379,22 @@ TEST(html_title_without_site_and_section)
     CHECK_TITLE("<html><head><title>Entertainment</title></head><body><h1>Paula Abdul Breaks "
                 "Nose in Dog Mishap</h1><p>x</p></body></html>", "Paula Abdul Breaks Nose in Dog Mishap");
 }
+
+/* The repeated headline goes even when it is worded a little apart from
+ * og:title; a subheading does not. */
+TEST(html_repeated_headline_fuzzy)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><head><meta property=\"og:title\" content=\"Seven-Layered Burger Sold For "
+        "Rs 6.53 Lakhs In Dubai\"></head><body><article>"
+        "<h1>This Seven-Layered Burger Sold For Rs 6.53 Lakhs In Dubai</h1>"
+        "<p>Dubai is no stranger to extravagance, from the tallest buildings to luxury cars, and "
+        "of course, food is no exception.</p><h2>A burger for charity</h2>"
+        "<p>The money raised goes to breast cancer awareness, the organisers said on Sunday, "
+        "after the auction closed.</p></article></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "Dubai is no stranger"));
+    CHECK(strstr(p.text, "\n\nA burger for charity\n\n") != NULL);
+    ne_html_page_reset(&p);
+}
