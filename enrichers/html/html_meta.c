@@ -19,10 +19,11 @@
  *  - authors: meta author (and byl, dc.creator, …) and JSON-LD author
  *    names; only when those name nobody, the names in the first
  *    rel=author / itemprop=author / byline element that names someone
- *    (sidebars list other authors too);
- *    "By A, B and C" is
- *    split, URLs, e-mail addresses and lower-case words are not names;
- *    case-insensitive duplicates go.
+ *    (sidebars list other authors too). "By A, B and C" is split; a
+ *    trailing agency ("… The Associated Press") goes; a name is two to
+ *    five words, capitalised, without digits, addresses or a job title
+ *    ("Times Staff Writer"): "CNN", "Amman" or "FoxNews.com" are not
+ *    people; case-insensitive duplicates go.
  */
 #include "enrichers/html/html_int.h"
 
@@ -51,8 +52,26 @@ static const char *istr(const char *hay, const char *needle)
 
 /* ---- authors ------------------------------------------------------------ */
 
+/* True when the word w (lower case) is one of the n bytes' words,
+ * ignoring ASCII case. */
+static int has_word(const char *s, size_t n, const char *w)
+{
+    size_t m = strlen(w);
+    for (size_t i = 0; i + m <= n; i++)
+        if ((i == 0 || s[i - 1] == ' ') && (i + m == n || s[i + m] == ' ') && ieqn(s + i, m, w, m))
+            return 1;
+    return 0;
+}
+
+/* A person's name: two to five words, the first capitalised, no digits,
+ * addresses or punctuation of other things, no job title ("Times Staff
+ * Writer"). One word is a brand or a place ("CNN", "Amman"), not a
+ * person. */
 static int plausible_name(const char *s, size_t n)
 {
+    static const char *const roles[] = { "staff", "writer", "editor", "editors", "reporter",
+        "correspondent", "contributor", "columnist", "admin", "unknown", "team", "desk",
+        "news", "press", "wire", "wires" };
     size_t words = 1;
     unsigned char c0 = (unsigned char)s[0];
     if (n < 3 || n > 60) return 0;
@@ -62,13 +81,26 @@ static int plausible_name(const char *s, size_t n)
         if ((c >= '0' && c <= '9') || c == '/' || c == '@' || c == ':' || c == '|' ||
             c == '(' || c == ')' || c == '<' || c == '>' || c == '"')
             return 0;
+        if (c == '.' && i + 1 < n && s[i + 1] != ' ') return 0;   /* "FoxNews.com" */
         if (c == ' ') words++;
     }
-    if (words > 5) return 0;
-    if (ieqn(s, n, "staff", 5) || ieqn(s, n, "admin", 5) || ieqn(s, n, "editor", 6) ||
-        ieqn(s, n, "unknown", 7))
-        return 0;
+    if (words < 2 || words > 5) return 0;
+    for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
+        if (has_word(s, n, roles[r])) return 0;
     return 1;
+}
+
+/* Length of s[0..n) without a trailing agency ("ROD McGUIRK The Associated
+ * Press", "Jane Roe, Reuters" is split at the comma already). */
+static size_t without_agency(const char *s, size_t n)
+{
+    static const char *const agencies[] = { " the associated press", " associated press",
+                                            " reuters", " afp", " bloomberg", " ap" };
+    for (size_t i = 0; i < sizeof agencies / sizeof agencies[0]; i++) {
+        size_t m = strlen(agencies[i]);
+        if (n > m && ieqn(s + n - m, m, agencies[i], m)) return n - m;
+    }
+    return n;
 }
 
 static void add_one(hx_model *m, const char *s, size_t n, int byline)
@@ -80,6 +112,7 @@ static void add_one(hx_model *m, const char *s, size_t n, int byline)
     while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == '-')) n--;
     if (n > 3 && ieqn(s, 3, "by ", 3)) { s += 3; n -= 3; }
     while (n && *s == ' ') { s++; n--; }
+    n = without_agency(s, n);
     if (!n || !plausible_name(s, n) || *count >= max) return;
     for (size_t i = 0; i < *count; i++)
         if (ieqn(list[i], strlen(list[i]), s, n)) return;

@@ -398,3 +398,22 @@ TEST(html_repeated_headline_fuzzy)
     CHECK(strstr(p.text, "\n\nA burger for charity\n\n") != NULL);
     ne_html_page_reset(&p);
 }
+
+/* Authors are people: brands, places, job titles and agencies are not. */
+TEST(html_authors_are_people)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><head><meta name=\"author\" content=\"CNN\">"
+        "<meta name=\"author\" content=\"Richard A. Serrano, Times Staff Writer\">"
+        "<meta name=\"author\" content=\"ROD McGUIRK The Associated Press\">"
+        "<meta name=\"author\" content=\"FoxNews.com\">"
+        "<meta name=\"author\" content=\"Sara Williams, Amman\"></head>"
+        "<body><p>x</p></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK_INT(p.nauthors, 3);
+    CHECK_STR(p.authors[0], "Richard A. Serrano");
+    CHECK_STR(p.authors[1], "ROD McGUIRK");
+    CHECK_STR(p.authors[2], "Sara Williams");
+    ne_html_page_reset(&p);
+}
