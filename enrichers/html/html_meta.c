@@ -66,7 +66,7 @@ static int has_word(const char *s, size_t n, const char *w)
 /* A person's name: two to five words, the first capitalised, no digits,
  * addresses or punctuation of other things, no job title ("Times Staff
  * Writer"). One word is a brand or a place ("CNN", "Amman"), not a
- * person. */
+ * person, unless written in a script without spaces (CJK). */
 static int plausible_name(const char *s, size_t n)
 {
     static const char *const roles[] = { "staff", "writer", "editor", "editors", "reporter",
@@ -84,7 +84,8 @@ static int plausible_name(const char *s, size_t n)
         if (c == '.' && i + 1 < n && s[i + 1] != ' ') return 0;   /* "FoxNews.com" */
         if (c == ' ') words++;
     }
-    if (words < 2 || words > 5) return 0;
+    /* one word is enough in scripts written without spaces (肖春芳) */
+    if ((words < 2 && c0 < 0xE3) || words > 5) return 0;
     for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
         if (has_word(s, n, roles[r])) return 0;
     return 1;

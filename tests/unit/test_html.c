@@ -408,12 +408,14 @@ TEST(html_authors_are_people)
         "<meta name=\"author\" content=\"Richard A. Serrano, Times Staff Writer\">"
         "<meta name=\"author\" content=\"ROD McGUIRK The Associated Press\">"
         "<meta name=\"author\" content=\"FoxNews.com\">"
-        "<meta name=\"author\" content=\"Sara Williams, Amman\"></head>"
+        "<meta name=\"author\" content=\"Sara Williams, Amman\">"
+        "<meta name=\"author\" content=\"\xE8\x82\x96\xE6\x98\xA5\xE8\x8A\xB3\"></head>"
         "<body><p>x</p></body></html>";
     CHECK_INT(extract(page, &p), 0);
-    CHECK_INT(p.nauthors, 3);
+    CHECK_INT(p.nauthors, 4);
     CHECK_STR(p.authors[0], "Richard A. Serrano");
     CHECK_STR(p.authors[1], "ROD McGUIRK");
     CHECK_STR(p.authors[2], "Sara Williams");
+    CHECK_STR(p.authors[3], "\xE8\x82\x96\xE6\x98\xA5\xE8\x8A\xB3");   /* 肖春芳 */
     ne_html_page_reset(&p);
 }
