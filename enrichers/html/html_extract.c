@@ -447,7 +447,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (!in && par != HX_NONE && o == par && k->len > 80 && k->link * 4 < k->len)
                 in = 1;   /* text standing directly in the container */
             if (!in) continue;
-            if (k->link * 2 > k->len) continue;
+            if (k->link * 10 > k->len * 6) continue;   /* 60 % link text */
             if (furniture_block(s, k->len)) continue;
             if (k->flags & BF_HEADING) {
                 if (first_heading && title && same_text(s, k->len, title, strlen(title))) {
