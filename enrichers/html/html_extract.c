@@ -187,15 +187,44 @@ static int furniture_block(const char *s, size_t n)
     return 0;
 }
 
-/* Case-insensitive ASCII equality of two spans, ignoring a trailing '.'. */
+/* The words of s[0..n) (letters, digits, bytes of non-ASCII letters),
+ * ASCII lower-cased, as hashes into h[0..cap); returns how many. */
+static size_t word_hashes(const char *s, size_t n, uint32_t *h, size_t cap)
+{
+    size_t k = 0, i = 0;
+    while (i < n && k < cap) {
+        uint32_t x = 2166136261u;
+        size_t a = i;
+        while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                         (s[i] >= '0' && s[i] <= '9') || (unsigned char)s[i] >= 0x80)) {
+            x = (x ^ (uint32_t)ascii_lower((unsigned char)s[i])) * 16777619u;
+            i++;
+        }
+        if (i > a) h[k++] = x;
+        else i++;
+    }
+    return k;
+}
+
+/* Share of a's words found in b. */
+static double covered(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t hit = 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (a[i] == b[j]) { hit++; break; }
+    return na ? (double)hit / (double)na : 0;
+}
+
+/* A heading that repeats the title: the same words, give or take a
+ * quarter of either ("This Seven-Layered Burger Sold …" for the og:title
+ * "Seven-Layered Burger Sold …"; Readability's _headerDuplicatesTitle). */
 static int same_text(const char *a, size_t na, const char *b, size_t nb)
 {
-    while (na && (a[na - 1] == '.' || a[na - 1] == ' ')) na--;
-    while (nb && (b[nb - 1] == '.' || b[nb - 1] == ' ')) nb--;
-    if (na != nb) return 0;
-    for (size_t i = 0; i < na; i++)
-        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i])) return 0;
-    return 1;
+    uint32_t wa[64], wb[64];
+    size_t ka = word_hashes(a, na, wa, 64), kb = word_hashes(b, nb, wb, 64);
+    if (!ka || !kb) return 0;
+    return covered(wa, ka, wb, kb) >= 0.75 && covered(wb, kb, wa, ka) >= 0.75;
 }
 
 /* Readability's _cleanConditionally, on aggregates. */
@@ -418,7 +447,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (!in && par != HX_NONE && o == par && k->len > 80 && k->link * 4 < k->len)
                 in = 1;   /* text standing directly in the container */
             if (!in) continue;
-            if (k->link * 2 > k->len) continue;
+            if (k->link * 10 > k->len * 6) continue;   /* 60 % link text */
             if (furniture_block(s, k->len)) continue;
             if (k->flags & BF_HEADING) {
                 if (first_heading && title && same_text(s, k->len, title, strlen(title))) {

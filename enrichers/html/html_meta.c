@@ -2,10 +2,13 @@
  *
  * Choices, in order of preference:
  *  - title: og:title, JSON-LD headline, twitter:title, the first <h1> when
- *    <title> holds it, else <title>; a site name standing before or after
- *    a separator (" | ", " - ", " – ", " — ", " :: ", " · ", " » ") goes
- *    when it is the page's site name or when the rest is clearly the
- *    headline (four words or more against three or fewer).
+ *    <title> holds it, else <title> (but the <h1> when <title> is three
+ *    words or fewer and the <h1> four or more: a section's name); site and
+ *    section names standing before or after a separator (" | ", " - ",
+ *    " – ", " — ", " :: ", " · ", " » ") go, one after the other, when one
+ *    is the page's site name or when the rest is clearly the headline
+ *    (four words or more against three or fewer); "Forbes.com: " goes
+ *    (a colon only after a site's address).
  *  - url: <link rel=canonical>, og:url (absolute http(s) only).
  *  - language: <html lang>, content-language, og:locale ("en_US" → "en-US");
  *    only well-formed tags (letters, digits, '-', 2 to 35 bytes).
@@ -16,10 +19,11 @@
  *  - authors: meta author (and byl, dc.creator, …) and JSON-LD author
  *    names; only when those name nobody, the names in the first
  *    rel=author / itemprop=author / byline element that names someone
- *    (sidebars list other authors too);
- *    "By A, B and C" is
- *    split, URLs, e-mail addresses and lower-case words are not names;
- *    case-insensitive duplicates go.
+ *    (sidebars list other authors too). "By A, B and C" is split; a
+ *    trailing agency ("… The Associated Press") goes; a name is two to
+ *    five words, capitalised, without digits, addresses or a job title
+ *    ("Times Staff Writer"): "CNN", "Amman" or "FoxNews.com" are not
+ *    people; case-insensitive duplicates go.
  */
 #include "enrichers/html/html_int.h"
 
@@ -48,8 +52,26 @@ static const char *istr(const char *hay, const char *needle)
 
 /* ---- authors ------------------------------------------------------------ */
 
+/* True when the word w (lower case) is one of the n bytes' words,
+ * ignoring ASCII case. */
+static int has_word(const char *s, size_t n, const char *w)
+{
+    size_t m = strlen(w);
+    for (size_t i = 0; i + m <= n; i++)
+        if ((i == 0 || s[i - 1] == ' ') && (i + m == n || s[i + m] == ' ') && ieqn(s + i, m, w, m))
+            return 1;
+    return 0;
+}
+
+/* A person's name: two to five words, the first capitalised, no digits,
+ * addresses or punctuation of other things, no job title ("Times Staff
+ * Writer"). One word is a brand or a place ("CNN", "Amman"), not a
+ * person, unless written in a script without spaces (CJK). */
 static int plausible_name(const char *s, size_t n)
 {
+    static const char *const roles[] = { "staff", "writer", "editor", "editors", "reporter",
+        "correspondent", "contributor", "columnist", "admin", "unknown", "team", "desk",
+        "news", "press", "wire", "wires" };
     size_t words = 1;
     unsigned char c0 = (unsigned char)s[0];
     if (n < 3 || n > 60) return 0;
@@ -59,13 +81,27 @@ static int plausible_name(const char *s, size_t n)
         if ((c >= '0' && c <= '9') || c == '/' || c == '@' || c == ':' || c == '|' ||
             c == '(' || c == ')' || c == '<' || c == '>' || c == '"')
             return 0;
+        if (c == '.' && i + 1 < n && s[i + 1] != ' ') return 0;   /* "FoxNews.com" */
         if (c == ' ') words++;
     }
-    if (words > 5) return 0;
-    if (ieqn(s, n, "staff", 5) || ieqn(s, n, "admin", 5) || ieqn(s, n, "editor", 6) ||
-        ieqn(s, n, "unknown", 7))
-        return 0;
+    /* one word is enough in scripts written without spaces (肖春芳) */
+    if ((words < 2 && c0 < 0xE3) || words > 5) return 0;
+    for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
+        if (has_word(s, n, roles[r])) return 0;
     return 1;
+}
+
+/* Length of s[0..n) without a trailing agency ("ROD McGUIRK The Associated
+ * Press", "Jane Roe, Reuters" is split at the comma already). */
+static size_t without_agency(const char *s, size_t n)
+{
+    static const char *const agencies[] = { " the associated press", " associated press",
+                                            " reuters", " afp", " bloomberg", " ap" };
+    for (size_t i = 0; i < sizeof agencies / sizeof agencies[0]; i++) {
+        size_t m = strlen(agencies[i]);
+        if (n > m && ieqn(s + n - m, m, agencies[i], m)) return n - m;
+    }
+    return n;
 }
 
 static void add_one(hx_model *m, const char *s, size_t n, int byline)
@@ -77,6 +113,7 @@ static void add_one(hx_model *m, const char *s, size_t n, int byline)
     while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == '-')) n--;
     if (n > 3 && ieqn(s, 3, "by ", 3)) { s += 3; n -= 3; }
     while (n && *s == ' ') { s++; n--; }
+    n = without_agency(s, n);
     if (!n || !plausible_name(s, n) || *count >= max) return;
     for (size_t i = 0; i < *count; i++)
         if (ieqn(list[i], strlen(list[i]), s, n)) return;
@@ -236,8 +273,18 @@ static size_t words(const char *s, size_t n)
     return w;
 }
 
-/* Removes a site name before or after a separator; in place. */
-static void strip_site(char *t, const char *site)
+/* True when s[0..n) names a site: a word with a dot inside ("Forbes.com",
+ * "FOXNews.com"). */
+static int domainish(const char *s, size_t n)
+{
+    for (size_t i = 1; i + 1 < n; i++)
+        if (s[i] == '.' && s[i - 1] != ' ' && s[i + 1] != ' ') return 1;
+    return 0;
+}
+
+/* Removes one site name (or section name) before or after a separator, in
+ * place; returns whether it removed one. */
+static int strip_site_once(char *t, const char *site)
 {
     static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
                                         " :: ", " \xC2\xB7 ", " \xC2\xBB ", " // " };
@@ -255,7 +302,7 @@ static void strip_site(char *t, const char *site)
             if ((site && ieqn(tail, tn, site, strlen(site))) ||
                 (words(tail, tn) <= 3 && words(t, head) >= 4)) {
                 t[head] = '\0';
-                return;
+                return 1;
             }
         }
         /* "Site | Headline" (the first separator) */
@@ -265,10 +312,29 @@ static void strip_site(char *t, const char *site)
             if ((site && ieqn(t, hn, site, strlen(site))) ||
                 (words(t, hn) <= 3 && words(rest, strlen(rest)) >= 4)) {
                 memmove(t, rest, strlen(rest) + 1);
-                return;
+                return 1;
             }
         }
     }
+    /* "Forbes.com: Headline" (a colon only after a site's address, since
+     * "Trump: Putin says …" is a headline) */
+    {
+        const char *c = strstr(t, ": ");
+        if (c && (domainish(t, (size_t)(c - t)) ||
+                  (site && ieqn(t, (size_t)(c - t), site, strlen(site)))) &&
+            words(c + 2, strlen(c + 2)) >= 2) {
+            memmove(t, c + 2, strlen(c + 2) + 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Strips site and section names ("BBC NEWS | Technology | Headline")
+ * until none is left. */
+static void strip_site(char *t, const char *site)
+{
+    for (int i = 0; i < 4 && strip_site_once(t, site); i++) {}
 }
 
 static char *take(hx_model *m, enum hx_meta k)
@@ -304,7 +370,17 @@ void hx_meta_choose(hx_model *m, ne_html_page *page)
         page->title = h1;
         h1 = NULL;
     }
-    if (!page->title) page->title = take(m, M_TITLE);
+    if (!page->title && m->meta[M_TITLE]) {
+        page->title = take(m, M_TITLE);
+        strip_site(page->title, page->site_name);
+        /* a section's or the site's name ("Entertainment", "Breaking
+         * News") where the page's <h1> is a headline: the <h1> */
+        if (h1 && words(page->title, strlen(page->title)) <= 3 && words(h1, strlen(h1)) >= 4) {
+            free(page->title);
+            page->title = h1;
+            h1 = NULL;
+        }
+    }
     if (!page->title && h1) { page->title = h1; h1 = NULL; }
     free(h1);
     if (page->title) {

@@ -650,3 +650,24 @@ TEST(decode_html_no_article_text)
     CHECK(REJECTS("{\"html\":\"  \"}", NE_REJECT_NO_ARTICLE_TEXT, "no article text"));
     CHECK_STR(ne_reject_reason(NE_REJECT_NO_ARTICLE_TEXT), "no_article_text");
 }
+
+/* A 10 MB page of unclosed markup through the decoder (a limit raised
+ * for it): decoded or dead-lettered, never a crash or a stall. */
+TEST(decode_html_ten_megabytes_unclosed)
+{
+    ne_doc d = {0};
+    char detail[256];
+    const char *head = "<!DOCTYPE html><html><body><p>The council met on Monday and voted, "
+                       "after a long debate, to keep the night buses running.</p>";
+    size_t hl = strlen(head), n = 10 * 1000 * 1000;
+    char *page = malloc(n + 1);
+    CHECK(page != NULL);
+    memcpy(page, head, hl);
+    for (size_t i = hl; i < n; i++) page[i] = "<div><span>x"[(i - hl) % 12];
+    page[n] = '\0';
+    CHECK_INT(ne_decode(page, n, 16 * 1000 * 1000, &d, detail, sizeof detail), NE_REJECT_NONE);
+    CHECK_INT(d.format, NE_FORMAT_HTML);
+    CHECK(strstr(d.body, "keep the night buses running.") != NULL);
+    ne_doc_reset(&d);
+    free(page);
+}

@@ -349,3 +349,73 @@ TEST(html_authors_from_the_byline_not_the_sidebar)
     CHECK_STR(p.authors[0], "Traci Oshiro");
     ne_html_page_reset(&p);
 }
+
+static char *title_of(const char *head_and_body)
+{
+    ne_html_page p;
+    char *t;
+    if (extract(head_and_body, &p) != 0) return NULL;
+    t = p.title ? strdup(p.title) : NULL;
+    ne_html_page_reset(&p);
+    return t;
+}
+
+#define CHECK_TITLE(page, want)                                          \
+    do { char *t_ = title_of(page); int ok_ = t_ && !strcmp(t_, want);   \
+         if (!ok_) test_fail(__FILE__, __LINE__, "title \"%s\", expected \"%s\"", t_ ? t_ : "(null)", want); \
+         free(t_); if (!ok_) return; } while (0)
+
+/* Site and section names out of <title>; a colon only after an address. */
+TEST(html_title_without_site_and_section)
+{
+    CHECK_TITLE("<title>Forbes.com: Many Cores On Many Chips</title>", "Many Cores On Many Chips");
+    CHECK_TITLE("<title>BBC NEWS | Technology | Apple iPod sets sights on video</title>",
+                "Apple iPod sets sights on video");
+    CHECK_TITLE("<title>FOXNews.com - Wilma Churns Waves Into Cuba</title>", "Wilma Churns Waves Into Cuba");
+    CHECK_TITLE("<title>Trump: Putin Says He Didn't Meddle in the Election</title>",
+                "Trump: Putin Says He Didn't Meddle in the Election");
+    CHECK_TITLE("<title>Storm closes schools early - Valley Gazette</title>", "Storm closes schools early");
+    /* a section's name in <title>, the headline in <h1> */
+    CHECK_TITLE("<html><head><title>Entertainment</title></head><body><h1>Paula Abdul Breaks "
+                "Nose in Dog Mishap</h1><p>x</p></body></html>", "Paula Abdul Breaks Nose in Dog Mishap");
+}
+
+/* The repeated headline goes even when it is worded a little apart from
+ * og:title; a subheading does not. */
+TEST(html_repeated_headline_fuzzy)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><head><meta property=\"og:title\" content=\"Seven-Layered Burger Sold For "
+        "Rs 6.53 Lakhs In Dubai\"></head><body><article>"
+        "<h1>This Seven-Layered Burger Sold For Rs 6.53 Lakhs In Dubai</h1>"
+        "<p>Dubai is no stranger to extravagance, from the tallest buildings to luxury cars, and "
+        "of course, food is no exception.</p><h2>A burger for charity</h2>"
+        "<p>The money raised goes to breast cancer awareness, the organisers said on Sunday, "
+        "after the auction closed.</p></article></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "Dubai is no stranger"));
+    CHECK(strstr(p.text, "\n\nA burger for charity\n\n") != NULL);
+    ne_html_page_reset(&p);
+}
+
+/* Authors are people: brands, places, job titles and agencies are not. */
+TEST(html_authors_are_people)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><head><meta name=\"author\" content=\"CNN\">"
+        "<meta name=\"author\" content=\"Richard A. Serrano, Times Staff Writer\">"
+        "<meta name=\"author\" content=\"ROD McGUIRK The Associated Press\">"
+        "<meta name=\"author\" content=\"FoxNews.com\">"
+        "<meta name=\"author\" content=\"Sara Williams, Amman\">"
+        "<meta name=\"author\" content=\"\xE8\x82\x96\xE6\x98\xA5\xE8\x8A\xB3\"></head>"
+        "<body><p>x</p></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK_INT(p.nauthors, 4);
+    CHECK_STR(p.authors[0], "Richard A. Serrano");
+    CHECK_STR(p.authors[1], "ROD McGUIRK");
+    CHECK_STR(p.authors[2], "Sara Williams");
+    CHECK_STR(p.authors[3], "\xE8\x82\x96\xE6\x98\xA5\xE8\x8A\xB3");   /* 肖春芳 */
+    ne_html_page_reset(&p);
+}
