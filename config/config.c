@@ -176,7 +176,10 @@ static const struct ne_key config_keys[] = {
      .desc = "Threads for the per-article stages (text, entities, quotes), beside the thread that runs dedup, claim novelty and Kafka I/O in input order; 1 = everything on that one thread, 0 = one per online core, at most 4."},
     {K("processing", "max_record_bytes", KT_LONG, processing.max_record_bytes), .def = "262144",
      INT_RANGE(1024, 1000000000), /* librdkafka's message.max.bytes ceiling */
-     .desc = "Larger input records are dead-lettered as too_large. At most (message.max.bytes - 128) / 2 of the producer and of the output topics (checked at start-up): an enriched event carries the body with its annotations, about 3x the body for news; an event over the limit is dead-lettered as output_too_large."},
+     .desc = "Larger input records are dead-lettered as too_large. At most (message.max.bytes - 128) / 2 of the producer and of the output topics (checked at start-up): an enriched event carries the body with its annotations, about 3x the body for news; an event over the limit is dead-lettered as output_too_large. For a web page it bounds the extracted article text instead."},
+    {K("processing", "max_page_bytes", KT_LONG, processing.max_page_bytes), .def = "10485760",
+     INT_RANGE(1024, 1000000000),
+     .desc = "Larger records that are web pages are dead-lettered as too_large: a page carries its markup, scripts and styles around the article (the extractor is bounded in time and memory for 10 MB); the article text extracted from it must fit max_record_bytes."},
     {K("processing", "poll_timeout_ms", KT_INT, processing.poll_timeout_ms), .def = "100",
      INT_RANGE(1, INT_MAX),
      .desc = "Consumer poll timeout."},

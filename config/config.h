@@ -76,6 +76,7 @@ typedef struct ne_config {
         int    max_in_flight;      /* input records awaiting delivery before pausing */
         int    threads;            /* per-article stages' threads; 0 = one per core (workers.h) */
         long   max_record_bytes;   /* larger records are dead-lettered as too_large */
+        long   max_page_bytes;     /* the same for a record that is a web page */
         int    poll_timeout_ms;
         int    shutdown_timeout_ms;/* how long to wait for deliveries on shutdown */
         int    commit_interval_ms; /* at_least_once: stored offsets committed this often */

@@ -349,9 +349,22 @@ enum ne_outcome ne_pipeline_reject_output(ne_pipeline *p, enum ne_outcome was, c
 static enum ne_reject decode_record(const ne_pipeline *p, ne_doc *doc, const char *bytes, size_t len,
                                     char *detail, size_t detail_len)
 {
+    size_t max_record = (size_t)p->cfg->processing.max_record_bytes;
+    size_t max_page = (size_t)p->cfg->processing.max_page_bytes;
     ne_doc_reset(doc);
-    enum ne_reject why = ne_decode(bytes, len, (size_t)p->cfg->processing.max_record_bytes, doc,
+    /* A web page is bounded by max_page_bytes and its article text by
+     * max_record_bytes; any other record by max_record_bytes. The decoder
+     * knows which it is only once it has read the record. */
+    enum ne_reject why = ne_decode(bytes, len, max_record > max_page ? max_record : max_page, doc,
                                    detail, detail_len);
+    if (why == NE_REJECT_NONE && doc->format != NE_FORMAT_HTML && len > max_record) {
+        snprintf(detail, detail_len, "record is %zu bytes, limit %zu", len, max_record);
+        why = NE_REJECT_TOO_LARGE;
+    } else if (why == NE_REJECT_NONE && doc->format == NE_FORMAT_HTML && doc->body_len > max_record) {
+        snprintf(detail, detail_len, "the page's article text is %zu bytes, limit %zu", doc->body_len,
+                 max_record);
+        why = NE_REJECT_TOO_LARGE;
+    }
     if (why != NE_REJECT_NONE) ne_doc_reset(doc);
     else doc->stats.bytes = doc->body_len;
     return why;

@@ -135,6 +135,26 @@ def web_pages_are_extracted_and_say_format_html():
           enriched[0]["value"]["title"])
 
 
+@test
+def a_web_page_larger_than_max_record_bytes_is_extracted_a_text_record_is_not():
+    """max_record_bytes (256 KiB) bounds article text; a page, with its
+    markup and scripts, is bounded by max_page_bytes (10 MiB)."""
+    para = "<p>" + "The council met again on Tuesday to discuss the harbour and its future. " * 6 + "</p>\n"
+    page = ("<!doctype html><html><head><title>Harbour plan</title><script>" + "var x=1;" * 40000 +
+            "</script></head><body><article><h1>Harbour plan</h1>" + para * 10 + "</article></body></html>")
+    records = [json.dumps({"id": "big-page", "html": page}),
+               json.dumps({"id": "big-text", "body": "The council met. " * 20000})]
+    check(all(len(r) > 262144 for r in records), "both records are over max_record_bytes")
+    events, _ = enrich(("\n".join(records) + "\n").encode())
+    assert_valid(events)
+    enriched = by_topic(events, "articles.enriched")
+    check([e["value"]["id"] for e in enriched] == ["big-page"], f"enriched: {[e['key'] for e in enriched]}")
+    check(enriched[0]["value"]["format"] == "html", "the page is read as a page")
+    dlq = by_topic(events, "articles.dlq")
+    check(len(dlq) == 1 and dlq[0]["headers"]["error.reason"] == "too_large",
+          f"the text record is too_large: {[d['headers'] for d in dlq]}")
+
+
 def bad_input_stream():
     good = lambda i: json.dumps({"id": f"good-{i}", "title": f"Story {i}",
                                  "body": f"The mayor said on Monday that plan {i} would go ahead."})
