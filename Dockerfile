@@ -15,6 +15,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         build-essential pkg-config \
         librdkafka-dev libyajl-dev libcurl4-openssl-dev libssl-dev \
+        libmicrohttpd-dev libxml2-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -30,7 +31,7 @@ FROM debian:bookworm-slim
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-        librdkafka1 libyajl2 libcurl4 libssl3 ca-certificates \
+        librdkafka1 libyajl2 libcurl4 libssl3 libmicrohttpd12 libxml2 zlib1g ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /opt/newsenrich --shell /usr/sbin/nologin newsenrich
 
