@@ -291,6 +291,26 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
     return s;
 }
 
+/* Whether the reported clause at s after the verb at c is a question
+ * ("asked if he interfered", "did not say whether", "asked why"): it
+ * reports what someone wanted to know, not something they stated, so it
+ * is no claim and raises no alert. "if"/"whether" open a question after
+ * any verb; a wh-word only after a verb of asking (after "said" it opens
+ * a free relative: "said what he meant"). */
+static int indirect_question(const ne_quotes_ws *ws, uint32_t c, uint32_t s)
+{
+    static const char *const wh[] = {"why", "how", "what", "when", "where", "who", "which"};
+    if (tok_is(ws, s, "if") || tok_is(ws, s, "whether")) return 1;
+    const ne_token *v = tok(ws, c);
+    const char *w = ws->t->s + v->start;
+    size_t n = v->end - v->start;
+    int asking = (n >= 3 && !strncasecmp(w, "ask", 3)) || (n >= 6 && !strncasecmp(w, "wonder", 6)) ||
+                 (n >= 6 && !strncasecmp(w, "inquir", 6)) || (n >= 6 && !strncasecmp(w, "enquir", 6));
+    for (size_t i = 0; asking && i < sizeof wh / sizeof wh[0]; i++)
+        if (tok_is(ws, s, wh[i])) return 1;
+    return 0;
+}
+
 /* Where the reported clause that starts at s ends: at the clause bound hi,
  * or before a coordinated speech verb ("… and added"), a participle after
  * a comma (", saying"), or a trailing frame. Trailing punctuation is
@@ -430,7 +450,7 @@ void qt_find_reported(ne_quotes_ws *ws)
             }
         }
         uint32_t s = content_start(ws, c, hi);
-        if (s >= hi) continue;
+        if (s >= hi || indirect_question(ws, c, s)) continue;
         uint32_t e = content_end(ws, s, hi);
         add_reported(ws, s, e, (int32_t)c, (int32_t)c + 1, n);
     }

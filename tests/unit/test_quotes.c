@@ -774,3 +774,33 @@ TEST(cue_described_by_x_as_names_the_speaker)
     CHECK_STR(speaker(&doc, q), "Dmitry Peskov");
     ne_doc_reset(&doc);
 }
+
+TEST(indirect_question_is_no_claim)
+{
+    static const ent_spec e[] = {PER("Donald Trump", NE_GENDER_MALE, "Donald Trump", "Trump"),
+                                 PER("Vladimir Putin", NE_GENDER_MALE, "Vladimir Putin", "Putin")};
+    ne_doc doc;
+    /* a question reports what someone wanted to know: no statement */
+    CHECK_INT(extract(&doc, "Trump said he asked Putin if he had interfered in the US election.", e, NENTS(e)), 0);
+    for (size_t i = 0; i < doc.nquotes; i++)
+        CHECK(strstr(doc.quotes[i].text, "interfered in the US election") == NULL ||
+              strncmp(doc.quotes[i].text, "he asked", 8) == 0);
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "Reporters asked Trump why the talks had failed.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "Trump asked whether Putin would visit Washington next year.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+    /* the statement beside it still is one */
+    CHECK_INT(extract(&doc, "Trump said that Putin had denied interfering in the election.", e, NENTS(e)), 0);
+    size_t said = 0;
+    for (size_t i = 0; i < doc.nquotes; i++)
+        if (doc.quotes[i].cue && !strcmp(doc.quotes[i].cue, "said")) {
+            CHECK_INT(doc.quotes[i].kind, NE_QUOTE_INDIRECT);
+            CHECK_STR(speaker(&doc, &doc.quotes[i]), "Donald Trump");
+            said++;
+        }
+    CHECK_INT(said, 1);
+    ne_doc_reset(&doc);
+}
