@@ -10,9 +10,12 @@
 #                      on train. "skipped: …" when ../shared/data is
 #                      absent. QUOTES_SPLIT=train scores the training split
 #                      (used for tuning; the model is trained on it).
+#                      QUOTES_WRAP=72 hard-wraps each PolNeAR text at 72
+#                      columns first (wire layout; offsets do not move).
 
 QUOTES_DATA  ?= ../shared/data
 QUOTES_SPLIT ?= dev
+QUOTES_WRAP  ?=
 EVAL_QUOTES  := $(BUILD)/tools/eval_quotes
 
 .PHONY: eval-quotes
@@ -23,7 +26,7 @@ $(EVAL_QUOTES): $(BUILD)/tools/eval_quotes.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 eval-quotes: $(EVAL_QUOTES) $(BUILD)/tools/speakers_train
-	@$(EVAL_QUOTES) --data $(QUOTES_DATA) --split $(QUOTES_SPLIT) --seeds tests/fixtures/seeds_quotes.json
+	@$(EVAL_QUOTES) --data $(QUOTES_DATA) --split $(QUOTES_SPLIT) $(if $(QUOTES_WRAP),--wrap $(QUOTES_WRAP)) --seeds tests/fixtures/seeds_quotes.json
 	@if [ -f $(QUOTES_DATA)/polnear/train.jsonl ]; then \
 		echo "speaker ranker, cross-validated on PolNeAR train (make speakers-train):"; \
 		$(BUILD)/tools/speakers_train --train $(QUOTES_DATA)/polnear/train.jsonl --cv-only | grep -v "cv epochs"; \

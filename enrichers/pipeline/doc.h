@@ -79,6 +79,7 @@ typedef struct ne_text {
     ne_token    *toks;    size_t ntoks;
     ne_sentence *sents;   size_t nsents;
     ne_para     *paras;   size_t nparas;
+    size_t       wrap_width;   /* hard-wrapped at this width (text.h), or 0 */
 } ne_text;
 
 /* ---- annotations ------------------------------------------------------ */

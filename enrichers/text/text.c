@@ -28,7 +28,19 @@
  *    combining marks therefore stay inside their word. Scripts without
  *    spaces (CJK) are not segmented. Upper/lower case is known for Latin,
  *    Greek, Cyrillic and Armenian; other letters are caseless.
- *  - Paragraphs break at \n, \r, \v, \f, U+0085, U+2028, U+2029.
+ *  - Paragraphs break at \n, \r, \v, \f, U+0085, U+2028, U+2029, except
+ *    the single line breaks of hard-wrapped text (fixed-width lines, as
+ *    wire archives deliver them), which are read as spaces. The wrapping
+ *    is found in the text itself (detect_wrap): a common line width W of
+ *    40 to 100 columns (95 % of the non-blank lines are at most W long)
+ *    and at least 60 % of the lines followed by another line "full": the
+ *    next line's first word would not have fitted after it (a greedy
+ *    wrapper broke it), within WRAP_SLACK columns, and the line ends
+ *    inside a sentence (not on a stop, colon, closing quote or bracket,
+ *    as the lines of one-paragraph-a-line text do). In wrapped text a line
+ *    break is soft when the line before is full and the line after is
+ *    neither blank nor indented; blank lines, indentation and short lines
+ *    still end paragraphs. Offsets stay into the text as given.
  *    NE_TF_SPACE_BEFORE is set whenever whitespace (line breaks included)
  *    precedes a token.
  *  - Quotation depth is tracked per paragraph: news style reopens a quote
@@ -377,6 +389,7 @@ typedef struct analyzer {
     int new_para;        /* a line break (or the start) since the last token */
     enum ctx prev;
     int dq_open, sq_open;   /* open double / single quotations in this paragraph */
+    size_t wrap_w;       /* the width of hard-wrapped text, 0 when not wrapped */
 
     /* memo of the last search for a closing ’ (see closing_single_ahead) */
     size_t look_from, look_end, look_hit;
@@ -395,6 +408,114 @@ static void reserve_initial(analyzer *a)
     a->sent_cap = nsent;
     t->paras = ne_xrealloc(t->paras, npara * sizeof *t->paras);
     a->para_cap = npara;
+}
+
+/* ---- hard-wrapped lines ----------------------------------------------- */
+
+#define WRAP_MIN_W 40
+#define WRAP_MAX_W 100
+#define WRAP_SLACK 3      /* columns a wrapper may leave unused */
+#define WRAP_MIN_LINES 3  /* lines followed by a line, at the least */
+
+/* The width in columns (code points) of the line [b, e), trailing spaces
+ * and \r left out; *indent when it starts with a space or tab. */
+static size_t line_cols(const unsigned char *s, size_t b, size_t e, int *indent)
+{
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
+    if (indent) *indent = b < e && (s[b] == ' ' || s[b] == '\t');
+    size_t n = 0;
+    for (size_t i = b; i < e; i++) n += (s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* The width of the first word of the line starting at b (up to a space,
+ * tab or line end). */
+static size_t first_word_cols(const unsigned char *s, size_t len, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = b; i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r'; i++)
+        n += (s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* True when the line of `cols` columns was ended by a wrapper at width w:
+ * the next line's first word (nw columns) would not have fitted. */
+static int line_full(size_t cols, size_t nw, size_t w)
+{
+    return cols > 0 && nw > 0 && cols + 1 + nw + WRAP_SLACK > w;
+}
+
+/* True when the line [b, e) ends mid-sentence: its last character is not
+ * a stop, colon, closing quote or bracket. One-paragraph-a-line text ends
+ * its lines on those; a wrapper mostly ends them inside a sentence. */
+static int ends_mid_sentence(const unsigned char *s, size_t b, size_t e)
+{
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
+    if (e == b) return 0;
+    unsigned char c = s[e - 1];
+    if (strchr(".!?:\"')", c)) return 0;
+    if (e - b >= 3 && s[e - 3] == 0xE2 && s[e - 2] == 0x80 && (c == 0x9D || c == 0x99 || c == 0xA6)) return 0;
+    return 1;
+}
+
+/* The width at which the text is hard-wrapped, or 0 (see the header). */
+static size_t detect_wrap(const unsigned char *s, size_t len)
+{
+    enum { HMAX = WRAP_MAX_W + 2 };
+    size_t hist[HMAX] = {0}, nlines = 0;
+    for (size_t b = 0; b < len;) {
+        const unsigned char *nl = memchr(s + b, '\n', len - b);
+        size_t e = nl ? (size_t)(nl - s) : len;
+        /* a line of more than 4 bytes a column is too long: not counted */
+        size_t c = e - b > 4 * HMAX ? HMAX : line_cols(s, b, e, NULL);
+        if (c > 0) { hist[c < HMAX ? c : HMAX - 1]++; nlines++; }
+        b = e + 1;
+    }
+    if (nlines < WRAP_MIN_LINES + 1) return 0;
+    size_t need = nlines - nlines / 20, acc = 0, w = 0;   /* the 95th percentile */
+    while (w < HMAX && (acc += hist[w]) < need) w++;
+    if (w < WRAP_MIN_W || w > WRAP_MAX_W) return 0;
+    size_t nonfinal = 0, full = 0;
+    for (size_t b = 0; b < len;) {
+        const unsigned char *nl = memchr(s + b, '\n', len - b);
+        if (!nl) break;
+        size_t e = (size_t)(nl - s);
+        int ind;
+        size_t c = line_cols(s, b, e, NULL);
+        const unsigned char *nn = memchr(nl + 1, '\n', len - e - 1);
+        size_t c2 = line_cols(s, e + 1, nn ? (size_t)(nn - s) : len, &ind);
+        if (c > 0 && c2 > 0 && !ind) {
+            nonfinal++;
+            full += line_full(c, first_word_cols(s, len, e + 1), w) && ends_mid_sentence(s, b, e);
+        }
+        b = e + 1;
+    }
+    return nonfinal >= WRAP_MIN_LINES && full * 10 >= nonfinal * 6 ? w : 0;
+}
+
+/* True when the \n at `p` of s (wrapped at w, or not when 0) is a soft
+ * break of wrapped text: a space. */
+static int soft_nl(const unsigned char *s, size_t len, size_t w, size_t p)
+{
+    if (!w) return 0;
+    size_t b = p;
+    while (b > 0 && s[b - 1] != '\n') b--;
+    size_t c = line_cols(s, b, p, NULL);
+    size_t e = p + 1;
+    while (e < len && s[e] != '\n') e++;
+    int ind;
+    size_t c2 = line_cols(s, p + 1, e, &ind);
+    if (c == 0 || c2 == 0 || ind) return 0;
+    return line_full(c, first_word_cols(s, len, p + 1), w);
+}
+
+static int soft_break(const analyzer *a, size_t p) { return soft_nl(a->s, a->len, a->wrap_w, p); }
+
+/* soft_break() for a \n or the \r of a \r\n at p. */
+static int soft_eol(const analyzer *a, size_t p)
+{
+    if (a->s[p] == '\r') return p + 1 < a->len && a->s[p + 1] == '\n' && soft_break(a, p + 1);
+    return soft_break(a, p);
 }
 
 /* Closes the open paragraph, if any, at the last token. */
@@ -501,7 +622,7 @@ static int closing_single_ahead(analyzer *a, size_t from)
     a->look_from = from;
     a->look_hit = NO_POS;
     size_t p = from;
-    for (; p < a->len && s[p] != '\n' && s[p] != '\r'; p++) {
+    for (; p < a->len && ((s[p] != '\n' && s[p] != '\r') || soft_eol(a, p)); p++) {
         if (s[p] != 0xE2 || p + 2 >= a->len || s[p + 1] != 0x80 || s[p + 2] != 0x99) continue;
         if (p == from) continue;
         unsigned char before = s[p - 1];
@@ -886,7 +1007,10 @@ static void tokenize(analyzer *a)
         size_t n = ne_utf8_decode(a->s, a->len, a->pos, &cp);
         enum cls c = classify(cp);
         if (c == CL_SPACE || c == CL_BREAK) {
-            if (c == CL_BREAK) a->new_para = 1;
+            /* in wrapped text a \r\n is decided by its \n */
+            if (c == CL_BREAK && !(a->wrap_w && ((cp == '\r' && a->pos + 1 < a->len && a->s[a->pos + 1] == '\n') ||
+                                                 (cp == '\n' && soft_break(a, a->pos)))))
+                a->new_para = 1;
             a->space_before = 1;
             a->prev = CTX_SPACE;
             a->pos += n;
@@ -1063,6 +1187,8 @@ int ne_text_analyze(ne_text *t, const char *s, size_t len)
     t->len = len;
     t->ntoks = t->nsents = t->nparas = 0;
     reserve_initial(&a);
+    a.wrap_w = detect_wrap(a.s, len);
+    t->wrap_width = a.wrap_w;
     tokenize(&a);
     split_sentences(&a);
     return 0;

@@ -4,7 +4,10 @@
  * text (see doc.h). It never fails on valid UTF-8; invalid sequences are
  * taken one byte at a time as symbols, so arbitrary bytes are safe.
  *
- * Paragraphs are separated by one or more line breaks. Sentences end at
+ * Paragraphs are separated by one or more line breaks, except in
+ * hard-wrapped text (fixed-width lines, found from the text itself: see
+ * text.c), where a single line break inside a paragraph is a space;
+ * t->wrap_width is then the width of the lines. Sentences end at
  * . ! ? … (and a closing quote or bracket after them), not after known
  * abbreviations ("Mr.", "Sept.", "U.S." followed by a lower-case word),
  * initials ("Donald J. Trump"), or decimal numbers; a sentence never

@@ -653,3 +653,86 @@ TEST(text_seed_001)
     ne_text_clear(&t);
     free(s);
 }
+/* A 1987-style Reuters wire story as the archives deliver it: lines
+ * hard-wrapped at 72 columns, paragraphs marked by indentation, a name
+ * ("Sen. John\nTower") and a quotation broken across lines. */
+static const char WIRE_STORY[] =
+    "TOWER SAYS SENATE PANEL TO HOLD ARMS HEARINGS\n"
+    "    WASHINGTON, March 2 - The Armed Services panel chairman, Sen. John\n"
+    "Tower, said on Monday that the administration had failed to explain its\n"
+    "arms control policy to Congress and that the committee would hold\n"
+    "hearings next week.\n"
+    "    \"We have asked the White House for the documents three times and we\n"
+    "have received nothing that would let us judge the decision,\" Tower told\n"
+    "reporters after a closed meeting of the committee.\n"
+    "    Tower said the hearings would begin on Tuesday and would last at\n"
+    "least two days, with officials from the State and Defense departments\n"
+    "expected to testify.\n"
+    "    The White House declined to comment.";
+
+TEST(text_hard_wrapped_lines_are_spaces)
+{
+    ne_text t = {0};
+    ANALYZE(t, WIRE_STORY);
+    CHECK_INT((long)t.wrap_width, 71);   /* the longest line */
+    /* the headline and the four indented paragraphs */
+    CHECK_INT(t.nparas, 5);
+    long sen = find_tok(&t, "Sen."), john = find_tok(&t, "John"), tower = find_tok(&t, "Tower");
+    CHECK(sen >= 0 && john == sen + 1 && tower == john + 1);
+    CHECK_INT(t.toks[tower].para, t.toks[john].para);
+    CHECK(!(t.toks[tower].flags & NE_TF_PARA_START));
+    CHECK(t.toks[tower].flags & NE_TF_SPACE_BEFORE);
+    /* the quoted sentence runs over two line breaks and stays one */
+    size_t q = 0;
+    while (q < t.nsents && t.s[t.sents[q].start] != '"') q++;
+    CHECK_SENT(t, q, "\"We have asked the White House for the documents three times and we\n"
+                     "have received nothing that would let us judge the decision,\" Tower told\n"
+                     "reporters after a closed meeting of the committee.");
+    CHECK_SPAN(t.s + t.paras[0].start, t.paras[0].end - t.paras[0].start,
+               "TOWER SAYS SENATE PANEL TO HOLD ARMS HEARINGS");
+    ne_text_clear(&t);
+
+    /* blank lines between paragraphs, \r\n line ends: the same layers */
+    char buf[sizeof WIRE_STORY * 2];
+    size_t n = 0;
+    for (const char *p = WIRE_STORY; *p; p++) {
+        if (*p == '\n' && p[1] == ' ') { memcpy(buf + n, "\r\n\r\n", 4); n += 4; while (p[1] == ' ') p++; continue; }
+        if (*p == '\n') buf[n++] = '\r';
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    ANALYZE(t, buf);
+    CHECK_INT((long)t.wrap_width, 71);
+    CHECK_INT(t.nparas, 5);
+    CHECK_INT(t.toks[find_tok(&t, "Tower")].para, t.toks[find_tok(&t, "John")].para);
+    ne_text_clear(&t);
+}
+
+TEST(text_unwrapped_lines_stay_paragraphs)
+{
+    /* one line a paragraph, short ones among them: no width in common */
+    ne_text t = {0};
+    ANALYZE(t, "Putin denies meddling\n"
+               "Russian President Vladimir Putin again denied any interference in the election.\n"
+               "He spoke in Da Nang.\n"
+               "Trump said he believed Putin meant it when he said he did not meddle in the vote.\n"
+               "The Kremlin said the two leaders had agreed a joint statement on Syria.\n"
+               "Officials declined to comment further.\n");
+    CHECK_INT((long)t.wrap_width, 0);
+    CHECK_INT(t.nparas, 6);
+    ne_text_clear(&t);
+    /* short lines of one width (a list, a poem) are not wrapped prose */
+    ANALYZE(t, "Line one of the list\nLine two of the list\nLine three of the list\nLine four of the list\n");
+    CHECK_INT((long)t.wrap_width, 0);
+    CHECK_INT(t.nparas, 4);
+    ne_text_clear(&t);
+    /* wrapped, but a short line still ends its paragraph */
+    ANALYZE(t, "The committee will hold its hearings next week, the chairman said on\n"
+               "Monday, and officials from the State and Defense departments will be\n"
+               "asked to testify.\n"
+               "The White House declined to comment on the hearings or on the letter\n"
+               "that the chairman sent to the President on Friday about the decision.\n");
+    CHECK_INT((long)t.wrap_width, 69);
+    CHECK_INT(t.nparas, 2);
+    ne_text_clear(&t);
+}
