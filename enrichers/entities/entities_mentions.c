@@ -2,8 +2,8 @@
  * the clustering joins (entities_int.h):
  *   tag      NER over body sentences then title sentences (one call, so
  *            the model's document features see the whole article); lines
- *            without case information (title-case headlines, captions)
- *            are marked: the tagger's spans there are "weak"
+ *            without case information are marked: the tagger's spans in
+ *            title-case ones (headlines, captions) are "weak"
  *   merge    the NER spans and the gazetteer's phrase matches of a field
  *            into one list of candidates (cand)
  *   prepare  for people: titles set aside, surname and given-name keys;
@@ -25,9 +25,12 @@
  * or more capitalised and, in the body, at least one of them past the
  * first word outside any entity ("Putin Says He Didn’t Meddle in the US
  * Election"; a sentence made of names, "Angela Merkel met Emmanuel Macron
- * in Berlin", is not one). In a title two such words are enough. The
- * tagger guesses in such lines; the stage keeps its guesses there only
- * where the rest of the article confirms them. */
+ * in Berlin", is not one). In a title two such words are enough.
+ * Returns 2 for a line without lower-case letters, 1 for a title-case
+ * one, 0 otherwise. The tagger, trained on capitals copies of its
+ * data, reads an all-caps line as well as a cased one, so its spans
+ * there found entities; in a title-case line the stage keeps its
+ * guesses only where the rest of the article confirms them (weak). */
 static int sentence_is_uncased(const ent_state *st, const ne_text *t, size_t s, int title)
 {
     size_t g0 = (size_t)(st->nsent[s].toks - st->ntok), n = st->nsent[s].ntoks;
@@ -45,16 +48,19 @@ static int sentence_is_uncased(const ent_state *st, const ne_text *t, size_t s, 
         long_words++;
         free_caps += g > g0 && st->tags[g] == NE_NER_O;
     }
-    return words > 0 && (lower_any == 0 || (title ? long_words >= 2 : free_caps >= 1));
+    if (words == 0) return 0;
+    if (lower_any == 0) return 2;
+    return title ? long_words >= 2 : free_caps >= 1;
 }
 
 /* Sets the uncased flag of the tokens of each uncased sentence of t, whose
  * first NER sentence is s0. */
 static void mark_uncased(ent_state *st, const ne_text *t, int field, size_t s0, uint8_t *uncased)
 {
+    int u;
     for (size_t s = 0; s < t->nsents; s++)
-        if (sentence_is_uncased(st, t, s0 + s, field == NE_FIELD_TITLE))
-            memset(uncased + t->sents[s].tok_start, 1, t->sents[s].tok_end - t->sents[s].tok_start);
+        if ((u = sentence_is_uncased(st, t, s0 + s, field == NE_FIELD_TITLE)))
+            memset(uncased + t->sents[s].tok_start, u, t->sents[s].tok_end - t->sents[s].tok_start);
 }
 
 /* Appends the sentences of t to the NER input. A possessive becomes a
@@ -233,7 +239,7 @@ void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
             if (nkeep[i]) {
                 cand c = { .a = spans[i].tok_start, .b = spans[i].tok_end, .gaz = -1, .person = -1,
                            .type = (uint8_t)spans[i].type, .ner_type = (uint8_t)spans[i].type,
-                           .kind = GZ_PLACE, .field = (uint8_t)field, .weak = uncased[spans[i].tok_start] };
+                           .kind = GZ_PLACE, .field = (uint8_t)field, .weak = uncased[spans[i].tok_start] == 1 };
                 ent_push_cand(st, &c);
             }
             i++;
