@@ -3,7 +3,8 @@
 #   make ner-train       retrain models/ner.model (+ models/ner.score) from
 #                        ../shared/data/conll2003/eng.train, tuned on eng.testa;
 #                        deterministic: same data, same model bytes
-#   make eval-entities   entity P/R/F1 per type on eng.testa, and tokens/s
+#   make eval-entities   entity P/R/F1 per type on eng.testa as written, fully
+#                        upper-cased and title-cased, and tokens/s
 #   make bench-entities  the entities stage (enrichers/entities/entities.c) against the
 #                        tagger alone on the PolNeAR articles: tokens/s of each
 #
@@ -39,7 +40,7 @@ ner-train: $(NER_TRAIN)
 
 eval-entities: $(NER_EVAL)
 	@if [ -f $(NER_CONLL)/eng.testa ]; then \
-		$(NER_EVAL) --model models/ner.model $(NER_CONLL)/eng.testa; \
+		$(NER_EVAL) --model models/ner.model --cases $(NER_CONLL)/eng.testa; \
 	else \
 		echo "eval-entities: skipped: ../shared/data/conll2003 not found"; \
 	fi

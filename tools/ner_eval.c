@@ -1,6 +1,6 @@
 /* ner_eval — scores the NER tagger on a CoNLL-2003 file.
  *
- *   ner_eval [--model models/ner.model] [--repeat N] FILE
+ *   ner_eval [--model models/ner.model] [--repeat N] [--cases] FILE
  *
  * Prints exact-span entity precision, recall and F1 per type and overall
  * (the conlleval convention: an entity counts only when its first token,
@@ -9,7 +9,9 @@
  * tokens per second on one thread. Speed counts ne_ner_tag() alone, not
  * reading or scoring; the corpus is tagged N times (default 5) and the
  * fastest pass is reported, as other work on a shared machine only ever
- * slows a pass down. Exit status 0, or 1 on an error.
+ * slows a pass down. With --cases, the same figures follow for the file
+ * fully upper-cased and title-cased (ne_ner_corpus_recase), as wire
+ * headlines and datelines write text. Exit status 0, or 1 on an error.
  */
 #include "enrichers/ner/ner.h"
 
@@ -20,21 +22,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Prints the P/R/F1 table of tags against c's gold. */
+static void print_table(const char *title, const ne_ner_corpus *c, const uint8_t *tags)
+{
+    static const char *const names[4] = { "PER", "ORG", "LOC", "MISC" };
+    ne_ner_counts k = ner_score_count(c, tags);
+    if (*title) printf("%s\n", title);
+    printf("%-8s %9s %9s %9s %7s %7s %7s\n", "type", "precision", "recall", "F1", "found", "gold", "correct");
+    for (int t = -1; t < 4; t++) {
+        double p, r, f;
+        size_t tp = 0, fp = 0, fn = 0;
+        for (int u = 0; u < 4; u++)
+            if (t < 0 || u == t) { tp += k.tp[u]; fp += k.fp[u]; fn += k.fn[u]; }
+        ne_ner_prf(&k, t, &p, &r, &f);
+        printf("%-8s %9.4f %9.4f %9.4f %7zu %7zu %7zu\n", t < 0 ? "overall" : names[t], p, r, f,
+               tp + fp, tp + fn, tp);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *model_path = "models/ner.model", *path = NULL;
-    int repeat = 5;
+    int repeat = 5, cases = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--model") && i + 1 < argc) model_path = argv[++i];
         else if (!strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--cases")) cases = 1;
         else if (argv[i][0] != '-' && !path) path = argv[i];
         else {
-            fprintf(stderr, "usage: ner_eval [--model FILE] [--repeat N] CONLL_FILE\n");
+            fprintf(stderr, "usage: ner_eval [--model FILE] [--repeat N] [--cases] CONLL_FILE\n");
             return 1;
         }
     }
     if (!path || repeat < 1) {
-        fprintf(stderr, "usage: ner_eval [--model FILE] [--repeat N] CONLL_FILE\n");
+        fprintf(stderr, "usage: ner_eval [--model FILE] [--repeat N] [--cases] CONLL_FILE\n");
         return 1;
     }
     char err[512];
@@ -56,19 +77,22 @@ int main(int argc, char **argv)
         double s = ner_score_tag(m, ws, &c, tags);
         if (best < 0 || s < best) best = s;
     }
-    ne_ner_counts k = ner_score_count(&c, tags);
-
-    static const char *const names[4] = { "PER", "ORG", "LOC", "MISC" };
     printf("%s: %zu documents, %zu sentences, %zu tokens\n", path, c.ndocs, c.nsents, c.ntoks);
-    printf("%-8s %9s %9s %9s %7s %7s %7s\n", "type", "precision", "recall", "F1", "found", "gold", "correct");
-    for (int t = -1; t < 4; t++) {
-        double p, r, f;
-        size_t tp = 0, fp = 0, fn = 0;
-        for (int u = 0; u < 4; u++)
-            if (t < 0 || u == t) { tp += k.tp[u]; fp += k.fp[u]; fn += k.fn[u]; }
-        ne_ner_prf(&k, t, &p, &r, &f);
-        if (t < 0) printf("%-8s %9.4f %9.4f %9.4f %7zu %7zu %7zu\n", "overall", p, r, f, tp + fp, tp + fn, tp);
-        else printf("%-8s %9.4f %9.4f %9.4f %7zu %7zu %7zu\n", names[t], p, r, f, tp + fp, tp + fn, tp);
+    print_table(cases ? "as written:" : "", &c, tags);
+    if (cases) {
+        static const char *const titles[] = { NULL, "fully upper-cased:", "title-cased:" };
+        size_t *docs = ne_xmalloc((c.ndocs + 1) * sizeof *docs);
+        uint8_t *modes = ne_xmalloc(c.ndocs + 1);
+        for (int mode = NE_NER_CASE_UPPER; mode <= NE_NER_CASE_TITLE; mode++) {
+            for (size_t d = 0; d < c.ndocs; d++) docs[d] = d, modes[d] = (uint8_t)mode;
+            ne_ner_corpus v;
+            ne_ner_corpus_recase(&c, docs, modes, c.ndocs, &v);
+            ner_score_tag(m, ws, &v, tags);
+            print_table(titles[mode], &v, tags);
+            ne_ner_corpus_free(&v);
+        }
+        free(docs);
+        free(modes);
     }
     double rec = ne_ner_model_score(m, NULL);
     printf("model %s: load %.1f ms, recorded dev F1 %.4f\n", model_path, load_ms, rec);

@@ -4,6 +4,7 @@
  *             [--out models/ner.model] [--score models/ner.score]
  *             [--bits 20] [--epochs 30] [--patience 4] [--mincount 2]
  *             [--features all,-gaz,...] [--seed N] [--caplex-conll 0|1]
+ *             [--augment PCT]
  *
  * An averaged structured perceptron over the tagger's own feature extractor
  * and Viterbi decoder. Documents are shuffled each epoch with a fixed seed
@@ -404,6 +405,37 @@ typedef struct trainer {
     ner_tables tab;
 } trainer;
 
+/* The gazetteer fold of training document d: that of the document it is
+ * a case variant of (doc_src), so a copy never sees its own entities. */
+static const size_t *doc_src;
+static size_t doc_src_n;
+static int doc_fold(size_t d)
+{
+    return (int)((d < doc_src_n ? doc_src[d] : d) % NFOLDS);
+}
+
+/* Case augmentation: the training documents as written, then an
+ * upper-cased copy of `pct` % of them and a title-cased copy of another
+ * `pct` % (picked by a hash of the index: deterministic), so the
+ * uncased-context weights learn from names in capitals and in headline
+ * case, not only from CoNLL's few capitals lines. */
+static void augment_cases(const ne_ner_corpus *train, int pct, ne_ner_corpus *out, size_t **src)
+{
+    size_t n = 0, cap = 3 * train->ndocs + 1;
+    size_t *docs = ne_xmalloc(cap * sizeof *docs);
+    uint8_t *modes = ne_xmalloc(cap);
+    for (int mode = NE_NER_CASE_ASIS; mode <= NE_NER_CASE_TITLE; mode++)
+        for (size_t d = 0; d < train->ndocs; d++) {
+            uint64_t h = ne_mix64((uint64_t)d * 2 + (uint64_t)(mode == NE_NER_CASE_TITLE) + 0x5eed);
+            if (mode != NE_NER_CASE_ASIS && (int)(h % 100) >= pct) continue;
+            docs[n] = d;
+            modes[n++] = (uint8_t)mode;
+        }
+    ne_ner_corpus_recase(train, docs, modes, n, out);
+    free(modes);
+    *src = docs;
+}
+
 /* Counts feature occurrences over the training set, with gold tags as the
  * history, so that rare features can be left out (cutoff). */
 static void count_features(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c)
@@ -411,7 +443,7 @@ static void count_features(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c)
     for (size_t d = 0; d < c->ndocs; d++) {
         const ne_ner_sent *sents = &c->sents[c->doc_sent[d]];
         size_t ns = c->doc_sent[d + 1] - c->doc_sent[d];
-        ner_doc_begin(ws, &tr->tab, sents, ns, (int)(d % NFOLDS), !!(tr->fs & FF_CASED_FIRST));
+        ner_doc_begin(ws, &tr->tab, sents, ns, doc_fold(d), tr->fs);
         for (size_t k = 0; k < ns; k++) {
             size_t s = ws->order[k];
             ner_sent_features(ws, (uint32_t)(tr->R - 1), tr->fs, &sents[s], s);
@@ -469,7 +501,7 @@ static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, co
         size_t d = order[oi];
         const ne_ner_sent *sents = &c->sents[c->doc_sent[d]];
         size_t ns = c->doc_sent[d + 1] - c->doc_sent[d];
-        ner_doc_begin(ws, &tr->tab, sents, ns, (int)(d % NFOLDS), !!(tr->fs & FF_CASED_FIRST));
+        ner_doc_begin(ws, &tr->tab, sents, ns, doc_fold(d), tr->fs);
         for (size_t k = 0; k < ns; k++) {
             size_t s = ws->order[k], n = sents[s].ntoks;
             const uint8_t *gold = c->gold + (sents[s].toks - c->toks);
@@ -565,7 +597,7 @@ static uint32_t parse_features(const char *spec)
     static const struct { const char *name; uint32_t bit; } fams[] = {
         { "affix", FF_AFFIX }, { "shape", FF_SHAPE }, { "ctx", FF_CTX }, { "gaz", FF_GAZ },
         { "caplex", FF_CAPLEX }, { "cluster", FF_CLUSTER }, { "doccap", FF_DOCCAP },
-        { "hist", FF_HIST }, { "pos", FF_POS }, { "casedfirst", FF_CASED_FIRST }, { "all", FF_ALL },
+        { "hist", FF_HIST }, { "pos", FF_POS }, { "casedfirst", FF_CASED_FIRST }, { "titlecase", FF_TITLECASE }, { "all", FF_ALL },
     };
     uint32_t fs = 0;
     char buf[256];
@@ -585,7 +617,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: ner_train --train FILE --dev FILE [--text JSONL]... [--out FILE] [--score FILE]\n"
                     "                 [--bits N] [--epochs N] [--patience N] [--mincount N] [--features SPEC]\n"
-                    "                 [--seed N] [--caplex-conll 0|1]\n"
+                    "                 [--seed N] [--caplex-conll 0|1] [--augment PCT]\n"
                     "  SPEC: all or a comma list of families, -name to drop one: affix shape ctx gaz\n"
                     "        caplex cluster doccap hist pos casedfirst\n");
     exit(2);
@@ -601,7 +633,7 @@ int main(int argc, char **argv)
     tr.bits = 20;
     tr.fs = FF_ALL;
     tr.mincount = 2;
-    int caplex_conll = 0;
+    int caplex_conll = 0, augment = 25;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) usage();
@@ -617,6 +649,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--features")) tr.fs = parse_features(v);
         else if (!strcmp(a, "--seed")) rng_state = ne_mix64(strtoull(v, NULL, 0)) | 1;  /* never 0 */
         else if (!strcmp(a, "--caplex-conll")) caplex_conll = atoi(v);
+        else if (!strcmp(a, "--augment")) augment = atoi(v);
         else usage();
         i++;
     }
@@ -650,6 +683,16 @@ int main(int argc, char **argv)
     fprintf(stderr, "ner_train: %zu text words, lexicon %zu, gazetteer %zu keys (%.1fs)\n",
             tc.n, tr.tab.lex.n, tr.tab.gaz.n, ner_score_now() - t_start);
     free(tc.hl); free(tc.cap); free(tc.initial);
+
+    /* case augmentation, after the lexicon and gazetteer (built from the
+     * text as written) */
+    ne_ner_corpus orig = train;
+    size_t *src = NULL;
+    augment_cases(&orig, augment, &train, &src);
+    doc_src = src;
+    doc_src_n = train.ndocs;
+    fprintf(stderr, "ner_train: case augmentation %d %%: %zu documents, %zu tokens\n",
+            augment, train.ndocs, train.ntoks);
 
     tr.R = (size_t)1 << tr.bits;
     tr.w = ne_xcalloc(tr.R * NT, sizeof *tr.w);
@@ -711,8 +754,8 @@ int main(int argc, char **argv)
     nebuf_printf(&rep, "# models/ner.model: scores on %s (exact-span entity F1, conlleval)\n", dev_path);
     /* Only deterministic facts go into the report file, so retraining on
      * the same data reproduces it byte for byte; times go to stderr. */
-    nebuf_printf(&rep, "epoch %d of %d, bits %u, features 0x%x, mincount %d, %zu weight rows\n",
-                 best_epoch, epochs, tr.bits, tr.fs, tr.mincount, best->nrows);
+    nebuf_printf(&rep, "epoch %d of %d, bits %u, features 0x%x, mincount %d, case augmentation %d %%, %zu weight rows\n",
+                 best_epoch, epochs, tr.bits, tr.fs, tr.mincount, augment, best->nrows);
     for (int t = -1; t < 4; t++) {
         double p, r, f;
         ne_ner_prf(&best_k, t, &p, &r, &f);
@@ -734,6 +777,8 @@ int main(int argc, char **argv)
     ne_map_free(&tr.tab.lex);
     ne_map_free(&tr.tab.gaz);
     ne_ner_corpus_free(&train);
+    ne_ner_corpus_free(&orig);
+    free(src);
     ne_ner_corpus_free(&dev);
     return 0;
 }

@@ -101,7 +101,7 @@ typedef struct cand {
     uint8_t  gender;        /* from a title */
     uint8_t  full;          /* PER: two or more name words */
     uint8_t  initial;       /* PER: the given name is an initial */
-    uint8_t  weak;          /* the tagger's, in a line without case: may join, never found */
+    uint8_t  weak;          /* the tagger's, in a title-case line: may join, never found */
     uint8_t  suffix;        /* PER: "Jr." and the like (name_suffix) */
     char     first;         /* PER: first letter of the given name */
 } cand;
@@ -146,7 +146,7 @@ typedef struct ent_state {
     uint8_t     *tags;   size_t cap_tags;    /* NER output, in sentence order */
     uint32_t    *tokmap; size_t cap_tokmap;  /* NER token → token of its field */
     uint8_t     *piece;  size_t cap_piece;   /* NER token is a possessive cut off a word */
-    uint8_t     *uncased; size_t cap_uncased;/* per token (body, then title): in a line without case */
+    uint8_t     *uncased; size_t cap_uncased;/* per token (body, then title): 2 all-caps line, 1 title-case */
     ne_ner_span *spans;  size_t nspans, nspans_body, cap_spans;   /* tokens of their field */
     uint8_t     *keep;   size_t cap_keep;    /* per NER span: still wanted */
     uint64_t    *alias;  size_t nalias, cap_alias;   /* acronym key, long-form key pairs */

@@ -2,8 +2,8 @@
  * the clustering joins (entities_int.h):
  *   tag      NER over body sentences then title sentences (one call, so
  *            the model's document features see the whole article); lines
- *            without case information (title-case headlines, captions)
- *            are marked: the tagger's spans there are "weak"
+ *            without case information are marked: the tagger's spans in
+ *            title-case ones (headlines, captions) are "weak"
  *   merge    the NER spans and the gazetteer's phrase matches of a field
  *            into one list of candidates (cand)
  *   prepare  for people: titles set aside, surname and given-name keys;
@@ -25,9 +25,12 @@
  * or more capitalised and, in the body, at least one of them past the
  * first word outside any entity ("Putin Says He Didn’t Meddle in the US
  * Election"; a sentence made of names, "Angela Merkel met Emmanuel Macron
- * in Berlin", is not one). In a title two such words are enough. The
- * tagger guesses in such lines; the stage keeps its guesses there only
- * where the rest of the article confirms them. */
+ * in Berlin", is not one). In a title two such words are enough.
+ * Returns 2 for a line without lower-case letters, 1 for a title-case
+ * one, 0 otherwise. The tagger, trained on capitals copies of its
+ * data, reads an all-caps line as well as a cased one, so its spans
+ * there found entities; in a title-case line the stage keeps its
+ * guesses only where the rest of the article confirms them (weak). */
 static int sentence_is_uncased(const ent_state *st, const ne_text *t, size_t s, int title)
 {
     size_t g0 = (size_t)(st->nsent[s].toks - st->ntok), n = st->nsent[s].ntoks;
@@ -45,16 +48,19 @@ static int sentence_is_uncased(const ent_state *st, const ne_text *t, size_t s, 
         long_words++;
         free_caps += g > g0 && st->tags[g] == NE_NER_O;
     }
-    return words > 0 && (lower_any == 0 || (title ? long_words >= 2 : free_caps >= 1));
+    if (words == 0) return 0;
+    if (lower_any == 0) return 2;
+    return title ? long_words >= 2 : free_caps >= 1;
 }
 
 /* Sets the uncased flag of the tokens of each uncased sentence of t, whose
  * first NER sentence is s0. */
 static void mark_uncased(ent_state *st, const ne_text *t, int field, size_t s0, uint8_t *uncased)
 {
+    int u;
     for (size_t s = 0; s < t->nsents; s++)
-        if (sentence_is_uncased(st, t, s0 + s, field == NE_FIELD_TITLE))
-            memset(uncased + t->sents[s].tok_start, 1, t->sents[s].tok_end - t->sents[s].tok_start);
+        if ((u = sentence_is_uncased(st, t, s0 + s, field == NE_FIELD_TITLE)))
+            memset(uncased + t->sents[s].tok_start, u, t->sents[s].tok_end - t->sents[s].tok_start);
 }
 
 /* Appends the sentences of t to the NER input. A possessive becomes a
@@ -84,6 +90,42 @@ static void add_ner_sentences(ent_state *st, const ne_text *t, size_t *ns, size_
     }
 }
 
+/* True when tk is a word of lower-case ASCII letters only. */
+static int all_lower_word(const ne_ner_tok *tk)
+{
+    for (size_t i = 0; i < tk->len; i++)
+        if (!is_lower_ascii((unsigned char)tk->ptr[i])) return 0;
+    return tk->len > 0;
+}
+
+static int word_is(const ne_ner_tok *tk, const char *w)
+{
+    return strlen(w) == tk->len && !memcmp(tk->ptr, w, tk->len);
+}
+
+/* The end of organisation span k (ending at NER token `end`), extended
+ * over "to/of/for" and the capitalised words after it when its last word
+ * heads such names: "the Committee" + "to Protect Journalists", where the
+ * tagger stopped at the connective. Not over another span or past `to`. */
+static uint32_t extend_org_name(const ent_state *st, const ne_ner_span *sp, size_t n, size_t k,
+                                uint32_t end, size_t to)
+{
+    static const char *const heads[] = { "Committee", "Department", "Ministry", "University", "Institute",
+                                         "Council", "Commission", "Bank", "Federation", "Association",
+                                         "Union", "Office", "Bureau", "Board", "Agency", "Foundation",
+                                         "Center", "Centre", "League", "Society", "Academy", "Court" };
+    if (sp[k].type != NE_ENT_ORG || end + 1 >= to) return end;
+    int head = 0;
+    for (size_t h = 0; h < sizeof heads / sizeof *heads; h++) head |= word_is(&st->ntok[end - 1], heads[h]);
+    const ne_ner_tok *c = &st->ntok[end];
+    if (!head || !(word_is(c, "to") || word_is(c, "of") || word_is(c, "for"))) return end;
+    uint32_t e = end + 1, limit = k + 1 < n ? sp[k + 1].tok_start : (uint32_t)to;
+    while (e < limit && e < to && st->ntok[e].len > 0 && st->ntok[e].ptr[0] >= 'A' && st->ntok[e].ptr[0] <= 'Z' &&
+           !st->piece[e])
+        e++;
+    return e > end + 1 ? e : end;
+}
+
 /* Maps the NER spans of NER tokens [from, to) to spans over the tokens of
  * their field, appending to st->spans; a span that is only a possessive
  * piece is dropped. */
@@ -92,7 +134,14 @@ static void map_spans(ent_state *st, size_t from, size_t to, const ne_ner_span *
     for (size_t k = 0; k < n; k++) {
         if (sp[k].tok_start < from || sp[k].tok_start >= to) continue;
         if (sp[k].tok_end - sp[k].tok_start == 1 && st->piece[sp[k].tok_start]) continue;
-        uint32_t a = st->tokmap[sp[k].tok_start], b = st->tokmap[sp[k].tok_end - 1] + 1;
+        /* a name does not end in a lower-case word: "the Asia-Pacific
+         * Economic Cooperation summit" is the organisation's summit */
+        uint32_t end = sp[k].tok_end;
+        while (end - sp[k].tok_start > 1 && all_lower_word(&st->ntok[end - 1])) end--;
+        end = extend_org_name(st, sp, n, k, end, to);
+        uint32_t start = sp[k].tok_start;   /* "The Committee to …": the article is no part of it */
+        if (sp[k].type == NE_ENT_ORG && end - start > 1 && word_is(&st->ntok[start], "The")) start++;
+        uint32_t a = st->tokmap[start], b = st->tokmap[end - 1] + 1;
         st->spans[st->nspans++] = (ne_ner_span){ a, b, sp[k].type };
     }
 }
@@ -190,7 +239,7 @@ void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
             if (nkeep[i]) {
                 cand c = { .a = spans[i].tok_start, .b = spans[i].tok_end, .gaz = -1, .person = -1,
                            .type = (uint8_t)spans[i].type, .ner_type = (uint8_t)spans[i].type,
-                           .kind = GZ_PLACE, .field = (uint8_t)field, .weak = uncased[spans[i].tok_start] };
+                           .kind = GZ_PLACE, .field = (uint8_t)field, .weak = uncased[spans[i].tok_start] == 1 };
                 ent_push_cand(st, &c);
             }
             i++;
@@ -216,6 +265,51 @@ static int list_gap_token(const ne_text *t, size_t i)
 {
     if (t->toks[i].kind == NE_TOK_PUNCT) return tok_len(t, i) == 1 && tok_ptr(t, i)[0] == ',';
     return t->toks[i].kind == NE_TOK_WORD && !(t->toks[i].flags & NE_TF_CAP);
+}
+
+/* True when tokens [a, b) of t can separate two names of a list: one to
+ * four gap tokens, a comma, "and" or "or" among them, no sentence start. */
+static int list_gap(const ne_text *t, size_t a, size_t b)
+{
+    int sep = 0;
+    if (b <= a || b - a > 4) return 0;
+    for (size_t g = a; g < b; g++) {
+        if (!list_gap_token(t, g) || (t->toks[g].flags & NE_TF_SENT_START)) return 0;
+        sep |= tok_len(t, g) == 1 ? tok_ptr(t, g)[0] == ','
+                                  : ent_tok_is_word(t, g, "and") || ent_tok_is_word(t, g, "or");
+    }
+    return sep && !(t->toks[b].flags & NE_TF_SENT_START);
+}
+
+/* A list of names whose middle name the tagger left out ("you have
+ * Brennan, you have Clapper, and you have Comey", with only Comey a
+ * person): the capitalised word at a list position between two
+ * one-word names, one of them a person, becomes a person candidate.
+ * The candidates stay sorted. */
+static void fill_name_lists(ent_state *st, const ne_doc *doc)
+{
+    size_t nc = st->nc;
+    for (size_t j = 0; j + 1 < nc; j++) {
+        const cand *c = &st->c[j], *d = &st->c[j + 1];
+        if (c->field != d->field || c->b - c->a != 1 || d->b - d->a != 1 || d->a <= c->b + 2) continue;
+        if (c->type != NE_ENT_PER && d->type != NE_ENT_PER) continue;
+        if ((c->type != NE_ENT_PER && c->type != NE_ENT_MISC) || (d->type != NE_ENT_PER && d->type != NE_ENT_MISC))
+            continue;
+        const ne_text *t = field_text(doc, c->field);
+        if (t->toks[d->a].para != t->toks[c->a].para) continue;
+        for (size_t w = c->b + 1; w + 1 < d->a; w++) {
+            const ne_token *tk = &t->toks[w];
+            if (tk->kind != NE_TOK_WORD || !(tk->flags & NE_TF_CAP) || (tk->flags & NE_TF_SENT_START) ||
+                ent_is_first_person(t, w) || !list_gap(t, c->b, w) || !list_gap(t, w + 1, d->a))
+                continue;
+            cand m = { .a = (uint32_t)w, .b = (uint32_t)w + 1, .gaz = -1, .person = -1, .type = NE_ENT_PER,
+                       .ner_type = 0xff, .kind = GZ_PLACE, .field = c->field };
+            ent_person_names(doc, &m);
+            ent_push_cand(st, &m);
+            break;
+        }
+    }
+    if (st->nc > nc) ent_sort_cands(st);
 }
 
 /* Lists of names: single capitalised words of one sentence, a few
@@ -348,6 +442,17 @@ void ent_sort_cands(ent_state *st)
     if (st->nc > 1) qsort(st->c, st->nc, sizeof *st->c, cmp_cand);
 }
 
+/* st->m_recent: the keys of the person candidates' names. */
+static void person_keys(ent_state *st)
+{
+    ne_map_reset(&st->m_recent, st->nc);
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->type == NE_ENT_PER && c->key && c->kind != GZ_DIRECT && c->kind != GZ_ROLE)
+            map_set(&st->m_recent, c->key, 1);
+    }
+}
+
 void ent_prepare_candidates(ent_state *st, const ne_doc *doc)
 {
     for (size_t i = 0; i < st->nc; i++) {
@@ -358,20 +463,35 @@ void ent_prepare_candidates(ent_state *st, const ne_doc *doc)
         else if (!ent_person_names(doc, c) || (c->b - c->a == 1 && ent_is_first_person(t, c->a))) c->key = 0;
     }
     type_name_lists(st, doc);
-    ne_map_reset(&st->m_recent, st->nc);   /* keys of person names */
-    for (size_t i = 0; i < st->nc; i++) {
-        const cand *c = &st->c[i];
-        if (c->type == NE_ENT_PER && c->key && c->kind != GZ_DIRECT && c->kind != GZ_ROLE)
-            map_set(&st->m_recent, c->key, 1);
-    }
+    person_keys(st);
     retype_person_words(st, doc);
     propagate_surnames(st, doc, NE_FIELD_BODY);
     propagate_surnames(st, doc, NE_FIELD_TITLE);
     ent_sort_cands(st);
+    /* With the surnames in, a list may now show a person ("you have
+     * Brennan, you have Clapper, and you have Comey" where the tagger
+     * made only the later "Comey" one): its names become people, and
+     * their other mentions with them. */
+    size_t before = st->nc;
+    fill_name_lists(st, doc);
+    if (st->nc > before) {
+        type_name_lists(st, doc);
+        person_keys(st);
+        retype_person_words(st, doc);
+    }
     for (size_t i = 0; i < st->nc; i++) {
         cand *c = &st->c[i];
         if (c->type == NE_ENT_PER) {
             if (c->kind != GZ_DIRECT && c->kind != GZ_ROLE) {
+                /* "Trump Jr." where the tagger stopped at "Trump": the
+                 * suffix ends the name */
+                const ne_text *t = field_text(doc, c->field);
+                int next_at = i + 1 < st->nc && st->c[i + 1].field == c->field && st->c[i + 1].a <= c->b;
+                if (c->b < t->ntoks && !next_at && ent_name_suffix_code(t, c->b) >= 1 &&
+                    ent_name_suffix_code(t, c->b) <= 2 && !(t->toks[c->b].flags & NE_TF_SENT_START)) {
+                    c->b++;
+                    ent_person_names(doc, c);
+                }
                 uint32_t floor = i > 0 && st->c[i - 1].field == c->field ? st->c[i - 1].b : 0;
                 ent_extend_over_title(doc, c, floor);
             }

@@ -120,6 +120,20 @@ typedef struct ne_ner_corpus {
 int ne_ner_corpus_read(const char *path, ne_ner_corpus *c, char *err, size_t errlen);
 void ne_ner_corpus_free(ne_ner_corpus *c);
 
+/* Case variants of a corpus, for case-augmented training and for scoring
+ * text in capitals: NE_NER_CASE_UPPER upper-cases every letter (ASCII and
+ * Latin-1), as wire headlines and datelines are written;
+ * NE_NER_CASE_TITLE writes each word as a headline does ("Hillary Clinton
+ * Was Headed to ER"): first letter upper, the rest as written, or lower
+ * where the sentence was all capitals; a few short function words (to,
+ * of, in, the, and...) stay lower-case past the first word. */
+enum { NE_NER_CASE_ASIS, NE_NER_CASE_UPPER, NE_NER_CASE_TITLE };
+
+/* Builds dst from the documents docs[0..n) of src, document docs[k] in
+ * case modes[k], in that order; gold tags are kept. dst owns its text. */
+void ne_ner_corpus_recase(const ne_ner_corpus *src, const size_t *docs, const uint8_t *modes,
+                          size_t n, ne_ner_corpus *dst);
+
 /* Exact-span entity counts (conlleval): an entity counts as found only
  * when start, end and type all match. Zero-initialise, then add. */
 typedef struct ne_ner_counts { size_t tp[4], fp[4], fn[4]; } ne_ner_counts;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void ne_ner_corpus_free(ne_ner_corpus *c)
 {
@@ -92,6 +93,89 @@ int ne_ner_corpus_read(const char *path, ne_ner_corpus *c, char *err, size_t err
     for (size_t s = 0; s < c->nsents; s++)
         c->sents[s].toks = c->toks + (uintptr_t)c->sents[s].toks;
     return 0;
+}
+
+/* Lower-case words a title-cased headline leaves lower past its first word. */
+static int title_small_word(const char *p, size_t n)
+{
+    static const char *const w[] = { "a", "an", "the", "and", "or", "of", "to", "in", "on",
+                                     "at", "by", "for", "as", "vs", "but", "nor" };
+    for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+        if (strlen(w[i]) == n && !strncasecmp(w[i], p, n)) return 1;
+    return 0;
+}
+
+/* Upper- (up) or lower-cases one character at p (ASCII or Latin-1 in
+ * UTF-8) in place; returns its byte length. */
+static size_t recase_char(char *p, size_t n, int up)
+{
+    unsigned char c = (unsigned char)p[0];
+    if (c < 0x80) {
+        if (up && c >= 'a' && c <= 'z') p[0] = (char)(c - 32);
+        if (!up && c >= 'A' && c <= 'Z') p[0] = (char)(c + 32);
+        return 1;
+    }
+    size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    if (len > n) len = n;
+    if (c == 0xc3 && len == 2) {           /* U+00C0..U+00FF: case pairs 0x20 apart */
+        unsigned char d = (unsigned char)p[1];
+        if (up && d >= 0xa0 && d <= 0xbe && d != 0xb7) p[1] = (char)(d - 0x20);
+        if (!up && d >= 0x80 && d <= 0x9e && d != 0x97) p[1] = (char)(d + 0x20);
+    }
+    return len;
+}
+
+void ne_ner_corpus_recase(const ne_ner_corpus *src, const size_t *docs, const uint8_t *modes,
+                          size_t n, ne_ner_corpus *dst)
+{
+    size_t ns = 0, nt = 0, bytes = 0;
+    memset(dst, 0, sizeof *dst);
+    for (size_t k = 0; k < n; k++) {
+        size_t s0 = src->doc_sent[docs[k]], s1 = src->doc_sent[docs[k] + 1];
+        ns += s1 - s0;
+        for (size_t s = s0; s < s1; s++)
+            for (size_t i = 0; i < src->sents[s].ntoks; i++) bytes += src->sents[s].toks[i].len + 1, nt++;
+    }
+    dst->buf = ne_xmalloc(bytes + 1);
+    dst->toks = ne_xmalloc((nt + 1) * sizeof *dst->toks);
+    dst->gold = ne_xmalloc(nt + 1);
+    dst->sents = ne_xmalloc((ns + 1) * sizeof *dst->sents);
+    dst->doc_sent = ne_xmalloc((n + 1) * sizeof *dst->doc_sent);
+    size_t bo = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t s0 = src->doc_sent[docs[k]], s1 = src->doc_sent[docs[k] + 1];
+        dst->doc_sent[dst->ndocs++] = dst->nsents;
+        for (size_t s = s0; s < s1; s++) {
+            const ne_ner_sent *se = &src->sents[s];
+            int lower_seen = 0;
+            for (size_t i = 0; i < se->ntoks; i++)
+                for (size_t b = 0; b < se->toks[i].len; b++)
+                    lower_seen |= se->toks[i].ptr[b] >= 'a' && se->toks[i].ptr[b] <= 'z';
+            size_t first = dst->ntoks;
+            for (size_t i = 0; i < se->ntoks; i++) {
+                const ne_ner_tok *tk = &se->toks[i];
+                char *p = dst->buf + bo;
+                memcpy(p, tk->ptr, tk->len);
+                p[tk->len] = '\0';
+                if (modes[k] == NE_NER_CASE_UPPER) {
+                    for (size_t b = 0; b < tk->len;) b += recase_char(p + b, tk->len - b, 1);
+                } else if (modes[k] == NE_NER_CASE_TITLE) {
+                    if (!lower_seen)
+                        for (size_t b = 0; b < tk->len;) b += recase_char(p + b, tk->len - b, 0);
+                    if (i == 0 || !title_small_word(p, tk->len))
+                        recase_char(p, tk->len, 1);
+                    else
+                        for (size_t b = 0; b < tk->len;) b += recase_char(p + b, tk->len - b, 0);
+                }
+                dst->toks[dst->ntoks] = (ne_ner_tok){ p, tk->len };
+                dst->gold[dst->ntoks] = src->gold[tk - src->toks];
+                dst->ntoks++;
+                bo += tk->len + 1;
+            }
+            dst->sents[dst->nsents++] = (ne_ner_sent){ dst->toks + first, se->ntoks };
+        }
+    }
+    dst->doc_sent[dst->ndocs] = dst->nsents;
 }
 
 void ne_ner_counts_add(ne_ner_counts *c, const uint8_t *gold, const uint8_t *pred, size_t n)

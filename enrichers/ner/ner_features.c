@@ -265,7 +265,7 @@ static void set_decoding_order(ne_ner_ws *ws, int cased_first)
 }
 
 void ner_doc_begin(ne_ner_ws *ws, const ner_tables *tab, const ne_ner_sent *sents,
-                   size_t nsents, int fold, int cased_first)
+                   size_t nsents, int fold, uint32_t fs)
 {
     size_t n = 0;
     for (size_t s = 0; s < nsents; s++) n += sents[s].ntoks;
@@ -294,7 +294,7 @@ void ner_doc_begin(ne_ner_ws *ws, const ner_tables *tab, const ne_ner_sent *sent
     }
     g = 0;
     for (size_t s = 0; s < nsents; s++) {
-        int lower_seen = 0;
+        int lower_seen = 0, title = (fs & FF_TITLECASE) != 0, lower_word = 0;
         ws->soff[s] = g;
         for (size_t i = 0; i < sents[s].ntoks; i++, g++) {
             const ne_ner_tok *tk = &sents[s].toks[i];
@@ -305,6 +305,10 @@ void ner_doc_begin(ne_ner_ws *ws, const ner_tables *tab, const ne_ner_sent *sent
                 if (cacheable) ner_type_store(ws, &ws->tc[a->hw & ws->tc_mask], tk, a);
             }
             if (a->flags & TF_LOWER) lower_seen = 1;
+            if (title && (a->flags & TF_LETTER) && tk->len >= 4) {
+                if (a->cap != CAP_INIT && a->cap != CAP_ALL && a->cap != CAP_ONE) title = 0;
+                else if (i > 0 && (LEX_CAPB(a->lex) == 2 || LEX_CAPB(a->lex) == 3)) lower_word = 1;
+            }
             uint64_t *slot = ne_map_put(&ws->docmap, a->hl);
             if (!*slot) {
                 memset(&ws->de[ws->nde], 0, sizeof ws->de[0]);
@@ -312,12 +316,12 @@ void ner_doc_begin(ne_ner_ws *ws, const ner_tables *tab, const ne_ner_sent *sent
             }
             a->de = (uint32_t)(*slot - 1);
         }
-        ws->uncased[s] = !lower_seen;
+        ws->uncased[s] = !lower_seen || (title && lower_word);
         count_capitalisation(ws, s, sents[s].ntoks);
         ner_mark_gazetteer(ws, tab, ws->soff[s], g, fold);
     }
     ws->soff[nsents] = g;
-    set_decoding_order(ws, cased_first);
+    set_decoding_order(ws, (fs & FF_CASED_FIRST) != 0);
 }
 
 void ner_doc_record(ne_ner_ws *ws, size_t s, const uint8_t *tags)

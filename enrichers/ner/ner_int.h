@@ -57,7 +57,8 @@ enum {
     FF_HIST    = 1 << 7,   /* tags given to the word in earlier sentences */
     FF_POS     = 1 << 8,   /* sentence position and length */
     FF_CASED_FIRST = 1 << 9, /* decode cased sentences before capitals ones (see ner_doc_begin) */
-    FF_ALL     = (1 << 10) - 1
+    FF_TITLECASE = 1 << 10, /* title-case lines count as uncased (see ner_doc_begin) */
+    FF_ALL     = (1 << 11) - 1
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -334,12 +335,17 @@ void ner_mark_gazetteer(ne_ner_ws *ws, const ner_tables *tab, size_t a, size_t b
 
 /* Computes token attributes and document counts for a whole document,
  * empties the tag history and sets the decoding order. `fold` hides one
- * training fold of the gazetteer (-1 at run time). With `cased_first`,
- * sentences without lower-case letters (headlines in capitals) are
- * decoded after the others: they carry no case information, so they
- * gain most from how the body tagged the same words (tag history). */
+ * training fold of the gazetteer (-1 at run time); `fs` is the model's
+ * feature set. A sentence is uncased (ws->uncased) when it has no
+ * lower-case letter or, with FF_TITLECASE, when it is a title-case line:
+ * every word of four letters or more capitalised, and at least one of
+ * them past the first a word the lexicon knows as lower-case ("Hillary
+ * Clinton Was Headed to ER"); its capitals say nothing, and the
+ * features of its tokens take the uncased context. With
+ * FF_CASED_FIRST, uncased sentences are decoded after the others, so
+ * they gain most from how the body tagged the same words (tag history). */
 void ner_doc_begin(ne_ner_ws *ws, const ner_tables *tab, const ne_ner_sent *sents,
-                   size_t nsents, int fold, int cased_first);
+                   size_t nsents, int fold, uint32_t fs);
 
 /* Adds the tags of sentence s to the document's tag history. */
 void ner_doc_record(ne_ner_ws *ws, size_t s, const uint8_t *tags);

@@ -537,7 +537,7 @@ int ne_ner_tag(const ne_ner_model *m, ne_ner_ws *ws,
                const ne_ner_sent *sents, size_t nsents, uint8_t *tags)
 {
     cache_begin(m, ws);
-    ner_doc_begin(ws, &m->tab, sents, nsents, -1, !!(m->feat_set & FF_CASED_FIRST));
+    ner_doc_begin(ws, &m->tab, sents, nsents, -1, m->feat_set);
     tag_prepared(m, ws, sents, nsents, tags);
     ws->use_tc = 0;     /* the trainer calls ner_doc_begin directly, with its own tables */
     return 0;
@@ -556,7 +556,7 @@ int ne_ner_explain(const ne_ner_model *m, ne_ner_ws *ws,
     static const char bilu[] = "BILU";
     if (sent >= nsents || tok >= sents[sent].ntoks || cap == 0) return -1;
     cache_begin(m, ws);
-    ner_doc_begin(ws, &m->tab, sents, nsents, -1, !!(m->feat_set & FF_CASED_FIRST));
+    ner_doc_begin(ws, &m->tab, sents, nsents, -1, m->feat_set);
     uint8_t *tags = ne_xmalloc(ws->ntoks + 1);
     tag_prepared(m, ws, sents, sent, tags);   /* history of the sentences decoded before */
     free(tags);

@@ -731,6 +731,23 @@ TEST(entities_headline_in_title_case_keeps_only_what_the_body_confirms)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_all_caps_line_founds_its_people_and_places)
+{
+    /* A wire headline in capitals carries names of its own: the tagger
+     * reads them without case, so they found entities, not only join. */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "PRIME MINISTER VLADIMIR MECIAR MEETS KOVAC IN BRATISLAVA\n\n"
+                        "The two men discussed the budget on Monday, officials said.",
+                        &doc), 0);
+    const ne_entity *m = entity_named(&doc, "VLADIMIR MECIAR"), *b = entity_named(&doc, "BRATISLAVA");
+    CHECK(m != NULL && m->type == NE_ENT_PER);
+    CHECK(b != NULL && b->type == NE_ENT_LOC);
+    CHECK(entity_named(&doc, "PRIME MINISTER") == NULL);
+    ne_doc_reset(&doc);
+}
+
 /* ---- gender hints and the helpers for the quotes stage --------------------------------- */
 
 TEST(entities_gender_hints)

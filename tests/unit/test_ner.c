@@ -300,6 +300,100 @@ TEST(ner_headline_in_capitals)
 }
 
 /* Three sentences of one article, used by the feature tests below. */
+TEST(ner_tags_person_and_place_in_an_all_caps_wire_headline)
+{
+    /* A wire headline on its own, in capitals: no body to lean on, the
+     * model itself has to know the names without their case. */
+    ne_ner_model *m = load_model();
+    if (!m) SKIP("models/ner.model not found");
+    tdoc d = {0};
+    char b[512];
+    tdoc_add(&d, "PRIME MINISTER VLADIMIR MECIAR MEETS KOVAC IN BRATISLAVA");
+    const char *got = tag_doc(m, &d, b, sizeof b);
+    ne_ner_free(m);
+    CHECK(strstr(got, "VLADIMIR MECIAR/PER") != NULL);
+    CHECK(strstr(got, "BRATISLAVA/LOC") != NULL);
+    CHECK(strstr(got, "PRIME") == NULL);
+}
+
+TEST(ner_tags_the_person_of_an_all_caps_headline_without_a_body)
+{
+    ne_ner_model *m = load_model();
+    if (!m) SKIP("models/ner.model not found");
+    tdoc d = {0};
+    char b[512];
+    tdoc_add(&d, "BOSNIAN SERB LEADER RADOVAN KARADZIC SAYS HE WILL STAY IN SARAJEVO");
+    const char *got = tag_doc(m, &d, b, sizeof b);
+    ne_ner_free(m);
+    CHECK(strstr(got, "RADOVAN KARADZIC/PER") != NULL);
+    CHECK(strstr(got, "SARAJEVO/LOC") != NULL);
+}
+
+TEST(ner_title_case_headline_is_not_an_organisation)
+{
+    /* Headline case capitalises every word: "Was Headed" is no name, and
+     * the person stays a person. */
+    ne_ner_model *m = load_model();
+    if (!m) SKIP("models/ner.model not found");
+    tdoc d = {0};
+    char b[512];
+    tdoc_add(&d, "Hillary Clinton Was Headed to ER");
+    const char *got = tag_doc(m, &d, b, sizeof b);
+    ne_ner_free(m);
+    CHECK(strstr(got, "Hillary Clinton/PER") != NULL);
+    CHECK(strstr(got, "Was") == NULL);
+    CHECK(strstr(got, "Headed") == NULL);
+}
+
+TEST(ner_title_case_headline_keeps_its_names)
+{
+    ne_ner_model *m = load_model();
+    if (!m) SKIP("models/ner.model not found");
+    tdoc d = {0};
+    char b[512];
+    tdoc_add(&d, "Putin Says He Did Not Meddle in the US Election");
+    const char *got = tag_doc(m, &d, b, sizeof b);
+    ne_ner_free(m);
+    CHECK(strstr(got, "Putin/PER") != NULL);
+    CHECK(strstr(got, "Says") == NULL);
+    CHECK(strstr(got, "Meddle") == NULL);
+}
+
+TEST(ner_corpus_case_variants)
+{
+    /* ne_ner_corpus_recase: the variants eval-entities scores and the
+     * trainer augments with. */
+    const char *path = "/tmp/test_ner_recase.conll";
+    FILE *fp = fopen(path, "w");
+    if (!fp) SKIP("cannot write /tmp");
+    fputs("-DOCSTART- -X- O O\n\nHillary NNP I-NP I-PER\nClinton NNP I-NP I-PER\nwas VBD I-VP O\n"
+          "headed VBN I-VP O\nto TO I-PP O\nZürich NNP I-NP I-LOC\n\nEU NNP I-NP I-ORG\nREJECTS VBZ I-VP O\n",
+          fp);
+    fclose(fp);
+    ne_ner_corpus c, u, t;
+    char err[256];
+    CHECK(ne_ner_corpus_read(path, &c, err, sizeof err) == 0);
+    remove(path);
+    size_t docs[1] = { 0 };
+    uint8_t up[1] = { NE_NER_CASE_UPPER }, ti[1] = { NE_NER_CASE_TITLE };
+    ne_ner_corpus_recase(&c, docs, up, 1, &u);
+    ne_ner_corpus_recase(&c, docs, ti, 1, &t);
+    CHECK(u.ntoks == c.ntoks && t.ntoks == c.ntoks && u.nsents == 2 && t.ndocs == 1);
+    CHECK(!memcmp(u.gold, c.gold, c.ntoks) && !memcmp(t.gold, c.gold, c.ntoks));
+    char line[256];
+    size_t o = 0;
+    for (size_t i = 0; i < u.ntoks; i++)
+        o += (size_t)snprintf(line + o, sizeof line - o, "%s%.*s", i ? " " : "", (int)u.toks[i].len, u.toks[i].ptr);
+    CHECK_STR(line, "HILLARY CLINTON WAS HEADED TO ZÜRICH EU REJECTS");
+    o = 0;
+    for (size_t i = 0; i < t.ntoks; i++)
+        o += (size_t)snprintf(line + o, sizeof line - o, "%s%.*s", i ? " " : "", (int)t.toks[i].len, t.toks[i].ptr);
+    CHECK_STR(line, "Hillary Clinton Was Headed to Zürich Eu Rejects");
+    ne_ner_corpus_free(&c);
+    ne_ner_corpus_free(&u);
+    ne_ner_corpus_free(&t);
+}
+
 static void putin_article(tdoc *d)
 {
     tdoc_add(d, "RUSSIA 'S PUTIN VISITS GERMANY");
