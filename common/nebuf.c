@@ -17,6 +17,26 @@ void nebuf_reserve(nebuf *b, size_t extra)
     b->cap = cap;
 }
 
+char *nebuf_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    nebuf b = {0};
+    size_t r;
+    do {
+        nebuf_reserve(&b, 1 << 16);
+        r = fread(b.p + b.len, 1, b.cap - b.len - 1, f);
+        b.len += r;
+    } while (r > 0);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        nebuf_free(&b);
+        return NULL;
+    }
+    return nebuf_detach(&b, len);
+}
+
 void nebuf_append(nebuf *b, const void *data, size_t len)
 {
     nebuf_reserve(b, len);

@@ -31,6 +31,12 @@ void nebuf_reset(nebuf *b);
 char *nebuf_detach(nebuf *b, size_t *len);
 void nebuf_free(nebuf *b);
 
+/* Reads the whole file at path into a NUL-terminated allocation the
+ * caller frees; *len (may be NULL) gets its length. NULL (errno set)
+ * when the file cannot be opened or read. For tools and tests: the
+ * service reads its one file, the configuration, with its own messages. */
+char *nebuf_read_file(const char *path, size_t *len);
+
 /* Appends s as a JSON string literal, quotes included. Control characters
  * and '"' and '\\' are escaped; bytes >= 0x80 are copied as they are, so s
  * must already be valid UTF-8. */

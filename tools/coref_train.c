@@ -56,6 +56,7 @@
 #include <time.h>
 
 #include "common/hash.h"
+#include "common/nebuf.h"
 #include "common/xalloc.h"
 #include "enrichers/coref/coref.h"
 #include "enrichers/coref/coref_data.h"
@@ -67,20 +68,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = ne_xmalloc((size_t)n + 1);
-    size_t r = fread(s, 1, (size_t)n, f);
-    s[r] = '\0';
-    fclose(f);
-    return s;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -517,7 +504,7 @@ int main(int argc, char **argv)
     ne_ner_model *ner = ne_ner_load(nerp, err, sizeof err);
     if (!ner) { fprintf(stderr, "coref_train: %s\n", err); return 1; }
     snprintf(path, sizeof path, "%s/gum/splits.md", data);
-    char *splits = read_all(path);
+    char *splits = nebuf_read_file(path, NULL);
     if (!splits) { fprintf(stderr, "coref_train: %s not found\n", path); return 1; }
     snprintf(path, sizeof path, "%s/gum", data);
     DIR *dir = opendir(path);

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/nebuf.h"
 #include "common/xalloc.h"
 #include "enrichers/coref/coref.h"
 #include "enrichers/coref/coref_data.h"
@@ -45,20 +46,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = ne_xmalloc((size_t)n + 1);
-    size_t r = fread(s, 1, (size_t)n, f);
-    s[r] = '\0';
-    fclose(f);
-    return s;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -102,7 +89,7 @@ static void eval_gum(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_mode
 {
     char path[1024], err[512];
     snprintf(path, sizeof path, "%s/gum/splits.md", data);
-    char *splits = read_all(path);
+    char *splits = nebuf_read_file(path, NULL);
     snprintf(path, sizeof path, "%s/gum", data);
     DIR *dir = splits ? opendir(path) : NULL;
     if (!dir) { printf("(b) GUM held out: skipped: %s/gum not found\n", data); free(splits); return; }

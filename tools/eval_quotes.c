@@ -71,6 +71,7 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "common/nebuf.h"
 #include "config/config.h"
 #include "enrichers/pipeline/doc.h"
 #include "enrichers/entities/entities.h"
@@ -81,42 +82,10 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *buf = malloc(cap + 1);
-    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(buf, 2 * cap + 1);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) { buf[n] = '\0'; if (len) *len = n; }
-    return buf;
-}
-
 static const char *jstr(yajl_val v, const char *key)
 {
     const char *path[] = {key, NULL};
     return YAJL_GET_STRING(yajl_tree_get(v, path, yajl_t_string));
-}
-
-static yajl_val jget(yajl_val v, const char *key)
-{
-    const char *path[] = {key, NULL};
-    return yajl_tree_get(v, path, yajl_t_any);
-}
-
-static long jint(yajl_val v, const char *key)
-{
-    yajl_val n = jget(v, key);
-    return YAJL_IS_INTEGER(n) ? (long)YAJL_GET_INTEGER(n) : -1;
 }
 
 /* Code points of a UTF-8 text and the two offset maps. */
@@ -290,17 +259,17 @@ static int name_words(const char *s, char words[][48], int max)
 /* Reads the gold relations of one article. */
 static size_t read_gold(yajl_val art, const cpmap *m, const char *text, gold **out)
 {
-    yajl_val attrs = jget(art, "attributions");
+    yajl_val attrs = pg_jget(art, "attributions");
     size_t n = YAJL_IS_ARRAY(attrs) ? attrs->u.array.len : 0, k = 0;
     gold *g = calloc(n + 1, sizeof *g);
     for (size_t i = 0; i < n; i++) {
         yajl_val a = attrs->u.array.values[i];
-        yajl_val content = jget(a, "content"), cue = jget(a, "cue"), src = jget(a, "source");
+        yajl_val content = pg_jget(a, "content"), cue = pg_jget(a, "cue"), src = pg_jget(a, "source");
         if (!YAJL_IS_ARRAY(content) || !content->u.array.len) continue;
         gold *x = &g[k];
         long b = -1, e = -1;
         for (size_t j = 0; j < content->u.array.len; j++) {
-            long cb = jint(content->u.array.values[j], "start"), ce = jint(content->u.array.values[j], "end");
+            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
             if (cb < 0 || ce < cb || (size_t)ce > m->ncp) continue;
             if (b < 0 || cb < b) b = cb;
             if (ce > e) e = ce;
@@ -322,7 +291,7 @@ static size_t read_gold(yajl_val art, const cpmap *m, const char *text, gold **o
         x->sb = x->se = 0;
         if (YAJL_IS_ARRAY(src) && src->u.array.len) {
             yajl_val s0 = src->u.array.values[0];
-            long sb = jint(s0, "start"), se = jint(s0, "end");
+            long sb = pg_jint(s0, "start"), se = pg_jint(s0, "end");
             if (sb >= 0 && se >= sb && (size_t)se <= m->ncp) {
                 x->sb = (uint32_t)sb;
                 x->se = (uint32_t)se;
@@ -331,7 +300,7 @@ static size_t read_gold(yajl_val art, const cpmap *m, const char *text, gold **o
             }
         }
         /* the flag misses the NYT archive's '' marks: count them too */
-        int quoted = YAJL_IS_TRUE(jget(a, "content_has_quote_marks"));
+        int quoted = YAJL_IS_TRUE(pg_jget(a, "content_has_quote_marks"));
         for (size_t j = 0; !quoted && j < content->u.array.len; j++) {
             const char *t = jstr(content->u.array.values[j], "text");
             quoted = t && strstr(t, "''") != NULL;
@@ -551,7 +520,7 @@ static void print_speakers(const counts *c, const counts *r)
 static int eval_polnear(const char *path)
 {
     size_t len;
-    char *all = read_all(path, &len);
+    char *all = nebuf_read_file(path, &len);
     if (!all) { printf("eval-quotes: skipped: %s not found\n", path); return 0; }
     char err[512];
     ne_config *cfg = ne_config_defaults();
@@ -647,9 +616,9 @@ static const char example_watchlist[] =
 static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
 {
     size_t len;
-    char *input = read_all(seeds, &len);
+    char *input = nebuf_read_file(seeds, &len);
     if (!input) { printf("seeds: skipped: %s not found\n", seeds); return 0; }
-    char *fix = read_all(fixture, NULL);
+    char *fix = nebuf_read_file(fixture, NULL);
     char err[512];
     yajl_val ann = fix ? yajl_tree_parse(fix, err, sizeof err) : NULL;
     if (!ann) { printf("seeds: skipped: %s: %s\n", fixture, fix ? err : "not found"); free(input); free(fix); return 0; }
@@ -660,7 +629,7 @@ static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
     ne_outbox ob = {0};
     printf("seeds, %s:\n", watchlist ? "with the example config's watchlist (Putin, Trump and their aliases)"
                                       : "default configuration (no watchlist)");
-    yajl_val arts = jget(ann, "articles");
+    yajl_val arts = pg_jget(ann, "articles");
     size_t n_ann = 0, n_found = 0, n_kind = 0, n_spk = 0, n_pred = 0, n_extra = 0;
     size_t a_exp = 0, a_pred = 0, a_tp = 0;   /* speaker alerts: annotated, predicted, right */
     for (char *line = input, *nl; line && *line; line = nl) {
@@ -672,12 +641,12 @@ static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
             if (ob.ev[e].topic != NE_TOPIC_ENRICHED) continue;
             yajl_val v = yajl_tree_parse(ob.ev[e].value, err, sizeof err);
             const char *id = v ? jstr(v, "id") : NULL;
-            yajl_val quotes = v ? jget(v, "quotes") : NULL;
-            yajl_val entities = v ? jget(v, "entities") : NULL;
+            yajl_val quotes = v ? pg_jget(v, "quotes") : NULL;
+            yajl_val entities = v ? pg_jget(v, "entities") : NULL;
             yajl_val mine = NULL;
             for (size_t a = 0; id && YAJL_IS_ARRAY(arts) && a < arts->u.array.len; a++) {
                 const char *aid = jstr(arts->u.array.values[a], "id");
-                if (aid && strcmp(aid, id) == 0) mine = jget(arts->u.array.values[a], "quotes");
+                if (aid && strcmp(aid, id) == 0) mine = pg_jget(arts->u.array.values[a], "quotes");
             }
             if (!YAJL_IS_ARRAY(quotes) || !YAJL_IS_ARRAY(mine)) { if (v) yajl_tree_free(v); continue; }
             size_t nq = quotes->u.array.len;
@@ -704,7 +673,7 @@ static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
                 yajl_val q = quotes->u.array.values[hit];
                 int kind_ok = kind && jstr(q, "kind") && strcmp(kind, jstr(q, "kind")) == 0;
                 n_kind += kind_ok;
-                yajl_val sp = jget(q, "speaker");
+                yajl_val sp = pg_jget(q, "speaker");
                 const char *eid = YAJL_IS_OBJECT(sp) ? jstr(sp, "entity_id") : NULL;
                 const char *stext = YAJL_IS_OBJECT(sp) ? jstr(sp, "text") : NULL;
                 const char *ename = NULL;
@@ -735,7 +704,7 @@ static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
             /* speaker alerts: a quote whose speaker is a watched person
              * alerts that person's subscribers (when the claim is new) */
             for (size_t i = 0; watchlist && i < nq; i++) {
-                yajl_val sp = jget(quotes->u.array.values[i], "speaker");
+                yajl_val sp = pg_jget(quotes->u.array.values[i], "speaker");
                 const char *eid = YAJL_IS_OBJECT(sp) ? jstr(sp, "entity_id") : NULL;
                 a_pred += eid && (!strcmp(eid, "donald-trump") || !strcmp(eid, "vladimir-putin"));
             }

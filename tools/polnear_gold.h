@@ -1,6 +1,7 @@
 /* polnear_gold — what the speaker trainer (speakers_train.c) and the quote
  * evaluation (eval_quotes.c) agree on about a PolNeAR source span: the
- * entity it names. Header-only (static functions), for tools.
+ * entity it names; and how both read a record's fields. Header-only
+ * (static functions), for tools.
  *
  * The gold person of an attribution is the entity of the first body
  * mention (person or organisation) that overlaps its source span and is
@@ -14,7 +15,23 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <yajl/yajl_tree.h>
+
 #include "enrichers/pipeline/doc.h"
+
+/* A PolNeAR record's field `key` (any type), or NULL. */
+static inline yajl_val pg_jget(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    return yajl_tree_get(v, path, yajl_t_any);
+}
+
+/* A PolNeAR record's integer field `key`, or -1. */
+static inline long pg_jint(yajl_val v, const char *key)
+{
+    yajl_val n = pg_jget(v, key);
+    return YAJL_IS_INTEGER(n) ? (long)YAJL_GET_INTEGER(n) : -1;
+}
 
 /* True when the bytes body[e-2, e) or body[e-4, e) are 's or ’s. */
 static inline int pg_possessive_end(const char *body, uint32_t e)

@@ -41,6 +41,8 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "common/nebuf.h"
+#include "common/xalloc.h"
 #include "config/config.h"
 #include "enrichers/entities/entities.h"
 #include "enrichers/pipeline/doc.h"
@@ -71,43 +73,6 @@ static int show_unreachable, cv_only;
 static example *ex;  static size_t nex, ex_cap;
 static cand_ex *cands; static size_t ncands, cands_cap;
 static uint32_t *feats; static size_t nfeats, feats_cap;
-
-static void *grow(void *p, size_t *cap, size_t need, size_t sz)
-{
-    if (need <= *cap) return p;
-    size_t c = *cap ? *cap : 1024;
-    while (c < need) c *= 2;
-    p = realloc(p, c * sz);
-    if (!p) { fprintf(stderr, "speakers_train: out of memory\n"); exit(1); }
-    *cap = c;
-    return p;
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static yajl_val jget(yajl_val v, const char *key)
-{
-    const char *path[] = {key, NULL};
-    return yajl_tree_get(v, path, yajl_t_any);
-}
-
-static long jint(yajl_val v, const char *key)
-{
-    yajl_val n = jget(v, key);
-    return YAJL_IS_INTEGER(n) ? (long)YAJL_GET_INTEGER(n) : -1;
-}
 
 /* code point index -> byte offset, for a UTF-8 text of n bytes */
 static uint32_t *cp_to_byte(const char *s, size_t n, size_t *ncp)
@@ -160,15 +125,15 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
 {
     size_t ncp;
     uint32_t *c2b = cp_to_byte(doc->body, doc->body_len, &ncp);
-    yajl_val attrs = jget(art, "attributions");
+    yajl_val attrs = pg_jget(art, "attributions");
     size_t na = YAJL_IS_ARRAY(attrs) ? attrs->u.array.len : 0, ng = 0;
     gold *g = calloc(na + 1, sizeof *g);
     for (size_t i = 0; i < na; i++) {
-        yajl_val a = attrs->u.array.values[i], content = jget(a, "content"), src = jget(a, "source");
+        yajl_val a = attrs->u.array.values[i], content = pg_jget(a, "content"), src = pg_jget(a, "source");
         if (!YAJL_IS_ARRAY(content) || !content->u.array.len) continue;
         long b = -1, e = -1;
         for (size_t j = 0; j < content->u.array.len; j++) {
-            long cb = jint(content->u.array.values[j], "start"), ce = jint(content->u.array.values[j], "end");
+            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
             if (cb < 0 || ce < cb || (size_t)ce > ncp) continue;
             if (b < 0 || cb < b) b = cb;
             if (ce > e) e = ce;
@@ -177,9 +142,9 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
         gold *x = &g[ng++];
         x->b = c2b[b];
         x->e = c2b[e];
-        x->no_source = YAJL_IS_TRUE(jget(a, "no_source"));
+        x->no_source = YAJL_IS_TRUE(pg_jget(a, "no_source"));
         if (YAJL_IS_ARRAY(src) && src->u.array.len) {
-            long sb = jint(src->u.array.values[0], "start"), se = jint(src->u.array.values[0], "end");
+            long sb = pg_jint(src->u.array.values[0], "start"), se = pg_jint(src->u.array.values[0], "end");
             if (sb >= 0 && se > sb && (size_t)se <= ncp) { x->sb = c2b[sb]; x->se = c2b[se]; }
         }
         x->ent = pg_gold_entity(doc, x->sb, x->se);
@@ -202,7 +167,7 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
         const ne_quote *q = &doc->quotes[si];
         qt_cand c[QT_MAXC];
         size_t nc = qt_speaker_candidates(ws, si, c);
-        ex = grow(ex, &ex_cap, nex + 1, sizeof *ex);
+        ne_grow(&ex, &ex_cap, nex + 1, sizeof *ex);
         example *e = &ex[nex++];
         memset(e, 0, sizeof *e);
         e->article = aidx;
@@ -213,9 +178,9 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
         e->rules_right = (uint8_t)right_for(gg, q->has_speaker, q->speaker_entity, q->speaker_start, q->speaker_end,
                                              q->speaker_entity >= 0 && ws->st[si].subj.kind == NP_MENTION);
         e->rules_person = e->named && q->has_speaker && q->speaker_entity == gg->ent;
-        cands = grow(cands, &cands_cap, ncands + nc, sizeof *cands);
+        ne_grow(&cands, &cands_cap, ncands + nc, sizeof *cands);
         for (size_t ci = 0; ci < nc; ci++) {
-            feats = grow(feats, &feats_cap, nfeats + QT_MAXF, sizeof *feats);
+            ne_grow(&feats, &feats_cap, nfeats + QT_MAXF, sizeof *feats);
             cand_ex *ce = &cands[ncands++];
             ce->f0 = (uint32_t)nfeats;
             ce->nf = (uint32_t)qt_cand_features(ws, si, c, nc, ci, feats + nfeats);
@@ -342,7 +307,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: speakers_train --train FILE [--out MODEL] [--folds K] [--epochs E]\n");
         return 2;
     }
-    char *all = read_all(train);
+    char *all = nebuf_read_file(train, NULL);
     if (!all) { fprintf(stderr, "speakers_train: %s not found\n", train); return 1; }
     char err[512];
     ne_config *cfg = ne_config_defaults();

@@ -399,6 +399,28 @@ def good_articles(n, seed=1, prefix="a"):
     return recs
 
 
+def exact_copy(rec, new_id):
+    """The same article re-published elsewhere: new id and url (with
+    tracking parameters), quote marks and spacing changed (normalised
+    words equal)."""
+    v = dict(json.loads(rec["value"]))
+    v["id"] = new_id
+    v["url"] = "http://www.mirror.example/copy/" + new_id + "?utm_source=feed"
+    v["body"] = v["body"].replace("\u201c", '"').replace("\u201d", '"').replace("  ", " ")
+    return {"key": new_id, "value": json.dumps(v)}
+
+
+def near_copy(rec, new_id):
+    """A trimmed re-print: the last paragraph dropped, a line added."""
+    v = dict(json.loads(rec["value"]))
+    paras = [p for p in v["body"].split("\n") if p.strip()]
+    keep = paras[:-1] if len(paras) > 4 else paras
+    v["body"] = "\n\n".join(keep + ["This story was first published by a partner outlet."])
+    v["id"] = new_id
+    v["url"] = "https://reprints.example/" + new_id
+    return {"key": new_id, "value": json.dumps(v)}
+
+
 def bad_records(seed=1, too_large_bytes=300_000):
     """One record of every kind of bad input, each with the reason it must
     be dead-lettered for. Values that are not text use value_b64."""

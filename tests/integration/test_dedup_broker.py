@@ -14,35 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import (Skip, Topics, broker, check, consume, good_articles, ktool, main, produce,
+from harness import (Skip, Topics, broker, check, consume, exact_copy, good_articles, ktool, main,
+                     near_copy, produce,
                      start_service, stop_service, test, validate_events, wait_all_committed)
 
 WORK = Path(tempfile.mkdtemp(prefix="newsenrich-dedup-it-"))
-
-
-def body_of(rec):
-    return json.loads(rec["value"])
-
-
-def exact_copy(rec, new_id):
-    """The same article re-published elsewhere: new id and url (with
-    tracking parameters), quote marks and spacing changed."""
-    v = dict(body_of(rec))
-    v["id"] = new_id
-    v["url"] = "http://www.mirror.example/copy/" + new_id + "?utm_source=feed"
-    v["body"] = re.sub(r"[\u201c\u201d]", '"', v["body"]).replace("  ", " ")
-    return {"key": new_id, "value": json.dumps(v)}
-
-
-def near_copy(rec, new_id):
-    """A trimmed re-print: the last paragraph dropped, a line added."""
-    v = dict(body_of(rec))
-    paras = [p for p in v["body"].split("\n") if p.strip()]
-    keep = paras[:-1] if len(paras) > 4 else paras
-    v["body"] = "\n\n".join(keep + ["This story was first published by a partner outlet."])
-    v["id"] = new_id
-    v["url"] = "https://reprints.example/" + new_id
-    return {"key": new_id, "value": json.dumps(v)}
 
 
 def outputs(topics, read_committed=False):

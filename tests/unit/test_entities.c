@@ -5,6 +5,7 @@
  * need the model run from the repository root (models/ner.model, with
  * models/gazetteer.tsv beside it) and skip when it is absent; the seed
  * tests skip without ../shared/data. */
+#include "tests/unit/fixtures.h"
 #include "tests/unit/test.h"
 
 #include "config/config.h"
@@ -953,28 +954,13 @@ TEST(entities_seed_001)
     CHECK_INT(people(&doc), 5);
     ne_doc_reset(&doc);
 }
-/* A 1987-style Reuters wire story as the archives deliver it: lines
- * hard-wrapped at 72 columns, paragraphs marked by indentation, a name
- * ("Sen. John\nTower") and a quotation broken across lines. */
-static const char WIRE_STORY[] =
-    "TOWER SAYS SENATE PANEL TO HOLD ARMS HEARINGS\n"
-    "    WASHINGTON, March 2 - The Armed Services panel chairman, Sen. John\n"
-    "Tower, said on Monday that the administration had failed to explain its\n"
-    "arms control policy to Congress and that the committee would hold\n"
-    "hearings next week.\n"
-    "    \"We have asked the White House for the documents three times and we\n"
-    "have received nothing that would let us judge the decision,\" Tower told\n"
-    "reporters after a closed meeting of the committee.\n"
-    "    Tower said the hearings would begin on Tuesday and would last at\n"
-    "least two days, with officials from the State and Defense departments\n"
-    "expected to testify.\n"
-    "    The White House declined to comment.";
+
 
 TEST(entities_name_across_a_wrapped_line)
 {
     NEED_MODEL();
     ne_doc doc;
-    CHECK_INT(run_stage("{}", NULL, WIRE_STORY, &doc), 0);
+    CHECK_INT(run_stage("{}", NULL, NE_TEST_WIRE_STORY, &doc), 0);
     const ne_entity *e = entity_named(&doc, "John Tower");
     CHECK(e != NULL);
     CHECK_INT(e->type, NE_ENT_PER);

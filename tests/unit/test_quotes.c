@@ -10,6 +10,7 @@
 #include "enrichers/pipeline/doc.h"
 #include "enrichers/quotes/quotes.h"
 #include "enrichers/text/text.h"
+#include "tests/unit/fixtures.h"
 #include "tests/unit/test.h"
 
 typedef struct ent_spec {
@@ -804,22 +805,7 @@ TEST(indirect_question_is_no_claim)
     CHECK_INT(said, 1);
     ne_doc_reset(&doc);
 }
-/* A 1987-style Reuters wire story as the archives deliver it: lines
- * hard-wrapped at 72 columns, paragraphs marked by indentation, a name
- * ("Sen. John\nTower") and a quotation broken across lines. */
-static const char WIRE_STORY[] =
-    "TOWER SAYS SENATE PANEL TO HOLD ARMS HEARINGS\n"
-    "    WASHINGTON, March 2 - The Armed Services panel chairman, Sen. John\n"
-    "Tower, said on Monday that the administration had failed to explain its\n"
-    "arms control policy to Congress and that the committee would hold\n"
-    "hearings next week.\n"
-    "    \"We have asked the White House for the documents three times and we\n"
-    "have received nothing that would let us judge the decision,\" Tower told\n"
-    "reporters after a closed meeting of the committee.\n"
-    "    Tower said the hearings would begin on Tuesday and would last at\n"
-    "least two days, with officials from the State and Defense departments\n"
-    "expected to testify.\n"
-    "    The White House declined to comment.";
+
 
 TEST(quote_across_wrapped_lines)
 {
@@ -828,7 +814,7 @@ TEST(quote_across_wrapped_lines)
         ORG("White House", "White House"),
     };
     ne_doc doc;
-    CHECK_INT(extract(&doc, WIRE_STORY, tower, NENTS(tower)), 0);
+    CHECK_INT(extract(&doc, NE_TEST_WIRE_STORY, tower, NENTS(tower)), 0);
     const ne_quote *q = find(&doc, "We have asked");
     CHECK(q != NULL);
     CHECK_INT(q->kind, NE_QUOTE_DIRECT);

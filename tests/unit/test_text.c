@@ -1,5 +1,6 @@
 /* Unit tests of the tokenizer and sentence splitter (enrichers/text/text.c), on
  * real news sentences and on the two seed articles. */
+#include "tests/unit/fixtures.h"
 #include "tests/unit/test.h"
 
 #include <stdint.h>
@@ -653,27 +654,12 @@ TEST(text_seed_001)
     ne_text_clear(&t);
     free(s);
 }
-/* A 1987-style Reuters wire story as the archives deliver it: lines
- * hard-wrapped at 72 columns, paragraphs marked by indentation, a name
- * ("Sen. John\nTower") and a quotation broken across lines. */
-static const char WIRE_STORY[] =
-    "TOWER SAYS SENATE PANEL TO HOLD ARMS HEARINGS\n"
-    "    WASHINGTON, March 2 - The Armed Services panel chairman, Sen. John\n"
-    "Tower, said on Monday that the administration had failed to explain its\n"
-    "arms control policy to Congress and that the committee would hold\n"
-    "hearings next week.\n"
-    "    \"We have asked the White House for the documents three times and we\n"
-    "have received nothing that would let us judge the decision,\" Tower told\n"
-    "reporters after a closed meeting of the committee.\n"
-    "    Tower said the hearings would begin on Tuesday and would last at\n"
-    "least two days, with officials from the State and Defense departments\n"
-    "expected to testify.\n"
-    "    The White House declined to comment.";
+
 
 TEST(text_hard_wrapped_lines_are_spaces)
 {
     ne_text t = {0};
-    ANALYZE(t, WIRE_STORY);
+    ANALYZE(t, NE_TEST_WIRE_STORY);
     CHECK_INT((long)t.wrap_width, 71);   /* the longest line */
     /* the headline and the four indented paragraphs */
     CHECK_INT(t.nparas, 5);
@@ -693,9 +679,10 @@ TEST(text_hard_wrapped_lines_are_spaces)
     ne_text_clear(&t);
 
     /* blank lines between paragraphs, \r\n line ends: the same layers */
-    char buf[sizeof WIRE_STORY * 2];
+    char buf[2048];   /* the story is under 1,000 bytes; at most two bytes out per byte in */
+    CHECK(2 * strlen(NE_TEST_WIRE_STORY) + 1 <= sizeof buf);
     size_t n = 0;
-    for (const char *p = WIRE_STORY; *p; p++) {
+    for (const char *p = NE_TEST_WIRE_STORY; *p; p++) {
         if (*p == '\n' && p[1] == ' ') { memcpy(buf + n, "\r\n\r\n", 4); n += 4; while (p[1] == ' ') p++; continue; }
         if (*p == '\n') buf[n++] = '\r';
         buf[n++] = *p;
