@@ -330,4 +330,10 @@ int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, 
 /* The entities statement s is about, into ws->about; returns how many. */
 size_t qt_collect_about(ne_quotes_ws *ws, const stmt *s);
 
+/* ---- quotes_anylang.c ----------------------------------------------------------------- */
+
+/* Text in another language than English (lang.h): a direct quote whose
+ * sentence names exactly one person takes that person as its speaker. */
+void qt_speakers_by_name(ne_quotes_ws *ws);
+
 #endif
