@@ -40,7 +40,12 @@ enum ne_quote_mark {
     NE_QM_RIGHT_SINGLE,      /* ’  (as a quote, not an apostrophe) */
     NE_QM_LOW_DOUBLE,        /* „  */
     NE_QM_GUILLEMET_LEFT,    /* «  */
-    NE_QM_GUILLEMET_RIGHT    /* »  */
+    NE_QM_GUILLEMET_RIGHT,   /* »  */
+    NE_QM_LOW_SINGLE,        /* ‚  (German ‚…‘: opens; ‘ closes it) */
+    NE_QM_CORNER_LEFT,       /* 「 (CJK quotation: a double kind) */
+    NE_QM_CORNER_RIGHT,      /* 」 */
+    NE_QM_WHITE_CORNER_LEFT, /* 『 (CJK quotation inside 「…」: a single kind) */
+    NE_QM_WHITE_CORNER_RIGHT /* 』 */
 };
 
 enum ne_tok_flag {

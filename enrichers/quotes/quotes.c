@@ -225,9 +225,11 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
     if (english) {
         qt_attach_frames(ws);
         qt_find_reported(ws);
+        qt_find_floating(ws);
+        qt_collect_roles(ws);
+    } else {
+        qt_find_spans_anylang(ws);
     }
-    qt_find_floating(ws);
-    if (english) qt_collect_roles(ws);
     for (size_t i = 0; i < ws->nst; i++) {   /* positions, for ordering */
         stmt *s = &ws->st[i];
         s->start = s->kind == NE_QUOTE_DIRECT ? ws->rq[s->rq].start : tok(ws, s->cbeg)->start;

@@ -1,8 +1,11 @@
-/* quotes_anylang — speakers of direct quotes in text that is not English.
+/* quotes_anylang — direct quotes in text that is not English.
  *
  * On text in another language (lang.h) the cues, frames and the speaker
- * ranker do not run: they are English models. What is left to say who
- * spoke is who is named: a direct quote whose sentence (the words outside
+ * ranker do not run: they are English models. Every quotation long enough
+ * to be speech (three words; four characters in scripts without spaces)
+ * is a direct quote wherever it stands in its sentence, since no frame
+ * can vouch for one that does not open a sentence. What is left to say
+ * who spoke is who is named: a direct quote whose sentence (the words outside
  * its quotation marks, in the sentences its marks are in) names exactly
  * one person the entities stage found — on such text only watchlist and
  * gazetteer names — takes that person as its speaker. „…“, sagte Scholz;
@@ -12,6 +15,48 @@
  * mentions per quote (articles have a few dozen).
  */
 #include "enrichers/quotes/quotes_int.h"
+
+#include <string.h>
+
+/* A new direct statement (as quotes_frames.c's add_stmt). */
+static int32_t new_statement(ne_quotes_ws *ws)
+{
+    ne_grow(&ws->st, &ws->st_cap, ws->nst + 1, sizeof *ws->st);
+    stmt *s = &ws->st[ws->nst];
+    memset(s, 0, sizeof *s);
+    s->kind = NE_QUOTE_DIRECT;
+    s->rq = -1;
+    s->cue = s->cue_end = -1;
+    s->ent = -1;
+    return (int32_t)ws->nst++;
+}
+
+/* Whether quotation r (with its continuations) is long enough to be
+ * speech rather than a scare quote or a term: three words, or, in a script
+ * written without spaces (Chinese, Japanese), four characters or more. */
+static int long_enough(const ne_quotes_ws *ws, size_t r)
+{
+    uint32_t words = 0, bytes = 0;
+    int spaced = 0;
+    for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) {
+        const rawq *q = &ws->rq[x];
+        words += q->nwords;
+        bytes += q->end - q->start;
+        spaced |= memchr(ws->t->s + q->start, ' ', q->end - q->start) != NULL;
+    }
+    return words >= 3 || (!spaced && bytes >= 4 * 3);
+}
+
+void qt_find_spans_anylang(ne_quotes_ws *ws)
+{
+    for (size_t r = 0; r < ws->nrq; r++) {
+        rawq *q = &ws->rq[r];
+        if (q->owner >= 0 || q->prev >= 0 || (q->title && q->next < 0) || !long_enough(ws, r)) continue;
+        int32_t si = new_statement(ws);
+        ws->st[si].rq = (int32_t)r;
+        for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) ws->rq[x].owner = si;
+    }
+}
 
 /* The sentence holding token i (sentences are in order and cover every
  * token of a paragraph): its index, or nsents. */

@@ -262,3 +262,53 @@ TEST(lang_undetermined_article_keeps_the_english_models)
     CHECK(strstr(ev, "\"name\":\"Kristen Quinn\",\"type\":\"PERSON\""));
     ne_outbox_free(&ob);
 }
+
+/* ---- quote spans in other languages -------------------------------------- */
+
+/* The quotes of an enriched event, as "text|speaker-id;" (speaker "-" when
+ * null), in order: enough to compare what was found. */
+static void quotes_of(const char *ev, char *out, size_t cap)
+{
+    yajl_val o = yajl_tree_parse(ev, NULL, 0);
+    const char *qp[] = {"quotes", NULL}, *tp[] = {"text", NULL}, *sp[] = {"speaker", "entity_id", NULL};
+    yajl_val qs = o ? yajl_tree_get(o, qp, yajl_t_array) : NULL;
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; qs && i < YAJL_GET_ARRAY(qs)->len; i++) {
+        yajl_val q = YAJL_GET_ARRAY(qs)->values[i];
+        yajl_val t = yajl_tree_get(q, tp, yajl_t_string), s = yajl_tree_get(q, sp, yajl_t_string);
+        n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s|%s;", t ? YAJL_GET_STRING(t) : "?",
+                              s ? YAJL_GET_STRING(s) : "-");
+    }
+    yajl_tree_free(o);
+}
+
+TEST(lang_quote_spans_in_german_japanese_and_chinese_marks)
+{
+    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    static const struct { const char *record, *want; } cases[] = {
+        /* „…“ with ‚…‘ nested, a quote mid-sentence, the one person named speaks */
+        {"{\"body\": \"„Das ist ein ‚historischer‘ Tag“, sagte Wladimir Putin am Abend in Moskau vor "
+         "Journalisten. Er betonte, man sei „zu Gesprächen bereit, aber nicht um jeden Preis“.\"}",
+         "Das ist ein ‚historischer‘ Tag|vladimir-putin;zu Gesprächen bereit, aber nicht um jeden Preis|-;"},
+        /* ‚…‘ alone: ‘ closes after text */
+        {"{\"body\": \"Der Minister sagte: ‚Wir bleiben bei unserer Linie.‘ Die Opposition widersprach "
+         "sofort und kündigte Widerstand an.\"}",
+         "Wir bleiben bei unserer Linie.|-;"},
+        {"{\"body\": \"首相は記者会見で「経済対策を最優先に進める」と述べた。野党はこれに反発している。\"}",
+         "経済対策を最優先に進める|-;"},
+        {"{\"body\": \"普京在莫斯科对记者说：“我们愿意进行对话，但不是不惜任何代价。”他还表示，俄罗斯将继续推进合作。\"}",
+         "我们愿意进行对话，但不是不惜任何代价。|-;"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ne_outbox ob = {0};
+        enrich(cases[i].record, &ob);
+        const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+        CHECK(ev);
+        CHECK(!strstr(ev, "\"quotes.speakers\""));
+        char got[1024];
+        quotes_of(ev, got, sizeof got);
+        CHECK_STR(got, cases[i].want);
+        ne_outbox_free(&ob);
+    }
+}
