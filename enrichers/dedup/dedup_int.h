@@ -195,8 +195,10 @@ long dd_segtab_next(dd_segtab_it *it);
 /* One stored article: 28 bytes. Its id, story id, shingle count,
  * publication time and story features live in the generation's arena at
  * `blob` (see dd_blobv). The URL hash is not kept: a URL key found in the
- * table is checked by the texts' similarity (a re-crawl is >= 0.95 similar),
- * which a random entry, whose fingerprint only collided, never is. */
+ * table is checked by the texts' similarity (an update by URL is at least
+ * dedup.near_threshold similar), which a random entry, whose fingerprint
+ * only collided, never is. The id is in the arena: the id key's
+ * candidates are compared with it in full. */
 typedef struct dd_art {
     uint32_t sketch[DD_SKETCH_WORDS];
     uint32_t body;        /* low 32 bits of dd_fp.body */
@@ -437,7 +439,7 @@ void dd_cgen_free(dd_cgen *g);
 dd_blobv dd_art_blob(const dd_agen *g, const dd_art *a);
 
 /* The duplicate decision for fingerprint fp of article id over the stored
- * entries (exact by body, re-crawl by URL, near by LSH + sketch); sets
+ * entries (exact by body, update by id or URL, near by LSH + sketch); sets
  * s->self_* when the article itself is stored (a redelivery). The strings
  * in r point into the state (valid until the next insert). */
 typedef struct dd_result {
