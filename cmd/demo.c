@@ -117,6 +117,24 @@ static long produce_samples(const ne_config *cfg, const char *bootstraps)
             rc |= produce_raw(rk, topic, copy.id, b.p, b.len), n++;
         }
     }
+    /* A story's updated version: the same id, so the same key and
+     * partition, after the first version */
+    for (const demo_article *a = demo_articles; a->id; a++) {
+        if (strcmp(a->id, "demo-summit-1") != 0) continue;
+        demo_article upd = *a;
+        char *body = ne_xmalloc(strlen(a->body) + sizeof demo_summit_update_paragraph);
+        strcpy(body, a->body);
+        strcat(body, demo_summit_update_paragraph);
+        upd.body = body;
+        upd.published_at = "2026-11-22T09:00:00Z";
+        nebuf_reset(&b);
+        article_json(&b, &upd);
+        rc |= produce_raw(rk, topic, upd.id, b.p, b.len), n++;
+        free(body);
+    }
+    nebuf_reset(&b);
+    article_json(&b, &demo_wire_story);
+    rc |= produce_raw(rk, topic, demo_wire_story.id, b.p, b.len), n++;
     rc |= produce_raw(rk, topic, NULL, demo_plain_text_article, strlen(demo_plain_text_article)), n++;
     rc |= produce_raw(rk, topic, "demo-page-1", demo_web_page_record, strlen(demo_web_page_record)), n++;
     rc |= produce_raw(rk, topic, NULL, demo_broken_json, strlen(demo_broken_json)), n++;
@@ -153,25 +171,75 @@ static const char *header(const rd_kafka_message_t *m, const char *name, char *b
     return buf;
 }
 
+/* Prints at most max characters of s with each run of whitespace as one
+ * space: a hard-wrapped quote on one line. */
+static void put_flat(FILE *out, const char *s, size_t max)
+{
+    size_t n = 0;
+    int space = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') { space = 1; continue; }
+        if ((c & 0xC0) != 0x80) {          /* a character starts */
+            if (n + space >= max) break;
+            if (space && n) { fputc(' ', out); n++; }
+            space = 0;
+            n++;
+        }
+        fputc(*s, out);
+    }
+    if (*s) fputs("…", out);
+}
+
+/* The widest line of a body whose paragraphs are hard-wrapped (several
+ * lines, none wider than 80 columns, no blank line between them), or 0. */
+static size_t wrapped_width(const char *body)
+{
+    size_t lines = 0, widest = 0, w = 0;
+    if (!body || strstr(body, "\n\n")) return 0;
+    for (const char *p = body;; p++) {
+        if (*p == '\n' || !*p) {
+            if (w > widest) widest = w;
+            lines += w > 0;
+            w = 0;
+            if (!*p) break;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) {
+            w++;
+        }
+    }
+    return lines >= 4 && widest <= 80 ? widest : 0;
+}
+
 /* An enriched article: its dedup decision, people and quotes. */
 static void describe_enriched(FILE *out, yajl_val v)
 {
     const char *title = jstr(v, "title", NULL), *format = jstr(v, "format", NULL);
+    const char *status = jstr(v, "dedup", "status");
     fprintf(out, "    %-16s %s\n", jstr(v, "id", NULL), title ? title : "(no title)");
     if (format && !strcmp(format, "html")) {
         const char *key[] = {"authors", NULL};
         yajl_val au = yajl_tree_get(v, key, yajl_t_array);
-        fprintf(out, "      a web page: its article text, %zu bytes, extracted; by %s; %s\n",
+        fprintf(out, "      format html, a web page: its article text, %zu bytes, extracted; by %s; %s\n",
                 strlen(jstr(v, "body", NULL) ? jstr(v, "body", NULL) : ""),
                 au && au->u.array.len && YAJL_IS_STRING(au->u.array.values[0])
                     ? au->u.array.values[0]->u.string : "(no author named)",
                 jstr(v, "url", NULL) ? jstr(v, "url", NULL) : "(no url)");
     }
-    fprintf(out, "      %lld tokens, %lld sentences; dedup: %s%s%s, story %s\n",
-            jint(v, "stats", "tokens"), jint(v, "stats", "sentences"), jstr(v, "dedup", "status"),
-            jstr(v, "dedup", "duplicate_of") ? " of " : "",
-            jstr(v, "dedup", "duplicate_of") ? jstr(v, "dedup", "duplicate_of") : "",
-            jstr(v, "dedup", "story_id"));
+    size_t wrap = wrapped_width(jstr(v, "body", NULL));
+    if (wrap)
+        fprintf(out, "      format %s, hard-wrapped at up to %zu columns: a line break inside a paragraph reads "
+                "as a space\n", format ? format : "text", wrap);
+    const char *of = status && !strcmp(status, "update") ? jstr(v, "dedup", "update_of")
+                                                         : jstr(v, "dedup", "duplicate_of");
+    const char *simp[] = {"dedup", "similarity", NULL};
+    yajl_val sim = yajl_tree_get(v, simp, yajl_t_number);
+    char simtxt[48] = "";
+    if (of && sim) snprintf(simtxt, sizeof simtxt, " (similarity %.2f)", YAJL_GET_DOUBLE(sim));
+    fprintf(out, "      %lld tokens, %lld sentences; dedup: %s%s%s%s, story %s\n",
+            jint(v, "stats", "tokens"), jint(v, "stats", "sentences"), status,
+            of ? " of " : "", of ? of : "", simtxt, jstr(v, "dedup", "story_id"));
+    if (status && !strcmp(status, "update"))
+        fprintf(out, "      a new version of %s: enriched again; its earlier quotes are claims already seen\n", of);
     yajl_val ents = yajl_tree_get(v, (const char *[]){"entities", NULL}, yajl_t_array);
     fprintf(out, "      entities:");
     for (size_t i = 0; ents && i < YAJL_GET_ARRAY(ents)->len; i++) {
@@ -184,8 +252,9 @@ static void describe_enriched(FILE *out, yajl_val v)
     for (size_t i = 0; quotes && i < YAJL_GET_ARRAY(quotes)->len; i++) {
         yajl_val q = YAJL_GET_ARRAY(quotes)->values[i];
         const char *who = jstr(q, "speaker", "name") ? jstr(q, "speaker", "name") : jstr(q, "speaker", "text");
-        fprintf(out, "      %-8s %-18s \"%.60s%s\"\n", jstr(q, "kind", NULL), who ? who : "(nobody)",
-                jstr(q, "text", NULL), strlen(jstr(q, "text", NULL)) > 60 ? "…" : "");
+        fprintf(out, "      %-8s %-18s \"", jstr(q, "kind", NULL), who ? who : "(nobody)");
+        put_flat(out, jstr(q, "text", NULL), 60);
+        fputs("\"\n", out);
     }
 }
 
@@ -204,12 +273,16 @@ static void describe(FILE *out, enum ne_topic t, const rd_kafka_message_t *m)
     if (t == NE_TOPIC_ENRICHED)
         describe_enriched(out, v);
     else if (t == NE_TOPIC_DUPLICATES)
-        fprintf(out, "    %-16s %s duplicate of %s\n", jstr(v, "id", NULL), jstr(v, "kind", NULL),
-                jstr(v, "duplicate_of", NULL));
-    else if (t == NE_TOPIC_CLAIMS)
-        fprintf(out, "    %-16s %-5s %.70s\n", jstr(v, "article_id", NULL),
-                YAJL_IS_TRUE(yajl_tree_get(v, (const char *[]){"new", NULL}, yajl_t_any)) ? "new" : "seen",
-                jstr(v, "quote", "text"));
+        fprintf(out, jstr(v, "kind", NULL) && !strcmp(jstr(v, "kind", NULL), "update")
+                         ? "    %-16s %s of %s (a new version, enriched)\n"
+                         : "    %-16s %s duplicate of %s\n",
+                jstr(v, "id", NULL), jstr(v, "kind", NULL), jstr(v, "duplicate_of", NULL));
+    else if (t == NE_TOPIC_CLAIMS) {
+        fprintf(out, "    %-16s %-5s ", jstr(v, "article_id", NULL),
+                YAJL_IS_TRUE(yajl_tree_get(v, (const char *[]){"new", NULL}, yajl_t_any)) ? "new" : "seen");
+        put_flat(out, jstr(v, "quote", "text"), 70);
+        fputc('\n', out);
+    }
     else if (t == NE_TOPIC_ALERTS)
         fprintf(out, "    %-16s for %s: %s (%s)\n", jstr(v, "subscription_id", NULL),
                 jstr(v, "person", "name"), jstr(v, "claim_id", NULL), jstr(v, "role", NULL));
@@ -312,7 +385,8 @@ int ne_cmd_demo(ne_config *given, FILE *out, volatile sig_atomic_t *stop)
     long n = produce_samples(cfg, bootstraps);
     if (n < 0) goto out;
     fprintf(out, "  produced %ld records to %s: %zu sample articles (one of them also syndicated word for "
-            "word), a plain-text article, a web page, and 3 broken records\n", n, cfg->topics.raw,
+            "word, one sent again as an updated version), a plain-text article, a web page, a hard-wrapped "
+            "wire story, and 3 broken records\n", n, cfg->topics.raw,
             sizeof demo_articles / sizeof demo_articles[0] - 1);
     fprintf(out, "  running the service until every record is processed and acknowledged...\n");
     fflush(out);

@@ -1,8 +1,9 @@
 /* The demo's sample articles: fictional, news-like, written for newsenrich.
  * Two of them are the same wire story as run by two outlets (a near
  * duplicate pair), the first is also syndicated word for word (an exact
- * duplicate, see demo.c), one comes as a web page, and three records are
- * broken on purpose to show the dead-letter path. */
+ * duplicate, see demo.c), one comes as a web page, one as a hard-wrapped
+ * wire story, one is sent again as an updated version, and three records
+ * are broken on purpose to show the dead-letter path. */
 #ifndef NE_DEMO_ARTICLES_H
 #define NE_DEMO_ARTICLES_H
 
@@ -97,6 +98,35 @@ static const char demo_web_page_record[] =
     "<div class=\\\"newsletter-promo\\\"><p>Sign up for our morning newsletter.</p></div>"
     "</article><aside class=\\\"related\\\"><a href=\\\"/x\\\">Harbour deal approved after "
     "months of talks</a></aside><footer>Contact us</footer></body></html>\"}";
+
+/* A wire story as news agencies' archives and many feeds deliver it:
+ * lines hard-wrapped near 65 columns, paragraphs marked by indentation,
+ * the watched minister's name and both her quotations broken across line
+ * ends. The line breaks are read as spaces (enrichers/text); the body is
+ * published as it came. */
+static const demo_article demo_wire_story = {
+    "demo-wire-1", "Capital Wire", NULL, "2026-11-22T16:05:00Z",
+    "Flood barrier funds released after months of delay",
+    "    VELLMARK, Nov 22 - Environment Minister Anika\n"
+    "Solberg on Sunday set aside 12 million crowns to repair the river\n"
+    "flood barriers damaged in the spring storms, ending a dispute with\n"
+    "the regional councils over who should pay for the work.\n"
+    "    \"The barriers protect forty thousand homes, and we cannot wait\n"
+    "for the lawyers to finish arguing before we repair them,\" Solberg\n"
+    "told reporters in Vellmark after meeting the council leaders.\n"
+    "    She said the work would start in December. \"Every week we lose\n"
+    "now is a week of risk for the people who live along the river,\"\n"
+    "she said.\n"
+    "    Council leader Henrik Dahl welcomed the decision but said the\n"
+    "sum covered only half of the damage.\n"};
+
+/* demo-summit-1 again, as the outlet updated it a day later: the same id
+ * and URL, one paragraph more with a new quote by the watched minister. An
+ * update, not a duplicate: enriched again, and only the new quote is a new
+ * claim (one alert). Its body is demo-summit-1's with this appended. */
+static const char demo_summit_update_paragraph[] =
+    "\n\n\"If the other states want a treaty by the spring, they know where to find me,\" "
+    "Solberg said in a radio interview on Sunday.";
 
 static const char demo_broken_json[] = "{\"id\": \"demo-broken\", \"body\": \"unterminated";
 static const char demo_invalid_utf8[] = "Headline\n\nA body with a stray byte \xff in it.";

@@ -284,7 +284,7 @@ int main(int argc, char **argv)
         double c0 = cpu_s();
         for (long i = from; i < to; i++) {
             dd_fp *fp = &fps[stored + i];
-            if (pass && i + 8 < to) dd_prefetch(s, &fps[stored + i + 8]);
+            if (pass && i + 8 < to) dd_prefetch(s, &fps[stored + i + 8], ids[i + 8]);
             const char *aid = ids[i];
             dd_result r;
             dd_decide(s, fp, aid, &r);

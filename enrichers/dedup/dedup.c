@@ -12,9 +12,6 @@
 #include "common/log.h"
 #include "enrichers/dedup/dedup_int.h"
 
-/* A URL match is a re-crawl (an exact duplicate) when the texts are this
- * close: page furniture or a changed byline, not a changed story. */
-#define RECRAWL_SIMILARITY 0.95
 /* Below this many shingles a text is too short for a similarity estimate:
  * only exact matches count. */
 #define MIN_SHINGLES_NEAR 8
@@ -41,6 +38,7 @@
 #define SALT_BAND  0x3000000000000000ULL
 #define SALT_STORY 0x4000000000000000ULL
 #define SALT_BODY  0x5000000000000000ULL
+#define SALT_ID    0x6000000000000000ULL
 
 enum { FEAT_ENTITY = 0, FEAT_WORD = 1, FEAT_CLAIM = 2 };
 
@@ -154,17 +152,19 @@ static uint64_t key_url(uint32_t url) { return ne_fmix64(url ^ SALT_URL); }
 static uint64_t key_band(size_t b, uint32_t band) { return ne_fmix64((band ^ SALT_BAND) + (b << 40)); }
 static uint64_t key_story(uint32_t feat) { return ne_fmix64(feat ^ SALT_STORY); }
 static uint64_t key_body(uint64_t body) { return ne_fmix64(body ^ SALT_BODY); }
+static uint64_t key_id(const char *id) { return ne_fmix64(dd_hash_str('d', id) ^ SALT_ID); }
 
 /* The fingerprint-table keys of an article, hashed once per decision. */
 typedef struct fp_keys {
     uint64_t band[DD_BANDS];
-    uint64_t url;
+    uint64_t url, id;
 } fp_keys;
 
-static void keys_of(const dd_fp *fp, fp_keys *k)
+static void keys_of(const dd_fp *fp, const char *id, fp_keys *k)
 {
     for (size_t b = 0; b < DD_BANDS; b++) k->band[b] = key_band(b, fp->band[b]);
     k->url = fp->url ? key_url(fp->url) : 0;
+    k->id = key_id(id);
 }
 
 /* The entries posted under key in the fingerprint table t, into out: the
@@ -276,7 +276,10 @@ int dd_art_insert(ne_dedup_state *s, const dd_fp *fp, uint32_t at, uint32_t pub,
      * is then taken by the body key, so the table still holds at most
      * DD_FP_KEYS slots per article. */
     fp_keys k;
-    keys_of(fp, &k);
+    keys_of(fp, id, &k);
+    /* the id key finds this article's next version (an update); the id is
+     * compared in full there, so the slot's fingerprint only narrows */
+    dd_tab_put_max(&g->fp, k.id, idx, FP_MAX_POSTINGS);
     if (fp->url) dd_tab_put_max(&g->fp, k.url, idx, FP_MAX_POSTINGS);
     for (size_t i = 0; i < DD_BANDS; i++)
         if (dd_tab_put_max(&g->fp, k.band[i], idx, FP_MAX_POSTINGS) == 1 && i == 0)
@@ -394,23 +397,58 @@ static int cand_seen_add(cand_seen *ss, cand c)
     return 1;
 }
 
-static void find_by_url(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
-                        decision *d)
+/* The newest of two candidates (an update names the version it follows). */
+static int newer(const ne_dedup_state *s, cand a, cand b) { return older(s, b, a); }
+
+/* Entry (gi, idx) holds fp's normalised body (the exact test). */
+static int same_body(const dd_agen *g, uint32_t idx, const dd_fp *fp)
 {
-    if (!fp->url || fp->nsh < MIN_SHINGLES_NEAR) return;
+    return g->art[idx].body == (uint32_t)fp->body && sketch_equal(g, &g->art[idx], fp);
+}
+
+/* An update: a stored earlier version of this article, by id or by
+ * canonical URL, whose normalised body differs. By id the match is certain
+ * (the id is compared in full), whatever the texts; by URL the entry keeps
+ * only the table slot's 12-bit fingerprint of the key, so a text at least
+ * dedup.near_threshold similar confirms it (a random entry sharing the
+ * slot fingerprint is ~0 similar) and a URL reused for another text stays
+ * unique. An identical body under another id was taken as exact before
+ * this is asked; under the same id it is this article (a redelivery), so
+ * the rule for redeliveries holds: only entries stored before it count.
+ * The newest version wins. Returns 1 with *u and *sim set. */
+static int find_update(const ne_dedup_state *s, const dd_fp *fp, const fp_keys *k, const char *id, uint32_t now,
+                       cand *u, double *sim)
+{
+    int found = 0;
     for (int gi = 0; gi < 2; gi++) {
         const dd_agen *g = &s->agen[gi];
         if (!g->art) continue;
         uint32_t post[FP_MAX_POSTINGS];
-        size_t np = fp_postings(&g->fp, k->url, post);
+        size_t np = fp_postings(&g->fp, k->id, post);
         for (size_t j = 0; j < np; j++) {
-            if (!usable(s, gi, post[j], id, now)) continue;
-            double sim = art_similarity(g, &g->art[post[j]], fp);
             cand c = {gi, post[j]};
-            if (sim >= RECRAWL_SIMILARITY) consider(s, d, NE_DEDUP_EXACT, c, sim);
-            else if (sim >= s->threshold) consider(s, d, NE_DEDUP_NEAR, c, sim);
+            if (c.idx >= g->n || g->art[c.idx].at + s->retention_s < now || !before_self(s, gi, c.idx)) continue;
+            if (same_body(g, c.idx, fp) || strcmp(dd_art_blob(g, &g->art[c.idx]).id, id) != 0) continue;
+            if (!found || newer(s, c, *u)) {
+                *u = c;
+                *sim = art_similarity(g, &g->art[c.idx], fp);
+                found = 1;
+            }
+        }
+        if (!fp->url || fp->nsh < MIN_SHINGLES_NEAR) continue;
+        np = fp_postings(&g->fp, k->url, post);
+        for (size_t j = 0; j < np; j++) {
+            cand c = {gi, post[j]};
+            if (!usable(s, gi, c.idx, id, now) || same_body(g, c.idx, fp)) continue;
+            double sm = art_similarity(g, &g->art[c.idx], fp);
+            if (sm >= s->threshold && (!found || newer(s, c, *u))) {
+                *u = c;
+                *sim = sm;
+                found = 1;
+            }
         }
     }
+    return found;
 }
 
 /* A template's articles share all their bands: once its bands are full,
@@ -467,6 +505,9 @@ int ne_dedup_process(void *state, ne_doc *doc)
     seen_clear(s);
     s->have_fp = 0;
     s->self_found = 0;
+    s->claim_self_from = 0;
+    s->min_proc_at = 0;
+    s->key_versioned = 0;
     doc->dedup.status = NE_DEDUP_UNIQUE;
     doc->dedup.similarity = 0.0;
     set_str(&doc->dedup.duplicate_of, NULL);
@@ -479,6 +520,14 @@ int ne_dedup_process(void *state, ne_doc *doc)
     dd_result r;
     dd_decide(s, &s->fp, doc->id, &r);
     if (r.status == NE_DEDUP_UNIQUE) return 0;
+    if (r.status == NE_DEDUP_UPDATE && strcmp(r.duplicate_of, doc->id) == 0) {
+        /* a new version under the same id: the earlier version's claims
+         * carry this id too, and are not this article's own (see
+         * claim_self_from); its record keeps its own key */
+        s->key_versioned = 1;
+        s->claim_self_from = s->self_found ? s->agen[s->self_gen].art[s->self_idx].at : UINT32_MAX;
+        s->min_proc_at = r.of_at + 1;
+    }
     doc->dedup.status = (enum ne_dedup_status)r.status;
     doc->dedup.similarity = r.similarity;
     set_str(&doc->dedup.duplicate_of, r.duplicate_of);
@@ -519,15 +568,16 @@ static void prefetch_keys(const ne_dedup_state *s, const dd_fp *fp, const fp_key
 {
     for (int gi = 0; gi < 2; gi++) {
         const dd_tab *t = &s->agen[gi].fp;
+        if (k->id) dd_tab_prefetch(t, k->id);
         if (fp->url) dd_tab_prefetch(t, k->url);
         for (size_t b = 0; b < DD_BANDS; b++) dd_tab_prefetch(t, k->band[b]);
     }
 }
 
-void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp)
+void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp, const char *id)
 {
     fp_keys k;
-    keys_of(fp, &k);
+    keys_of(fp, id, &k);
     prefetch_keys(s, fp, &k);
 }
 
@@ -568,7 +618,7 @@ const dd_art *dd_art_find_self(const ne_dedup_state *s, const char *id, const dd
                                int *gen, uint32_t *idx)
 {
     fp_keys k;
-    keys_of(fp, &k);
+    keys_of(fp, id, &k);
     cand bm[4 * FP_MAX_POSTINGS], self;
     if (!self_among(s, bm, body_matches(s, fp, &k, bm), id, &self)) return NULL;
     *gen = self.gen;
@@ -580,7 +630,7 @@ int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r)
 {
     s->self_found = 0;
     fp_keys k;
-    keys_of(fp, &k);
+    keys_of(fp, id, &k);
     prefetch_keys(s, fp, &k);
     /* the redelivery check and the exact lookup look at the same entries */
     cand bm[4 * FP_MAX_POSTINGS], self;
@@ -598,15 +648,23 @@ int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r)
         if (!usable(s, bm[j].gen, bm[j].idx, id, now) || !sketch_equal(g, &g->art[bm[j].idx], fp)) continue;
         consider(s, &d, NE_DEDUP_EXACT, bm[j], 1.0);
     }
-    if (d.status != NE_DEDUP_EXACT) find_by_url(s, fp, &k, id, now, &d);
-    if (d.status != NE_DEDUP_EXACT) find_near(s, fp, &k, id, now, &d);
+    /* exact over update over near: an update is a version of the same
+     * article, closer than any other outlet's near copy */
+    cand u;
+    double usim = 0;
+    if (d.status != NE_DEDUP_EXACT && find_update(s, fp, &k, id, now, &u, &usim))
+        d = (decision){NE_DEDUP_UPDATE, u, usim};
+    if (d.status == NE_DEDUP_UNIQUE) find_near(s, fp, &k, id, now, &d);
     r->status = d.status;
     r->similarity = d.sim > 1 ? 1 : d.sim;
     r->duplicate_of = r->story = NULL;
+    r->of_at = 0;
     if (d.status == NE_DEDUP_UNIQUE) return 0;
     r->duplicate_of = cand_id(s, d.of);
     r->story = cand_story(s, d.of);
+    r->of_at = s->agen[d.of.gen].art[d.of.idx].at;
     if (d.status == NE_DEDUP_EXACT) s->st.exact++;
+    else if (d.status == NE_DEDUP_UPDATE) s->st.updates++;
     else s->st.near++;
     return 0;
 }
@@ -986,7 +1044,9 @@ int ne_dedup_finish(void *state, ne_doc *doc)
     ne_dedup_state *s = state;
     uint32_t now = dd_now(s);
     uint32_t pub = dd_parse_time(doc->published_at);
-    uint32_t proc_at = now;
+    /* an update under its earlier version's id is processed after it, by
+     * the clock or by one second (min_proc_at) */
+    uint32_t proc_at = now > s->min_proc_at ? now : s->min_proc_at;
     const char *self_story = NULL;
     if (s->self_found) {
         const dd_agen *g = &s->agen[s->self_gen];

@@ -13,13 +13,18 @@
  *
  * Decisions (all deterministic for a given state and article):
  *  - exact: the normalised body (case, whitespace, punctuation, quote-mark
- *    style folded) hashes equal and the shingle sketches agree; or the
- *    canonical URL is equal and the texts are near-verbatim (a re-crawl,
- *    similarity >= 0.95);
+ *    style folded) hashes equal and the shingle sketches agree; only
+ *    identical normalised bodies are exact;
+ *  - update: a new version of a stored article: the same id with another
+ *    body, or the same canonical URL with another body at least
+ *    dedup.near_threshold similar (the URL is kept as a 12-bit slot
+ *    fingerprint only, so the texts confirm it). Enriched in full; its
+ *    duplicate_of is the version it updates (published as update_of), and
+ *    claim novelty counts that version's claims as seen;
  *  - near: a MinHash LSH candidate (4-word shingles, 5 bands of 2 rows)
  *    whose estimated shingle similarity (Jaccard, or containment of a
  *    trimmed copy) reaches dedup.near_threshold;
- *  - a stored entry with the same article id is the same article
+ *  - a stored entry with the same article id and body is the same article
  *    (a redelivery): never a duplicate of itself, and only entries stored
  *    before it are considered, so a redelivery repeats its first decision.
  *
@@ -89,7 +94,7 @@ void ne_dedup_set_clock(ne_dedup_state *s, int64_t (*now)(void *ctx), void *ctx)
 
 typedef struct ne_dedup_stats {
     uint64_t articles, claims;          /* entries stored now */
-    uint64_t exact, near, unique, redelivered;
+    uint64_t exact, near, unique, redelivered, updates;
     uint64_t claims_new, claims_seen;
     uint64_t applied, apply_known, apply_bad;
     uint64_t story_joined;

@@ -3,6 +3,8 @@
  * to the state. The format is documented in enrichers/dedup/DEDUP.md:
  *
  *   key "a/<article id>"  value {"v":2,"id":…,
+ *   (or "a/<article id>~<16 hex body hash>" for an update under its
+ *   earlier version's id)
  *                                "at":…,"pub":…,"story":…|null,"body":"<16 hex>","url":…,
  *                                "nsh":…,"sk":[4 x u32],"bands":[5 x u32],"feat":[u32…],
  *                                "claims":[{"claim_id":…,"at":…,"ts":…,"norm":"<16 hex>",
@@ -232,6 +234,12 @@ static void encode_pending(ne_dedup_state *s)
     nebuf key = {0}, val = {0};
     put_lit(&key, "a/");
     put_lit(&key, id);
+    if (s->key_versioned) {
+        /* an update under its earlier version's id: a key of its own, so
+         * that compaction keeps the earlier record and the claims in it */
+        put_lit(&key, "~");
+        put_hex64(&key, s->fp.body);
+    }
     put_lit(&val, "{\"v\":2,\"id\":");
     nebuf_json_str(&val, id, strlen(id));
     if (art)

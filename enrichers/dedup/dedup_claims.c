@@ -433,6 +433,14 @@ typedef struct cmatch {
     int gen;
 } cmatch;
 
+/* Claim idx of generation g was stored from this very article: its id,
+ * processed no earlier than s->claim_self_from (an update under its
+ * earlier version's id sets it: that version's claims are not its own). */
+static int own_claim(const ne_dedup_state *s, const dd_cgen *g, uint32_t idx, const char *article_id)
+{
+    return g->c[idx].ts >= s->claim_self_from && strcmp(claim_article(g, idx), article_id) == 0;
+}
+
 /* Keeps the match that decides: one from this very article wins (a
  * redelivery), else the earliest. */
 static void take(const ne_dedup_state *s, cmatch *m, int gi, uint32_t idx, int self)
@@ -510,7 +518,7 @@ void dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id
             if ((uint32_t)i >= g->n) continue;
             const dd_claim *c = &g->c[i];
             if (c->norm != *norm || !claim_live(s, c, now)) continue;
-            take(s, &m, gi, (uint32_t)i, strcmp(claim_article(g, (uint32_t)i), article_id) == 0);
+            take(s, &m, gi, (uint32_t)i, own_claim(s, g, (uint32_t)i, article_id));
         }
         if (*ntri < MIN_TRIGRAMS) continue;
         cand_set seen;
@@ -530,7 +538,7 @@ void dd_claim_lookup(ne_dedup_state *s, const char *text, const char *article_id
                 const unsigned char *ctri = (const unsigned char *)g->arena + c->blob;
                 if (has_hits16(q16, *ntri, ctri, c->ntri, need) &&
                     groups_held(groups, *nmark, ctri, c->ntri, 16, u16_at))
-                    take(s, &m, gi, (uint32_t)i, strcmp(claim_article(g, (uint32_t)i), article_id) == 0);
+                    take(s, &m, gi, (uint32_t)i, own_claim(s, g, (uint32_t)i, article_id));
             }
         }
     }

@@ -46,11 +46,12 @@ uint64_t dd_hash_block(const void *p, size_t n);
 #define DD_BANDS        5          /* LSH bands of 2 minhash rows each */
 #define DD_SHINGLE      4          /* words per shingle */
 /* Keys an article puts into its generation's fingerprint table, at most:
+ * its id (so that a new version under the same id is found: an update),
  * the URL and the LSH bands. The body hash has a key only when band 0 is
  * full (dedup.c, FP_MAX_POSTINGS), in its place: two texts with the same
  * words have the same shingles, hence the same bands, so exact copies (and
  * redeliveries) are found under band 0 and checked by body. */
-#define DD_FP_KEYS      (1 + DD_BANDS)
+#define DD_FP_KEYS      (2 + DD_BANDS)
 
 typedef struct dd_fp {
     uint64_t body;                 /* hash of the normalised word sequence */
@@ -194,8 +195,10 @@ long dd_segtab_next(dd_segtab_it *it);
 /* One stored article: 28 bytes. Its id, story id, shingle count,
  * publication time and story features live in the generation's arena at
  * `blob` (see dd_blobv). The URL hash is not kept: a URL key found in the
- * table is checked by the texts' similarity (a re-crawl is >= 0.95 similar),
- * which a random entry, whose fingerprint only collided, never is. */
+ * table is checked by the texts' similarity (an update by URL is at least
+ * dedup.near_threshold similar), which a random entry, whose fingerprint
+ * only collided, never is. The id is in the arena: the id key's
+ * candidates are compared with it in full. */
 typedef struct dd_art {
     uint32_t sketch[DD_SKETCH_WORDS];
     uint32_t body;        /* low 32 bits of dd_fp.body */
@@ -370,6 +373,22 @@ struct ne_dedup_state {
     int      have_fp;
     int      self_found;          /* a stored entry is this very article */
     int      self_gen;  uint32_t self_idx;
+    /* A stored claim of this article's id counts as this article's own (a
+     * redelivery: still new) only when it was processed at or after this
+     * time: 0 for most articles; for an update under its earlier version's
+     * id, the time this version was first processed (a redelivery of it),
+     * or UINT32_MAX (its first attempt), since the earlier version's claims
+     * carry the same article id and are not new to this one. */
+    uint32_t claim_self_from;
+    /* The earliest processing time this article may be stored with: one
+     * second after the version it updates under the same id, so that its
+     * claims (ts = its processing time) are told from that version's by
+     * time even when both came within one second (claim_self_from). */
+    uint32_t min_proc_at;
+    /* The changelog key of this article's record is versioned ("a/<id>~<body
+     * hash>"): an update under its earlier version's id, whose record must not
+     * replace the earlier one's on compaction (its claims are in it). */
+    int      key_versioned;
     dd_seen *seen;  size_t nseen, capseen;
 
     /* changelog records of the last finish(): pending until asked for */
@@ -420,19 +439,21 @@ void dd_cgen_free(dd_cgen *g);
 dd_blobv dd_art_blob(const dd_agen *g, const dd_art *a);
 
 /* The duplicate decision for fingerprint fp of article id over the stored
- * entries (exact by body, re-crawl by URL, near by LSH + sketch); sets
+ * entries (exact by body, update by id or URL, near by LSH + sketch); sets
  * s->self_* when the article itself is stored (a redelivery). The strings
  * in r point into the state (valid until the next insert). */
 typedef struct dd_result {
-    int status;                /* enum ne_dedup_status */
+    int status;                /* enum ne_dedup_status; duplicate_of is update_of for an update */
     double similarity;
     const char *duplicate_of, *story;
+    uint32_t of_at;            /* when duplicate_of was processed */
 } dd_result;
 int dd_decide(ne_dedup_state *s, const dd_fp *fp, const char *id, dd_result *r);
 /* Requests every table line dd_decide() and the insert will read for fp
+ * and article id
  * (the decision does this itself; a batch can do it ahead, so the cache
  * misses of several articles overlap). */
-void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp);
+void dd_prefetch(const ne_dedup_state *s, const dd_fp *fp, const char *id);
 
 /* Inserts an article entry (no changelog). Returns 0, or -1 when the
  * generation cannot take it (full, or its arena past 32-bit offsets). */

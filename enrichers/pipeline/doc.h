@@ -89,11 +89,13 @@ typedef struct ne_text {
 
 /* ---- annotations ------------------------------------------------------ */
 
-enum ne_dedup_status { NE_DEDUP_UNIQUE = 0, NE_DEDUP_NEAR, NE_DEDUP_EXACT };
+/* UPDATE is a new version of a stored article (enriched; published as
+ * status "update" with update_of = duplicate_of). */
+enum ne_dedup_status { NE_DEDUP_UNIQUE = 0, NE_DEDUP_NEAR, NE_DEDUP_EXACT, NE_DEDUP_UPDATE };
 
 typedef struct ne_dedup {
     enum ne_dedup_status status;
-    char  *duplicate_of;   /* article id, or NULL */
+    char  *duplicate_of;   /* article id (for an update: the version it updates), or NULL */
     double similarity;
     char  *story_id;       /* NULL until the dedup stage sets it */
 } ne_dedup;

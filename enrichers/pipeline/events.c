@@ -98,7 +98,7 @@ static void put_format(nebuf *b, const ne_doc *doc)
 
 static const char *dedup_status_name(enum ne_dedup_status s)
 {
-    return s == NE_DEDUP_NEAR ? "near_duplicate" : "unique";
+    return s == NE_DEDUP_NEAR ? "near_duplicate" : s == NE_DEDUP_UPDATE ? "update" : "unique";
 }
 
 static void put_mention(nebuf *b, const ne_doc *doc, const ne_mention *m)
@@ -215,7 +215,10 @@ void ne_events_enriched(nebuf *b, const ne_doc *doc)
     put_key(b, "dedup", 0);
     nebuf_putc(b, '{');
     put_key(b, "status", 1);       put_plain_str(b, dedup_status_name(doc->dedup.status));
-    put_key(b, "duplicate_of", 0); put_str_or_null(b, doc->dedup.duplicate_of);
+    /* an update is not a duplicate: it names the version it updates */
+    int update = doc->dedup.status == NE_DEDUP_UPDATE;
+    put_key(b, "duplicate_of", 0); put_str_or_null(b, update ? NULL : doc->dedup.duplicate_of);
+    if (update) { put_key(b, "update_of", 0); put_str_or_null(b, doc->dedup.duplicate_of); }
     put_key(b, "similarity", 0);   put_double(b, doc->dedup.similarity);
     put_key(b, "story_id", 0);     put_str_or_null(b, doc->dedup.story_id);
     nebuf_putc(b, '}');

@@ -402,9 +402,10 @@ static enum ne_outcome render_events(ne_pipeline *p, ne_doc *doc, ne_outbox *out
     nebuf_reset(&p->buf);
     ne_events_enriched(&p->buf, doc);
     emit_rendered(p, out, NE_TOPIC_ENRICHED, doc->id);
-    if (doc->dedup.status == NE_DEDUP_NEAR) {
+    if (doc->dedup.status == NE_DEDUP_NEAR || doc->dedup.status == NE_DEDUP_UPDATE) {
         nebuf_reset(&p->buf);
-        ne_events_duplicate(&p->buf, doc->id, doc->dedup.duplicate_of, "near", doc->dedup.similarity);
+        ne_events_duplicate(&p->buf, doc->id, doc->dedup.duplicate_of,
+                            doc->dedup.status == NE_DEDUP_NEAR ? "near" : "update", doc->dedup.similarity);
         emit_rendered(p, out, NE_TOPIC_DUPLICATES, doc->id);
     }
     for (size_t i = 0; i < doc->nquotes; i++) {

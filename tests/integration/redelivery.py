@@ -59,7 +59,9 @@ def events_by_id(recs, topics):
         if r["topic"] == topics.enriched:
             d = j.get("dedup") or {}
             status = {"near_duplicate": "near", "exact_duplicate": "exact"}.get(d.get("status"), d.get("status"))
-            arts[r["key"]].append(("enriched", status, d.get("duplicate_of"),
+            # an update names its version in update_of (duplicates: duplicate_of)
+            of = d.get("update_of") if status == "update" else d.get("duplicate_of")
+            arts[r["key"]].append(("enriched", status, of,
                                    round(d.get("similarity") or 0.0, 6), d.get("story_id"),
                                    tuple((q.get("claim_id"), q.get("new")) for q in j.get("quotes") or ())))
         elif r["topic"] == topics.duplicates:

@@ -294,6 +294,43 @@ def demo_runs_the_pipeline_on_the_mock_cluster():
     check("near duplicate of demo-harbour-1" in out, "the other outlet's version is a near duplicate")
     check("a web page: its article text" in out and "by Petra Lind" in out and
           "Ferry service to resume in spring" in out, "the web page is extracted, titled and credited")
+    check("format html, a web page" in out, "the web page's event says format html")
+
+    # The enriched article blocks: an id line at 4 spaces, details at 6.
+    blocks = {}
+    section = out.split("\n  articles.enriched\n", 1)[-1].split("\n  articles.duplicates\n", 1)[0]
+    for line in section.splitlines():
+        if line.startswith("    ") and not line.startswith("      "):
+            key = line.split()[0]
+            blocks.setdefault(key, []).append([])
+        if blocks:
+            blocks[key][-1].append(line)
+    # The hard-wrapped wire story: the minister's name across a line end is
+    # one watched person, and both her quotations crossing line ends are hers.
+    wire = "\n".join(blocks.get("demo-wire-1", [[]])[0])
+    check("hard-wrapped" in wire, f"the wire story is shown as hard-wrapped:\n{wire}")
+    check("Anika Solberg (PERSON, watched)" in wire and "Solberg (PERSON)" not in wire
+          and "Anika (" not in wire, f"one watched person across the line end:\n{wire}")
+    direct = [l for l in wire.splitlines() if l.strip().startswith("direct")]
+    check(len(direct) == 2 and all("Anika Solberg" in l for l in direct)
+          and any("The barriers protect forty thousand homes, and we cannot wai" in l for l in direct)
+          and any("Every week we lose now is a week of risk" in l for l in direct),
+          f"both quotations across line ends, by the minister:\n{wire}")
+    # The updated story: enriched again as an update of its first version;
+    # its earlier quotes are claims already seen, the added one is new.
+    versions = blocks.get("demo-summit-1", [])
+    check(len(versions) == 2 and "dedup: unique" in "\n".join(versions[0])
+          and "dedup: update of demo-summit-1" in "\n".join(versions[1]),
+          f"the story and its update:\n{versions}")
+    check("demo-summit-1    update of demo-summit-1" in out, "the update is announced on articles.duplicates")
+    summit_claims = [l.split(None, 2)[1:] for l in out.split("\n  claims\n", 1)[-1].split("\n  alerts\n")[0]
+                     .splitlines() if l.strip().startswith("demo-summit-1 ")]
+    added = [c[0] for c in summit_claims if c[1].startswith("If the other states")]
+    check([c[0] for c in summit_claims].count("seen") == 3 and added == ["new"],
+          f"the update: its 3 earlier statements seen, the new quote new: {summit_claims}")
+    m = re.search(r"Every record has exactly one outcome: (\d+) in", out)
+    check(m and m.group(1) == "12", "12 records: the samples, their copy and update, the text, page, wire story "
+          "and 3 broken ones")
     m = re.search(r"Webhooks: (\d+) delivered .* (\d+) valid, (\d+) invalid", out)
     check(m and int(m.group(1)) >= 1 and m.group(1) == m.group(2) and m.group(3) == "0",
           "alerts arrive at the local receiver with verified signatures")

@@ -91,6 +91,76 @@ def restart_rebuilds_state_from_the_changelog():
           f"{ex['duplicate_of']}, near {nr['duplicate_of']} ({nr['similarity']:.2f})", flush=True)
 
 
+NEW_PARAGRAPHS = {
+    "We will not accept": "\u201cWe will not accept this outcome under any circumstances,\u201d Senator "
+                          "Jane Holloway told reporters on Friday.",
+    "The committee will": "\u201cThe committee will hear the first witnesses before the end of the "
+                          "month,\u201d Representative Mark Ellison said in a statement.",
+}
+
+
+def updated(rec, added, new_id=None, url_suffix=""):
+    """A new version of an article: one paragraph with a new quote added
+    (NEW_PARAGRAPHS[added]); under its own id, or under another id with the
+    same canonical URL."""
+    v = dict(json.loads(rec["value"]))
+    v["body"] = v["body"].rstrip() + "\n\n" + NEW_PARAGRAPHS[added]
+    if new_id:
+        v["id"] = new_id
+        v["url"] = v["url"].replace("https://", "https://www.") + url_suffix
+    return {"key": new_id or rec["key"], "value": json.dumps(v)}
+
+
+@test
+def update_after_a_restart_is_still_recognised():
+    """Issue 20: an update sent after a restart is recognised from the
+    rebuilt state, by id and by canonical URL; its earlier claims are not
+    new, the added quote is."""
+    broker()
+    topics = Topics(raw_partitions=2)
+    originals = good_articles(2, seed=81, prefix="upd")
+    for i, r in enumerate(originals):
+        r["partition"] = i % 2
+    produce(topics.raw, originals)
+    cfg = topics.config(WORK / "update.json")
+    log = WORK / "update.log"
+    run_until_committed(topics, cfg, log)
+    first_claims = [r["json"] for r in outputs(topics) if r["topic"] == topics.claims]
+
+    same_id = updated(originals[0], "We will not accept")
+    other_id = updated(originals[1], "The committee will", "upd-81-v2", "?utm_source=rss")
+    same_id["partition"], other_id["partition"] = 1, 0
+    produce(topics.raw, [same_id, other_id])
+    run_until_committed(topics, cfg, log)
+    check("caught up with" in Path(log).read_text(errors="replace"), "the service rebuilt its state")
+
+    recs = outputs(topics)
+    dups = duplicates(recs, topics)
+    for upd, orig in ((same_id, originals[0]), (other_id, originals[1])):
+        d = dups.get(upd["key"])
+        check(d and d["kind"] == "update" and d["duplicate_of"] == orig["key"],
+              f"update {upd['key']} after restart: {d}")
+    enriched = [r["json"] for r in recs if r["topic"] == topics.enriched]
+    later = enriched[len(originals):]
+    check([e["dedup"]["status"] for e in later] == ["update", "update"]
+          and sorted(e["dedup"]["update_of"] for e in later) == sorted(o["key"] for o in originals),
+          f"both enriched as updates: {[e['dedup'] for e in later]}")
+    claims = [r["json"] for r in recs if r["topic"] == topics.claims][len(first_claims):]
+    seen_before = {c["claim_id"] for c in first_claims}
+    for upd, words in ((same_id, "We will not accept"), (other_id, "The committee will")):
+        mine = [c for c in claims if c["article_id"] == upd["key"]]
+        added = [c for c in mine if words in c["quote"]["text"]]
+        check(len(added) == 1 and added[0]["new"], f"{upd['key']}: the added quote is a new claim: {added}")
+        old = [c for c in mine if c["claim_id"] in seen_before]
+        check(old and not any(c["new"] for c in old),
+              f"{upd['key']}: the earlier version's claims are not new: {[(c['new'], c['quote']['text'][:40]) for c in old]}")
+    keys = {r["key"] for r in consume(topics.changelog, idle_ms=1000)}
+    check("a/" + originals[0]["key"] in keys and any(k.startswith("a/" + originals[0]["key"] + "~") for k in keys),
+          f"both versions under the same id have changelog records of their own: {sorted(keys)}")
+    print(f"    after restart: {same_id['key']} (same id) and {other_id['key']} (same URL) are updates; "
+          f"{sum(1 for c in claims if c['new'])} new claims of {len(claims)}", flush=True)
+
+
 def assigned(log):
     """Partitions of the raw topic the instance holds now, from its log."""
     held = set()

@@ -249,6 +249,14 @@ class ValidEvents(unittest.TestCase):
         ev["language"] = "en"
         ve.validate("enriched", ev)
 
+    def test_enriched_update(self):
+        ev = make_enriched()
+        ev["dedup"] = {"status": "update", "duplicate_of": None, "update_of": "caa47b06f91fe0da",
+                       "similarity": 0.97, "story_id": "caa47b06f91fe0da"}
+        ve.validate("enriched", ev)
+        ev["dedup"]["update_of"] = ev["id"]       # a new version under the same id
+        ve.validate("enriched", ev)
+
     def test_enriched_web_page(self):
         ev = make_enriched()
         ev["format"] = "html"
@@ -266,6 +274,8 @@ class ValidEvents(unittest.TestCase):
     def test_duplicates(self):
         ve.validate("duplicates", {"id": "b", "duplicate_of": "a", "kind": "exact", "similarity": 1.0})
         ve.validate("duplicates", {"id": "b", "duplicate_of": "a", "kind": "near", "similarity": 0.87})
+        ve.validate("duplicates", {"id": "b", "duplicate_of": "a", "kind": "update", "similarity": 0.97})
+        ve.validate("duplicates", {"id": "a", "duplicate_of": "a", "kind": "update", "similarity": 0.4})
 
     def test_claims(self):
         ve.validate("claims", make_claim())
@@ -453,6 +463,15 @@ class InvalidEvents(unittest.TestCase):
         ev = make_enriched()
         ev["dedup"]["status"] = "exact"
         self.assertProblems("enriched", ev, "$.dedup.status")
+        ev = make_enriched()
+        ev["dedup"]["status"] = "update"            # an update names the version it updates
+        self.assertProblems("enriched", ev, "update_of")
+        ev["dedup"]["update_of"] = "a"
+        ev["dedup"]["duplicate_of"] = "a"           # and is not a duplicate
+        self.assertProblems("enriched", ev, "$.dedup.duplicate_of: expected type null")
+        ev = make_enriched()
+        ev["dedup"]["update_of"] = "a"              # only an update has one
+        self.assertProblems("enriched", ev, "$.dedup")
 
     def test_offsets_are_non_negative_integers(self):
         ev = make_enriched()

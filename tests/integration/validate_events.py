@@ -434,7 +434,8 @@ def _enriched_checks(ev):
 
 
 def _duplicates_checks(ev):
-    if ev.get("id") is not None and ev.get("id") == ev.get("duplicate_of"):
+    # an update may follow a version under the same id
+    if ev.get("id") is not None and ev.get("id") == ev.get("duplicate_of") and ev.get("kind") != "update":
         return ["$.duplicate_of: the article is marked a duplicate of itself"]
     return []
 
