@@ -14,6 +14,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         build-essential pkg-config \
+        libcld2-dev \
         librdkafka-dev libyajl-dev libcurl4-openssl-dev libssl-dev \
         libmicrohttpd-dev libxml2-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -31,6 +32,7 @@ FROM debian:bookworm-slim
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
+        libcld2-0 libstdc++6 \
         librdkafka1 libyajl2 libcurl4 libssl3 libmicrohttpd12 libxml2 zlib1g ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /opt/newsenrich --shell /usr/sbin/nologin newsenrich

@@ -22,12 +22,18 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -I. $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
-LDLIBS  += $(PKG_LIBS) -lm -lpthread
+# CLD2 (language detection, enrichers/lang/) is C++ without a pkg-config
+# file: its one shim (lang_cld2.cc) builds with $(CXX), and the C++
+# runtime comes with it.
+CXX     ?= g++
+CXXFLAGS += -std=c++11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -I. -MMD -MP
+LDLIBS  += $(PKG_LIBS) -lcld2 -lstdc++ -lm -lpthread
 
 LIB_SRC  := $(wildcard common/*.c config/*.c enrichers/*/*.c consumer/*.c producer/*.c notifier/*.c service/*.c)
 CMD_SRC  := $(wildcard cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_CXX_SRC := $(wildcard enrichers/*/*.cc)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX_SRC:%.cc=$(BUILD)/%.o)
 CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
@@ -47,6 +53,10 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

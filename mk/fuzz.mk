@@ -26,6 +26,7 @@ FUZZ_TIMEOUT ?= 10
 FUZZ_ARGS    ?=
 FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
+FUZZ_CXX     ?= clang++
 FUZZ_OPT     := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined
 FUZZ_LINK    := -fsanitize=fuzzer,address,undefined
@@ -53,7 +54,7 @@ fuzz-bins: $(FUZZ_ALL:%=$(BUILD)/fuzz/%)
 
 fuzz-build:
 	@command -v $(FUZZ_CC) >/dev/null || { echo "fuzz-build: $(FUZZ_CC) not found (make fuzz installs it)"; exit 1; }
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="$(FUZZ_OPT)" fuzz-bins
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) OPT="$(FUZZ_OPT)" fuzz-bins
 
 fuzz: DEPS_FLAGS = --fuzz
 fuzz: deps

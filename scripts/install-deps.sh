@@ -11,7 +11,8 @@
 set -euo pipefail
 
 pkgs=(build-essential pkg-config librdkafka-dev libyajl-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev
-      libxml2-dev zlib1g-dev)
+      libxml2-dev zlib1g-dev
+      libcld2-dev)   # language detection (enrichers/lang/): CLD2, with g++ from build-essential
 if [[ "${1:-}" == "--test" ]]; then
     pkgs+=(python3 python3-jsonschema default-jre-headless maven)
 fi

@@ -76,7 +76,12 @@ static void find_entities(ent_state *st, ne_doc *doc)
     ent_merge_field(st, doc, NE_FIELD_TITLE);
     ent_prepare_candidates(st, doc);
     ent_cluster(st, doc);
+    /* Coreference is an English model: on text in another language
+     * (lang.h) only the name fits run, as without a model. */
+    ne_coref_model *coref = st->coref;
+    if (doc->non_english) st->coref = NULL;
     ent_coref(st, doc);
+    st->coref = coref;
     ent_choose_canonical(st, doc);
     ent_emit_entities(st, doc);
 }
@@ -86,6 +91,7 @@ int ne_entities_process(void *state, ne_doc *doc)
     ent_state *st = state;
     if (!st->enabled || !doc->body) return 0;
     find_entities(st, doc);
+    if (!doc->non_english) doc->stats.ran |= 1u << NE_RAN_NER | 1u << NE_RAN_COREF;
     return 0;
 }
 

@@ -165,7 +165,8 @@ void ent_tag_document(ent_state *st, const ne_doc *doc)
     size_t body_nt = nt;
     add_ner_sentences(st, tt, &ns, &nt);
     st->nspans = st->nspans_body = 0;
-    if (nt == 0) return;
+    /* the tagger is an English model: no guesses on other languages (lang.h) */
+    if (nt == 0 || doc->non_english) return;
     ne_ner_tag(st->model, st->ws, st->nsent, ns, st->tags);
     mark_uncased(st, bt, NE_FIELD_BODY, 0, st->uncased);
     mark_uncased(st, tt, NE_FIELD_TITLE, bt->nsents, st->uncased + bt->ntoks);

@@ -65,6 +65,17 @@ void ne_doc_free(ne_doc *doc)
     free(doc);
 }
 
+const char *ne_ran_name(enum ne_ran r)
+{
+    static const char *const names[NE_RAN__COUNT] = {
+        [NE_RAN_TEXT] = "text", [NE_RAN_LANG] = "lang", [NE_RAN_DEDUP] = "dedup",
+        [NE_RAN_ENTITIES] = "entities", [NE_RAN_NER] = "entities.ner",
+        [NE_RAN_COREF] = "entities.coref", [NE_RAN_QUOTES] = "quotes",
+        [NE_RAN_SPEAKERS] = "quotes.speakers", [NE_RAN_CLAIMS] = "dedup.claims",
+    };
+    return (unsigned)r < NE_RAN__COUNT ? names[r] : "?";
+}
+
 const char *ne_ent_type_name(enum ne_ent_type t)
 {
     switch (t) {

@@ -40,7 +40,12 @@ enum ne_quote_mark {
     NE_QM_RIGHT_SINGLE,      /* ’  (as a quote, not an apostrophe) */
     NE_QM_LOW_DOUBLE,        /* „  */
     NE_QM_GUILLEMET_LEFT,    /* «  */
-    NE_QM_GUILLEMET_RIGHT    /* »  */
+    NE_QM_GUILLEMET_RIGHT,   /* »  */
+    NE_QM_LOW_SINGLE,        /* ‚  (German ‚…‘: opens; ‘ closes it) */
+    NE_QM_CORNER_LEFT,       /* 「 (CJK quotation: a double kind) */
+    NE_QM_CORNER_RIGHT,      /* 」 */
+    NE_QM_WHITE_CORNER_LEFT, /* 『 (CJK quotation inside 「…」: a single kind) */
+    NE_QM_WHITE_CORNER_RIGHT /* 』 */
 };
 
 enum ne_tok_flag {
@@ -156,8 +161,16 @@ typedef struct ne_quote {
                                    same on redelivery): its alerts' created_at */
 } ne_quote;
 
+/* What ran on a document, for stats.stages: the chain's stages and, as
+ * sub-stages, the English models (lang.h says when they are skipped). */
+enum ne_ran {
+    NE_RAN_TEXT = 0, NE_RAN_LANG, NE_RAN_DEDUP, NE_RAN_ENTITIES, NE_RAN_NER, NE_RAN_COREF,
+    NE_RAN_QUOTES, NE_RAN_SPEAKERS, NE_RAN_CLAIMS, NE_RAN__COUNT
+};
+
 typedef struct ne_stats {
     uint64_t bytes, tokens, sentences, elapsed_us;
+    uint32_t ran;          /* 1 << ne_ran bits */
 } ne_stats;
 
 /* ---- the document ----------------------------------------------------- */
@@ -168,6 +181,11 @@ typedef struct ne_doc {
     /* carried through from the input (for a web page, filled from the page
      * when the record lacks them); NULL when absent */
     char *id, *title, *url, *source, *published_at, *language;
+    int    language_detected;     /* 1: language is the lang stage's detection (lang.h) */
+    double language_confidence;   /* its confidence, 0..1 (published only when detected) */
+    int non_english;       /* 1: known not to be English, so the English models (NER
+                              tagger, coreference, quote cues, speaker ranker) are
+                              skipped; 0 (a zeroed document) runs them */
     enum ne_format format; /* what the input was: text, or a web page */
     char **authors;        /* read from a web page; NULL when none */
     size_t nauthors;
@@ -190,7 +208,8 @@ void ne_doc_free(ne_doc *doc);
 /* Frees the arrays of a text layer and zeroes it. */
 void ne_text_clear(ne_text *t);
 
-const char *ne_ent_type_name(enum ne_ent_type t);     /* "PERSON", "ORG", … */
+const char *ne_ent_type_name(enum ne_ent_type t);
+const char *ne_ran_name(enum ne_ran r);               /* "text", "lang", …, "entities.ner" */     /* "PERSON", "ORG", … */
 const char *ne_quote_kind_name(enum ne_quote_kind k); /* "direct", … */
 const char *ne_mention_kind_name(int k);              /* "name", "title", "description", "pronoun" */
 

@@ -53,11 +53,30 @@ static void put_article_meta(nebuf *b, const ne_doc *doc)
     put_key(b, "published_at", 0);  put_str_or_null(b, doc->published_at);
 }
 
-/* The enriched event carries the input's language through (null when the
- * input had none); the alerts' article reference does not. */
+/* The enriched event carries the input's language through, or the one the
+ * lang stage detected with its confidence (null when the language came
+ * from the input or could not be told); the alerts' article reference
+ * does not. */
 static void put_language(nebuf *b, const ne_doc *doc)
 {
     put_key(b, "language", 0);      put_str_or_null(b, doc->language);
+    put_key(b, "language_confidence", 0);
+    if (doc->language && doc->language_detected) put_double(b, doc->language_confidence);
+    else nebuf_puts(b, "null");
+}
+
+/* stats.stages: what ran on the document, in the chain's order. */
+static void put_stages(nebuf *b, const ne_doc *doc)
+{
+    nebuf_puts(b, ",\"stages\":[");
+    int first = 1;
+    for (int r = 0; r < NE_RAN__COUNT; r++) {
+        if (!(doc->stats.ran & (1u << r))) continue;
+        if (!first) nebuf_putc(b, ',');
+        put_plain_str(b, ne_ran_name((enum ne_ran)r));
+        first = 0;
+    }
+    nebuf_putc(b, ']');
 }
 
 /* What the input was ("text", or "html" for a web page) and, when the page
@@ -229,6 +248,7 @@ void ne_events_enriched(nebuf *b, const ne_doc *doc)
     put_u64(b, doc->stats.sentences);
     nebuf_puts(b, ",\"elapsed_us\":");
     put_u64(b, doc->stats.elapsed_us);
+    put_stages(b, doc);
     nebuf_putc(b, '}');
     nebuf_putc(b, '}');
 }

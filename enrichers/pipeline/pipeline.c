@@ -13,6 +13,7 @@
 #include "enrichers/pipeline/decode.h"
 #include "enrichers/dedup/dedup.h"
 #include "enrichers/entities/entities.h"
+#include "enrichers/lang/lang.h"
 #include "enrichers/pipeline/events.h"
 #include "enrichers/quotes/quotes.h"
 #include "enrichers/text/text.h"
@@ -45,16 +46,21 @@ static void text_destroy(void *state) { (void)state; }
  * state of the stage named by its name up to the '.' and leaves its
  * destruction to that stage. */
 static const ne_stage builtin_stages[] = {
-    {.name = "text", .create = text_create, .process = text_process, .destroy = text_destroy},
-    {.name = "dedup", .ordered = 1, .create = ne_dedup_create, .process = ne_dedup_process,
+    {.name = "text", .ran = NE_RAN_TEXT, .create = text_create, .process = text_process,
+     .destroy = text_destroy},
+    /* before entities and quotes: they skip the English models on text
+     * known to be in another language */
+    {.name = "lang", .ran = NE_RAN_LANG, .create = ne_lang_create, .process = ne_lang_process,
+     .destroy = ne_lang_destroy},
+    {.name = "dedup", .ran = NE_RAN_DEDUP, .ordered = 1, .create = ne_dedup_create, .process = ne_dedup_process,
      .destroy = ne_dedup_destroy, .hint = ne_dedup_probably_exact},
-    {.name = "entities", .create = ne_entities_create, .process = ne_entities_process,
+    {.name = "entities", .ran = NE_RAN_ENTITIES, .create = ne_entities_create, .process = ne_entities_process,
      .destroy = ne_entities_destroy},
-    {.name = "quotes", .create = ne_quotes_create, .process = ne_quotes_process,
+    {.name = "quotes", .ran = NE_RAN_QUOTES, .create = ne_quotes_create, .process = ne_quotes_process,
      .destroy = ne_quotes_destroy},
     /* Keep last: claim novelty needs the quotes, and works on the state
      * the dedup stage owns. */
-    {.name = "dedup.claims", .ordered = 1, .shares = "dedup", .process = ne_dedup_finish},
+    {.name = "dedup.claims", .ran = NE_RAN_CLAIMS, .ordered = 1, .shares = "dedup", .process = ne_dedup_finish},
 };
 
 #define MAX_STAGES 8
@@ -374,6 +380,7 @@ static enum ne_reject decode_record(const ne_pipeline *p, ne_doc *doc, const cha
 static uint64_t run_stage(const ne_pipeline *p, size_t i, void *state, ne_doc *doc)
 {
     uint64_t ts = now_us();
+    doc->stats.ran |= 1u << p->stages[i]->ran;
     if (p->stages[i]->process(state, doc) != 0)
         ne_log(NE_LOG_WARN, "pipeline", "stage %s failed on article %s; its annotations are empty",
                p->stages[i]->name, doc->id);

@@ -80,6 +80,7 @@ enum ne_outcome { NE_OUTCOME_ENRICHED = 0, NE_OUTCOME_DUPLICATE, NE_OUTCOME_REJE
  * initializers. */
 typedef struct ne_stage {
     const char *name;
+    enum ne_ran ran;    /* its bit in doc->stats.ran (stats.stages) once it ran */
     void *(*create)(const ne_config *cfg, char *err, size_t errlen);
     int   (*process)(void *state, ne_doc *doc);  /* 0 on success */
     void  (*destroy)(void *state);

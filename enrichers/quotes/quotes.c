@@ -219,17 +219,27 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
     qt_prepare_genders(ws);
     qt_prepare_headlines(ws);
     qt_find_quotes(ws);
-    qt_attach_frames(ws);
-    qt_find_reported(ws);
-    qt_find_floating(ws);
-    qt_collect_roles(ws);
+    /* The cues, frames and speaker ranker are English models: text in
+     * another language (lang.h) keeps its quote spans, without speakers. */
+    int english = !doc->non_english;
+    if (english) {
+        qt_attach_frames(ws);
+        qt_find_reported(ws);
+        qt_find_floating(ws);
+        qt_collect_roles(ws);
+    } else {
+        qt_find_spans_anylang(ws);
+    }
     for (size_t i = 0; i < ws->nst; i++) {   /* positions, for ordering */
         stmt *s = &ws->st[i];
         s->start = s->kind == NE_QUOTE_DIRECT ? ws->rq[s->rq].start : tok(ws, s->cbeg)->start;
     }
     if (!ws->nst) return 0;
     qsort(ws->st, ws->nst, sizeof *ws->st, stmt_cmp);
-    for (size_t i = 0; i < ws->nst; i++) qt_resolve_speaker(ws, i);
+    if (english)
+        for (size_t i = 0; i < ws->nst; i++) qt_resolve_speaker(ws, i);
+    else
+        qt_speakers_by_name(ws);
     doc->quotes = ne_xcalloc(ws->nst, sizeof *doc->quotes);
     for (size_t i = 0; i < ws->nst; i++) {
         emit_quote(ws, doc, &ws->st[i], i, &doc->quotes[doc->nquotes++]);
@@ -258,6 +268,7 @@ int ne_quotes_process(void *state, ne_doc *doc)
 {
     quotes_stage *st = state;
     if (!st->enabled) return 0;
+    if (!doc->non_english) doc->stats.ran |= 1u << NE_RAN_SPEAKERS;
     return ne_quotes_extract(st->ws, doc);
 }
 

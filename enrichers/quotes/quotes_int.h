@@ -197,7 +197,8 @@ static inline int is_stop_any(const ne_quotes_ws *ws, size_t i)
 static inline int is_double_mark(uint8_t m)
 {
     return m == NE_QM_STRAIGHT_DOUBLE || m == NE_QM_LEFT_DOUBLE || m == NE_QM_RIGHT_DOUBLE ||
-           m == NE_QM_LOW_DOUBLE || m == NE_QM_GUILLEMET_LEFT || m == NE_QM_GUILLEMET_RIGHT;
+           m == NE_QM_LOW_DOUBLE || m == NE_QM_GUILLEMET_LEFT || m == NE_QM_GUILLEMET_RIGHT ||
+           m == NE_QM_CORNER_LEFT || m == NE_QM_CORNER_RIGHT;
 }
 
 static inline uint32_t para_start(const ne_quotes_ws *ws, size_t i) { return ws->t->paras[tok(ws, i)->para].tok_start; }
@@ -329,5 +330,14 @@ int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, 
 
 /* The entities statement s is about, into ws->about; returns how many. */
 size_t qt_collect_about(ne_quotes_ws *ws, const stmt *s);
+
+/* ---- quotes_anylang.c ----------------------------------------------------------------- */
+
+/* Text in another language than English (lang.h): every quotation long
+ * enough to be speech is a direct quote (in place of steps 2-4); a direct
+ * quote whose sentence names exactly one person takes that person as its
+ * speaker (in place of step 5). */
+void qt_find_spans_anylang(ne_quotes_ws *ws);
+void qt_speakers_by_name(ne_quotes_ws *ws);
 
 #endif

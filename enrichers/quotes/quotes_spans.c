@@ -69,7 +69,8 @@ void qt_prepare_headlines(ne_quotes_ws *ws)
             for (size_t i = pa->tok_start; i < pa->tok_end; i++) words += t->toks[i].kind == NE_TOK_WORD;
             char c = t->s[t->toks[last].start];
             int final = t->toks[last].kind == NE_TOK_PUNCT &&
-                        (c == '.' || c == '!' || c == '?' || c == ':' || tok_is(ws, last, "\xE2\x80\xA6"));
+                        (c == '.' || c == '!' || c == '?' || c == ':' || tok_is(ws, last, "\xE2\x80\xA6") ||
+                         tok_is(ws, last, "\xE3\x80\x82"));   /* … and the CJK full stop 。 */
             /* a paragraph that continues an open quotation is not a headline */
             int opens_quote = t->toks[pa->tok_start].kind == NE_TOK_QUOTE;
             if (!final && words <= 20 && !opens_quote) head = 1;
@@ -156,7 +157,9 @@ void qt_find_quotes(ne_quotes_ws *ws)
                 add_quote(ws, (uint32_t)open, i, 1);
                 open = -1;
             } else if (k->mark == NE_QM_LEFT_DOUBLE || k->mark == NE_QM_LOW_DOUBLE ||
-                       k->mark == NE_QM_GUILLEMET_LEFT || k->mark == NE_QM_LEFT_SINGLE) {
+                       k->mark == NE_QM_GUILLEMET_LEFT || k->mark == NE_QM_LEFT_SINGLE ||
+                       k->mark == NE_QM_LOW_SINGLE || k->mark == NE_QM_CORNER_LEFT ||
+                       k->mark == NE_QM_WHITE_CORNER_LEFT) {
                 /* a new opening glyph while one is open: the first was never closed */
                 add_quote(ws, (uint32_t)open, i, 0);
                 open = i;

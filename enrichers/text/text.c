@@ -70,7 +70,7 @@ enum cls {
     CL_DIGIT,    /* ASCII digits only */
     CL_HYPHEN,   /* - U+2010 U+2011: joins word parts */
     CL_APOS,     /* ' ’ : apostrophe or single quotation mark */
-    CL_QUOTE,    /* " “ ” „ « » ‘ */
+    CL_QUOTE,    /* " “ ” „ « » ‘ ‚ 「 」 『 』 */
     CL_PUNCT,
     CL_SYMBOL,
     CL_EXTEND,   /* invisible or combining: continues the token before it */
@@ -100,7 +100,7 @@ static enum cls general_punct_class(uint32_t cp)
     if (cp <= 0x200D) return CL_EXTEND;                 /* ZWNJ, ZWJ: inside words and emoji */
     if (cp <= 0x200F) return CL_SPACE;                  /* LRM, RLM */
     if (cp <= 0x2011) return CL_HYPHEN;
-    if (cp == 0x2018 || (cp >= 0x201C && cp <= 0x201E)) return CL_QUOTE;
+    if (cp == 0x2018 || (cp >= 0x201A && cp <= 0x201E && cp != 0x201B)) return CL_QUOTE;
     if (cp == 0x2019) return CL_APOS;
     if (cp <= 0x2027) return CL_PUNCT;                  /* dashes, ‚ ‛ ‟ † • … */
     if (cp <= 0x2029) return CL_BREAK;                  /* line and paragraph separators */
@@ -142,6 +142,7 @@ static enum cls classify(uint32_t cp)
     if (cp < 0x2C00) return (cp >= 0x20D0 && cp <= 0x20FF) ? CL_EXTEND : CL_SYMBOL;
     if (cp >= 0x2E00 && cp <= 0x2E7F) return CL_PUNCT;
     if (cp == 0x3000) return CL_SPACE;
+    if (cp >= 0x300C && cp <= 0x300F) return CL_QUOTE;   /* 「 」 『 』 */
     if ((cp >= 0x3001 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x3011) ||
         (cp >= 0x3014 && cp <= 0x301F) || cp == 0x3030 || cp == 0x303D)
         return CL_PUNCT;
@@ -608,6 +609,19 @@ static void decide_curly_double(analyzer *a, ne_token *tk, int opens, size_t aft
     if (opens) open_quote(a, tk, 1); else close_quote(a, tk, 1);
 }
 
+/* ‘ opens a single quotation in English, and closes one in German
+ * (‚so‘): after text, with a single quotation open, and before whitespace
+ * or closing punctuation, it closes. */
+static void decide_left_single(analyzer *a, ne_token *tk, size_t after)
+{
+    uint32_t ncp;
+    enum cls next = class_at(a->s, a->len, after, &ncp, NULL);
+    int open_before = a->prev == CTX_SPACE || a->prev == CTX_OPENER;
+    int space_after = next == CL_END || next == CL_SPACE || next == CL_BREAK;
+    if (!open_before && (space_after || is_closing_punct(ncp)) && a->sq_open > 0) close_quote(a, tk, 0);
+    else open_quote(a, tk, 0);
+}
+
 /* True when the text from `from` to the end of its line holds a ’ that
  * could close a single quotation: one after a non-space and before a
  * non-letter. The answer is memoised so that successive questions scan
@@ -899,11 +913,16 @@ static size_t lex_quote(analyzer *a, uint32_t cp, size_t n, ne_token *tk)
         return lex_alnum(a, a->pos, end, tk);
     switch (cp) {
     case '"':    tk->mark = NE_QM_STRAIGHT_DOUBLE; decide_straight(a, tk, end, 1); break;
-    case 0x2018: tk->mark = NE_QM_LEFT_SINGLE;     open_quote(a, tk, 0); break;
+    case 0x2018: tk->mark = NE_QM_LEFT_SINGLE;     decide_left_single(a, tk, end); break;
+    case 0x201A: tk->mark = NE_QM_LOW_SINGLE;      open_quote(a, tk, 0); break;
     case 0x201C: tk->mark = NE_QM_LEFT_DOUBLE;     decide_curly_double(a, tk, 1, end); break;
     case 0x201D: tk->mark = NE_QM_RIGHT_DOUBLE;    decide_curly_double(a, tk, 0, end); break;
     case 0x201E: tk->mark = NE_QM_LOW_DOUBLE;      open_quote(a, tk, 1); break;
     case 0xAB:   tk->mark = NE_QM_GUILLEMET_LEFT;  decide_curly_double(a, tk, 1, end); break;
+    case 0x300C: tk->mark = NE_QM_CORNER_LEFT;     open_quote(a, tk, 1); break;
+    case 0x300D: tk->mark = NE_QM_CORNER_RIGHT;    close_quote(a, tk, 1); break;
+    case 0x300E: tk->mark = NE_QM_WHITE_CORNER_LEFT;  open_quote(a, tk, 0); break;
+    case 0x300F: tk->mark = NE_QM_WHITE_CORNER_RIGHT; close_quote(a, tk, 0); break;
     default:     tk->mark = NE_QM_GUILLEMET_RIGHT; decide_curly_double(a, tk, 0, end); break;
     }
     return end;

@@ -53,18 +53,30 @@ def plain_text_seed_gives_one_event_titled_by_its_headline():
 
 
 @test
-def input_language_is_carried_through_to_the_enriched_event():
+def input_language_is_carried_through_and_detected_when_absent():
     body = "The mayor said on Monday that the bridge would reopen in May."
+    german = ("Der Bürgermeister sagte am Montag, die Brücke werde im Mai wieder geöffnet. "
+              "Interne Dokumente zeigen, dass die Reparatur teurer wird als geplant.")
     lines = [json.dumps({"id": "with-lang", "language": "en-GB", "body": body}),
-             json.dumps({"id": "without-lang", "body": body + " Again."})]
+             json.dumps({"id": "without-lang", "body": body + " Again."}),
+             json.dumps({"id": "german", "body": german})]
     events, _ = enrich(("\n".join(lines) + "\n").encode())
     assert_valid(events)
     got = {e["value"]["id"]: e["value"] for e in by_topic(events, "articles.enriched")}
-    check(set(got) == {"with-lang", "without-lang"}, f"enriched ids: {sorted(got)}")
-    check(got["with-lang"].get("language") == "en-GB",
-          f"language given: {got['with-lang'].get('language', '<absent>')!r}")
-    check("language" in got["without-lang"] and got["without-lang"]["language"] is None,
-          f"language absent in the input is null: {got['without-lang'].get('language', '<absent>')!r}")
+    check(set(got) == {"with-lang", "without-lang", "german"}, f"enriched ids: {sorted(got)}")
+    v = got["with-lang"]
+    check(v.get("language") == "en-GB" and v.get("language_confidence") is None,
+          f"language given: {v.get('language', '<absent>')!r} {v.get('language_confidence', '<absent>')!r}")
+    check("entities.ner" in v["stats"]["stages"], f"stages: {v['stats']['stages']}")
+    v = got["without-lang"]
+    check(v.get("language") == "en" and v.get("language_confidence", 0) >= 0.5,
+          f"language detected: {v.get('language', '<absent>')!r} {v.get('language_confidence', '<absent>')!r}")
+    v = got["german"]
+    check(v.get("language") == "de" and v.get("language_confidence", 0) >= 0.5,
+          f"German detected: {v.get('language', '<absent>')!r} {v.get('language_confidence', '<absent>')!r}")
+    check(v["stats"]["stages"] == ["text", "lang", "dedup", "entities", "quotes", "dedup.claims"],
+          f"no English models on German: {v['stats']['stages']}")
+    check(not v["entities"], f"no tagger guesses on German: {[e['name'] for e in v['entities']]}")
 
 
 NEWS_PAGE = """<!DOCTYPE html>
