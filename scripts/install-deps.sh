@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh           build + demo (make run)
 #   scripts/install-deps.sh --test    also what the tests need (make test):
 #                                     Java and Maven for the real Kafka broker,
-#                                     python3-jsonschema for schema checks
+#                                     python3-jsonschema for schema checks,
+#                                     prometheus for promtool (alert rule tests)
 #   scripts/install-deps.sh --fuzz    also clang and libFuzzer (make fuzz)
 #
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
@@ -14,6 +15,10 @@ pkgs=(build-essential pkg-config librdkafka-dev libyajl-dev libcurl4-openssl-dev
       libxml2-dev zlib1g-dev)
 if [[ "${1:-}" == "--test" ]]; then
     pkgs+=(python3 python3-jsonschema default-jre-headless maven)
+    # promtool for tests/integration/test_observability.py. On a host with
+    # systemd the package also starts a Prometheus on :9090 (systemctl disable
+    # --now prometheus if unwanted); bookworm has no promtool-only package.
+    pkgs+=(prometheus)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
     pkgs+=(clang libclang-rt-14-dev)
