@@ -89,13 +89,15 @@ def stages(text):
 
 def build_packages(script):
     """The packages install-deps.sh installs without options: every
-    `pkgs=(...)` / `pkgs+=(...)` outside an `if` block."""
+    `pkgs=(...)` / `pkgs+=(...)` outside an `if` block (if/fi counted as
+    words, one-line ifs included; comments and quoted strings skipped)."""
     pkgs, depth = [], 0
     text = re.sub(r"#[^\n]*", "", script)
-    for m in re.finditer(r"^\s*(if\b|fi\b|pkgs\+?=\(([^)]*)\))", text, re.M):
-        if m.group(1).startswith("if"):
+    text = re.sub(r'"[^"\n]*"', '""', text)
+    for m in re.finditer(r"\b(if|fi)\b|^[ \t]*pkgs\+?=\(([^)]*)\)", text, re.M):
+        if m.group(1) == "if":
             depth += 1
-        elif m.group(1).startswith("fi"):
+        elif m.group(1) == "fi":
             depth -= 1
         elif depth == 0:
             pkgs += m.group(2).split()

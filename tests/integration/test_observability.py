@@ -208,6 +208,46 @@ def dashboard_has_the_panels_operators_need():
     check(len(ids) == len(set(ids)), "panel ids are unique")
 
 
+@test
+def compose_runs_prometheus_with_the_rules_and_grafana_with_the_dashboard():
+    import yaml  # python3-yaml (scripts/install-deps.sh --test)
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    svc = compose["services"]
+
+    def mounts(name):
+        """{container path: host path} of a service's bind mounts; each host path exists."""
+        out = {}
+        for v in svc[name].get("volumes", []):
+            host, container = v.split(":")[:2]
+            if host.startswith("."):
+                check((ROOT / host).exists(), f"{name}: {host} does not exist")
+                out[container] = (ROOT / host).resolve()
+        return out
+
+    prom = mounts("prometheus")
+    cfg = prom["/etc/prometheus/prometheus.yml"]
+    check(cfg == (DEPLOY / "prometheus" / "prometheus.yml").resolve(), "prometheus.yml mounted")
+    check(prom["/etc/prometheus/rules.yml"] == RULES.resolve(), "rules.yml beside it")
+    p = promtool("check", "config", cfg)
+    check(p.returncode == 0, f"promtool check config:\n{p.stdout}{p.stderr}")
+    check("SUCCESS: 1 rule files found" in p.stdout, f"the rules are loaded:\n{p.stdout}")
+    scrape = yaml.safe_load(cfg.read_text())["scrape_configs"]
+    targets = [t for job in scrape if job["job_name"] == "newsenrich"
+               for sc in job["static_configs"] for t in sc["targets"]]
+    listen = json.loads((ROOT / "config" / "docker.json").read_text())["metrics"]["listen"]
+    check(targets == [f"newsenrich:{listen.rsplit(':', 1)[1]}"], f"scrapes {targets}, newsenrich listens on {listen}")
+
+    graf = mounts("grafana")
+    check(DASHBOARD.resolve() in graf.values(), "the dashboard is mounted into Grafana")
+    dash_dir = next(c for c, h in graf.items() if h == DASHBOARD.resolve()).rsplit("/", 1)[0]
+    prov = graf["/etc/grafana/provisioning"]
+    providers = yaml.safe_load((prov / "dashboards" / "newsenrich.yml").read_text())["providers"]
+    check(any(pr["options"]["path"] == dash_dir for pr in providers), f"a provider reads {dash_dir}")
+    sources = yaml.safe_load((prov / "datasources" / "prometheus.yml").read_text())["datasources"]
+    check(any(d["type"] == "prometheus" and d["url"] == "http://prometheus:9090" for d in sources),
+          "Grafana's data source is the compose Prometheus")
+
+
 # ---- a live /metrics ----------------------------------------------------------
 
 def free_port():
