@@ -3,10 +3,15 @@
  * lines are not records), otherwise one plain-text article. Each event is
  * printed as {"topic","key","headers","value"} (dead letters: "value_b64",
  * the original bytes) in input order. Dead letters name the source as
- * topic "stdin", partition 0 and offset = the 0-based line number. */
+ * topic "stdin", partition 0 and offset = the 0-based line number.
+ * When stderr is a terminal, a progress line is redrawn there (never when
+ * it is a pipe or a file, so logs and scripts see no control bytes). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -99,6 +104,70 @@ static int process_one(enricher *e, const char *rec, size_t len, long line)
     return 0;
 }
 
+/* ---- progress on a terminal ------------------------------------------ */
+
+typedef struct progress {
+    int on;                 /* stderr is a terminal */
+    long long total;        /* input size when stdin is a regular file, else -1 */
+    long long read;         /* bytes read so far */
+    long records;
+    double t0, next;        /* start; time of the next redraw */
+} progress;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress_init(progress *p, FILE *in)
+{
+    struct stat st;
+    memset(p, 0, sizeof *p);
+    p->on = isatty(fileno(stderr));
+    p->total = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    p->t0 = mono_s();
+    p->next = p->t0 + 0.25;
+}
+
+/* Bytes as "12.3 MB". */
+static void human_bytes(char *out, size_t len, double b)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while (b >= 1000 && u < 4) { b /= 1000; u++; }
+    snprintf(out, len, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+}
+
+/* Redraws the line at most four times a second, and once at the end
+ * (final: with a newline). A clock read per record: about 20 ns. */
+static void progress_show(progress *p, int final)
+{
+    if (!p->on) return;
+    double now = mono_s();
+    if (!final && now < p->next) return;
+    p->next = now + 0.25;
+    double el = now - p->t0 > 1e-6 ? now - p->t0 : 1e-6;
+    char rd[32], tot[32], eta[48] = "";
+    human_bytes(rd, sizeof rd, (double)p->read);
+    if (p->total >= 0) {
+        human_bytes(tot, sizeof tot, (double)p->total);
+        if (!final && p->read > 0) {
+            double left = (double)(p->total - p->read) / ((double)p->read / el);
+            snprintf(eta, sizeof eta, ", ETA %.0fm%02.0fs", left > 0 ? (double)(long)(left / 60) : 0.0,
+                     left > 0 ? left - 60.0 * (double)(long)(left / 60) : 0.0);
+        }
+        fprintf(stderr, "\r\033[K%ld records, %.0f/s, %s of %s read (%.0f%%)%s%s", p->records,
+                (double)p->records / el, rd, tot, p->total ? 100.0 * (double)p->read / (double)p->total : 100.0,
+                eta, final ? "\n" : "");
+    } else {
+        fprintf(stderr, "\r\033[K%ld records, %.0f/s, %s read%s", p->records, (double)p->records / el, rd,
+                final ? "\n" : "");
+    }
+    fflush(stderr);
+}
+
 static int is_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -123,6 +192,8 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
     int rc = 0, mode = 0; /* 0 undecided, 'j' JSON lines, 't' plain text */
     nebuf pending = {0};
     enricher e = {.cfg = cfg, .out = out};
+    progress prog;
+    progress_init(&prog, in);
 
     if (!(e.p = ne_pipeline_new(cfg, err, sizeof err))) {
         fprintf(stderr, "newsenrich enrich: %s\n", err);
@@ -136,6 +207,7 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
     }
 
     while ((n = getline(&line, &cap, in)) >= 0) {
+        prog.read += n;
         if (mode == 0) {
             /* Leading blank lines belong to a plain-text article, if it is one. */
             nebuf_append(&pending, line, (size_t)n);
@@ -150,9 +222,13 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
             size_t len = (size_t)n;
             if (len && line[len - 1] == '\n') len--;
             if (len && line[len - 1] == '\r') len--;
-            if (!is_blank(line, len) && process_one(&e, line, len, lineno)) {
-                rc = 1;
-                break;
+            if (!is_blank(line, len)) {
+                if (process_one(&e, line, len, lineno)) {
+                    rc = 1;
+                    break;
+                }
+                prog.records++;
+                progress_show(&prog, 0);
             }
         }
         lineno++;
@@ -172,6 +248,8 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
         rc = 1;
     }
     if (fflush(out) != 0) rc = 1;
+    if (mode == 't' || (mode == 0 && pending.len)) prog.records = 1;
+    progress_show(&prog, 1);
 
     ne_pipeline_stats st;
     ne_pipeline_get_stats(e.p, &st);

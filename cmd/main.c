@@ -40,18 +40,89 @@ static void usage(FILE *out)
           "  demo    [-c CONFIG]   the whole pipeline on an in-process mock cluster\n"
           "  check-config -c CONFIG  validate and print the effective configuration\n"
           "\n"
+          "\n"
+          "newsenrich COMMAND --help describes a command and its exit codes.\n"
           "Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration.\n",
           out);
 }
 
-/* Parses "-c PATH" / "--config PATH" after the command; returns 0 or 2. */
+/* The help of one command: what it does, its options, its exit codes.
+ * NULL for an unknown command. */
+static const char *command_help(const char *cmd)
+{
+    static const struct { const char *cmd, *text; } helps[] = {
+        {"run",
+         "usage: newsenrich run -c CONFIG\n"
+         "\n"
+         "The service: consumes topics.raw, enriches each article, produces the\n"
+         "enriched, duplicates, claims, alerts and dead-letter topics, and runs the\n"
+         "webhook notifier when subscriptions are configured. Metrics, /healthz and\n"
+         "/readyz on metrics.listen when metrics.enabled. SIGINT/SIGTERM drain and\n"
+         "stop; SIGHUP reloads the webhook subscriptions.\n"
+         "\n"
+         "  -c, --config CONFIG   the JSON configuration (config/README.md)\n"
+         "\n"
+         "Exit codes: 0 stopped cleanly, 1 runtime failure (broker fatal error,\n"
+         "notifier failure), 2 bad usage or configuration.\n"},
+        {"notify",
+         "usage: newsenrich notify -c CONFIG\n"
+         "\n"
+         "The webhook notifier alone: consumes topics.alerts as its own group and\n"
+         "delivers each alert to the subscriptions that want it (Standard Webhooks\n"
+         "signatures, retries, circuit breaker, topics.alerts_dlq). SIGHUP reloads\n"
+         "the subscriptions; SIGINT/SIGTERM stop it.\n"
+         "\n"
+         "  -c, --config CONFIG   the JSON configuration (config/README.md)\n"
+         "\n"
+         "Exit codes: 0 stopped cleanly, 1 runtime failure, 2 bad usage or configuration.\n"},
+        {"enrich",
+         "usage: newsenrich enrich [-c CONFIG] < INPUT\n"
+         "\n"
+         "Offline, without a broker: articles on stdin (JSON lines, one article a line,\n"
+         "or one plain-text article or web page), every event the service would\n"
+         "produce on stdout as JSON lines {\"topic\",\"key\",\"headers\",\"value\"},\n"
+         "in input order. When stderr is a terminal, progress (records, rate, input\n"
+         "read and, for a file, the ETA) is shown there; never when it is piped.\n"
+         "\n"
+         "  -c, --config CONFIG   the JSON configuration (default: built-in defaults)\n"
+         "\n"
+         "Exit codes: 0 success (bad records are dead-letter events, not failures),\n"
+         "1 runtime failure (stdin unreadable, stdout not writable), 2 bad usage or\n"
+         "configuration.\n"},
+        {"demo",
+         "usage: newsenrich demo [-c CONFIG]\n"
+         "\n"
+         "The whole pipeline on librdkafka's in-process mock cluster with bundled\n"
+         "sample articles, and a readable account of what came out.\n"
+         "\n"
+         "  -c, --config CONFIG   the JSON configuration (default: built-in defaults)\n"
+         "\n"
+         "Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration.\n"},
+        {"check-config",
+         "usage: newsenrich check-config -c CONFIG\n"
+         "\n"
+         "Validates the configuration (and kafka.* with librdkafka) and prints the\n"
+         "effective configuration, environment overrides applied, secrets masked.\n"
+         "\n"
+         "  -c, --config CONFIG   the JSON configuration (config/README.md)\n"
+         "\n"
+         "Exit codes: 0 valid, 2 invalid (the message names the key).\n"},
+    };
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+        if (!strcmp(cmd, helps[i].cmd)) return helps[i].text;
+    return NULL;
+}
+
+/* Parses "-c PATH" / "--config PATH" after the command; returns 0 or 2.
+ * -h/--help prints the command's own help and exits 0. */
 static int parse_args(int argc, char **argv, const char **config_path)
 {
     for (int i = 2; i < argc; i++) {
         if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) {
             *config_path = argv[++i];
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage(stdout);
+            const char *help = command_help(argv[1]);
+            if (help) fputs(help, stdout); else usage(stdout);
             exit(0);
         } else {
             fprintf(stderr, "newsenrich: unexpected argument '%s'\n", argv[i]);
@@ -83,14 +154,13 @@ int main(int argc, char **argv)
     if (argc < 2) { usage(stderr); return 2; }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) { usage(stdout); return 0; }
-    if (parse_args(argc, argv, &config_path)) return 2;
-
     int needs_config = !strcmp(cmd, "run") || !strcmp(cmd, "check-config") || !strcmp(cmd, "notify");
     if (!needs_config && strcmp(cmd, "enrich") && strcmp(cmd, "demo")) {
         fprintf(stderr, "newsenrich: unknown command '%s'\n", cmd);
         usage(stderr);
         return 2;
     }
+    if (parse_args(argc, argv, &config_path)) return 2;
     if (needs_config && !config_path) {
         fprintf(stderr, "newsenrich %s: -c CONFIG is required\n", cmd);
         return 2;

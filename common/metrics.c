@@ -188,6 +188,33 @@ static void put_sample(nebuf *b, const char *name, const char *suffix, const cha
     nebuf_putc(b, '\n');
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Readiness as gauges, the /readyz rule applied at render time: what
+ * Prometheus can alert on (it cannot read /readyz's 503). One series per
+ * condition and the conjunction; rendered apart from the families because
+ * the conditions live in the registry, not in series. */
+static void render_readiness(ne_metrics *m, nebuf *b)
+{
+    static const char *const conds[NE_READY__COUNT] = {"assigned", "broker", "state"};
+    long long now = monotonic_ms();
+    int all = 1;
+    nebuf_puts(b, "# HELP newsenrich_ready_condition Readiness conditions of /readyz: 1 holds, 0 not.\n"
+                  "# TYPE newsenrich_ready_condition gauge\n");
+    for (int i = 0; i < NE_READY__COUNT; i++) {
+        int ok = ne_ready_holds(atomic_load(&m->ready[i]), atomic_load(&m->ready_until_ms[i]), now);
+        nebuf_printf(b, "newsenrich_ready_condition{condition=\"%s\"} %d\n", conds[i], ok);
+        all &= ok;
+    }
+    nebuf_printf(b, "# HELP newsenrich_ready 1 when /readyz answers 200, 0 when 503.\n"
+                    "# TYPE newsenrich_ready gauge\nnewsenrich_ready %d\n", all);
+}
+
 void ne_metrics_render(ne_metrics *m, nebuf *b)
 {
     static const char *const type_names[] = {"counter", "gauge", "histogram"};
@@ -215,13 +242,7 @@ void ne_metrics_render(ne_metrics *m, nebuf *b)
         }
     }
     pthread_mutex_unlock(&m->lock);
-}
-
-static long long monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    render_readiness(m, b);
 }
 
 void ne_metrics_set_ready(ne_metrics *m, enum ne_ready_cond c, int ok)

@@ -41,7 +41,10 @@ void ne_metric_set(ne_series *s, double v);          /* gauges */
 void ne_metric_observe(ne_series *s, double v);      /* histograms */
 double ne_metric_value(const ne_series *s);          /* counter or gauge value, for tests */
 
-/* Appends the whole registry in the Prometheus text exposition format. */
+/* Appends the whole registry in the Prometheus text exposition format,
+ * then the readiness of /readyz as gauges: newsenrich_ready (1 when
+ * /readyz would answer 200) and newsenrich_ready_condition{condition=
+ * "assigned"|"broker"|"state"}, so that Prometheus can alert on it. */
 void ne_metrics_render(ne_metrics *m, nebuf *out);
 
 /* ---- the HTTP endpoint ------------------------------------------------ */

@@ -96,6 +96,7 @@ struct ne_delivery {
     /* Metrics (NULL series when no registry: updates are no-ops). */
     ne_series *m_attempts[5];    /* by status class, see attempt_class() */
     ne_series *m_retries, *m_delivered, *m_dead;
+    ne_series *m_breakers_open;  /* endpoints whose breaker is not closed */
 };
 
 /* Status classes of an attempt, as metric labels. */
@@ -121,6 +122,8 @@ void ne_delivery_set_metrics(ne_delivery *d, ne_metrics *m)
                                         "Alerts by final outcome.", "result=\"delivered\"");
     d->m_dead = ne_metrics_counter(m, "newsenrich_webhook_alerts_total",
                                    "Alerts by final outcome.", "result=\"dead_lettered\"");
+    d->m_breakers_open = ne_metrics_gauge(m, "newsenrich_webhook_breakers_open",
+                                          "Subscriptions whose circuit breaker is open or half-open.", "");
 }
 
 /* ------------------------------------------------------------------ */
@@ -556,6 +559,18 @@ static void error_text(struct job *j, CURLcode code, long status)
         set_text(j->error, sizeof j->error, "HTTP %ld", status);
 }
 
+/* Sets the open-breakers gauge after a breaker may have moved. A walk over
+ * the endpoints, a handful, rather than bookkeeping in every transition
+ * of policy.c's breaker. */
+static void breakers_metric(ne_delivery *d)
+{
+    if (!d->m_breakers_open) return;
+    size_t open = 0;
+    for (size_t i = 0; i < d->neps; i++)
+        open += !d->eps[i]->removed && d->eps[i]->breaker.state != NE_BREAKER_CLOSED;
+    ne_metric_set(d->m_breakers_open, (double)open);
+}
+
 /* A transfer finished: classify, feed the breaker, then deliver, retry or
  * give up. */
 static void attempt_done(ne_delivery *d, struct job *j, CURLcode code)
@@ -575,6 +590,7 @@ static void attempt_done(ne_delivery *d, struct job *j, CURLcode code)
     }
     enum ne_outcome o = ne_outcome_of((int)code, status);
     ne_breaker_report(&ep->breaker, o != NE_OUT_RETRY, now);
+    breakers_metric(d);
     ep->last_status = status;
     if (o == NE_OUT_DELIVERED) {
         ep->last_error[0] = '\0';

@@ -40,10 +40,13 @@ run_suite unit "$BUILD/unit_tests"
 run_suite fuzz-regress tests/fuzz/regress.sh
 run_suite schemas /usr/bin/python3 tests/integration/run_unittest.py schemas tests/integration/test_schemas.py
 run_suite cli /usr/bin/python3 tests/integration/test_cli.py
+run_suite commands /usr/bin/python3 tests/integration/run_unittest.py commands tests/integration/test_commands.py
+run_suite dockerfile /usr/bin/python3 tests/integration/run_unittest.py dockerfile tests/integration/test_dockerfile.py
 run_suite broker /usr/bin/python3 tests/integration/test_broker.py
 run_suite faults /usr/bin/python3 tests/integration/test_faults.py
 run_suite notifier /usr/bin/python3 tests/integration/test_notifier.py
 run_suite dedup /usr/bin/python3 tests/integration/test_dedup_broker.py
+run_suite observability /usr/bin/python3 tests/integration/test_observability.py
 
 echo
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"

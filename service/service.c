@@ -42,6 +42,7 @@ typedef struct service {
     ne_series *m_consumed, *m_outcome[NE_OUTCOME__COUNT], *m_events[NE_TOPIC__COUNT], *m_dead[NE_REJECT__COUNT];
     ne_series *m_delivery_failed, *m_txn_commits, *m_txn_aborts, *m_in_flight;
     ne_series *m_stage[8], *m_record_us;
+    ne_series *m_state_entries[2], *m_state_bytes[3];  /* the dedup state's size; NULL without dedup */
     ne_pipeline_stats last_stats;
     ne_changelog *changelog;  /* the dedup state's changelog; NULL with dedup disabled */
     ne_outgate *gate;         /* at least once with a changelog: outputs wait for it (outgate.h) */
@@ -169,6 +170,20 @@ static void register_metrics(service *s)
     s->m_record_us = ne_metrics_histogram(m, "newsenrich_record_duration_us",
                                           "Time to process one record through the chain, microseconds.",
                                           "", latency_bounds_us, NBOUNDS);
+    if (ne_pipeline_stage_state(s->pipeline, "dedup")) {
+        static const char *const entries[2] = {"articles", "claims"};
+        static const char *const parts[3] = {"index", "story", "claims"};
+        for (int i = 0; i < 2; i++) {
+            snprintf(labels, sizeof labels, "kind=\"%s\"", entries[i]);
+            s->m_state_entries[i] = ne_metrics_gauge(m, "newsenrich_state_entries",
+                                                     "Entries in the dedup state, by kind.", labels);
+        }
+        for (int i = 0; i < 3; i++) {
+            snprintf(labels, sizeof labels, "part=\"%s\"", parts[i]);
+            s->m_state_bytes[i] = ne_metrics_gauge(m, "newsenrich_state_bytes",
+                                                   "Memory of the dedup state, bytes, by part.", labels);
+        }
+    }
     ne_pipeline_get_stats(s->pipeline, &s->last_stats);
     for (size_t i = 0; i < s->last_stats.nstages && i < 8; i++) {
         snprintf(labels, sizeof labels, "stage=\"%s\"", s->last_stats.stage_names[i]);
@@ -435,9 +450,26 @@ static int window_full(service *s, double *full_since)
     return 0;
 }
 
+/* The dedup state's size into its gauges. Here, beside the progress line,
+ * rather than per record: the byte count walks every stored article (a few
+ * milliseconds for a million), and this thread owns the state (workers.h). */
+static void state_metrics(service *s)
+{
+    ne_dedup_state *dd = s->m_state_entries[0] ? ne_pipeline_stage_state(s->pipeline, "dedup") : NULL;
+    if (!dd) return;
+    ne_dedup_stats st;
+    ne_dedup_get_stats(dd, &st);
+    ne_metric_set(s->m_state_entries[0], (double)st.articles);
+    ne_metric_set(s->m_state_entries[1], (double)st.claims);
+    ne_metric_set(s->m_state_bytes[0], (double)st.bytes_index);
+    ne_metric_set(s->m_state_bytes[1], (double)st.bytes_story);
+    ne_metric_set(s->m_state_bytes[2], (double)st.bytes_claims);
+}
+
 static void log_progress(service *s, long consumed, long *last_consumed, double *last_t)
 {
     double t = now_s();
+    state_metrics(s);
     ne_pipeline_stats st;
     ne_pipeline_get_stats(s->pipeline, &st);
     ne_log(NE_LOG_INFO, "service",
@@ -497,6 +529,7 @@ static int service_open(service *s)
     }
     if (start_changelog(s, err, sizeof err)) { ne_log(NE_LOG_ERROR, "service", "%s", err); return 2; }
     ne_metrics_set_ready(s->metrics, NE_READY_STATE, 1);
+    state_metrics(s);
     s->consumer = ne_consumer_new(cfg, drain_producer, s, s->metrics, err, sizeof err);
     if (!s->consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); return 2; }
     if (s->txn) ne_txn_attach_consumer(s->txn, ne_consumer_handle(s->consumer));

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`newsenrich notify` against a real Kafka broker and a real HTTP receiver
-(webhook_receiver.py, which verifies every signature and answers with
+(webhook_receiver.py, which verifies every request with the official
+Standard Webhooks library, `standardwebhooks` from PyPI, and answers with
 scripted faults). Alerts shaped per schemas/alerts.schema.json are produced
 straight to the alerts topic.
 
@@ -15,6 +16,7 @@ import collections
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -65,8 +68,14 @@ class Receiver:
         urllib.request.urlopen(req, timeout=10).read()
 
     def received(self, prefix=""):
+        """The requests received on paths under prefix; every one of them
+        was verified by the standardwebhooks library (checked here, so every
+        test that reads its deliveries checks that)."""
         with urllib.request.urlopen(self.base + "/_received", timeout=30) as r:
-            return [x for x in json.loads(r.read()) if x["path"].startswith(prefix)]
+            recs = [x for x in json.loads(r.read()) if x["path"].startswith(prefix)]
+        for x in recs:
+            check(x["verifier"].startswith("standardwebhooks "), f"verified by {x['verifier']!r}")
+        return recs
 
     def stop(self):
         self.proc.terminate()
@@ -205,6 +214,47 @@ def pct(values, p):
 
 
 # ---- tests ------------------------------------------------------------------
+
+@test
+def receiver_accepts_only_what_standardwebhooks_verifies():
+    # No broker: requests signed by the library itself (as another sender
+    # would), then altered. The receiver must answer 204 to the genuine one
+    # and 401 to every forgery, so that "valid" in the other tests means
+    # the library accepted newsenrich's signature.
+    from datetime import datetime, timezone
+    from standardwebhooks.webhooks import Webhook
+    rcv = receiver()
+    p = "/t0"
+    body = json.dumps({"type": "claim.new", "data": {"n": 1}}, separators=(",", ":"))
+    now = datetime.now(tz=timezone.utc)
+    good = {"webhook-id": "msg_t0_good", "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": Webhook(SECRET).sign("msg_t0_good", now, body)}
+    other_key = Webhook("whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY")
+    stale = datetime.fromtimestamp(now.timestamp() - 600, tz=timezone.utc)
+    cases = {
+        "good": (good, body, 204),
+        "tampered": (good, body.replace("1", "2"), 401),
+        "other-secret": (dict(good, **{"webhook-signature": other_key.sign("msg_t0_good", now, body)}), body, 401),
+        "other-id": (dict(good, **{"webhook-id": "msg_t0_other"}), body, 401),
+        "stale": (dict(good, **{"webhook-timestamp": str(int(stale.timestamp())),
+                                "webhook-signature": Webhook(SECRET).sign("msg_t0_good", stale, body)}), body, 401),
+        "no-signature": ({k: v for k, v in good.items() if k != "webhook-signature"}, body, 401),
+        "rotated": (dict(good, **{"webhook-signature": other_key.sign("msg_t0_good", now, body) + " "
+                                  + good["webhook-signature"]}), body, 204),
+    }
+    for name, (headers, data, want) in cases.items():
+        req = urllib.request.Request(rcv.url(f"{p}/{name}"), data=data.encode(), method="POST",
+                                     headers=dict(headers, **{"Content-Type": "application/json"}))
+        try:
+            status = urllib.request.urlopen(req, timeout=10).status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        check(status == want, f"{name}: {status}, want {want}")
+    recs = {r["path"].rsplit("/", 1)[1]: r for r in rcv.received(p)}
+    check(set(recs) == set(cases), f"recorded {sorted(recs)}")
+    check(recs["stale"]["error"] and "old" in recs["stale"]["error"].lower(), f"stale: {recs['stale']['error']!r}")
+    check(recs["good"]["valid"] and not recs["tampered"]["valid"], "valid flags")
+
 
 @test
 def every_alert_delivered_once_per_webhook_id_despite_faults():
@@ -359,6 +409,93 @@ def fast_endpoint_is_unaffected_by_a_slow_one():
     print(f"    {len(fast)} fast + {len(slow)} slow ({slow_ms} ms each, 4 in flight): fast latency from "
           f"alert produced to delivered p50 {pct(lat, .5) * 1000:.0f} ms, p99 {pct(lat, .99) * 1000:.0f} ms, "
           f"max {max(lat) * 1000:.0f} ms, with {len(slow_done)} slow answered by then", flush=True)
+
+
+def readme_block(lang):
+    """The first ```lang block of README.md's "Receiving webhooks" section."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text.split("## Receiving webhooks", 1)[1].split("\n## ", 1)[0]
+    return section.split(f"```{lang}\n", 1)[1].split("```", 1)[0]
+
+
+def start_readme_receiver(lang, port):
+    """The README's receiver in `lang` on `port` (its 8080 replaced), or
+    None when that language's runtime or library is not installed."""
+    code = readme_block(lang).replace("8080", str(port))
+    if lang == "python":
+        path = WORK / "readme_receiver.py"
+        path.write_text(code)
+        cmd = [sys.executable, "-u", str(path)]
+    else:
+        modules = Path(__file__).resolve().parents[2] / ".cache" / "npm" / "node_modules"
+        if not shutil.which("node") or not (modules / "standardwebhooks").is_dir():
+            return None
+        d = WORK / "readme-js"
+        d.mkdir(exist_ok=True)
+        if not (d / "node_modules").exists():
+            (d / "node_modules").symlink_to(modules)
+        (d / "receiver.mjs").write_text(code)
+        cmd = ["node", str(d / "receiver.mjs")]
+    out = open(WORK / f"readme-{lang}.out", "wb")
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=ENV)
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return proc
+        except OSError:
+            check(proc.poll() is None, f"the README's {lang} receiver exited: "
+                  f"{(WORK / f'readme-{lang}.out').read_text()}")
+            time.sleep(0.1)
+    raise AssertionError(f"the README's {lang} receiver did not listen on {port}")
+
+
+@test
+def readme_receivers_verify_newsenrich_deliveries():
+    # The README's Python and JavaScript receivers, run as written (port
+    # aside), verify real deliveries of `newsenrich notify` with the
+    # Standard Webhooks libraries and print each webhook-id. A receiver
+    # with the wrong secret refuses them all (401), which dead-letters them.
+    ports = {lang: closed_port() for lang in ("python", "js", "wrong")}
+    procs = {"python": start_readme_receiver("python", ports["python"]),
+             "js": start_readme_receiver("js", ports["js"])}
+    code = readme_block("python").replace("8080", str(ports["wrong"]))
+    (WORK / "readme_wrong.py").write_text(code)
+    wrong_env = dict(ENV, NEWSENRICH_WEBHOOK_SECRET="whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldY")
+    procs["wrong"] = subprocess.Popen([sys.executable, "-u", str(WORK / "readme_wrong.py")],
+                                      stdout=open(WORK / "readme-wrong.out", "wb"), stderr=subprocess.STDOUT,
+                                      env=wrong_env)
+    try:
+        langs = [lang for lang, pr in procs.items() if pr is not None]
+        time.sleep(1)
+        policy = {"max_attempts": 2, "backoff_initial_ms": 50, "backoff_max_ms": 100}
+        subs = [dict(policy, id=lang, url=f"http://127.0.0.1:{ports[lang]}/hook") for lang in langs]
+        s = Setup("readme-receivers", subs)
+        alerts = [make_alert("t0r", i, langs[i % len(langs)]) for i in range(6 * len(langs))]
+        s.produce(alerts)
+        proc = s.start()
+        s.wait_committed(proc)
+        s.stop(proc)
+    finally:
+        for pr in procs.values():
+            if pr is not None:
+                pr.terminate()
+                pr.wait(10)
+    dead = {r["key"] for r in s.dead_letters()}
+    for lang in langs:
+        out = (WORK / f"readme-{lang}.out").read_text(errors="replace")
+        want = {a["alert_id"] for a in alerts if a["subscription_id"] == lang}
+        printed = {line.split()[0] for line in out.splitlines() if line.strip() and " claim.new " in line}
+        if lang == "wrong":
+            check(not printed and dead >= want, f"the wrong secret accepted something: {out[-500:]}")
+        else:
+            check(printed == want, f"{lang}: printed {sorted(printed)}, want {sorted(want)}; output:\n{out[-800:]}")
+            check(not (dead & want), f"{lang}: dead-lettered {sorted(dead & want)}")
+    if procs["js"] is None:
+        print("    the JavaScript receiver was not run: node or .cache/npm/node_modules/standardwebhooks "
+              "missing (scripts/install-deps.sh --test installs it)", flush=True)
+    print(f"    README receivers ({', '.join(langs)}): each verified and printed its deliveries; "
+          f"the wrong secret refused all", flush=True)
 
 
 @test

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """webhook_receiver — a Standard Webhooks receiver for tests and compose.
 
-Verifies every request's signature (webhook-id, webhook-timestamp,
-webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> keyed by the
-base64-decoded secret after "whsec_"), records it, and answers as scripted per
-path. Python standard library only.
+Verifies every request with the official Standard Webhooks library
+(`standardwebhooks` on PyPI, the way a subscriber would: webhook-id,
+webhook-timestamp within 5 minutes, webhook-signature v1,<base64 HMAC-SHA256
+of "id.timestamp.body"> keyed by the base64 after "whsec_"), records it, and
+answers as scripted per path. Needs `standardwebhooks` (1.1.0;
+scripts/install-deps.sh --test installs it); the rest is the standard library.
 
     webhook_receiver.py [--host 127.0.0.1] [--port 8080] [--secret whsec_...]
                         [--log deliveries.jsonl] [--script '{"/path": RULE}']
@@ -15,8 +17,10 @@ free port. On start it prints one line "LISTENING <host> <port>".
 Every request is recorded (in memory, and as a JSON line in --log if given):
     {"t": unix time, "path": "/x", "webhook_id": "...", "timestamp": "...",
      "valid": true, "status": 204, "type": "claim.new", "body": {...}}
-"valid" is false when a header is missing, the signature does not match,
-or the timestamp is more than 5 minutes away from now. By default a request
+"valid" is what standardwebhooks' Webhook.verify says: false (with its
+message in "error") when a header is missing, no signature matches, or the
+timestamp is more than 5 minutes away from now. "verifier" names the library
+and its version, so a test can tell that the library checked the request. By default a request
 with an invalid signature gets 401, any other 204.
 
 A RULE scripts the answers on a path (exact path, query ignored):
@@ -49,9 +53,6 @@ Control endpoints (not recorded):
 """
 
 import argparse
-import base64
-import hashlib
-import hmac
 import json
 import os
 import random
@@ -61,36 +62,33 @@ import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-TOLERANCE_S = 300
+try:
+    from importlib.metadata import version as _dist_version
+
+    from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+except ImportError as e:  # say how to get it rather than a bare traceback
+    sys.exit(f"webhook_receiver: {e}: install the Standard Webhooks library with "
+             "scripts/install-deps.sh --test (pip install standardwebhooks==1.1.0)")
+
+VERIFIER = f"standardwebhooks {_dist_version('standardwebhooks')}"
 
 
-def signing_key(secret):
-    s = secret[6:] if secret.startswith("whsec_") else secret
-    return base64.b64decode(s)
-
-
-def expected_signature(key, msg_id, timestamp, body):
-    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(mac).decode()
-
-
-def verify(key, msg_id, timestamp, body, header, now=None):
-    """True when one of the space-separated v1 signatures matches and the
-    timestamp is within the tolerance."""
-    if not (msg_id and timestamp and header):
-        return False
+def verify(webhook, body, headers):
+    """(valid, error) as the library decides for this body and these
+    headers. Malformed headers (a signature without "v1,", bad base64) make
+    the library raise other errors than its own: they are invalid too."""
     try:
-        if abs((now or time.time()) - int(timestamp)) > TOLERANCE_S:
-            return False
-    except ValueError:
-        return False
-    want = expected_signature(key, msg_id, timestamp, body)
-    return any(hmac.compare_digest(want, s) for s in header.split(" ") if s)
+        webhook.verify(body, dict(headers), json_parse=False)
+        return True, None
+    except WebhookVerificationError as e:
+        return False, str(e)
+    except (ValueError, TypeError, UnicodeDecodeError) as e:
+        return False, f"{type(e).__name__}: {e}"
 
 
 class State:
-    def __init__(self, key, log_path, rules):
-        self.key = key
+    def __init__(self, webhook, log_path, rules):
+        self.webhook = webhook
         self.lock = threading.Lock()
         self.records = []
         self.rules = dict(rules)
@@ -176,7 +174,7 @@ class Handler(BaseHTTPRequestHandler):
 
         msg_id = self.headers.get("webhook-id")
         ts = self.headers.get("webhook-timestamp")
-        valid = verify(st.key, msg_id, ts, body, self.headers.get("webhook-signature"))
+        valid, error = verify(st.webhook, body, self.headers.items())
         rule = st.rule_for(path, msg_id)
         if rule.get("delay_ms"):
             time.sleep(rule["delay_ms"] / 1000.0)
@@ -186,6 +184,7 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             parsed = None
         rec = {"t": time.time(), "path": path, "webhook_id": msg_id, "timestamp": ts, "valid": valid,
+               "verifier": VERIFIER, "error": error,
                "status": 0 if rule.get("drop") else status,
                "type": parsed.get("type") if isinstance(parsed, dict) else None,
                "user_agent": self.headers.get("User-Agent"), "body": parsed}
@@ -220,7 +219,7 @@ def serve(host, port, secret, log_path=None, rules=None, quiet=False):
     """Starts the server on a background thread; returns it (server.server_port)."""
     srv = Server((host, port), Handler)
     srv.daemon_threads = True
-    srv.state = State(signing_key(secret), log_path, rules or {})
+    srv.state = State(Webhook(secret), log_path, rules or {})
     srv.quiet = quiet
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
@@ -238,8 +237,8 @@ def main(argv=None):
     if not a.secret:
         ap.error("no secret: pass --secret or set NEWSENRICH_WEBHOOK_SECRET")
     try:
-        signing_key(a.secret)
-    except ValueError:
+        Webhook(a.secret)
+    except Exception:  # binascii.Error, EmptyWebhookSecretError
         ap.error("the secret is not whsec_<base64>")
     srv = serve(a.host, a.port, a.secret, a.log, json.loads(a.script), a.quiet)
     print(f"LISTENING {a.host} {srv.server_port}", flush=True)
