@@ -3,8 +3,11 @@
 #   make ner-train       retrain models/ner.model (+ models/ner.score) from
 #                        ../shared/data/conll2003/eng.train, tuned on eng.testa;
 #                        deterministic: same data, same model bytes
-#   make eval-entities   entity P/R/F1 per type on eng.testa as written, fully
-#                        upper-cased and title-cased, and tokens/s
+#   make eval-entities   entity P/R/F1 per type on eng.testa: (1) the tagger
+#                        alone on the gold tokens, as written, fully upper-cased
+#                        and title-cased, and tokens/s; (2) the product: the
+#                        entities stage on the documents rebuilt as raw text
+#                        (tools/eval_entities.c), with all-caps recall apart
 #   make bench-entities  the entities stage (enrichers/entities/entities.c) against the
 #                        tagger alone on the PolNeAR articles: tokens/s of each
 #
@@ -21,10 +24,11 @@ NER_TEXT  := $(wildcard $(NER_DATA)/polnear/train.jsonl $(NER_DATA)/polnear/dev.
 NER_TRAIN := $(BUILD)/tools/ner_train
 NER_EVAL  := $(BUILD)/tools/ner_eval
 ENT_BENCH := $(BUILD)/tools/bench_entities
+ENT_EVAL  := $(BUILD)/tools/eval_entities
 
 .PHONY: ner-train eval-entities bench-entities
 
-tools: $(NER_EVAL) $(NER_TRAIN) $(ENT_BENCH)
+tools: $(NER_EVAL) $(NER_TRAIN) $(ENT_BENCH) $(ENT_EVAL)
 
 $(NER_TRAIN): $(BUILD)/tools/ner_train.o $(BUILD)/tools/ner_score.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) -lm
@@ -38,15 +42,21 @@ ner-train: $(NER_TRAIN)
 	$(NER_TRAIN) --train $(NER_CONLL)/eng.train --dev $(NER_CONLL)/eng.testa \
 		$(addprefix --text ,$(NER_TEXT)) --out models/ner.model --score models/ner.score
 
-eval-entities: $(NER_EVAL)
+eval-entities: $(NER_EVAL) $(ENT_EVAL)
 	@if [ -f $(NER_CONLL)/eng.testa ]; then \
+		echo "== the tagger alone, on gold tokens =="; \
 		$(NER_EVAL) --model models/ner.model --cases $(NER_CONLL)/eng.testa; \
+		echo "== the product: the entities stage on raw text =="; \
+		$(ENT_EVAL) --model models/ner.model $(NER_CONLL)/eng.testa; \
 	else \
 		echo "eval-entities: skipped: ../shared/data/conll2003 not found"; \
 	fi
 
 # The stage needs the whole library (config, text, decode).
 $(ENT_BENCH): $(BUILD)/tools/bench_entities.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(ENT_EVAL): $(BUILD)/tools/eval_entities.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 bench-entities: $(ENT_BENCH)
@@ -60,4 +70,4 @@ bench-entities: $(ENT_BENCH)
 	fi
 
 -include $(BUILD)/tools/ner_train.d $(BUILD)/tools/ner_eval.d $(BUILD)/tools/ner_score.d \
-	$(BUILD)/tools/bench_entities.d
+	$(BUILD)/tools/bench_entities.d $(BUILD)/tools/eval_entities.d
