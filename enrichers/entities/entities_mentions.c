@@ -187,6 +187,51 @@ void ent_push_cand(ent_state *st, const cand *c)
     st->nc++;
 }
 
+/* True when token i of t is written again anywhere in the document, body
+ * or title, outside its own paragraph. */
+static int word_recurs(const ne_doc *doc, const ne_text *t, size_t i)
+{
+    const char *w = tok_ptr(t, i);
+    size_t n = tok_len(t, i);
+    for (int f = 0; f < 2; f++) {
+        const ne_text *u = field_text(doc, f);
+        for (size_t k = 0; k < u->ntoks; k++)
+            if ((u != t || u->toks[k].para != t->toks[i].para) && tok_len(u, k) == n &&
+                !memcmp(tok_ptr(u, k), w, n))
+                return 1;
+    }
+    return 0;
+}
+
+/* True when the word has capitals inside as well as lower-case letters,
+ * as site names run together do ("CNNPolitics", "TheHill"). */
+static int camel_word(const char *p, size_t n)
+{
+    size_t upper = 0, lower = 0;
+    for (size_t k = 0; k < n; k++) {
+        upper += p[k] >= 'A' && p[k] <= 'Z';
+        lower += is_lower_ascii((unsigned char)p[k]);
+    }
+    return upper >= 2 && lower >= 1;
+}
+
+/* True when NER span [a, b) of the body is page furniture: a line of its
+ * own holding one word written like a site's name and nothing else, a word
+ * the article does not use again ("CNNPolitics", "TheHill" above the
+ * story, which the tagger, seeing a capitalised word alone, calls an
+ * organisation or a person). A name that matters comes back in the story;
+ * a one-word line in plain capitals or title case ("Leeds", "KOMPAS" over
+ * a results table or a press digest) is a heading, and stays. O(tokens)
+ * for such a span, and it is rare. */
+static int furniture_line(const ne_doc *doc, const ne_text *t, uint32_t a, uint32_t b)
+{
+    if (b != a + 1 || t->nparas == 0 || !camel_word(tok_ptr(t, a), tok_len(t, a))) return 0;
+    const ne_para *p = &t->paras[t->toks[a].para];
+    for (size_t k = p->tok_start; k < p->tok_end; k++)
+        if (k != a && t->toks[k].kind != NE_TOK_PUNCT) return 0;
+    return !word_recurs(doc, t, a);
+}
+
 /* Merges the NER spans and the phrase matches of one field into st->c.
  * Where they overlap: the same span is one candidate with the phrase's
  * type (curated) and the tagger's type remembered; a span inside a longer
@@ -235,6 +280,8 @@ void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
         if (take_ner) {
             /* "I’m" typed ORG or PER: never an entity */
             if (spans[i].tok_end - spans[i].tok_start == 1 && ent_is_first_person(t, spans[i].tok_start))
+                nkeep[i] = 0;
+            if (field == NE_FIELD_BODY && furniture_line(doc, t, spans[i].tok_start, spans[i].tok_end))
                 nkeep[i] = 0;
             if (nkeep[i]) {
                 cand c = { .a = spans[i].tok_start, .b = spans[i].tok_end, .gaz = -1, .person = -1,

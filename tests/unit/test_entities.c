@@ -749,6 +749,28 @@ TEST(entities_all_caps_line_founds_its_people_and_places)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_site_name_line_above_the_story_is_no_entity)
+{
+    /* Page furniture pasted with the story: the site's name alone on a
+     * line ("CNNPolitics") was an organisation; the byline's outlet and a
+     * one-word heading in capitals stay. */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "CNNPolitics\n\n"
+                        "By Jeremy Diamond, CNN\n\n"
+                        "President Donald Trump said Saturday that Russian President Vladimir Putin told him "
+                        "again that Russia did not meddle in the 2016 election.\n\n"
+                        "LEEDS\n\n"
+                        "Leeds United beat Chelsea 2-0 on Saturday.",
+                        &doc), 0);
+    CHECK(entity_named(&doc, "CNNPolitics") == NULL);
+    CHECK(entity_named(&doc, "CNN") != NULL && entity_named(&doc, "CNN")->type == NE_ENT_ORG);
+    CHECK(entity_named(&doc, "Vladimir Putin") != NULL);
+    CHECK(entity_named(&doc, "LEEDS") != NULL);
+    ne_doc_reset(&doc);
+}
+
 /* ---- gender hints and the helpers for the quotes stage --------------------------------- */
 
 TEST(entities_gender_hints)
