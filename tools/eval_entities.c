@@ -1,7 +1,7 @@
 /* eval_entities — scores the entities stage (the product, not the tagger
  * alone) on raw text rebuilt from a CoNLL-2003 file.
  *
- *   eval_entities [--model models/ner.model] [--misses N] CONLL_FILE
+ *   eval_entities [--model models/ner.model] [--misses N] [--tokens] CONLL_FILE
  *
  * Each -DOCSTART- document becomes the body a user would send: tokens
  * joined with spaces, none before closing punctuation (". , ; : ! ? ) %",
@@ -20,7 +20,11 @@
  * aside); the commonest type confusions on exactly found spans; recall on
  * the gold entities in all-caps lines (headlines, datelines, tables: a
  * sentence with at least three letters and none lower-case) and on the
- * rest. --misses N prints N missed all-caps entities, for reading.
+ * rest. --misses N prints up to N errors first, for reading: entities
+ * missed, found but not in the gold ("extra"), found with another type
+ * ("typed"); --tokens prints each CoNLL token the text tokenizer cuts
+ * otherwise ("1996-08-30" in three, "England's" in one), as the tagger
+ * learnt from CoNLL's cuts.
  * Exit status 0, or 1 on an error. Single thread.
  */
 #include <stdio.h>
@@ -158,15 +162,16 @@ int main(int argc, char **argv)
 {
     static const char *const names[4] = { "PER", "ORG", "LOC", "MISC" };
     const char *model = "models/ner.model", *path = NULL;
-    int misses = 0;
+    int misses = 0, show_tokens = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--model") && i + 1 < argc) model = argv[++i];
         else if (!strcmp(argv[i], "--misses") && i + 1 < argc) misses = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--tokens")) show_tokens = 1;
         else if (argv[i][0] != '-' && !path) path = argv[i];
         else path = NULL, argc = 0;
     }
     if (!path) {
-        fprintf(stderr, "usage: eval_entities [--model FILE] [--misses N] CONLL_FILE\n");
+        fprintf(stderr, "usage: eval_entities [--model FILE] [--misses N] [--tokens] CONLL_FILE\n");
         return 1;
     }
     char err[512], json[1024];
@@ -204,6 +209,16 @@ int main(int argc, char **argv)
             return 1;
         }
         if (doc.body_text.wrap_width) wrapped++;
+        if (show_tokens) {   /* CoNLL tokens the text tokenizer cuts otherwise */
+            size_t base = (size_t)(c.sents[c.doc_sent[d]].toks - c.toks), nt = 0, k = 0;
+            for (size_t s2 = c.doc_sent[d]; s2 < c.doc_sent[d + 1]; s2++) nt += c.sents[s2].ntoks;
+            for (size_t i2 = 0; i2 < nt; i2++) {
+                uint32_t a = off[i2], b = off[i2] + (uint32_t)c.toks[base + i2].len;
+                while (k < doc.body_text.ntoks && doc.body_text.toks[k].end <= a) k++;
+                if (k >= doc.body_text.ntoks || doc.body_text.toks[k].start != a || doc.body_text.toks[k].end != b)
+                    printf("token  %.*s\n", (int)(b - a), buf + a);
+            }
+        }
         size_t nf = found_spans(&doc, &found, &fcap);
         qsort(gold, ng, sizeof *gold, span_cmp);
         /* Two sorted lists: walk them together on (start, end). */
