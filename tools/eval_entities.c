@@ -11,7 +11,8 @@
  * they are their own paragraphs, as on the wire). The stage then runs as
  * in the service (text layers, ne_entities_process, no watchlist), and
  * each name mention of the body (kind "name": its title is not part of
- * it; nor is a possessive "'s", see name_end) is a found span, typed
+ * it; nor are a possessive "'s" and a final period, see name_end, cut
+ * from gold spans too) is a found span, typed
  * with its entity's type. Gold spans are the
  * file's entities, mapped to the byte offsets of their tokens in the
  * rebuilt text. Scoring is exact: start byte, end byte and type.
@@ -108,8 +109,24 @@ static int span_cmp(const void *a, const void *b)
     return x->type - y->type;
 }
 
+/* The end of a name without its possessive ("England's" → "England",
+ * "Eagles'" → "Eagles") and a final period ("Inc." → "Inc"): the stage's
+ * mentions cover whole tokens, the tokenizer keeps "'s" in the word and an
+ * abbreviation's period with it, where CoNLL splits "'s" off and, at a
+ * sentence end, gives the period to the sentence ("Co" "."). Gold and
+ * found spans alike are cut so; the name itself is what is scored. */
+static uint32_t name_end(const char *s, uint32_t start, uint32_t end)
+{
+    if (end - start > 1 && s[end - 1] == '.') end--;
+    if (end - start > 2 && s[end - 2] == '\'' && (s[end - 1] == 's' || s[end - 1] == 'S')) return end - 2;
+    if (end - start > 4 && !memcmp(s + end - 4, "\xe2\x80\x99", 3) && (s[end - 1] == 's' || s[end - 1] == 'S'))
+        return end - 4;
+    if (end - start > 2 && s[end - 1] == '\'' && (s[end - 2] == 's' || s[end - 2] == 'S')) return end - 1;
+    return end;
+}
+
 /* The document's gold spans, in byte offsets. */
-static size_t gold_spans(const ne_ner_corpus *c, size_t d, const uint32_t *off, span *out)
+static size_t gold_spans(const ne_ner_corpus *c, size_t d, const uint32_t *off, const char *text, span *out)
 {
     size_t n = 0, base = (size_t)(c->sents[c->doc_sent[d]].toks - c->toks);
     for (size_t s = c->doc_sent[d]; s < c->doc_sent[d + 1]; s++) {
@@ -120,23 +137,11 @@ static size_t gold_spans(const ne_ner_corpus *c, size_t d, const uint32_t *off, 
         int caps = caps_line(st);
         for (size_t i = 0; i < ns && i < 512; i++) {
             size_t a = first - base + sp[i].tok_start, b = first - base + sp[i].tok_end - 1;
-            out[n++] = (span){ off[a], off[b] + (uint32_t)c->toks[base + b].len, (int)sp[i].type, caps };
+            uint32_t start = off[a], end = off[b] + (uint32_t)c->toks[base + b].len;
+            out[n++] = (span){ start, name_end(text, start, end), (int)sp[i].type, caps };
         }
     }
     return n;
-}
-
-/* The end of a name mention without its possessive ("England's" →
- * "England", "Eagles'" → "Eagles"): the stage's mentions cover whole
- * tokens and the tokenizer keeps "'s" in the word, where CoNLL splits it
- * off; the name itself is what is scored. */
-static uint32_t name_end(const char *s, uint32_t start, uint32_t end)
-{
-    if (end - start > 2 && s[end - 2] == '\'' && (s[end - 1] == 's' || s[end - 1] == 'S')) return end - 2;
-    if (end - start > 4 && !memcmp(s + end - 4, "\xe2\x80\x99", 3) && (s[end - 1] == 's' || s[end - 1] == 'S'))
-        return end - 4;
-    if (end - start > 2 && s[end - 1] == '\'' && (s[end - 2] == 's' || s[end - 2] == 'S')) return end - 1;
-    return end;
 }
 
 /* The stage's body name mentions, deduplicated, sorted. */
@@ -198,7 +203,7 @@ int main(int argc, char **argv)
     span *gold = ne_xmalloc((c.ntoks + 1) * sizeof *gold), *found = NULL;
     for (size_t d = 0; d < c.ndocs; d++) {
         size_t len = rebuild(&c, d, &buf, &bufcap, off);
-        size_t ng = gold_spans(&c, d, off, gold);
+        size_t ng = gold_spans(&c, d, off, buf, gold);
         ne_doc doc;
         memset(&doc, 0, sizeof doc);
         doc.body = ne_xmalloc(len + 1);
