@@ -254,6 +254,55 @@ static void count_capitalisation(ne_ner_ws *ws, size_t s, size_t ntoks)
     }
 }
 
+/* True for the lower-case words that may sit inside a name between
+ * capitalised ones ("Bank of America", "Procter & Gamble"). */
+static int name_link(const ne_ner_tok *tk, const tokattr *a)
+{
+    static const char *const links[] = { "of", "&", "and", "for", "de", "the", "on", "du", "van", "von", "al" };
+    if (a->cap != CAP_LOWER && !(tk->len == 1 && tk->ptr[0] == '&')) return 0;
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+        if (tk->len == strlen(links[i]) && !memcmp(tk->ptr, links[i], tk->len)) return 1;
+    return 0;
+}
+
+/* FF_NAMEPAT: marks the name runs of a sentence (tokens ta[0..n)): a run
+ * is a stretch of capitalised words, linked by name_link words between
+ * capitalised ones; each of its tokens gets its place in the run and the
+ * keyword classes (LEX_KW) of the run's first and last words, so "Mayo"
+ * learns from the "Clinic" after it and "Ministry" from its "of Defence".
+ * In a line in capitals (uncased), where every word is capitalised, the
+ * words the lexicon knows as lower-case (caplex buckets 2, 3) break runs
+ * instead; the features keep the uncased bit apart. O(n). */
+static int name_word(const tokattr *a, int uncased)
+{
+    if (!(a->flags & TF_LETTER) || a->cap == CAP_LOWER || a->cap == CAP_NONE) return 0;
+    /* in capitals, a word the lexicon knows as lower-case is no name word */
+    return !uncased || (LEX_CAPB(a->lex) != 2 && LEX_CAPB(a->lex) != 3);
+}
+
+static void name_runs(tokattr *ta, const ne_ner_tok *toks, size_t n, int uncased)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (!name_word(&ta[i], uncased)) { ta[i].pat = 0; i++; continue; }
+        size_t j = i + 1;   /* run [i, j) */
+        for (;;) {
+            size_t k = j;
+            while (k < n && k < j + 2 && name_link(&toks[k], &ta[k])) k++;
+            if (k < n && name_word(&ta[k], uncased))
+                j = k + 1;
+            else
+                break;
+        }
+        uint8_t kw = (uint8_t)(LEX_KW(ta[i].lex) << 4 | LEX_KW(ta[j - 1].lex));
+        for (size_t k = i; k < j; k++) {
+            ta[k].pat = (uint8_t)(1 + (j - i == 1 ? 3 : k == i ? 0 : k + 1 == j ? 2 : 1));
+            ta[k].patkw = kw;
+        }
+        i = j;
+    }
+}
+
 /* ws->order: the sentences in order, or with `cased_first` the cased ones
  * first and then those without lower-case letters. */
 static void set_decoding_order(ne_ner_ws *ws, int cased_first)
@@ -317,6 +366,7 @@ void ner_doc_begin(ne_ner_ws *ws, const ner_tables *tab, const ne_ner_sent *sent
             a->de = (uint32_t)(*slot - 1);
         }
         ws->uncased[s] = !lower_seen || (title && lower_word);
+        if (fs & FF_NAMEPAT) name_runs(&ws->ta[ws->soff[s]], sents[s].toks, sents[s].ntoks, ws->uncased[s]);
         count_capitalisation(ws, s, sents[s].ntoks);
         ner_mark_gazetteer(ws, tab, ws->soff[s], g, fold);
     }
@@ -465,6 +515,7 @@ void ner_sent_features(ne_ner_ws *ws, uint32_t row_mask, uint32_t fs,
         }
         if ((fs & FF_DOCCAP) && (a->flags & TF_LETTER))
             EMIT(f_doccap(&ws->de[a->de], a, ctx));
+        if ((fs & FF_NAMEPAT) && a->pat) EMIT(f_namepat(a, unc));
         if ((fs & FF_HIST) && (a->flags & TF_LETTER) && a->cap != CAP_LOWER) {
             const docent *d = &ws->de[a->de];
             EMIT(f_hist(d, ctx));

@@ -58,7 +58,9 @@ enum {
     FF_POS     = 1 << 8,   /* sentence position and length */
     FF_CASED_FIRST = 1 << 9, /* decode cased sentences before capitals ones (see ner_doc_begin) */
     FF_TITLECASE = 1 << 10, /* title-case lines count as uncased (see ner_doc_begin) */
-    FF_ALL     = (1 << 11) - 1
+    FF_NAMEPAT = 1 << 11,  /* the name run a token is in: its first and last words' keyword
+                            * classes ("Mayo Clinic", "Ministry of Defence"; see name_runs) */
+    FF_ALL     = (1 << 12) - 1
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -113,9 +115,13 @@ enum { TF_DIGIT = 1, TF_HYPHEN = 2, TF_PERIOD = 4, TF_APOS = 8, TF_LETTER = 16, 
 
 /* ---- lookup tables (ner_tables.c) ------------------------------------- */
 
-/* Lexicon value: bits 0-3 capitalisation bucket (0 = unknown), then three
- * cluster ids of growing granularity, each stored +1 so 0 = none. */
+/* Lexicon value: bits 0-3 capitalisation bucket (0 = unknown), bits 4-7
+ * the word's keyword class (LEX_KW: 0 none, else a KW_ value, written by
+ * the trainer from its word lists), then three cluster ids of growing
+ * granularity, each stored +1 so 0 = none. */
 #define LEX_CAPB(v)   ((unsigned)((v) & 15))
+#define LEX_KW(v)     ((unsigned)(((v) >> 4) & 15))
+enum { KW_NONE, KW_COMPANY, KW_INSTITUTION, KW_GEO, KW_CIVIC, KW_EVENT, KW_TITLE, KW_N };
 #define LEX_CL(v, k)  ((unsigned)(((v) >> (8 + 16 * (k))) & 0xffff))
 #define LEX_NCL 3
 
@@ -234,6 +240,9 @@ typedef struct tokattr {
     uint64_t lex;             /* lexicon value (0: unknown word) */
     uint32_t de;              /* document entry of the folded word */
     uint8_t cap, flags;
+    uint8_t pat;              /* FF_NAMEPAT: 0 outside a name run, else 1 + the
+                                 token's place in its run (first, inner, last, alone) */
+    uint8_t patkw;            /* the run's first word's class << 4 | its last word's */
     uint8_t gaz[4];           /* per type: 0, or 1 + BILU position of the longest match */
     uint8_t gazlen[4];
     uint64_t stamp;           /* the token's type cache entry (see typeent); 0: none */
@@ -361,7 +370,7 @@ enum {
     T_LWM1, T_LWP1, T_LWM2, T_LWP2, T_BRM1, T_BRP1, T_BR3, T_BIM1, T_BIP1,
     T_CAP3, T_GAZ, T_GAZCAP, T_GAZM1, T_GAZP1, T_CAPLEX, T_CAPLEXP1, T_CAPLEXM1,
     T_CL, T_CLM1, T_CLP1, T_DOCCAP, T_HIST, T_HISTANY, T_POS, T_SLEN, T_WINIT,
-    T_FLAGS, T_CLCAP
+    T_FLAGS, T_CLCAP, T_NAMEPAT
 };
 
 /* One function per feature template, shared by ner_sent_features (the
@@ -431,6 +440,10 @@ static inline uint64_t f_doccap(const docent *d, const tokattr *a, uint64_t ctx)
 }
 static inline uint64_t f_hist(const docent *d, uint64_t ctx) { return fh2(T_HIST, hist_major(d), ctx); }
 static inline uint64_t f_histany(const docent *d, unsigned t) { return fh2(T_HISTANY, t, d->hist[t] > 1); }
+static inline uint64_t f_namepat(const tokattr *a, uint64_t unc)
+{
+    return fh2(T_NAMEPAT, a->patkw, (uint64_t)a->pat << 1 | unc);
+}
 
 /* The prefix and suffix features of a token, written to f (hashes masked
  * with row_mask); returns how many. */

@@ -346,7 +346,8 @@ enum {
     MEMO_HISTANY  = MEMO_HIST + 6 * 4,         /* (type, more than once) */
     MEMO_CAPLEXM1 = MEMO_HISTANY + 5 * 2,      /* (bucket m1, bucket, cap m1, cap, ctx) */
     MEMO_CAPLEXP1 = MEMO_CAPLEXM1 + 16 * 16 * 6 * 6 * 4,
-    MEMO_N        = MEMO_CAPLEXP1 + 16 * 16 * 6 * 6 * 4
+    MEMO_NAMEPAT  = MEMO_CAPLEXP1 + 16 * 16 * 6 * 6 * 4,   /* (classes, place, uncased) */
+    MEMO_N        = MEMO_NAMEPAT + 256 * 5 * 2
 };
 
 /* The memo slot value of a feature (its hash). */
@@ -457,6 +458,8 @@ static void score_cached(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_sent
             const docent *d = &ws->de[a->de];
             MEMO(MEMO_DOCCAP + (doccap_bucket(d) * 6u + a->cap) * 4u + ctx, f_doccap(d, a, ctx));
         }
+        if ((fs & FF_NAMEPAT) && a->pat)
+            MEMO(MEMO_NAMEPAT + (a->patkw * 5u + a->pat) * 2u + unc, f_namepat(a, unc));
         if ((fs & FF_HIST) && (a->flags & TF_LETTER) && a->cap != CAP_LOWER) {
             const docent *d = &ws->de[a->de];
             MEMO(MEMO_HIST + hist_major(d) * 4u + ctx, f_hist(d, ctx));
@@ -581,6 +584,8 @@ int ne_ner_explain(const ne_ner_model *m, ne_ner_ws *ws,
     nebuf_printf(&b, " caplex=%u cluster=%u/%u/%u doccap=%u hist=%s",
                  LEX_CAPB(a->lex), LEX_CL(a->lex, 0), LEX_CL(a->lex, 1), LEX_CL(a->lex, 2),
                  doccap_bucket(d), hist[hist_major(d)]);
+    if (m->feat_set & FF_NAMEPAT)
+        nebuf_printf(&b, " run=%u runkw=%u/%u", a->pat, a->patkw >> 4, a->patkw & 15u);
     snprintf(out, cap, "%s", b.p);
     nebuf_free(&b);
     return 0;

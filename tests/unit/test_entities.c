@@ -749,6 +749,57 @@ TEST(entities_all_caps_line_founds_its_people_and_places)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_dateline_place_before_an_iso_date)
+{
+    /* "LONDON 1996-08-24": the tokenizer splits the date at its hyphens,
+     * which the tagger never saw in a dateline; it is one NER token again,
+     * and the place is found and typed. */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "SOCCER - ENGLISH PREMIER LEAGUE RESULTS\n\n"
+                        "LONDON 1996-08-24\n\n"
+                        "Results of English premier league matches on Saturday:\n\n"
+                        "Arsenal 2 West Ham 0\n\n"
+                        "Chelsea 1-1 Everton",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "LONDON");
+    CHECK(e != NULL && e->type == NE_ENT_LOC);
+    CHECK(e != NULL && e->nmentions == 1 && e->mentions[0].end - e->mentions[0].start == 6);
+    CHECK(entity_named(&doc, "Chelsea") != NULL && entity_named(&doc, "Chelsea")->type == NE_ENT_ORG);
+    CHECK(entity_named(&doc, "Everton") != NULL && entity_named(&doc, "Everton")->type == NE_ENT_ORG);
+    ne_doc_reset(&doc);
+    CHECK_INT(run_stage("{}", NULL,
+                        "WARSAW 2017-11-12\n\n"
+                        "The president met protesters on Sunday, officials said.",
+                        &doc), 0);
+    e = entity_named(&doc, "WARSAW");
+    CHECK(e != NULL && e->type == NE_ENT_LOC);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_site_name_line_above_the_story_is_no_entity)
+{
+    /* Page furniture pasted with the story: the site's name alone on a
+     * line ("CNNPolitics") was an organisation; the byline's outlet and a
+     * one-word heading in capitals stay. */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "CNNPolitics\n\n"
+                        "By Jeremy Diamond, CNN\n\n"
+                        "President Donald Trump said Saturday that Russian President Vladimir Putin told him "
+                        "again that Russia did not meddle in the 2016 election.\n\n"
+                        "LEEDS\n\n"
+                        "Leeds United beat Chelsea 2-0 on Saturday.",
+                        &doc), 0);
+    CHECK(entity_named(&doc, "CNNPolitics") == NULL);
+    CHECK(entity_named(&doc, "CNN") != NULL && entity_named(&doc, "CNN")->type == NE_ENT_ORG);
+    CHECK(entity_named(&doc, "Vladimir Putin") != NULL);
+    CHECK(entity_named(&doc, "LEEDS") != NULL);
+    ne_doc_reset(&doc);
+}
+
 /* ---- gender hints and the helpers for the quotes stage --------------------------------- */
 
 TEST(entities_gender_hints)
