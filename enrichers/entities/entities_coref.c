@@ -67,6 +67,9 @@ static int attributing_pronoun(const ne_text *t, size_t i)
     if (i == 0 || i + 1 >= t->ntoks) return 0;
     const ne_token *p = &t->toks[i - 1];
     int after = p->kind == NE_TOK_QUOTE && (p->flags & NE_TF_CLOSE);
+    /* "…,” he was quoted": was/is only right after a quotation; after a
+     * comma "In 1990, he was appointed" is the sentence's own subject */
+    if (!after && (ent_tok_is_wordn(t, i + 1, "was", 3, 0) || ent_tok_is_wordn(t, i + 1, "is", 2, 0))) return 0;
     if (!after && p->kind == NE_TOK_PUNCT && t->s[p->start] == ',') after = 1;
     if (!after) return 0;
     for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++)

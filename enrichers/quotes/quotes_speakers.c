@@ -393,6 +393,25 @@ static int32_t role_person(const ne_quotes_ws *ws, const np *n)
     return best;
 }
 
+/* The entity the coreference gave a describing phrase, through the
+ * entities stage's published mentions: a title or description mention
+ * ("the mayor", "the statement", "the department") at its head, or, for
+ * a possessive's office, statement or campaign ("his office", "its
+ * statement"), the entity of the possessive ("his spokesman" is someone
+ * else). -1 when none. */
+static int32_t coref_entity(const ne_quotes_ws *ws, const np *n)
+{
+    if (n->head < ws->t->ntoks && ws->ti[n->head].ent >= 0) return ws->ti[n->head].ent;
+    /* "his office", "the mayor's office": the possessor right before the head */
+    if (n->head > n->beg && n->head - n->beg <= 3 && ws->ti[n->head - 1].ent >= 0 &&
+        ((ws->ti[n->head - 1].cls & L_POSS) || is_possessive(ws, n->head - 1))) {
+        static const char *const heads[] = { "office", "statement", "campaign" };
+        for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+            if (tok_is(ws, n->head, heads[k])) return ws->ti[n->head - 1].ent;
+    }
+    return -1;
+}
+
 /* The last statement before si (in position order) that has a speaker and
  * lies at most `paras` paragraphs back; -1 if none. */
 int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson)
@@ -442,6 +461,7 @@ void qt_resolve_np(const ne_quotes_ws *ws, size_t si, const np *n, int *has, int
     case NP_DESC:
         *has = 1;
         *ent = role_person(ws, n);
+        if (*ent < 0) *ent = coref_entity(ws, n);
         return;
     default:
         return;
