@@ -2,6 +2,7 @@
  *
  *   eval_coref [--model models/coref.model] [--ner models/ner.model]
  *              [--data ../shared/data] [--bench CORPUS.jsonl] [--articles 200]
+ *              [--gap-split validation|development] [--gap-diag]
  *   eval_coref --show TEXT     the mentions and clusters of one text
  *
  * (a) GAP validation (454 rows, 908 pairs; held out: the trainer reads GAP
@@ -9,6 +10,16 @@
  *     coreferent with the name?), for masculine and feminine pronouns and
  *     the bias ratio F/M. The given names and the pronoun are the
  *     mentions; the rest of each text goes through the detector.
+ * (a') the same rows through the product: each text is a document's body
+ *     run through the entities stage (tagger, clustering, coreference,
+ *     output) with the models beside --ner; the pronoun and A (B) are
+ *     coreferent when the published entity holding a mention at the
+ *     pronoun's offset also holds a mention overlapping A's (B's) span.
+ *     This is the figure the issue's GAP target is about.
+ *     --gap-split development scores the trainer's split instead (for
+ *     diagnosis only: the model and the given names were built from it);
+ *     --gap-diag prints a line per row the product gets wrong and the
+ *     model's own answer per row.
  * (b) GUM held out: the official dev and test documents (splits.md; the
  *     news and Reddit ones are not in ../shared/data), which the trainer
  *     leaves out. Mentions: what the detector finds (NER names, pronouns,
@@ -57,11 +68,14 @@ static int gap_diag;   /* --gap-diag: one line per product-level miss */
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+static int32_t last_pron_ante;   /* the GAP pronoun's antecedent, for --gap-diag */
+
 static void resolve_inst(const ne_coref_model *m, ne_coref_ws *ws, ne_coref_inst *in, int32_t **cl, size_t *cap)
 {
     if (*cap < in->n + 1) { *cap = in->n + 1; *cl = ne_xrealloc(*cl, *cap * sizeof **cl); }
     int32_t *ante = ne_xmalloc((in->n + 1) * sizeof *ante);
     ne_coref_resolve(m, ws, &in->t, in->ms, in->n, ante, *cl);
+    last_pron_ante = in->pron >= 0 ? ante[in->pron] : -2;
     free(ante);
 }
 
@@ -82,7 +96,8 @@ static void eval_gap(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_mode
         resolve_inst(m, ws, &in, &cl, &cap);
         ne_coref_score_gap(&sc, &in, cl);
         if (gap_diag && in.pron >= 0 && in.ma >= 0 && in.mb >= 0)
-            printf("MODEL %s %d%d\n", rows[r].id, cl[in.pron] == cl[in.ma], cl[in.pron] == cl[in.mb]);
+            printf("MODEL %s %d%d %s\n", rows[r].id, cl[in.pron] == cl[in.ma], cl[in.pron] == cl[in.mb],
+                   last_pron_ante < 0 ? "new" : in.ms[last_pron_ante].kind == NE_COREF_PRONOUN ? "pron" : "ment");
         ne_coref_inst_free(&in);
     }
     double f = ne_coref_gap_f1(&sc, 0), fm = ne_coref_gap_f1(&sc, 1), ff = ne_coref_gap_f1(&sc, 2);

@@ -171,6 +171,13 @@ void ne_coref_add_noun(ne_coref_model *m, const char *s, size_t len, int kind)
     if (kind >= 1 && kind <= 7) saved_add(m, s, len, bits[kind]);
 }
 
+int ne_coref_given_name(const ne_coref_model *m, const char *s, size_t len)
+{
+    uint32_t b = coref_lex(m, s, len);
+    if (!(b & LEX_FROMDATA) || (b & (LEX_HONORIF | LEX_TITLE | LEX_PERSON | LEX_ORG | LEX_STMT))) return NE_GENDER_UNKNOWN;
+    return ne_coref_name_gender(m, s, len);
+}
+
 int ne_coref_name_gender(const ne_coref_model *m, const char *s, size_t len)
 {
     uint32_t b = coref_lex(m, s, len);
@@ -485,7 +492,12 @@ static void cl_absorb(ne_coref_ws *ws, cstate *c, size_t k)
     if (mm->number == NE_NUM_PLUR) c->plur++; else c->sing++;
     /* the type: names vote, other mentions only while there is none */
     if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_PER) c->per++;
-    if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_ORG) c->org++;
+    if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_ORG) {
+        c->org++;
+        uint32_t ts = mm->tok_start < t->ntoks ? mm->tok_start : 0;
+        if (a->nwords != 1 || (ws->tokbits[ts] & (LEX_ORG | LEX_STMT)) || (t->toks[ts].flags & NE_TF_ALLCAPS))
+            c->hard_org++;
+    }
     if (c->per || c->org) c->type = c->per >= c->org ? NE_ENT_PER : NE_ENT_ORG;
     else if (a->type >= 0 && c->type < 0) c->type = a->type;
     if (mm->age) c->age = mm->age;
@@ -535,6 +547,14 @@ static int has_u64(const uint64_t *arr, int n, uint64_t v)
     return 0;
 }
 
+/* A cluster of one-word names the tagger typed ORG, no organisation noun
+ * or capitals among them: perhaps a person ("Alleway played 857
+ * minutes"), whom a he/she may name. */
+static int soft_org(const cstate *c)
+{
+    return c->type == NE_ENT_ORG && c->org > 0 && c->hard_org == 0 && c->per == 0;
+}
+
 /* Whether cluster c could be mention i by gender, number and type (for the
  * "nearest compatible" features). */
 static int compatible(const ne_coref_ws *ws, size_t i, const cstate *c)
@@ -547,7 +567,8 @@ static int compatible(const ne_coref_ws *ws, size_t i, const cstate *c)
     if (mm->kind == NE_COREF_PRONOUN && mm->number == NE_NUM_PLUR && c->type == NE_ENT_PER && cn == NE_NUM_SING) return 0;
     int8_t ty = ws->at[i].type;
     if (ty >= 0 && c->type >= 0 && ty != c->type &&
-        !(ty == NE_ENT_PER && c->per > 0) && !(ty == NE_ENT_ORG && c->org > 0)) return 0;
+        !(ty == NE_ENT_PER && c->per > 0) && !(ty == NE_ENT_ORG && c->org > 0) &&
+        !(soft_org(c) && mm->kind == NE_COREF_PRONOUN && mm->gender)) return 0;
     return 1;
 }
 

@@ -72,6 +72,9 @@ typedef struct cstate {
     uint16_t size;
     uint16_t male, female, plur, sing;
     uint16_t per, org;         /* type votes of its mentions */
+    uint16_t hard_org;         /* org votes of names that are surely no person's (two or more
+                                  words, an organisation noun, capitals): a cluster with none
+                                  may be a person the tagger typed ORG ("Alleway played …") */
     int8_t   type;
     int16_t  age;
     int32_t  entity;

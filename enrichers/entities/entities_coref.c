@@ -146,6 +146,82 @@ static void fit_people(ent_state *st, const ne_doc *doc)
         if (st->cfit[k] < -1) st->cfit[k] = -1;
 }
 
+/* Makes cluster k a person's: its candidates become person names. */
+static void retype_person(ent_state *st, const ne_doc *doc, int32_t k)
+{
+    st->cl[k].type = NE_ENT_PER;
+    for (size_t i = 0; i < st->nc; i++)
+        if (st->c[i].cluster == k) move_cand(st, doc, i, k);
+}
+
+/* True when a pronoun of gender g follows token i of text t within the
+ * rest of its sentence and the next one. */
+static int gendered_pronoun_after(const ne_text *t, size_t i, int g)
+{
+    static const char *const male[] = { "he", "him", "his", "himself" };
+    static const char *const female[] = { "she", "her", "hers", "herself" };
+    const char *const *w = g == NE_GENDER_MALE ? male : female;
+    size_t sents = 0;
+    for (size_t k = i + 1; k < t->ntoks && k < i + 80; k++) {
+        if ((t->toks[k].flags & NE_TF_SENT_START) && ++sents > 1) break;
+        for (int q = 0; q < 4; q++)
+            if (ent_tok_is_word(t, k, w[q])) return 1;
+    }
+    return 0;
+}
+
+/* A given name the tagger typed as an organisation, place or other
+ * ("Victor arrives, and Jacques allows him", "encountered Rachel and
+ * captured her") is a person when a pronoun of its gender follows one of
+ * its mentions within a sentence: every name of the cluster one body
+ * word, in the coreference model's given-name list (built from GAP
+ * development and GUM train, tools/coref_train.c), not in the gazetteer,
+ * not in capitals or abbreviated ("Miss.", "La."), not a town before its
+ * state ("Sharon, Connecticut"), and nobody watched. Then its pronouns
+ * can be its. */
+static void given_names_are_people(ent_state *st, const ne_doc *doc)
+{
+    if (!st->coref) return;
+    const ne_text *t = &doc->body_text;
+    ne_grow(&st->cfit, &st->cap_cfit, st->ncl + 1, sizeof *st->cfit);   /* reused: 0 no, 1 maybe, 2 yes */
+    int32_t *ok = st->cfit;
+    for (size_t k = 0; k < st->ncl; k++) ok[k] = st->cl[k].type != NE_ENT_PER && st->cl[k].person < 0 &&
+                                                  st->cl[k].named < 0 && st->cl[k].nment > 0;
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->cluster < 0 || !ok[c->cluster]) continue;
+        size_t l = c->field == NE_FIELD_BODY && c->b == c->a + 1 ? tok_len(t, c->a) : 0;
+        int g = l ? ne_coref_given_name(st->coref, tok_ptr(t, c->a), l) : NE_GENDER_UNKNOWN;
+        if (c->gaz >= 0 || g == NE_GENDER_UNKNOWN || (t->toks[c->a].flags & NE_TF_ALLCAPS) ||
+            tok_ptr(t, c->a)[l - 1] == '.' ||
+            (c->b + 1 < t->ntoks && t->s[t->toks[c->b].start] == ',' && (t->toks[c->b + 1].flags & NE_TF_CAP) &&
+             t->toks[c->b].kind == NE_TOK_PUNCT)) {
+            ok[c->cluster] = 0;
+            continue;
+        }
+        if (gendered_pronoun_after(t, c->b - 1, g)) ok[c->cluster] = 2;
+    }
+    for (size_t k = 0; k < st->ncl; k++)
+        if (ok[k] == 2) retype_person(st, doc, (int32_t)k);
+}
+
+/* True when organisation cluster k may be a person the tagger typed ORG:
+ * watched by no one, its names all one word, none from the gazetteer or
+ * in capitals ("Alleway played 857 minutes"; the resolver's soft_org). */
+static int soft_org_cluster(const ent_state *st, const ne_doc *doc, int32_t k)
+{
+    const cluster *c = &st->cl[k];
+    if (c->type != NE_ENT_ORG || c->person >= 0 || c->named >= 0) return 0;
+    int any = 0;
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *d = &st->c[i];
+        if (d->cluster != k) continue;
+        if (d->gaz >= 0 || d->b != d->a + 1 || (field_text(doc, d->field)->toks[d->a].flags & NE_TF_ALLCAPS)) return 0;
+        any = 1;
+    }
+    return any;
+}
+
 /* Moves the candidates of every cluster with a st->cfit person into it. */
 static void merge_fits(ent_state *st, const ne_doc *doc)
 {
@@ -160,6 +236,7 @@ void ent_coref(ent_state *st, const ne_doc *doc)
     st->nxm = 0;
     const ne_text *t = &doc->body_text;
     if (st->ncl == 0) return;
+    given_names_are_people(st, doc);
     fit_people(st, doc);
     if (!st->coref || t->ntoks == 0) {
         merge_fits(st, doc);
@@ -305,6 +382,11 @@ void ent_coref(ent_state *st, const ne_doc *doc)
         int32_t E = ent[i] >= 0 ? ent[i] : root[i] >= 0 ? best[root[i]] : -1;
         if (E < 0) continue;
         if (st->cmerge[E] >= 0) E = st->cmerge[E];
+        /* a he/she the model gave a one-word "organisation": a person the
+         * tagger typed ORG (one entity, one type) */
+        if (m->kind == NE_COREF_PRONOUN && m->gender && st->cl[E].nment && soft_org_cluster(st, doc, E) &&
+            !attributing_pronoun(t, m->tok_start))
+            retype_person(st, doc, E);
         if (!st->cl[E].nment || !type_fits(m->type, st->cl[E].type)) continue;
         /* "X said in a statement": the statement is X's, not X (it still
          * leads "the statement said" to X) */
