@@ -2,7 +2,7 @@
  *
  *   eval_coref [--model models/coref.model] [--ner models/ner.model]
  *              [--data ../shared/data] [--bench CORPUS.jsonl] [--articles 200]
- *              [--gap-split validation|development] [--gap-diag]
+ *              [--gap-split validation|development] [--gap-diag] [--gap-cv DIR]
  *   eval_coref --show TEXT     the mentions and clusters of one text
  *
  * (a) GAP validation (454 rows, 908 pairs; held out: the trainer reads GAP
@@ -19,7 +19,10 @@
  *     --gap-split development scores the trainer's split instead (for
  *     diagnosis only: the model and the given names were built from it);
  *     --gap-diag prints a line per row the product gets wrong and the
- *     model's own answer per row.
+ *     model's own answer per row. --gap-cv DIR scores GAP development
+ *     through the stage cross-validated: row r with the models in
+ *     DIR/(r % K)/, which coref_train --fold-models DIR trained without
+ *     row r's fold (the figure to select on; validation stays held out).
  * (b) GUM held out: the official dev and test documents (splits.md; the
  *     news and Reddit ones are not in ../shared/data), which the trainer
  *     leaves out. Mentions: what the detector finds (NER names, pronouns,
@@ -42,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/nebuf.h"
 #include "common/xalloc.h"
@@ -65,6 +69,7 @@ static double now_s(void)
  * ("development" is the trainer's: for diagnosis, not a held-out figure). */
 static const char *gap_split = "validation";
 static int gap_diag;   /* --gap-diag: one line per product-level miss */
+static const char *gap_cv;   /* --gap-cv DIR: fold models of coref_train --fold-models */
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -130,17 +135,32 @@ static long entity_over(const ne_doc *d, uint32_t s, uint32_t e)
 static void eval_gap_product(const char *nerp, const char *data)
 {
     char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/gap/gap-%s.tsv", data, gap_split);
+    /* --gap-cv DIR: GAP development, row r scored with the stage whose
+     * models are in DIR/(r % K)/ (coref_train --fold-models DIR): a
+     * cross-validated figure of the product on the trainer's split */
+    const char *split = gap_cv ? "development" : gap_split;
+    snprintf(path, sizeof path, "%s/gap/gap-%s.tsv", data, split);
     size_t n = 0;
     ne_gap_row *rows = ne_gap_read(path, &n, err, sizeof err);
-    if (!rows) { printf("(a') GAP validation through the entities stage: skipped: %s\n", err); return; }
-    char json[2048];
-    snprintf(json, sizeof json, "{\"entities\": {\"model\": \"%s\"}}", nerp);
-    ne_config *cfg = ne_config_load_string(json, strlen(json), err, sizeof err);
-    void *stage = cfg ? ne_entities_create(cfg, err, sizeof err) : NULL;
-    if (!stage) {
-        printf("(a') GAP validation through the entities stage: skipped: %s\n", err);
-        ne_config_free(cfg);
+    if (!rows) { printf("(a') GAP %s through the entities stage: skipped: %s\n", split, err); return; }
+    void *stage[16] = { 0 };
+    ne_config *cfg[16] = { 0 };
+    int nst = 0;
+    for (int f = 0; f < 16; f++) {
+        char json[2048], mp[1200];
+        if (gap_cv) snprintf(mp, sizeof mp, "%s/%d/ner.model", gap_cv, f);
+        else snprintf(mp, sizeof mp, "%s", nerp);
+        if (gap_cv && access(mp, R_OK) != 0) break;
+        snprintf(json, sizeof json, "{\"entities\": {\"model\": \"%s\"}}", mp);
+        cfg[f] = ne_config_load_string(json, strlen(json), err, sizeof err);
+        stage[f] = cfg[f] ? ne_entities_create(cfg[f], err, sizeof err) : NULL;
+        if (!stage[f]) break;
+        nst++;
+        if (!gap_cv) break;
+    }
+    if (nst == 0) {
+        printf("(a') GAP %s through the entities stage: skipped: %s\n", split, err);
+        ne_config_free(cfg[0]);
         ne_gap_free(rows, n);
         return;
     }
@@ -154,7 +174,7 @@ static void eval_gap_product(const char *nerp, const char *data)
         d.body = ne_xstrdup(g->text);
         d.body_len = strlen(g->text);
         ne_text_analyze(&d.body_text, d.body, d.body_len);
-        ne_entities_process(stage, &d);
+        ne_entities_process(stage[r % (size_t)nst], &d);
         long pe = entity_over(&d, g->pron, g->pron + g->pron_len);
         published += pe >= 0;
         int pa = pe >= 0 && entity_over(&d, g->a, g->a + g->a_len) == pe;
@@ -180,11 +200,15 @@ static void eval_gap_product(const char *nerp, const char *data)
     double f = ne_coref_gap_f1(&sc, 0), fm = ne_coref_gap_f1(&sc, 1), ff = ne_coref_gap_f1(&sc, 2);
     double p = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fp ? sc.gap_tp + sc.gap_fp : 1);
     double rc = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fn ? sc.gap_tp + sc.gap_fn : 1);
-    printf("(a') GAP %s through the entities stage (published mentions), %zu rows: F1 %.3f (P %.3f R %.3f)  "
+    char what[64] = "";
+    if (gap_cv) snprintf(what, sizeof what, ", %d-fold cross-validated", nst);
+    printf("(a') GAP %s through the entities stage (published mentions%s), %zu rows: F1 %.3f (P %.3f R %.3f)  "
            "masculine %.3f  feminine %.3f  bias F/M %.3f; pronoun published in %zu rows (%.0f%%)\n",
-           gap_split, n, f, p, rc, fm, ff, fm > 0 ? ff / fm : 0, published, 100.0 * (double)published / (double)(n ? n : 1));
-    ne_entities_destroy(stage);
-    ne_config_free(cfg);
+           split, what, n, f, p, rc, fm, ff, fm > 0 ? ff / fm : 0, published, 100.0 * (double)published / (double)(n ? n : 1));
+    for (int k = 0; k < nst; k++) {
+        ne_entities_destroy(stage[k]);
+        ne_config_free(cfg[k]);
+    }
     ne_gap_free(rows, n);
 }
 
@@ -362,6 +386,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--show") && i + 1 < argc) show_text = argv[++i];
         else if (!strcmp(argv[i], "--gap-split") && i + 1 < argc) gap_split = argv[++i];
         else if (!strcmp(argv[i], "--gap-diag")) gap_diag = 1;
+        else if (!strcmp(argv[i], "--gap-cv") && i + 1 < argc) gap_cv = argv[++i];
         else {
             fprintf(stderr, "usage: eval_coref [--model M] [--ner M] [--data DIR] [--bench CORPUS.jsonl] [--articles N]\n");
             return 2;

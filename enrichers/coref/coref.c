@@ -582,6 +582,15 @@ static int name_overlap(const ne_coref_ws *ws, size_t i, const cstate *c)
     return 0;
 }
 
+/* A cluster of pronouns alone, in the name i's sentence or the one
+ * before, which the name may resolve ("In his youth, John …"; the GAP
+ * pronoun before its name): a cataphora the model weighs (feature 46). */
+static int cataphora(const ne_coref_ws *ws, size_t i, size_t a, const cstate *c)
+{
+    if (c->nnames || c->nstrs || ws->at[i].sent - ws->at[a].sent > 1) return 0;
+    return compatible(ws, i, c);
+}
+
 size_t ne_coref_cands(const ne_coref_model *m, ne_coref_ws *ws, size_t i, int32_t *out, size_t cap)
 {
     /* One candidate per cluster: its latest mention, nearest first, within
@@ -611,7 +620,8 @@ size_t ne_coref_cands(const ne_coref_model *m, ne_coref_ws *ws, size_t i, int32_
          * word, an entity or a link with; a pronoun with compatible ones */
         int kind = ws->ms[i].kind;
         if (kind == NE_COREF_NAME && !nm && !(ws->ms[i].entity >= 0 && ws->ms[i].entity == c->entity) &&
-            !(ws->ms[i].appos >= 0 && ws->at[ws->ms[i].appos].cluster == ws->at[a].cluster))
+            !(ws->ms[i].appos >= 0 && ws->at[ws->ms[i].appos].cluster == ws->at[a].cluster) &&
+            !cataphora(ws, i, a, c))
             continue;
         if (kind == NE_COREF_PRONOUN && !comp) continue;
         /* "Mrs. Clinton" is not the male Clinton */
@@ -715,6 +725,9 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
         /* a surname that names another cluster more recently */
         if (ahas_name && !last_in && !first_in) F(35, ai->nwords > 1 ? 2 : 1);
         F(36, (uint64_t)(ai->type + 1), (uint64_t)(c->type + 1), last_in);
+        if (!c->nnames && !c->nstrs)
+            F(46, ai->nwords > 1 ? 2 : 1, ds > 1 ? 2 : ds, mi->gender != 0, (aa->flags & MF_POSS) != 0,
+              (aa->flags & (MF_FIRST_IN_SENT | MF_SENT_START)) != 0, (ai->flags & MF_FIRST_IN_SENT) != 0);
     }
     /* roles: "the mayor" after "Doug McCallum, the mayor" or "Mayor Doug McCallum" */
     if (mi->kind == NE_COREF_TITLE || mi->kind == NE_COREF_DESC) {
