@@ -286,7 +286,7 @@ void ne_coref_ws_free(ne_coref_ws *ws)
 {
     if (!ws) return;
     free(ws->at); free(ws->cl); free(ws->tok_sent); free(ws->tok_quote); free(ws->pcomma); free(ws->pclause); free(ws->sent_first);
-    free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits);
+    free(ws->cnext); free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits);
     free(ws);
 }
 
@@ -295,6 +295,48 @@ void ne_coref_ws_free(ne_coref_ws *ws)
 static int is_word(const ne_text *t, size_t i) { return t->toks[i].kind == NE_TOK_WORD; }
 
 static uint64_t mix2(uint64_t a, uint64_t b) { return ne_mix64(a * 0x9e3779b97f4a7c15ULL + b + 1); }
+
+/* MF_CATA on a pronoun in a fronted clause whose main clause starts with
+ * a name of no other gender: the sentence opens with a preposition, a
+ * clause word or an -ing form ("In", "When", "Living"), the pronoun
+ * comes before the sentence's first comma, and the first mention after
+ * that comma is a name ("In her tenure as president from 1988, Adele
+ * …"). The pronoun may then start its entity and the name join it
+ * (cataphora). */
+static void mark_cataphora(ne_coref_ws *ws, const ne_text *t, const ne_coref_mention *ms, size_t n)
+{
+    const uint32_t *tb = ws->tokbits;
+    ne_grow(&ws->cnext, &ws->capcnext, n + 1, sizeof *ws->cnext);
+    for (size_t k = 0; k < n; k++) ws->cnext[k] = -1;
+    for (size_t k = 0; k < n; k++) {
+        if (ms[k].kind != NE_COREF_PRONOUN || ms[k].tok_start >= t->ntoks) continue;
+        const ne_sentence *se = &t->sents[ws->at[k].sent];
+        size_t w = se->tok_start;
+        while (w < ms[k].tok_start && t->toks[w].kind != NE_TOK_WORD) w++;
+        if (w >= ms[k].tok_start) continue;
+        const char *p = tok_ptr(t, w);
+        size_t l = tok_len(t, w);
+        if (!(tb[w] & (LEX_ADP | LEX_CLAUSE | LEX_STOP)) && !(l > 4 && !strncmp(p + l - 3, "ing", 3))) continue;
+        size_t comma = ms[k].tok_end;
+        while (comma < se->tok_end && comma < t->ntoks &&
+               !(t->toks[comma].kind == NE_TOK_PUNCT && t->s[t->toks[comma].start] == ','))
+            comma++;
+        if (comma >= se->tok_end || comma >= t->ntoks) continue;
+        int early = 1;   /* the pronoun before the sentence's first comma */
+        for (size_t q = se->tok_start; q < ms[k].tok_start && early; q++)
+            early = !(t->toks[q].kind == NE_TOK_PUNCT && t->s[t->toks[q].start] == ',');
+        if (!early) continue;
+        for (size_t j = k + 1; j < n; j++) {
+            if (ms[j].tok_start < comma) continue;
+            if (ms[j].tok_start == comma + 1 && ms[j].kind == NE_COREF_NAME &&
+                !(ms[j].gender && ms[k].gender && ms[j].gender != ms[k].gender)) {
+                ws->at[k].flags |= MF_CATA;
+                ws->cnext[k] = (int32_t)j;
+            }
+            break;
+        }
+    }
+}
 
 void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                     ne_coref_mention *ms, size_t n)
@@ -469,6 +511,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         cstate *c = &ws->cl[k];
         memset(c, 0, sizeof *c);
     }
+    mark_cataphora(ws, t, ms, n);
     ws->bits_s = NULL;    /* used once: the next text may reuse this buffer */
 }
 
@@ -638,6 +681,20 @@ size_t ne_coref_cands(const ne_coref_model *m, ne_coref_ws *ws, size_t i, int32_
     return n;
 }
 
+/* For an MF_CATA pronoun i: whether the name after the comma names
+ * cluster c already (c NULL: any earlier mention within 30). */
+static int cata_named(const ne_coref_ws *ws, size_t i, const cstate *c)
+{
+    int32_t j = ws->cnext[i];
+    if (j < 0) return 0;
+    const mattr *aj = &ws->at[j];
+    if (c) return has_u64(c->names, c->nnames, aj->last) || has_u64(c->names, c->nnames, aj->first);
+    for (size_t a = i; a-- > 0 && i - a <= 30;)
+        if (ws->ms[a].kind == NE_COREF_NAME && (ws->at[a].last == aj->last || ws->at[a].first == aj->first))
+            return 1;
+    return 0;
+}
+
 static size_t bucket(size_t d, const size_t *edges, size_t n)
 {
     size_t b = 0;
@@ -681,6 +738,7 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
         F(10, ki, (uint64_t)(ai->type + 1));
         F(11, ki, mi->appos >= 0);
         F(12, ki, (ai->flags & (MF_SENT_START | MF_BEFORE_VERB)) != 0, ncomp > 0);
+        if (ai->flags & MF_CATA) F(13, pron, ncomp > 0, cata_named(ws, i, NULL));
         return nf;
     }
     const ne_coref_mention *ma = &ws->ms[a];
@@ -725,6 +783,7 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
         /* a surname that names another cluster more recently */
         if (ahas_name && !last_in && !first_in) F(35, ai->nwords > 1 ? 2 : 1);
         F(36, (uint64_t)(ai->type + 1), (uint64_t)(c->type + 1), last_in);
+        if (!c->nnames && !c->nstrs && (aa->flags & MF_CATA)) F(47, ai->nwords > 1 ? 2 : 1, ds);
         if (!c->nnames && !c->nstrs)
             F(46, ai->nwords > 1 ? 2 : 1, ds > 1 ? 2 : ds, mi->gender != 0, (aa->flags & MF_POSS) != 0,
               (aa->flags & (MF_FIRST_IN_SENT | MF_SENT_START)) != 0, (ai->flags & MF_FIRST_IN_SENT) != 0);
@@ -748,6 +807,7 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
     F(51, ki, mi->number, cn, (uint64_t)(c->type + 1));
     F(52, ki, (uint64_t)(ai->type + 1), (uint64_t)(c->type + 1));
     F(53, pron, (uint64_t)(c->type + 1), cg);
+    if (ai->flags & MF_CATA) F(48, pron, cata_named(ws, i, c), ds == 0);
     /* age, entities stage, apposition */
     if (mi->age && c->age) F(54, mi->age == c->age);
     if (mi->entity >= 0 && c->entity >= 0) F(55, ki, mi->entity == c->entity);

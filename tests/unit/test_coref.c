@@ -339,6 +339,17 @@ TEST(coref_statement_resolves_to_the_named_company)
     done(&d);
 }
 
+TEST(coref_pronoun_of_a_fronted_clause_names_the_subject_after_its_comma)
+{
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Between 1980 and 1984, director Sophie Consagra strengthened the academy's ties with the city. "
+            "In her tenure as president from 1988 to 2013, Adele Chatfield-Taylor expanded the fellowship programme.");
+    CHECK(same(&d, "her", 0, "Adele Chatfield-Taylor", 0));   /* cataphora: the name after the pronoun */
+    CHECK(!same(&d, "her", 0, "Sophie Consagra", 0));
+    done(&d);
+}
+
 /* ---- through the entities stage: the published mentions (issue 18) -------
  * GAP is scored this way (tools/eval_coref.c, part a'): each failed on
  * the code before. */
