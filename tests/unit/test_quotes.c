@@ -966,3 +966,32 @@ TEST(chain_relayed_words_go_to_who_said_them_not_to_the_office)
     CHECK_STR(speaker(&doc, r), "Susan Collins");
     ne_doc_reset(&doc);
 }
+
+TEST(chain_the_company_said_in_a_statement_is_the_company_named)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Boeing said on Monday it would cut 12,000 jobs.\n\n"
+                     "\"We regret the impact on our employees,\" the company said in a statement.");
+    const ne_quote *q = find(&doc, "We regret the impact");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Boeing");
+    ne_doc_reset(&doc);
+    /* two companies named: the text does not say which */
+    NEED_CHAIN(&doc, "Boeing and Airbus both reported weak orders on Monday.\n\n"
+                     "\"We regret the impact on our employees,\" the company said in a statement.");
+    q = find(&doc, "We regret the impact");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "described:the company");
+    ne_doc_reset(&doc);
+}
+
+TEST(chain_the_departments_statement_is_the_department)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "The Justice Department opened an inquiry into the bank on Tuesday.\n\n"
+                     "\"The review will take several months,\" the department's statement said.");
+    const ne_quote *q = find(&doc, "several months");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Justice Department");
+    ne_doc_reset(&doc);
+}
