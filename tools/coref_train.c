@@ -3,7 +3,7 @@
  *
  *   coref_train [--data ../shared/data] [--ner models/ner.model]
  *               [--out models/coref.model] [--folds 5] [--epochs 8]
- *               [--windows 10,20,40]
+ *               [--windows 10,20,40] [--fold-models DIR]
  *
  * Training data: the GUM documents of the official train split (GUM_*,
  * neither dev nor test nor GENTLE; the news and Reddit documents are not in
@@ -53,7 +53,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/hash.h"
 #include "common/nebuf.h"
@@ -483,7 +485,7 @@ static void train(trainer *tr, ne_coref_inst *ins, size_t *idx, size_t n, int ep
 int main(int argc, char **argv)
 {
     const char *data = "../shared/data", *nerp = "models/ner.model", *out = "models/coref.model";
-    const char *windows_s = "10,20,40";
+    const char *windows_s = "10,20,40", *fold_dir = NULL;
     int folds = 5, max_epochs = 8;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
@@ -492,9 +494,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--folds") && i + 1 < argc) folds = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) max_epochs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--windows") && i + 1 < argc) windows_s = argv[++i];
+        else if (!strcmp(argv[i], "--fold-models") && i + 1 < argc) fold_dir = argv[++i];
         else {
             fprintf(stderr, "usage: coref_train [--data DIR] [--ner MODEL] [--out MODEL] [--folds K] "
-                            "[--epochs N] [--windows W1,W2,…]\n");
+                            "[--epochs N] [--windows W1,W2,…] [--fold-models DIR]\n");
             return 2;
         }
     }
@@ -607,8 +610,42 @@ int main(int argc, char **argv)
     }
     figures b = { 0 };
     for (int wi = 0; wi < nwin; wi++) if (windows[wi] == best_w) b = cv[wi][best_e - 1];
-    /* final model on everything */
+    /* --fold-models DIR: the chosen setting's model of each fold in DIR/F/
+     * beside links to the NER model and the gazetteer, so that
+     * tools/eval_coref.c --gap-cv DIR scores GAP development through the
+     * entities stage with models that never saw the row */
     ne_coref_set_window(m, best_w);
+    if (fold_dir) {
+        char rn[4096], rg[4096], d[1024], l[1200];
+        snprintf(path, sizeof path, "%s", nerp);
+        char *sl = strrchr(path, '/');
+        if (sl) snprintf(sl + 1, sizeof path - (size_t)(sl + 1 - path), "gazetteer.tsv");
+        else snprintf(path, sizeof path, "gazetteer.tsv");
+        if (!realpath(nerp, rn) || !realpath(path, rg)) { perror("coref_train: --fold-models"); return 1; }
+        mkdir(fold_dir, 0755);
+        for (int f = 0; f < folds; f++) {
+            size_t n = 0;
+            for (size_t i = 0; i < nins; i++) {
+                size_t fold = i < nfiles ? i % (size_t)folds : (i - nfiles) % (size_t)folds;
+                if ((int)fold != f) idx[n++] = i;
+            }
+            train(&tr, ins, idx, n, best_e, NULL, 0, NULL);
+            free(average(&tr));
+            snprintf(d, sizeof d, "%s/%d", fold_dir, f);
+            mkdir(d, 0755);
+            snprintf(l, sizeof l, "%s/ner.model", d);
+            unlink(l);
+            if (symlink(rn, l) < 0) { perror(l); return 1; }
+            snprintf(l, sizeof l, "%s/gazetteer.tsv", d);
+            unlink(l);
+            if (symlink(rg, l) < 0) { perror(l); return 1; }
+            snprintf(l, sizeof l, "%s/coref.model", d);
+            ne_coref_set_info(m, best_w, "a cross-validation fold (coref_train --fold-models)");
+            if (ne_coref_save(m, l) < 0) { perror(l); return 1; }
+        }
+        fprintf(stderr, "coref_train: %d fold models in %s\n", folds, fold_dir);
+    }
+    /* final model on everything */
     size_t n = 0;
     for (size_t i = 0; i < nins; i++) idx[n++] = i;
     train(&tr, ins, idx, n, best_e, NULL, 0, NULL);

@@ -2,6 +2,7 @@
  *
  *   eval_coref [--model models/coref.model] [--ner models/ner.model]
  *              [--data ../shared/data] [--bench CORPUS.jsonl] [--articles 200]
+ *              [--gap-split validation|development] [--gap-diag] [--gap-cv DIR]
  *   eval_coref --show TEXT     the mentions and clusters of one text
  *
  * (a) GAP validation (454 rows, 908 pairs; held out: the trainer reads GAP
@@ -9,6 +10,19 @@
  *     coreferent with the name?), for masculine and feminine pronouns and
  *     the bias ratio F/M. The given names and the pronoun are the
  *     mentions; the rest of each text goes through the detector.
+ * (a') the same rows through the product: each text is a document's body
+ *     run through the entities stage (tagger, clustering, coreference,
+ *     output) with the models beside --ner; the pronoun and A (B) are
+ *     coreferent when the published entity holding a mention at the
+ *     pronoun's offset also holds a mention overlapping A's (B's) span.
+ *     This is the figure the issue's GAP target is about.
+ *     --gap-split development scores the trainer's split instead (for
+ *     diagnosis only: the model and the given names were built from it);
+ *     --gap-diag prints a line per row the product gets wrong and the
+ *     model's own answer per row. --gap-cv DIR scores GAP development
+ *     through the stage cross-validated: row r with the models in
+ *     DIR/(r % K)/, which coref_train --fold-models DIR trained without
+ *     row r's fold (the figure to select on; validation stays held out).
  * (b) GUM held out: the official dev and test documents (splits.md; the
  *     news and Reddit ones are not in ../shared/data), which the trainer
  *     leaves out. Mentions: what the detector finds (NER names, pronouns,
@@ -31,9 +45,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/nebuf.h"
 #include "common/xalloc.h"
+#include "config/config.h"
+#include "enrichers/entities/entities.h"
 #include "enrichers/coref/coref.h"
 #include "enrichers/coref/coref_data.h"
 #include "enrichers/pipeline/decode.h"
@@ -48,20 +65,29 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* --gap-split: which GAP file (a) and (a') read; "validation" unless told
+ * ("development" is the trainer's: for diagnosis, not a held-out figure). */
+static const char *gap_split = "validation";
+static int gap_diag;   /* --gap-diag: one line per product-level miss */
+static const char *gap_cv;   /* --gap-cv DIR: fold models of coref_train --fold-models */
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int32_t last_pron_ante;   /* the GAP pronoun's antecedent, for --gap-diag */
 
 static void resolve_inst(const ne_coref_model *m, ne_coref_ws *ws, ne_coref_inst *in, int32_t **cl, size_t *cap)
 {
     if (*cap < in->n + 1) { *cap = in->n + 1; *cl = ne_xrealloc(*cl, *cap * sizeof **cl); }
     int32_t *ante = ne_xmalloc((in->n + 1) * sizeof *ante);
     ne_coref_resolve(m, ws, &in->t, in->ms, in->n, ante, *cl);
+    last_pron_ante = in->pron >= 0 ? ante[in->pron] : -2;
     free(ante);
 }
 
 static void eval_gap(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws, const char *data)
 {
     char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/gap/gap-validation.tsv", data);
+    snprintf(path, sizeof path, "%s/gap/gap-%s.tsv", data, gap_split);
     size_t n = 0;
     ne_gap_row *rows = ne_gap_read(path, &n, err, sizeof err);
     if (!rows) { printf("(a) GAP validation: skipped: %s\n", err); return; }
@@ -74,14 +100,115 @@ static void eval_gap(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_mode
         ne_coref_inst_gap(&in, &rows[r], m, ws, ner, nws);
         resolve_inst(m, ws, &in, &cl, &cap);
         ne_coref_score_gap(&sc, &in, cl);
+        if (gap_diag && in.pron >= 0 && in.ma >= 0 && in.mb >= 0)
+            printf("MODEL %s %d%d %s\n", rows[r].id, cl[in.pron] == cl[in.ma], cl[in.pron] == cl[in.mb],
+                   last_pron_ante < 0 ? "new" : in.ms[last_pron_ante].kind == NE_COREF_PRONOUN ? "pron" : "ment");
         ne_coref_inst_free(&in);
     }
     double f = ne_coref_gap_f1(&sc, 0), fm = ne_coref_gap_f1(&sc, 1), ff = ne_coref_gap_f1(&sc, 2);
     double p = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fp ? sc.gap_tp + sc.gap_fp : 1);
     double rc = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fn ? sc.gap_tp + sc.gap_fn : 1);
-    printf("(a) GAP validation, %zu rows, %zu pairs: F1 %.3f (P %.3f R %.3f)  masculine %.3f  feminine %.3f  bias F/M %.3f\n",
-           n, 2 * n, f, p, rc, fm, ff, fm > 0 ? ff / fm : 0);
+    printf("(a) GAP %s, %zu rows, %zu pairs: F1 %.3f (P %.3f R %.3f)  masculine %.3f  feminine %.3f  bias F/M %.3f\n",
+           gap_split, n, 2 * n, f, p, rc, fm, ff, fm > 0 ? ff / fm : 0);
     free(cl);
+    ne_gap_free(rows, n);
+}
+
+
+/* The published entity holding a body mention that overlaps [s, e), or -1. */
+static long entity_over(const ne_doc *d, uint32_t s, uint32_t e)
+{
+    for (size_t k = 0; k < d->nentities; k++)
+        for (size_t j = 0; j < d->entities[k].nmentions; j++) {
+            const ne_mention *mm = &d->entities[k].mentions[j];
+            if (mm->field == NE_FIELD_BODY && mm->start < e && s < mm->end) return (long)k;
+        }
+    return -1;
+}
+
+/* (a') GAP validation through the product: each text is a document's body
+ * run through the entities stage (NER, clustering, coreference, output)
+ * with the models beside --ner; the pronoun and name A (B) are coreferent
+ * when the published entity holding a mention at the pronoun's offset also
+ * holds a mention overlapping A's (B's) span. A pronoun the stage does not
+ * publish corefers with neither. */
+static void eval_gap_product(const char *nerp, const char *data)
+{
+    char path[1024], err[512];
+    /* --gap-cv DIR: GAP development, row r scored with the stage whose
+     * models are in DIR/(r % K)/ (coref_train --fold-models DIR): a
+     * cross-validated figure of the product on the trainer's split */
+    const char *split = gap_cv ? "development" : gap_split;
+    snprintf(path, sizeof path, "%s/gap/gap-%s.tsv", data, split);
+    size_t n = 0;
+    ne_gap_row *rows = ne_gap_read(path, &n, err, sizeof err);
+    if (!rows) { printf("(a') GAP %s through the entities stage: skipped: %s\n", split, err); return; }
+    void *stage[16] = { 0 };
+    ne_config *cfg[16] = { 0 };
+    int nst = 0;
+    for (int f = 0; f < 16; f++) {
+        char json[2048], mp[1200];
+        if (gap_cv) snprintf(mp, sizeof mp, "%s/%d/ner.model", gap_cv, f);
+        else snprintf(mp, sizeof mp, "%s", nerp);
+        if (gap_cv && access(mp, R_OK) != 0) break;
+        snprintf(json, sizeof json, "{\"entities\": {\"model\": \"%s\"}}", mp);
+        cfg[f] = ne_config_load_string(json, strlen(json), err, sizeof err);
+        stage[f] = cfg[f] ? ne_entities_create(cfg[f], err, sizeof err) : NULL;
+        if (!stage[f]) break;
+        nst++;
+        if (!gap_cv) break;
+    }
+    if (nst == 0) {
+        printf("(a') GAP %s through the entities stage: skipped: %s\n", split, err);
+        ne_config_free(cfg[0]);
+        ne_gap_free(rows, n);
+        return;
+    }
+    ne_coref_scores sc;
+    memset(&sc, 0, sizeof sc);
+    size_t published = 0;
+    for (size_t r = 0; r < n; r++) {
+        const ne_gap_row *g = &rows[r];
+        ne_doc d;
+        memset(&d, 0, sizeof d);
+        d.body = ne_xstrdup(g->text);
+        d.body_len = strlen(g->text);
+        ne_text_analyze(&d.body_text, d.body, d.body_len);
+        ne_entities_process(stage[r % (size_t)nst], &d);
+        long pe = entity_over(&d, g->pron, g->pron + g->pron_len);
+        published += pe >= 0;
+        int pa = pe >= 0 && entity_over(&d, g->a, g->a + g->a_len) == pe;
+        int pb = pe >= 0 && entity_over(&d, g->b, g->b + g->b_len) == pe;
+        /* the same tallies as ne_coref_score_gap */
+        int gi = g->gender == NE_GENDER_MALE ? 1 : 2;
+        for (int k = 0; k < 2; k++) {
+            int p = k ? pb : pa, gold = k ? g->b_coref : g->a_coref;
+            if (p && gold) { sc.gap_tp++; sc.gap_g[gi][0]++; }
+            else if (p) { sc.gap_fp++; sc.gap_g[gi][1]++; }
+            else if (gold) { sc.gap_fn++; sc.gap_g[gi][2]++; }
+            else sc.gap_tn++;
+        }
+        if (gap_diag && (pa != g->a_coref || pb != g->b_coref)) {
+            long ea = entity_over(&d, g->a, g->a + g->a_len), eb = entity_over(&d, g->b, g->b + g->b_len);
+            printf("MISS %s pron %s A %s B %s gold %d%d pred %d%d  [%.*s|%.*s|%.*s]\n", g->id,
+                   pe >= 0 ? "pub" : "none", ea >= 0 ? "ent" : "none", eb >= 0 ? "ent" : "none", g->a_coref, g->b_coref,
+                   pa, pb, (int)g->pron_len, g->text + g->pron, (int)g->a_len, g->text + g->a, (int)g->b_len,
+                   g->text + g->b);
+        }
+        ne_doc_reset(&d);
+    }
+    double f = ne_coref_gap_f1(&sc, 0), fm = ne_coref_gap_f1(&sc, 1), ff = ne_coref_gap_f1(&sc, 2);
+    double p = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fp ? sc.gap_tp + sc.gap_fp : 1);
+    double rc = (double)sc.gap_tp / (double)(sc.gap_tp + sc.gap_fn ? sc.gap_tp + sc.gap_fn : 1);
+    char what[64] = "";
+    if (gap_cv) snprintf(what, sizeof what, ", %d-fold cross-validated", nst);
+    printf("(a') GAP %s through the entities stage (published mentions%s), %zu rows: F1 %.3f (P %.3f R %.3f)  "
+           "masculine %.3f  feminine %.3f  bias F/M %.3f; pronoun published in %zu rows (%.0f%%)\n",
+           split, what, n, f, p, rc, fm, ff, fm > 0 ? ff / fm : 0, published, 100.0 * (double)published / (double)(n ? n : 1));
+    for (int k = 0; k < nst; k++) {
+        ne_entities_destroy(stage[k]);
+        ne_config_free(cfg[k]);
+    }
     ne_gap_free(rows, n);
 }
 
@@ -257,6 +384,9 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--bench") && i + 1 < argc) bench = argv[++i];
         else if (!strcmp(argv[i], "--articles") && i + 1 < argc) articles = (size_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--show") && i + 1 < argc) show_text = argv[++i];
+        else if (!strcmp(argv[i], "--gap-split") && i + 1 < argc) gap_split = argv[++i];
+        else if (!strcmp(argv[i], "--gap-diag")) gap_diag = 1;
+        else if (!strcmp(argv[i], "--gap-cv") && i + 1 < argc) gap_cv = argv[++i];
         else {
             fprintf(stderr, "usage: eval_coref [--model M] [--ner M] [--data DIR] [--bench CORPUS.jsonl] [--articles N]\n");
             return 2;
@@ -280,6 +410,7 @@ int main(int argc, char **argv)
     } else
     eval_gap(m, ws, ner, nws, data);
     if (!show_text) {
+        eval_gap_product(nerp, data);
         eval_gum(m, ws, ner, nws, data);
         eval_speed(m, ws, ner, nws, bench, articles);
     }

@@ -171,6 +171,13 @@ void ne_coref_add_noun(ne_coref_model *m, const char *s, size_t len, int kind)
     if (kind >= 1 && kind <= 7) saved_add(m, s, len, bits[kind]);
 }
 
+int ne_coref_given_name(const ne_coref_model *m, const char *s, size_t len)
+{
+    uint32_t b = coref_lex(m, s, len);
+    if (!(b & LEX_FROMDATA) || (b & (LEX_HONORIF | LEX_TITLE | LEX_PERSON | LEX_ORG | LEX_STMT))) return NE_GENDER_UNKNOWN;
+    return ne_coref_name_gender(m, s, len);
+}
+
 int ne_coref_name_gender(const ne_coref_model *m, const char *s, size_t len)
 {
     uint32_t b = coref_lex(m, s, len);
@@ -279,7 +286,7 @@ void ne_coref_ws_free(ne_coref_ws *ws)
 {
     if (!ws) return;
     free(ws->at); free(ws->cl); free(ws->tok_sent); free(ws->tok_quote); free(ws->pcomma); free(ws->pclause); free(ws->sent_first);
-    free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits);
+    free(ws->cnext); free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits);
     free(ws);
 }
 
@@ -288,6 +295,48 @@ void ne_coref_ws_free(ne_coref_ws *ws)
 static int is_word(const ne_text *t, size_t i) { return t->toks[i].kind == NE_TOK_WORD; }
 
 static uint64_t mix2(uint64_t a, uint64_t b) { return ne_mix64(a * 0x9e3779b97f4a7c15ULL + b + 1); }
+
+/* MF_CATA on a pronoun in a fronted clause whose main clause starts with
+ * a name of no other gender: the sentence opens with a preposition, a
+ * clause word or an -ing form ("In", "When", "Living"), the pronoun
+ * comes before the sentence's first comma, and the first mention after
+ * that comma is a name ("In her tenure as president from 1988, Adele
+ * …"). The pronoun may then start its entity and the name join it
+ * (cataphora). */
+static void mark_cataphora(ne_coref_ws *ws, const ne_text *t, const ne_coref_mention *ms, size_t n)
+{
+    const uint32_t *tb = ws->tokbits;
+    ne_grow(&ws->cnext, &ws->capcnext, n + 1, sizeof *ws->cnext);
+    for (size_t k = 0; k < n; k++) ws->cnext[k] = -1;
+    for (size_t k = 0; k < n; k++) {
+        if (ms[k].kind != NE_COREF_PRONOUN || ms[k].tok_start >= t->ntoks) continue;
+        const ne_sentence *se = &t->sents[ws->at[k].sent];
+        size_t w = se->tok_start;
+        while (w < ms[k].tok_start && t->toks[w].kind != NE_TOK_WORD) w++;
+        if (w >= ms[k].tok_start) continue;
+        const char *p = tok_ptr(t, w);
+        size_t l = tok_len(t, w);
+        if (!(tb[w] & (LEX_ADP | LEX_CLAUSE | LEX_STOP)) && !(l > 4 && !strncmp(p + l - 3, "ing", 3))) continue;
+        size_t comma = ms[k].tok_end;
+        while (comma < se->tok_end && comma < t->ntoks &&
+               !(t->toks[comma].kind == NE_TOK_PUNCT && t->s[t->toks[comma].start] == ','))
+            comma++;
+        if (comma >= se->tok_end || comma >= t->ntoks) continue;
+        int early = 1;   /* the pronoun before the sentence's first comma */
+        for (size_t q = se->tok_start; q < ms[k].tok_start && early; q++)
+            early = !(t->toks[q].kind == NE_TOK_PUNCT && t->s[t->toks[q].start] == ',');
+        if (!early) continue;
+        for (size_t j = k + 1; j < n; j++) {
+            if (ms[j].tok_start < comma) continue;
+            if (ms[j].tok_start == comma + 1 && ms[j].kind == NE_COREF_NAME &&
+                !(ms[j].gender && ms[k].gender && ms[j].gender != ms[k].gender)) {
+                ws->at[k].flags |= MF_CATA;
+                ws->cnext[k] = (int32_t)j;
+            }
+            break;
+        }
+    }
+}
 
 void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                     ne_coref_mention *ms, size_t n)
@@ -462,6 +511,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         cstate *c = &ws->cl[k];
         memset(c, 0, sizeof *c);
     }
+    mark_cataphora(ws, t, ms, n);
     ws->bits_s = NULL;    /* used once: the next text may reuse this buffer */
 }
 
@@ -485,7 +535,12 @@ static void cl_absorb(ne_coref_ws *ws, cstate *c, size_t k)
     if (mm->number == NE_NUM_PLUR) c->plur++; else c->sing++;
     /* the type: names vote, other mentions only while there is none */
     if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_PER) c->per++;
-    if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_ORG) c->org++;
+    if (mm->kind == NE_COREF_NAME && a->type == NE_ENT_ORG) {
+        c->org++;
+        uint32_t ts = mm->tok_start < t->ntoks ? mm->tok_start : 0;
+        if (a->nwords != 1 || (ws->tokbits[ts] & (LEX_ORG | LEX_STMT)) || (t->toks[ts].flags & NE_TF_ALLCAPS))
+            c->hard_org++;
+    }
     if (c->per || c->org) c->type = c->per >= c->org ? NE_ENT_PER : NE_ENT_ORG;
     else if (a->type >= 0 && c->type < 0) c->type = a->type;
     if (mm->age) c->age = mm->age;
@@ -535,6 +590,14 @@ static int has_u64(const uint64_t *arr, int n, uint64_t v)
     return 0;
 }
 
+/* A cluster of one-word names the tagger typed ORG, no organisation noun
+ * or capitals among them: perhaps a person ("Alleway played 857
+ * minutes"), whom a he/she may name. */
+static int soft_org(const cstate *c)
+{
+    return c->type == NE_ENT_ORG && c->org > 0 && c->hard_org == 0 && c->per == 0;
+}
+
 /* Whether cluster c could be mention i by gender, number and type (for the
  * "nearest compatible" features). */
 static int compatible(const ne_coref_ws *ws, size_t i, const cstate *c)
@@ -547,7 +610,8 @@ static int compatible(const ne_coref_ws *ws, size_t i, const cstate *c)
     if (mm->kind == NE_COREF_PRONOUN && mm->number == NE_NUM_PLUR && c->type == NE_ENT_PER && cn == NE_NUM_SING) return 0;
     int8_t ty = ws->at[i].type;
     if (ty >= 0 && c->type >= 0 && ty != c->type &&
-        !(ty == NE_ENT_PER && c->per > 0) && !(ty == NE_ENT_ORG && c->org > 0)) return 0;
+        !(ty == NE_ENT_PER && c->per > 0) && !(ty == NE_ENT_ORG && c->org > 0) &&
+        !(soft_org(c) && mm->kind == NE_COREF_PRONOUN && mm->gender)) return 0;
     return 1;
 }
 
@@ -559,6 +623,15 @@ static int name_overlap(const ne_coref_ws *ws, size_t i, const cstate *c)
         return has_u64(c->names, c->nnames, ws->at[i].last) || has_u64(c->names, c->nnames, ws->at[i].first);
     if (mm->kind == NE_COREF_TITLE || mm->kind == NE_COREF_DESC) return has_u64(c->roles, c->nroles, (uint32_t)ws->at[i].head);
     return 0;
+}
+
+/* A cluster of pronouns alone, in the name i's sentence or the one
+ * before, which the name may resolve ("In his youth, John …"; the GAP
+ * pronoun before its name): a cataphora the model weighs (feature 46). */
+static int cataphora(const ne_coref_ws *ws, size_t i, size_t a, const cstate *c)
+{
+    if (c->nnames || c->nstrs || ws->at[i].sent - ws->at[a].sent > 1) return 0;
+    return compatible(ws, i, c);
 }
 
 size_t ne_coref_cands(const ne_coref_model *m, ne_coref_ws *ws, size_t i, int32_t *out, size_t cap)
@@ -590,7 +663,8 @@ size_t ne_coref_cands(const ne_coref_model *m, ne_coref_ws *ws, size_t i, int32_
          * word, an entity or a link with; a pronoun with compatible ones */
         int kind = ws->ms[i].kind;
         if (kind == NE_COREF_NAME && !nm && !(ws->ms[i].entity >= 0 && ws->ms[i].entity == c->entity) &&
-            !(ws->ms[i].appos >= 0 && ws->at[ws->ms[i].appos].cluster == ws->at[a].cluster))
+            !(ws->ms[i].appos >= 0 && ws->at[ws->ms[i].appos].cluster == ws->at[a].cluster) &&
+            !cataphora(ws, i, a, c))
             continue;
         if (kind == NE_COREF_PRONOUN && !comp) continue;
         /* "Mrs. Clinton" is not the male Clinton */
@@ -605,6 +679,20 @@ size_t ne_coref_cands(const ne_coref_model *m, ne_coref_ws *ws, size_t i, int32_
         if (n < cap) out[n++] = (int32_t)a;
     }
     return n;
+}
+
+/* For an MF_CATA pronoun i: whether the name after the comma names
+ * cluster c already (c NULL: any earlier mention within 30). */
+static int cata_named(const ne_coref_ws *ws, size_t i, const cstate *c)
+{
+    int32_t j = ws->cnext[i];
+    if (j < 0) return 0;
+    const mattr *aj = &ws->at[j];
+    if (c) return has_u64(c->names, c->nnames, aj->last) || has_u64(c->names, c->nnames, aj->first);
+    for (size_t a = i; a-- > 0 && i - a <= 30;)
+        if (ws->ms[a].kind == NE_COREF_NAME && (ws->at[a].last == aj->last || ws->at[a].first == aj->first))
+            return 1;
+    return 0;
 }
 
 static size_t bucket(size_t d, const size_t *edges, size_t n)
@@ -650,6 +738,7 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
         F(10, ki, (uint64_t)(ai->type + 1));
         F(11, ki, mi->appos >= 0);
         F(12, ki, (ai->flags & (MF_SENT_START | MF_BEFORE_VERB)) != 0, ncomp > 0);
+        if (ai->flags & MF_CATA) F(13, pron, ncomp > 0, cata_named(ws, i, NULL));
         return nf;
     }
     const ne_coref_mention *ma = &ws->ms[a];
@@ -694,6 +783,10 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
         /* a surname that names another cluster more recently */
         if (ahas_name && !last_in && !first_in) F(35, ai->nwords > 1 ? 2 : 1);
         F(36, (uint64_t)(ai->type + 1), (uint64_t)(c->type + 1), last_in);
+        if (!c->nnames && !c->nstrs && (aa->flags & MF_CATA)) F(47, ai->nwords > 1 ? 2 : 1, ds);
+        if (!c->nnames && !c->nstrs)
+            F(46, ai->nwords > 1 ? 2 : 1, ds > 1 ? 2 : ds, mi->gender != 0, (aa->flags & MF_POSS) != 0,
+              (aa->flags & (MF_FIRST_IN_SENT | MF_SENT_START)) != 0, (ai->flags & MF_FIRST_IN_SENT) != 0);
     }
     /* roles: "the mayor" after "Doug McCallum, the mayor" or "Mayor Doug McCallum" */
     if (mi->kind == NE_COREF_TITLE || mi->kind == NE_COREF_DESC) {
@@ -714,6 +807,7 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
     F(51, ki, mi->number, cn, (uint64_t)(c->type + 1));
     F(52, ki, (uint64_t)(ai->type + 1), (uint64_t)(c->type + 1));
     F(53, pron, (uint64_t)(c->type + 1), cg);
+    if (ai->flags & MF_CATA) F(48, pron, cata_named(ws, i, c), ds == 0);
     /* age, entities stage, apposition */
     if (mi->age && c->age) F(54, mi->age == c->age);
     if (mi->entity >= 0 && c->entity >= 0) F(55, ki, mi->entity == c->entity);

@@ -121,6 +121,10 @@ void ne_coref_attach_entities(ne_coref_mention *mentions, size_t n, const ne_doc
  * case-insensitive: enum ne_gender. */
 int ne_coref_name_gender(const ne_coref_model *m, const char *s, size_t len);
 
+/* The same for the given names the trainer found in its data only (never
+ * a built-in word such as "Miss", "King" or "father"). */
+int ne_coref_given_name(const ne_coref_model *m, const char *s, size_t len);
+
 /* The model's cross-validation figures and hyper-parameters, recorded by
  * the trainer, as a line of text ("" when none). */
 const char *ne_coref_model_info(const ne_coref_model *m);

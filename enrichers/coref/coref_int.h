@@ -59,7 +59,9 @@ typedef struct mattr {
 
 enum { MF_SENT_START = 1, MF_BEFORE_VERB = 2, MF_AFTER_CUE = 4, MF_IN_QUOTE = 8,
        MF_POSS = 16, MF_INDEF = 32, MF_BEFORE_CUE = 64, MF_FIRST_IN_SENT = 128,
-       MF_AFTER_PREP = 256, MF_AFTER_VERB = 512 };
+       MF_AFTER_PREP = 256, MF_AFTER_VERB = 512,
+       MF_CATA = 1024 };   /* a pronoun of a fronted clause, a name after its comma
+                              ("In her tenure as president, Adele …") */
 
 /* A cluster, kept at the index of its first mention. */
 #define CL_NAMES 8
@@ -72,6 +74,9 @@ typedef struct cstate {
     uint16_t size;
     uint16_t male, female, plur, sing;
     uint16_t per, org;         /* type votes of its mentions */
+    uint16_t hard_org;         /* org votes of names that are surely no person's (two or more
+                                  words, an organisation noun, capitals): a cluster with none
+                                  may be a person the tagger typed ORG ("Alleway played …") */
     int8_t   type;
     int16_t  age;
     int32_t  entity;
@@ -88,7 +93,8 @@ struct ne_coref_ws {
     uint8_t  *tok_quote;
     uint16_t *pcomma, *pclause;
     int32_t *sent_first;  size_t capsf;   /* cluster of each sentence's first mention, -1 */
-    int32_t topic;                        /* cluster of the first person mention, -1 */   /* commas and clause words before each token (prefix counts) */
+    int32_t topic;                        /* cluster of the first person mention, -1 */
+    int32_t *cnext;  size_t capcnext;     /* MF_CATA pronouns: the name after the comma, else -1 */   /* commas and clause words before each token (prefix counts) */
     /* detection */
     ne_coref_mention *det; size_t capdet;
     uint32_t *tokbits; size_t captokbits;   /* LEX_* bits of each token */

@@ -40,8 +40,15 @@
  *     quotations and reported clauses; it/they to the last non-person
  *     speaker; a definite role noun ("the spokesman", "the President") to
  *     the person an earlier apposition gave that role ("Kremlin
- *     spokesman Dmitry Peskov", "US President Donald Trump"); anything
- *     else is a described speaker (entity -1, its words as speaker_text).
+ *     spokesman Dmitry Peskov", "US President Donald Trump"), else to the
+ *     entity whose title or description mention the coreference
+ *     published there ("the mayor", "the statement"; "his office", "the
+ *     mayor's office", "its statement": the possessor's), else "the
+ *     company", "the ministry" … to the only organisation named outside
+ *     quotations in the last three paragraphs; a pronoun or title the
+ *     coreference published as an entity's mention is that entity;
+ *     anything else is a described speaker (entity -1, its words as
+ *     speaker_text).
  *     The speech verbs are a hand list or-ed with forms learned from
  *     PolNeAR train's cue spans (quotes_cuelex.inc, tools/cues_learn.c);
  *     a speech verb used as a noun or adjective ("a Trump tweet", "a

@@ -393,6 +393,58 @@ static int32_t role_person(const ne_quotes_ws *ws, const np *n)
     return best;
 }
 
+/* The entity the coreference gave a describing phrase, through the
+ * entities stage's published mentions: a title or description mention
+ * ("the mayor", "the statement", "the department") at its head, or, for
+ * a possessive's office, statement or campaign ("his office", "its
+ * statement"), the entity of the possessive ("his spokesman" is someone
+ * else). -1 when none. */
+static int32_t coref_entity(const ne_quotes_ws *ws, const np *n)
+{
+    if (n->head < ws->t->ntoks && ws->ti[n->head].ent >= 0) return ws->ti[n->head].ent;
+    /* "his office", "the mayor's office": the possessor right before the head */
+    if (n->head > n->beg && n->head - n->beg <= 3 && ws->ti[n->head - 1].ent >= 0 &&
+        ((ws->ti[n->head - 1].cls & L_POSS) || is_possessive(ws, n->head - 1))) {
+        static const char *const heads[] = { "office", "statement", "campaign" };
+        for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+            if (tok_is(ws, n->head, heads[k])) return ws->ti[n->head - 1].ent;
+    }
+    return -1;
+}
+
+/* "the company", "the ministry" as a speaker the coreference left alone:
+ * the organisation named outside quotations in this paragraph or the two
+ * before, when it is the only one there (an ORG or MISC entity counts
+ * as another) ("General Motors said on Monday
+ * it would cut 12,000 jobs. … the company said in a statement"). GUM,
+ * the coreference model's data, has few such company statements; -1
+ * when none or several. */
+static int32_t org_antecedent(const ne_quotes_ws *ws, const np *n)
+{
+    static const char *const nouns[] = { "company", "firm", "carmaker", "automaker", "bank", "airline", "retailer",
+                                         "ministry", "department", "agency", "club", "team", "group", "union",
+                                         "network", "broadcaster", "organization", "organisation", "party",
+                                         "government", "council", "commission", "committee", "league", "board",
+                                         "university", "school", "hospital", "regulator", "insurer", "lender",
+                                         "manufacturer", "maker", "operator", "developer", "publisher" };
+    if (!tok_is(ws, n->beg, "the") && !tok_is(ws, n->beg, "The")) return -1;
+    int known = 0;
+    for (size_t k = 0; k < sizeof nouns / sizeof nouns[0] && !known; k++) known = tok_is(ws, n->head, nouns[k]);
+    if (!known) return -1;
+    uint32_t para = tok(ws, n->beg)->para;
+    int32_t found = -1;
+    for (uint32_t i = n->beg; i-- > 0;) {
+        if (para - tok(ws, i)->para > 2) break;
+        const tokinfo *ti = &ws->ti[i];
+        if (ti->ent < 0 || ti->region == R_QUOTE || ti->region == R_HEAD) continue;
+        const ne_entity *e = ent_of(ws, ti->ent);
+        if (!e || (e->type != NE_ENT_ORG && e->type != NE_ENT_MISC)) continue;   /* MISC: a company mistyped */
+        if (found >= 0 && found != ti->ent) return -1;
+        found = ti->ent;
+    }
+    return found >= 0 && ent_of(ws, found)->type == NE_ENT_ORG ? found : -1;
+}
+
 /* The last statement before si (in position order) that has a speaker and
  * lies at most `paras` paragraphs back; -1 if none. */
 int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson)
@@ -442,6 +494,8 @@ void qt_resolve_np(const ne_quotes_ws *ws, size_t si, const np *n, int *has, int
     case NP_DESC:
         *has = 1;
         *ent = role_person(ws, n);
+        if (*ent < 0) *ent = coref_entity(ws, n);
+        if (*ent < 0) *ent = org_antecedent(ws, n);
         return;
     default:
         return;
