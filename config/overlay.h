@@ -5,7 +5,7 @@
  *   key   "person:<id>"        value: one watchlist.people element's JSON
  *         "subscription:<id>"  value: one webhooks.subscriptions element's
  *                              JSON, its secret only as "env:NAME" or
- *                              "file:PATH" (schemas/subscription-record.json)
+ *                              "file:PATH" (schemas/subscriptions.schema.json)
  *   a tombstone (no value) deletes the entry of that key.
  * The kind is in the key so that a person and a subscription may share an
  * id, and so that compaction keeps the last record of each entry; the
