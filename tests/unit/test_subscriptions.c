@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "config/overlay.h"
 #include "enrichers/pipeline/pipeline.h"
+#include "enrichers/pipeline/workers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,6 +343,44 @@ TEST(subs_pipeline_reconfigure_starts_matching_and_alerting_a_new_person)
         if (out.ev[i].topic == NE_TOPIC_ALERTS) found = strstr(out.ev[i].value, "\"subscription_id\":\"apple-desk\"") != NULL;
     CHECK(found);
     ne_outbox_free(&out);
+    ne_pipeline_free(p);
+    ne_config_free(m);
+    ne_overlay_free(ov);
+}
+
+/* The same through the worker pool: its threads' own entities states take
+ * the new watchlist too, and only while they hold no record. */
+TEST(subs_workers_reconfigure_only_when_empty_and_then_match_the_new_person)
+{
+    char err[512];
+    ne_config *cfg = seed();
+    CHECK(cfg);
+    ne_pipeline *p = ne_pipeline_new(cfg, err, sizeof err);
+    if (!p) SKIP("the NER model is not built");
+    ne_workers *w = ne_workers_new(p, 2, err, sizeof err);
+    CHECK(w);
+    ne_overlay *ov = ne_overlay_new();
+    CHECK_INT(apply(ov, "person:tim-cook", "{\"id\": \"tim-cook\", \"name\": \"Tim Cook\"}", err, sizeof err), 1);
+    ne_config *m = ne_overlay_merge(ov, cfg);
+    const char *a = "{\"id\": \"w1\", \"title\": \"Apple\", \"body\": \"Apple chief executive Tim Cook spoke "
+                    "to analysts on Thursday about the quarter.\"}";
+    ne_outbox out = {0};
+    enum ne_outcome o;
+    ne_workers_submit(w, a, strlen(a), NULL, (void *)a);
+    CHECK_INT(ne_workers_reconfigure(w, m, err, sizeof err), -1);   /* a record is pending */
+    CHECK(strstr(err, "pending"));
+    CHECK(ne_workers_finish(w, -1, &out, &o) == a);
+    CHECK(!watched_in(&out, "tim-cook"));
+    CHECK_INT(ne_pipeline_reconfigure(p, m, err, sizeof err), 0);
+    CHECK_INT(ne_workers_reconfigure(w, m, err, sizeof err), 0);
+    ne_config_free(cfg);
+    for (int i = 0; i < 4; i++) {   /* whichever thread takes it */
+        ne_workers_submit(w, a, strlen(a), NULL, (void *)a);
+        CHECK(ne_workers_finish(w, -1, &out, &o) == a);
+        CHECK(watched_in(&out, "tim-cook"));
+    }
+    ne_outbox_free(&out);
+    ne_workers_free(w);
     ne_pipeline_free(p);
     ne_config_free(m);
     ne_overlay_free(ov);
