@@ -107,7 +107,7 @@ ne_config *ne_subs_merge(ne_subs *s, const ne_config *seed)
     ne_metric_set(s->m_people, (double)m->watchlist.npeople);
     ne_metric_set(s->m_subs, (double)m->webhooks.nsubscriptions);
     ne_log(NE_LOG_INFO, "subscriptions", "%s: watchlist and subscriptions in force: %zu people, %zu subscription(s) "
-           "(the topic holds %zu and %zu of them; %ld record(s) refused so far)", s->who, m->watchlist.npeople,
+           "(of them from the topic: %zu and %zu; %ld record(s) refused so far)", s->who, m->watchlist.npeople,
            m->webhooks.nsubscriptions, ne_overlay_count(s->ov, NE_ENTRY_PERSON),
            ne_overlay_count(s->ov, NE_ENTRY_SUBSCRIPTION), s->refused);
     return m;

@@ -1095,8 +1095,8 @@ int ne_cmd_notify(const ne_config *cfg, const char *config_path, volatile sig_at
         }
     }
     if (cfg->webhooks.nsubscriptions == 0)
-        ne_log(NE_LOG_WARN, "notifier", "no webhooks.subscriptions configured: every alert will be dead-lettered "
-               "as unknown_subscription");
+        ne_log(NE_LOG_WARN, "notifier", "no webhooks.subscriptions in the file: unless topics.subscriptions has "
+               "some, every alert will be dead-lettered as unknown_subscription");
     int rc = ne_notifier_run(cfg, &opts, &st);
     fprintf(stderr, "newsenrich notify: %ld alerts consumed, %ld delivered, %ld dead-lettered, %ld filtered\n",
             st.consumed, st.delivered, st.dead_lettered, st.filtered);
