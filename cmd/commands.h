@@ -22,4 +22,8 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out, enum ne_enrich_outp
  * sample articles, and a readable summary on `out`. */
 int ne_cmd_demo(ne_config *cfg, FILE *out, volatile sig_atomic_t *stop);
 
+/* watch, subscriptions: add|remove|list entries of the live watchlist and
+ * subscriptions on topics.subscriptions (cmd/watch.c); argv as main's. */
+int ne_cmd_watch(int argc, char **argv);
+
 #endif

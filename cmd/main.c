@@ -4,6 +4,7 @@
  *   newsenrich enrich  [-c CONFIG]   offline: stdin -> events on stdout
  *   newsenrich demo    [-c CONFIG]   the pipeline on an in-process mock cluster
  *   newsenrich check-config -c CONFIG
+ *   newsenrich watch|subscriptions add|remove|list -c CONFIG   (cmd/watch.c)
  */
 #include <signal.h>
 #include <stdio.h>
@@ -41,7 +42,8 @@ static void usage(FILE *out)
           "                        article), every event on stdout as JSON lines\n"
           "  demo    [-c CONFIG]   the whole pipeline on an in-process mock cluster\n"
           "  check-config -c CONFIG  validate and print the effective configuration\n"
-          "\n"
+          "  watch add|remove|list -c CONFIG          the live watchlist (topics.subscriptions)\n"
+          "  subscriptions add|remove|list -c CONFIG  the live webhook subscriptions (same topic)\n"
           "\n"
           "newsenrich COMMAND --help describes a command and its exit codes.\n"
           "Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration.\n",
@@ -162,6 +164,7 @@ int main(int argc, char **argv)
     if (argc < 2) { usage(stderr); return 2; }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) { usage(stdout); return 0; }
+    if (!strcmp(cmd, "watch") || !strcmp(cmd, "subscriptions")) return ne_cmd_watch(argc, argv);
     int needs_config = !strcmp(cmd, "run") || !strcmp(cmd, "check-config") || !strcmp(cmd, "notify");
     if (!needs_config && strcmp(cmd, "enrich") && strcmp(cmd, "demo")) {
         fprintf(stderr, "newsenrich: unknown command '%s'\n", cmd);
