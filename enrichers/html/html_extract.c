@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enrichers/text/text.h"
+
 static float link_density(const hx_elem *e)
 {
     return e->a.text ? (float)e->a.link / (float)e->a.text : 0.0f;
@@ -227,6 +229,21 @@ static int same_text(const char *a, size_t na, const char *b, size_t nb)
     return covered(wa, ka, wb, kb) >= 0.75 && covered(wb, kb, wa, ka) >= 0.75;
 }
 
+/* The outermost post element holding element i (EF_POST is on it and its
+ * descendants). */
+static uint32_t post_of(const hx_elem *el, uint32_t i)
+{
+    while (el[i].parent != HX_NONE && (el[el[i].parent].flags & EF_POST)) i = el[i].parent;
+    return i;
+}
+
+/* A post's account line: "— Jane Roe (@jroe) March 3, 2017". */
+static int post_account_line(const char *s, size_t n)
+{
+    size_t at, nm, ne;
+    return ne_text_post_account(s, n, &at, &nm, &ne) && at == 0;
+}
+
 /* Readability's _cleanConditionally, on aggregates. */
 static int clean_conditionally(const hx_elem *e)
 {
@@ -286,7 +303,8 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
     size_t nel = m->nel;
     uint32_t top = HX_NONE, root_lo, root_hi, par;
     hx_buf text = {0};
-    int first_heading = 1;
+    int first_heading = 1, last_account = 0;
+    uint32_t last_post = HX_NONE;
 
     /* 1. what is dropped: flagged elements, and everything inside them,
      * unless they hold most of the page's text and the article's markers
@@ -447,6 +465,20 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (!in && par != HX_NONE && o == par && k->len > 80 && k->link * 4 < k->len)
                 in = 1;   /* text standing directly in the container */
             if (!in) continue;
+            if (el[o].flags & EF_POST) {
+                /* a post's words as one paragraph, its account line another */
+                int account = post_account_line(s, k->len);
+                if (text.len && last_post == post_of(el, o) && !account && !last_account)
+                    hx_buf_add(&text, " ", 1);
+                else if (text.len)
+                    hx_buf_add(&text, "\n\n", 2);
+                hx_buf_add(&text, s, k->len);
+                last_post = post_of(el, o);
+                last_account = account;
+                first_heading = 0;
+                continue;
+            }
+            last_post = HX_NONE;
             if (k->link * 10 > k->len * 6) continue;   /* 60 % link text */
             if (furniture_block(s, k->len)) continue;
             if (k->flags & BF_HEADING) {
@@ -485,8 +517,11 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
         if (e->tag == T_ARTICLE || e->tag == T_MAIN || e->tag == T_H1) drop[i] |= 0x80;
         if ((drop[i] & 0x80) && e->parent != HX_NONE) drop[e->parent] |= 0x80;
     }
-    for (size_t i = 0; i < m->nel; i++)
+    for (size_t i = 0; i < m->nel; i++) {
         if (drop[i] & 0x80) full[i] |= 0x80000000u;
+        if (m->el[i].parent != HX_NONE && (m->el[m->el[i].parent].flags & EF_POST))
+            m->el[i].flags |= EF_POST;
+    }
     attempt(m, drop, full, EF_UNLIKELY | EF_BOILER | EF_HIDDEN | EF_SEMANTIC, title, &a);
     if (a.len < 250) {
         attempt(m, drop, full, EF_SEMANTIC, title, &b);

@@ -35,6 +35,8 @@ enum hx_elem_flag {
     EF_CAND     = 1 << 3,   /* has a readability score */
     EF_HIDDEN   = 1 << 4,   /* hidden / aria-hidden / display:none */
     EF_SEMANTIC = 1 << 5,   /* nav, aside, footer, figcaption */
+    EF_POST     = 1 << 6,   /* an embedded social post (<blockquote class="twitter-tweet">)
+                               or inside one (set on descendants by html_extract.c) */
 };
 
 /* Counts over an element's content: bytes of text and of link text,
