@@ -25,6 +25,9 @@
  *     list items for their paragraphs), and blocks that are mostly link
  *     text, or furniture lines ("Advertisement", "Read more", "Photo: …"),
  *     go. A first heading that repeats the title goes too.
+ *  4b. The learned block filter (html_blocks.c) takes out the candidate
+ *     blocks it is confident are not article text; embedded tweets stay
+ *     as their words and account line.
  *  5. When that leaves under 250 bytes, step 1 is undone and the page is
  *     scored again (Readability's retry); the longer text wins. Bylines
  *     ("By Jane Roe") go in any case.
@@ -272,6 +275,8 @@ struct attempt {
     char  *text;
     size_t len;
     size_t good;     /* blocks of 25+ bytes with little link text */
+    uint32_t *cand;  /* the candidate blocks (step 4), for the filter and its trace */
+    size_t ncand, capcand;
 };
 
 /* e->a for every element: its own counts plus its children's, leaving out
@@ -454,6 +459,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             }
         }
 
+        /* 4a. the candidate blocks, in document order */
         for (uint32_t b = blo; b < bhi; b++) {
             const hx_block *k = &m->bl[b];
             const char *s = m->text.s + k->off;
@@ -465,6 +471,27 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (!in && par != HX_NONE && o == par && k->len > 80 && k->link * 4 < k->len)
                 in = 1;   /* text standing directly in the container */
             if (!in) continue;
+            if (!(el[o].flags & EF_POST)) {
+                if (k->link * 10 > k->len * 6) continue;   /* 60 % link text */
+                if (furniture_block(s, k->len)) continue;
+                if (k->flags & BF_HEADING) {
+                    if (first_heading && title && same_text(s, k->len, title, strlen(title))) {
+                        first_heading = 0;
+                        continue;
+                    }
+                    if (el[o].weight < 0) continue;
+                }
+            }
+            first_heading = 0;
+            ne_grow(&out->cand, &out->capcand, out->ncand + 1, sizeof *out->cand);
+            out->cand[out->ncand++] = b;
+        }
+        /* 4b. the learned block filter (html_blocks.c), then the text */
+        for (size_t c = 0; c < out->ncand; c++) {
+            uint32_t b = out->cand[c];
+            const hx_block *k = &m->bl[b];
+            const char *s = m->text.s + k->off;
+            uint32_t o = k->owner;
             if (el[o].flags & EF_POST) {
                 /* a post's words as one paragraph, its account line another */
                 int account = post_account_line(s, k->len);
@@ -475,20 +502,10 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
                 hx_buf_add(&text, s, k->len);
                 last_post = post_of(el, o);
                 last_account = account;
-                first_heading = 0;
                 continue;
             }
             last_post = HX_NONE;
-            if (k->link * 10 > k->len * 6) continue;   /* 60 % link text */
-            if (furniture_block(s, k->len)) continue;
-            if (k->flags & BF_HEADING) {
-                if (first_heading && title && same_text(s, k->len, title, strlen(title))) {
-                    first_heading = 0;
-                    continue;
-                }
-                if (el[o].weight < 0) continue;
-            }
-            first_heading = 0;
+            if (!hx_block_keep(m, out->cand, out->ncand, c)) continue;
             if (text.len) hx_buf_add(&text, "\n\n", 2);
             hx_buf_add(&text, s, k->len);
             if (k->len >= 25 && k->link * 4 < k->len) out->good++;
@@ -527,11 +544,15 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
         attempt(m, drop, full, EF_SEMANTIC, title, &b);
         if (b.len > a.len && b.good) {
             free(a.text);
+            free(a.cand);
             a = b;
         } else {
             free(b.text);
+            free(b.cand);
         }
     }
+    hx_block_trace(m, a.cand, a.ncand);
+    free(a.cand);
     free(drop);
     free(full);
     if (!a.good) {
