@@ -7,7 +7,7 @@
  * (text.h, ne_text_analyze_body: they have no tokens, so no sentence,
  * entity or ordinary quote comes from them); here they come back as one
  * quote: the post's words (a trailing pic.twitter.com or t.co link left
- * out), spoken by the account's name. The speaker is the article's entity
+ * out, and a markup tag before them), spoken by the account's name. The speaker is the article's entity
  * of that name when it has one (the same full name, or the same first and
  * last words: "Donald J. Trump" is "Donald Trump"), so a watched person's
  * post raises their alerts; otherwise a named speaker without an entity.
@@ -34,6 +34,12 @@ static void trim_post(const char *s, uint32_t *b, uint32_t *e)
     for (;;) {
         while (*b < *e && space(s[*b])) (*b)++;
         while (*e > *b && (space(s[*e - 1]) || s[*e - 1] == '-')) (*e)--;
+        /* a markup tag before the words, as some archives wrap posts
+         * (<tweet id="…" author="@…">…) */
+        if (*b < *e && s[*b] == '<') {
+            const char *gt = memchr(s + *b, '>', *e - *b < 300 ? *e - *b : 300);
+            if (gt) { *b = (uint32_t)(gt - s) + 1; continue; }
+        }
         uint32_t w = *e;
         while (w > *b && !space(s[w - 1])) w--;
         if (w < *e && (!strncmp(s + w, "pic.twitter.com/", 16) || !strncmp(s + w, "http://", 7) ||

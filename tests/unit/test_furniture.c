@@ -166,3 +166,23 @@ TEST(furniture_web_page_tweet_is_a_post_quote)
     CHECK_INT(count_on(&ob, NE_TOPIC_ALERTS), 1);
     ne_outbox_free(&ob);
 }
+
+/* Archives (PolNeAR's among them) wrap a pasted tweet in a tag of their
+ * own: the tag is not the post's words. */
+TEST(furniture_archived_tweet_markup_is_not_the_post_text)
+{
+    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    ne_outbox ob = {0};
+    enrich("{\"id\": \"t2\", \"body\": \"Mike Tyson will not speak at the convention.\\n\\n"
+           "<tweet id=\\\"7479869\\\" author=\\\"@realDonaldTrump\\\" datetime=\\\"2016-06-29\\\">Iron Mike "
+           "Tyson was not asked to speak at the Convention. The media makes everything up! "
+           "\\u2014 Donald J. Trump (@realDonaldTrump) June 29, 2016</tweet>.\\n\\n"
+           "Tyson did not comment.\"}", &ob);
+    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    CHECK(ev);
+    CHECK(strstr(ev, "\"kind\":\"post\",\"text\":\"Iron Mike Tyson was not asked to speak at the "
+                     "Convention. The media makes everything up!\""));
+    CHECK(strstr(ev, "\"speaker\":{\"entity_id\":null,\"name\":null,\"text\":\"Donald J. Trump\"") ||
+          strstr(ev, "\"speaker\":{\"entity_id\":\"donald-trump\""));
+    ne_outbox_free(&ob);
+}

@@ -916,5 +916,10 @@ TEST(text_embedded_post_and_its_account_line_get_no_tokens)
     CHECK_SPAN(line, at, "Just landed in Paris. Great to be here! ");
     CHECK_SPAN(line + nm, ne - nm, "Jane Roe");
     CHECK(!ne_text_post_account("Follow him on Twitter (@jroe) for updates.", 41, &at, &nm, &ne));
+    /* Instagram's embed text */
+    static const char ig[] = "A post shared by Jane Roe (@janeroe) on Mar 3, 2017 at 5:00pm PST";
+    CHECK(ne_text_post_account(ig, strlen(ig), &at, &nm, &ne));
+    CHECK_INT(at, 0);
+    CHECK_SPAN(ig + nm, ne - nm, "Jane Roe");
     ne_text_clear(&t);
 }
