@@ -134,7 +134,9 @@ typedef struct ne_entity {
                                                reading order ("Prime Minister", "CEO") */
 } ne_entity;
 
-enum ne_quote_kind { NE_QUOTE_DIRECT = 0, NE_QUOTE_PARTIAL, NE_QUOTE_INDIRECT };
+/* POST: the words of an embedded social post, spoken by the account its
+ * account line names (enrichers/quotes/quotes_posts.c). */
+enum ne_quote_kind { NE_QUOTE_DIRECT = 0, NE_QUOTE_PARTIAL, NE_QUOTE_INDIRECT, NE_QUOTE_POST };
 
 /* A byte range [start, end) of the body. */
 typedef struct ne_span {

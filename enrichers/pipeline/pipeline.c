@@ -30,8 +30,12 @@ static void *text_create(const ne_config *cfg, char *err, size_t errlen)
 static int text_process(void *state, ne_doc *doc)
 {
     (void)state;
-    if (ne_text_analyze(&doc->body_text, doc->body, doc->body_len) != 0) return -1;
-    if (doc->title && ne_text_analyze(&doc->title_text, doc->title, doc->title_len) != 0) return -1;
+    /* page furniture (bylines, credits, captions, promos, posts, a repeated
+     * headline, a title's site name) gets no tokens: text.h */
+    if (ne_text_analyze_body(&doc->body_text, doc->body, doc->body_len, doc->title, doc->title_len) != 0)
+        return -1;
+    if (doc->title && ne_text_analyze_title(&doc->title_text, doc->title, doc->title_len) != 0) return -1;
+    if (!doc->nauthors) doc->authors = ne_text_byline_authors(doc->body, doc->body_len, &doc->nauthors);
     doc->stats.tokens = doc->body_text.ntoks;
     doc->stats.sentences = doc->body_text.nsents;
     return 0;
