@@ -124,6 +124,33 @@ static int find_partitions(ne_changelog *cl, int create, char *err, size_t errle
     return -1;
 }
 
+/* Whether a watermark query failed only because the partition's leader is
+ * not known yet: right after the topic was created (here or by another
+ * instance a moment ago) or during a leader election. */
+static int leader_not_ready(rd_kafka_resp_err_t e)
+{
+    return e == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+           e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+           e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+}
+
+/* The partition's low and high watermarks. A leader that is not ready yet
+ * is waited for (up to ~10 s, in 250 ms steps): the metadata may already
+ * list a partition whose leader has not taken it up, which made a command
+ * run just after the topic's creation fail with "Not leader for
+ * partition". */
+static rd_kafka_resp_err_t query_watermarks(ne_changelog *cl, int p, int64_t *lo, int64_t *hi)
+{
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int t = 0; t < 40; t++) {
+        e = rd_kafka_query_watermark_offsets(cl->rk, cl->topic, p, lo, hi, 10000);
+        if (!leader_not_ready(e)) return e;
+        struct timespec ts = {0, 250 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return e;
+}
+
 ne_changelog *ne_changelog_new(const ne_config *cfg, const ne_changelog_opts *opts,
                                ne_changelog_apply_fn apply, void *ctx, char *err, size_t errlen)
 {
@@ -162,7 +189,7 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, const ne_changelog_opts *op
     rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(cl->nparts);
     for (int p = 0; p < cl->nparts; p++) {
         int64_t lo = 0, hi = 0;
-        rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(cl->rk, cl->topic, p, &lo, &hi, 10000);
+        rd_kafka_resp_err_t e = query_watermarks(cl, p, &lo, &hi);
         if (e) {
             snprintf(err, errlen, "%s: watermarks of %s [%d]: %s", cl->what, cl->topic, p, rd_kafka_err2str(e));
             rd_kafka_topic_partition_list_destroy(parts);
