@@ -1,6 +1,7 @@
 /* entities_cluster — one entity per referent of the article: the sorted
  * candidates are joined into clusters (entities_int.h), in passes:
- *   0. a person's name followed by an organisation's last word ("Dick
+ *   0. the body line that repeats the title is left to the title
+ *      (entities_repeat.c); a person's name followed by an organisation's last word ("Dick
  *      Clark Productions") becomes that organisation's name
  *   1. acronyms defined in the text ("Democratic National Committee (DNC)")
  *   2. people by full name ("Donald Trump", "Donald J. Trump")
@@ -425,6 +426,8 @@ static void reset_maps(ent_state *st)
 
 void ent_cluster(ent_state *st, const ne_doc *doc)
 {
+    ent_find_title_repeat(st, doc);
+    ent_drop_repeat_cands(st, doc);
     reset_maps(st);
     take_org_tails(st, doc);
     find_acronyms(st, doc);   /* may add candidates: sort again */

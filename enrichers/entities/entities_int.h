@@ -13,6 +13,7 @@
  *   entities_cluster.c    one entity per referent: people by full name,
  *                         then short forms, watched people, acronyms, the
  *                         rest by key
+ *   entities_repeat.c     a body line that repeats the title: read once
  *   entities_types.c      one type per entity: a learnt model over all its
  *                         mentions and the document (models/types.model)
  *   entities_output.c     canonical names, ids (slugs), doc->entities
@@ -134,6 +135,7 @@ typedef struct cluster {
     uint8_t  type, full, initial, suffix;
     uint8_t  doubt;         /* drop_doubtful_people: 1 maybe, 2 dropped, 3 kept */
     uint8_t  typed;         /* the type model settled its type (ent_decide_types) */
+    uint32_t nrep;          /* title mentions: room for their repeats (entities_repeat.c) */
     char     first_letter;
 } cluster;
 
@@ -188,6 +190,8 @@ typedef struct ent_state {
     ne_map m_alias;    /* acronym key → index of its pair in st->alias */
     ne_map m_coref;    /* (coref cluster, entity cluster) → name mentions of both */
     uint8_t numeric_doc;  /* the body reads as a table of results (entities_types.c) */
+    uint32_t rep_start, rep_end;  /* the body line that repeats the title (bytes), or empty */
+    int64_t  rep_delta;           /* its offset minus the title's */
 } ent_state;
 
 
@@ -411,6 +415,19 @@ int ent_person_vouched(const ent_state *st, const cluster *k, size_t j);
  * organisation, place or other, and an organisation, place or other
  * cluster becomes the best of those three. No-op without a model. */
 void ent_decide_types(ent_state *st, const ne_doc *doc);
+
+/* ---- entities_repeat.c: a body line that repeats the title ---------------------- */
+
+/* Finds the body line (one of the first two paragraphs) that repeats the
+ * title into st->rep_*; none: rep_end == rep_start. */
+void ent_find_title_repeat(ent_state *st, const ne_doc *doc);
+
+/* Drops the body candidates inside that line: it is read as the title. */
+void ent_drop_repeat_cands(ent_state *st, const ne_doc *doc);
+
+/* The title mention's repeat in the body line into out (repeat set);
+ * returns 0 when there is no such line or the mention is not in it. */
+int ent_repeat_mention(const ent_state *st, const ne_mention *title, ne_mention *out);
 
 /* ---- entities_output.c ------------------------------------------------------------ */
 

@@ -78,6 +78,7 @@ static long entity_index(const ne_doc *doc, const ne_entity *e)
 }
 
 /* The entity's mention texts joined by " | ", title mentions marked "T:",
+ * a repeated headline's "R:",
  * a name's title in brackets before it ("(President) Donald Trump"), the
  * coreference's kinds after it ("he:pronoun", "the mayor:title"). */
 static const char *mention_list(const ne_doc *doc, const ne_entity *e, char *buf, size_t cap)
@@ -87,7 +88,8 @@ static const char *mention_list(const ne_doc *doc, const ne_entity *e, char *buf
     for (size_t i = 0; e && i < e->nmentions && o < cap; i++) {
         const ne_mention *m = &e->mentions[i];
         const char *s = m->field == NE_FIELD_TITLE ? doc->title : doc->body;
-        o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? " | " : "", m->field == NE_FIELD_TITLE ? "T:" : "");
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? " | " : "",
+                              m->field == NE_FIELD_TITLE ? "T:" : m->repeat ? "R:" : "");
         if (o < cap && m->title_end > m->title_start)
             o += (size_t)snprintf(buf + o, cap - o, "(%.*s) ", (int)(m->title_end - m->title_start),
                                   s + m->title_start);
@@ -813,6 +815,61 @@ TEST(entities_headline_in_title_case_keeps_only_what_the_body_confirms)
               "T:Putin | Vladimir Putin");
     CHECK_STR(mention_list(&doc, entity_named(&doc, "United States"), buf, sizeof buf), "T:US | US");
     CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+}
+
+/* Mentions of e that count: a repeated headline's aside. */
+static size_t counted(const ne_entity *e)
+{
+    size_t n = 0;
+    for (size_t i = 0; e && i < e->nmentions; i++) n += !e->mentions[i].repeat;
+    return n;
+}
+
+TEST(entities_a_headline_repeated_as_the_first_line_is_read_once)
+{
+    /* The body's first line repeats the title (sentence case): its names
+     * are the title's mentions again, flagged, and counted once. On main
+     * each was a mention of its own (Helsinki counted 3 times). */
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", "Trump meets Putin in Helsinki",
+                        "Trump meets Putin in Helsinki.\n\n"
+                        "President Donald Trump met Vladimir Putin in Helsinki on Monday, and the two leaders "
+                        "spoke for two hours.",
+                        &doc), 0);
+    const ne_entity *h = entity_named(&doc, "Helsinki"), *t = entity_named(&doc, "Donald Trump");
+    CHECK_STR(mention_list(&doc, h, buf, sizeof buf), "T:Helsinki | R:Helsinki | Helsinki");
+    CHECK_STR(mention_list(&doc, t, buf, sizeof buf), "T:Trump | R:Trump | (President) Donald Trump");
+    CHECK_INT(counted(h), 2);
+    CHECK(h != NULL && h->mentions[1].start == 21 && h->mentions[1].field == NE_FIELD_BODY);
+    CHECK_INT(people(&doc), 2);
+    ne_doc_reset(&doc);
+}
+
+TEST(entities_a_repeated_title_case_headline_founds_nothing_the_body_does_not)
+{
+    /* Breitbart, PolNeAR dev: a title-case headline printed again above
+     * the story. "Hillary Clinton Was Headed", "Avoid Bad Optics" are no
+     * entities; Hillary Clinton is, with the line's mention flagged. */
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", "Stealth Over Health: Hillary Clinton Was Headed to ER But Diverted to Avoid Bad Optics",
+                        "Stealth Over Health: Hillary Clinton Was Headed to ER But Diverted to Avoid Bad Optics.\n\n"
+                        "The New York Post reports that Hillary Clinton\xe2\x80\x99s team avoided taking her to the "
+                        "emergency room following her medical scare on Sunday.",
+                        &doc), 0);
+    for (size_t i = 0; i < doc.nentities; i++) {
+        const char *n = doc.entities[i].name;
+        CHECK(strstr(n, "Headed") == NULL && strstr(n, "Optics") == NULL && strstr(n, "Stealth") == NULL);
+    }
+    const ne_entity *h = entity_named(&doc, "Hillary Clinton");
+    CHECK(h != NULL && h->type == NE_ENT_PER);
+    CHECK(strstr(mention_list(&doc, h, buf, sizeof buf), "T:Hillary Clinton | R:Hillary Clinton | Hillary Clinton") ==
+          buf);
+    CHECK(entity_named(&doc, "New York Post") != NULL);
     ne_doc_reset(&doc);
 }
 
