@@ -14,11 +14,19 @@
  *     length, an acronym, a known given name first, organisation and
  *     place head words (Inc, Clinic, Productions, University; River,
  *     County, Island)
+ *   - the tagger's tables for the name (ner_int.h, read only): keyword
+ *     class of each word, the last word's capitalisation bucket and
+ *     word clusters, the types its training data gave the phrase
  *   - the document: a table of results (many numbers), crossed with the
  *     list's and the tagger's types
  * The weights come from CoNLL-2003 train documents run through this very
- * stage (eval_entities --train-types; make types-train), averaged
- * perceptron, epochs chosen by cross-validation on train.
+ * stage (eval_entities --train-types; make types-train), each tagged by a
+ * tagger that did not see it (jackknife over five folds), so the model
+ * learns how far the tagger is right on unseen text; averaged perceptron,
+ * epochs and the margin a person needs to change type chosen by 5-fold
+ * cross-validation on train. A person that something beside the tagger
+ * vouches for keeps its type (ent_person_vouched); the bundled list's
+ * organisations keep theirs (entities_output.c).
  *
  * Cost: one pass over the candidates per cluster (O(candidates x
  * clusters), a few thousand steps an article) and a table of 4 x 2^16
