@@ -119,6 +119,8 @@ typedef struct ne_mention {
     uint32_t title_start, title_end;   /* a name's title right before it ("Prime Minister"
                                           in "Prime Minister Vladimir Meciar"): bytes in
                                           the same text; equal when there is none */
+    uint8_t  repeat;       /* a body mention in a line that repeats the title: the
+                              title's mention again, not counted (entities_repeat.c) */
 } ne_mention;
 
 enum ne_gender { NE_GENDER_UNKNOWN = 0, NE_GENDER_MALE, NE_GENDER_FEMALE };
