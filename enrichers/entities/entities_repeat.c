@@ -10,8 +10,8 @@
  * the body line, flagged `repeat` (ne_mention.repeat), and not counted.
  * A line repeats the title when its bytes, trailing punctuation and
  * white space aside, equal the title's, ASCII case aside, so offsets map
- * one to one. Only the body's first two paragraphs are looked at (a site
- * name may come first). O(title bytes).
+ * one to one. Only the body's first two non-blank lines are looked at (a
+ * site name may come first). O(title bytes).
  */
 #include "enrichers/entities/entities_int.h"
 
@@ -36,13 +36,22 @@ void ent_find_title_repeat(ent_state *st, const ne_doc *doc)
 {
     st->rep_start = st->rep_end = 0;
     st->rep_delta = 0;
-    const ne_text *tt = &doc->title_text, *bt = &doc->body_text;
-    if (!doc->title || tt->ntoks == 0 || bt->nparas == 0) return;
+    const ne_text *tt = &doc->title_text;
+    if (!doc->title || tt->ntoks == 0 || !doc->body) return;
     uint32_t ta = 0, tb = (uint32_t)doc->title_len;
     trim(doc->title, &ta, &tb);
     if (tb <= ta) return;
-    for (size_t p = 0; p < bt->nparas && p < 2; p++) {
-        uint32_t ba = bt->paras[p].start, bb = bt->paras[p].end;
+    /* Lines, not the text layer's paragraphs: the text stage gives the
+     * repeated line no tokens and no paragraph (furniture, text.h), yet
+     * its words are still in the body and their mentions are listed. */
+    uint32_t at = 0, blen = (uint32_t)doc->body_len;
+    for (int p = 0; p < 2 && at < blen; p++) {
+        while (at < blen && (doc->body[at] == '\n' || doc->body[at] == '\r' ||
+                             doc->body[at] == ' ' || doc->body[at] == '\t'))
+            at++;
+        const char *nl = memchr(doc->body + at, '\n', blen - at);
+        uint32_t ba = at, bb = nl ? (uint32_t)(nl - doc->body) : blen;
+        at = bb;
         trim(doc->body, &ba, &bb);
         if (bb - ba != tb - ta || !same_fold(doc->body + ba, doc->title + ta, tb - ta)) continue;
         st->rep_start = ba;
