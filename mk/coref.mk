@@ -1,6 +1,8 @@
 # coref.mk — the coreference model's tools (enrichers/coref/).
 #
-#   make coref-train   retrain models/coref.model from ../shared/data: GUM
+#   make coref-train   retrain models/coref.model from ../shared/data (and
+#                      the role tagger models/syntax.model, `make
+#                      syntax-train`, which must be beside it): GUM
 #                      train split + GAP development; epochs by 5-fold
 #                      cross-validation, window COREF_WINDOWS (10: through
 #                      the product, `make coref-cv`, windows 10 and 40 score
