@@ -657,8 +657,9 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         }
         if (ts > 0 && (tb[ts - 1] & LEX_CUE))
             a->flags |= MF_AFTER_CUE;
-        /* the subject of a speech cue: "Mr Putin told …", "…, said the
-         * President" (not "told Mr Trump": the addressee) */
+        /* the subject of a speech cue: "Mr Putin told …", "“…,” said the
+         * President" (not "told Mr Trump", the addressee, nor "X, a
+         * fellow at Y, said Trump could …") */
         int cue_after = (a->flags & MF_BEFORE_CUE) != 0;
         for (uint32_t j = te; !cue_after && j < te + 3 && j < t->ntoks && is_word(t, j) &&
                               !(t->toks[j].flags & NE_TF_CAP); j++) {
@@ -673,8 +674,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                 break;
         }
         if (cue_after ||
-            ((a->flags & MF_AFTER_CUE) && ts >= 2 &&
-             (t->toks[ts - 2].kind == NE_TOK_QUOTE || t->toks[ts - 2].kind == NE_TOK_PUNCT)))
+            ((a->flags & MF_AFTER_CUE) && ts >= 2 && t->toks[ts - 2].kind == NE_TOK_QUOTE))
             a->flags |= MF_CUE_SUBJ;
         if (ts < t->ntoks && ws->tok_quote[ts]) a->flags |= MF_IN_QUOTE;
         if (k == 0 || ws->at[k - 1].sent != a->sent) a->flags |= MF_FIRST_IN_SENT;
