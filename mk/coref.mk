@@ -21,6 +21,12 @@
 #                      EVAL_COREF_FLAGS="--gap-split development --gap-diag"
 #                      diagnoses on the trainer's split instead
 #
+# The syntax features (roles from models/syntax.model, enrichers/syntax/),
+# on GAP development through the product (make coref-cv): 0.599 without
+# the tagger (coref_train --syntax none), 0.611 with it; coref_train's own
+# CV GAP 0.670 -> 0.673. They cost the resolver about 80 us an article
+# (eval-coref (c): 0.08 -> 0.16 ms/article).
+#
 # Both tools link the library.
 
 COREF_DATA  ?= ../shared/data
