@@ -4,8 +4,13 @@
  * printed as {"topic","key","headers","value"} (dead letters: "value_b64",
  * the original bytes) in input order. Dead letters name the source as
  * topic "stdin", partition 0 and offset = the 0-based line number.
+ * With --summary (NE_ENRICH_SUMMARY), the same events as the demo's
+ * account for a person instead (cmd/summary.h), then the totals; the two
+ * outputs exclude each other: the JSON lines are for programs, and a
+ * reader of both would have to tell them apart line by line.
  * When stderr is a terminal, a progress line is redrawn there (never when
- * it is a pipe or a file, so logs and scripts see no control bytes). */
+ * it is a pipe or a file, so logs and scripts see no control bytes); a log
+ * line or a summary line first clears it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "cmd/commands.h"
+#include "cmd/summary.h"
 #include "common/log.h"
 #include "common/nebuf.h"
 #include "common/xalloc.h"
@@ -67,10 +73,42 @@ typedef struct enricher {
     ne_outbox ob;
     nebuf line_buf;
     FILE *out;
+    enum ne_enrich_output output;
+    int progress_on;            /* a progress line may be on the terminal */
+    int last_topic;             /* the summary's current section; -1 none */
+    long claims, alerts;        /* events of the summary */
 } enricher;
+
+static const char *header_value(const ne_event *ev, const char *name)
+{
+    for (size_t i = 0; i < ev->nheaders; i++)
+        if (!strcmp(ev->headers[i].name, name)) return ev->headers[i].value;
+    return NULL;
+}
+
+/* The events of one record in the account for a person: a topic's name
+ * heads each run of its events. */
+static int write_summary(enricher *e)
+{
+    if (e->progress_on) fputs("\r\033[K", stderr);   /* stdout may be the same terminal */
+    for (size_t i = 0; i < e->ob.n; i++) {
+        const ne_event *ev = &e->ob.ev[i];
+        if (!ne_summary_shows(ev->topic)) continue;
+        if ((int)ev->topic != e->last_topic) {
+            fprintf(e->out, "%s  %s\n", e->last_topic < 0 ? "" : "\n", ne_topic_name(e->cfg, ev->topic));
+            e->last_topic = (int)ev->topic;
+        }
+        ne_summary_event(e->out, ev->topic, ev->value, ev->value_len, header_value(ev, "error.reason"),
+                         header_value(ev, "error.detail"));
+        e->claims += ev->topic == NE_TOPIC_CLAIMS;
+        e->alerts += ev->topic == NE_TOPIC_ALERTS;
+    }
+    return ferror(e->out) ? -1 : 0;
+}
 
 static int write_events(enricher *e)
 {
+    if (e->output == NE_ENRICH_SUMMARY) return write_summary(e);
     nebuf_reset(&e->line_buf);
     for (size_t i = 0; i < e->ob.n; i++) render_event(&e->line_buf, e->cfg, &e->ob.ev[i]);
     return fwrite(e->line_buf.p, 1, e->line_buf.len, e->out) == e->line_buf.len ? 0 : -1;
@@ -182,7 +220,7 @@ static const char *first_nonblank(const char *s, size_t n)
     return NULL;
 }
 
-int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
+int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out, enum ne_enrich_output output)
 {
     char err[512];
     char *line = NULL;
@@ -191,9 +229,12 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
     long lineno = 0;
     int rc = 0, mode = 0; /* 0 undecided, 'j' JSON lines, 't' plain text */
     nebuf pending = {0};
-    enricher e = {.cfg = cfg, .out = out};
+    enricher e = {.cfg = cfg, .out = out, .output = output, .last_topic = -1};
     progress prog;
     progress_init(&prog, in);
+    /* Summary lines on the same terminal first clear the progress line. */
+    e.progress_on = prog.on && isatty(fileno(out));
+    ne_log_progress_line(prog.on);
 
     if (!(e.p = ne_pipeline_new(cfg, err, sizeof err))) {
         fprintf(stderr, "newsenrich enrich: %s\n", err);
@@ -250,9 +291,17 @@ int ne_cmd_enrich(const ne_config *cfg, FILE *in, FILE *out)
     if (fflush(out) != 0) rc = 1;
     if (mode == 't' || (mode == 0 && pending.len)) prog.records = 1;
     progress_show(&prog, 1);
+    ne_log_progress_line(0);
 
     ne_pipeline_stats st;
     ne_pipeline_get_stats(e.p, &st);
+    if (output == NE_ENRICH_SUMMARY) {
+        fprintf(out, "\n%llu record(s): %llu enriched, %llu exact duplicate(s), %llu dead-lettered; "
+                "%ld claim(s), %ld alert(s).\n", (unsigned long long)st.records,
+                (unsigned long long)st.enriched, (unsigned long long)st.duplicates,
+                (unsigned long long)st.rejected, e.claims, e.alerts);
+        if (fflush(out) != 0) rc = 1;
+    }
     ne_log(NE_LOG_INFO, "enrich", "%llu records: %llu enriched, %llu duplicates, %llu dead-lettered",
            (unsigned long long)st.records, (unsigned long long)st.enriched,
            (unsigned long long)st.duplicates, (unsigned long long)st.rejected);

@@ -4,6 +4,7 @@
  *   newsenrich enrich  [-c CONFIG]   offline: stdin -> events on stdout
  *   newsenrich demo    [-c CONFIG]   the pipeline on an in-process mock cluster
  *   newsenrich check-config -c CONFIG
+ *   newsenrich watch|subscriptions add|remove|list -c CONFIG   (cmd/watch.c)
  */
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@
  * webhook subscriptions), read by the loops. */
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+/* enrich --summary */
+static enum ne_enrich_output enrich_output = NE_ENRICH_JSON_LINES;
 
 static void on_signal(int sig)
 {
@@ -39,7 +42,8 @@ static void usage(FILE *out)
           "                        article), every event on stdout as JSON lines\n"
           "  demo    [-c CONFIG]   the whole pipeline on an in-process mock cluster\n"
           "  check-config -c CONFIG  validate and print the effective configuration\n"
-          "\n"
+          "  watch add|remove|list -c CONFIG          the live watchlist (topics.subscriptions)\n"
+          "  subscriptions add|remove|list -c CONFIG  the live webhook subscriptions (same topic)\n"
           "\n"
           "newsenrich COMMAND --help describes a command and its exit codes.\n"
           "Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration.\n",
@@ -76,7 +80,7 @@ static const char *command_help(const char *cmd)
          "\n"
          "Exit codes: 0 stopped cleanly, 1 runtime failure, 2 bad usage or configuration.\n"},
         {"enrich",
-         "usage: newsenrich enrich [-c CONFIG] < INPUT\n"
+         "usage: newsenrich enrich [-c CONFIG] [--summary] < INPUT\n"
          "\n"
          "Offline, without a broker: articles on stdin (JSON lines, one article a line,\n"
          "or one plain-text article or web page), every event the service would\n"
@@ -85,6 +89,10 @@ static const char *command_help(const char *cmd)
          "read and, for a file, the ETA) is shown there; never when it is piped.\n"
          "\n"
          "  -c, --config CONFIG   the JSON configuration (default: built-in defaults)\n"
+         "  --summary             instead of the JSON lines, the demo's account for a\n"
+         "                        person: each article's entities, quotes with their\n"
+         "                        speakers and dedup decision, claims, alerts, dead\n"
+         "                        letters, then the totals (one or the other, not both)\n"
          "\n"
          "Exit codes: 0 success (bad records are dead-letter events, not failures),\n"
          "1 runtime failure (stdin unreadable, stdout not writable), 2 bad usage or\n"
@@ -120,6 +128,8 @@ static int parse_args(int argc, char **argv, const char **config_path)
     for (int i = 2; i < argc; i++) {
         if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) {
             *config_path = argv[++i];
+        } else if (!strcmp(argv[1], "enrich") && !strcmp(argv[i], "--summary")) {
+            enrich_output = NE_ENRICH_SUMMARY;
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             const char *help = command_help(argv[1]);
             if (help) fputs(help, stdout); else usage(stdout);
@@ -154,6 +164,7 @@ int main(int argc, char **argv)
     if (argc < 2) { usage(stderr); return 2; }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) { usage(stdout); return 0; }
+    if (!strcmp(cmd, "watch") || !strcmp(cmd, "subscriptions")) return ne_cmd_watch(argc, argv);
     int needs_config = !strcmp(cmd, "run") || !strcmp(cmd, "check-config") || !strcmp(cmd, "notify");
     if (!needs_config && strcmp(cmd, "enrich") && strcmp(cmd, "demo")) {
         fprintf(stderr, "newsenrich: unknown command '%s'\n", cmd);
@@ -191,7 +202,7 @@ int main(int argc, char **argv)
                                 .config_path = config_path};
         rc = ne_service_run(cfg, &opts, NULL);
     } else if (!strcmp(cmd, "enrich")) {
-        rc = ne_cmd_enrich(cfg, stdin, stdout);
+        rc = ne_cmd_enrich(cfg, stdin, stdout, enrich_output);
     } else if (!strcmp(cmd, "demo")) {
         rc = ne_cmd_demo(cfg, stdout, &stop_requested);
     } else {

@@ -4,6 +4,7 @@
 #include "common/xalloc.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,14 @@
 #include <unistd.h>
 
 static const char *level_names[] = {"debug", "info", "warn", "error"};
+
+/* A progress line without its newline is on the terminal (ne_log_progress_line). */
+static atomic_int progress_line;
+
+void ne_log_progress_line(int shown)
+{
+    atomic_store(&progress_line, shown != 0);
+}
 
 int ne_log_enabled(enum ne_log_level lvl)
 {
@@ -46,6 +55,9 @@ static void log_line(enum ne_log_level lvl, const char *component, const char *t
         free(safe);
     }
 
+    /* Part of the same write(2): a clear and a line from two threads never
+     * interleave. */
+    if (atomic_load(&progress_line)) nebuf_puts(&line, "\r\033[K");
     nebuf_printf(&line, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"component\":", tbuf,
                  ts.tv_nsec / 1000000, level_names[lvl]);
     nebuf_json_str(&line, component, strlen(component));

@@ -26,4 +26,11 @@ void ne_log_rec(enum ne_log_level lvl, const char *component, const char *topic,
 
 int ne_log_enabled(enum ne_log_level lvl);
 
+/* Says that a progress line is (shown 1) or is no longer (0) drawn on
+ * stderr, a terminal, without a newline (`newsenrich enrich`). While it
+ * is, each log line starts with "\r\033[K": it replaces the progress
+ * line's text instead of running on after it, and the next redraw puts
+ * the progress line back below. Safe from any thread. */
+void ne_log_progress_line(int shown);
+
 #endif

@@ -163,6 +163,9 @@ static const struct ne_key config_keys[] = {
      .desc = "Dead letters of the notifier (deliveries that ran out of attempts)."},
     {K("topics", "changelog", KT_STR, topics.changelog), .def = "newsenrich.state", .check = check_topic,
      .desc = "Compacted changelog of the dedup state."},
+    {K("topics", "subscriptions", KT_STR, topics.subscriptions), .def = "newsenrich.subscriptions",
+     .check = check_topic,
+     .desc = "Compacted topic of the live watchlist and subscriptions (key person:<id> or subscription:<id>, value the entry's JSON, a tombstone deletes), followed by every instance and overlaid on the file's; created if missing, with cleanup.policy=compact."},
     {K("topics", "deliveries", KT_STR, topics.deliveries), .def = "newsenrich.deliveries", .check = check_topic,
      .desc = "The notifier's record of delivered webhook-ids (key <subscription id>/<webhook-id>), read at its start so a restart does not deliver them again; created if missing, with cleanup.policy=compact,delete and a week's retention."},
 
@@ -1221,13 +1224,14 @@ static int validate_kafka(const ne_config *cfg, struct cfg_err *e)
     return 0;
 }
 
-/* A topic the service consumes (raw, alerts, changelog, deliveries) must not also be
- * one it writes, or it would read its own output. */
+/* A topic the service consumes (raw, alerts, changelog, deliveries,
+ * subscriptions) must not also be one it writes, or it would read its own
+ * output. */
 static int validate_topics(const ne_config *cfg, struct cfg_err *e)
 {
-    static const char *const names[] = {"raw", "alerts", "changelog", "deliveries", "enriched", "duplicates",
-                                        "claims", "dlq", "alerts_dlq"};
-    enum { NCONSUMED = 4 };
+    static const char *const names[] = {"raw", "alerts", "changelog", "deliveries", "subscriptions", "enriched",
+                                        "duplicates", "claims", "dlq", "alerts_dlq"};
+    enum { NCONSUMED = 5 };
     const char *v[NELEMS(names)];
     for (size_t i = 0; i < NELEMS(names); i++)
         v[i] = *FIELD(cfg, find_key(config_keys, NELEMS(config_keys), "topics", names[i]), char *);
@@ -1648,4 +1652,213 @@ void ne_config_print(const ne_config *cfg, FILE *out)
     nebuf_puts(&b, "\n}\n");
     fwrite(b.p, 1, b.len, out);
     nebuf_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* One entry: a watchlist person or a webhook subscription            */
+/* ------------------------------------------------------------------ */
+
+/* Replaces every pointer field of base (a shallow copy of another
+ * struct of the same rows) with a copy of what it points to. */
+static void fields_deepen(const struct ne_key *t, size_t n, const char *section, void *base)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct ne_key *k = &t[i];
+        if (!same_section(k, section)) continue;
+        switch (k->type) {
+        case KT_STR:
+        case KT_SECRET: {
+            char **slot = FIELD(base, k, char *);
+            if (*slot) *slot = ne_xstrdup(*slot);
+            break;
+        }
+        case KT_STRLIST: {
+            char **from = *FIELD(base, k, char **), **to = NULL;
+            size_t cnt = *COUNT(base, k);
+            if (from) {
+                to = ne_xcalloc(cnt ? cnt : 1, sizeof *to);
+                for (size_t j = 0; j < cnt; j++) to[j] = ne_xstrdup(from[j]);
+            }
+            *FIELD(base, k, char **) = to;
+            break;
+        }
+        case KT_OBJLIST: {
+            const char *from = *FIELD(base, k, char *);
+            size_t cnt = *COUNT(base, k);
+            char *to = NULL;
+            if (from) {
+                to = ne_xcalloc(cnt ? cnt : 1, k->elem_size);
+                memcpy(to, from, cnt * k->elem_size);
+                for (size_t j = 0; j < cnt; j++) fields_deepen(k->elems, k->nelems, NULL, to + j * k->elem_size);
+            }
+            *FIELD(base, k, char *) = to;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+ne_config *ne_config_dup(const ne_config *cfg)
+{
+    ne_config *c = ne_xcalloc(1, sizeof *c);
+    *c = *cfg;
+    c->kafka = cfg->nkafka ? ne_xcalloc(cfg->nkafka, sizeof *c->kafka) : NULL;
+    for (size_t i = 0; i < cfg->nkafka; i++) {
+        c->kafka[i].key = ne_xstrdup(cfg->kafka[i].key);
+        c->kafka[i].value = ne_xstrdup(cfg->kafka[i].value);
+    }
+    for (size_t s = 1; s < NELEMS(sections); s++) fields_deepen(config_keys, NELEMS(config_keys), sections[s], c);
+    return c;
+}
+
+void ne_person_copy(ne_person *dst, const ne_person *src)
+{
+    *dst = *src;
+    fields_deepen(person_keys, NELEMS(person_keys), NULL, dst);
+}
+
+void ne_subscription_copy(ne_subscription *dst, const ne_subscription *src)
+{
+    *dst = *src;
+    fields_deepen(subscription_keys, NELEMS(subscription_keys), NULL, dst);
+}
+
+void ne_person_clear(ne_person *p)
+{
+    if (p) fields_free(person_keys, NELEMS(person_keys), p);
+}
+
+void ne_subscription_clear(ne_subscription *s)
+{
+    if (s) fields_free(subscription_keys, NELEMS(subscription_keys), s);
+}
+
+/* Parses one element's JSON text into base (zeroed, then the element
+ * table's defaults) with the loader's checks of types, ranges, unknown
+ * and required keys. */
+static int entry_parse(const struct ne_key *t, size_t n, void *base, const char *json, size_t len,
+                       const char *path, struct cfg_err *e)
+{
+    char yerr[512];
+    if (!json || !len) return fail(e, "%s: empty", path);
+    if (memchr(json, '\0', len)) return fail(e, "%s: invalid JSON: NUL byte", path);
+    if (has_escaped_nul(json, len)) return fail(e, "%s: invalid JSON: \\u0000 in a string is not allowed", path);
+    char *text = ne_xcalloc(len + 1, 1);
+    memcpy(text, json, len);
+    yajl_val root = yajl_tree_parse(text, yerr, sizeof yerr);
+    int rc;
+    if (!root) {
+        yerr[strcspn(yerr, "\n")] = '\0';
+        rc = fail(e, "%s: invalid JSON: %s", path, *yerr ? yerr : "empty document");
+    } else {
+        fields_defaults(t, n, NULL, base);
+        rc = fields_parse(t, n, NULL, base, root, path, e);
+    }
+    yajl_tree_free(root);
+    free(text);
+    return rc;
+}
+
+int ne_config_parse_person(const char *json, size_t len, const char *path, ne_person *out, char *err,
+                           size_t errlen)
+{
+    struct cfg_err e = {err, errlen};
+    memset(out, 0, sizeof *out);
+    if (entry_parse(person_keys, NELEMS(person_keys), out, json, len, path, &e) ||
+        fields_each_string(person_keys, NELEMS(person_keys), NULL, out, path, check_string, &e)) {
+        ne_person_clear(out);
+        return -1;
+    }
+    return 0;
+}
+
+/* The secret of a record on the topic: "env:NAME" or "file:PATH", never
+ * the secret itself (a topic is readable by everyone who may consume it,
+ * and compaction keeps the record for good). The reference is resolved
+ * here, by the instance that reads it. */
+static int resolve_secret_ref(char **slot, const char *path, struct cfg_err *e)
+{
+    if (!*slot) return 0;
+    if (strncmp(*slot, "env:", 4) == 0) return resolve_env_ref(slot, path, e);
+    if (strncmp(*slot, "file:", 5) != 0)
+        return fail(e, "%s: only a reference (\"env:NAME\" or \"file:PATH\") may be given here, never the secret itself",
+                    path);
+    const char *file = *slot + 5;
+    char q[96], *text;
+    size_t len;
+    struct cfg_err fe = {NULL, 0};
+    char why[160];
+    if (!*file) return fail(e, "%s: \"file:\" needs a path", path);
+    quote_for_msg(file, q, sizeof q);
+    fe.buf = why;
+    fe.len = sizeof why;
+    if (!(text = read_file(file, &len, &fe))) return fail(e, "%s: file %s: %s", path, q, why);
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    text[len] = '\0';
+    if (memchr(text, '\0', len) || utf8_invalid(text)) {
+        free(text);
+        return fail(e, "%s: file %s does not hold a text secret", path, q);
+    }
+    free(*slot);
+    *slot = text;
+    return 0;
+}
+
+int ne_config_parse_subscription(const char *json, size_t len, const char *path, int secret_by_reference,
+                                 ne_subscription *out, char *err, size_t errlen)
+{
+    struct cfg_err e = {err, errlen};
+    char kpath[320];
+    memset(out, 0, sizeof *out);
+    if (entry_parse(subscription_keys, NELEMS(subscription_keys), out, json, len, path, &e)) goto fail;
+    path_fmt(kpath, sizeof kpath, "%s.secret", path);
+    if (secret_by_reference ? resolve_secret_ref(&out->secret, kpath, &e)
+                            : fields_each_string(subscription_keys, NELEMS(subscription_keys), NULL, out, path,
+                                                 resolve_string, &e))
+        goto fail;
+    if (fields_each_string(subscription_keys, NELEMS(subscription_keys), NULL, out, path, check_string, &e))
+        goto fail;
+    if (out->backoff_max_ms < out->backoff_initial_ms) {
+        fail(&e, "%s.backoff_max_ms: must be >= backoff_initial_ms (%d), got %d", path, out->backoff_initial_ms,
+             out->backoff_max_ms);
+        goto fail;
+    }
+    return 0;
+fail:
+    ne_subscription_clear(out);
+    return -1;
+}
+
+/* The pretty printer's text on one line: every newline in it is
+ * structural (strings are escaped), and so is the indentation after it. */
+static char *one_line(nebuf *b)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < b->len; r++) {
+        if (b->p[r] == '\n') {
+            while (r + 1 < b->len && b->p[r + 1] == ' ') r++;
+            continue;
+        }
+        b->p[w++] = b->p[r];
+    }
+    b->len = w;
+    b->p[w] = '\0';
+    return nebuf_detach(b, NULL);
+}
+
+char *ne_config_person_json(const ne_person *p)
+{
+    nebuf b = {0};
+    fields_print(&b, person_keys, NELEMS(person_keys), NULL, p, 0);
+    return one_line(&b);
+}
+
+char *ne_config_subscription_json(const ne_subscription *s)
+{
+    nebuf b = {0};
+    fields_print(&b, subscription_keys, NELEMS(subscription_keys), NULL, s, 0);
+    return one_line(&b);
 }

@@ -69,6 +69,7 @@ typedef struct ne_config {
     struct {
         char *raw, *enriched, *duplicates, *claims, *alerts, *dlq, *alerts_dlq, *changelog;
         char *deliveries;          /* the notifier's record of delivered webhook-ids */
+        char *subscriptions;       /* the live watchlist and subscriptions (config/overlay.h) */
     } topics;
 
     struct {
@@ -172,6 +173,44 @@ rd_kafka_conf_t *ne_config_kafka_conf_except(const ne_config *cfg, const char *c
  * that commit (the service's and the notifier's) call it. 0, or -1 with
  * err when librdkafka rejects the value. */
 int ne_config_set_commit_interval(rd_kafka_conf_t *conf, const ne_config *cfg, char *err, size_t errlen);
+
+/* A deep copy (what config/overlay.h builds a merged configuration on). */
+ne_config *ne_config_dup(const ne_config *cfg);
+
+/* ---- one entry --------------------------------------------------------
+ *
+ * One element of watchlist.people or webhooks.subscriptions, from its
+ * JSON text, checked as the loader checks that element (types, ranges,
+ * unknown and required keys, each string's check, backoff_max_ms >=
+ * backoff_initial_ms). What needs the whole configuration (unique ids,
+ * a subscription's people on the watchlist) is the caller's. `path`
+ * prefixes the messages ("watchlist.people[2]", "subscription:acme").
+ * The live topic (config/overlay.h) and `newsenrich watch|subscriptions
+ * add` use them, so an entry is valid there exactly when it would be in
+ * the file. On error: -1, a message naming the key in err, *out empty.
+ * Ownership: *out owns its strings; release them with the _clear
+ * functions (which accept NULL and leave the struct zeroed). */
+int ne_config_parse_person(const char *json, size_t len, const char *path, ne_person *out, char *err,
+                           size_t errlen);
+
+/* secret_by_reference 0: the secret as in the file (clear, or "env:NAME"
+ * resolved). 1: as on the topic, where only a reference may be written:
+ * "env:NAME" or "file:PATH" (the file's text, trailing white space cut),
+ * resolved by this process; a clear secret or a reference that does not
+ * resolve is an error naming the key, without the value. A missing id
+ * stays NULL (the file derives "sub-N"; the topic takes it from the key). */
+int ne_config_parse_subscription(const char *json, size_t len, const char *path, int secret_by_reference,
+                                 ne_subscription *out, char *err, size_t errlen);
+
+void ne_person_clear(ne_person *p);
+void ne_subscription_clear(ne_subscription *s);
+void ne_person_copy(ne_person *dst, const ne_person *src);              /* deep; dst is overwritten */
+void ne_subscription_copy(ne_subscription *dst, const ne_subscription *src);
+
+/* The entry as one line of JSON, every key with its effective value,
+ * secrets masked as ne_config_print masks them. The caller frees it. */
+char *ne_config_person_json(const ne_person *p);
+char *ne_config_subscription_json(const ne_subscription *s);
 
 /* Prints the effective configuration as JSON with secrets masked ("***"):
  * webhook secrets and any kafka property whose name contains "password",

@@ -16,6 +16,7 @@
 struct ne_changelog {
     rd_kafka_t *rk;
     char *topic;
+    char *what;           /* the log component */
     ne_changelog_apply_fn apply;
     void *ctx;
     int nparts;
@@ -44,20 +45,22 @@ static int set_prop(rd_kafka_conf_t *conf, const char *k, const char *v, char *e
     return 0;
 }
 
-/* Partition count of the topic; -1 with err when it does not exist. */
-static int partition_count(rd_kafka_t *rk, const char *topic, char *err, size_t errlen)
+/* Partition count of the topic; -1 with err when it does not exist, 0
+ * (err filled too) when the broker says it does not. */
+static int partition_count(rd_kafka_t *rk, const char *what, const char *topic, char *err, size_t errlen)
 {
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
     const struct rd_kafka_metadata *md = NULL;
     int n = -1;
-    if (!rkt) { snprintf(err, errlen, "changelog: cannot use topic %s", topic); return -1; }
+    if (!rkt) { snprintf(err, errlen, "%s: cannot use topic %s", what, topic); return -1; }
     rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
     if (e) {
-        snprintf(err, errlen, "changelog: metadata of %s: %s", topic, rd_kafka_err2str(e));
+        snprintf(err, errlen, "%s: metadata of %s: %s", what, topic, rd_kafka_err2str(e));
     } else if (md->topic_cnt != 1 || md->topics[0].err || md->topics[0].partition_cnt == 0) {
-        snprintf(err, errlen, "changelog: topic %s not found (create it with cleanup.policy=compact)%s%s",
-                 topic, md->topic_cnt == 1 && md->topics[0].err ? ": " : "",
+        snprintf(err, errlen, "%s: topic %s not found (create it with cleanup.policy=compact)%s%s",
+                 what, topic, md->topic_cnt == 1 && md->topics[0].err ? ": " : "",
                  md->topic_cnt == 1 && md->topics[0].err ? rd_kafka_err2str(md->topics[0].err) : "");
+        n = 0;
     } else {
         n = md->topics[0].partition_cnt;
     }
@@ -66,20 +69,103 @@ static int partition_count(rd_kafka_t *rk, const char *topic, char *err, size_t 
     return n;
 }
 
-ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply, void *ctx,
-                               char *err, size_t errlen)
+/* Creates the topic with one partition and cleanup.policy=compact. 0 when
+ * it exists now (created, or by someone else meanwhile). */
+static int create_topic(rd_kafka_t *rk, const char *what, const char *topic, char *err, size_t errlen)
+{
+    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, 1, -1, err, errlen);
+    if (!nt) return -1;
+    if (rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact")) {
+        snprintf(err, errlen, "%s: cannot describe topic %s", what, topic);
+        rd_kafka_NewTopic_destroy(nt);
+        return -1;
+    }
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_request_timeout(o, 10000, NULL, 0);
+    rd_kafka_CreateTopics(rk, &nt, 1, o, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 15000);
+    int rc = -1;
+    if (!ev) {
+        snprintf(err, errlen, "%s: creating topic %s: no answer in 15 s", what, topic);
+    } else if (rd_kafka_event_error(ev)) {
+        snprintf(err, errlen, "%s: creating topic %s: %s", what, topic, rd_kafka_event_error_string(ev));
+    } else {
+        size_t cnt = 0;
+        const rd_kafka_topic_result_t **tr =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
+        rd_kafka_resp_err_t e = cnt ? rd_kafka_topic_result_error(tr[0]) : RD_KAFKA_RESP_ERR__FAIL;
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+            ne_log(NE_LOG_INFO, what, "created topic %s (cleanup.policy=compact)", topic);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) rc = 0;
+        else snprintf(err, errlen, "%s: creating topic %s: %s", what, topic,
+                      cnt && rd_kafka_topic_result_error_string(tr[0]) ? rd_kafka_topic_result_error_string(tr[0])
+                                                                       : rd_kafka_err2str(e));
+    }
+    if (ev) rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_NewTopic_destroy(nt);
+    return rc;
+}
+
+/* The partition count, creating the topic first when asked to and it is
+ * missing; a topic just created may take a moment to have its leader. */
+static int find_partitions(ne_changelog *cl, int create, char *err, size_t errlen)
+{
+    int n = partition_count(cl->rk, cl->what, cl->topic, err, errlen);
+    if (n != 0 || !create) return n;
+    if (create_topic(cl->rk, cl->what, cl->topic, err, errlen)) return -1;
+    for (int t = 0; t < 40; t++) {
+        if ((n = partition_count(cl->rk, cl->what, cl->topic, err, errlen)) > 0) return n;
+        struct timespec ts = {0, 250 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return -1;
+}
+
+/* Whether a watermark query failed only because the partition's leader is
+ * not known yet: right after the topic was created (here or by another
+ * instance a moment ago) or during a leader election. */
+static int leader_not_ready(rd_kafka_resp_err_t e)
+{
+    return e == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+           e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+           e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+}
+
+/* The partition's low and high watermarks. A leader that is not ready yet
+ * is waited for (up to ~10 s, in 250 ms steps): the metadata may already
+ * list a partition whose leader has not taken it up, which made a command
+ * run just after the topic's creation fail with "Not leader for
+ * partition". */
+static rd_kafka_resp_err_t query_watermarks(ne_changelog *cl, int p, int64_t *lo, int64_t *hi)
+{
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int t = 0; t < 40; t++) {
+        e = rd_kafka_query_watermark_offsets(cl->rk, cl->topic, p, lo, hi, 10000);
+        if (!leader_not_ready(e)) return e;
+        struct timespec ts = {0, 250 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return e;
+}
+
+ne_changelog *ne_changelog_new(const ne_config *cfg, const ne_changelog_opts *opts,
+                               ne_changelog_apply_fn apply, void *ctx, char *err, size_t errlen)
 {
     ne_changelog *cl = ne_xcalloc(1, sizeof *cl);
     cl->apply = apply;
     cl->ctx = ctx;
-    cl->topic = ne_xstrdup(cfg->topics.changelog);
+    cl->topic = ne_xstrdup(opts->topic);
+    cl->what = ne_xstrdup(opts->what ? opts->what : "changelog");
     rd_kafka_conf_t *conf = ne_config_kafka_conf_except(cfg, not_for_reader, err, errlen);
     if (!conf) goto fail;
     /* librdkafka's assign() needs a group id; this one never joins (no
      * subscribe) and never commits, so any name does */
     char gid[256];
-    snprintf(gid, sizeof gid, "%s.changelog-reader",
-             ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "newsenrich");
+    snprintf(gid, sizeof gid, "%s.%s-reader",
+             ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "newsenrich", cl->what);
     if (set_prop(conf, "group.id", gid, err, errlen) ||
         set_prop(conf, "enable.auto.commit", "false", err, errlen) ||
         set_prop(conf, "enable.auto.offset.store", "false", err, errlen) ||
@@ -91,10 +177,10 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply
     rd_kafka_conf_set_log_cb(conf, ne_kafka_log_cb);
     char kerr[512];
     cl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof kerr);
-    if (!cl->rk) { snprintf(err, errlen, "changelog: %s", kerr); goto fail_conf; }
+    if (!cl->rk) { snprintf(err, errlen, "%s: %s", cl->what, kerr); goto fail_conf; }
     conf = NULL;   /* owned by rk now */
 
-    cl->nparts = partition_count(cl->rk, cl->topic, err, errlen);
+    cl->nparts = find_partitions(cl, opts->create, err, errlen);
     if (cl->nparts <= 0) goto fail;
     cl->target = ne_xcalloc((size_t)cl->nparts, sizeof *cl->target);
     cl->next = ne_xcalloc((size_t)cl->nparts, sizeof *cl->next);
@@ -103,9 +189,9 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply
     rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(cl->nparts);
     for (int p = 0; p < cl->nparts; p++) {
         int64_t lo = 0, hi = 0;
-        rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(cl->rk, cl->topic, p, &lo, &hi, 10000);
+        rd_kafka_resp_err_t e = query_watermarks(cl, p, &lo, &hi);
         if (e) {
-            snprintf(err, errlen, "changelog: watermarks of %s [%d]: %s", cl->topic, p, rd_kafka_err2str(e));
+            snprintf(err, errlen, "%s: watermarks of %s [%d]: %s", cl->what, cl->topic, p, rd_kafka_err2str(e));
             rd_kafka_topic_partition_list_destroy(parts);
             goto fail;
         }
@@ -115,13 +201,8 @@ ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply
     }
     rd_kafka_resp_err_t e = rd_kafka_assign(cl->rk, parts);
     rd_kafka_topic_partition_list_destroy(parts);
-    if (e) { snprintf(err, errlen, "changelog: assign: %s", rd_kafka_err2str(e)); goto fail; }
-    ne_log(NE_LOG_INFO, "changelog", "reading %s from the beginning (%d partition(s))", cl->topic, cl->nparts);
-    if (cl->nparts > 1)
-        ne_log(NE_LOG_WARN, "changelog", "%s has %d partitions: the rebuild reads them interleaved, "
-               "so a re-delivered article may be judged against articles stored after its first "
-               "attempt (enrichers/dedup/DEDUP.md, \"Redelivery: the guarantee\"); create it with one",
-               cl->topic, cl->nparts);
+    if (e) { snprintf(err, errlen, "%s: assign: %s", cl->what, rd_kafka_err2str(e)); goto fail; }
+    ne_log(NE_LOG_INFO, cl->what, "reading %s from the beginning (%d partition(s))", cl->topic, cl->nparts);
     return cl;
 
 fail_conf:
@@ -175,7 +256,7 @@ static int handle(ne_changelog *cl, rd_kafka_message_t *m)
         return 0;
     }
     if (m->err) {
-        ne_log(NE_LOG_WARN, "changelog", "%s", rd_kafka_message_errstr(m));
+        ne_log(NE_LOG_WARN, cl->what, "%s", rd_kafka_message_errstr(m));
         return 0;
     }
     if (p >= 0 && p < cl->nparts) cl->next[p] = m->offset + 1;
@@ -188,7 +269,7 @@ static int handle(ne_changelog *cl, rd_kafka_message_t *m)
     if (cl->apply(cl->ctx, m->key, m->key_len, m->payload, m->payload ? m->len : 0) != 0) {
         cl->st.bad++;
         if (ne_log_enabled(NE_LOG_WARN))
-            ne_log_rec(NE_LOG_WARN, "changelog", cl->topic, p, m->offset, "malformed record skipped");
+            ne_log_rec(NE_LOG_WARN, cl->what, cl->topic, p, m->offset, "malformed record skipped");
     }
     return 1;
 }
@@ -206,7 +287,7 @@ int ne_changelog_catch_up(ne_changelog *cl, int timeout_ms)
     double t0 = now_s();
     while (!reached_targets(cl)) {
         if (now_s() >= deadline) {
-            ne_log(NE_LOG_WARN, "changelog", "not caught up with %s after %d ms (%ld records applied)",
+            ne_log(NE_LOG_WARN, cl->what, "not caught up with %s after %d ms (%ld records applied)",
                    cl->topic, timeout_ms, cl->st.records);
             return -1;
         }
@@ -216,7 +297,7 @@ int ne_changelog_catch_up(ne_changelog *cl, int timeout_ms)
         rd_kafka_message_destroy(m);
     }
     cl->caught_up = 1;
-    ne_log(NE_LOG_INFO, "changelog", "caught up with %s: %ld records applied in %.1f s", cl->topic,
+    ne_log(NE_LOG_INFO, cl->what, "caught up with %s: %ld records applied in %.1f s", cl->topic,
            cl->st.records, now_s() - t0);
     return 0;
 }
@@ -235,6 +316,11 @@ long ne_changelog_poll(ne_changelog *cl)
     return n;
 }
 
+int ne_changelog_partitions(const ne_changelog *cl)
+{
+    return cl->nparts;
+}
+
 void ne_changelog_get_stats(const ne_changelog *cl, ne_changelog_stats *st)
 {
     *st = cl->st;
@@ -249,6 +335,7 @@ void ne_changelog_free(ne_changelog *cl)
         rd_kafka_destroy(cl->rk);
     }
     free(cl->topic);
+    free(cl->what);
     free(cl->target);
     free(cl->next);
     free(cl->at_end);

@@ -1,8 +1,10 @@
-/* changelog — reads the compacted changelog topic (topics.changelog) from
- * the beginning and hands every record to an apply function: how a
- * service instance rebuilds its dedup state on start and then follows the
- * inserts of every other instance (state shared like a Kafka Streams
- * GlobalKTable).
+/* changelog — reads a compacted topic from the beginning and hands every
+ * record to an apply function, then follows it: state shared by every
+ * instance like a Kafka Streams GlobalKTable. Two topics are read so:
+ * topics.changelog, from which a service instance rebuilds its dedup state
+ * on start and then follows the inserts of every other instance, and
+ * topics.subscriptions, the live watchlist and subscriptions
+ * (consumer/subs.h).
  *
  * It is its own librdkafka consumer, outside the consumer group: it
  * assigns every partition of the topic at OFFSET_BEGINNING and never
@@ -36,11 +38,21 @@ typedef struct ne_changelog ne_changelog;
 typedef int (*ne_changelog_apply_fn)(void *ctx, const char *key, size_t key_len,
                                      const char *value, size_t len);
 
-/* Creates the reader and assigns every partition of topics.changelog from
- * the beginning. NULL with a message in err when the topic does not exist
- * or the client cannot be created. */
-ne_changelog *ne_changelog_new(const ne_config *cfg, ne_changelog_apply_fn apply, void *ctx,
-                               char *err, size_t errlen);
+typedef struct ne_changelog_opts {
+    const char *topic;   /* the compacted topic to read */
+    const char *what;    /* names the reader in logs ("changelog", "subscriptions") */
+    int create;          /* create the topic when missing: one partition,
+                            cleanup.policy=compact (the cluster's replication) */
+} ne_changelog_opts;
+
+/* Creates the reader and assigns every partition of opts->topic from the
+ * beginning. NULL with a message in err when the topic does not exist (and
+ * is not to be, or cannot be, created) or the client cannot be created. */
+ne_changelog *ne_changelog_new(const ne_config *cfg, const ne_changelog_opts *opts,
+                               ne_changelog_apply_fn apply, void *ctx, char *err, size_t errlen);
+
+/* The topic's partition count. */
+int ne_changelog_partitions(const ne_changelog *cl);
 
 /* Records whose NE_CHANGELOG_ORIGIN_HEADER equals origin (copied) are
  * counted and not applied: this process wrote them from its own state.

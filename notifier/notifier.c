@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/redact.h"
 #include "common/xalloc.h"
+#include "consumer/subs.h"
 #include "notifier/delivered.h"
 #include "notifier/delivery.h"
 #include "notifier/webhook.h"
@@ -76,6 +77,12 @@ struct part {
 
 struct notif {
     const ne_config *cfg;
+    /* The live subscriptions: topics.subscriptions laid over the seed,
+     * the file's config (cfg, or the file re-read on SIGHUP: seed_owned).
+     * subs is NULL when the topic cannot be read. */
+    ne_subs *subs;
+    const ne_config *seed;
+    ne_config *seed_owned;
     const ne_notifier_opts *opts;
     atomic_int *own_stop;
     rd_kafka_t *consumer, *producer;
@@ -791,9 +798,29 @@ static void drain_wake_pipe(struct notif *n)
     while (read(n->wake[0], buf, sizeof buf) > 0) {}
 }
 
-static void reload(struct notif *n)
+/* Hands the subscriptions of `seed` with the topic's laid over them to the
+ * delivery engine (which copies them). 0, or -1 logged, nothing changed. */
+static int apply_subscriptions(struct notif *n, const ne_config *seed, const char *why)
 {
     char err[1024];
+    ne_config *merged = n->subs ? ne_subs_merge(n->subs, seed) : NULL;
+    const ne_config *use = merged ? merged : seed;
+    int rc = ne_delivery_reconfigure(n->d, use, err, sizeof err);
+    if (rc) {
+        ne_log(NE_LOG_ERROR, "notifier", "%s: keeping the current subscriptions: %s", why, err);
+    } else {
+        n->max_pending = use->webhooks.max_pending;
+        ne_log(NE_LOG_INFO, "notifier", "%s: %zu subscription(s)", why, use->webhooks.nsubscriptions);
+        ne_delivery_log_status(n->d);
+    }
+    ne_config_free(merged);
+    return rc;
+}
+
+/* SIGHUP: the file again, the topic's entries over it. */
+static void reload(struct notif *n)
+{
+    char err[1024], why[1200];
     const char *path = n->opts ? n->opts->config_path : NULL;
     if (!path) {
         ne_log(NE_LOG_WARN, "notifier", "SIGHUP ignored: no configuration file to reload");
@@ -804,15 +831,14 @@ static void reload(struct notif *n)
         ne_log(NE_LOG_ERROR, "notifier", "reload of %s failed, keeping the current subscriptions: %s", path, err);
         return;
     }
-    if (ne_delivery_reconfigure(n->d, fresh, err, sizeof err)) {
-        ne_log(NE_LOG_ERROR, "notifier", "reload of %s failed, keeping the current subscriptions: %s", path, err);
-    } else {
-        n->max_pending = fresh->webhooks.max_pending;
-        n->st.reloads++;
-        ne_log(NE_LOG_INFO, "notifier", "reloaded %s: %zu subscription(s)", path, fresh->webhooks.nsubscriptions);
-        ne_delivery_log_status(n->d);
+    snprintf(why, sizeof why, "reloaded %s", path);
+    if (apply_subscriptions(n, fresh, why)) {
+        ne_config_free(fresh);
+        return;
     }
-    ne_config_free(fresh);
+    n->st.reloads++;
+    ne_config_free(n->seed_owned);
+    n->seed = n->seed_owned = fresh;
 }
 
 static void copy_delivery_stats(struct notif *n)
@@ -848,6 +874,7 @@ static void main_loop(struct notif *n)
             *n->opts->reload = 0;
             reload(n);
         }
+        if (n->subs && ne_subs_poll(n->subs)) apply_subscriptions(n, n->seed, "topics.subscriptions changed");
         drain_wake_pipe(n);
         int limit = n->paused ? 1 : CONSUME_BATCH, got = 0;
         rd_kafka_message_t *m;
@@ -909,7 +936,7 @@ static int notifier_main(const ne_config *cfg, const ne_notifier_opts *opts, ato
     struct notif *n = ne_xcalloc(1, sizeof *n);
     char err[1024];
     int rc = 1;
-    n->cfg = cfg;
+    n->cfg = n->seed = cfg;
     n->opts = opts;
     n->own_stop = own_stop;
     n->max_pending = cfg->webhooks.max_pending > 0 ? cfg->webhooks.max_pending : 1;
@@ -929,7 +956,15 @@ static int notifier_main(const ne_config *cfg, const ne_notifier_opts *opts, ato
         rc = 2;
         goto out;
     }
-    /* Before the first alert: what was delivered before a restart. */
+    /* Before the first alert: the subscriptions in force (without the
+     * topic, the file's only: logged, not fatal) and what was delivered
+     * before a restart. */
+    n->subs = ne_subs_open(cfg, "notifier", opts ? opts->metrics : NULL, NE_SUBS_CATCH_UP_MS, err, sizeof err);
+    if (!n->subs)
+        ne_log(NE_LOG_ERROR, "notifier", "%s: the subscriptions are the configuration file's only, and will not "
+               "follow changes", err);
+    else
+        apply_subscriptions(n, cfg, "subscriptions from topics.subscriptions");
     if (delivered_open(n)) goto out;
     if (open_consumer(n, err, sizeof err)) {
         ne_log(NE_LOG_ERROR, "notifier", "%s", err);
@@ -951,6 +986,8 @@ out:
     if (n->d) copy_delivery_stats(n);
     ne_delivery_free(n->d);
     n->d = NULL;
+    ne_subs_free(n->subs);
+    ne_config_free(n->seed_owned);
     if (n->dreader) {
         rd_kafka_consumer_close(n->dreader);
         rd_kafka_destroy(n->dreader);
@@ -1058,8 +1095,8 @@ int ne_cmd_notify(const ne_config *cfg, const char *config_path, volatile sig_at
         }
     }
     if (cfg->webhooks.nsubscriptions == 0)
-        ne_log(NE_LOG_WARN, "notifier", "no webhooks.subscriptions configured: every alert will be dead-lettered "
-               "as unknown_subscription");
+        ne_log(NE_LOG_WARN, "notifier", "no webhooks.subscriptions in the file: unless topics.subscriptions has "
+               "some, every alert will be dead-lettered as unknown_subscription");
     int rc = ne_notifier_run(cfg, &opts, &st);
     fprintf(stderr, "newsenrich notify: %ld alerts consumed, %ld delivered, %ld dead-lettered, %ld filtered\n",
             st.consumed, st.delivered, st.dead_lettered, st.filtered);

@@ -38,10 +38,17 @@
  * the notifier pauses its own consumption (never the enricher's) and
  * resumes at half. Polling goes on, so the group membership holds.
  *
+ * Live subscriptions: before the first alert the notifier reads
+ * topics.subscriptions to its end (consumer/subs.h) and lays its entries
+ * over the file's (config/overlay.h); then it follows the topic from its
+ * loop and applies each change as SIGHUP does, no signal needed. Without
+ * the topic it logs an error and keeps the file's subscriptions.
+ *
  * SIGHUP: the owner sets *opts->reload; the notifier re-reads
- * opts->config_path and applies its webhooks section (subscriptions,
- * allow_private, limits, user agent) without a restart. kafka and topics
- * changes need a restart. A file that does not load is logged and ignored.
+ * opts->config_path and applies its webhooks section (subscriptions, with
+ * the topic's laid over them, allow_private, limits, user agent) without a
+ * restart. kafka and topics changes need a restart. A file that does not
+ * load is logged and ignored.
  *
  * Shutdown (*opts->stop, or ne_notifier_stop_join): consumption stops,
  * requests in flight get up to processing.shutdown_timeout_ms to finish,

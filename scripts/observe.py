@@ -2,7 +2,7 @@
 """observe.py — the dashboard and the alert rules on a live newsenrich,
 through Debian's Prometheus (/usr/bin/prometheus, package prometheus).
 
-    BUILD=build /usr/bin/python3 scripts/observe.py [--steady-s 40] [--burst-s 40]
+    BUILD=build /usr/bin/python3 scripts/observe.py [--steady-s 40] [--burst-s 40] [--bench-e2e]
 
 Starts the tests' Kafka broker (tests/integration/harness.py), a webhook
 receiver with one healthy and one failing (503) endpoint, `newsenrich run`
@@ -20,11 +20,24 @@ would. Then:
    and started again; prints each alert's transitions (pending, firing,
    inactive) with their times.
 
+With --bench-e2e, first `make bench-e2e` (its phases BENCH_E2E_PHASES,
+default alo,eos: one service at a time, so that one metrics port serves
+them all; BENCH_E2E_ARTICLES default 20000, so that a phase lasts longer
+than the panels' 15 s rate window) with every `newsenrich run` it starts
+serving metrics (NEWSENRICH_METRICS_* in the environment) to a Prometheus
+of its own; prints every panel at the sample of highest throughput. Then
+the run above on the tests' broker.
+
+Around the broker restart it prints the notifier group's committed offsets
+on the alerts topic against their ends, and the already-delivered count:
+whether alerts re-read after the restart are those past the last commit.
+
 Nothing is asserted: this prints figures for a person (and for issue notes).
 """
 
 import argparse
 import json
+import os
 import re
 import shutil
 import socket
@@ -71,6 +84,7 @@ def panel_queries():
 
 class Prometheus:
     def __init__(self, work, target):
+        work.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         (work / "rules.yml").write_text(scaled_rules((ROOT / "deploy" / "prometheus" / "rules.yml").read_text()))
         (work / "prometheus.yml").write_text(
@@ -113,8 +127,9 @@ def fmt(v):
     return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:.3g}"
 
 
-def print_panels(prom, when):
-    print(f"\n== dashboard panels, {when}")
+def panel_values(prom):
+    """[(title, expr, "legend=value, ...")] for every panel query now."""
+    out = []
     for title, legend, expr in panel_queries():
         res = prom.query(expr)
         vals = []
@@ -123,7 +138,71 @@ def print_panels(prom, when):
             for k, v in r["metric"].items():
                 lab = lab.replace("{{" + k + "}}", v)
             vals.append(f"{lab or 'value'}={fmt(r['value'][1])}")
-        print(f"- {title} | `{expr}` | {', '.join(sorted(vals)) or '(no series)'}")
+        out.append((title, expr, ", ".join(sorted(vals)) or "(no series)"))
+    return out
+
+
+def print_panels(prom, when, values=None):
+    print(f"\n== dashboard panels, {when}")
+    for title, expr, vals in values or panel_values(prom):
+        print(f"- {title} | `{expr}` | {vals}")
+
+
+def consumed_rate(prom):
+    r = prom.query("sum(rate(newsenrich_records_consumed_total[15s]))")
+    return float(r[0]["value"][1]) if r else 0.0
+
+
+def bench_e2e(work, build):
+    """`make bench-e2e` with its services scraped; prints the panels at the
+    sample of highest consumption rate and the bench's own figures."""
+    mport = free_port()
+    prom = Prometheus(work / "bench-prometheus", f"127.0.0.1:{mport}")
+    env = dict(os.environ, NEWSENRICH_METRICS_ENABLED="true", NEWSENRICH_METRICS_LISTEN=f"127.0.0.1:{mport}",
+               BENCH_E2E_PHASES=os.environ.get("BENCH_E2E_PHASES", "alo,eos"),
+               BENCH_E2E_ARTICLES=os.environ.get("BENCH_E2E_ARTICLES", "20000"))
+    print(f"== make bench-e2e (phases {env['BENCH_E2E_PHASES']}, {env['BENCH_E2E_ARTICLES']} articles), "
+          f"its services scraped by Prometheus at http://127.0.0.1:{prom.port}", flush=True)
+    t0 = time.time()
+    proc = subprocess.Popen(["make", "--no-print-directory", f"BUILD={build}", "bench-e2e"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    best, best_rate, best_t = None, 0.0, 0.0
+    try:
+        while proc.poll() is None:
+            time.sleep(2)
+            try:
+                rate = consumed_rate(prom)
+                if rate > best_rate:
+                    best, best_rate, best_t = panel_values(prom), rate, time.time() - t0
+            except OSError:
+                pass
+        reader.join(10)
+    finally:
+        prom.stop()
+    print("".join(lines), end="")
+    print(f"make bench-e2e exit {proc.returncode}, {time.time() - t0:.0f} s", flush=True)
+    if best:
+        print_panels(prom, f"make bench-e2e at its highest consumption rate, t={best_t:.0f}s "
+                     f"({best_rate:,.0f} records/s)", best)
+    else:
+        print("(no sample with records consumed: were the services' metrics served?)")
+
+
+def print_notifier_offsets(group, topic, ad_total, when):
+    """The notifier group's committed offsets on the alerts topic against
+    their ends, and the already-delivered count so far."""
+    try:
+        offs = harness.committed(group, topic, retry_s=60)
+    except AssertionError as e:
+        print(f"\n{when}: notifier offsets unavailable ({e})", flush=True)
+        return
+    behind = sum(o["high"] - (o["committed"] or 0) for o in offs)
+    print(f"\n{when}: notifier group {group} on {topic}: "
+          + ", ".join(f"p{o['partition']} committed {o['committed']} of {o['high']}" for o in offs)
+          + f" ({behind} behind); already_delivered so far {ad_total()}", flush=True)
 
 
 class AlertWatch(threading.Thread):
@@ -156,10 +235,13 @@ def main():
     ap.add_argument("--steady-s", type=float, default=40)
     ap.add_argument("--burst-s", type=float, default=40)
     ap.add_argument("--drain-timeout-s", type=float, default=240)
+    ap.add_argument("--bench-e2e", action="store_true", help="first `make bench-e2e`, scraped")
     a = ap.parse_args()
     if not shutil.which("/usr/bin/prometheus"):
         raise SystemExit("needs Debian's prometheus package (scripts/install-deps.sh --test)")
     work = Path(tempfile.mkdtemp(prefix="newsenrich-observe-"))
+    if a.bench_e2e:
+        bench_e2e(work, os.environ.get("BUILD", "build"))
     b = harness.broker()
     topics = harness.Topics(raw_partitions=3)
     rcv = webhook_receiver.serve("127.0.0.1", 0, SECRET, rules={"/down": {"status": 503}}, quiet=True)
@@ -182,6 +264,11 @@ def main():
          "max_attempts": 3, "backoff_initial_ms": 200, "backoff_max_ms": 1000}]}
     cfg_path.write_text(json.dumps(cfg, indent=2))
     prom = Prometheus(work, f"127.0.0.1:{mport}")
+
+    def ad_total():
+        r = prom.query('sum(newsenrich_webhook_alerts_total{result="already_delivered"})')
+        return fmt(r[0]["value"][1]) if r else "(no series)"
+
     proc = harness.start_service(cfg_path, work / "newsenrich.log")
     t0 = time.time()
     watch = AlertWatch(prom, t0)
@@ -203,9 +290,11 @@ def main():
         print_panels(prom, f"steady stream with bad records, t={time.time() - t0:.0f}s")
         time.sleep(max(0.0, a.steady_s / 2 - 15))
 
+        print_notifier_offsets(f"{topics.group}-notifier", topics.alerts, ad_total, "before the broker restart")
         t_restart = time.time() - t0
         b.restart()
         print(f"\nbroker restarted at t={t_restart:.0f}s, back at t={time.time() - t0:.0f}s", flush=True)
+        print_notifier_offsets(f"{topics.group}-notifier", topics.alerts, ad_total, "just after it")
         stream.stop()
         burst = harness.StreamProducer(topics.raw, partitions=3, batch=3000, seed=8, pause_s=0)
         burst.start()
@@ -223,6 +312,7 @@ def main():
                             and n != "NewsenrichWebhookBreakerOpen" and n != "NewsenrichWebhookDeadLetters")):
                 break
         print_panels(prom, f"drained, t={time.time() - t0:.0f}s")
+        print_notifier_offsets(f"{topics.group}-notifier", topics.alerts, ad_total, "drained")
         proc.kill()
         proc.wait()
         print(f"\nservice killed (kill -9) at t={time.time() - t0:.0f}s", flush=True)

@@ -47,6 +47,7 @@ run_suite faults /usr/bin/python3 tests/integration/test_faults.py
 run_suite notifier /usr/bin/python3 tests/integration/test_notifier.py
 run_suite dedup /usr/bin/python3 tests/integration/test_dedup_broker.py
 run_suite observability /usr/bin/python3 tests/integration/test_observability.py
+run_suite subscriptions /usr/bin/python3 tests/integration/test_subscriptions.py
 
 echo
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"

@@ -3,13 +3,16 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "consumer/changelog.h"
 #include "consumer/consumer.h"
+#include "consumer/subs.h"
 #include "enrichers/pipeline/decode.h"
 #include "enrichers/dedup/dedup.h"
 #include "enrichers/pipeline/workers.h"
@@ -46,6 +49,11 @@ typedef struct service {
     ne_pipeline_stats last_stats;
     ne_changelog *changelog;  /* the dedup state's changelog; NULL with dedup disabled */
     ne_outgate *gate;         /* at least once with a changelog: outputs wait for it (outgate.h) */
+    ne_subs *subs;            /* follows topics.subscriptions; NULL when it cannot be read */
+    ne_config *live;          /* the file's config with the topic's entries: what the pipeline
+                                 reads (NULL: s->cfg); owned, freed once no stage reads it */
+    ne_config **retired;      /* configs a failed reconfigure may have left stages reading */
+    size_t nretired, cap_retired;
 
     const ne_service_opts *opts;  /* may be NULL */
     ne_metrics *own_metrics;      /* made here when opts has none and metrics.enabled */
@@ -89,8 +97,14 @@ static int start_changelog(service *s, char *err, size_t errlen)
 {
     ne_dedup_state *dd = ne_pipeline_stage_state(s->pipeline, "dedup");
     if (!dd || !s->cfg->dedup.enabled) return 0;
-    s->changelog = ne_changelog_new(s->cfg, apply_changelog, dd, err, errlen);
+    ne_changelog_opts o = {.topic = s->cfg->topics.changelog, .what = "changelog"};
+    s->changelog = ne_changelog_new(s->cfg, &o, apply_changelog, dd, err, errlen);
     if (!s->changelog) return -1;
+    if (ne_changelog_partitions(s->changelog) > 1)
+        ne_log(NE_LOG_WARN, "changelog", "%s has %d partitions: the rebuild reads them interleaved, "
+               "so a re-delivered article may be judged against articles stored after its first "
+               "attempt (enrichers/dedup/DEDUP.md, \"Redelivery: the guarantee\"); create it with one",
+               s->cfg->topics.changelog, ne_changelog_partitions(s->changelog));
     char origin[40];
     make_origin(origin, sizeof origin);
     ne_changelog_skip_origin(s->changelog, origin);
@@ -483,6 +497,72 @@ static void log_progress(service *s, long consumed, long *last_consumed, double 
     *last_t = t;
 }
 
+/* ---- the live watchlist and subscriptions ------------------------------ */
+
+/* Reads topics.subscriptions to its end before anything is consumed, so
+ * that the first article already meets the watchlist in force. Without
+ * the topic (no permission, a cluster that cannot create it) the service
+ * goes on with the file's entries: logged, not fatal. */
+static void start_subscriptions(service *s)
+{
+    char err[512];
+    s->subs = ne_subs_open(s->cfg, "service", s->metrics, NE_SUBS_CATCH_UP_MS, err, sizeof err);
+    if (!s->subs) {
+        ne_log(NE_LOG_ERROR, "service", "%s: the watchlist and subscriptions are the configuration file's "
+               "only, and will not follow changes", err);
+        return;
+    }
+    s->live = ne_subs_merge(s->subs, s->cfg);
+}
+
+/* Starts the notifier thread when there are subscriptions (the file's or
+ * the topic's) and none runs yet. The notifier follows the topic itself,
+ * from the file's config. 0, or 1 (logged) when the thread cannot start. */
+static int start_notifier(service *s)
+{
+    const ne_service_opts *opts = s->opts;
+    const ne_config *cur = s->live ? s->live : s->cfg;
+    char err[512];
+    if (s->notifier || !cur->webhooks.nsubscriptions || (opts && opts->no_notifier)) return 0;
+    ne_notifier_opts nopts = {.stop = opts ? opts->stop : NULL,
+                              .reload = opts ? opts->reload : NULL,
+                              .config_path = opts ? opts->config_path : NULL,
+                              .metrics = s->metrics};
+    s->notifier = ne_notifier_start(s->cfg, &nopts, err, sizeof err);
+    if (!s->notifier) { ne_log(NE_LOG_ERROR, "service", "notifier: %s", err); return 1; }
+    return 0;
+}
+
+static void free_retired(service *s)
+{
+    for (size_t i = 0; i < s->nretired; i++) ne_config_free(s->retired[i]);
+    s->nretired = 0;
+}
+
+/* Lays the topic's change over the file's entries and hands the result to
+ * the pipeline and its workers. Called between records with no record on
+ * the workers (pipeline.h, ne_pipeline_reconfigure): the old config is
+ * freed as soon as no stage reads it. A failure (the gazetteer file gone)
+ * keeps every config a stage may read alive, and the next change tries
+ * again. */
+static void apply_live_config(service *s)
+{
+    char err[512];
+    ne_config *next = ne_subs_merge(s->subs, s->cfg);
+    int rc = ne_pipeline_reconfigure(s->pipeline, next, err, sizeof err);
+    if (rc == 0 && s->workers) rc = ne_workers_reconfigure(s->workers, next, err, sizeof err);
+    if (rc) {
+        ne_log(NE_LOG_ERROR, "service", "cannot apply the new watchlist and subscriptions: %s", err);
+        ne_grow(&s->retired, &s->cap_retired, s->nretired + 1, sizeof *s->retired);
+        s->retired[s->nretired++] = next;
+        return;
+    }
+    free_retired(s);
+    ne_config_free(s->live);
+    s->live = next;
+    if (start_notifier(s)) s->rc = 1;
+}
+
 /* ---- open, step, close ------------------------------------------------ */
 
 /* Starts everything in order: metrics, the chain and its workers, the
@@ -505,7 +585,8 @@ static int service_open(service *s)
     }
     ne_metrics_set_ready(s->metrics, NE_READY_STATE, 0);
 
-    s->pipeline = ne_pipeline_new(cfg, err, sizeof err);
+    start_subscriptions(s);
+    s->pipeline = ne_pipeline_new(s->live ? s->live : cfg, err, sizeof err);
     if (!s->pipeline) { ne_log(NE_LOG_ERROR, "service", "pipeline: %s", err); return 1; }
     register_metrics(s);
     int threads = ne_workers_count(cfg);
@@ -534,14 +615,7 @@ static int service_open(service *s)
     if (!s->consumer) { ne_log(NE_LOG_ERROR, "service", "consumer: %s", err); return 2; }
     if (s->txn) ne_txn_attach_consumer(s->txn, ne_consumer_handle(s->consumer));
 
-    if (cfg->webhooks.nsubscriptions && !(opts && opts->no_notifier)) {
-        ne_notifier_opts nopts = {.stop = opts ? opts->stop : NULL,
-                                  .reload = opts ? opts->reload : NULL,
-                                  .config_path = opts ? opts->config_path : NULL,
-                                  .metrics = s->metrics};
-        s->notifier = ne_notifier_start(cfg, &nopts, err, sizeof err);
-        if (!s->notifier) { ne_log(NE_LOG_ERROR, "service", "notifier: %s", err); return 1; }
-    }
+    if (start_notifier(s)) return 1;
     ne_log(NE_LOG_INFO, "service", "consuming %s as group %s (%s)", cfg->topics.raw,
            ne_config_kafka_get(cfg, "group.id") ? ne_config_kafka_get(cfg, "group.id") : "?",
            cfg->processing.guarantee == NE_EXACTLY_ONCE ? "exactly_once" : "at_least_once");
@@ -568,9 +642,19 @@ static int service_step(service *s)
     char err[512];
     if (s->changelog) ne_changelog_poll(s->changelog);
     publish_prepared(s, 0);
+    /* A change of the watchlist waits for the workers to be empty: until
+     * then nothing new is handed to them. */
+    int hold = 0;
+    if (s->subs && ne_subs_poll(s->subs)) {
+        if (s->workers && ne_workers_pending(s->workers)) hold = 1;
+        else apply_live_config(s);
+        if (s->rc) return 1;
+    }
     if (!s->txn && window_full(s, &s->full_since)) return 0;
     size_t pending = s->workers ? ne_workers_pending(s->workers) : 0;
-    if (s->workers && ne_workers_full(s->workers)) {
+    if (hold) {
+        publish_prepared(s, 10);
+    } else if (s->workers && ne_workers_full(s->workers)) {
         publish_prepared(s, 10);
     } else {
         /* With records on the workers, do not sit in the poll: their
@@ -661,6 +745,10 @@ static void service_close(service *s, ne_service_result *res)
     ne_producer_free(s->producer);
     ne_outgate_free(s->gate);   /* after the producer: its last reports hand tickets back */
     ne_pipeline_free(s->pipeline);
+    ne_subs_free(s->subs);
+    ne_config_free(s->live);   /* after the pipeline and workers, which read it */
+    free_retired(s);
+    free(s->retired);
     ne_outbox_free(&s->outbox);
     ne_metrics_server_stop(s->server);
     ne_metrics_free(s->own_metrics);

@@ -13,6 +13,16 @@
  * When webhook subscriptions are configured, the notifier (notifier.h)
  * runs beside the loop on its own thread, consuming `alerts` in its own
  * consumer group; it is stopped and joined after the loop's shutdown.
+ *
+ * The live watchlist and subscriptions: before consuming, the service
+ * reads topics.subscriptions to its end (consumer/subs.h) and builds the
+ * pipeline on the file's config with the topic's entries laid over it
+ * (config/overlay.h). The loop polls the topic (non-blocking, at most
+ * every 100 ms); on a change it stops handing records to the workers until
+ * they hold none, then gives the pipeline and the workers the new config
+ * (ne_pipeline_reconfigure) and frees the old. The notifier thread is
+ * started when the first subscription appears. The service owns each
+ * merged config; `cfg` stays the caller's and is never changed.
  */
 #ifndef NE_SERVICE_H
 #define NE_SERVICE_H

@@ -1,6 +1,6 @@
 /* eval_html — article extraction (enrichers/html/) on the webextract pages.
  *
- *   eval_html [--data DIR] [--worst N] [--dump ID] [--title]
+ *   eval_html [--data DIR] [--worst N] [--dump ID] [--title] [--train OUT.inc]
  *
  * Reads DIR/webextract/{readability.jsonl.gz,cleanportaleval.jsonl,
  * msv_big9.jsonl.gz,msv_chaos.jsonl.gz} (zlib's gzopen reads both forms),
@@ -33,6 +33,7 @@
 #include <zlib.h>
 
 #include "enrichers/html/html.h"
+#include "enrichers/html/html_int.h"
 
 static const char *const files[] = { "readability.jsonl.gz", "cleanportaleval.jsonl",
                                      "msv_big9.jsonl.gz", "msv_chaos.jsonl.gz" };
@@ -92,8 +93,8 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h * 0xFF51AFD7ED558CCDull;
 }
 
-/* Hashes of the word 4-grams of s, sorted; returns the count. */
-static size_t shingles(const char *s, size_t n, uint64_t **out)
+/* Hashes of the word k-grams of s (unsorted); returns the count. */
+static size_t kgrams(const char *s, size_t n, size_t k, uint64_t **out)
 {
     const unsigned char *u = (const unsigned char *)s;
     uint64_t *tok = NULL, *sh = NULL;
@@ -111,15 +112,24 @@ static size_t shingles(const char *s, size_t n, uint64_t **out)
             in = 0;
         }
     }
-    if (nt >= 4) {
-        sh = malloc((nt - 3) * sizeof *sh);
+    if (nt >= k) {
+        sh = malloc((nt - k + 1) * sizeof *sh);
         if (!sh) abort();
-        for (size_t k = 0; k + 3 < nt; k++)
-            sh[ns++] = mix(mix(mix(mix(0, tok[k]), tok[k + 1]), tok[k + 2]), tok[k + 3]);
+        for (size_t a = 0; a + k <= nt; a++) {
+            uint64_t x = mix(0, k);
+            for (size_t b = 0; b < k; b++) x = mix(x, tok[a + b]);
+            sh[ns++] = x;
+        }
     }
     free(tok);
     *out = sh;
     return ns;
+}
+
+/* The word 4-grams of s. */
+static size_t shingles(const char *s, size_t n, uint64_t **out)
+{
+    return kgrams(s, n, 4, out);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -195,10 +205,217 @@ static int cmp_res(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+
+/* ---- the block filter's training (--train) ------------------------------ */
+
+/* A page is held out of training when the FNV-1a hash of its id is 0 mod
+ * 5; the other pages fall in folds 1-4 (hash mod 5) for cross-validation. */
+static unsigned page_fold(const char *id)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    return h % 5;
+}
+
+struct sample { uint32_t f[HX_BLOCK_MAXF]; uint8_t nf, fold; int8_t y; float w; uint32_t ns; };
+struct samples { struct sample *v; size_t n, cap; const uint64_t *gold[4]; size_t ngold[4]; unsigned fold; };
+
+static int has_u64(const uint64_t *a, size_t n, uint64_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && a[lo] == x;
+}
+
+/* The trace: a candidate block, labelled article text when most of its
+ * word 4-grams (its words' k-grams, k = its word count, when it has fewer
+ * than four words) are in the gold text. */
+static void on_block(void *ctx, const char *s, size_t n, const uint32_t *f, size_t nf)
+{
+    struct samples *S = ctx;
+    uint64_t *g = NULL;
+    size_t k = 4, ng = kgrams(s, n, 4, &g), hit = 0;
+    while (!ng) {
+        free(g);
+        g = NULL;
+        if (--k == 0) return;
+        ng = kgrams(s, n, k, &g);
+    }
+    for (size_t i = 0; i < ng; i++) hit += has_u64(S->gold[k - 1], S->ngold[k - 1], g[i]);
+    free(g);
+    if (S->n == S->cap) {
+        S->cap = S->cap ? S->cap * 2 : 4096;
+        S->v = realloc(S->v, S->cap * sizeof *S->v);
+        if (!S->v) abort();
+    }
+    struct sample *x = &S->v[S->n++];
+    memcpy(x->f, f, nf * sizeof *f);
+    x->nf = (uint8_t)nf;
+    x->fold = (uint8_t)S->fold;
+    x->y = hit * 2 > ng ? 1 : -1;
+    x->ns = (uint32_t)(k == 4 ? ng : 1);
+    x->w = 1.0f;
+    for (uint32_t q = x->ns; q > 1; q >>= 1) x->w += 0.5f;   /* 1 + log2(4-grams)/2 */
+}
+
+/* Averaged perceptron over the samples whose fold is not `skip`, `epochs`
+ * passes in a fixed shuffled order; writes the averaged weights to w. */
+static void perceptron(const struct samples *S, unsigned skip, int epochs, float *w)
+{
+    float *u = calloc(HX_BLOCK_DIM, sizeof *u), *wt = calloc(HX_BLOCK_DIM, sizeof *wt);
+    size_t *order = malloc(S->n * sizeof *order), m = 0;
+    double c = 1;
+    uint64_t rng = 88172645463325252ull;
+    if (!u || !wt || !order) abort();
+    for (size_t i = 0; i < S->n; i++)
+        if (S->v[i].fold != skip) order[m++] = i;
+    for (int e = 0; e < epochs; e++) {
+        for (size_t i = m; i > 1; i--) {
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+            size_t j = rng % i, t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        for (size_t i = 0; i < m; i++, c++) {
+            const struct sample *x = &S->v[order[i]];
+            float sc = 0;
+            for (size_t k = 0; k < x->nf; k++) sc += wt[x->f[k] & (HX_BLOCK_DIM - 1)];
+            if (sc * x->y > 0) continue;
+            for (size_t k = 0; k < x->nf; k++) {
+                wt[x->f[k] & (HX_BLOCK_DIM - 1)] += x->y * x->w;
+                u[x->f[k] & (HX_BLOCK_DIM - 1)] += (float)(x->y * x->w * c);
+            }
+        }
+    }
+    for (size_t i = 0; i < HX_BLOCK_DIM; i++) w[i] = wt[i] - u[i] / (float)c;
+    free(u);
+    free(wt);
+    free(order);
+}
+
+static const float margins[] = { -16, -12, -8, -6, -4, -3, -2, -1, 0 };
+#define NMARGINS (sizeof margins / sizeof margins[0])
+
+/* The 4-grams the filter would take out at each margin, article (lost)
+ * and not (saved), over the samples of `fold` scored with w. */
+static void assess(const struct samples *S, unsigned fold, const float *w, double *lost, double *saved)
+{
+    for (size_t i = 0; i < S->n; i++) {
+        const struct sample *x = &S->v[i];
+        float sc = 0;
+        if (x->fold != fold) continue;
+        for (size_t k = 0; k < x->nf; k++) sc += w[x->f[k] & (HX_BLOCK_DIM - 1)];
+        for (size_t g = 0; g < NMARGINS; g++)
+            if (sc < margins[g]) {
+                if (x->y > 0) lost[g] += x->ns;
+                else saved[g] += x->ns;
+            }
+    }
+}
+
+static int write_model(const char *path, const float *w, float margin, const char *note)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fprintf(f, "/* html_blocks.inc — weights of the learned block filter (html_blocks.c).\n"
+               " * Generated by `eval_html --train %s` (tools/eval_html.c): %s */\n"
+               "#define HX_BLOCK_TRAINED 1\n#define HX_BLOCK_MARGIN %.2ff\n"
+               "static const float hx_block_w[HX_BLOCK_DIM] = {\n", path, note, margin);
+    for (size_t i = 0; i < HX_BLOCK_DIM; i++)
+        fprintf(f, "%s%.4g%s", i % 8 == 0 ? "    " : "", w[i] == 0 ? 0.0 : (double)w[i],
+                i + 1 == HX_BLOCK_DIM ? "\n" : i % 8 == 7 ? ",\n" : ", ");
+    fprintf(f, "};\n");
+    return fclose(f);
+}
+
+/* Collects the candidate blocks of the training pages, picks the epochs
+ * and margin by 4-fold cross-validation (most 4-grams of non-article
+ * text taken out less those of article text lost), trains on all the
+ * training pages and writes the model to out. */
+static int train(const char *data, const char *out)
+{
+    struct samples S = {0};
+    char *line = NULL;
+    size_t cap = 0, pages = 0;
+    hx_set_trace(on_block, &S);
+    for (size_t fi = 0; fi < NFILES; fi++) {
+        char path[4096];
+        gzFile g;
+        long n;
+        snprintf(path, sizeof path, "%s/webextract/%s", data, files[fi]);
+        if (!(g = gzopen(path, "rb"))) continue;
+        while ((n = read_line(g, &line, &cap)) > 0) {
+            yajl_val o = yajl_tree_parse(line, NULL, 0);
+            const char *html = o ? jstr(o, "html") : NULL, *gold = o ? jstr(o, "text") : NULL;
+            const char *id = o ? jstr(o, "id") : NULL;
+            ne_html_page page;
+            uint64_t *gs[4];
+            if (!html || !gold || !id || page_fold(id) == 0) { yajl_tree_free(o); continue; }
+            for (size_t k = 0; k < 4; k++) {
+                S.ngold[k] = kgrams(gold, strlen(gold), k + 1, &gs[k]);
+                if (S.ngold[k]) qsort(gs[k], S.ngold[k], sizeof *gs[k], cmp_u64);
+                S.gold[k] = gs[k];
+            }
+            S.fold = page_fold(id);
+            if (ne_html_extract(html, strlen(html), &page) == 0) ne_html_page_reset(&page);
+            for (size_t k = 0; k < 4; k++) free(gs[k]);
+            pages++;
+            yajl_tree_free(o);
+        }
+        gzclose(g);
+    }
+    hx_set_trace(NULL, NULL);
+    free(line);
+    if (!pages) { printf("skipped: no webextract data under %s/webextract\n", data); return 0; }
+    size_t pos = 0;
+    for (size_t i = 0; i < S.n; i++) pos += S.v[i].y > 0;
+    printf("training pages %zu (folds 1-4; fold 0 held out), candidate blocks %zu, article %zu\n",
+           pages, S.n, pos);
+    static const int epoch_grid[] = { 2, 5, 10 };
+    float *w = malloc(HX_BLOCK_DIM * sizeof *w);
+    if (!w) abort();
+    int best_e = 0;
+    size_t best_g = 0;
+    double best = -1e18;
+    for (size_t ei = 0; ei < sizeof epoch_grid / sizeof epoch_grid[0]; ei++) {
+        double lost[NMARGINS] = {0}, saved[NMARGINS] = {0};
+        for (unsigned fold = 1; fold <= 4; fold++) {
+            perceptron(&S, fold, epoch_grid[ei], w);
+            assess(&S, fold, w, lost, saved);
+        }
+        for (size_t g = 0; g < NMARGINS; g++) {
+            printf("  cv epochs %2d margin %5.1f: non-article 4-grams out %8.0f, article 4-grams lost %8.0f, net %8.0f\n",
+                   epoch_grid[ei], margins[g], saved[g], lost[g], saved[g] - lost[g]);
+            if (saved[g] - lost[g] > best) { best = saved[g] - lost[g]; best_e = epoch_grid[ei]; best_g = g; }
+        }
+    }
+    printf("chosen: epochs %d, margin %.1f (cv net %.0f 4-grams)\n", best_e, margins[best_g], best);
+    int rc = 0;
+    if (best > 0) {
+        char note[256];
+        perceptron(&S, 99, best_e, w);
+        snprintf(note, sizeof note, "%zu training pages, %zu blocks; epochs %d and margin %.1f by 4-fold CV.",
+                 pages, S.n, best_e, margins[best_g]);
+        rc = write_model(out, w, margins[best_g], note);
+        printf("wrote %s\n", out);
+    } else {
+        printf("the filter takes out no more non-article than article text: no model written\n");
+    }
+    free(w);
+    free(S.v);
+    return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *data = "../shared/data", *dump = NULL;
+    const char *train_out = NULL;
     int worst = 0, with_title = 0;
+    struct agg split[2] = {{0}};   /* training pages, held-out pages */
     struct agg total = {0};
     struct res *res = NULL;
     size_t nres = 0, capres = 0;
@@ -211,8 +428,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
         else if (!strcmp(argv[i], "--title")) with_title = 1;
-        else { fprintf(stderr, "usage: eval_html [--data DIR] [--worst N] [--dump ID] [--title]\n"); return 2; }
+        else if (!strcmp(argv[i], "--train") && i + 1 < argc) train_out = argv[++i];
+        else { fprintf(stderr, "usage: eval_html [--data DIR] [--worst N] [--dump ID] [--title] [--train OUT.inc]\n"); return 2; }
     }
+    if (train_out) return train(data, train_out);
     for (size_t fi = 0; fi < NFILES; fi++) {
         char path[4096];
         gzFile g;
@@ -265,6 +484,10 @@ int main(int argc, char **argv)
                        page.nelems, page.truncated ? " (truncated)" : "", got);
             }
             a.p += p; a.r += r; a.f += f; a.ms += ms; a.n++; a.bytes += strlen(html);
+            {
+                struct agg *sp = &split[page_fold(id) == 0];
+                sp->p += p; sp->r += r; sp->f += f; sp->ms += ms; sp->n++; sp->bytes += strlen(html);
+            }
             if (strlen(html) >= 150 * 1024 && strlen(html) <= 250 * 1024) { a.ms_mid += ms; a.n_mid++; }
             if (worst) {
                 if (nres == capres) {
@@ -292,7 +515,11 @@ int main(int argc, char **argv)
         printf("skipped: no webextract data under %s/webextract\n", data);
         return 0;
     }
-    if (!dump) print_agg("all", &total);
+    if (!dump) {
+        print_agg("all", &total);
+        print_agg("train (folds 1-4)", &split[0]);
+        print_agg("held-out (fold 0)", &split[1]);
+    }
     if (worst && nres) {
         qsort(res, nres, sizeof *res, cmp_res);
         for (size_t i = 0; i < nres && (int)i < worst; i++)

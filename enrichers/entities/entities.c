@@ -115,6 +115,8 @@ void ne_entities_destroy(void *state)
     free(st);
 }
 
+static int build_gazetteer(gazetteer *gz, const char *path, const ne_config *cfg, char *err, size_t errlen);
+
 /* Loads the NER model, the coreference model and the gazetteer beside
  * it, then the watchlist. */
 static int load_resources(ent_state *st, const ne_config *cfg, char *err, size_t errlen)
@@ -139,16 +141,52 @@ static int load_resources(ent_state *st, const ne_config *cfg, char *err, size_t
     }
     if (slash) snprintf(slash + 1, sizeof path - (size_t)(slash + 1 - path), "gazetteer.tsv");
     else snprintf(path, sizeof path, "gazetteer.tsv");
+    return build_gazetteer(&st->gz, path, cfg, err, errlen);
+}
+
+/* The bundled gazetteer beside the model, with the watchlist's people. */
+static int build_gazetteer(gazetteer *gz, const char *path, const ne_config *cfg, char *err, size_t errlen)
+{
     ne_text t = {0};
-    int rc = ent_gz_load_file(&st->gz, &t, path, err, errlen);
+    int rc = ent_gz_load_file(gz, &t, path, err, errlen);
     for (size_t p = 0; rc == 0 && p < cfg->watchlist.npeople; p++)
-        if (ent_gz_add_person(&st->gz, &t, &cfg->watchlist.people[p], (uint32_t)p) < 0) {
+        if (ent_gz_add_person(gz, &t, &cfg->watchlist.people[p], (uint32_t)p) < 0) {
             /* the tokenizer still reports out-of-memory (text.h) */
             snprintf(err, errlen, "entities: out of memory loading the watchlist");
             rc = -1;
         }
     ne_text_clear(&t);
     return rc;
+}
+
+/* A new watchlist (pipeline.h, reconfigure): the gazetteer is built again
+ * beside the old (the bundled file is 15 KB: about a millisecond) and
+ * swapped in only when complete, so a failure changes nothing. */
+int ne_entities_reconfigure(void *state, const ne_config *cfg, char *err, size_t errlen)
+{
+    ent_state *st = state;
+    if (!st->enabled) { st->cfg = cfg; return 0; }
+    char path[PATH_MAX + 64];
+    const char *model = cfg->entities.model ? cfg->entities.model : "models/ner.model";
+    if (ne_entities_resolve_path(model, path, sizeof path) < 0) {
+        snprintf(err, errlen, "entities.model: cannot read %s", model);
+        return -1;
+    }
+    char *slash = strrchr(path, '/');
+    if (slash) snprintf(slash + 1, sizeof path - (size_t)(slash + 1 - path), "gazetteer.tsv");
+    else snprintf(path, sizeof path, "gazetteer.tsv");
+    gazetteer gz;
+    memset(&gz, 0, sizeof gz);
+    if (build_gazetteer(&gz, path, cfg, err, errlen) < 0) {
+        ent_gz_free(&gz);
+        return -1;
+    }
+    ent_gz_free(&st->gz);
+    st->gz = gz;
+    free(st->pcl);
+    st->pcl = ne_xcalloc(cfg->watchlist.npeople + 1, sizeof *st->pcl);
+    st->cfg = cfg;
+    return 0;
 }
 
 void *ne_entities_create(const ne_config *cfg, char *err, size_t errlen)

@@ -89,6 +89,8 @@
 void *ne_entities_create(const ne_config *cfg, char *err, size_t errlen);
 int   ne_entities_process(void *state, ne_doc *doc);
 void  ne_entities_destroy(void *state);
+/* A new watchlist (ne_stage.reconfigure): 0, or -1 with err and nothing changed. */
+int   ne_entities_reconfigure(void *state, const ne_config *cfg, char *err, size_t errlen);
 
 /* ---- for the quotes stage: who is mentioned where ------------------------ */
 

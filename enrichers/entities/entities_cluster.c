@@ -1,5 +1,8 @@
 /* entities_cluster — one entity per referent of the article: the sorted
  * candidates are joined into clusters (entities_int.h), in passes:
+ *   0. the body line that repeats the title is left to the title
+ *      (entities_repeat.c); a person's name followed by an organisation's last word ("Dick
+ *      Clark Productions") becomes that organisation's name
  *   1. acronyms defined in the text ("Democratic National Committee (DNC)")
  *   2. people by full name ("Donald Trump", "Donald J. Trump")
  *   3. surnames and titled surnames ("Trump", "Mr Trump") to the nearest
@@ -369,6 +372,47 @@ static void cluster_others(ent_state *st, const ne_doc *doc)
     }
 }
 
+/* Words that end an organisation's name and follow a person's name in
+ * it: "Dick Clark Productions", "Mayo Clinic", "Bill & Melinda Gates
+ * Foundation". */
+static const char *const org_tails[] = {
+    "Productions", "Clinic", "Foundation", "Inc", "Corp", "Corporation", "Company", "Co", "Group",
+    "Enterprises", "Studios", "Pictures", "Records", "Partners", "Associates", "LLC", "Ltd",
+    "Institute", "Center", "Centre", "Hospital", "Museum", "Trust", "Fund", "Holdings",
+    "Industries", "Motors", "Media", "University", "College",
+};
+
+static int org_tail_at(const ne_text *t, size_t i)
+{
+    if (i >= t->ntoks || t->toks[i].kind != NE_TOK_WORD || !(t->toks[i].flags & NE_TF_CAP) ||
+        (t->toks[i].flags & NE_TF_SENT_START))
+        return 0;
+    for (size_t k = 0; k < sizeof org_tails / sizeof *org_tails; k++)
+        if (ent_tok_is_wordn(t, i, org_tails[k], strlen(org_tails[k]), 0)) return 1;
+    return 0;
+}
+
+/* A name the tagger read as a person's where the words right after it
+ * end an organisation's name ("Dick Clark" of "Dick Clark Productions"):
+ * the candidate takes those words in and is no person; its type is the
+ * type model's (entities_types.c). Not for watched people and aliases. */
+static void take_org_tails(ent_state *st, const ne_doc *doc)
+{
+    for (size_t i = 0; i < st->nc; i++) {
+        cand *c = &st->c[i];
+        if (c->type != NE_ENT_PER || c->kind != GZ_PLACE || c->gaz >= 0 || c->person >= 0 || c->na > c->a) continue;
+        const ne_text *t = field_text(doc, c->field);
+        if (!org_tail_at(t, c->b)) continue;
+        if (i + 1 < st->nc && st->c[i + 1].field == c->field && st->c[i + 1].a <= c->b) continue;
+        while (org_tail_at(t, c->b) && !(i + 1 < st->nc && st->c[i + 1].field == c->field && st->c[i + 1].a <= c->b))
+            c->b++;
+        c->type = NE_ENT_ORG;
+        c->gender = G0;
+        size_t n = ent_cand_name(st, doc, c);
+        c->key = ent_name_key(st, st->buf, n);
+    }
+}
+
 /* Empties the per-document maps, sized for the candidates. */
 static void reset_maps(ent_state *st)
 {
@@ -382,7 +426,10 @@ static void reset_maps(ent_state *st)
 
 void ent_cluster(ent_state *st, const ne_doc *doc)
 {
+    ent_find_title_repeat(st, doc);
+    ent_drop_repeat_cands(st, doc);
     reset_maps(st);
+    take_org_tails(st, doc);
     find_acronyms(st, doc);   /* may add candidates: sort again */
     ent_sort_cands(st);
     ne_map_reset(&st->m_recent, st->nc);

@@ -25,6 +25,7 @@ void ent_gz_free(gazetteer *gz)
     free(gz->forms);
     ne_map_free(&gz->first);
     ne_map_free(&gz->given);
+    ent_types_free(&gz->types);
     memset(gz, 0, sizeof *gz);
 }
 
@@ -215,6 +216,16 @@ int ent_gz_load_file(gazetteer *gz, ne_text *t, const char *path, char *err, siz
     }
     free(line);
     fclose(f);
+    if (rc == 0) {
+        /* the type model lives beside the list (entities_types.c) */
+        const char *slash = strrchr(path, '/');
+        size_t dir = slash ? (size_t)(slash + 1 - path) : 0;
+        char *tp = ne_xmalloc(dir + sizeof "types.model");
+        memcpy(tp, path, dir);
+        memcpy(tp + dir, "types.model", sizeof "types.model");
+        rc = ent_types_load(&gz->types, tp, err, errlen);
+        free(tp);
+    }
     return rc < 0 ? -1 : 0;
 }
 

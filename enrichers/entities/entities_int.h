@@ -13,6 +13,9 @@
  *   entities_cluster.c    one entity per referent: people by full name,
  *                         then short forms, watched people, acronyms, the
  *                         rest by key
+ *   entities_repeat.c     a body line that repeats the title: read once
+ *   entities_types.c      one type per entity: a learnt model over all its
+ *                         mentions and the document (models/types.model)
  *   entities_output.c     canonical names, ids (slugs), doc->entities
  *   entities_lookup.c     who is mentioned where (for the quotes stage)
  *   entities.c            the stage: create, process, destroy
@@ -73,6 +76,16 @@ typedef struct watch_form {
     char     first;           /* first letter of the given name */
 } watch_form;
 
+/* The type model (entities_types.c): a linear model over hashed features
+ * of an entity's mentions, one weight per feature and type. Absent
+ * (w NULL): the tagger's majority, the bundled list's type first. */
+#define ENT_TYPE_BITS 16
+typedef struct ent_types {
+    float *w;                 /* (1 << ENT_TYPE_BITS) x 4, or NULL */
+    float margin;             /* a person cluster turns into another type only
+                                 when that type scores this much more */
+} ent_types;
+
 typedef struct gazetteer {
     char     *pool;   size_t npool, cap_pool;
     gz_word  *words;  size_t nwords, cap_words;
@@ -81,6 +94,7 @@ typedef struct gazetteer {
     ne_map    given;          /* key of a given name → enum ne_gender */
     uint32_t  lower_initials; /* bit c-'a': some entry starts with a lower-case word in c */
     watch_form *forms; size_t nforms, cap_forms;
+    ent_types types;          /* types.model beside the list */
 } gazetteer;
 
 /* ---- per-document candidates and clusters -------------------------------- */
@@ -120,6 +134,8 @@ typedef struct cluster {
     int      male, female;  /* gender evidence */
     uint8_t  type, full, initial, suffix;
     uint8_t  doubt;         /* drop_doubtful_people: 1 maybe, 2 dropped, 3 kept */
+    uint8_t  typed;         /* the type model settled its type (ent_decide_types) */
+    uint32_t nrep;          /* title mentions: room for their repeats (entities_repeat.c) */
     char     first_letter;
 } cluster;
 
@@ -173,6 +189,9 @@ typedef struct ent_state {
     ne_map m_keys;     /* name key → cluster of an organisation, place or other */
     ne_map m_alias;    /* acronym key → index of its pair in st->alias */
     ne_map m_coref;    /* (coref cluster, entity cluster) → name mentions of both */
+    uint8_t numeric_doc;  /* the body reads as a table of results (entities_types.c) */
+    uint32_t rep_start, rep_end;  /* the body line that repeats the title (bytes), or empty */
+    int64_t  rep_delta;           /* its offset minus the title's */
 } ent_state;
 
 
@@ -307,8 +326,10 @@ uint64_t ent_name_key(ent_state *st, const char *name, size_t len);
 
 /* ---- entities_gazetteer.c --------------------------------------------------- */
 
-/* Reads models/gazetteer.tsv. Returns 0, or -1 with a message naming the
- * file (and line) in err for a file that is missing or malformed. */
+/* Reads models/gazetteer.tsv, and the type model types.model beside it
+ * when there is one (ent_types_load). Returns 0, or -1 with a message
+ * naming the file (and line) in err for a file that is missing or
+ * malformed. */
 int ent_gz_load_file(gazetteer *gz, ne_text *t, const char *path, char *err, size_t errlen);
 
 /* Adds watched person number `person` (name, aliases, role nouns).
@@ -363,6 +384,50 @@ size_t ent_title_run(const ne_text *t, size_t a, size_t na);
  * person (one type per entity) and a short name of an unwatched person
  * joins a watched one. No-op without a model. */
 void ent_coref(ent_state *st, const ne_doc *doc);
+
+/* ---- entities_types.c: one type per entity, learnt -------------------------------- */
+
+/* Reads a type model (models/types.model; eval_entities --train-types
+ * writes it). A missing file leaves m empty and returns 0: the stage then
+ * types by majority. Returns -1 with a message for a malformed one. */
+int ent_types_load(ent_types *m, const char *path, char *err, size_t errlen);
+void ent_types_free(ent_types *m);
+
+/* The features of cluster j (all its mentions, their contexts and the
+ * document) as hashed indices into f (at most cap, sorted, distinct);
+ * returns how many. O(candidates). */
+size_t ent_type_features(const ent_state *st, const ne_doc *doc, size_t j, uint32_t *f, size_t cap);
+
+/* The type of scores s (PER ORG LOC MISC) under model m, for a cluster
+ * that is a person (person: PER or another type by more than m->margin)
+ * or not (ORG, LOC or MISC). */
+int ent_types_decide(const ent_types *m, const float s[4], int person);
+
+/* True when something other than the tagger vouches for person cluster
+ * k (index j) being a person: the watchlist, an alias, a title before a
+ * name, gender from a title, the stage's own person rules (lists of
+ * names, surnames of the article's people), a pronoun or title the
+ * coreference resolved to it. Such a cluster keeps its type. */
+int ent_person_vouched(const ent_state *st, const cluster *k, size_t j);
+
+/* Settles the type of every cluster with the model: a person cluster
+ * that no title, watchlist or alias vouches for may become an
+ * organisation, place or other, and an organisation, place or other
+ * cluster becomes the best of those three. No-op without a model. */
+void ent_decide_types(ent_state *st, const ne_doc *doc);
+
+/* ---- entities_repeat.c: a body line that repeats the title ---------------------- */
+
+/* Finds the body line (one of the first two paragraphs) that repeats the
+ * title into st->rep_*; none: rep_end == rep_start. */
+void ent_find_title_repeat(ent_state *st, const ne_doc *doc);
+
+/* Drops the body candidates inside that line: it is read as the title. */
+void ent_drop_repeat_cands(ent_state *st, const ne_doc *doc);
+
+/* The title mention's repeat in the body line into out (repeat set);
+ * returns 0 when there is no such line or the mention is not in it. */
+int ent_repeat_mention(const ent_state *st, const ne_mention *title, ne_mention *out);
 
 /* ---- entities_output.c ------------------------------------------------------------ */
 

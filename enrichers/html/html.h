@@ -8,7 +8,11 @@
  * article text: paragraphs and headings as paragraphs separated by a blank
  * line, whitespace runs collapsed to one space. Navigation, asides,
  * footers, forms, scripts, styles, JSON-LD, comments, captions and credits,
- * share/newsletter promos and related-link lists are left out. The
+ * share/newsletter promos and related-link lists are left out, and a
+ * learned filter (html_blocks.c) takes out the kept blocks it is sure are
+ * not article text. An embedded tweet stays: its words one paragraph, its
+ * account line ("— Name (@handle) Month D, YYYY") the next (the text stage
+ * keeps both out of the running text; the quotes stage reads a `post`). The
  * metadata (title, authors, published time, canonical URL, language, site
  * name) comes from <meta>, JSON-LD, <link rel=canonical>, <time>, <h1>,
  * <title> and <html lang>.
@@ -30,7 +34,8 @@
  *
  * Threads: safe to call from several threads at once. libxml2 is
  * initialised once (pthread_once) and its error reporting is silenced per
- * thread; no other global state is touched.
+ * thread, as is the block filter's training trace (html_int.h); no other
+ * global state is touched.
  */
 #ifndef NE_HTML_H
 #define NE_HTML_H

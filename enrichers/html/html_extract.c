@@ -25,6 +25,9 @@
  *     list items for their paragraphs), and blocks that are mostly link
  *     text, or furniture lines ("Advertisement", "Read more", "Photo: …"),
  *     go. A first heading that repeats the title goes too.
+ *  4b. The learned block filter (html_blocks.c) takes out the candidate
+ *     blocks it is confident are not article text; embedded tweets stay
+ *     as their words and account line.
  *  5. When that leaves under 250 bytes, step 1 is undone and the page is
  *     scored again (Readability's retry); the longer text wins. Bylines
  *     ("By Jane Roe") go in any case.
@@ -35,6 +38,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "enrichers/text/text.h"
 
 static float link_density(const hx_elem *e)
 {
@@ -227,6 +232,21 @@ static int same_text(const char *a, size_t na, const char *b, size_t nb)
     return covered(wa, ka, wb, kb) >= 0.75 && covered(wb, kb, wa, ka) >= 0.75;
 }
 
+/* The outermost post element holding element i (EF_POST is on it and its
+ * descendants). */
+static uint32_t post_of(const hx_elem *el, uint32_t i)
+{
+    while (el[i].parent != HX_NONE && (el[el[i].parent].flags & EF_POST)) i = el[i].parent;
+    return i;
+}
+
+/* A post's account line: "— Jane Roe (@jroe) March 3, 2017". */
+static int post_account_line(const char *s, size_t n)
+{
+    size_t at, nm, ne;
+    return ne_text_post_account(s, n, &at, &nm, &ne) && at == 0;
+}
+
 /* Readability's _cleanConditionally, on aggregates. */
 static int clean_conditionally(const hx_elem *e)
 {
@@ -255,6 +275,8 @@ struct attempt {
     char  *text;
     size_t len;
     size_t good;     /* blocks of 25+ bytes with little link text */
+    uint32_t *cand;  /* the candidate blocks (step 4), for the filter and its trace */
+    size_t ncand, capcand;
 };
 
 /* e->a for every element: its own counts plus its children's, leaving out
@@ -286,7 +308,8 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
     size_t nel = m->nel;
     uint32_t top = HX_NONE, root_lo, root_hi, par;
     hx_buf text = {0};
-    int first_heading = 1;
+    int first_heading = 1, last_account = 0;
+    uint32_t last_post = HX_NONE;
 
     /* 1. what is dropped: flagged elements, and everything inside them,
      * unless they hold most of the page's text and the article's markers
@@ -436,6 +459,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             }
         }
 
+        /* 4a. the candidate blocks, in document order */
         for (uint32_t b = blo; b < bhi; b++) {
             const hx_block *k = &m->bl[b];
             const char *s = m->text.s + k->off;
@@ -447,16 +471,41 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (!in && par != HX_NONE && o == par && k->len > 80 && k->link * 4 < k->len)
                 in = 1;   /* text standing directly in the container */
             if (!in) continue;
-            if (k->link * 10 > k->len * 6) continue;   /* 60 % link text */
-            if (furniture_block(s, k->len)) continue;
-            if (k->flags & BF_HEADING) {
-                if (first_heading && title && same_text(s, k->len, title, strlen(title))) {
-                    first_heading = 0;
-                    continue;
+            if (!(el[o].flags & EF_POST)) {
+                if (k->link * 10 > k->len * 6) continue;   /* 60 % link text */
+                if (furniture_block(s, k->len)) continue;
+                if (k->flags & BF_HEADING) {
+                    if (first_heading && title && same_text(s, k->len, title, strlen(title))) {
+                        first_heading = 0;
+                        continue;
+                    }
+                    if (el[o].weight < 0) continue;
                 }
-                if (el[o].weight < 0) continue;
             }
             first_heading = 0;
+            ne_grow(&out->cand, &out->capcand, out->ncand + 1, sizeof *out->cand);
+            out->cand[out->ncand++] = b;
+        }
+        /* 4b. the learned block filter (html_blocks.c), then the text */
+        for (size_t c = 0; c < out->ncand; c++) {
+            uint32_t b = out->cand[c];
+            const hx_block *k = &m->bl[b];
+            const char *s = m->text.s + k->off;
+            uint32_t o = k->owner;
+            if (el[o].flags & EF_POST) {
+                /* a post's words as one paragraph, its account line another */
+                int account = post_account_line(s, k->len);
+                if (text.len && last_post == post_of(el, o) && !account && !last_account)
+                    hx_buf_add(&text, " ", 1);
+                else if (text.len)
+                    hx_buf_add(&text, "\n\n", 2);
+                hx_buf_add(&text, s, k->len);
+                last_post = post_of(el, o);
+                last_account = account;
+                continue;
+            }
+            last_post = HX_NONE;
+            if (!hx_block_keep(m, out->cand, out->ncand, c)) continue;
             if (text.len) hx_buf_add(&text, "\n\n", 2);
             hx_buf_add(&text, s, k->len);
             if (k->len >= 25 && k->link * 4 < k->len) out->good++;
@@ -485,18 +534,25 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
         if (e->tag == T_ARTICLE || e->tag == T_MAIN || e->tag == T_H1) drop[i] |= 0x80;
         if ((drop[i] & 0x80) && e->parent != HX_NONE) drop[e->parent] |= 0x80;
     }
-    for (size_t i = 0; i < m->nel; i++)
+    for (size_t i = 0; i < m->nel; i++) {
         if (drop[i] & 0x80) full[i] |= 0x80000000u;
+        if (m->el[i].parent != HX_NONE && (m->el[m->el[i].parent].flags & EF_POST))
+            m->el[i].flags |= EF_POST;
+    }
     attempt(m, drop, full, EF_UNLIKELY | EF_BOILER | EF_HIDDEN | EF_SEMANTIC, title, &a);
     if (a.len < 250) {
         attempt(m, drop, full, EF_SEMANTIC, title, &b);
         if (b.len > a.len && b.good) {
             free(a.text);
+            free(a.cand);
             a = b;
         } else {
             free(b.text);
+            free(b.cand);
         }
     }
+    hx_block_trace(m, a.cand, a.ncand);
+    free(a.cand);
     free(drop);
     free(full);
     if (!a.good) {

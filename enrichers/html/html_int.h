@@ -35,6 +35,8 @@ enum hx_elem_flag {
     EF_CAND     = 1 << 3,   /* has a readability score */
     EF_HIDDEN   = 1 << 4,   /* hidden / aria-hidden / display:none */
     EF_SEMANTIC = 1 << 5,   /* nav, aside, footer, figcaption */
+    EF_POST     = 1 << 6,   /* an embedded social post (<blockquote class="twitter-tweet">)
+                               or inside one (set on descendants by html_extract.c) */
 };
 
 /* Counts over an element's content: bytes of text and of link text,
@@ -108,5 +110,20 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title);
 
 /* html_meta.c: fills the page's metadata from the model. */
 void hx_meta_choose(hx_model *m, ne_html_page *page);
+
+/* html_blocks.c: the learned block filter over the candidate blocks cand[]
+ * of step 4 (html_extract.c). hx_block_keep: keep candidate c. The
+ * features (at most HX_BLOCK_MAXF hashed ids) and their weight sum are
+ * exposed for the training tool (tools/eval_html.c --train), which sets a
+ * per-thread trace: hx_block_trace() then hands it every candidate of the
+ * chosen text (and hx_block_keep keeps them all). */
+#define HX_BLOCK_MAXF 32
+#define HX_BLOCK_DIM 16384   /* hashed feature slots (a power of two) */
+typedef void (*hx_trace_fn)(void *ctx, const char *s, size_t n, const uint32_t *f, size_t nf);
+void   hx_set_trace(hx_trace_fn fn, void *ctx);
+size_t hx_block_features(const hx_model *m, const uint32_t *cand, size_t ncand, size_t c, uint32_t *f);
+float  hx_block_weight_sum(const uint32_t *f, size_t n);
+int    hx_block_keep(const hx_model *m, const uint32_t *cand, size_t ncand, size_t c);
+void   hx_block_trace(const hx_model *m, const uint32_t *cand, size_t ncand);
 
 #endif

@@ -485,6 +485,10 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     if (atts) {
         if ((v = attr(atts, "class"))) {
             name_weight(v, &weight, &flags);
+            /* an embedded tweet: its words and account line are kept as
+             * they stand (the text stage keeps them out of the running
+             * text, the quotes stage makes them a `post` quote) */
+            if (tag == T_BLOCKQUOTE && strstr(v, "twitter-tweet")) flags |= EF_POST;
             cls = 2166136261u;
             for (const char *c = v; *c; c++) cls = (cls ^ (unsigned char)*c) * 16777619u;
             if (!cls) cls = 1;

@@ -93,6 +93,7 @@ const char *ne_quote_kind_name(enum ne_quote_kind k)
     case NE_QUOTE_DIRECT: return "direct";
     case NE_QUOTE_PARTIAL: return "partial";
     case NE_QUOTE_INDIRECT: return "indirect";
+    case NE_QUOTE_POST: return "post";
     }
     return "direct";
 }

@@ -119,6 +119,8 @@ typedef struct ne_mention {
     uint32_t title_start, title_end;   /* a name's title right before it ("Prime Minister"
                                           in "Prime Minister Vladimir Meciar"): bytes in
                                           the same text; equal when there is none */
+    uint8_t  repeat;       /* a body mention in a line that repeats the title: the
+                              title's mention again, not counted (entities_repeat.c) */
 } ne_mention;
 
 enum ne_gender { NE_GENDER_UNKNOWN = 0, NE_GENDER_MALE, NE_GENDER_FEMALE };
@@ -134,7 +136,9 @@ typedef struct ne_entity {
                                                reading order ("Prime Minister", "CEO") */
 } ne_entity;
 
-enum ne_quote_kind { NE_QUOTE_DIRECT = 0, NE_QUOTE_PARTIAL, NE_QUOTE_INDIRECT };
+/* POST: the words of an embedded social post, spoken by the account its
+ * account line names (enrichers/quotes/quotes_posts.c). */
+enum ne_quote_kind { NE_QUOTE_DIRECT = 0, NE_QUOTE_PARTIAL, NE_QUOTE_INDIRECT, NE_QUOTE_POST };
 
 /* A byte range [start, end) of the body. */
 typedef struct ne_span {

@@ -117,6 +117,7 @@ static void put_mention(nebuf *b, const ne_doc *doc, const ne_mention *m)
         nebuf_puts(b, ",\"title\":");
         nebuf_json_str(b, text + m->title_start, m->title_end - m->title_start);
     }
+    if (m->repeat) nebuf_puts(b, ",\"repeat\":true");
     nebuf_putc(b, '}');
 }
 
@@ -127,7 +128,9 @@ static void put_entity(nebuf *b, const ne_doc *doc, const ne_entity *e)
     put_key(b, "name", 0);    put_str_or_null(b, e->name);
     put_key(b, "type", 0);    put_plain_str(b, ne_ent_type_name(e->type));
     put_key(b, "watched", 0); nebuf_puts(b, e->watched ? "true" : "false");
-    put_key(b, "count", 0);   put_u64(b, e->nmentions);
+    size_t count = 0;   /* a repeated headline's mentions are the title's: counted once */
+    for (size_t i = 0; i < e->nmentions; i++) count += !e->mentions[i].repeat;
+    put_key(b, "count", 0);   put_u64(b, count);
     if (e->ntitles) {
         put_key(b, "titles", 0);
         nebuf_putc(b, '[');

@@ -30,8 +30,12 @@ static void *text_create(const ne_config *cfg, char *err, size_t errlen)
 static int text_process(void *state, ne_doc *doc)
 {
     (void)state;
-    if (ne_text_analyze(&doc->body_text, doc->body, doc->body_len) != 0) return -1;
-    if (doc->title && ne_text_analyze(&doc->title_text, doc->title, doc->title_len) != 0) return -1;
+    /* page furniture (bylines, credits, captions, promos, posts, a repeated
+     * headline, a title's site name) gets no tokens: text.h */
+    if (ne_text_analyze_body(&doc->body_text, doc->body, doc->body_len, doc->title, doc->title_len) != 0)
+        return -1;
+    if (doc->title && ne_text_analyze_title(&doc->title_text, doc->title, doc->title_len) != 0) return -1;
+    if (!doc->nauthors) doc->authors = ne_text_byline_authors(doc->body, doc->body_len, &doc->nauthors);
     doc->stats.tokens = doc->body_text.ntoks;
     doc->stats.sentences = doc->body_text.nsents;
     return 0;
@@ -55,7 +59,7 @@ static const ne_stage builtin_stages[] = {
     {.name = "dedup", .ran = NE_RAN_DEDUP, .ordered = 1, .create = ne_dedup_create, .process = ne_dedup_process,
      .destroy = ne_dedup_destroy, .hint = ne_dedup_probably_exact},
     {.name = "entities", .ran = NE_RAN_ENTITIES, .create = ne_entities_create, .process = ne_entities_process,
-     .destroy = ne_entities_destroy},
+     .destroy = ne_entities_destroy, .reconfigure = ne_entities_reconfigure},
     {.name = "quotes", .ran = NE_RAN_QUOTES, .create = ne_quotes_create, .process = ne_quotes_process,
      .destroy = ne_quotes_destroy},
     /* Keep last: claim novelty needs the quotes, and works on the state
@@ -204,6 +208,27 @@ void ne_pipeline_free(ne_pipeline *p)
     nebuf_free(&p->buf);
     free(p->changelog);
     free(p);
+}
+
+/* The stage states of `state` (a pipeline's or a worker's, NULL where
+ * the stage has none there) take cfg; shared states are the owner's. */
+static int reconfigure_states(const ne_pipeline *p, void **state, const ne_config *cfg, char *err,
+                              size_t errlen)
+{
+    for (size_t i = 0; i < p->nstages; i++) {
+        const ne_stage *st = p->stages[i];
+        if (st->shares || !st->reconfigure || !state[i]) continue;
+        if (st->reconfigure(state[i], cfg, err, errlen)) return -1;
+    }
+    return 0;
+}
+
+int ne_pipeline_reconfigure(ne_pipeline *p, const ne_config *cfg, char *err, size_t errlen)
+{
+    int rc = reconfigure_states(p, p->state, cfg, err, errlen);
+    /* alerts (ne_alerts_emit) read the watchlist and subscriptions from here */
+    if (rc == 0) p->cfg = cfg;
+    return rc;
 }
 
 static uint64_t now_us(void)
@@ -471,6 +496,11 @@ ne_pipeline_worker *ne_pipeline_worker_new(const ne_pipeline *p, char *err, size
         }
     }
     return w;
+}
+
+int ne_pipeline_worker_reconfigure(ne_pipeline_worker *w, const ne_config *cfg, char *err, size_t errlen)
+{
+    return reconfigure_states(w->p, w->state, cfg, err, errlen);
 }
 
 void ne_pipeline_worker_free(ne_pipeline_worker *w)

@@ -102,15 +102,35 @@ typedef struct ne_stage {
      * the pipeline's state of the stage, while that thread works on it: it
      * may read only what is safe to read concurrently. */
     int   (*hint)(const void *state, const ne_doc *doc);
+    /* Optional: the stage's state takes a new configuration whose
+     * watchlist and subscriptions may differ (the rest is the same):
+     * ne_pipeline_reconfigure. All or nothing: on failure (-1, err) the
+     * state is unchanged and still reads the old configuration. A stage
+     * without it reads nothing of those two sections from its own state. */
+    int   (*reconfigure)(void *state, const ne_config *cfg, char *err, size_t errlen);
 } ne_stage;
 
 typedef struct ne_pipeline ne_pipeline;
 
 /* Builds the chain of enabled stages. The config must outlive the
- * pipeline. NULL with a message in err when a stage cannot start (a
- * missing model file, say). */
+ * pipeline, or its use by the pipeline: until ne_pipeline_reconfigure
+ * gives it another. NULL with a message in err when a stage cannot start
+ * (a missing model file, say). */
 ne_pipeline *ne_pipeline_new(const ne_config *cfg, char *err, size_t errlen);
 void ne_pipeline_free(ne_pipeline *p);
+
+/* A live change of the watchlist and subscriptions (topics.subscriptions):
+ * every stage with a reconfigure hook takes `cfg` (the entities stage
+ * rebuilds its watchlist matching), and the pipeline renders alerts from
+ * it. `cfg` must differ from the current one in those two sections only.
+ * Only between records, when no worker holds one (ne_workers_reconfigure
+ * does the workers' states the same way): no thread may read the old
+ * state while it is swapped. Ownership: cfg is borrowed and must outlive
+ * the pipeline or the next reconfigure; the previous config is no longer
+ * read once this returns 0 (the caller may free it then, once the workers
+ * were reconfigured too). On -1 (err) the stages that took the new config
+ * keep it and the others the old: the caller keeps both alive. */
+int ne_pipeline_reconfigure(ne_pipeline *p, const ne_config *cfg, char *err, size_t errlen);
 
 /* Processes one record. `out` is cleared first and receives the events in
  * the order they should be published. A stage that fails is logged and its
@@ -146,6 +166,9 @@ typedef struct ne_pipeline_worker ne_pipeline_worker;
 
 ne_pipeline_worker *ne_pipeline_worker_new(const ne_pipeline *p, char *err, size_t errlen);
 void ne_pipeline_worker_free(ne_pipeline_worker *w);   /* accepts NULL */
+
+/* ne_pipeline_reconfigure for a worker's states; its thread must be idle. */
+int ne_pipeline_worker_reconfigure(ne_pipeline_worker *w, const ne_config *cfg, char *err, size_t errlen);
 
 /* Gives r the record it is to hold (src may be NULL). bytes and src (its
  * strings included) are not copied: they must stay valid until

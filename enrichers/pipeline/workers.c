@@ -136,6 +136,17 @@ void ne_workers_free(ne_workers *w)
 
 /* The owner alone moves head and tail, so it reads them without the lock
  * (and writes them under it, for the threads). */
+int ne_workers_reconfigure(ne_workers *w, const ne_config *cfg, char *err, size_t errlen)
+{
+    if (ne_workers_pending(w)) {
+        snprintf(err, errlen, "workers: %zu record(s) pending", ne_workers_pending(w));
+        return -1;
+    }
+    for (int i = 0; i < w->nthreads; i++)
+        if (ne_pipeline_worker_reconfigure(w->threads[i].pw, cfg, err, errlen)) return -1;
+    return 0;
+}
+
 int ne_workers_full(const ne_workers *w)
 {
     return w->tail - w->head == w->nslots;

@@ -40,6 +40,13 @@ ne_workers *ne_workers_new(ne_pipeline *p, int nthreads, char *err, size_t errle
  * when their ctx owns something. Accepts NULL. */
 void ne_workers_free(ne_workers *w);
 
+/* ne_pipeline_reconfigure for every thread's states (pipeline.h): only
+ * with nothing pending, so that every thread waits for work meanwhile (the
+ * next submit, under the pool's lock, publishes the change to it). 0, or
+ * -1 with err: pending records, or a stage that failed (threads reconfigured
+ * before it keep the new config: the caller keeps both alive). */
+int ne_workers_reconfigure(ne_workers *w, const ne_config *cfg, char *err, size_t errlen);
+
 /* Non-zero when no more records can be submitted until one is taken back. */
 int ne_workers_full(const ne_workers *w);
 

@@ -269,7 +269,9 @@ int ne_quotes_process(void *state, ne_doc *doc)
     quotes_stage *st = state;
     if (!st->enabled) return 0;
     if (!doc->non_english) doc->stats.ran |= 1u << NE_RAN_SPEAKERS;
-    return ne_quotes_extract(st->ws, doc);
+    ne_quotes_extract(st->ws, doc);
+    qt_add_posts(doc);   /* embedded posts, in any language */
+    return 0;
 }
 
 void ne_quotes_destroy(void *state)

@@ -340,4 +340,8 @@ size_t qt_collect_about(ne_quotes_ws *ws, const stmt *s);
 void qt_find_spans_anylang(ne_quotes_ws *ws);
 void qt_speakers_by_name(ne_quotes_ws *ws);
 
+/* quotes_posts.c: embedded social posts, appended to doc->quotes as kind
+ * `post` (the quotes then put in reading order and numbered again). */
+void qt_add_posts(ne_doc *doc);
+
 #endif

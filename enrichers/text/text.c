@@ -391,6 +391,14 @@ typedef struct analyzer {
     enum ctx prev;
     int dq_open, sq_open;   /* open double / single quotations in this paragraph */
     size_t wrap_w;       /* the width of hard-wrapped text, 0 when not wrapped */
+    size_t stop;         /* tokens end here (a title's site name is left out) */
+
+    /* furniture (ne_text_analyze_body): on when furniture, with the title */
+    int furniture;
+    const char *title;
+    size_t title_len;
+    int seen_para;       /* a paragraph start was decided on */
+    int list_left;       /* headlines of a related list still to skip */
 
     /* memo of the last search for a closing ’ (see closing_single_ahead) */
     size_t look_from, look_end, look_hit;
@@ -1015,16 +1023,112 @@ static enum ctx context_after(const analyzer *a, const ne_token *tk)
     }
 }
 
+/* ---- page furniture (ne_text_analyze_body) ------------------------------- */
+
+/* The end of the paragraph that starts at b: its first hard line break
+ * (the \r of a \r\n), or the end of the text. */
+static size_t para_end(const analyzer *a, size_t b)
+{
+    for (size_t p = b; p < a->len;) {
+        const unsigned char *nl = memchr(a->s + p, '\n', a->len - p);
+        if (!nl) break;
+        size_t e = (size_t)(nl - a->s);
+        if (a->wrap_w && soft_nl(a->s, a->len, a->wrap_w, e)) { p = e + 1; continue; }
+        return e > b && a->s[e - 1] == '\r' ? e - 1 : e;
+    }
+    return a->len;
+}
+
+/* The letters and digits of s[0..n), ASCII lower-cased, into out[0..cap). */
+static size_t alnum_key(const unsigned char *s, size_t n, unsigned char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        unsigned char c = s[i];
+        if (is_ascii_upper(c)) out[k++] = (unsigned char)(c + 32);
+        else if (is_ascii_lower(c) || is_ascii_digit(c) || c >= 0x80) out[k++] = c;
+    }
+    return k;
+}
+
+/* The paragraph s[0..n) repeats the title: the same letters and digits,
+ * or the title's opening (a site name after it: "Headline - TheHill") when
+ * the paragraph holds at least 60 % of them. */
+static int repeats_title(const analyzer *a, const unsigned char *s, size_t n)
+{
+    unsigned char x[512], y[512];
+    if (n > 500 || a->title_len > 500) return 0;
+    size_t kx = alnum_key(s, n, x, sizeof x), ky = alnum_key((const unsigned char *)a->title, a->title_len, y, sizeof y);
+    if (kx < 12 || kx > ky || memcmp(x, y, kx)) return 0;
+    return kx == ky || kx * 10 >= ky * 6;
+}
+
+/* At the first non-blank code point cp of a position: when the paragraph
+ * starting here is furniture, or a closing "(Reporting by …)" starts here,
+ * moves past it and returns 1. */
+static int skip_furniture(analyzer *a, uint32_t cp)
+{
+    size_t b = a->pos, e;
+    const char *s = (const char *)a->s + b;
+    if (!a->new_para) {
+        /* "… he said. (Reporting by X; Editing by Y)" at a paragraph's end */
+        if (cp != '(' || !ne_text_credit_prefix(s, a->len - b)) return 0;
+        e = para_end(a, b);
+        size_t k = e;
+        while (k > b && (a->s[k - 1] == ' ' || a->s[k - 1] == '\t')) k--;
+        if (e - b > 400 || a->s[k - 1] != ')') return 0;
+        a->pos = e;
+        return 1;
+    }
+    e = para_end(a, b);
+    size_t n = e - b;
+    int first = !a->seen_para, skip = 0;
+    a->seen_para = 1;
+    if (a->list_left > 0) {
+        if (ne_text_list_headline(s, n)) {
+            a->list_left--;
+            skip = 1;
+        } else {
+            a->list_left = 0;
+        }
+    }
+    if (!skip && ne_text_related_heading(s, n)) {
+        a->list_left = 8;
+        skip = 1;
+    }
+    if (!skip && first && a->title && repeats_title(a, a->s + b, n)) skip = 1;
+    if (!skip && ne_text_furniture(s, n)) skip = 1;
+    if (!skip && n <= 600) {
+        /* a post's words: the next line is its account line */
+        size_t nb = e, at, nm, ne;
+        while (nb < a->len && (a->s[nb] == '\n' || a->s[nb] == '\r' || a->s[nb] == ' ' || a->s[nb] == '\t'))
+            nb++;
+        if (nb < a->len) {
+            const unsigned char *nl = memchr(a->s + nb, '\n', a->len - nb);
+            size_t le = nl ? (size_t)(nl - a->s) : a->len;
+            if (le - nb <= 200 && memmem(a->s + nb, le - nb, " (@", 3) &&
+                ne_text_post_account((const char *)a->s + nb, le - nb, &at, &nm, &ne) && at == 0)
+                skip = 1;
+        }
+    }
+    if (!skip) return 0;
+    a->pos = e;
+    a->space_before = 1;
+    return 1;
+}
+
 /* Builds the token and paragraph layers. */
 static void tokenize(analyzer *a)
 {
     ne_text *t = a->t;
     a->new_para = 1;
     a->prev = CTX_SPACE;
-    while (a->pos < a->len) {
+    while (a->pos < a->stop) {
         uint32_t cp;
         size_t n = ne_utf8_decode(a->s, a->len, a->pos, &cp);
         enum cls c = classify(cp);
+        if (a->furniture && c != CL_SPACE && c != CL_BREAK && skip_furniture(a, cp))
+            continue;
         if (c == CL_SPACE || c == CL_BREAK) {
             /* in wrapped text a \r\n is decided by its \n */
             if (c == CL_BREAK && !(a->wrap_w && ((cp == '\r' && a->pos + 1 < a->len && a->s[a->pos + 1] == '\n') ||
@@ -1193,7 +1297,10 @@ static void split_sentences(analyzer *a)
     }
 }
 
-int ne_text_analyze(ne_text *t, const char *s, size_t len)
+/* The layers of s[0..len), the body's furniture skipped when `furniture`,
+ * tokens stopping at `stop`. */
+static int analyze(ne_text *t, const char *s, size_t len, int furniture, const char *title,
+                   size_t title_len, size_t stop)
 {
     if (!t) return -1;
     if ((!s && len) || len > UINT32_MAX) {   /* offsets are 32-bit */
@@ -1201,7 +1308,8 @@ int ne_text_analyze(ne_text *t, const char *s, size_t len)
         return -1;
     }
     analyzer a = { .s = (const unsigned char *)s, .len = len, .t = t,
-                   .look_from = NO_POS, .look_hit = NO_POS };
+                   .look_from = NO_POS, .look_hit = NO_POS, .stop = stop < len ? stop : len,
+                   .furniture = furniture, .title = title, .title_len = title ? title_len : 0 };
     t->s = s;
     t->len = len;
     t->ntoks = t->nsents = t->nparas = 0;
@@ -1211,4 +1319,159 @@ int ne_text_analyze(ne_text *t, const char *s, size_t len)
     tokenize(&a);
     split_sentences(&a);
     return 0;
+}
+
+int ne_text_analyze(ne_text *t, const char *s, size_t len)
+{
+    return analyze(t, s, len, 0, NULL, 0, len);
+}
+
+int ne_text_analyze_body(ne_text *t, const char *s, size_t len, const char *title, size_t title_len)
+{
+    return analyze(t, s, len, 1, title, title_len, len);
+}
+
+/* ---- titles ---------------------------------------------------------------- */
+
+/* A site or section name: one to four words, each capitalised, a
+ * connector or a domain ("TheHill", "CNN Politics", "The New York Times",
+ * "Forbes.com"), at most 40 bytes. */
+static int site_name(const unsigned char *s, size_t n)
+{
+    size_t words = 0;
+    if (!n || n > 40) return 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && s[i] == ' ') i++;
+        if (i >= n) break;
+        size_t w = i;
+        while (i < n && s[i] != ' ') i++;
+        if (++words > 4) return 0;
+        if (is_ascii_upper(s[w]) || is_ascii_digit(s[w])) continue;
+        if ((i - w == 2 && !memcmp(s + w, "of", 2)) || (i - w == 3 && !memcmp(s + w, "the", 3)) ||
+            (i - w == 3 && !memcmp(s + w, "and", 3)))
+            continue;
+        if (memchr(s + w, '.', i - w)) continue;   /* a domain */
+        return 0;
+    }
+    return words > 0;
+}
+
+static size_t count_words(const unsigned char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && (i == 0 || s[i - 1] == ' ')) k++;
+    return k;
+}
+
+/* Where the title's headline ends: before " - Site" (twice at most:
+ * "Headline | Politics | CNN"). */
+static size_t headline_end(const unsigned char *s, size_t len)
+{
+    static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: " };
+    size_t end = len;
+    for (int round = 0; round < 2; round++) {
+        size_t best = 0, bsep = 0;
+        for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+            size_t sl = strlen(seps[k]);
+            for (size_t i = end >= sl ? end - sl + 1 : 0; i-- > 0;)
+                if (!memcmp(s + i, seps[k], sl)) {
+                    if (i > best) { best = i; bsep = sl; }
+                    break;
+                }
+        }
+        if (!bsep) break;
+        if (!site_name(s + best + bsep, end - best - bsep) || count_words(s, best) < 4) break;
+        end = best;
+    }
+    return end;
+}
+
+int ne_text_analyze_title(ne_text *t, const char *s, size_t len)
+{
+    size_t stop = s && len <= 1000 ? headline_end((const unsigned char *)s, len) : len;
+    return analyze(t, s, len, 0, NULL, 0, stop);
+}
+
+/* ---- byline authors ---------------------------------------------------------- */
+
+/* Words that make a byline's part an agency or a role, not a person. */
+static int agency_word(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "Reuters", "REUTERS", "AP", "AFP", "Associated", "Press", "Bloomberg", "Staff",
+        "STAFF", "Writer", "Writers", "Correspondent", "Correspondents", "Editor", "Reporter",
+        "Reporters", "Contributor", "News", "NEWS", "Times", "Post", "Agency", "CNN", "BBC",
+        "Journal", "Service", "Wire", "Desk", "Team", "Fox", "Newsroom", "Tribune", "Herald",
+        "Guardian", "Telegraph", "Xinhua", "Tass", "TASS", "Interfax", "UPI", "Business",
+        "Insider", "Politico", "POLITICO", "Global", "Senior", "Chief", "Political",
+        "Washington", "Online", "Digital", "Media", "Network", "Magazine", "Daily",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && !memcmp(words[i], w, n)) return 1;
+    return 0;
+}
+
+/* Appends the name s[0..n) (trimmed) to *out when it is two to four words
+ * none of which is an agency's or a role's. */
+static void add_author(char ***out, size_t *k, size_t *cap, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == ',')) { s++; n--; }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == '.' || s[n - 1] == '\r')) n--;
+    size_t words = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && s[i] == ' ') i++;
+        size_t w = i;
+        while (i < n && s[i] != ' ') i++;
+        if (i > w) {
+            words++;
+            if (agency_word(s + w, i - w)) return;
+        }
+    }
+    if (words < 2 || words > 4 || *k >= 8) return;
+    for (size_t i = 0; i < *k; i++)
+        if (strlen((*out)[i]) == n && !memcmp((*out)[i], s, n)) return;
+    ne_grow(out, cap, *k + 1, sizeof **out);
+    (*out)[(*k)++] = ne_xstrndup(s, n);
+}
+
+char **ne_text_byline_authors(const char *body, size_t len, size_t *n)
+{
+    char **out = NULL;
+    size_t k = 0, cap = 0, b = 0;
+    *n = 0;
+    if (!body) return NULL;
+    for (int line = 0; line < 6 && b < len; line++) {
+        const char *nl = memchr(body + b, '\n', len - b);
+        size_t e = nl ? (size_t)(nl - body) : len, a = b;
+        while (a < e && (body[a] == ' ' || body[a] == '\t')) a++;
+        if (a == e) { b = e + 1; line--; if (!nl) break; continue; }
+        if (ne_text_byline(body + a, e - a)) {
+            size_t p = a + ne_text_byline_prefix(body + a, e - a), q = p;
+            /* parts: ", ", " and ", " & ", "; " */
+            while (q < e) {
+                size_t cut = 0;
+                if (body[q] == ',' || body[q] == ';') cut = 1;
+                else if (q + 5 <= e && !memcmp(body + q, " and ", 5)) cut = 5;
+                else if (q + 3 <= e && !memcmp(body + q, " & ", 3)) cut = 3;
+                if (cut) {
+                    add_author(&out, &k, &cap, body + p, q - p);
+                    q += cut;
+                    p = q;
+                } else {
+                    q++;
+                }
+            }
+            add_author(&out, &k, &cap, body + p, e - p);
+            break;
+        }
+        if (!nl) break;
+        b = e + 1;
+    }
+    *n = k;
+    if (!k) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }

@@ -94,7 +94,7 @@ static void check_text(const ne_text *t, size_t len)
         FUZZ_CHECK(k->start < k->end && k->end <= len, "token %zu [%u,%u) of %zu", i, k->start, k->end, len);
         FUZZ_CHECK(i == 0 || t->toks[i - 1].end <= k->start, "token %zu overlaps the previous", i);
         FUZZ_CHECK(k->kind >= NE_TOK_WORD && k->kind <= NE_TOK_SYMBOL, "token %zu kind %u", i, k->kind);
-        FUZZ_CHECK((k->kind == NE_TOK_QUOTE) == (k->mark != NE_QM_NONE) && k->mark <= NE_QM_GUILLEMET_RIGHT,
+        FUZZ_CHECK((k->kind == NE_TOK_QUOTE) == (k->mark != NE_QM_NONE) && k->mark <= NE_QM_WHITE_CORNER_RIGHT,
                    "token %zu kind %u mark %u", i, k->kind, k->mark);
         FUZZ_CHECK(k->para < t->nparas, "token %zu in paragraph %u of %zu", i, k->para, t->nparas);
         FUZZ_CHECK(i == 0 || t->toks[i - 1].para <= k->para, "token %zu goes back a paragraph", i);

@@ -53,6 +53,24 @@ def plain_text_seed_gives_one_event_titled_by_its_headline():
 
 
 @test
+def a_headline_repeated_as_the_first_line_is_flagged_and_counted_once():
+    if not (ROOT / "models" / "ner.model").exists():
+        raise Skip("models/ner.model not found")
+    article = {"id": "repeat-1", "title": "Trump meets Putin in Helsinki",
+               "body": "Trump meets Putin in Helsinki.\n\nPresident Donald Trump met Vladimir Putin in "
+                       "Helsinki on Monday, and the two leaders spoke for two hours."}
+    events, _ = enrich((json.dumps(article) + "\n").encode())
+    assert_valid(events)
+    v = by_topic(events, "articles.enriched")[0]["value"]
+    helsinki = [e for e in v["entities"] if e["name"] == "Helsinki"]
+    check(len(helsinki) == 1, f"one Helsinki: {v['entities']}")
+    ms = helsinki[0]["mentions"]
+    check([m.get("repeat", False) for m in ms] == [False, True, False] and ms[1]["start"] == 21
+          and "field" not in ms[1], f"the line's mention flagged: {ms}")
+    check(helsinki[0]["count"] == 2, f"counted once: {helsinki[0]['count']}")
+
+
+@test
 def input_language_is_carried_through_and_detected_when_absent():
     body = "The mayor said on Monday that the bridge would reopen in May."
     german = ("Der Bürgermeister sagte am Montag, die Brücke werde im Mai wieder geöffnet. "

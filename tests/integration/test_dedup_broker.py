@@ -77,7 +77,8 @@ def restart_rebuilds_state_from_the_changelog():
     produce(topics.raw, copies)
     run_until_committed(topics, cfg, log)
     text = Path(log).read_text(errors="replace")
-    check("caught up with" in text, "the service rebuilt its state from the changelog on start")
+    # (the reader of topics.subscriptions logs a "caught up" line too)
+    check(f"caught up with {topics.changelog}:" in text, "the service rebuilt its state from the changelog on start")
 
     dups = duplicates(outputs(topics), topics)
     ex = dups.get("copy-exact-51")
@@ -230,7 +231,7 @@ def two_instances_catch_a_copy_split_across_partitions():
     check(nr and nr["kind"] == "near" and nr["duplicate_of"] == original["key"],
           f"near copy on the other instance's partition: {nr}")
     handled_b = Path(logs[1]).read_text(errors="replace")
-    check("caught up with" in handled_b, "instance B read the changelog")
+    check(f"caught up with {topics.changelog}:" in handled_b, "instance B read the changelog")
     print(f"    original on partition {pa} (instance A), copies on partition {pb} (instance B): "
           f"exact and near caught", flush=True)
 
@@ -273,7 +274,7 @@ def exactly_once_rebuild_reads_only_committed_changelog_records():
     cfg = topics.config(WORK / "eos.json", guarantee="exactly_once", transactional_id=tid)
     log = WORK / "eos.log"
     run_until_committed(topics, cfg, log)
-    m = re.search(r"caught up with \S+: (\d+) records applied in ([\d.]+) s",
+    m = re.search(r"caught up with " + re.escape(topics.changelog) + r": (\d+) records applied in ([\d.]+) s",
                   Path(log).read_text(errors="replace"))
     check(m, "the instance logged its rebuild")
     applied, secs = int(m.group(1)), float(m.group(2))

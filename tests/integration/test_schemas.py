@@ -446,6 +446,38 @@ class InvalidEvents(unittest.TestCase):
         ev["entities"][1]["count"] = 2
         self.assertProblems("enriched", ev, "$.entities[1]: count 2 but 3 mentions")
 
+    def test_a_repeated_headline_is_flagged_and_not_counted(self):
+        # the body's first line repeats the title: its names are the title's
+        # mentions again, flagged, and the count leaves them out
+        ev = make_enriched()
+        body = TITLE + ".\n\n" + BODY
+        ev["body"] = body
+        shift = len((TITLE + ".\n\n").encode("utf-8"))
+        for e in ev["entities"]:
+            for m in e["mentions"]:
+                if m.get("field") != "title":
+                    m["start"] += shift
+                    m["end"] += shift
+        for q in ev["quotes"]:
+            for o in [q, q.get("speaker") or {}] + q.get("parts", []):
+                if "start" in o:
+                    o["start"] += shift
+                    o["end"] += shift
+        ev["stats"]["bytes"] = len(body.encode("utf-8"))
+        trump = ev["entities"][0]
+        rep = mention(body, "Trump", field=None)
+        rep["repeat"] = True
+        trump["mentions"].insert(0, rep)
+        ve.validate("enriched", ev)   # valid: count 3 leaves the repeat out
+        trump["count"] = 4
+        self.assertProblems("enriched", ev, "$.entities[0]: count 4 but 3 mentions")
+        trump["count"] = 3
+        rep["field"] = "title"
+        self.assertProblems("enriched", ev, "$.entities[0].mentions[0]: a repeat is a body mention")
+        del rep["field"]
+        rep["repeat"] = "yes"
+        self.assertProblems("enriched", ev, "$.entities[0].mentions[0].repeat")
+
     def test_mentions_never_overlap(self):
         ev = self.with_coref()
         ev["entities"][3]["mentions"].append(dict(mention(BODY, "Trump", ev["entities"][0]["mentions"][1]["start"]),

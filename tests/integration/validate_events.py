@@ -331,8 +331,15 @@ def _enriched_checks(ev):
     for ei, ent in enumerate(ents):
         if not isinstance(ent, dict) or not isinstance(ent.get("mentions"), list):
             continue
-        if isinstance(ent.get("count"), int) and ent["count"] != len(ent["mentions"]):
-            out.append("$.entities[%d]: count %d but %d mentions" % (ei, ent["count"], len(ent["mentions"])))
+        # a repeated headline's mentions are the title's again: not counted
+        counted = [m for m in ent["mentions"] if not (isinstance(m, dict) and m.get("repeat"))]
+        if isinstance(ent.get("count"), int) and ent["count"] != len(counted):
+            out.append("$.entities[%d]: count %d but %d mentions" % (ei, ent["count"], len(counted)))
+        for mi, m in enumerate(ent["mentions"]):
+            if isinstance(m, dict) and m.get("repeat") and m.get("field") == "title":
+                out.append("$.entities[%d].mentions[%d]: a repeat is a body mention" % (ei, mi))
+        if ent["mentions"] and not counted:
+            out.append("$.entities[%d]: only repeats" % ei)
         mtitles = []
         for m in ent["mentions"]:
             t = m.get("title") if isinstance(m, dict) else None

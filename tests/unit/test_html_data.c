@@ -14,6 +14,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "enrichers/html/html.h"
+#include "enrichers/text/text.h"
 
 /* Sorted hashes of the word 4-grams of s[0..n). */
 static size_t shingles(const char *s, size_t n, uint64_t **out)
@@ -105,4 +106,59 @@ TEST(html_cleanportaleval_f1_floor)
         test_fail(__FILE__, __LINE__, "mean F1 %.4f over %zu pages, floor 0.90", sum / (double)pages, pages);
         return;
     }
+}
+
+/* The embedded tweets of the real pages (tv.msnbc.com_news_25 has two,
+ * washingtonpost.com_blog1_10 one): each stays as its words and then its
+ * account line ("— Matt Moffatt (@olivesarmy) April 2, 2013"), and the
+ * text stage gives both no tokens, so no entity or ordinary quote comes
+ * from them (the quotes stage reads them as `post` quotes). */
+TEST(html_real_page_tweets_are_kept_as_posts_out_of_the_running_text)
+{
+    const char *path = test_data_path("webextract/cleanportaleval.jsonl");
+    size_t len, accounts = 0, pages = 0;
+    char *all, *line, *next;
+    if (!path) SKIP("../shared/data/webextract/cleanportaleval.jsonl not found");
+    all = test_read_file(path, &len);
+    CHECK(all != NULL);
+    for (line = all; line && *line; line = next) {
+        const char *kh[] = { "html", NULL };
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        if (!strstr(line, "twitter-tweet")) continue;
+        yajl_val o = yajl_tree_parse(line, NULL, 0), h = o ? yajl_tree_get(o, kh, yajl_t_string) : NULL;
+        ne_html_page p;
+        if (!h || ne_html_extract(h->u.string, strlen(h->u.string), &p) != 0) {
+            yajl_tree_free(o);
+            continue;
+        }
+        pages++;
+        ne_text t = {0};
+        ne_text_analyze_body(&t, p.text, p.text_len, NULL, 0);
+        for (const char *q = p.text; (q = strstr(q, "\n\n\xE2\x80\x94 ")) != NULL; q += 2) {
+            const char *b = q + 2, *e = strstr(b, "\n\n");
+            size_t n = e ? (size_t)(e - b) : strlen(b), at, nm, ne;
+            if (!ne_text_post_account(b, n, &at, &nm, &ne) || at != 0) continue;
+            accounts++;
+            /* no token in the account line or in the post's words before it */
+            const char *w = q;
+            while (w > p.text && !(w[-1] == '\n' && w - 1 > p.text && w[-2] == '\n')) w--;
+            for (size_t k = 0; k < t.ntoks; k++)
+                if (p.text + t.toks[k].start >= w && p.text + t.toks[k].start < b + n) {
+                    test_fail(__FILE__, __LINE__, "token in a post: %.*s", (int)(b + n - w), w);
+                    ne_text_clear(&t);
+                    ne_html_page_reset(&p);
+                    yajl_tree_free(o);
+                    free(all);
+                    return;
+                }
+        }
+        CHECK(t.ntoks > 100);   /* the article itself is analysed */
+        ne_text_clear(&t);
+        ne_html_page_reset(&p);
+        yajl_tree_free(o);
+    }
+    free(all);
+    CHECK_INT(pages, 2);
+    CHECK_INT(accounts, 3);
 }

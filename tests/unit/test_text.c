@@ -723,3 +723,203 @@ TEST(text_unwrapped_lines_stay_paragraphs)
     CHECK_INT(t.nparas, 2);
     ne_text_clear(&t);
 }
+
+/* ---- page furniture in plain-text bodies (ne_text_analyze_body) ---------- */
+
+/* True when a token of t starts inside the first occurrence of `what`. */
+static int tokens_in(const ne_text *t, const char *what)
+{
+    const char *p = strstr(t->s, what);
+    if (!p) return -1;
+    uint32_t b = (uint32_t)(p - t->s), e = b + (uint32_t)strlen(what);
+    for (size_t i = 0; i < t->ntoks; i++)
+        if (t->toks[i].start >= b && t->toks[i].start < e) return 1;
+    return 0;
+}
+
+/* A Reuters story as feeds deliver it (written for this test in the
+ * agency's house style): byline, dateline, a photo caption with its
+ * credit, a related-coverage list, a promo, and the credit block. */
+static const char REUTERS_STORY[] =
+    "By Jonathan Landay and Mark Hosenball, Reuters\n\n"
+    "WASHINGTON (Reuters) - The U.S. Senate on Tuesday confirmed Mike Pompeo as secretary of "
+    "state, a key victory for President Donald Trump.\n\n"
+    "\"This is a great day for America,\" Senate Majority Leader Mitch McConnell told reporters.\n\n"
+    "FILE PHOTO: CIA Director Mike Pompeo testifies before the Senate Intelligence Committee on "
+    "Capitol Hill in Washington, U.S., February 13, 2018. REUTERS/Leah Millis/File Photo\n\n"
+    "Democrats said Pompeo was too hawkish for the job.\n\n"
+    "Related Coverage\n"
+    "Pompeo heads to NATO talks\n"
+    "Senate panel backs Pompeo\n\n"
+    "Sign up for our Politics newsletter to get the latest news.\n\n"
+    "(Reporting by Patricia Zengerle and Richard Cowan; Additional reporting by Doina Chiacu; "
+    "Writing by Susan Heavey; Editing by Bill Trott)\n";
+
+TEST(text_body_furniture_paragraphs_get_no_tokens)
+{
+    ne_text t = {0};
+    CHECK_INT(ne_text_analyze_body(&t, REUTERS_STORY, strlen(REUTERS_STORY), NULL, 0), 0);
+    CHECK_INT(tokens_in(&t, "By Jonathan Landay"), 0);
+    CHECK_INT(tokens_in(&t, "FILE PHOTO"), 0);
+    CHECK_INT(tokens_in(&t, "Pompeo heads to NATO talks"), 0);
+    CHECK_INT(tokens_in(&t, "Senate panel backs"), 0);
+    CHECK_INT(tokens_in(&t, "Sign up"), 0);
+    CHECK_INT(tokens_in(&t, "(Reporting by"), 0);
+    CHECK_INT(tokens_in(&t, "Patricia Zengerle"), 0);
+    /* the article's paragraphs keep theirs */
+    CHECK_INT(tokens_in(&t, "WASHINGTON (Reuters)"), 1);
+    CHECK_INT(tokens_in(&t, "This is a great day"), 1);
+    CHECK_INT(tokens_in(&t, "Democrats said"), 1);
+    CHECK_INT(t.nparas, 3);
+    CHECK(t.paras[2].start == (uint32_t)(strstr(REUTERS_STORY, "Democrats") - REUTERS_STORY));
+    ne_text_clear(&t);
+}
+
+TEST(text_plain_analysis_keeps_every_paragraph)
+{
+    ne_text t = {0};
+    CHECK_INT(ne_text_analyze(&t, REUTERS_STORY, strlen(REUTERS_STORY)), 0);
+    CHECK_INT(tokens_in(&t, "(Reporting by"), 1);
+    CHECK_INT(tokens_in(&t, "By Jonathan Landay"), 1);
+    ne_text_clear(&t);
+}
+
+TEST(text_closing_credit_inside_a_paragraph_gets_no_tokens)
+{
+    static const char s[] =
+        "Shares of the company fell 3 percent in early trading, he said. (Reporting by Jane Doe "
+        "in London; Editing by Mark Potter)\n\nThe next line stays.";
+    ne_text t = {0};
+    CHECK_INT(ne_text_analyze_body(&t, s, strlen(s), NULL, 0), 0);
+    CHECK_INT(tokens_in(&t, "he said."), 1);
+    CHECK_INT(tokens_in(&t, "Jane Doe"), 0);
+    CHECK_INT(tokens_in(&t, "The next line"), 1);
+    /* a parenthesis that does not close the paragraph is the article's */
+    static const char s2[] =
+        "The panel (reporting by the inspector general found no fault) met on Friday.";
+    CHECK_INT(ne_text_analyze_body(&t, s2, strlen(s2), NULL, 0), 0);
+    CHECK_INT(tokens_in(&t, "inspector general"), 1);
+    ne_text_clear(&t);
+}
+
+TEST(text_byline_is_told_from_a_sentence_opening_with_by)
+{
+    CHECK(ne_text_byline("By Jonathan Landay and Mark Hosenball, Reuters", 46));
+    CHECK(ne_text_byline("BY JANE DOE, Associated Press Writer", 36));
+    CHECK(ne_text_byline("By Maria Sacchetti and Nick Miroff", 34));
+    CHECK(!ne_text_byline("By Tuesday, the firm had lost half its value.", 45));
+    CHECK(!ne_text_byline("By contrast, the Senate bill keeps the mandate", 46));
+    CHECK(!ne_text_byline("By 2020 the program will cost $4 billion", 40));
+    CHECK(!ne_text_byline("By the time police arrived, the gunman had fled", 47));
+}
+
+TEST(text_captions_credits_and_promos_are_furniture)
+{
+    static const char *const yes[] = {
+        "FILE PHOTO: U.S. President Donald Trump speaks in the Oval Office in Washington, U.S., "
+        "May 1, 2018. REUTERS/Kevin Lamarque/File Photo",
+        "President Donald Trump waves as he boards Air Force One. (AP Photo/Evan Vucci)",
+        "Photo: Chip Somodevilla/Getty Images",
+        "Supporters cheer at a rally in Tampa. Joe Raedle/Getty Images",
+        "Sign up for our newsletter to get the best of the news in your inbox",
+        "Download the Fox News app for the latest updates",
+        "Read more: Trump says he will meet Kim in Singapore",
+        "Reporting by Steve Holland; Editing by Peter Cooney",
+        "Associated Press writer Jill Colvin contributed to this report.",
+        "The FAKE NEWS media is not my enemy! pic.twitter.com/abc123",
+        "\xE2\x80\x94 Donald J. Trump (@realDonaldTrump) February 17, 2017",
+    };
+    static const char *const no[] = {
+        "Getty Images said on Tuesday it would cut 300 jobs.",
+        "Trump said he would sign the bill, according to a photo caption the White House released later that day.",
+        "Subscribers to the service said the price rise was unfair.",
+        "Reporters asked him about the deal.",
+        "\"We will download the data and look at it,\" she said.",
+    };
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (!ne_text_furniture(yes[i], strlen(yes[i]))) CHECK(!yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (ne_text_furniture(no[i], strlen(no[i]))) CHECK(!no[i]);
+}
+
+TEST(text_repeated_headline_gets_no_tokens)
+{
+    static const char title[] = "Biden meets Xi in Bali | CNN Politics";
+    static const char s[] = "Biden meets Xi in Bali\n\nPresident Joe Biden met Chinese leader Xi "
+                            "Jinping in Bali on Monday.\n\nBiden meets Xi in Bali again, aides said.";
+    ne_text t = {0};
+    CHECK_INT(ne_text_analyze_body(&t, s, strlen(s), title, strlen(title)), 0);
+    CHECK_INT(t.nparas, 2);
+    CHECK_STR(joined(&t), "President|Joe|Biden|met|Chinese|leader|Xi|Jinping|in|Bali|on|Monday|.|"
+                          "Biden|meets|Xi|in|Bali|again|,|aides|said|.");
+    ne_text_clear(&t);
+}
+
+TEST(text_title_site_name_gets_no_tokens)
+{
+    static const struct { const char *title, *tokens; } cases[] = {
+        {"Pelosi says House will vote on the bill next week - TheHill",
+         "Pelosi|says|House|will|vote|on|the|bill|next|week"},
+        {"Newsom signs housing bill into law - SFGate", "Newsom|signs|housing|bill|into|law"},
+        {"Biden meets Xi in Bali | CNN Politics", "Biden|meets|Xi|in|Bali"},
+        {"Trump fires FBI director | Politics | The Guardian", "Trump|fires|FBI|director"},
+        /* not a site name: lower-case words, or a short headline */
+        {"Markets slide as oil jumps - and bonds rally", "Markets|slide|as|oil|jumps|-|and|bonds|rally"},
+        {"Brexit - The Latest", "Brexit|-|The|Latest"},
+    };
+    ne_text t = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT(ne_text_analyze_title(&t, cases[i].title, strlen(cases[i].title)), 0);
+        CHECK_STR(joined(&t), cases[i].tokens);
+    }
+    ne_text_clear(&t);
+}
+
+TEST(text_byline_authors_are_the_people_it_names)
+{
+    size_t n = 0;
+    char **a = ne_text_byline_authors(REUTERS_STORY, strlen(REUTERS_STORY), &n);
+    CHECK_INT(n, 2);
+    CHECK_STR(a[0], "Jonathan Landay");
+    CHECK_STR(a[1], "Mark Hosenball");
+    for (size_t i = 0; i < n; i++) free(a[i]);
+    free(a);
+    static const char ap[] = "BY JILL COLVIN, Associated Press\n\nWASHINGTON (AP) - The White House said.";
+    a = ne_text_byline_authors(ap, strlen(ap), &n);
+    CHECK_INT(n, 1);
+    CHECK_STR(a[0], "JILL COLVIN");
+    free(a[0]);
+    free(a);
+    static const char none[] = "By Tuesday, the firm had lost half its value.\n\nShares fell.";
+    CHECK(ne_text_byline_authors(none, strlen(none), &n) == NULL);
+    CHECK_INT(n, 0);
+}
+
+TEST(text_embedded_post_and_its_account_line_get_no_tokens)
+{
+    static const char s[] =
+        "President Donald Trump lashed out at the press on Saturday.\n\n"
+        "The FAKE NEWS media is not my enemy, it is the enemy of the American People!\n"
+        "\xE2\x80\x94 Donald J. Trump (@realDonaldTrump) February 17, 2017\n\n"
+        "Critics said the remarks were dangerous.\n\n"
+        "Just landed in Paris. Great to be here! \xE2\x80\x94 Jane Roe (@janeroe) March 3, 2017";
+    ne_text t = {0};
+    size_t at, nm, ne;
+    CHECK_INT(ne_text_analyze_body(&t, s, strlen(s), NULL, 0), 0);
+    CHECK_INT(tokens_in(&t, "The FAKE NEWS"), 0);
+    CHECK_INT(tokens_in(&t, "realDonaldTrump"), 0);
+    CHECK_INT(tokens_in(&t, "Just landed"), 0);
+    CHECK_INT(tokens_in(&t, "Critics said"), 1);
+    CHECK_INT(t.nparas, 2);
+    const char *line = strstr(s, "Just landed");
+    CHECK(ne_text_post_account(line, strlen(line), &at, &nm, &ne));
+    CHECK_SPAN(line, at, "Just landed in Paris. Great to be here! ");
+    CHECK_SPAN(line + nm, ne - nm, "Jane Roe");
+    CHECK(!ne_text_post_account("Follow him on Twitter (@jroe) for updates.", 41, &at, &nm, &ne));
+    /* Instagram's embed text */
+    static const char ig[] = "A post shared by Jane Roe (@janeroe) on Mar 3, 2017 at 5:00pm PST";
+    CHECK(ne_text_post_account(ig, strlen(ig), &at, &nm, &ne));
+    CHECK_INT(at, 0);
+    CHECK_SPAN(ig + nm, ne - nm, "Jane Roe");
+    ne_text_clear(&t);
+}
