@@ -1,6 +1,8 @@
 # coref.mk — the coreference model's tools (enrichers/coref/).
 #
-#   make coref-train   retrain models/coref.model from ../shared/data: GUM
+#   make coref-train   retrain models/coref.model from ../shared/data (and
+#                      the role tagger models/syntax.model, `make
+#                      syntax-train`, which must be beside it): GUM
 #                      train split + GAP development; epochs by 5-fold
 #                      cross-validation, window COREF_WINDOWS (10: through
 #                      the product, `make coref-cv`, windows 10 and 40 score
@@ -18,6 +20,12 @@
 #                      COREF_BENCH, load time; "skipped: …" without the data.
 #                      EVAL_COREF_FLAGS="--gap-split development --gap-diag"
 #                      diagnoses on the trainer's split instead
+#
+# The syntax features (roles from models/syntax.model, enrichers/syntax/),
+# on GAP development through the product (make coref-cv): 0.599 without
+# the tagger (coref_train --syntax none), 0.611 with it; coref_train's own
+# CV GAP 0.670 -> 0.673. They cost the resolver about 80 us an article
+# (eval-coref (c): 0.08 -> 0.16 ms/article).
 #
 # Both tools link the library.
 

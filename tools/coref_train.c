@@ -485,7 +485,7 @@ static void train(trainer *tr, ne_coref_inst *ins, size_t *idx, size_t n, int ep
 int main(int argc, char **argv)
 {
     const char *data = "../shared/data", *nerp = "models/ner.model", *out = "models/coref.model";
-    const char *windows_s = "10,20,40", *fold_dir = NULL;
+    const char *windows_s = "10,20,40", *fold_dir = NULL, *synp = "models/syntax.model";
     int folds = 5, max_epochs = 8;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
@@ -495,9 +495,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) max_epochs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--windows") && i + 1 < argc) windows_s = argv[++i];
         else if (!strcmp(argv[i], "--fold-models") && i + 1 < argc) fold_dir = argv[++i];
+        else if (!strcmp(argv[i], "--syntax") && i + 1 < argc) synp = argv[++i];
         else {
             fprintf(stderr, "usage: coref_train [--data DIR] [--ner MODEL] [--out MODEL] [--folds K] "
-                            "[--epochs N] [--windows W1,W2,…] [--fold-models DIR]\n");
+                            "[--epochs N] [--windows W1,W2,…] [--fold-models DIR] [--syntax MODEL|none]\n");
             return 2;
         }
     }
@@ -539,6 +540,12 @@ int main(int argc, char **argv)
     if (!gap) { fprintf(stderr, "coref_train: %s\n", err); return 1; }
 
     ne_coref_model *m = ne_coref_model_new(BITS);
+    /* the role tagger the syntax features read; ne_coref_load finds it
+     * beside the model file, so --out's directory must hold the same one */
+    if (strcmp(synp, "none") != 0 && ne_coref_load_syntax(m, synp, err, sizeof err) < 0) {
+        fprintf(stderr, "coref_train: %s\n", err);
+        return 1;
+    }
     size_t nnames, nnouns;
     build_lexicons(m, docs, nfiles, gap, ngap, &nnames, &nnouns);
     snprintf(path, sizeof path, "%s/ud_ewt/en_ewt-ud-train.conllu", data);
@@ -616,12 +623,13 @@ int main(int argc, char **argv)
      * entities stage with models that never saw the row */
     ne_coref_set_window(m, best_w);
     if (fold_dir) {
-        char rn[4096], rg[4096], d[1024], l[1200];
+        char rn[4096], rg[4096], rs[4096], d[1024], l[1200];
         snprintf(path, sizeof path, "%s", nerp);
         char *sl = strrchr(path, '/');
         if (sl) snprintf(sl + 1, sizeof path - (size_t)(sl + 1 - path), "gazetteer.tsv");
         else snprintf(path, sizeof path, "gazetteer.tsv");
         if (!realpath(nerp, rn) || !realpath(path, rg)) { perror("coref_train: --fold-models"); return 1; }
+        int have_syn = strcmp(synp, "none") != 0 && realpath(synp, rs) != NULL;
         mkdir(fold_dir, 0755);
         for (int f = 0; f < folds; f++) {
             size_t n = 0;
@@ -639,6 +647,9 @@ int main(int argc, char **argv)
             snprintf(l, sizeof l, "%s/gazetteer.tsv", d);
             unlink(l);
             if (symlink(rg, l) < 0) { perror(l); return 1; }
+            snprintf(l, sizeof l, "%s/syntax.model", d);
+            unlink(l);
+            if (have_syn && symlink(rs, l) < 0) { perror(l); return 1; }
             snprintf(l, sizeof l, "%s/coref.model", d);
             ne_coref_set_info(m, best_w, "a cross-validation fold (coref_train --fold-models)");
             if (ne_coref_save(m, l) < 0) { perror(l); return 1; }

@@ -11,7 +11,16 @@
  * given-name match, title/role word match, gender and number agreement,
  * entity-type compatibility, grammatical-role proxies (sentence start,
  * before a verb-like word, after "said"), salience (cluster size, recency),
- * quotation marks, appositions and the entities stage's grouping.
+ * quotation marks, appositions and the entities stage's grouping; the
+ * continuation of a statement (a pronoun subject of "also said" and the
+ * previous sentences' cue subject); and, for a pronoun with two candidates
+ * of its gender, grammatical roles from the role tagger
+ * (enrichers/syntax/, models/syntax.model beside the coreference model):
+ * the pronoun's and the candidate's role (subject, object, oblique,
+ * possessor, …), whether the candidate is its sentence's first subject or
+ * the subject of the pronoun's own clause, and clause markers between —
+ * tagged only in the pronoun's sentence and the one before. A reflexive
+ * (himself) is bound to its clause's subject outright.
  * The model is trained by tools/coref_train.c (`make coref-train`) on GUM
  * and GAP development and shipped as models/coref.model, which also holds
  * the given-name gender list and the role-noun lexicon the trainer built
@@ -111,6 +120,13 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
 void ne_coref_resolve(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                       ne_coref_mention *mentions, size_t n,
                       int32_t *antecedent, int32_t *cluster);
+
+/* Loads the role tagger (enrichers/syntax/syntax.h) the syntax features
+ * read. ne_coref_load does so itself from "syntax.model" in the model
+ * file's directory; without one those features read "not tagged". The
+ * trainer calls this on its new model. Returns 0, or -1 and a message. */
+int ne_coref_load_syntax(ne_coref_model *m, const char *path, char *err, size_t errlen);
+int ne_coref_has_syntax(const ne_coref_model *m);
 
 /* Sets the entity (and, when unknown, the type) of each NAME mention from
  * the entities stage's output: the entity with a body mention that

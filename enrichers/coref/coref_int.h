@@ -5,6 +5,7 @@
 
 #include "common/map.h"
 #include "enrichers/coref/coref.h"
+#include "enrichers/syntax/syntax.h"
 
 /* Lexicon bits of a word (value in ne_coref_model.lex). */
 enum {
@@ -42,6 +43,7 @@ struct ne_coref_model {
     char     info[512];
     ne_map   lex;         /* word hash -> LEX_* bits */
     lex_entry *saved;     size_t nsaved, capsaved;   /* entries from data, for ne_coref_save */
+    ne_syntax_model *syn; /* the role tagger (syntax.model beside the file), or NULL: roles unknown */
 };
 
 /* What the resolver knows about a mention (computed by ne_coref_begin). */
@@ -55,13 +57,26 @@ typedef struct mattr {
     uint64_t words[4];    /* the first four words (names) */
     uint8_t  nwords;      /* name words */
     int8_t   type;        /* inferred ne_ent_type or -1 */
+    /* syntax (sentences near a pronoun only, see tag_roles): the role
+     * class of the mention's head (ROLE_*), the token that bears it, and
+     * for a pronoun the nearest subject-labelled token before it in its
+     * sentence (its clause's subject, as far as a tagger can tell) */
+    uint8_t  role;
+    uint8_t  main_subj;   /* its head is its sentence's first subject */
+    uint32_t rtok;
+    uint32_t subj_tok;    /* UINT32_MAX: none */
 } mattr;
+
+/* Role classes of a mention's head (from enum ne_syn_label). */
+enum { ROLE_NONE = 0,   /* not tagged: no pronoun near, or no syntax model */
+       ROLE_SUBJ, ROLE_OBJ, ROLE_OBL, ROLE_NMOD, ROLE_POSS, ROLE_APPOS, ROLE_CONJ, ROLE_OTHER };
 
 enum { MF_SENT_START = 1, MF_BEFORE_VERB = 2, MF_AFTER_CUE = 4, MF_IN_QUOTE = 8,
        MF_POSS = 16, MF_INDEF = 32, MF_BEFORE_CUE = 64, MF_FIRST_IN_SENT = 128,
        MF_AFTER_PREP = 256, MF_AFTER_VERB = 512,
-       MF_CATA = 1024 };   /* a pronoun of a fronted clause, a name after its comma
+       MF_CATA = 1024,     /* a pronoun of a fronted clause, a name after its comma
                               ("In her tenure as president, Adele …") */
+       MF_CUE_SUBJ = 2048 };  /* the subject of a speech cue (see ne_coref_begin) */
 
 /* A cluster, kept at the index of its first mention. */
 #define CL_NAMES 8
@@ -93,6 +108,8 @@ struct ne_coref_ws {
     uint8_t  *tok_quote;
     uint16_t *pcomma, *pclause;
     int32_t *sent_first;  size_t capsf;   /* cluster of each sentence's first mention, -1 */
+    int32_t *sent_speaker; size_t capss;  /* cluster of each sentence's cue subject ("X said",
+                                             "…, said X"), -1 */
     int32_t topic;                        /* cluster of the first person mention, -1 */
     int32_t *cnext;  size_t capcnext;     /* MF_CATA pronouns: the name after the comma, else -1 */   /* commas and clause words before each token (prefix counts) */
     /* detection */
@@ -104,6 +121,11 @@ struct ne_coref_ws {
     /* set by ne_coref_cands for mention cur, read by ne_coref_feats */
     size_t cur, ncomp, nname;
     uint8_t *comp;  uint16_t *rank;  size_t caprank;
+    /* syntax: each token's ne_syn_label (0xff: not tagged), prefix counts
+     * of clause markers, the words handed to the tagger */
+    uint8_t *tok_role;  uint16_t *pmark;  size_t caprole;
+    ne_syn_word *synw;  size_t capsynw;
+    uint8_t *need;  size_t capneed;        /* sentences to tag */
 };
 
 /* Hash of a word, lower-cased (ASCII), without a possessive 's / ’s / ',
