@@ -34,6 +34,7 @@ char *nebuf_read_file(const char *path, size_t *len)
         nebuf_free(&b);
         return NULL;
     }
+    b.p[b.len] = '\0';   /* callers parse it as a C string; reserve kept the byte */
     return nebuf_detach(&b, len);
 }
 

@@ -1,7 +1,10 @@
 /* The output buffer and its JSON string escaping (common/nebuf.c). The
  * escaper skips clean text eight bytes at a time, so these tests put the
  * characters that need escaping at every offset of such a word. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "common/nebuf.h"
 #include "tests/unit/test.h"
@@ -77,4 +80,30 @@ TEST(json_str_finds_every_escape_at_every_offset_of_a_word)
     }
     nebuf_free(&got);
     nebuf_free(&want);
+}
+
+/* Readers of model and fixture files parse what nebuf_read_file returns
+ * as a C string; without the terminator a JSON fixture read into a reused
+ * heap block ended in "trailing garbage" (make eval-quotes' seeds). The
+ * heap block is dirtied first so that a missing terminator shows. */
+TEST(read_file_ends_the_text_with_a_terminator)
+{
+    char *dirty = malloc(1 << 17);
+    CHECK(dirty != NULL);
+    memset(dirty, 'x', 1 << 17);
+    free(dirty);
+    char path[] = "/tmp/nebuf-read-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    const char *text = "{\"id\": \"a1\", \"body\": \"Trade talks resumed in Geneva.\"}\n";
+    CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    size_t len = 0;
+    char *got = nebuf_read_file(path, &len);
+    unlink(path);
+    CHECK(got != NULL);
+    CHECK(len == strlen(text));
+    CHECK(got[len] == '\0');
+    CHECK(strcmp(got, text) == 0);
+    free(got);
 }
