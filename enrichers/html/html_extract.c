@@ -26,8 +26,11 @@
  *     text, or furniture lines ("Advertisement", "Read more", "Photo: …"),
  *     go. A first heading that repeats the title goes too.
  *  4b. The learned block filter (html_blocks.c) takes out the candidate
- *     blocks it is confident are not article text; embedded tweets stay
- *     as their words and account line.
+ *     blocks it is confident are not article text; embedded posts
+ *     (Twitter, Instagram, Facebook blockquotes) stay as their words and
+ *     account line, the embed's chrome ("View this post on Instagram")
+ *     left out and Facebook's "Posted by Name on date" written as a
+ *     tweet's account line with the account from the post's address.
  *  5. When that leaves under 250 bytes, step 1 is undone and the page is
  *     scored again (Readability's retry); the longer text wins. Bylines
  *     ("By Jane Roe") go in any case.
@@ -36,6 +39,7 @@
  */
 #include "enrichers/html/html_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,6 +251,38 @@ static int post_account_line(const char *s, size_t n)
     return ne_text_post_account(s, n, &at, &nm, &ne) && at == 0;
 }
 
+/* An embed's own chrome, not the post: Instagram's "View this post on
+ * Instagram", Facebook's "See more" / "Watch on Facebook". */
+static int post_chrome(const char *s, size_t n)
+{
+    return n <= 40 && (starts_i(s, n, "view this post on") || starts_i(s, n, "see more") ||
+                       starts_i(s, n, "watch on facebook") || starts_i(s, n, "view on instagram"));
+}
+
+/* A Facebook post's account line, "Posted by Jane Roe on Thursday, March
+ * 2, 2017", written as Twitter's ("— Jane Roe (@JaneRoe) Thursday, March
+ * 2, 2017") with the account from the post's address, so the text stage
+ * keeps the post out of the running text and the quotes stage reads its
+ * speaker as for a tweet. Its length in out[], 0 when s is not one or the
+ * post names no account. */
+static size_t facebook_account(const hx_model *m, uint32_t post, const char *s, size_t n,
+                               char *out, size_t cap)
+{
+    const char *handle = NULL, *on;
+    size_t name, date;
+    int w;
+    for (size_t i = 0; i < m->npost_handles && !handle; i++)
+        if (m->post_handles[i].el == post) handle = m->post_handles[i].handle;
+    if (!handle || n > 200 || !starts_i(s, n, "posted by ")) return 0;
+    on = memmem(s + 10, n - 10, " on ", 4);
+    if (!on) return 0;
+    name = (size_t)(on - s) - 10;
+    date = n - (size_t)(on - s) - 4;
+    if (!name || name > 80 || !date) return 0;
+    w = snprintf(out, cap, "\xE2\x80\x94 %.*s (@%s) %.*s", (int)name, s + 10, handle, (int)date, on + 4);
+    return w > 0 && (size_t)w < cap ? (size_t)w : 0;
+}
+
 /* Readability's _cleanConditionally, on aggregates. */
 static int clean_conditionally(const hx_elem *e)
 {
@@ -454,7 +490,9 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
                 /* an element holding most of the container is the content
                  * itself (nested wrappers), not a part to clean */
                 int whole = top != HX_NONE && (uint64_t)el[i].a.text * 5 >= (uint64_t)el[top].a.text * 4;
-                drop[i] = (uint8_t)(!whole && clean_conditionally(&el[i]) ? 3 : 4);
+                /* an embedded post's wrappers are its own, not the page's
+                 * (Instagram's: the caption is a link) */
+                drop[i] = (uint8_t)(!whole && !(el[i].flags & EF_POST) && clean_conditionally(&el[i]) ? 3 : 4);
                 continue;
             }
         }
@@ -494,12 +532,22 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             uint32_t o = k->owner;
             if (el[o].flags & EF_POST) {
                 /* a post's words as one paragraph, its account line another */
-                int account = post_account_line(s, k->len);
+                size_t n = k->len;
+                int account;
+                char line[400];
+                if (post_chrome(s, n)) continue;
+                if ((n = facebook_account(m, post_of(el, o), s, n, line, sizeof line)) != 0) s = line;
+                else n = k->len;
+                account = post_account_line(s, n);
+                /* an account line with no words of the post before it (an
+                 * embed whose caption the page left out) would lend the
+                 * account the paragraph before */
+                if (account && (last_post != post_of(el, o) || last_account)) continue;
                 if (text.len && last_post == post_of(el, o) && !account && !last_account)
                     hx_buf_add(&text, " ", 1);
                 else if (text.len)
                     hx_buf_add(&text, "\n\n", 2);
-                hx_buf_add(&text, s, k->len);
+                hx_buf_add(&text, s, n);
                 last_post = post_of(el, o);
                 last_account = account;
                 continue;

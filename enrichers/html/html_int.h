@@ -78,6 +78,7 @@ enum hx_meta {
 
 #define HX_MAX_AUTHORS 8
 #define HX_MAX_BYLINES 4
+#define HX_MAX_POST_HANDLES 16
 
 typedef struct hx_buf { char *s; size_t len, cap; } hx_buf;
 
@@ -88,6 +89,8 @@ typedef struct hx_model {
     char     *meta[M__COUNT];        /* first value seen for each */
     char     *authors[HX_MAX_AUTHORS]; size_t nauthors;   /* meta, JSON-LD */
     char     *bylines[HX_MAX_BYLINES]; size_t nbylines;   /* byline elements */
+    struct { uint32_t el; char *handle; } post_handles[HX_MAX_POST_HANDLES];
+    size_t    npost_handles;         /* Facebook posts' accounts, from cite= */
     hx_buf    ld;                    /* JSON-LD scripts, one after the other */
     size_t    nld;
     int       truncated;
