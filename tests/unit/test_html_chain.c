@@ -142,3 +142,60 @@ TEST(html_chain_facebook_embed_is_a_post_quote_of_its_account)
     CHECK(count_on(&ob, NE_TOPIC_ALERTS) >= 1);
     ne_outbox_free(&ob);
 }
+
+/* A French article on a site whose template labels every page "en": the
+ * label is a hint, the text is detected, and French wins — so the English
+ * NER finds no PERSON in it (the capitalised French words would give some). */
+#define FRENCH_PAGE(lang_field) "{\"id\": \"fr1\"" lang_field ", \"html\": \"<!doctype html>" \
+    "<html lang=\\\"en\\\" class=\\\"no-js\\\"><head><meta charset=\\\"utf-8\\\">" \
+    "<title>La mairie ferme le pont Wilson pour travaux | Le Courrier de Tours</title></head>" \
+    "<body><header><nav><a href=\\\"/\\\">Accueil</a></nav></header><article>" \
+    "<h1>La mairie ferme le pont Wilson pour travaux</h1>" \
+    "<p>La Ville de Tours a annonc\\u00e9 mardi la fermeture du pont Wilson \\u00e0 la circulation " \
+    "automobile pendant six mois, le temps de r\\u00e9parer les piles endommag\\u00e9es par les crues " \
+    "de l'hiver dernier.</p>" \
+    "<p>\\u00ab Nous n'avons pas le choix, la s\\u00e9curit\\u00e9 des usagers passe avant tout \\u00bb, " \
+    "a d\\u00e9clar\\u00e9 l'adjoint au maire charg\\u00e9 des mobilit\\u00e9s lors d'une conf\\u00e9rence " \
+    "de presse.</p>" \
+    "<p>Les commer\\u00e7ants du quartier craignent une baisse de leur chiffre d'affaires et " \
+    "demandent des navettes gratuites entre les deux rives de la Loire pendant toute la dur\\u00e9e " \
+    "du chantier.</p></article><footer>Tous droits r\\u00e9serv\\u00e9s</footer></body></html>\"}"
+
+TEST(html_chain_html_lang_is_a_hint_the_detected_language_overrules)
+{
+    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    ne_outbox ob = {0};
+    enrich(FRENCH_PAGE(""), &ob);
+    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    CHECK(ev);
+    CHECK(ev && strstr(ev, "\"language\":\"fr\",\"language_confidence\":0."));
+    CHECK(ev && !strstr(ev, "\"type\":\"PERSON\""));
+    ne_outbox_free(&ob);
+}
+
+/* The record's own `language` is an input's: it still overrides. */
+TEST(html_chain_record_language_still_overrides)
+{
+    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    ne_outbox ob = {0};
+    enrich(FRENCH_PAGE(", \"language\": \"en-GB\""), &ob);
+    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    CHECK(ev);
+    CHECK(ev && strstr(ev, "\"language\":\"en-GB\",\"language_confidence\":null"));
+    ne_outbox_free(&ob);
+}
+
+/* An English page labelled "en" keeps its label (published as given). */
+TEST(html_chain_html_lang_stands_when_the_text_agrees)
+{
+    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    ne_outbox ob = {0};
+    char rec[4096];
+    snprintf(rec, sizeof rec, PAGE_HEAD PAGE_TAIL, "en1");
+    enrich(rec, &ob);
+    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    CHECK(ev);
+    CHECK(ev && strstr(ev, "\"language\":\"en\",\"language_confidence\":null"));
+    CHECK(ev && strstr(ev, "\"type\":\"PERSON\""));
+    ne_outbox_free(&ob);
+}
