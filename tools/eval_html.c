@@ -298,7 +298,7 @@ static void perceptron(const struct samples *S, unsigned skip, int epochs, float
     free(order);
 }
 
-static const float margins[] = { -16, -12, -8, -6, -4, -3, -2, -1, 0 };
+static const float margins[] = { -32, -24, -20, -16, -12, -8, -6, -4, -3, -2, -1, 0 };
 #define NMARGINS (sizeof margins / sizeof margins[0])
 
 /* The 4-grams the filter would take out at each margin, article (lost)

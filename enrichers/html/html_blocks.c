@@ -163,6 +163,14 @@ size_t hx_block_features(const hx_model *m, const uint32_t *cand, size_t ncand, 
     f[n++] = feat(23, w ? fnv(2166136261u, w, wn > 16 ? 16 : wn) : 0, endc);
     f[n++] = feat(24, pos, weight);
     f[n++] = feat(25, o->tag, lenb);
+    {
+        /* outside the best-scoring element: joined as a sibling, a lead
+         * or the article's other half (html_extract.c), or furniture */
+        uint32_t out = (k->flags & BF_OUTSIDE) != 0;
+        f[n++] = feat(26, out, lenb);
+        f[n++] = feat(27, out, ldb);
+        f[n++] = feat(28, out, o->tag);
+    }
     return n;
 }
 

@@ -337,6 +337,54 @@ static void aggregate(hx_model *m, const uint8_t *drop)
     }
 }
 
+/* full[i]: the element's text without links (FULL_TEXT), whether it holds
+ * an <article>, <main> or <h1> (FULL_MARKER), and whether its content,
+ * nothing dropped, is prose (FULL_PROSE: PROSE_MIN_P paragraphs or more,
+ * PROSE_MIN_TEXT bytes, under PROSE_MAX_LINK link text). */
+#define FULL_MARKER 0x80000000u
+#define FULL_PROSE  0x40000000u
+#define FULL_TEXT   0x3FFFFFFFu
+#define PROSE_MIN_P 2
+#define PROSE_MIN_TEXT 400
+#define PROSE_MAX_LINK 0.1f
+
+/* A flagged element kept in step 1 for its prose: a "read-more" or
+ * "story-extra" wrapper around the rest of the article (herald-sun: the
+ * article's second half sits in <div id="read-more-content">). Comments
+ * and sidebars are prose too: only the furniture names (EF_BOILER), not
+ * the unlikely ones. */
+static int spare_prose(const hx_elem *e, uint8_t mask)
+{
+    return (e->flags & mask & ~EF_BOILER) == 0;
+}
+
+/* A sibling of the best candidate that is paragraphs of plain text: the
+ * article's other half in a container of its own (engadget's "post
+ * contents" and "continued contents" blocks), too short to score a fifth
+ * of the best. Readability keeps such siblings only when they are a <p>. */
+#define SIB_PROSE_TEXT 200
+#define SIB_PROSE_LINK 0.2f
+static int prose_sibling(const hx_elem *e)
+{
+    return e->a.n_p >= 1 && e->a.text >= SIB_PROSE_TEXT && e->weight >= 0 &&
+           (float)e->a.link < SIB_PROSE_LINK * (float)e->a.text &&
+           e->a.n_li * 2 <= e->a.n_p && e->a.n_input == 0;
+}
+
+/* What an ancestor holds beyond the best candidate (outer minus inner) is
+ * plain paragraphs: at least one <p>, at most as much text as the
+ * candidate, little link text, no more list items than paragraphs. */
+#define CLIMB_PROSE_LEVELS 3
+#define CLIMB_PROSE_LINK 0.15f
+static int prose_extra(const hx_agg *outer, const hx_agg *inner)
+{
+    uint32_t text = outer->text - inner->text, link = outer->link - inner->link;
+    uint32_t n_p = outer->n_p - inner->n_p, n_li = outer->n_li - inner->n_li;
+    if (!text) return 1;
+    return n_p >= 1 && text*2<=inner->text && (float)link < CLIMB_PROSE_LINK * (float)text &&
+           n_li <= n_p && outer->n_input == inner->n_input;
+}
+
 static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t mask,
                     const char *title, struct attempt *out)
 {
@@ -354,7 +402,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
      * element's text without links, its top bit set when it holds a marker. */
     uint32_t total = 0;
     for (size_t i = 0; i < nel; i++)
-        if (el[i].parent == HX_NONE) total += full[i] & 0x7FFFFFFFu;
+        if (el[i].parent == HX_NONE) total += full[i] & FULL_TEXT;
     for (size_t i = 0; i < nel; i++) {
         hx_elem *e = &el[i];
         e->flags &= (uint8_t)~(EF_CAND | EF_DROP);
@@ -362,7 +410,8 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
         drop[i] = e->parent != HX_NONE && drop[e->parent];
         if (!drop[i] && (e->flags & mask) && e->tag != T_BODY && e->tag != T_HTML &&
             e->tag != T_ARTICLE && e->tag != T_MAIN &&
-            (!(full[i] & 0x80000000u) || (uint64_t)(full[i] & 0x7FFFFFFFu) * 2 <= total))
+            (!(full[i] & FULL_MARKER) || (uint64_t)(full[i] & FULL_TEXT) * 2 <= total) &&
+            !((full[i] & FULL_PROSE) && spare_prose(e, mask)))
             drop[i] = 1;
     }
     aggregate(m, drop);
@@ -399,6 +448,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
         }
     }
     if (nbest) top = best[0];
+    uint32_t core = top;   /* the best-scoring element, before the container grows */
     /* Readability: when three of the next best score at least 3/4 of the
      * best, the container is their closest common ancestor with it (an
      * article split into sections). */
@@ -440,6 +490,15 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (el[q].blk_first != el[top].blk_first || el[q].blk_end != el[top].blk_end) break;
             top = q;
         }
+        /* and to an ancestor whose other content is plain paragraphs: the
+         * article's first half in a container of its own, a lead outside
+         * the body's box (the only-child rule's wider form) */
+        for (int up = 0; up < CLIMB_PROSE_LEVELS; up++) {
+            uint32_t q = el[top].parent;
+            if (q == HX_NONE || el[q].tag == T_BODY || el[q].tag == T_HTML) break;
+            if (!prose_extra(&el[q].a, &el[top].a)) break;
+            top = q;
+        }
         par = el[top].parent;
         root_lo = top;
         root_hi = el[top].end;
@@ -462,6 +521,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
                 float bonus = e->cls && e->cls == el[top].cls ? el[top].score * 0.2f : 0;
                 if (drop[c]) continue;
                 if (!keep && (e->flags & EF_CAND) && e->score + bonus >= sib_threshold) keep = 1;
+                if (!keep && prose_sibling(e)) keep = 1;
                 if (!keep && e->tag == T_P) {
                     float ld = link_density(e);
                     if (e->a.text > 80 && ld < 0.25f) keep = 1;
@@ -521,6 +581,9 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
                 }
             }
             first_heading = 0;
+            m->bl[b].flags = (uint8_t)(m->bl[b].flags & ~BF_OUTSIDE);
+            if (core != HX_NONE && (b < el[core].blk_first || b >= el[core].blk_end))
+                m->bl[b].flags |= BF_OUTSIDE;
             ne_grow(&out->cand, &out->capcand, out->ncand + 1, sizeof *out->cand);
             out->cand[out->ncand++] = b;
         }
@@ -574,7 +637,13 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
     full = ne_xmalloc(m->nel * sizeof *full);
     drop = ne_xcalloc(m->nel, 1);
     aggregate(m, drop);
-    for (size_t i = 0; i < m->nel; i++) full[i] = m->el[i].a.text - m->el[i].a.link;
+    for (size_t i = 0; i < m->nel; i++) {
+        const hx_agg *a = &m->el[i].a;
+        full[i] = (a->text - a->link) & FULL_TEXT;
+        if (a->n_p >= PROSE_MIN_P && a->text - a->link >= PROSE_MIN_TEXT &&
+            (float)a->link < PROSE_MAX_LINK * (float)a->text)
+            full[i] |= FULL_PROSE;
+    }
     /* drop[] doubles as "holds an <article>, <main> or <h1>" until the
      * first attempt marks it: bit 7 */
     for (size_t i = m->nel; i-- > 0;) {
@@ -583,7 +652,7 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
         if ((drop[i] & 0x80) && e->parent != HX_NONE) drop[e->parent] |= 0x80;
     }
     for (size_t i = 0; i < m->nel; i++) {
-        if (drop[i] & 0x80) full[i] |= 0x80000000u;
+        if (drop[i] & 0x80) full[i] |= FULL_MARKER;
         if (m->el[i].parent != HX_NONE && (m->el[m->el[i].parent].flags & EF_POST))
             m->el[i].flags |= EF_POST;
     }

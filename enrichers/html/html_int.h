@@ -58,7 +58,10 @@ typedef struct hx_elem {
     uint8_t  flags;                    /* enum hx_elem_flag */
 } hx_elem;
 
-enum hx_block_flag { BF_HEADING = 1, BF_LI = 2, BF_H1 = 4, BF_PRE = 8 };
+/* BF_OUTSIDE: a candidate block outside the best-scoring element, joined
+ * by the sibling or climbing rules (set per attempt by html_extract.c, a
+ * feature of the block filter). */
+enum hx_block_flag { BF_HEADING = 1, BF_LI = 2, BF_H1 = 4, BF_PRE = 8, BF_OUTSIDE = 16 };
 
 typedef struct hx_block {
     uint32_t owner;                    /* element whose direct content it is */
