@@ -283,6 +283,14 @@ static size_t facebook_account(const hx_model *m, uint32_t post, const char *s, 
     return w > 0 && (size_t)w < cap ? (size_t)w : 0;
 }
 
+/* Paragraph text with next to no links and no images or inputs. */
+#define PLAIN_MIN_TEXT 150
+static int plain_paragraphs(const hx_elem *e)
+{
+    return e->a.n_p >= 1 && e->a.text >= PLAIN_MIN_TEXT && e->a.link * 10 < e->a.text &&
+           e->a.n_img == 0 && e->a.n_input == 0 && e->a.n_embed == 0 && e->a.commas >= 1;
+}
+
 /* Readability's _cleanConditionally, on aggregates. */
 static int clean_conditionally(const hx_elem *e)
 {
@@ -293,11 +301,15 @@ static int clean_conditionally(const hx_elem *e)
           e->tag == T_TABLE || e->tag == T_FORM || e->tag == T_DL || e->tag == T_HEADER ||
           e->tag == T_FIGURE))
         return 0;
-    if (e->weight + ((e->flags & EF_CAND) ? e->score : 0) < 0) return 1;
+    /* a negative name ("el__leafmedia--sourced-paragraph") on a box of
+     * plain paragraphs is not enough: the text decides (the learned
+     * filter sees its blocks) */
+    if (e->weight + ((e->flags & EF_CAND) ? e->score : 0) < 0 && !plain_paragraphs(e)) return 1;
     if (e->a.commas >= 10) return 0;
     ld = link_density(e);
     li = (long)e->a.n_li - 100;
-    if (e->a.n_img > 1 && (float)e->a.n_p / (float)e->a.n_img < 0.5f) return 1;
+    /* paragraphs: <p>s and text standing in <div>s (CNN's) */
+    if (e->a.n_img > 1 && (float)(e->a.n_p + e->a.n_divp) / (float)e->a.n_img < 0.5f) return 1;
     if (!is_list && li > (long)e->a.n_p) return 1;
     if (e->a.n_input > e->a.n_p / 3) return 1;
     if (!is_list && e->a.text < 25 && (e->a.n_img == 0 || e->a.n_img > 2)) return 1;
@@ -334,6 +346,8 @@ static void aggregate(hx_model *m, const uint8_t *drop)
         p->n_img += e->a.n_img;
         p->n_input += e->a.n_input;
         p->n_embed += e->a.n_embed;
+        p->n_divp += e->a.n_divp;
+        p->n_hlink += e->a.n_hlink;
     }
 }
 
@@ -368,7 +382,7 @@ static int prose_sibling(const hx_elem *e)
 {
     return e->a.n_p >= 1 && e->a.text >= SIB_PROSE_TEXT && e->weight >= 0 &&
            (float)e->a.link < SIB_PROSE_LINK * (float)e->a.text &&
-           e->a.n_li * 2 <= e->a.n_p && e->a.n_input == 0;
+           e->a.n_li * 2 <= e->a.n_p && e->a.n_input == 0 && e->a.n_hlink == 0;
 }
 
 /* What an ancestor holds beyond the best candidate (outer minus inner) is
@@ -382,7 +396,7 @@ static int prose_extra(const hx_agg *outer, const hx_agg *inner)
     uint32_t n_p = outer->n_p - inner->n_p, n_li = outer->n_li - inner->n_li;
     if (!text) return 1;
     return n_p >= 1 && text*2<=inner->text && (float)link < CLIMB_PROSE_LINK * (float)text &&
-           n_li <= n_p && outer->n_input == inner->n_input;
+           n_li <= n_p && outer->n_input == inner->n_input && outer->n_hlink == inner->n_hlink;
 }
 
 static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t mask,
@@ -640,7 +654,7 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
     for (size_t i = 0; i < m->nel; i++) {
         const hx_agg *a = &m->el[i].a;
         full[i] = (a->text - a->link) & FULL_TEXT;
-        if (a->n_p >= PROSE_MIN_P && a->text - a->link >= PROSE_MIN_TEXT &&
+        if (a->n_p >= PROSE_MIN_P && a->text - a->link >= PROSE_MIN_TEXT && a->n_hlink == 0 &&
             (float)a->link < PROSE_MAX_LINK * (float)a->text)
             full[i] |= FULL_PROSE;
     }

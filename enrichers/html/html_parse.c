@@ -255,6 +255,8 @@ static int in_post(const hx_model *m, uint32_t i)
     return 0;
 }
 
+#define DIV_PARA_MIN 80
+
 /* ---- the SAX state ------------------------------------------------------- */
 
 enum capture { CAP_NONE, CAP_TITLE, CAP_LD, CAP_AUTHOR };
@@ -333,7 +335,12 @@ static void flush_block(struct pstate *st)
         o->own.text += b->len;
         o->own.link += b->link;
         o->own.commas += b->commas;
+        /* text standing in a <div> is a paragraph too when it reads as
+         * one (Readability's DIV_TO_P: CNN's <div class="zn-body__paragraph">) */
         if (o->tag == T_P) o->own.n_p++;
+        else if (o->tag == T_DIV && b->len >= DIV_PARA_MIN && b->link * 4 < b->len) o->own.n_divp++;
+        /* a linked headline: teasers, "Other Opinion Columns" */
+        if ((b->flags & BF_HEADING) && b->link * 2 > b->len) o->own.n_hlink++;
     }
     if (m->nbl >= NE_HTML_MAX_ELEMS) stop(st);
 }
