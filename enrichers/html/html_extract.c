@@ -291,6 +291,12 @@ static int plain_paragraphs(const hx_elem *e)
            e->a.n_img == 0 && e->a.n_input == 0 && e->a.n_embed == 0 && e->a.commas >= 1;
 }
 
+/* A block that is a headline link: a short block all but a tenth link. */
+static int linked_headline(const hx_block *k)
+{
+    return k->len >= 10 && k->len <= 150 && k->link * 10 >= k->len * 9;
+}
+
 /* Readability's _cleanConditionally, on aggregates. */
 static int clean_conditionally(const hx_elem *e)
 {
@@ -323,6 +329,8 @@ struct attempt {
     char  *text;
     size_t len;
     size_t good;     /* blocks of 25+ bytes with little link text */
+    size_t teasers;  /* of which right after a linked headline */
+    size_t teaser_bytes;
     uint32_t *cand;  /* the candidate blocks (step 4), for the filter and its trace */
     size_t ncand, capcand;
 };
@@ -633,11 +641,29 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             if (!hx_block_keep(m, out->cand, out->ncand, c)) continue;
             if (text.len) hx_buf_add(&text, "\n\n", 2);
             hx_buf_add(&text, s, k->len);
-            if (k->len >= 25 && k->link * 4 < k->len) out->good++;
+            if (k->len >= 25 && k->link * 4 < k->len) {
+                out->good++;
+                if (b > 0 && linked_headline(&m->bl[b - 1])) {
+                    out->teasers++;
+                    out->teaser_bytes += k->len;
+                }
+            }
         }
     }
     out->text = text.s ? text.s : ne_xstrndup("", 0);
     out->len = text.len;
+}
+
+/* A section front, not an article: most of the text is teasers, each
+ * a summary of a sentence or two right after its headline link (BBC's
+ * index pages, whose gold texts are empty). A listicle's linked headings
+ * stand over long paragraphs (yahoo's game reviews). */
+#define TEASER_PAGE_MIN 3
+#define TEASER_MAX_MEAN 250
+static int teaser_page(const struct attempt *a)
+{
+    return a->good >= TEASER_PAGE_MIN && a->teasers * 3 >= a->good * 2 &&
+           a->teaser_bytes < TEASER_MAX_MEAN * a->teasers;
 }
 
 char *hx_extract_text(hx_model *m, size_t *len, const char *title)
@@ -686,7 +712,7 @@ char *hx_extract_text(hx_model *m, size_t *len, const char *title)
     free(a.cand);
     free(drop);
     free(full);
-    if (!a.good) {
+    if (!a.good || teaser_page(&a)) {
         free(a.text);
         return ne_xstrndup("", 0);
     }
