@@ -297,6 +297,27 @@ static int linked_headline(const hx_block *k)
     return k->len >= 10 && k->len <= 150 && k->link * 10 >= k->len * 9;
 }
 
+/* An author's bio at the article's end: "Laurel Kornfeld is an amateur
+ * astronomer and freelance writer from Highland Park, NJ, who …", "Jane
+ * Roe is a reporter for …" — " is a(n) " within the first 60 bytes and a
+ * writer's word, in a block of at most 400 bytes among the last BIO_TAIL
+ * candidates. */
+#define BIO_TAIL 2
+static int author_bio(const char *s, size_t n)
+{
+    static const char *const roles[] = {
+        "writer", "reporter", "journalist", "correspondent", "editor", "columnist",
+        "contributor", "author of", "freelance", "blogger",
+    };
+    const char *is;
+    size_t head = n < 60 ? n : 60;
+    if (n > 400 || !(s[0] >= 'A' && s[0] <= 'Z')) return 0;
+    if (!(is = memmem(s, head, " is a ", 6)) && !(is = memmem(s, head, " is an ", 7))) return 0;
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (memmem(is, n - (size_t)(is - s), roles[i], strlen(roles[i]))) return 1;
+    return 0;
+}
+
 /* Readability's _cleanConditionally, on aggregates. */
 static int clean_conditionally(const hx_elem *e)
 {
@@ -639,6 +660,7 @@ static void attempt(hx_model *m, uint8_t *drop, const uint32_t *full, uint8_t ma
             }
             last_post = HX_NONE;
             if (!hx_block_keep(m, out->cand, out->ncand, c)) continue;
+            if (c + BIO_TAIL >= out->ncand && author_bio(s, k->len)) continue;
             if (text.len) hx_buf_add(&text, "\n\n", 2);
             hx_buf_add(&text, s, k->len);
             if (k->len >= 25 && k->link * 4 < k->len) {

@@ -531,3 +531,26 @@ TEST(html_section_front_of_teasers_has_no_article_text)
     CHECK(p.text_len > 600);
     ne_html_page_reset(&p);
 }
+
+/* An author's bio closing the article is not article text; the same
+ * sentence shape in the middle of the story is. */
+TEST(html_author_bio_at_the_end_is_left_out)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><article>"
+        "<p>Ceres, the largest object in the asteroid belt, has a thin atmosphere that comes and "
+        "goes with the activity of the Sun, scientists reported on Tuesday.</p>"
+        "<p>Michael Villarreal is a planetary scientist at the University of California who led "
+        "the study, and he said the finding surprised the team.</p>"
+        "<p>The Dawn spacecraft, which has orbited Ceres since 2015, measured energetic particles "
+        "striking the dwarf planet's surface during solar storms.</p>"
+        "<p>Laurel Kornfeld is an amateur astronomer and freelance writer from Highland Park, NJ, "
+        "who enjoys writing about astronomy and planetary science.</p>"
+        "</article></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(strstr(p.text, "Michael Villarreal is a planetary scientist") != NULL);
+    CHECK(strstr(p.text, "solar storms.") != NULL);
+    CHECK(strstr(p.text, "Kornfeld") == NULL);
+    ne_html_page_reset(&p);
+}
