@@ -4,10 +4,12 @@
 #                    gold text of ../shared/data/webextract (per dataset and
 #                    overall), CPU ms per page and pages/s per core;
 #                    "skipped: …" when the data is absent.
-#                    EVAL_HTML_ARGS='--worst 20' lists the worst pages,
+#                    EVAL_HTML_ARGS='--worst 20' lists the worst training
+#                    pages (never the held-out fifth),
 #                    '--dump ID' prints one page's extraction. It also
 #                    prints the training pages (folds 1-4) and the held-out
-#                    fifth (fold 0: FNV-1a of the id mod 5) apart.
+#                    fifth (fold 0: FNV-1a of the id mod 5) apart, and
+#                    each dataset's training pages.
 #   make html-blocks-train
 #                    retrains the learned block filter on the training
 #                    pages (4-fold CV picks epochs and margin) and rewrites

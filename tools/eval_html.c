@@ -20,7 +20,8 @@
  *
  * --title scores title + "\n\n" + text (the MSV gold texts start with the
  * headline; the published body leaves a repeated headline out).
- * --worst N lists the N lowest-F1 pages; --dump ID prints one page's text.
+ * --worst N lists the N lowest-F1 training pages (folds 1-4: the held-out
+ * fifth is looked at only as a whole); --dump ID prints one page's text.
  * Prints "skipped: …" and exits 0 when the data is absent.
  */
 #include <stdint.h>
@@ -297,7 +298,7 @@ static void perceptron(const struct samples *S, unsigned skip, int epochs, float
     free(order);
 }
 
-static const float margins[] = { -16, -12, -8, -6, -4, -3, -2, -1, 0 };
+static const float margins[] = { -32, -24, -20, -16, -12, -8, -6, -4, -3, -2, -1, 0 };
 #define NMARGINS (sizeof margins / sizeof margins[0])
 
 /* The 4-grams the filter would take out at each margin, article (lost)
@@ -435,7 +436,7 @@ int main(int argc, char **argv)
     for (size_t fi = 0; fi < NFILES; fi++) {
         char path[4096];
         gzFile g;
-        struct agg a = {0};
+        struct agg a = {0}, atr = {0};   /* all pages, training pages */
         long n;
         const char *dsname = files[fi];
         char dsbuf[64] = "";
@@ -487,9 +488,12 @@ int main(int argc, char **argv)
             {
                 struct agg *sp = &split[page_fold(id) == 0];
                 sp->p += p; sp->r += r; sp->f += f; sp->ms += ms; sp->n++; sp->bytes += strlen(html);
+                if (page_fold(id) != 0) {
+                    atr.p += p; atr.r += r; atr.f += f; atr.ms += ms; atr.n++; atr.bytes += strlen(html);
+                }
             }
             if (strlen(html) >= 150 * 1024 && strlen(html) <= 250 * 1024) { a.ms_mid += ms; a.n_mid++; }
-            if (worst) {
+            if (worst && page_fold(id) != 0) {   /* held-out pages are not listed */
                 if (nres == capres) {
                     capres = capres ? capres * 2 : 256;
                     res = realloc(res, capres * sizeof *res);
@@ -506,7 +510,12 @@ int main(int argc, char **argv)
         }
         gzclose(g);
         if (dsbuf[0]) dsname = dsbuf;
-        if (!dump) print_agg(dsname, &a);
+        if (!dump) {
+            char trname[80];
+            print_agg(dsname, &a);
+            snprintf(trname, sizeof trname, "  %s train", dsname);
+            print_agg(trname, &atr);
+        }
         total.p += a.p; total.r += a.r; total.f += a.f; total.ms += a.ms; total.n += a.n;
         total.bytes += a.bytes; total.ms_mid += a.ms_mid; total.n_mid += a.n_mid;
     }

@@ -40,10 +40,12 @@ enum hx_elem_flag {
 };
 
 /* Counts over an element's content: bytes of text and of link text,
- * commas, <p> blocks, <li>, <img>, <input>, <embed>. */
+ * commas, <p> blocks, <li>, <img>, <input>, <embed>, and paragraphs of
+ * text standing in a <div> (80+ bytes, under a quarter links), headings
+ * that are mostly link text (a teaser's headline). */
 typedef struct hx_agg {
     uint32_t text, link, commas;
-    uint32_t n_p, n_li, n_img, n_input, n_embed;
+    uint32_t n_p, n_li, n_img, n_input, n_embed, n_divp, n_hlink;
 } hx_agg;
 
 typedef struct hx_elem {
@@ -58,7 +60,10 @@ typedef struct hx_elem {
     uint8_t  flags;                    /* enum hx_elem_flag */
 } hx_elem;
 
-enum hx_block_flag { BF_HEADING = 1, BF_LI = 2, BF_H1 = 4, BF_PRE = 8 };
+/* BF_OUTSIDE: a candidate block outside the best-scoring element, joined
+ * by the sibling or climbing rules (set per attempt by html_extract.c, a
+ * feature of the block filter). */
+enum hx_block_flag { BF_HEADING = 1, BF_LI = 2, BF_H1 = 4, BF_PRE = 8, BF_OUTSIDE = 16 };
 
 typedef struct hx_block {
     uint32_t owner;                    /* element whose direct content it is */
@@ -78,6 +83,7 @@ enum hx_meta {
 
 #define HX_MAX_AUTHORS 8
 #define HX_MAX_BYLINES 4
+#define HX_MAX_POST_HANDLES 16
 
 typedef struct hx_buf { char *s; size_t len, cap; } hx_buf;
 
@@ -88,6 +94,8 @@ typedef struct hx_model {
     char     *meta[M__COUNT];        /* first value seen for each */
     char     *authors[HX_MAX_AUTHORS]; size_t nauthors;   /* meta, JSON-LD */
     char     *bylines[HX_MAX_BYLINES]; size_t nbylines;   /* byline elements */
+    struct { uint32_t el; char *handle; } post_handles[HX_MAX_POST_HANDLES];
+    size_t    npost_handles;         /* Facebook posts' accounts, from cite= */
     hx_buf    ld;                    /* JSON-LD scripts, one after the other */
     size_t    nld;
     int       truncated;

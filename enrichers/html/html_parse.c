@@ -219,6 +219,44 @@ static int slug_id(const char *v)
     return seps >= 3;
 }
 
+/* An embedded social post's blockquote, as the sites' embed codes write
+ * it: Twitter's "twitter-tweet", Instagram's "instagram-media",
+ * Facebook's "fb-xfbml-parse-ignore" (inside <div class="fb-post">). The
+ * words "media" and "post" must not make it furniture. */
+static int post_class(const char *v)
+{
+    return strstr(v, "twitter-tweet") || strstr(v, "instagram-media") ||
+           strstr(v, "fb-xfbml-parse-ignore");
+}
+
+/* The account in a Facebook post's address ("https://www.facebook.com/
+ * JaneRoe/posts/123" -> "JaneRoe"), malloc'd; NULL when the address names
+ * no account (permalink.php?…, /pages/…, /groups/…). Facebook's user names
+ * are letters, digits and dots, as a Twitter handle's are. */
+static char *facebook_handle(const char *url)
+{
+    const char *p = strstr(url, "facebook.com/"), *q;
+    if (!p) return NULL;
+    p += 13;
+    for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+                *q == '.'; q++)
+        if (q - p > 50) return NULL;
+    if (q == p || (*q && *q != '/') || !strncmp(p, "pages/", 6) || !strncmp(p, "groups/", 7) ||
+        !strncmp(p, "watch/", 6) || !strncmp(p, "events/", 7) || !strncmp(p, "photo.", 6))
+        return NULL;
+    return ne_xstrndup(p, (size_t)(q - p));
+}
+
+/* Element i or an ancestor is an embedded post (one walk up the tree). */
+static int in_post(const hx_model *m, uint32_t i)
+{
+    for (; i != HX_NONE; i = m->el[i].parent)
+        if (m->el[i].flags & EF_POST) return 1;
+    return 0;
+}
+
+#define DIV_PARA_MIN 80
+
 /* ---- the SAX state ------------------------------------------------------- */
 
 enum capture { CAP_NONE, CAP_TITLE, CAP_LD, CAP_AUTHOR };
@@ -297,7 +335,12 @@ static void flush_block(struct pstate *st)
         o->own.text += b->len;
         o->own.link += b->link;
         o->own.commas += b->commas;
+        /* text standing in a <div> is a paragraph too when it reads as
+         * one (Readability's DIV_TO_P: CNN's <div class="zn-body__paragraph">) */
         if (o->tag == T_P) o->own.n_p++;
+        else if (o->tag == T_DIV && b->len >= DIV_PARA_MIN && b->link * 4 < b->len) o->own.n_divp++;
+        /* a linked headline: teasers, "Other Opinion Columns" */
+        if ((b->flags & BF_HEADING) && b->link * 2 > b->len) o->own.n_hlink++;
     }
     if (m->nbl >= NE_HTML_MAX_ELEMS) stop(st);
 }
@@ -436,6 +479,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     uint8_t tag, flags = 0;
     int16_t weight = 0;
     uint32_t cls = 0;
+    int post = 0;
     (void)ctx;
 
     if (st->stopped) return;
@@ -464,7 +508,9 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         if ((v = attr(atts, "type")) && ieq(v, "application/ld+json")) capture(st, CAP_LD);
         break;
     case T_TIME:
-        if (!m->meta[M_TIME] && (v = attr(atts, "datetime"))) set_meta(m, M_TIME, v);
+        /* an embedded post's date is the post's, not the article's */
+        if (!m->meta[M_TIME] && (v = attr(atts, "datetime")) && !in_post(m, up->owner))
+            set_meta(m, M_TIME, v);
         break;
     default:
         break;
@@ -488,13 +534,18 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
             /* an embedded tweet: its words and account line are kept as
              * they stand (the text stage keeps them out of the running
              * text, the quotes stage makes them a `post` quote) */
-            if (tag == T_BLOCKQUOTE && strstr(v, "twitter-tweet")) flags |= EF_POST;
+            if (tag == T_BLOCKQUOTE && post_class(v)) {
+                flags = (uint8_t)((flags & ~(EF_UNLIKELY | EF_BOILER)) | EF_POST);
+                weight = 0;
+                post = 1;
+            }
             cls = 2166136261u;
             for (const char *c = v; *c; c++) cls = (cls ^ (unsigned char)*c) * 16777619u;
             if (!cls) cls = 1;
         }
         if ((v = attr(atts, "id")) && !slug_id(v)) name_weight(v, &weight, &flags);
         if ((v = attr(atts, "role")) && unlikely_role(v)) flags |= EF_UNLIKELY;
+        if (post) flags &= (uint8_t)~(EF_UNLIKELY | EF_BOILER);
     }
     if (tag_inline(tag)) {
         if (tag == T_BR) { flush_block(st); return; }
@@ -538,6 +589,13 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         e->end = (uint32_t)m->nel + 1;
         if (tag == T_LI && e->parent != HX_NONE) m->el[e->parent].own.n_li++;
         if (tag == T_INPUT && e->parent != HX_NONE) m->el[e->parent].own.n_input++;
+    }
+    if (post && m->npost_handles < HX_MAX_POST_HANDLES && (v = attr(atts, "cite"))) {
+        char *h = facebook_handle(v);
+        if (h) {
+            m->post_handles[m->npost_handles].el = (uint32_t)m->nel;
+            m->post_handles[m->npost_handles++].handle = h;
+        }
     }
     f->elem = f->owner = (uint32_t)m->nel++;
     if (m->nel >= NE_HTML_MAX_ELEMS) stop(st);
@@ -673,5 +731,6 @@ void hx_model_free(hx_model *m)
     for (int i = 0; i < M__COUNT; i++) free(m->meta[i]);
     for (size_t i = 0; i < m->nauthors; i++) free(m->authors[i]);
     for (size_t i = 0; i < m->nbylines; i++) free(m->bylines[i]);
+    for (size_t i = 0; i < m->npost_handles; i++) free(m->post_handles[i].handle);
     memset(m, 0, sizeof *m);
 }

@@ -69,6 +69,29 @@ static void detect_doc(const ne_doc *doc, ne_lang_guess *g)
     ne_lang_detect(buf, n, g);
 }
 
+/* The primary subtag of a language tag, lower-cased, into out[cap]
+ * ("en-US" -> "en", "ZH_hant" -> "zh"); "eng" counts as "en". */
+static void primary_subtag(const char *tag, char *out, size_t cap)
+{
+    size_t i = 0;
+    for (; tag[i] && tag[i] != '-' && tag[i] != '_' && i + 1 < cap; i++)
+        out[i] = (char)(tag[i] >= 'A' && tag[i] <= 'Z' ? tag[i] + 32 : tag[i]);
+    out[i] = '\0';
+    if (!strcmp(out, "eng")) strcpy(out, "en");
+}
+
+/* A page's <html lang> gives way to a confident detection of another
+ * language (templates label every page "en"; a French article on such a
+ * site must not get the English models). */
+static int overrules_hint(const char *hint, const ne_lang_guess *g)
+{
+    char a[16], b[16];
+    if (!g->code[0] || g->confidence < NE_LANG_GATE) return 0;
+    primary_subtag(hint, a, sizeof a);
+    primary_subtag(g->code, b, sizeof b);
+    return strcmp(a, b) != 0;
+}
+
 void *ne_lang_create(const ne_config *cfg, char *err, size_t errlen)
 {
     (void)cfg; (void)err; (void)errlen;
@@ -80,12 +103,17 @@ int ne_lang_process(void *state, ne_doc *doc)
     (void)state;
     doc->language_detected = 0;
     doc->language_confidence = 0;
-    if (doc->language && doc->language[0]) {
+    if (doc->language && doc->language[0] && !doc->language_hint) {
         doc->non_english = !ne_lang_is_english(doc->language);
         return 0;
     }
     ne_lang_guess g;
     detect_doc(doc, &g);
+    if (doc->language && doc->language[0] && !overrules_hint(doc->language, &g)) {
+        /* the page's label stands: the text agrees, or says too little */
+        doc->non_english = !ne_lang_is_english(doc->language);
+        return 0;
+    }
     free(doc->language);
     doc->language = NULL;
     doc->non_english = 0;

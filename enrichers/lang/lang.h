@@ -6,6 +6,12 @@
  *    second-guessed: confidence stays unset (published as null). It is
  *    English when its primary subtag is "en" or "eng", any case ("en",
  *    "en-US", "EN_gb").
+ *  - a web page's `<html lang>` (doc->language_hint: the record named no
+ *    language) is a hint, not an override: the text is still detected,
+ *    and a detection of another language (primary subtags differ) with
+ *    confidence >= NE_LANG_GATE replaces it, published with its
+ *    confidence; otherwise the page's tag stands as an input language's
+ *    does. Site templates label every page "en", French articles too.
  *  - otherwise the language is detected with CLD2 (Compact Language
  *    Detector 2, Debian's libcld2, through a small C++ shim:
  *    lang_cld2.cc) from the title and the first NE_LANG_EXAMINED bytes of
@@ -40,7 +46,7 @@
  *
  * Cost: one CLD2 call on at most NE_LANG_EXAMINED + 512 bytes of title,
  * ~35 µs CPU an article (6 % of the offline chain), nothing when the
- * input names its language.
+ * input record names its language (a page's <html lang> does not spare it).
  *
  * Ownership: doc->language is the document's (malloc'd); the stage has no
  * state of its own. Threads: any number of threads may call these

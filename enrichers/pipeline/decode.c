@@ -660,6 +660,7 @@ static enum ne_reject decode_page(ne_doc *out, char *detail, size_t detail_len)
     pg.text = NULL;
     fill(&out->title, &pg.title);
     fill(&out->url, &pg.url);
+    if (!out->language && pg.language) out->language_hint = 1;
     fill(&out->language, &pg.language);
     fill(&out->published_at, &pg.published_at);
     if (pg.nauthors) {

@@ -186,6 +186,8 @@ typedef struct ne_doc {
      * when the record lacks them); NULL when absent */
     char *id, *title, *url, *source, *published_at, *language;
     int    language_detected;     /* 1: language is the lang stage's detection (lang.h) */
+    int    language_hint;         /* 1: language is a web page's <html lang>, a hint the
+                                     detected language may overrule (lang.h) */
     double language_confidence;   /* its confidence, 0..1 (published only when detected) */
     int non_english;       /* 1: known not to be English, so the English models (NER
                               tagger, coreference, quote cues, speaker ranker) are

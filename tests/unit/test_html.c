@@ -421,3 +421,136 @@ TEST(html_authors_are_people)
     CHECK_STR(p.authors[3], "\xE8\x82\x96\xE6\x98\xA5\xE8\x8A\xB3");   /* 肖春芳 */
     ne_html_page_reset(&p);
 }
+
+/* The article's second half in a box named as furniture (Herald Sun's
+ * <div id="read-more-content">, after a "Read more" link and an ad): kept,
+ * since its content is paragraphs of prose; the link and ad are not. */
+TEST(html_read_more_box_of_prose_is_kept)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><div class=\"story-body\">"
+        "<p>The roadshow featured the Prime Minister's national security adviser and the "
+        "police commissioner, who met executives from the networks and the newspapers.</p>"
+        "<p>They held meetings with News Corporation and Fairfax, the ABC and the union, "
+        "and promised changes to the bill before it goes to a vote.</p>"
+        "<div id=\"read-more\"><div id=\"read-more-link\"><a href=\"\">Read more</a></div>"
+        "<div id=\"middleAd\"><div class=\"ad-block\"></div></div>"
+        "<div id=\"read-more-content\">"
+        "<p>The Bill would require telecommunications providers to store so-called metadata, "
+        "the who, where, when and how of a communication, for two years.</p>"
+        "<p>The Press Council is concerned the laws would crush investigative journalism, "
+        "and the media union wants journalists exempted from them.</p>"
+        "<p>The Data Retention Bill will be debated in the House of Representatives this week, "
+        "and media chief executives will appear before the committee on Friday.</p>"
+        "</div></div></div></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "The roadshow featured"));
+    CHECK(strstr(p.text, "store so-called metadata") != NULL);
+    CHECK(strstr(p.text, "committee on Friday.") != NULL);
+    CHECK(strstr(p.text, "Read more") == NULL);
+    ne_html_page_reset(&p);
+}
+
+/* An article split over sibling boxes (Engadget's "post contents" with
+ * the lead and "continued contents" with the rest, each deep in its own
+ * grid cells): both are the text; the "From around the web" box is not. */
+TEST(html_article_split_over_sibling_boxes_is_joined)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><div id=\"page_body\"><div class=\"flush-top\">"
+        "<div class=\"o-article_block\"><div class=\"grid\"><div class=\"grid__cell\">"
+        "<div class=\"article-text\"><p>There's no question that the Great Barrier Reef and "
+        "other coral fields <a href=\"/2016/11/28/reef\">are hurting as a result of rising</a> water "
+        "temperatures. But is there a straightforward way to save "
+        "them, or do they need more drastic action?</p>"
+        "</div></div></div></div>"
+        "<div class=\"js-notMobileReferredByFbTw\"><div class=\"o-article_block\"><div class=\"grid\">"
+        "<div class=\"grid__cell\"><div class=\"article-text no-review\">"
+        "<p>As such, the only surefire solution would be to take urgent and rapid action to "
+        "slow global warming, the researchers said, since local fixes have not helped.</p>"
+        "<p>While the faster-growing coral can usually recover between bleaching events, "
+        "that is not an option for others, and long gaps between events are unlikely.</p>"
+        "<p>The study, published in Nature, looked at three bleaching events over two decades "
+        "along the whole length of the reef, from the Torres Strait to the south.</p>"
+        "<p>Cleaner water, tighter fishing rules and other local measures made no difference, "
+        "the authors found: clean and dirty reefs bleached alike, in every region.</p>"
+        "<p>Only a cut in emissions, they wrote, would give the slower corals, which need a "
+        "decade or more to recover, a chance to come back between the heat waves.</p>"
+        "</div></div></div></div></div></div>"
+        "<div class=\"around-the-web\"><h2>From around the web</h2><ul>"
+        "<li><a href=\"/a\">Ten tricks for a cleaner kitchen</a></li>"
+        "<li><a href=\"/b\">You will not believe these prices</a></li></ul></div>"
+        "</div></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(starts_with(p.text, "There's no question"));
+    CHECK(strstr(p.text, "urgent and rapid action") != NULL);
+    CHECK(strstr(p.text, "Torres Strait") != NULL);
+    CHECK(strstr(p.text, "kitchen") == NULL);
+    ne_html_page_reset(&p);
+}
+
+/* A section front (BBC News's index pages): linked headlines, each with a
+ * one-sentence summary, is no article — no text, so the record is
+ * dead-lettered as no_article_text. A listicle whose linked headings
+ * stand over long paragraphs is an article. */
+TEST(html_section_front_of_teasers_has_no_article_text)
+{
+    ne_html_page p;
+    char page[8192];
+    static const char *const teasers[][2] = {
+        { "Film critic Roger Ebert dies at 70",
+          "Hollywood actors and directors pay tribute to US film critic Roger Ebert, who has died." },
+        { "Knopfler cancels Russia concerts",
+          "Mark Knopfler cancels two concerts in Russia in protest over a crackdown on rights groups." },
+        { "Queen receives honorary Bafta",
+          "The Queen receives an honorary Bafta for her support for British film at a ceremony." },
+        { "Museum reopens after refit",
+          "The Natural History Museum reopens its main hall after a two-year refit costing millions." },
+    };
+    size_t n = (size_t)snprintf(page, sizeof page, "<html><body><div id=\"index\">");
+    for (size_t i = 0; i < 4; i++)
+        n += (size_t)snprintf(page + n, sizeof page - n,
+                              "<div class=\"story\"><h3><a href=\"/news/%zu\">%s</a></h3><p>%s</p></div>",
+                              i, teasers[i][0], teasers[i][1]);
+    snprintf(page + n, sizeof page - n, "</div></body></html>");
+    CHECK_INT(extract(page, &p), 0);
+    CHECK_INT((long)p.text_len, 0);
+    ne_html_page_reset(&p);
+
+    /* the same layout with long paragraphs: a listicle, kept */
+    n = (size_t)snprintf(page, sizeof page, "<html><body><div id=\"list\">");
+    for (size_t i = 0; i < 4; i++)
+        n += (size_t)snprintf(page + n, sizeof page - n,
+                              "<div class=\"item\"><h3><a href=\"/game/%zu\">%s</a></h3><p>%s %s %s</p></div>",
+                              i, teasers[i][0], teasers[i][1], teasers[(i + 1) % 4][1],
+                              teasers[(i + 2) % 4][1]);
+    snprintf(page + n, sizeof page - n, "</div></body></html>");
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(p.text_len > 600);
+    ne_html_page_reset(&p);
+}
+
+/* An author's bio closing the article is not article text; the same
+ * sentence shape in the middle of the story is. */
+TEST(html_author_bio_at_the_end_is_left_out)
+{
+    ne_html_page p;
+    const char *page =
+        "<html><body><article>"
+        "<p>Ceres, the largest object in the asteroid belt, has a thin atmosphere that comes and "
+        "goes with the activity of the Sun, scientists reported on Tuesday.</p>"
+        "<p>Michael Villarreal is a planetary scientist at the University of California who led "
+        "the study, and he said the finding surprised the team.</p>"
+        "<p>The Dawn spacecraft, which has orbited Ceres since 2015, measured energetic particles "
+        "striking the dwarf planet's surface during solar storms.</p>"
+        "<p>Laurel Kornfeld is an amateur astronomer and freelance writer from Highland Park, NJ, "
+        "who enjoys writing about astronomy and planetary science.</p>"
+        "</article></body></html>";
+    CHECK_INT(extract(page, &p), 0);
+    CHECK(strstr(p.text, "Michael Villarreal is a planetary scientist") != NULL);
+    CHECK(strstr(p.text, "solar storms.") != NULL);
+    CHECK(strstr(p.text, "Kornfeld") == NULL);
+    ne_html_page_reset(&p);
+}
