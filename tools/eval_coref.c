@@ -126,6 +126,20 @@ static long entity_over(const ne_doc *d, uint32_t s, uint32_t e)
     return -1;
 }
 
+/* "name/TYPE" of published entity k, for --gap-diag ("-" for none). */
+static const char *ent_label(const ne_doc *d, long k)
+{
+    static char buf[4][160];
+    static int next;
+    static const char *const ty[] = { "PER", "ORG", "LOC", "MISC" };
+    if (k < 0) return "-";
+    char *b = buf[next++ % 4];
+    const ne_entity *e = &d->entities[k];
+    snprintf(b, sizeof buf[0], "%s/%s/%zu", e->name ? e->name : "?", e->type <= NE_ENT_MISC ? ty[e->type] : "?",
+             e->nmentions);
+    return b;
+}
+
 /* (a') GAP validation through the product: each text is a document's body
  * run through the entities stage (NER, clustering, coreference, output)
  * with the models beside --ner; the pronoun and name A (B) are coreferent
@@ -190,10 +204,10 @@ static void eval_gap_product(const char *nerp, const char *data)
         }
         if (gap_diag && (pa != g->a_coref || pb != g->b_coref)) {
             long ea = entity_over(&d, g->a, g->a + g->a_len), eb = entity_over(&d, g->b, g->b + g->b_len);
-            printf("MISS %s pron %s A %s B %s gold %d%d pred %d%d  [%.*s|%.*s|%.*s]\n", g->id,
+            printf("MISS %s pron %s A %s B %s gold %d%d pred %d%d  [%.*s|%.*s|%.*s] {%s|%s|%s}\n", g->id,
                    pe >= 0 ? "pub" : "none", ea >= 0 ? "ent" : "none", eb >= 0 ? "ent" : "none", g->a_coref, g->b_coref,
                    pa, pb, (int)g->pron_len, g->text + g->pron, (int)g->a_len, g->text + g->a, (int)g->b_len,
-                   g->text + g->b);
+                   g->text + g->b, ent_label(&d, pe), ent_label(&d, ea), ent_label(&d, eb));
         }
         ne_doc_reset(&d);
     }

@@ -432,6 +432,31 @@ TEST(coref_published_pronoun_after_a_comma_is_the_subject_not_an_attribution)
     ne_doc_reset(&doc);
 }
 
+/* Real text (GAP development-584 and -880): a one-word name the tagger
+ * typed ORG ("Uzelac") or LOC ("Caruso"), to which the coreference links
+ * a he/she, is a person, and the pronoun is published on it, not on the
+ * nearest person of the tagger's ("Brenda", "Godoy Cruz"). */
+TEST(coref_published_pronoun_names_a_one_word_name_the_tagger_typed_non_person)
+{
+    ne_doc doc;
+    if (publish(&doc, "Uzelac was born on June 27, 1986 to parents Donnie and Brenda. She has one younger brother, "
+                      "Donnie, and two older siblings: a sister, Brandy, and a brother, Alan.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *u = published_at(&doc, "Uzelac", 0);
+    CHECK(u != NULL && u->type == NE_ENT_PER);
+    CHECK(u != NULL && published_at(&doc, "She", 0) == u);
+    ne_doc_reset(&doc);
+    publish(&doc, "The team qualified for the next stage with a 5--4 global victory. On 19 June 2010 River Plate "
+                  "loaned the Argentine forward from Udinese until 30 June 2011. On 12 August 2011, Caruso joined "
+                  "Godoy Cruz, where he spent the 2008-2009 season, on a season-long loan deal.");
+    const ne_entity *c = published_at(&doc, "Caruso", 0);
+    CHECK(c != NULL && c->type == NE_ENT_PER);
+    CHECK(c != NULL && published_at(&doc, "he spent", 0) == c);
+    ne_doc_reset(&doc);
+}
+
 /* ---- syntax: grammatical roles (enrichers/syntax/) ------------------------ */
 
 /* Real text (PolNeAR train, HuffPost 2016-05-24): "him" is the object of
