@@ -12,7 +12,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "common/hash.h"
 #include "common/log.h"
+#include "common/map.h"
 #include "common/redact.h"
 #include "common/xalloc.h"
 #include "consumer/subs.h"
@@ -57,6 +59,7 @@ struct entry {
     char   *value;
     size_t  value_len;
     char   *webhook_id, *subscription_id;
+    uint64_t inflight;  /* its key's hash in notif.inflight while queued, else 0 */
 };
 
 struct entry_list {
@@ -103,6 +106,13 @@ struct notif {
      * topics.deliveries (NULL when the topic cannot be used: the set then
      * covers this run only). */
     ne_delivered *delivered;
+    /* Alerts queued and not yet ended, by the hash of their delivered key
+     * (value: how many entries hold it; 0 = none, the slot is dead). An
+     * enricher's re-run puts the same alert twice on the topic, and both
+     * copies can be read before the first is answered: the second then
+     * waits on the first instead of being posted again. */
+    ne_map inflight;
+    long ninflight;             /* keys with a non-zero count */
     rd_kafka_t *dreader;
     int dr_nparts;
     int64_t *dr_target;         /* per partition: its end when start-up began */
@@ -135,8 +145,55 @@ static struct entry_list *list_of(struct notif *n, struct entry *e)
     return e->stale ? &n->orphans : &e->part->live;
 }
 
+/* Keeps only the live keys once dead ones outnumber them: under a steady
+ * flow the count never reaches zero, and without this the table would
+ * hold every alert ever queued. O(slots), amortised over the insertions
+ * that made them. */
+static void inflight_compact(struct notif *n)
+{
+    ne_map *m = &n->inflight;
+    if (m->n < 4096 || (long)m->n < 4 * n->ninflight) return;
+    ne_map live = {0};
+    ne_map_reset(&live, (size_t)n->ninflight);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i] && m->vals[i]) *ne_map_put(&live, m->keys[i]) = m->vals[i];
+    ne_map_free(m);
+    *m = live;
+}
+
+static uint64_t inflight_key(const char *subscription_id, const char *webhook_id)
+{
+    uint64_t h = ne_fnv1a(0xcbf29ce484222325ULL, subscription_id, strlen(subscription_id));
+    h = ne_fnv1a(ne_fnv1a_step(h, '/'), webhook_id, strlen(webhook_id));
+    return h ? h : 1;
+}
+
+/* Whether an entry with this alert's key is queued now. */
+static int inflight_has(const struct notif *n, const ne_alert *a)
+{
+    const uint64_t *v = ne_map_get(&n->inflight, inflight_key(a->subscription_id, a->alert_id));
+    return v && *v;
+}
+
+static void inflight_hold(struct notif *n, struct entry *e)
+{
+    e->inflight = inflight_key(e->subscription_id, e->webhook_id);
+    uint64_t *v = ne_map_put(&n->inflight, e->inflight);
+    if ((*v)++ == 0) n->ninflight++;
+}
+
+static void inflight_release(struct notif *n, struct entry *e)
+{
+    if (!e->inflight) return;
+    uint64_t *v = ne_map_put(&n->inflight, e->inflight);
+    if (*v && --*v == 0) n->ninflight--;
+    e->inflight = 0;
+    inflight_compact(n);
+}
+
 static void entry_free(struct notif *n, struct entry *e)
 {
+    inflight_release(n, e);
     list_remove(list_of(n, e), e);
     n->unfinished--;
     free(e->key);
@@ -599,9 +656,25 @@ static void handle_record(struct notif *n, const rd_kafka_message_t *m)
         ne_alert_clear(&a);
         return;
     }
+    if (inflight_has(n, &a)) {
+        /* The same alert, read again while its first copy is queued (an
+         * enricher re-ran its article). That copy decides for both: this
+         * one is done now, and its offset cannot be committed past the
+         * first copy's, which comes earlier in the same partition (same
+         * key) and stays unfinished until it ends. */
+        ne_log_rec(NE_LOG_DEBUG, "notifier", n->cfg->topics.alerts, m->partition, m->offset,
+                   "alert %s: a copy is being delivered to subscription %s; skipped", a.alert_id,
+                   a.subscription_id);
+        n->st.already_delivered++;
+        ne_metric_add(n->m_already, 1);
+        entry_finish(n, e);
+        ne_alert_clear(&a);
+        return;
+    }
     enum ne_submit s = ne_delivery_submit(n->d, &a, e);
     switch (s) {
     case NE_SUBMIT_QUEUED:
+        inflight_hold(n, e);
         break;
     case NE_SUBMIT_FILTERED:
         ne_log(NE_LOG_INFO, "notifier", "alert %s: subscription %s no longer wants person %s in this role; "
@@ -995,6 +1068,7 @@ out:
     free(n->dr_target);
     free(n->dr_next);
     ne_delivered_free(n->delivered);
+    ne_map_free(&n->inflight);
     if (n->cq) rd_kafka_queue_destroy(n->cq);
     if (n->pq) rd_kafka_queue_destroy(n->pq);
     if (n->producer) rd_kafka_destroy(n->producer);

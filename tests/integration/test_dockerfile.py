@@ -115,15 +115,40 @@ def needed(binary):
     return re.findall(r"^\s*NEEDED\s+(\S+)", out, re.M)
 
 
+def multiarch():
+    """The host's multiarch directory name (x86_64-linux-gnu), or ""."""
+    for cmd in (("dpkg-architecture", "-qDEB_HOST_MULTIARCH"), ("gcc", "-print-multiarch")):
+        try:
+            out = run(*cmd).stdout.strip()
+        except OSError:
+            continue
+        if out:
+            return out
+    return ""
+
+
 def package_of(soname):
     """The Debian package holding the library file named soname (in a lib
-    directory), or None."""
+    directory), or None. Several may (libc6 and libc6-i386 both hold a
+    libm.so.6): the one in the host's own multiarch directory wins, the
+    one the binary loads."""
     r = run("dpkg", "-S", "*/" + soname)
+    found = []
     for line in r.stdout.splitlines():
         pkg, _, path = line.partition(": ")
         if re.search(r"/lib(/|64/|32/)?([^/]+/)?" + re.escape(soname) + "$", path.strip()):
-            return pkg.split(":")[0].split(",")[0].strip()
-    return None
+            found.append((pkg.split(":")[0].split(",")[0].strip(), path.strip()))
+    arch = multiarch()
+    for pkg, path in found:
+        if arch and f"/{arch}/" in path:
+            return pkg
+    return found[0][0] if found else None
+
+
+# The sanitizer runtimes of a `make SANITIZE=1` build (the suite runs on
+# that build too): the image is never built so, and they are no library
+# the runtime stage must carry.
+SANITIZER_RUNTIMES = re.compile(r"^lib(asan|ubsan|lsan|tsan)\.so")
 
 
 _SHOW = {}
@@ -172,6 +197,8 @@ def missing_runtime_libraries(dockerfile_text, binary):
     provided = closure(runtime)
     missing = []
     for so in needed(binary):
+        if SANITIZER_RUNTIMES.match(so):
+            continue
         pkg = package_of(so)
         if pkg is None:
             missing.append((so, "no Debian package holds it"))
