@@ -134,11 +134,17 @@ static uint32_t feat(const char *name, const char *s, size_t n)
     return (uint32_t)(h & (NBUCKET - 1));
 }
 
+/* The decimal digits of v, as "%d" writes them: snprintf cost ~600
+ * instructions a call and the stage makes ~500 of these calls an article
+ * (6 % of the chain's instructions before this loop replaced it). */
 static uint32_t feat_int(const char *name, int v)
 {
     char b[16];
-    int n = snprintf(b, sizeof b, "%d", v);
-    return feat(name, b, (size_t)n);
+    size_t n = sizeof b;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do b[--n] = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) b[--n] = '-';
+    return feat(name, b + n, sizeof b - n);
 }
 
 typedef struct fbuf { uint32_t *f; size_t n, cap; } fbuf;
