@@ -52,7 +52,7 @@ void *ne_xmemdup(const void *p, size_t n)
     return q;
 }
 
-void ne_grow(void *arrp, size_t *cap, size_t n, size_t size)
+void ne_grow_to(void *arrp, size_t *cap, size_t n, size_t size)
 {
     void **arr = arrp;
     if (n <= *cap) return;

@@ -22,8 +22,15 @@ void *ne_xmemdup(const void *p, size_t n);      /* n bytes (at least 1 allocated
 
 /* Grows the array *arrp (of elements of `size` bytes, *cap of them) to
  * hold at least n, doubling from 16; the contents stay. The one growable
- * array helper: call it before writing element n - 1. */
-void ne_grow(void *arrp, size_t *cap, size_t n, size_t size);
+ * array helper: call it before writing element n - 1. Inline because it is
+ * called once per element written (a word, a token, a shingle) and
+ * nearly always has room: the call was 0.5 % of the chain's
+ * instructions; ne_grow_to does the growing. */
+void ne_grow_to(void *arrp, size_t *cap, size_t n, size_t size);
+static inline void ne_grow(void *arrp, size_t *cap, size_t n, size_t size)
+{
+    if (n > *cap) ne_grow_to(arrp, cap, n, size);
+}
 
 /* What the policy does on failure (exported for nebuf and tests): prints
  * "newsenrich: out of memory (N bytes)" and aborts. */

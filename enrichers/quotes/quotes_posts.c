@@ -99,7 +99,9 @@ void qt_add_posts(ne_doc *doc)
     const char *s = doc->body;
     size_t len = doc->body_len, added = 0, cap = doc->nquotes;
     uint32_t prev_b = 0, prev_e = 0;   /* the last non-blank line */
-    if (!s || len > UINT32_MAX || !memmem(s, len, " (@", 3)) return;
+    /* an '@' first (memchr): most bodies have none, and memchr reads a
+     * body several times faster than memmem */
+    if (!s || len > UINT32_MAX || !memchr(s, '@', len) || !memmem(s, len, " (@", 3)) return;
     for (size_t b = 0; b < len;) {
         const char *nl = memchr(s + b, '\n', len - b);
         size_t e = nl ? (size_t)(nl - s) : len, at, nm, ne;

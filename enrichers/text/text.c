@@ -1106,7 +1106,7 @@ static int skip_furniture(analyzer *a, uint32_t cp)
         if (nb < a->len) {
             const unsigned char *nl = memchr(a->s + nb, '\n', a->len - nb);
             size_t le = nl ? (size_t)(nl - a->s) : a->len;
-            if (le - nb <= 200 && memmem(a->s + nb, le - nb, " (@", 3) &&
+            if (le - nb <= 200 && memchr(a->s + nb, '@', le - nb) && memmem(a->s + nb, le - nb, " (@", 3) &&
                 ne_text_post_account((const char *)a->s + nb, le - nb, &at, &nm, &ne) && at == 0)
                 skip = 1;
         }

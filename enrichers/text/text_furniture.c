@@ -308,5 +308,7 @@ int ne_text_furniture(const char *s, size_t n)
         return 1;
     /* (an embedded post's words as pasted, "… pic.twitter.com/xyz", are
      * caught with the captions' slash markers) */
-    return n <= 2000 && has(s, n, " (@") && ne_text_post_account(s, n, &at, &nb, &ne);
+    /* memchr for the '@' first: it is rare, and memchr skips a paragraph
+     * several times faster than memmem searches it */
+    return n <= 2000 && memchr(s, '@', n) && has(s, n, " (@") && ne_text_post_account(s, n, &at, &nb, &ne);
 }
