@@ -6,46 +6,19 @@
  * account's person, whose watched status raises the alert. The texts are
  * written for these tests in the house styles of Reuters, AP, The Hill
  * and Twitter's embed code. Needs models/ (run from the repository root). */
+#include "tests/unit/fixtures.h"
 #include "tests/unit/test.h"
 
 #include "config/config.h"
 #include "enrichers/pipeline/pipeline.h"
 
 #include <stdlib.h>
-#include <unistd.h>
 
 static const char CONFIG_JSON[] =
     "{\"watchlist\": {\"people\": [{\"id\": \"donald-trump\", \"name\": \"Donald Trump\","
     " \"aliases\": [\"Trump\", \"Donald J. Trump\"]}]},"
     " \"webhooks\": {\"subscriptions\": [{\"id\": \"trump\", \"url\": \"https://hooks.example/t\","
     " \"secret\": \"whsec_dGVzdA==\", \"people\": [\"donald-trump\"]}]}}";
-
-static int have_models(void) { return access("models/ner.model", R_OK) == 0; }
-
-static void enrich(const char *record, ne_outbox *ob)
-{
-    char err[256];
-    ne_config *cfg = ne_config_load_string(CONFIG_JSON, sizeof CONFIG_JSON - 1, err, sizeof err);
-    ne_pipeline *p = cfg ? ne_pipeline_new(cfg, err, sizeof err) : NULL;
-    if (!p) fprintf(stdout, "    pipeline: %s\n", err);
-    else ne_pipeline_process(p, record, strlen(record), NULL, ob);
-    ne_pipeline_free(p);
-    ne_config_free(cfg);
-}
-
-static const char *event_on(const ne_outbox *ob, enum ne_topic t)
-{
-    for (size_t i = 0; i < ob->n; i++)
-        if (ob->ev[i].topic == t) return ob->ev[i].value;
-    return NULL;
-}
-
-static size_t count_on(const ne_outbox *ob, enum ne_topic t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < ob->n; i++) n += ob->ev[i].topic == t;
-    return n;
-}
 
 static const char REUTERS_RECORD[] =
     "{\"id\": \"r1\", \"title\": \"Senate confirms Pompeo as secretary of state - Reuters\","
@@ -62,10 +35,10 @@ static const char REUTERS_RECORD[] =
 
 TEST(furniture_reuters_credit_block_gives_no_person_and_no_quote)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich(REUTERS_RECORD, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, REUTERS_RECORD, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     static const char *const credited[] = {
         "Jonathan Landay", "Mark Hosenball", "Patricia Zengerle", "Richard Cowan", "Doina Chiacu",
@@ -90,7 +63,7 @@ TEST(furniture_reuters_credit_block_gives_no_person_and_no_quote)
 
 TEST(furniture_site_names_in_titles_are_no_entities)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     static const char *const records[] = {
         "{\"title\": \"Pelosi says House will vote on the bill next week - TheHill\", \"body\": "
         "\"House Speaker Nancy Pelosi said on Thursday that the House would vote on the bill next "
@@ -102,8 +75,8 @@ TEST(furniture_site_names_in_titles_are_no_entities)
     };
     for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
         ne_outbox ob = {0};
-        enrich(records[i], &ob);
-        const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+        ne_test_enrich(CONFIG_JSON, records[i], &ob);
+        const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
         CHECK(ev);
         CHECK(!strstr(ev, "\"name\":\"TheHill\""));
         CHECK(!strstr(ev, "\"name\":\"SFGate\""));
@@ -117,15 +90,15 @@ TEST(furniture_site_names_in_titles_are_no_entities)
 
 TEST(furniture_plain_text_tweet_is_a_post_quote_of_its_account)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich("{\"id\": \"t1\", \"title\": \"Trump attacks the press\", \"body\": "
+    ne_test_enrich(CONFIG_JSON, "{\"id\": \"t1\", \"title\": \"Trump attacks the press\", \"body\": "
            "\"President Donald Trump lashed out at the press on Saturday.\\n\\n"
            "The FAKE NEWS media is not my enemy, it is the enemy of the American People! "
            "pic.twitter.com/abc123\\n"
            "\\u2014 Donald J. Trump (@realDonaldTrump) February 17, 2017\\n\\n"
            "Critics said the remarks were dangerous.\"}", &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"kind\":\"post\",\"text\":\"The FAKE NEWS media is not my enemy, it is the "
                      "enemy of the American People!\""));
@@ -135,16 +108,16 @@ TEST(furniture_plain_text_tweet_is_a_post_quote_of_its_account)
     CHECK(!strstr(ev, "\"name\":\"American People"));
     CHECK(!strstr(ev, "realDonaldTrump\",\"type\""));
     /* a watched person's post is a claim and an alert */
-    CHECK_INT(count_on(&ob, NE_TOPIC_ALERTS), 1);
-    CHECK(strstr(event_on(&ob, NE_TOPIC_ALERTS), "\"kind\":\"post\""));
+    CHECK_INT(ne_test_count_on(&ob, NE_TOPIC_ALERTS), 1);
+    CHECK(strstr(ne_test_event_on(&ob, NE_TOPIC_ALERTS), "\"kind\":\"post\""));
     ne_outbox_free(&ob);
 }
 
 TEST(furniture_web_page_tweet_is_a_post_quote)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich("{\"id\": \"h1\", \"html\": \"<!doctype html><html lang=\\\"en\\\"><head>"
+    ne_test_enrich(CONFIG_JSON, "{\"id\": \"h1\", \"html\": \"<!doctype html><html lang=\\\"en\\\"><head>"
            "<title>Trump attacks the press | CNN Politics</title></head><body><article>"
            "<h1>Trump attacks the press</h1><div class=\\\"byline\\\">By Jane Doe, CNN</div>"
            "<p>President Donald Trump lashed out at the press on Saturday, calling major news "
@@ -157,13 +130,13 @@ TEST(furniture_web_page_tweet_is_a_post_quote)
            "<script async src=\\\"https://platform.twitter.com/widgets.js\\\"></script>"
            "<p>Critics said the remarks were dangerous and could put reporters at risk, and several "
            "editors wrote to the White House to complain.</p></article></body></html>\"}", &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"format\":\"html\""));
     CHECK(strstr(ev, "\"kind\":\"post\",\"text\":\"The FAKE NEWS media (failing @nytimes) is not my "
                      "enemy, it is the enemy of the American People!\""));
     CHECK(strstr(ev, "\"speaker\":{\"entity_id\":\"donald-trump\""));
-    CHECK_INT(count_on(&ob, NE_TOPIC_ALERTS), 1);
+    CHECK_INT(ne_test_count_on(&ob, NE_TOPIC_ALERTS), 1);
     ne_outbox_free(&ob);
 }
 
@@ -171,14 +144,14 @@ TEST(furniture_web_page_tweet_is_a_post_quote)
  * own: the tag is not the post's words. */
 TEST(furniture_archived_tweet_markup_is_not_the_post_text)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich("{\"id\": \"t2\", \"body\": \"Mike Tyson will not speak at the convention.\\n\\n"
+    ne_test_enrich(CONFIG_JSON, "{\"id\": \"t2\", \"body\": \"Mike Tyson will not speak at the convention.\\n\\n"
            "<tweet id=\\\"7479869\\\" author=\\\"@realDonaldTrump\\\" datetime=\\\"2016-06-29\\\">Iron Mike "
            "Tyson was not asked to speak at the Convention. The media makes everything up! "
            "\\u2014 Donald J. Trump (@realDonaldTrump) June 29, 2016</tweet>.\\n\\n"
            "Tyson did not comment.\"}", &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"kind\":\"post\",\"text\":\"Iron Mike Tyson was not asked to speak at the "
                      "Convention. The media makes everything up!\""));

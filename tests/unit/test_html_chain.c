@@ -5,46 +5,19 @@
  * own embed code (Instagram's v7 and v14 blockquotes, Facebook's
  * fb-post / fb-xfbml-parse-ignore), around text written for these tests.
  * Needs models/ (run from the repository root). */
+#include "tests/unit/fixtures.h"
 #include "tests/unit/test.h"
 
 #include "config/config.h"
 #include "enrichers/pipeline/pipeline.h"
 
 #include <stdlib.h>
-#include <unistd.h>
 
 static const char CONFIG_JSON[] =
     "{\"watchlist\": {\"people\": [{\"id\": \"jane-roe\", \"name\": \"Jane Roe\","
     " \"aliases\": [\"Roe\"]}]},"
     " \"webhooks\": {\"subscriptions\": [{\"id\": \"roe\", \"url\": \"https://hooks.example/r\","
     " \"secret\": \"whsec_dGVzdA==\", \"people\": [\"jane-roe\"]}]}}";
-
-static int have_models(void) { return access("models/ner.model", R_OK) == 0; }
-
-static void enrich(const char *record, ne_outbox *ob)
-{
-    char err[256];
-    ne_config *cfg = ne_config_load_string(CONFIG_JSON, sizeof CONFIG_JSON - 1, err, sizeof err);
-    ne_pipeline *p = cfg ? ne_pipeline_new(cfg, err, sizeof err) : NULL;
-    if (!p) fprintf(stdout, "    pipeline: %s\n", err);
-    else ne_pipeline_process(p, record, strlen(record), NULL, ob);
-    ne_pipeline_free(p);
-    ne_config_free(cfg);
-}
-
-static const char *event_on(const ne_outbox *ob, enum ne_topic t)
-{
-    for (size_t i = 0; i < ob->n; i++)
-        if (ob->ev[i].topic == t) return ob->ev[i].value;
-    return NULL;
-}
-
-static size_t count_on(const ne_outbox *ob, enum ne_topic t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < ob->n; i++) n += ob->ev[i].topic == t;
-    return n;
-}
 
 #define PAGE_HEAD "{\"id\": \"%s\", \"html\": \"<!doctype html><html lang=\\\"en\\\"><head>" \
     "<title>Senator Roe visits the flooded valley | Valley Herald</title></head><body><article>" \
@@ -59,7 +32,7 @@ static size_t count_on(const ne_outbox *ob, enum ne_topic t)
  * shared by <a>Name</a> (@handle) on <time>…</time>". */
 TEST(html_chain_instagram_embed_is_a_post_quote_of_its_account)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
     char rec[4096];
     snprintf(rec, sizeof rec, PAGE_HEAD
@@ -76,8 +49,8 @@ TEST(html_chain_instagram_embed_is_a_post_quote_of_its_account)
         "datetime=\\\"2017-03-02T23:15:07+00:00\\\">Mar 2, 2017 at 3:15pm PST</time></p></div>"
         "</blockquote><script async defer src=\\\"//platform.instagram.com/en_US/embeds.js\\\"></script>"
         PAGE_TAIL, "ig1");
-    enrich(rec, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, rec, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(ev && strstr(ev, "\"kind\":\"post\",\"text\":\"Heartbroken by what I saw in the valley "
                            "today. We will rebuild, together. #valleystrong\""));
@@ -85,7 +58,7 @@ TEST(html_chain_instagram_embed_is_a_post_quote_of_its_account)
     /* the post's date is not the article's */
     CHECK(ev && strstr(ev, "\"published_at\":null"));
     /* a watched person's post is a claim and an alert */
-    CHECK(count_on(&ob, NE_TOPIC_ALERTS) >= 1);
+    CHECK(ne_test_count_on(&ob, NE_TOPIC_ALERTS) >= 1);
     ne_outbox_free(&ob);
 }
 
@@ -93,7 +66,7 @@ TEST(html_chain_instagram_embed_is_a_post_quote_of_its_account)
  * embed's chrome, not the post; the account line has no date. */
 TEST(html_chain_instagram_v14_embed_drops_its_chrome)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
     char rec[4096];
     snprintf(rec, sizeof rec, PAGE_HEAD
@@ -106,8 +79,8 @@ TEST(html_chain_instagram_v14_embed_drops_its_chrome)
         "<p style=\\\"margin:8px 0 0 0;\\\"><a href=\\\"https://www.instagram.com/p/CxAbCdEf/\\\">"
         "A post shared by Jane Roe (@janeroe)</a></p></div></blockquote>"
         PAGE_TAIL, "ig2");
-    enrich(rec, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, rec, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(ev && !strstr(ev, "View this post"));
     /* no words: no post quote, and the account line is not running text */
@@ -120,7 +93,7 @@ TEST(html_chain_instagram_v14_embed_drops_its_chrome)
  * words; the account comes from the post's address. */
 TEST(html_chain_facebook_embed_is_a_post_quote_of_its_account)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
     char rec[4096];
     snprintf(rec, sizeof rec, PAGE_HEAD
@@ -132,14 +105,14 @@ TEST(html_chain_facebook_embed_is_a_post_quote_of_its_account)
         "Jane Roe</a> on&nbsp;<a href=\\\"https://www.facebook.com/SenatorJaneRoe/posts/10154009990506729\\\">"
         "Thursday, March 2, 2017</a></blockquote></div>"
         PAGE_TAIL, "fb1");
-    enrich(rec, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, rec, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(ev && strstr(ev, "\"kind\":\"post\",\"text\":\"Federal disaster aid for the valley is on "
                            "its way. No family will be left behind.\""));
     CHECK(ev && strstr(ev, "\"speaker\":{\"entity_id\":\"jane-roe\""));
     CHECK(ev && !strstr(ev, "Posted by"));
-    CHECK(count_on(&ob, NE_TOPIC_ALERTS) >= 1);
+    CHECK(ne_test_count_on(&ob, NE_TOPIC_ALERTS) >= 1);
     ne_outbox_free(&ob);
 }
 
@@ -163,10 +136,10 @@ TEST(html_chain_facebook_embed_is_a_post_quote_of_its_account)
 
 TEST(html_chain_html_lang_is_a_hint_the_detected_language_overrules)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich(FRENCH_PAGE(""), &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, FRENCH_PAGE(""), &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(ev && strstr(ev, "\"language\":\"fr\",\"language_confidence\":0."));
     CHECK(ev && !strstr(ev, "\"type\":\"PERSON\""));
@@ -176,10 +149,10 @@ TEST(html_chain_html_lang_is_a_hint_the_detected_language_overrules)
 /* The record's own `language` is an input's: it still overrides. */
 TEST(html_chain_record_language_still_overrides)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich(FRENCH_PAGE(", \"language\": \"en-GB\""), &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, FRENCH_PAGE(", \"language\": \"en-GB\""), &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(ev && strstr(ev, "\"language\":\"en-GB\",\"language_confidence\":null"));
     ne_outbox_free(&ob);
@@ -188,12 +161,12 @@ TEST(html_chain_record_language_still_overrides)
 /* An English page labelled "en" keeps its label (published as given). */
 TEST(html_chain_html_lang_stands_when_the_text_agrees)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
     char rec[4096];
     snprintf(rec, sizeof rec, PAGE_HEAD PAGE_TAIL, "en1");
-    enrich(rec, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, rec, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(ev && strstr(ev, "\"language\":\"en\",\"language_confidence\":null"));
     CHECK(ev && strstr(ev, "\"type\":\"PERSON\""));

@@ -5,6 +5,7 @@
  * watchlist alias that matches, names the speaker and raises an alert.
  * The pipeline tests need models/ (run from the repository root); the
  * PolNeAR test skips without ../shared/data. */
+#include "tests/unit/fixtures.h"
 #include "tests/unit/test.h"
 
 #include "config/config.h"
@@ -12,7 +13,6 @@
 #include "enrichers/pipeline/pipeline.h"
 
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <yajl/yajl_tree.h>
 
@@ -48,37 +48,6 @@ static const char RUSSIAN_RECORD[] =
     "среду переговоры с главой правительства Китая. Стороны обсудили торговлю и поставки "
     "энергоносителей.\\n\\n«Мы не допустим повторения подобных событий», — заявил Путин на "
     "пресс-конференции в Москве.\"}";
-
-static int have_models(void) { return access("models/ner.model", R_OK) == 0; }
-
-/* Runs one record through a fresh pipeline under CONFIG_JSON; returns the
- * outbox (the caller frees it with ne_outbox_free) or leaves it empty
- * when the pipeline could not start. */
-static void enrich(const char *record, ne_outbox *ob)
-{
-    char err[256];
-    ne_config *cfg = ne_config_load_string(CONFIG_JSON, sizeof CONFIG_JSON - 1, err, sizeof err);
-    ne_pipeline *p = cfg ? ne_pipeline_new(cfg, err, sizeof err) : NULL;
-    if (!p) fprintf(stdout, "    pipeline: %s\n", err);
-    else ne_pipeline_process(p, record, strlen(record), NULL, ob);
-    ne_pipeline_free(p);
-    ne_config_free(cfg);
-}
-
-/* The value of the first event on topic t, or NULL. */
-static const char *event_on(const ne_outbox *ob, enum ne_topic t)
-{
-    for (size_t i = 0; i < ob->n; i++)
-        if (ob->ev[i].topic == t) return ob->ev[i].value;
-    return NULL;
-}
-
-static size_t count_on(const ne_outbox *ob, enum ne_topic t)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < ob->n; i++) n += ob->ev[i].topic == t;
-    return n;
-}
 
 /* ---- detection ---------------------------------------------------------- */
 
@@ -181,10 +150,10 @@ TEST(lang_finds_polnear_dev_articles_english)
 
 TEST(lang_german_article_gets_no_tagger_guesses_but_its_watched_person)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich(GERMAN_RECORD, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, GERMAN_RECORD, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"language\":\"de\",\"language_confidence\":0.9"));
     CHECK(strstr(ev, "\"id\":\"vladimir-putin\",\"name\":\"Wladimir Putin\",\"type\":\"PERSON\",\"watched\":true"));
@@ -202,10 +171,10 @@ TEST(lang_german_article_gets_no_tagger_guesses_but_its_watched_person)
  * English models run (and guess, which is why the gate exists). */
 TEST(lang_input_language_overrides_detection)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich(GERMAN_RECORD_SAID_EN, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, GERMAN_RECORD_SAID_EN, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"language\":\"en\",\"language_confidence\":null"));
     CHECK(strstr(ev, "\"entities.ner\",\"entities.coref\""));
@@ -216,30 +185,30 @@ TEST(lang_input_language_overrides_detection)
 
 TEST(lang_russian_article_matches_cyrillic_alias_and_alerts_on_its_speaker)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich(RUSSIAN_RECORD, &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, RUSSIAN_RECORD, &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"language\":\"ru\""));
     CHECK(strstr(ev, "\"id\":\"vladimir-putin\",\"name\":\"Владимир Путин\",\"type\":\"PERSON\",\"watched\":true,\"count\":3"));
     /* «…», — заявил Путин: the one person named beside the quote speaks it */
     CHECK(strstr(ev, "\"speaker\":{\"entity_id\":\"vladimir-putin\""));
-    CHECK_INT(count_on(&ob, NE_TOPIC_CLAIMS), 1);
-    CHECK_INT(count_on(&ob, NE_TOPIC_ALERTS), 1);
-    const char *alert = event_on(&ob, NE_TOPIC_ALERTS);
+    CHECK_INT(ne_test_count_on(&ob, NE_TOPIC_CLAIMS), 1);
+    CHECK_INT(ne_test_count_on(&ob, NE_TOPIC_ALERTS), 1);
+    const char *alert = ne_test_event_on(&ob, NE_TOPIC_ALERTS);
     CHECK(strstr(alert, "\"role\":\"speaker\""));
     ne_outbox_free(&ob);
 }
 
 TEST(lang_english_article_runs_every_model_and_says_so)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich("{\"body\": \"Russian President Vladimir Putin said on Friday that talks with the "
+    ne_test_enrich(CONFIG_JSON, "{\"body\": \"Russian President Vladimir Putin said on Friday that talks with the "
            "United States would continue. \\\"We are ready,\\\" Putin told reporters in Moscow.\"}",
            &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"language\":\"en\",\"language_confidence\":"));
     CHECK(strstr(ev, "\"stages\":[\"text\",\"lang\",\"dedup\",\"entities\",\"entities.ner\","
@@ -252,10 +221,10 @@ TEST(lang_english_article_runs_every_model_and_says_so)
  * is fed English, and a wrong "off" would lose every name. */
 TEST(lang_undetermined_article_keeps_the_english_models)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     ne_outbox ob = {0};
-    enrich("{\"body\": \"Kristen Quinn, Sarah Mulholland, Samuel Pak, Daniel Kang\"}", &ob);
-    const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+    ne_test_enrich(CONFIG_JSON, "{\"body\": \"Kristen Quinn, Sarah Mulholland, Samuel Pak, Daniel Kang\"}", &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
     CHECK(ev);
     CHECK(strstr(ev, "\"language\":null,\"language_confidence\":null"));
     CHECK(strstr(ev, "\"entities.ner\""));
@@ -285,7 +254,7 @@ static void quotes_of(const char *ev, char *out, size_t cap)
 
 TEST(lang_quote_spans_in_german_japanese_and_chinese_marks)
 {
-    if (!have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
     static const struct { const char *record, *want; } cases[] = {
         /* „…“ with ‚…‘ nested, a quote mid-sentence, the one person named speaks */
         {"{\"body\": \"„Das ist ein ‚historischer‘ Tag“, sagte Wladimir Putin am Abend in Moskau vor "
@@ -302,8 +271,8 @@ TEST(lang_quote_spans_in_german_japanese_and_chinese_marks)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ne_outbox ob = {0};
-        enrich(cases[i].record, &ob);
-        const char *ev = event_on(&ob, NE_TOPIC_ENRICHED);
+        ne_test_enrich(CONFIG_JSON, cases[i].record, &ob);
+        const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
         CHECK(ev);
         CHECK(!strstr(ev, "\"quotes.speakers\""));
         char got[1024];
