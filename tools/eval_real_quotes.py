@@ -208,6 +208,156 @@ def snippet(text, b0, b1, width=60):
     return raw if len(raw) <= width else raw[:width - 1] + "…"
 
 
+def gold_spans_in(body, g, text):
+    """The gold quotes' byte spans in a published body. For the gold text
+    itself they are the character offsets converted; for a body extracted
+    from HTML each quote's words are looked for in reading order (spaces may
+    differ), and a quote the extraction lost gets None."""
+    if body == text:
+        bo = byte_offsets(text)
+        return [(bo[q["start"]], bo[q["end"]]) for q in g["quotes"]]
+    out, at = [], 0
+    for q in g["quotes"]:
+        words = text[q["start"]:q["end"]].split()
+        pat = re.compile(r"\s+".join(map(re.escape, words)))
+        m = pat.search(body, at) or pat.search(body)
+        if m is None:
+            out.append(None)
+            continue
+        at = m.start()
+        out.append((len(body[:m.start()].encode("utf-8")), len(body[:m.end()].encode("utf-8"))))
+    return out
+
+
+def evaluate(a, gold, inputs, mode, errors):
+    """Run the product on each article's `inputs[id]` (the gold text as a
+    body, or the page as html), score and print; append every error."""
+    field = "body" if mode == "text" else "html"
+    records = [{"id": f"real-{i:02d}", field: inputs[g["id"]]} for i, g in enumerate(gold)]
+    rid = {f"real-{i:02d}": g for i, g in enumerate(gold)}
+    # Pages run to 700 KB: raise the record limit and, as the check requires,
+    # the producer's message limit with it.
+    cfg = {"processing": {"max_record_bytes": 1 << 20},
+           "kafka": {"message.max.bytes": 4 << 20}} if mode == "html" else None
+    texts = {g["id"]: g["text"] for g in gold}
+    tag = "" if mode == "text" else "[html] "
+
+    # 1. quotes and speakers, no watchlist.
+    events = run_enrich(a.bin, records, cfg)
+    enriched = {e["value"]["id"]: e["value"] for e in events if e["topic"] == "articles.enriched"}
+    bodies, spans = {}, {}
+    lost = 0
+    for key, g in rid.items():
+        v = enriched.get(key)
+        if v is None:
+            print(f"eval-real: {tag}{g['id']}: not enriched (dead-lettered?)", file=sys.stderr)
+            v = {"body": "", "quotes": []}
+            enriched[key] = v
+        bodies[g["id"]] = v["body"]
+        spans[g["id"]] = gold_spans_in(v["body"], g, texts[g["id"]])
+        lost += sum(b is None for b in spans[g["id"]])
+    n_sys = tp_sys = n_gold = tp_gold = 0
+    by_kind = collections.defaultdict(lambda: [0, 0])
+    spk = collections.defaultdict(lambda: [0, 0])  # kind -> [right, scored]
+    null_right = null_n = 0
+    for key, g in rid.items():
+        v = enriched[key]
+        body, gb = bodies[g["id"]], spans[g["id"]]
+        names = [q["speaker"] for q in g["quotes"]]
+        for q in v["quotes"]:
+            parts = sys_parts(q)
+            n_sys += 1
+            if any(b and best_overlap(parts, b) >= MIN_OVERLAP for b in gb):
+                tp_sys += 1
+            else:
+                errors.append((tag + "false quote", g["id"], q["kind"], snippet(body, q["start"], q["end"]),
+                               (q["speaker"] or {}).get("name") or (q["speaker"] or {}).get("text")))
+        for gq, b in zip(g["quotes"], gb):
+            n_gold += 1
+            by_kind[gq["kind"]][1] += 1
+            if b is None:
+                errors.append((tag + "quote lost by extraction", g["id"], gq["kind"],
+                               texts[g["id"]][gq["start"]:gq["end"]][:60], gq["speaker"]))
+                continue
+            cands = [(best_overlap(sys_parts(q), b), q) for q in v["quotes"]]
+            cands = [c for c in cands if c[0] >= MIN_OVERLAP]
+            if not cands:
+                errors.append((tag + "missed quote", g["id"], gq["kind"], snippet(body, *b), gq["speaker"]))
+                continue
+            tp_gold += 1
+            by_kind[gq["kind"]][0] += 1
+            q = max(cands, key=lambda c: c[0])[1]
+            s = q["speaker"] or {}
+            got = s.get("name") if s.get("entity_id") else None
+            if gq["speaker"] is None:
+                null_n += 1
+                if got is None:
+                    null_right += 1
+                else:
+                    errors.append((tag + "speaker given, gold null", g["id"], gq["kind"],
+                                   snippet(body, *b), f"got {got!r} from {s.get('text')!r}"))
+                continue
+            spk[gq["kind"]][1] += 1
+            if got is not None and same_speaker(gq["speaker"], got, names):
+                spk[gq["kind"]][0] += 1
+            else:
+                errors.append((tag + "speaker wrong", g["id"], gq["kind"], snippet(body, *b),
+                               f"gold {gq['speaker']!r} got {got!r} (text {s.get('text')!r}, cue {q.get('cue')!r})"))
+
+    p, r, f = prf(tp_sys, n_sys, tp_gold, n_gold)
+    if mode == "text":
+        print(f"real articles: {len(gold)} (MSV Big9 gold text as plain-text bodies, hand-annotated; DEV set, not tuned on)")
+    else:
+        print(f"{tag}the same articles' web pages (format html): {lost} of {n_gold} gold quotes not in the extracted body (counted as missed)")
+    print(f"{tag}quotes: gold {n_gold} system {n_sys}  P {p:.3f} R {r:.3f} F1 {f:.3f}  (overlap >= {MIN_OVERLAP} of the shorter span)")
+    for k in sorted(by_kind):
+        hit, n = by_kind[k]
+        print(f"{tag}  recall {k:8s} {hit}/{n} = {hit / n:.3f}")
+    right = sum(v[0] for v in spk.values())
+    scored = sum(v[1] for v in spk.values())
+    print(f"{tag}speaker (resolved name, found quotes with a named gold speaker): {right}/{scored} = {right / max(1, scored):.3f}")
+    for k in sorted(spk):
+        print(f"{tag}  {k:8s} {spk[k][0]}/{spk[k][1]} = {spk[k][0] / max(1, spk[k][1]):.3f}")
+    print(f"{tag}  gold null speaker left without a name: {null_right}/{null_n}")
+
+    # 2. alerts with a watchlist of every annotated PERSON speaker.
+    people = sorted({q["speaker"] for g in gold for q in g["quotes"] if q["speaker_type"] == "PERSON"})
+    ids = {slug(p): p for p in people}
+    wcfg = watch_config(people)
+    if cfg:
+        wcfg.update(cfg)
+    events = run_enrich(a.bin, records, wcfg)
+    alerts = {}
+    for e in events:
+        if e["topic"] == "alerts":
+            v = e["value"]
+            alerts[(v["person"]["id"], v["claim_id"])] = v
+    gold_pairs = {(g["id"], i) for g in gold for i, q in enumerate(g["quotes"]) if q["speaker_type"] == "PERSON"}
+    hit_pairs = set()
+    right = 0
+    for (pid, _), v in sorted(alerts.items()):
+        g = rid[v["article"]["id"]]
+        body, gb = bodies[g["id"]], spans[g["id"]]
+        parts = sys_parts(v["quote"])
+        person = ids.get(pid, pid)
+        covered = [i for i, b in enumerate(gb) if b and best_overlap(parts, b) >= MIN_OVERLAP]
+        mine = [i for i in covered if g["quotes"][i]["speaker"] == person]
+        if mine:
+            right += 1
+            hit_pairs.update((g["id"], i) for i in mine)
+        else:
+            gs = sorted({str(g["quotes"][i]["speaker"]) for i in covered}) or "no gold quote"
+            errors.append((tag + "false alert", g["id"], v["quote"]["kind"],
+                           snippet(body, v["quote"]["start"], v["quote"]["end"]), f"for {person!r}, gold {gs}"))
+    for (gid, i) in sorted(gold_pairs - hit_pairs):
+        g = next(g for g in gold if g["id"] == gid)
+        q = g["quotes"][i]
+        errors.append((tag + "missed alert", gid, q["kind"], texts[gid][q["start"]:q["end"]][:60], q["speaker"]))
+    p, r, f = prf(right, len(alerts), len(hit_pairs), len(gold_pairs))
+    print(f"{tag}alerts (watchlist: {len(people)} annotated PERSON speakers, name only; roles speaker): "
+          f"{len(alerts)} fired, {len(gold_pairs)} gold pairs  P {p:.3f} R {r:.3f} F1 {f:.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -216,6 +366,8 @@ def main():
     ap.add_argument("--gold", default=os.path.join(root, "tests", "data", "real_quotes.jsonl"))
     ap.add_argument("--errors", action="store_true", help="list every error")
     ap.add_argument("--select", action="store_true", help="print the selection and exit")
+    ap.add_argument("--html", action="store_true",
+                    help="also run on each page's html (format html) and score the extracted body")
     a = ap.parse_args()
 
     path = os.path.join(a.data, BIG9)
@@ -237,112 +389,11 @@ def main():
             print(f"eval-real: {g['id']}: gold text changed since annotation", file=sys.stderr)
             return 1
         texts[g["id"]] = t
-    # Byte offsets: the product's offsets are bytes into the body.
-    for g in gold:
-        bo = byte_offsets(texts[g["id"]])
-        for q in g["quotes"]:
-            q["b"] = (bo[q["start"]], bo[q["end"]])
-
-    records = [{"id": f"real-{i:02d}", "body": texts[g["id"]]} for i, g in enumerate(gold)]
-    rid = {f"real-{i:02d}": g for i, g in enumerate(gold)}
+        g["text"] = t
     errors = []
-
-    # 1. quotes and speakers, default configuration.
-    events = run_enrich(a.bin, records)
-    enriched = {e["value"]["id"]: e["value"] for e in events if e["topic"] == "articles.enriched"}
-    n_sys = tp_sys = n_gold = tp_gold = 0
-    by_kind = collections.defaultdict(lambda: [0, 0])
-    spk = collections.defaultdict(lambda: [0, 0])  # kind -> [right, scored]
-    null_right = null_n = 0
-    for key, g in rid.items():
-        v = enriched.get(key)
-        text = texts[g["id"]]
-        if v is None or v["body"] != text:
-            print(f"eval-real: {g['id']}: not enriched or body changed", file=sys.stderr)
-            return 1
-        names = [q["speaker"] for q in g["quotes"]]
-        for q in v["quotes"]:
-            parts = sys_parts(q)
-            n_sys += 1
-            if any(best_overlap(parts, gq["b"]) >= MIN_OVERLAP for gq in g["quotes"]):
-                tp_sys += 1
-            else:
-                errors.append(("false quote", g["id"], q["kind"], snippet(text, q["start"], q["end"]),
-                               (q["speaker"] or {}).get("name") or (q["speaker"] or {}).get("text")))
-        for gq in g["quotes"]:
-            n_gold += 1
-            by_kind[gq["kind"]][1] += 1
-            cands = [(best_overlap(sys_parts(q), gq["b"]), q) for q in v["quotes"]]
-            cands = [c for c in cands if c[0] >= MIN_OVERLAP]
-            if not cands:
-                errors.append(("missed quote", g["id"], gq["kind"], snippet(text, *gq["b"]), gq["speaker"]))
-                continue
-            tp_gold += 1
-            by_kind[gq["kind"]][0] += 1
-            q = max(cands, key=lambda c: c[0])[1]
-            s = q["speaker"] or {}
-            got = s.get("name") if s.get("entity_id") else None
-            if gq["speaker"] is None:
-                null_n += 1
-                if got is None:
-                    null_right += 1
-                else:
-                    errors.append(("speaker given, gold null", g["id"], gq["kind"],
-                                   snippet(text, *gq["b"]), f"got {got!r} from {s.get('text')!r}"))
-                continue
-            spk[gq["kind"]][1] += 1
-            if got is not None and same_speaker(gq["speaker"], got, names):
-                spk[gq["kind"]][0] += 1
-            else:
-                errors.append(("speaker wrong", g["id"], gq["kind"], snippet(text, *gq["b"]),
-                               f"gold {gq['speaker']!r} got {got!r} (text {s.get('text')!r}, cue {q.get('cue')!r})"))
-
-    p, r, f = prf(tp_sys, n_sys, tp_gold, n_gold)
-    print(f"real articles: {len(gold)} (MSV Big9 gold text, hand-annotated; DEV set, not tuned on)")
-    print(f"quotes: gold {n_gold} system {n_sys}  P {p:.3f} R {r:.3f} F1 {f:.3f}  (overlap >= {MIN_OVERLAP} of the shorter span)")
-    for k in sorted(by_kind):
-        hit, n = by_kind[k]
-        print(f"  recall {k:8s} {hit}/{n} = {hit / n:.3f}")
-    right = sum(v[0] for v in spk.values())
-    scored = sum(v[1] for v in spk.values())
-    print(f"speaker (resolved name, found quotes with a named gold speaker): {right}/{scored} = {right / max(1, scored):.3f}")
-    for k in sorted(spk):
-        print(f"  {k:8s} {spk[k][0]}/{spk[k][1]} = {spk[k][0] / max(1, spk[k][1]):.3f}")
-    print(f"  gold null speaker left without a name: {null_right}/{null_n}")
-
-    # 2. alerts with a watchlist of every annotated PERSON speaker.
-    people = sorted({q["speaker"] for g in gold for q in g["quotes"] if q["speaker_type"] == "PERSON"})
-    ids = {slug(p): p for p in people}
-    events = run_enrich(a.bin, records, watch_config(people))
-    alerts = {}
-    for e in events:
-        if e["topic"] != "alerts":
-            continue
-        v = e["value"]
-        alerts[(v["person"]["id"], v["claim_id"])] = v
-    gold_pairs = {(g["id"], i) for g in gold for i, q in enumerate(g["quotes"]) if q["speaker_type"] == "PERSON"}
-    hit_pairs = set()
-    right = 0
-    for (pid, _), v in sorted(alerts.items()):
-        g = rid[v["article"]["id"]]
-        text = texts[g["id"]]
-        parts = sys_parts(v["quote"])
-        person = ids.get(pid, pid)
-        covered = [i for i, q in enumerate(g["quotes"]) if best_overlap(parts, q["b"]) >= MIN_OVERLAP]
-        mine = [i for i in covered if g["quotes"][i]["speaker"] == person]
-        if mine:
-            right += 1
-            hit_pairs.update((g["id"], i) for i in mine)
-        else:
-            gs = sorted({str(g["quotes"][i]["speaker"]) for i in covered}) or "no gold quote"
-            errors.append(("false alert", g["id"], v["quote"]["kind"],
-                           snippet(text, v["quote"]["start"], v["quote"]["end"]), f"for {person!r}, gold {gs}"))
-    for (gid, i) in sorted(gold_pairs - hit_pairs):
-        q = next(g for g in gold if g["id"] == gid)["quotes"][i]
-        errors.append(("missed alert", gid, q["kind"], snippet(texts[gid], *q["b"]), q["speaker"]))
-    p, r, f = prf(right, len(alerts), len(hit_pairs), len(gold_pairs))
-    print(f"alerts (watchlist: {len(people)} annotated PERSON speakers, name only; roles speaker): "
-          f"{len(alerts)} fired, {len(gold_pairs)} gold pairs  P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    evaluate(a, gold, texts, "text", errors)
+    if a.html:
+        evaluate(a, gold, {g["id"]: rows[g["id"]]["html"] for g in gold}, "html", errors)
 
     counts = collections.Counter(e[0] for e in errors)
     print("errors: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
