@@ -84,6 +84,7 @@ static void find_entities(ent_state *st, ne_doc *doc)
     st->coref = coref;
     ent_choose_canonical(st, doc);
     ent_emit_entities(st, doc);
+    if (ent_add_post_authors(st, doc)) ent_unique_ids(st, doc);
 }
 
 int ne_entities_process(void *state, ne_doc *doc)

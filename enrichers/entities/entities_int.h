@@ -17,6 +17,7 @@
  *   entities_types.c      one type per entity: a learnt model over all its
  *                         mentions and the document (models/types.model)
  *   entities_output.c     canonical names, ids (slugs), doc->entities
+ *   entities_posts.c      embedded posts' account names as mentions
  *   entities_lookup.c     who is mentioned where (for the quotes stage)
  *   entities.c            the stage: create, process, destroy
  *
@@ -436,5 +437,17 @@ void ent_choose_canonical(ent_state *st, const ne_doc *doc);
 
 /* Builds doc->entities (empty before) from the clusters. */
 void ent_emit_entities(ent_state *st, ne_doc *doc);
+
+/* Makes doc->entities' ids unique in the article: a second "georgia" (the
+ * person and the state) becomes "georgia-2". */
+void ent_unique_ids(ent_state *st, ne_doc *doc);
+
+/* ---- entities_posts.c: embedded posts' authors ----------------------------------- */
+
+/* Each embedded post's account name (text.h) as a name mention of the
+ * entity of that name, or of a new entity (watched when the watchlist
+ * names it). Returns the number of new entities; their ids are not yet
+ * made unique (ent_unique_ids). */
+size_t ent_add_post_authors(ent_state *st, ne_doc *doc);
 
 #endif

@@ -194,7 +194,7 @@ static void fill_entity(ent_state *st, const ne_doc *doc, const cluster *k, ne_e
 
 /* Makes ids unique within the article: a second "georgia" (the person
  * and the state) becomes "georgia-2". */
-static void unique_ids(ent_state *st, ne_doc *doc)
+void ent_unique_ids(ent_state *st, ne_doc *doc)
 {
     ne_map_reset(&st->m_keys, doc->nentities);
     for (size_t i = 0; i < doc->nentities; i++) {
@@ -340,5 +340,5 @@ void ent_emit_entities(ent_state *st, ne_doc *doc)
     if (st->rep_end > st->rep_start)
         for (size_t r = 0; r < doc->nentities; r++) sort_body_mentions(&doc->entities[r]);
     for (size_t r = 0; r < doc->nentities; r++) collect_titles(doc, &doc->entities[r]);
-    unique_ids(st, doc);
+    ent_unique_ids(st, doc);
 }

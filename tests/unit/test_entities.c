@@ -341,6 +341,27 @@ TEST(entities_arabic_article_and_possessive)
     ne_doc_reset(&doc);
 }
 
+/* A surname that begins with a particle is a surname when it stands alone
+ * at a sentence's start, capitalised ("De Blasio said"), not a given name
+ * "De" and a surname: before, Bill de Blasio was two people. */
+TEST(entities_capitalised_surname_particle_joins_the_full_name)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Mayor-elect Bill de Blasio named his police commissioner on Thursday. "
+                        "De Blasio said the choice was his alone. In Paris, Marine Le Pen "
+                        "criticised the plan, and Le Pen later repeated it.",
+                        &doc), 0);
+    const ne_entity *b = entity_named(&doc, "Bill de Blasio"), *l = entity_named(&doc, "Marine Le Pen");
+    CHECK(b != NULL && l != NULL);
+    CHECK(entity_named(&doc, "De Blasio") == NULL && entity_named(&doc, "Le Pen") == NULL);
+    CHECK(strstr(mention_list(&doc, b, buf, sizeof buf), "| De Blasio") != NULL);
+    CHECK(strstr(mention_list(&doc, l, buf, sizeof buf), "| Le Pen") != NULL);
+    ne_doc_reset(&doc);
+}
+
 /* ---- the watchlist ---------------------------------------------------------------- */
 
 TEST(entities_watchlist_person_by_a_fuller_form)

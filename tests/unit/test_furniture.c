@@ -140,6 +140,34 @@ TEST(furniture_web_page_tweet_is_a_post_quote)
     ne_outbox_free(&ob);
 }
 
+/* A post whose author the story never names in its running text: the
+ * account line alone makes the author an entity, so a watched author's
+ * post raises the alert (before: a speaker without an entity, no alert),
+ * and an agency's account is an organisation, not a person. */
+TEST(furniture_post_author_named_only_in_the_account_line_is_an_entity)
+{
+    if (!ne_test_have_models()) SKIP("models/ner.model absent (run from the repository root)");
+    static const char config[] =
+        "{\"watchlist\": {\"people\": [{\"id\": \"colin-wyers\", \"name\": \"Colin Wyers\"}]},"
+        " \"webhooks\": {\"subscriptions\": [{\"id\": \"cw\", \"url\": \"https://hooks.example/c\","
+        " \"secret\": \"whsec_dGVzdA==\", \"people\": [\"colin-wyers\"]}]}}";
+    ne_outbox ob = {0};
+    ne_test_enrich(config, "{\"id\": \"p1\", \"body\": "
+           "\"Baseball analysts were quick to weigh in on the trade on Tuesday night.\\n\\n"
+           "This is the worst contract of the winter, and it is not close.\\n"
+           "\\u2014 Colin Wyers (@cwyers) December 4, 2013\\n\\n"
+           "The launch has been moved to Thursday because of high winds.\\n"
+           "\\u2014 NASA (@NASA) December 4, 2013\\n\\n"
+           "The team did not respond to a request for comment.\"}", &ob);
+    const char *ev = ne_test_event_on(&ob, NE_TOPIC_ENRICHED);
+    CHECK(ev);
+    CHECK(strstr(ev, "{\"id\":\"colin-wyers\",\"name\":\"Colin Wyers\",\"type\":\"PERSON\",\"watched\":true"));
+    CHECK(strstr(ev, "\"speaker\":{\"entity_id\":\"colin-wyers\",\"name\":\"Colin Wyers\""));
+    CHECK(strstr(ev, "\"name\":\"NASA\",\"type\":\"ORG\""));
+    CHECK_INT(ne_test_count_on(&ob, NE_TOPIC_ALERTS), 1);
+    ne_outbox_free(&ob);
+}
+
 /* Archives (PolNeAR's among them) wrap a pasted tweet in a tag of their
  * own: the tag is not the post's words. */
 TEST(furniture_archived_tweet_markup_is_not_the_post_text)
