@@ -25,40 +25,6 @@
 
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-/* The first and last words of a name (up to a space). */
-static void name_ends(const char *s, size_t n, size_t *nf, const char **l, size_t *nl)
-{
-    size_t i = 0;
-    while (i < n && s[i] != ' ') i++;
-    *nf = i;
-    size_t j = n;
-    while (j > 0 && s[j - 1] != ' ') j--;
-    *l = s + j;
-    *nl = n - j;
-}
-
-/* The entity named s[0..n), or -1 (as quotes_posts.c's author_entity). */
-static long entity_named(const ne_doc *doc, const char *s, size_t n)
-{
-    size_t nf, nl;
-    const char *l;
-    name_ends(s, n, &nf, &l, &nl);
-    long weak = -1;
-    for (size_t i = 0; i < doc->nentities; i++) {
-        const ne_entity *e = &doc->entities[i];
-        size_t en = e->name ? strlen(e->name) : 0;
-        if (!en) continue;
-        if (en == n && !strncasecmp(e->name, s, n)) return (long)i;
-        if (e->type != NE_ENT_PER || nf == n) continue;
-        size_t enf, enl;
-        const char *el;
-        name_ends(e->name, en, &enf, &el, &enl);
-        if (weak < 0 && enf == nf && enl == nl && !strncasecmp(e->name, s, nf) && !strncasecmp(el, l, nl))
-            weak = (long)i;
-    }
-    return weak;
-}
-
 static int same_name(const char *a, const char *s, size_t n)
 {
     return a && strlen(a) == n && !strncasecmp(a, s, n);
@@ -93,9 +59,8 @@ static void add_mention(ne_entity *e, uint32_t start, uint32_t end)
 static void add_entity(ent_state *st, ne_doc *doc, const char *s, size_t n, uint32_t start)
 {
     const ne_person *p = watched_named(st, s, n);
-    size_t nf, nl;
-    const char *l;
-    name_ends(s, n, &nf, &l, &nl);
+    const char *sp = memchr(s, ' ', n);
+    size_t nf = sp ? (size_t)(sp - s) : n;
     int given = nf < n && map_get(&st->gz.given, hash_fold(s, nf)) != NONE32;
     doc->entities = ne_xrealloc(doc->entities, (doc->nentities + 1) * sizeof *doc->entities);
     ne_entity *e = &doc->entities[doc->nentities++];
@@ -130,7 +95,7 @@ size_t ent_add_post_authors(ent_state *st, ne_doc *doc)
             ne > nm) {
             const char *name = s + lb + nm;
             size_t n = ne - nm;
-            long k = entity_named(doc, name, n);
+            long k = ne_doc_entity_named(doc, name, n);
             if (k >= 0) {
                 add_mention(&doc->entities[k], (uint32_t)(lb + nm), (uint32_t)(lb + ne));
             } else {

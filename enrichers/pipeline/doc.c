@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void ne_text_clear(ne_text *t)
 {
@@ -106,4 +107,37 @@ const char *ne_mention_kind_name(int k)
     case NE_MENTION_PRONOUN: return "pronoun";
     default: return "name";
     }
+}
+
+/* The first and last words of a name (up to a space). */
+static void name_ends(const char *s, size_t n, size_t *nf, const char **l, size_t *nl)
+{
+    size_t i = 0;
+    while (i < n && s[i] != ' ') i++;
+    *nf = i;
+    size_t j = n;
+    while (j > 0 && s[j - 1] != ' ') j--;
+    *l = s + j;
+    *nl = n - j;
+}
+
+long ne_doc_entity_named(const ne_doc *doc, const char *s, size_t n)
+{
+    size_t nf, nl;
+    const char *l;
+    name_ends(s, n, &nf, &l, &nl);
+    long weak = -1;
+    for (size_t i = 0; i < doc->nentities; i++) {
+        const ne_entity *e = &doc->entities[i];
+        size_t en = e->name ? strlen(e->name) : 0;
+        if (!en) continue;
+        if (en == n && !strncasecmp(e->name, s, n)) return (long)i;
+        if (e->type != NE_ENT_PER || nf == n || weak >= 0) continue;
+        size_t enf, enl;
+        const char *el;
+        name_ends(e->name, en, &enf, &el, &enl);
+        if (enf == nf && enl == nl && !strncasecmp(e->name, s, nf) && !strncasecmp(el, l, nl))
+            weak = (long)i;
+    }
+    return weak;
 }

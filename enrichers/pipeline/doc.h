@@ -211,11 +211,17 @@ typedef struct ne_doc {
 void ne_doc_reset(ne_doc *doc);
 void ne_doc_free(ne_doc *doc);
 
+/* The entity named s[0..n), or -1: one whose name is s, case aside, else
+ * the first person whose name has the same first and last words ("Donald
+ * J. Trump" for "Donald Trump"). Used for names that come from outside the
+ * tokens (an embedded post's account line). */
+long ne_doc_entity_named(const ne_doc *doc, const char *s, size_t n);
+
 /* Frees the arrays of a text layer and zeroes it. */
 void ne_text_clear(ne_text *t);
 
-const char *ne_ent_type_name(enum ne_ent_type t);
-const char *ne_ran_name(enum ne_ran r);               /* "text", "lang", …, "entities.ner" */     /* "PERSON", "ORG", … */
+const char *ne_ent_type_name(enum ne_ent_type t);      /* "PERSON", "ORG", … */
+const char *ne_ran_name(enum ne_ran r);               /* "text", "lang", …, "entities.ner" */
 const char *ne_quote_kind_name(enum ne_quote_kind k); /* "direct", … */
 const char *ne_mention_kind_name(int k);              /* "name", "title", "description", "pronoun" */
 

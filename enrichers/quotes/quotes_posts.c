@@ -53,41 +53,6 @@ static void trim_post(const char *s, uint32_t *b, uint32_t *e)
     }
 }
 
-/* The first and last words of a name (up to a space). */
-static void ends_of(const char *s, size_t n, const char **f, size_t *nf, const char **l, size_t *nl)
-{
-    size_t i = 0;
-    while (i < n && s[i] != ' ') i++;
-    *f = s;
-    *nf = i;
-    size_t j = n;
-    while (j > 0 && s[j - 1] != ' ') j--;
-    *l = s + j;
-    *nl = n - j;
-}
-
-/* The person entity the account's name names, or -1. */
-static long author_entity(const ne_doc *doc, const char *name, size_t n)
-{
-    const char *f, *l;
-    size_t nf, nl;
-    ends_of(name, n, &f, &nf, &l, &nl);
-    long weak = -1;
-    for (size_t i = 0; i < doc->nentities; i++) {
-        const ne_entity *e = &doc->entities[i];
-        size_t en = e->name ? strlen(e->name) : 0;
-        if (!en) continue;
-        if (en == n && !strncasecmp(e->name, name, n)) return (long)i;
-        if (e->type != NE_ENT_PER || nf == n) continue;
-        const char *ef, *el;
-        size_t nef, nel;
-        ends_of(e->name, en, &ef, &nef, &el, &nel);
-        if (weak < 0 && nef == nf && nel == nl && !strncasecmp(ef, f, nf) && !strncasecmp(el, l, nl))
-            weak = (long)i;
-    }
-    return weak;
-}
-
 static int by_start(const void *a, const void *b)
 {
     const ne_quote *x = a, *y = b;
@@ -126,7 +91,7 @@ void qt_add_posts(ne_doc *doc)
                 q.speaker_start = lb + (uint32_t)nm;
                 q.speaker_end = lb + (uint32_t)ne;
                 q.speaker_text = ne_xstrndup(s + q.speaker_start, ne - nm);
-                q.speaker_entity = author_entity(doc, q.speaker_text, ne - nm);
+                q.speaker_entity = ne_doc_entity_named(doc, q.speaker_text, ne - nm);
                 q.is_new = 1;
                 q.claim_id = ne_xmalloc(17);
                 ne_quotes_claim_id(q.text, pe - pb, q.claim_id);
