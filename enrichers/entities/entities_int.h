@@ -129,6 +129,7 @@ typedef struct cluster {
     int32_t  best;          /* cand giving the canonical name, or -1 */
     uint32_t nment;
     uint32_t nxm;           /* mentions the coreference adds (st->xm) */
+    uint32_t seen;          /* cluster_short_names: its mentions read so far */
     uint32_t first;         /* reading position of the first mention */
     uint32_t out;           /* index in doc->entities */
     int      votes[4];      /* type votes of its mentions */
