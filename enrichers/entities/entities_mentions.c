@@ -25,12 +25,31 @@
  * or more capitalised and, in the body, at least one of them past the
  * first word outside any entity ("Putin Says He Didn’t Meddle in the US
  * Election"; a sentence made of names, "Angela Merkel met Emmanuel Macron
- * in Berlin", is not one). In a title two such words are enough.
+ * in Berlin", is not one). In a title two such words are enough. A short
+ * lower-case word that is not a function word ("met", "won", "new") says
+ * the line is in sentence case: title case capitalises every word but
+ * articles, short conjunctions and prepositions and name particles, so
+ * "Donald Trump met Mitt Romney on Saturday." is cased text whose names
+ * are found, not guesses kept only where the article confirms them.
  * Returns 2 for a line without lower-case letters, 1 for a title-case
  * one, 0 otherwise. The tagger, trained on capitals copies of its
  * data, reads an all-caps line as well as a cased one, so its spans
  * there found entities; in a title-case line the stage keeps its
  * guesses only where the rest of the article confirms them (weak). */
+/* The words title case leaves in lower case: articles, short conjunctions
+ * and prepositions (AP and Chicago styles), and name particles. */
+static int title_case_lower(const char *p, size_t len)
+{
+    static const char *const words[] = {
+        "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of",
+        "off", "on", "out", "per", "to", "up", "via", "vs", "v", "en", "de", "da", "di", "du", "la", "le",
+        "van", "von", "der", "den", "al", "bin", "ibn", "dos", "das", "del", "y", "e",
+    };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strlen(words[k]) == len && !memcmp(words[k], p, len)) return 1;
+    return 0;
+}
+
 static int sentence_is_uncased(const ent_state *st, const ne_text *t, size_t s, int title)
 {
     size_t g0 = (size_t)(st->nsent[s].toks - st->ntok), n = st->nsent[s].ntoks;
@@ -43,7 +62,10 @@ static int sentence_is_uncased(const ent_state *st, const ne_text *t, size_t s, 
         for (size_t k = 0; k < len; k++) lower += is_lower_ascii((unsigned char)p[k]);
         lower_any += lower;
         words++;
-        if (count_letters(p, len) < 4) continue;
+        if (count_letters(p, len) < 4) {
+            if (lower == len && !title_case_lower(p, len)) return 0;   /* "met", "won": sentence case */
+            continue;
+        }
         if (!(t->toks[i].flags & NE_TF_CAP)) return 0;
         long_words++;
         free_caps += g > g0 && st->tags[g] == NE_NER_O;
@@ -307,13 +329,16 @@ void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
     while (i < nn || j < ng) {
         int take_ner = j >= ng || (i < nn && spans[i].tok_start < st->gzc[j].a);
         if (take_ner) {
+            /* a closing quotation mark is never part of a name: "I.”" */
+            uint32_t end = spans[i].tok_end;
+            while (end > spans[i].tok_start + 1 && t->toks[end - 1].kind == NE_TOK_QUOTE) end--;
             /* "I’m" typed ORG or PER: never an entity */
-            if (spans[i].tok_end - spans[i].tok_start == 1 && ent_is_first_person(t, spans[i].tok_start))
+            if (end - spans[i].tok_start == 1 && ent_is_first_person(t, spans[i].tok_start))
                 nkeep[i] = 0;
             if (field == NE_FIELD_BODY && furniture_line(doc, t, spans[i].tok_start, spans[i].tok_end))
                 nkeep[i] = 0;
             if (nkeep[i]) {
-                cand c = { .a = spans[i].tok_start, .b = spans[i].tok_end, .gaz = -1, .person = -1,
+                cand c = { .a = spans[i].tok_start, .b = end, .gaz = -1, .person = -1,
                            .type = (uint8_t)spans[i].type, .ner_type = (uint8_t)spans[i].type,
                            .kind = GZ_PLACE, .field = (uint8_t)field, .weak = uncased[spans[i].tok_start] == 1 };
                 ent_push_cand(st, &c);

@@ -230,7 +230,10 @@ int ent_is_first_person(const ne_text *t, size_t i)
     const unsigned char *s = (const unsigned char *)tok_ptr(t, i);
     size_t n = tok_len(t, i);
     if (s[0] != 'I') return 0;
-    return n == 1 || s[1] == '\'' || (n > 3 && s[1] == 0xE2 && s[2] == 0x80 && s[3] == 0x99);
+    /* "I", "I'm", "I’ve", and "I." ending a sentence ("Neither do I.”"),
+     * which the tokenizer may read as an initial; not "I.B.M." */
+    return n == 1 || s[1] == '\'' || (n > 3 && s[1] == 0xE2 && s[2] == 0x80 && s[3] == 0x99) ||
+           (s[1] == '.' && (n == 2 || !((s[2] >= 'A' && s[2] <= 'Z') || (s[2] >= 'a' && s[2] <= 'z'))));
 }
 
 /* ---- a name's text and key ------------------------------------------------------------ */

@@ -289,6 +289,30 @@ TEST(entities_conflicting_full_name_starts_a_new_person)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_a_sentence_of_names_with_a_short_verb_is_cased_text)
+{
+    ne_doc doc;
+    NEED_MODEL();
+    /* every word of four letters or more is capitalised, but title case
+     * would write "Met": the names are found, not left as headline guesses */
+    CHECK_INT(run_stage("{}", NULL, "Donald Trump met Mitt Romney on Saturday.", &doc), 0);
+    const ne_entity *t = entity_named(&doc, "Donald Trump"), *r = entity_named(&doc, "Mitt Romney");
+    CHECK(t != NULL && r != NULL);
+    CHECK(t && t->type == NE_ENT_PER);
+    CHECK(r && r->type == NE_ENT_PER);
+    ne_doc_reset(&doc);
+    /* a real title-case line still keeps only what the article confirms */
+    CHECK_INT(run_stage("{}", NULL, "Putin Says He Didn\xe2\x80\x99t Meddle in the Election Held Last Year", &doc), 0);
+    CHECK(entity_named(&doc, "Putin") == NULL);
+    ne_doc_reset(&doc);
+    /* "I." ending a quoted sentence is the speaker, not a person named I */
+    CHECK_INT(run_stage("{}", NULL,
+                        "\xe2\x80\x9cI don\xe2\x80\x99t know what the Republican Party is,\xe2\x80\x9d "
+                        "Graham said. \xe2\x80\x9cNeither do I.\xe2\x80\x9d", &doc), 0);
+    for (size_t i = 0; i < doc.nentities; i++) CHECK(doc.entities[i].name[0] != 'I' || doc.entities[i].name[1] != '.');
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_lone_surname_is_the_main_bearer_not_the_last_named)
 {
     char buf[512];
