@@ -313,6 +313,22 @@ TEST(entities_a_sentence_of_names_with_a_short_verb_is_cased_text)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_club_short_name_joins_the_full_name)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", "Canucks edge Flames in overtime",
+                        "Quinn Hughes scored in overtime as the Vancouver Canucks beat the Calgary Flames 3-2 "
+                        "on Saturday night.",
+                        &doc), 0);
+    const ne_entity *f = entity_named(&doc, "Calgary Flames");
+    CHECK(f != NULL && entity_named(&doc, "Flames") == NULL);
+    CHECK(f && f->type == NE_ENT_ORG);
+    if (f) CHECK_STR(mention_list(&doc, f, buf, sizeof buf), "T:Flames | Calgary Flames");
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_lone_surname_is_the_main_bearer_not_the_last_named)
 {
     char buf[512];
