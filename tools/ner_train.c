@@ -4,7 +4,7 @@
  *             [--out models/ner.model] [--score models/ner.score]
  *             [--bits 20] [--epochs 30] [--patience 4] [--mincount 2]
  *             [--features all,-gaz,...] [--seed N] [--caplex-conll 0|1]
- *             [--augment PCT] [--cluster-text FILE]...
+ *             [--augment PCT] [--cluster-text FILE]... [--xgaz FILE [--xgaz-dropout PCT]]
  *
  * An averaged structured perceptron over the tagger's own feature extractor
  * and Viterbi decoder. Documents are shuffled each epoch with a fixed seed
@@ -20,7 +20,10 @@
  *     trusted for a name it has not seen;
  *   - a capitalisation lexicon: for each word, how often unlabelled text
  *     (PolNeAR news, the training text) capitalises it mid-sentence;
- *   - word clusters from the same text (see cluster_words).
+ *   - word clusters from the same text (see cluster_words);
+ *   - with --xgaz, external name lists (tools/ner_gazetteers.py: GeoNames,
+ *     WordNet, models/gazetteer.tsv), one gazetteer bit per list: not
+ *     from the training data, so no jackknife.
  *
  * It links the tagger's own objects and reaches their internals through
  * enrichers/ner/ner_int.h: the feature extractor it learns with is the one
@@ -477,6 +480,39 @@ static void build_gazetteer(ne_map *gaz, const ne_ner_corpus *c)
     }
 }
 
+/* Reads the external name lists (tools/ner_gazetteers.py: LIST<TAB>phrase
+ * a line) into the gazetteer, numbering the lists in the order they first
+ * appear (at most NXL). Returns 0, or -1 after saying why. */
+static int read_name_lists(ne_map *gaz, const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) { fprintf(stderr, "ner_train: %s: %s\n", path, strerror(errno)); return -1; }
+    char names[NXL][32], line[1024];
+    size_t counts[NXL] = {0};
+    int nl = 0;
+    while (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab || line[0] == '#') continue;
+        *tab = '\0';
+        int l = 0;
+        while (l < nl && strcmp(names[l], line) != 0) l++;
+        if (l == nl) {
+            if (nl == NXL || strlen(line) >= sizeof names[0]) {
+                fprintf(stderr, "ner_train: %s: more than %d lists or a long list name: %s\n", path, NXL, line);
+                fclose(fp);
+                return -1;
+            }
+            memcpy(names[nl++], line, strlen(line) + 1);   /* fits: checked above */
+        }
+        ner_gaz_add_listed(gaz, tab + 1, l);
+        counts[l]++;
+    }
+    fclose(fp);
+    for (int l = 0; l < nl; l++) fprintf(stderr, "ner_train: name list %d %s: %zu phrases\n", l, names[l], counts[l]);
+    return 0;
+}
+
 /* ---- the perceptron ----------------------------------------------------- */
 
 typedef struct trainer {
@@ -487,6 +523,7 @@ typedef struct trainer {
     float tw[NT + 1][NT], tu[NT + 1][NT], ew[NT], eu[NT];
     double c;                     /* update clock for averaging */
     int mincount;
+    int xgaz_dropout;             /* --xgaz-dropout PCT (see drop_word) */
     ner_tables tab;
 } trainer;
 
@@ -574,13 +611,33 @@ static inline void upd(float *w, float *u, float d, double c)
     *u += (float)(c * d);
 }
 
-/* One epoch over the documents in `order`. Returns the number of
- * sentences with an error. */
-static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, const size_t *order)
+/* Word dropout for the name lists (--xgaz-dropout PCT): in training, a
+ * token that an external list matches loses its word-identity features
+ * (f_w, f_lw, f_winit: the second to fourth of ner_sent_features) in PCT %
+ * of its sentences, picked by a hash of epoch, document, sentence and
+ * token (deterministic). CoNLL train's names are mostly known words, so
+ * without it the perceptron learns them by heart and leaves the list
+ * features little weight; the names they are for are the unseen ones. */
+static int drop_word(int pct, const tokattr *a, uint64_t epoch, size_t d, size_t s, size_t i)
+{
+    if (!pct) return 0;
+    int any = 0;
+    for (int l = 0; l < NXL; l++) any |= a->xgaz[l];
+    if (!any) return 0;
+    uint64_t h = ne_mix64(((epoch * 0x100000001b3ULL + d) * 0x100000001b3ULL + s) * 0x100000001b3ULL + i);
+    return (int)(h % 100) < pct;
+}
+/* Whether feature k of a token whose features start at k0 is dropped. */
+static inline int dropped(int drop, uint32_t k, uint32_t k0) { return drop && k - k0 - 1 < 3; }
+
+/* Epoch `epoch` (from 1) over the documents in `order`. Returns the
+ * number of sentences with an error. */
+static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, const size_t *order,
+                          uint64_t epoch)
 {
     size_t errors = 0;
     float *em = NULL;
-    uint8_t *bp = NULL, *pred = NULL;
+    uint8_t *bp = NULL, *pred = NULL, *drop = NULL;
     size_t cap = 0;
     for (size_t oi = 0; oi < c->ndocs; oi++) {
         size_t d = order[oi];
@@ -595,14 +652,16 @@ static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, co
                 em = ne_xrealloc(em, cap * NT * sizeof *em);
                 bp = ne_xrealloc(bp, cap * NT);
                 pred = ne_xrealloc(pred, cap);
+                drop = ne_xrealloc(drop, cap);
             }
             ner_sent_features(ws, (uint32_t)(tr->R - 1), tr->fs, &sents[s], s);
             for (size_t i = 0; i < n; i++) {
                 float *e = em + i * NT;
                 memset(e, 0, NT * sizeof *e);
+                drop[i] = (uint8_t)drop_word(tr->xgaz_dropout, &ws->ta[ws->soff[s] + i], epoch, d, s, i);
                 for (uint32_t k = ws->foff[i]; k < ws->foff[i + 1]; k++) {
                     uint32_t r = ws->feats[k];
-                    if (tr->cnt[r] < tr->mincount) continue;
+                    if (tr->cnt[r] < tr->mincount || dropped(drop[i], k, ws->foff[i])) continue;
                     const float *w = tr->w + (size_t)r * NT;
                     for (int t = 0; t < NT; t++) e[t] += w[t];
                 }
@@ -617,7 +676,7 @@ static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, co
                     if (g != p) {
                         for (uint32_t k = ws->foff[i]; k < ws->foff[i + 1]; k++) {
                             uint32_t r = ws->feats[k];
-                            if (tr->cnt[r] < tr->mincount) continue;
+                            if (tr->cnt[r] < tr->mincount || dropped(drop[i], k, ws->foff[i])) continue;
                             size_t o = (size_t)r * NT;
                             upd(&tr->w[o + g], &tr->u[o + g], 1, tr->c);
                             upd(&tr->w[o + p], &tr->u[o + p], -1, tr->c);
@@ -637,7 +696,7 @@ static size_t train_epoch(trainer *tr, ne_ner_ws *ws, const ne_ner_corpus *c, co
             ner_doc_record(ws, s, pred);
         }
     }
-    free(em); free(bp); free(pred);
+    free(em); free(bp); free(pred); free(drop);
     return errors;
 }
 
@@ -682,7 +741,7 @@ static uint32_t parse_features(const char *spec)
     static const struct { const char *name; uint32_t bit; } fams[] = {
         { "affix", FF_AFFIX }, { "shape", FF_SHAPE }, { "ctx", FF_CTX }, { "gaz", FF_GAZ },
         { "caplex", FF_CAPLEX }, { "cluster", FF_CLUSTER }, { "doccap", FF_DOCCAP },
-        { "hist", FF_HIST }, { "pos", FF_POS }, { "casedfirst", FF_CASED_FIRST }, { "titlecase", FF_TITLECASE }, { "namepat", FF_NAMEPAT }, { "all", FF_ALL },
+        { "hist", FF_HIST }, { "pos", FF_POS }, { "casedfirst", FF_CASED_FIRST }, { "titlecase", FF_TITLECASE }, { "namepat", FF_NAMEPAT }, { "xgaz", FF_XGAZ }, { "all", FF_ALL },
     };
     uint32_t fs = 0;
     char buf[256];
@@ -702,10 +761,14 @@ static void usage(void)
 {
     fprintf(stderr, "usage: ner_train --train FILE --dev FILE [--text JSONL]... [--out FILE] [--score FILE]\n"
                     "                 [--bits N] [--epochs N] [--patience N] [--mincount N] [--features SPEC]\n"
-                    "                 [--seed N] [--caplex-conll 0|1] [--augment PCT]\n"
+                    "                 [--seed N] [--caplex-conll 0|1] [--augment PCT] [--xgaz FILE]\n"
+                    "                 [--xgaz-dropout PCT]\n"
                     "  SPEC: all or a comma list of families, -name to drop one: affix shape ctx gaz\n"
-                    "        caplex cluster doccap hist pos casedfirst titlecase namepat\n"
-                    "        (default: all,-namepat)\n"
+                    "        caplex cluster doccap hist pos casedfirst titlecase namepat xgaz\n"
+                    "        (default: all,-namepat; xgaz only with --xgaz)\n"
+                    "  --xgaz FILE: external name lists (tools/ner_gazetteers.py), stored in the model\n"
+                    "  --xgaz-dropout PCT: a listed word loses its word features in PCT %% of training\n"
+                    "        sentences (default 0)\n"
                     "  --text FILE: unlabelled text for the capitalisation lexicon and the clusters\n"
                     "  --cluster-text FILE: for the clusters only; FILE .jsonl (\"text\" of each\n"
                     "        line), .jsonl.gz, or .conllu (its \"# text =\" lines)\n");
@@ -726,6 +789,7 @@ int main(int argc, char **argv)
     tr.fs = FF_ALL & ~FF_NAMEPAT;
     tr.mincount = 2;
     int caplex_conll = 0, augment = 25;
+    const char *xgaz_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) usage();
@@ -743,10 +807,13 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed")) rng_state = ne_mix64(strtoull(v, NULL, 0)) | 1;  /* never 0 */
         else if (!strcmp(a, "--caplex-conll")) caplex_conll = atoi(v);
         else if (!strcmp(a, "--augment")) augment = atoi(v);
+        else if (!strcmp(a, "--xgaz")) xgaz_path = v;
+        else if (!strcmp(a, "--xgaz-dropout")) tr.xgaz_dropout = atoi(v);
         else usage();
         i++;
     }
     if (!train_path || !dev_path || tr.bits < 12 || tr.bits > 24) usage();
+    if (!xgaz_path) tr.fs &= ~(uint32_t)FF_XGAZ;   /* no lists, no list features */
 
     double t_start = ner_score_now();
     char err[512];
@@ -776,6 +843,7 @@ int main(int argc, char **argv)
     if (tr.fs & FF_CLUSTER) cluster_words(&tr.tab.lex, &tc);
     if (tr.fs & FF_NAMEPAT) add_keywords(&tr.tab.lex);
     build_gazetteer(&tr.tab.gaz, &train);
+    if (xgaz_path && read_name_lists(&tr.tab.gaz, xgaz_path) < 0) return 1;
     fprintf(stderr, "ner_train: %zu text words, lexicon %zu, gazetteer %zu keys (%.1fs)\n",
             tc.n, tr.tab.lex.n, tr.tab.gaz.n, ner_score_now() - t_start);
     free(tc.hl); free(tc.cap); free(tc.initial);
@@ -812,7 +880,7 @@ int main(int argc, char **argv)
             order[d - 1] = order[j];
             order[j] = tmp;
         }
-        size_t errs = train_epoch(&tr, ws, &train, order);
+        size_t errs = train_epoch(&tr, ws, &train, order, (uint64_t)ep);
         ne_ner_model *m = snapshot(&tr, dense);
         double secs;
         ne_ner_counts k = evaluate(m, ws, &dev, &secs);

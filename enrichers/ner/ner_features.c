@@ -516,6 +516,12 @@ void ner_sent_features(ne_ner_ws *ws, uint32_t row_mask, uint32_t fs,
         if ((fs & FF_DOCCAP) && (a->flags & TF_LETTER))
             EMIT(f_doccap(&ws->de[a->de], a, ctx));
         if ((fs & FF_NAMEPAT) && a->pat) EMIT(f_namepat(a, unc));
+        if (fs & FF_XGAZ)
+            for (int l = 0; l < NXL; l++)
+                if (a->xgaz[l]) {
+                    EMIT(f_xgaz(a, l));
+                    EMIT(f_xgazcap(a, l, unc));
+                }
         if ((fs & FF_HIST) && (a->flags & TF_LETTER) && a->cap != CAP_LOWER) {
             const docent *d = &ws->de[a->de];
             EMIT(f_hist(d, ctx));

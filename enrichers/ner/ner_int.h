@@ -43,6 +43,7 @@
 #define GAZ_MAXLEN 8
 #define MAX_FEATS 96          /* per token; the extractor emits fewer */
 #define NFOLDS 10             /* gazetteer jackknife folds (training only) */
+#define NXL 12                /* external name lists (FF_XGAZ) */
 
 /* Feature families, switchable for ablations. The model records which
  * families it was trained with, so the tagger computes the same ones. */
@@ -60,7 +61,9 @@ enum {
     FF_TITLECASE = 1 << 10, /* title-case lines count as uncased (see ner_doc_begin) */
     FF_NAMEPAT = 1 << 11,  /* the name run a token is in: its first and last words' keyword
                             * classes ("Mayo Clinic", "Ministry of Defence"; see name_runs) */
-    FF_ALL     = (1 << 12) - 1
+    FF_XGAZ    = 1 << 12,  /* external name lists (tools/ner_gazetteers.py): the token's
+                            * place in the longest phrase of each list covering it */
+    FF_ALL     = (1 << 13) - 1
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -126,9 +129,12 @@ enum { KW_NONE, KW_COMPANY, KW_INSTITUTION, KW_GEO, KW_CIVIC, KW_EVENT, KW_TITLE
 #define LEX_NCL 3
 
 /* Gazetteer value: bit 4*f+t: type t seen in training fold f; bits 40-43:
- * type t in a bundled list; bit 63: the key is a proper prefix of a
- * longer phrase (so matching goes on). */
+ * type t in a bundled list; bits 44-55: in external list l (FF_XGAZ; the
+ * trainer numbers the lists of its --xgaz file in order); bit 63: the
+ * key is a proper prefix of a longer phrase (so matching goes on). */
 #define GAZ_BUNDLED(t)  (1ULL << (40 + (t)))
+#define GAZ_XLIST(l)    (1ULL << (44 + (l)))
+#define GAZ_XLISTS(v)   ((unsigned)((v) >> 44) & ((1u << NXL) - 1))
 #define GAZ_PREFIX      (1ULL << 63)
 
 typedef struct ner_tables {
@@ -245,6 +251,8 @@ typedef struct tokattr {
     uint8_t patkw;            /* the run's first word's class << 4 | its last word's */
     uint8_t gaz[4];           /* per type: 0, or 1 + BILU position of the longest match */
     uint8_t gazlen[4];
+    uint8_t xgaz[NXL];        /* per external list: 0, or 1 + BILU position of the longest match */
+    uint8_t xglen[NXL];
     uint64_t stamp;           /* the token's type cache entry (see typeent); 0: none */
     uint64_t gaz1;            /* with the type cache: its one-word gazetteer value, 0: none */
 } tokattr;
@@ -342,6 +350,11 @@ void ner_type_store(ne_ner_ws *ws, typeent *e, const ne_ner_tok *tk, tokattr *a)
  * sentence (ner_tables.c); `fold` as for ner_doc_begin. */
 void ner_mark_gazetteer(ne_ner_ws *ws, const ner_tables *tab, size_t a, size_t b, int fold);
 
+/* Adds phrase p (words separated by spaces) to gazetteer gaz as a member
+ * of external list l (FF_XGAZ, l < NXL), marking its proper prefixes so
+ * matching goes on. The trainer's --xgaz lists; tests. */
+void ner_gaz_add_listed(ne_map *gaz, const char *p, int l);
+
 /* Computes token attributes and document counts for a whole document,
  * empties the tag history and sets the decoding order. `fold` hides one
  * training fold of the gazetteer (-1 at run time); `fs` is the model's
@@ -370,7 +383,7 @@ enum {
     T_LWM1, T_LWP1, T_LWM2, T_LWP2, T_BRM1, T_BRP1, T_BR3, T_BIM1, T_BIP1,
     T_CAP3, T_GAZ, T_GAZCAP, T_GAZM1, T_GAZP1, T_CAPLEX, T_CAPLEXP1, T_CAPLEXM1,
     T_CL, T_CLM1, T_CLP1, T_DOCCAP, T_HIST, T_HISTANY, T_POS, T_SLEN, T_WINIT,
-    T_FLAGS, T_CLCAP, T_NAMEPAT
+    T_FLAGS, T_CLCAP, T_NAMEPAT, T_XGAZ, T_XGAZCAP
 };
 
 /* One function per feature template, shared by ner_sent_features (the
@@ -440,6 +453,15 @@ static inline uint64_t f_doccap(const docent *d, const tokattr *a, uint64_t ctx)
 }
 static inline uint64_t f_hist(const docent *d, uint64_t ctx) { return fh2(T_HIST, hist_major(d), ctx); }
 static inline uint64_t f_histany(const docent *d, unsigned t) { return fh2(T_HISTANY, t, d->hist[t] > 1); }
+/* FF_XGAZ: external list l matched (its BILU position), and the same with
+ * the token's capitalisation and whether the line is uncased: a
+ * case-insensitive match of a lower-case word ("split", "nice") or of an
+ * all-caps one tells something else than one of a capitalised word. */
+static inline uint64_t f_xgaz(const tokattr *a, int l) { return fh2(T_XGAZ, (uint64_t)l, a->xgaz[l]); }
+static inline uint64_t f_xgazcap(const tokattr *a, int l, uint64_t unc)
+{
+    return fh2(T_XGAZCAP, (uint64_t)l << 4 | a->xgaz[l], (uint64_t)a->cap << 1 | unc);
+}
 static inline uint64_t f_namepat(const tokattr *a, uint64_t unc)
 {
     return fh2(T_NAMEPAT, a->patkw, (uint64_t)a->pat << 1 | unc);

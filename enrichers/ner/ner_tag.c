@@ -347,7 +347,9 @@ enum {
     MEMO_CAPLEXM1 = MEMO_HISTANY + 5 * 2,      /* (bucket m1, bucket, cap m1, cap, ctx) */
     MEMO_CAPLEXP1 = MEMO_CAPLEXM1 + 16 * 16 * 6 * 6 * 4,
     MEMO_NAMEPAT  = MEMO_CAPLEXP1 + 16 * 16 * 6 * 6 * 4,   /* (classes, place, uncased) */
-    MEMO_N        = MEMO_NAMEPAT + 256 * 5 * 2
+    MEMO_XGAZ     = MEMO_NAMEPAT + 256 * 5 * 2,   /* (list, position) */
+    MEMO_XGAZCAP  = MEMO_XGAZ + NXL * 5,      /* (list, position, cap, uncased) */
+    MEMO_N        = MEMO_XGAZCAP + NXL * 5 * 6 * 2
 };
 
 /* The memo slot value of a feature (its hash). */
@@ -460,6 +462,13 @@ static void score_cached(const ne_ner_model *m, ne_ner_ws *ws, const ne_ner_sent
         }
         if ((fs & FF_NAMEPAT) && a->pat)
             MEMO(MEMO_NAMEPAT + (a->patkw * 5u + a->pat) * 2u + unc, f_namepat(a, unc));
+        if (fs & FF_XGAZ)
+            for (int l = 0; l < NXL; l++)
+                if (a->xgaz[l]) {
+                    MEMO(MEMO_XGAZ + l * 5u + a->xgaz[l], f_xgaz(a, l));
+                    MEMO(MEMO_XGAZCAP + ((l * 5u + a->xgaz[l]) * 6u + a->cap) * 2u + unc,
+                         f_xgazcap(a, l, unc));
+                }
         if ((fs & FF_HIST) && (a->flags & TF_LETTER) && a->cap != CAP_LOWER) {
             const docent *d = &ws->de[a->de];
             MEMO(MEMO_HIST + hist_major(d) * 4u + ctx, f_hist(d, ctx));
@@ -586,6 +595,13 @@ int ne_ner_explain(const ne_ner_model *m, ne_ner_ws *ws,
                  doccap_bucket(d), hist[hist_major(d)]);
     if (m->feat_set & FF_NAMEPAT)
         nebuf_printf(&b, " run=%u runkw=%u/%u", a->pat, a->patkw >> 4, a->patkw & 15u);
+    if (m->feat_set & FF_XGAZ) {
+        nebuf_puts(&b, " xgaz=");
+        any = 0;
+        for (int l = 0; l < NXL; l++)
+            if (a->xgaz[l]) nebuf_printf(&b, "%s%d:%c", any++ ? "," : "", l, bilu[a->xgaz[l] - 1]);
+        if (!any) nebuf_puts(&b, "-");
+    }
     snprintf(out, cap, "%s", b.p);
     nebuf_free(&b);
     return 0;

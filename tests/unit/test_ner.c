@@ -6,6 +6,7 @@
 #include "tests/unit/test.h"
 
 #include "enrichers/ner/ner.h"
+#include "enrichers/ner/ner_int.h"   /* the external name lists' test adds to a model */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,14 +74,20 @@ static const char *tag_doc(ne_ner_model *m, tdoc *d, char *buf, size_t cap)
 /* Feature attributes of one token, as ne_ner_explain renders them with
  * the committed model (loaded and released here, so a failing CHECK in
  * the caller leaks nothing). */
-static const char *explain(const tdoc *d, size_t sent, size_t tok, char *buf, size_t cap)
+static const char *explain_with(const ne_ner_model *m, const tdoc *d, size_t sent, size_t tok,
+                                char *buf, size_t cap)
 {
-    ne_ner_model *m = load_model();
     ne_ner_ws *ws = ne_ner_ws_new();
     int rc = m && ws ? ne_ner_explain(m, ws, d->sents, d->nsents, sent, tok, buf, cap) : -1;
     ne_ner_ws_free(ws);
-    ne_ner_free(m);
     return rc == 0 ? buf : "(explain failed)";
+}
+static const char *explain(const tdoc *d, size_t sent, size_t tok, char *buf, size_t cap)
+{
+    ne_ner_model *m = load_model();
+    const char *r = explain_with(m, d, sent, tok, buf, cap);
+    ne_ner_free(m);
+    return r;
 }
 
 /* ---- feature helpers ---------------------------------------------------- */
@@ -431,6 +438,54 @@ TEST(ner_feature_gazetteer)
     CHECK(strstr(explain(&d, 3, 3, b, sizeof b), "LOC:B") != NULL);
     CHECK(strstr(explain(&d, 3, 4, b, sizeof b), "LOC:L") != NULL);
     CHECK(strstr(explain(&d, 1, 3, b, sizeof b), "gaz=-") != NULL);   /* arrived */
+}
+
+/* The committed model with external name lists added as ner_train
+ * --xgaz adds them (FF_XGAZ; the shipped model has none, see mk/ner.mk):
+ * list 2 holds "New York", list 5 "New York City" and "berlin". */
+static ne_ner_model *model_with_name_lists(void)
+{
+    ne_ner_model *m = load_model();
+    if (!m) return NULL;
+    ner_gaz_add_listed(&m->tab.gaz, "New York", 2);
+    ner_gaz_add_listed(&m->tab.gaz, "New York City", 5);
+    ner_gaz_add_listed(&m->tab.gaz, "berlin", 5);
+    m->feat_set |= FF_XGAZ;
+    return m;
+}
+
+TEST(ner_feature_external_name_lists)
+{
+    /* each list gives a token its BILU place in the list's longest phrase
+     * covering it, matched without case, so the capitals headline's NEW
+     * YORK and BERLIN match too; tagging with the type cache and without
+     * agrees (the cached path computes the list features apart) */
+    ne_ner_model *m = model_with_name_lists();
+    if (!m) SKIP("models/ner.model not found");
+    tdoc d = {0};
+    char b[1024];
+    putin_article(&d);
+    tdoc_add(&d, "He flew to New York City from New York .");
+    tdoc_add(&d, "NEW YORK MAYOR VISITS BERLIN");
+    CHECK(strstr(explain_with(m, &d, 3, 3, b, sizeof b), "xgaz=2:B,5:B") != NULL);
+    CHECK(strstr(explain_with(m, &d, 3, 4, b, sizeof b), "xgaz=2:L,5:I") != NULL);
+    CHECK(strstr(explain_with(m, &d, 3, 5, b, sizeof b), "xgaz=5:L") != NULL);
+    CHECK(strstr(explain_with(m, &d, 3, 6, b, sizeof b), "xgaz=-") != NULL);   /* from */
+    CHECK(strstr(explain_with(m, &d, 3, 8, b, sizeof b), "xgaz=2:L") != NULL);
+    CHECK(strstr(explain_with(m, &d, 2, 7, b, sizeof b), "xgaz=5:U") != NULL); /* Berlin */
+    CHECK(strstr(explain_with(m, &d, 4, 0, b, sizeof b), "xgaz=2:B") != NULL); /* NEW */
+    CHECK(strstr(explain_with(m, &d, 4, 4, b, sizeof b), "xgaz=5:U") != NULL); /* BERLIN */
+    CHECK(strstr(explain(&d, 3, 3, b, sizeof b), "xgaz") == NULL);   /* the shipped model: off */
+    ne_ner_ws *ref = ne_ner_ws_new(), *cached = ne_ner_ws_new();
+    CHECK(ref && cached);
+    ne_ner_ws_set_cache(ref, 0);
+    uint8_t want[512], got[512];
+    CHECK_INT(ne_ner_tag(m, ref, d.sents, d.nsents, want), 0);
+    CHECK_INT(ne_ner_tag(m, cached, d.sents, d.nsents, got), 0);
+    CHECK(memcmp(got, want, d.ntoks) == 0);
+    ne_ner_ws_free(ref);
+    ne_ner_ws_free(cached);
+    ne_ner_free(m);
 }
 
 TEST(ner_feature_capitalisation_lexicon)
