@@ -225,6 +225,7 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
     if (english) {
         qt_attach_frames(ws);
         qt_find_reported(ws);
+        qt_filter_statements(ws);   /* before step 4: a dropped statement frees its quotations */
         qt_find_floating(ws);
         qt_collect_roles(ws);
     } else {

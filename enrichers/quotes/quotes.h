@@ -24,6 +24,15 @@
  *  3. speech verbs with a subject that were not used by step 2 frame a
  *     reported clause (`X said (that) …`, `X denied …`, `…, X said.`): with
  *     quoted words inside it is one `partial` quote, else `indirect`.
+ *     Then a learned filter (quotes_filter.c) drops the statements of
+ *     steps 2-3 whose speech verb is used in another sense ("named his
+ *     police commissioner", "declared victory", "wrote about the event"):
+ *     an averaged perceptron over the verb, what follows it (that-clause,
+ *     subject pronoun, auxiliary, quote, noun-phrase object, infinitive),
+ *     the subject's kind, trained on PolNeAR train's statements labelled by
+ *     the gold attributions of speech (tools/statements_train.c,
+ *     models/statements.model, built into the library). Direct quotes are
+ *     not filtered.
  *  4. a quote that is a sentence of its own without a frame (a "floating"
  *     quote) inherits the speaker of the statement before it, up to two
  *     paragraphs back; a short quoted fragment without a frame (scare

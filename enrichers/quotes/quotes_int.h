@@ -16,7 +16,10 @@
  *                      them (step 5): mentions, he/she, it/they, roles
  *   quotes_rank.c      the learned speaker ranker: candidates near a
  *                      statement, their features, the model's choice
- *   quotes_model.c     models/speakers.model, built into the library
+ *   quotes_filter.c    the learned statement filter: a reported
+ *                      statement whose cue word is not speech is dropped
+ *   quotes_model.c     models/speakers.model and models/statements.model,
+ *                      built into the library
  *   quotes_about.c     the entities a statement is about
  *   quotes_claims.c    claim ids
  *   quotes.c           the workspace, the per-token facts, the output and
@@ -148,6 +151,7 @@ struct ne_quotes_ws {
     uint8_t *head_para; size_t hp_cap;    /* per paragraph: headline-like */
     size_t  *about; size_t about_cap;
     int      rules;   /* 1: the hand-ordered speaker rules instead of the ranker (training, comparison) */
+    int      no_filter;   /* 1: keep every statement the frames find (training the filter) */
     /* the document being processed */
     const ne_doc *doc;
     const ne_text *t;
@@ -325,6 +329,30 @@ extern const char ne_speakers_model_text[];   /* quotes_model.c */
  * `not`, or -1. */
 int qt_gender_ok(const ne_quotes_ws *ws, int32_t e, uint32_t pron_cls);
 int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, int32_t not);
+
+/* ---- quotes_filter.c ------------------------------------------------------------------ */
+
+#define QT_STMT_BITS 14      /* hashed feature space of the statement filter (64 KiB of weights) */
+#define QT_STMT_MAXF 32      /* features per statement */
+#define QT_STMT_NTEMPL 29    /* feature templates (0 unused) */
+
+/* Whether statement s is one the filter judges (a reported statement with
+ * a speech verb, not a direct quote); its hashed features (at most
+ * QT_STMT_MAXF indices into the weights; with tm, each one's template
+ * into tm, for the trainer's ablation); a template's name; its score
+ * under weights w (kept when >= 0). */
+int qt_stmt_candidate(const ne_quotes_ws *ws, const stmt *s);
+size_t qt_stmt_features(const ne_quotes_ws *ws, const stmt *s, uint32_t *f, uint8_t *tm);
+const char *qt_stmt_template_name(unsigned t);
+float qt_stmt_score(const ne_quotes_ws *ws, const stmt *s, const float *w);
+
+/* Drops the candidate statements the model scores below 0 (their
+ * quotations become free again for step 4); nothing when ws->no_filter
+ * or the built-in model is empty. The weights of models/statements.model
+ * (parsed once), or NULL when it is empty. */
+void qt_filter_statements(ne_quotes_ws *ws);
+const float *qt_stmt_weights(void);
+extern const char ne_statements_model_text[];   /* quotes_model.c */
 
 /* ---- quotes_about.c ------------------------------------------------------------------- */
 

@@ -1,8 +1,10 @@
 /* quotes_model — models/speakers.model, the speaker ranker's weights
- * (quotes_rank.c), built into the library so that the stage needs no
+ * (quotes_rank.c), and models/statements.model, the statement filter's
+ * (quotes_filter.c), built into the library so that the stage needs no
  * file at run time: the assembler includes the file's bytes and a NUL.
- * Retrain with `make speakers-train` (tools/speakers_train.c); mk/quotes.mk
- * rebuilds this object when the model changes.
+ * Retrain with `make speakers-train` (tools/speakers_train.c) and
+ * `make statements-train` (tools/statements_train.c); mk/quotes.mk and
+ * mk/statements.mk rebuild this object when a model changes.
  */
 #include "enrichers/quotes/quotes_int.h"
 
@@ -13,4 +15,10 @@ __asm__(".section .rodata\n"
         ".incbin \"models/speakers.model\"\n"
         ".byte 0\n"
         ".size ne_speakers_model_text, . - ne_speakers_model_text\n"
+        ".global ne_statements_model_text\n"
+        ".type ne_statements_model_text, @object\n"
+        "ne_statements_model_text:\n"
+        ".incbin \"models/statements.model\"\n"
+        ".byte 0\n"
+        ".size ne_statements_model_text, . - ne_statements_model_text\n"
         ".previous\n");

@@ -995,3 +995,74 @@ TEST(chain_the_departments_statement_is_the_department)
     CHECK_STR(speaker(&doc, q), "Justice Department");
     ne_doc_reset(&doc);
 }
+
+/* ---- issue 18: the learned statement filter (quotes_filter.c): a cue word
+ * in another sense than speech frames no statement. The negative tests
+ * each failed before the filter (the frames reported the clause after the
+ * verb); the positive ones guard true statements against it. --------------- */
+
+TEST(filter_naming_an_official_is_no_statement)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The mayor named his police commissioner on Tuesday.", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "The governor named a new police chief on Friday after a nationwide search.", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(filter_declaring_victory_is_no_statement)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Trump declared victory on Tuesday night after the results came in.",
+                      trump_putin, NENTS(trump_putin)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(filter_writing_about_an_event_is_no_statement)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "He wrote about the event in his weekly column for the newspaper.", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(filter_keeps_a_said_that_clause)
+{
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The mayor said that the city would close three schools next year.", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(doc.quotes[0].text, "the city would close three schools next year");
+    CHECK_STR(doc.quotes[0].cue, "said");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:The mayor");
+    ne_doc_reset(&doc);
+}
+
+TEST(filter_keeps_a_report_closed_by_its_speaker)
+{
+    /* the seed article's first statement, a watched person's alert */
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "President Vladimir Putin feels insulted by allegations of Russian interference in the "
+                            "2016 US election, US President Donald Trump said after meeting him briefly at an "
+                            "Asia-Pacific summit in Vietnam.", trump_putin, NENTS(trump_putin)), 0);
+    const ne_quote *q = find(&doc, "feels insulted by allegations");
+    CHECK(q != NULL);
+    CHECK_INT(q->kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(speaker(&doc, q), "Donald Trump");
+    ne_doc_reset(&doc);
+}
+
+TEST(filter_keeps_a_partial_quote_naming_a_plan)
+{
+    static const ent_spec e[] = {PER("Hillary Clinton", NE_GENDER_FEMALE, "Hillary Clinton", "Clinton")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Clinton called the proposal \xE2\x80\x9Creprehensible, prejudiced and "
+                            "divisive.\xE2\x80\x9D", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_PARTIAL);
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Hillary Clinton");
+    ne_doc_reset(&doc);
+}

@@ -1,0 +1,36 @@
+# statements.mk — the quotes stage's learned statement filter
+# (enrichers/quotes/quotes_filter.c).
+#
+#   make statements-train  retrain models/statements.model from PolNeAR
+#                          train: its candidate statements (indirect and
+#                          partial quotes with a speech verb, the filter
+#                          off) labelled by overlap with the gold
+#                          attributions; 5-fold cross-validation on train
+#                          (document folds) picks the number of epochs and
+#                          the threshold and prints the folds' figures,
+#                          then the model is trained on all of train (dev
+#                          is not read). Deterministic: same data, same
+#                          model bytes. The model is built into the
+#                          library (quotes_model.c).
+#   make statements-cv     the cross-validation only (writes no model).
+
+STMT_TRAIN := $(BUILD)/tools/statements_train
+
+.PHONY: statements-train statements-cv
+
+tools: $(STMT_TRAIN)
+
+$(BUILD)/enrichers/quotes/quotes_model.o: models/statements.model
+
+$(STMT_TRAIN): $(BUILD)/tools/statements_train.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+statements-train: $(STMT_TRAIN)
+	@test -f $(QUOTES_DATA)/polnear/train.jsonl || { echo "$@: $(QUOTES_DATA)/polnear not found"; exit 1; }
+	$(STMT_TRAIN) --train $(QUOTES_DATA)/polnear/train.jsonl --out models/statements.model
+
+statements-cv: $(STMT_TRAIN)
+	@test -f $(QUOTES_DATA)/polnear/train.jsonl || { echo "$@: $(QUOTES_DATA)/polnear not found"; exit 1; }
+	$(STMT_TRAIN) --train $(QUOTES_DATA)/polnear/train.jsonl --cv-only
+
+-include $(BUILD)/tools/statements_train.d

@@ -1,0 +1,625 @@
+/* statements_train — trains the quotes stage's statement filter
+ * (enrichers/quotes/quotes_filter.c) on PolNeAR train (make statements-train).
+ *
+ *   statements_train --train FILE [--out models/statements.model] [--folds 5] [--epochs 15]
+ *                    [--cv-only]   (print the cross-validation, write no model)
+ *                    [--show]      (train's candidates with their held-out scores)
+ *                    [--ablate]    (the cross-validated F1 without each feature template:
+ *                                   how the templates of quotes_filter.c were selected)
+ *                    [--without T1,T2]  (leave those templates out of the whole run)
+ *   statements_train --text TEXT     (one text's candidates and their scores under
+ *                                     the built-in model, for debugging)
+ *
+ * Examples. Each article goes through the text and entities stages and the
+ * quotes extractor with the filter off (ws->no_filter), so the candidates
+ * are every reported statement the frames find (qt_stmt_candidate:
+ * indirect and partial quotes with a speech verb). All the article's
+ * statements are matched to its gold attributions one to one, best
+ * overlap first (overlap of content bytes >= 0.3 of the longer, as
+ * eval_quotes scores them). A candidate matched to a gold attribution of
+ * speech is a true statement (+1); one matched to an attribution that is
+ * not speech (PolNeAR also annotates beliefs, plans, appointments and
+ * acts: "named her to the court", "issued subpoenas", "wants to") or to
+ * none is false (-1). Speech is decided as eval_quotes decides it: one of
+ * the cue's words is in the frozen list of speech verbs below (a copy of
+ * eval_quotes.c's, so that training and scoring agree on what speech is
+ * and the label does not move with the lexicon under test), or the cue is
+ * only punctuation (a colon or dash tag).
+ *
+ * Learning. A binary averaged perceptron over the hashed features
+ * (qt_stmt_features); examples in a fixed pseudo-random order per epoch.
+ *
+ * Model selection. K-fold cross-validation over the articles (article i in
+ * fold i mod K): for each number of epochs 1..E the held-out scores of all
+ * folds are pooled, and for each kind (indirect, partial) the threshold t
+ * (kept when score >= t) that maximises the F1 of its group as
+ * eval_quotes counts it on train: indirect statements against indirect
+ * speech; partial quotes, with the direct quotes the filter does not
+ * judge, against quoted speech; gold speech no statement found counts as
+ * missed (k_tp, k_fp, k_fn below). The number of epochs with the best sum
+ * of the two F1s and its thresholds are then used on all of train, and
+ * each kind's t is subtracted from its kind feature's weight so that the
+ * stage keeps a statement when its score is >= 0. Printed: the candidates'
+ * precision, recall and F1 when all are kept (the rules alone) and with
+ * the filter, per fold and pooled, and the two groups' F1. --ablate
+ * prints the cross-validated sum without each feature template, which is
+ * how the templates were chosen. PolNeAR dev is never read.
+ *
+ * Model file: as the speaker ranker's (quotes_rank.c): "# comment" lines,
+ * then one "index weight" line per nonzero averaged weight (index <
+ * 2^QT_STMT_BITS), 6 significant digits. Deterministic.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "common/nebuf.h"
+#include "common/xalloc.h"
+#include "config/config.h"
+#include "enrichers/entities/entities.h"
+#include "enrichers/pipeline/doc.h"
+#include "enrichers/quotes/quotes_int.h"
+#include "enrichers/text/text.h"
+#include "tools/polnear_gold.h"
+
+#define NW (1u << QT_STMT_BITS)
+
+typedef struct example {
+    uint32_t article;
+    uint32_t f0, nf;      /* features feats[f0, f0 + nf) */
+    int8_t y;             /* +1 true statement, -1 false */
+    uint8_t part;         /* 0 indirect, 1 partial quote: each has its threshold */
+    char *show;           /* --show: cue and text */
+} example;
+
+static int cv_only, show, ablate;
+/* What the filter does not decide, per group (0: indirect statements
+ * against indirect speech, 1: direct and partial quotes against quoted
+ * speech, as eval_quotes scores them): statements not judged that match
+ * speech of their group (k_tp) or nothing (k_fp), and gold speech no
+ * statement of its group matched (k_fn). They enter the F1 the
+ * thresholds maximise, so that a true statement dropped costs what it
+ * costs in the evaluation. */
+static size_t k_tp[2], k_fp[2], k_fn[2];
+static example *ex;  static size_t nex, ex_cap;
+static uint32_t *feats; static size_t nfeats, feats_cap;
+static uint8_t *ftmpl; static size_t ftmpl_cap;   /* each feature's template */
+static uint64_t g_mask;                            /* templates left out (--ablate) */
+
+/* eval_quotes.c's speech verbs, frozen (see above). */
+static const char *const speech_verbs[] = {
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added",
+    "adding", "write", "writes", "wrote", "writing", "tweet", "tweets", "tweeted", "tweeting",
+    "ask", "asks", "asked", "asking", "claim", "claims", "claimed", "claiming", "deny", "denies",
+    "denied", "denying", "reject", "rejects", "rejected", "rejecting", "insist", "insists",
+    "insisted", "insisting", "warn", "warns", "warned", "warning", "explain", "explains",
+    "explained", "explaining", "argue", "argues", "argued", "arguing", "note", "notes", "noted",
+    "noting", "reply", "replies", "replied", "replying", "respond", "responds", "responded",
+    "responding", "state", "states", "stated", "stating", "declare", "declares", "declared",
+    "declaring", "announce", "announces", "announced", "announcing", "admit", "admits", "admitted",
+    "admitting", "acknowledge", "acknowledges", "acknowledged", "acknowledging", "confirm",
+    "confirms", "confirmed", "confirming", "continue", "continues", "continued", "conclude",
+    "concludes", "concluded", "recall", "recalls", "recalled", "recalling", "remark", "remarks",
+    "remarked", "joke", "jokes", "joked", "joking", "quipped", "quips", "shouted", "shouts",
+    "yelled", "screamed", "chanted", "chanting", "exclaimed", "whispered", "cried", "boast",
+    "boasts", "boasted", "boasting", "complain", "complains", "complained", "complaining",
+    "lamented", "predict", "predicts", "predicted", "predicting", "promise", "promises",
+    "promised", "promising", "vow", "vows", "vowed", "vowing", "pledge", "pledges", "pledged",
+    "pledging", "urge", "urges", "urged", "urging", "reiterate", "reiterates", "reiterated",
+    "reiterating", "repeated", "repeats", "stress", "stresses", "stressed", "stressing",
+    "emphasized", "emphasised", "emphasizes", "emphasises", "assert", "asserts", "asserted",
+    "asserting", "allege", "alleges", "alleged", "alleging", "maintain", "maintains", "maintained",
+    "contend", "contends", "contended", "concede", "concedes", "conceded", "conceding",
+    "countered", "counters", "retorted", "answered", "observed", "observes", "report", "reports",
+    "reported", "reporting", "read", "reads", "quoted", "testified", "testifies", "revealed",
+    "reveals", "disclosed", "mentioned", "suggested", "suggests", "assured", "assures", "reminded",
+    "informed", "threatened", "demanded", "call", "calls", "called", "calling", "describe",
+    "describes", "described", "describing", "dubbed", "labeled", "labelled", "branded", "accused",
+    "accuses", "accusing", "blasted", "slammed", "according", NULL};
+
+static int is_speech_verb(const char *w, size_t n)
+{
+    char buf[32];
+    if (n >= sizeof buf) return 0;
+    for (size_t i = 0; i < n; i++) buf[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
+    buf[n] = '\0';
+    for (int i = 0; speech_verbs[i]; i++)
+        if (!strcmp(speech_verbs[i], buf)) return 1;
+    return 0;
+}
+
+/* True when one of the words of the attribution's cue spans is a speech
+ * verb, or the cue is only punctuation (a colon or dash tag). */
+static int speech_cue(yajl_val cue)
+{
+    int letters = 0, any = 0;
+    for (size_t j = 0; YAJL_IS_ARRAY(cue) && j < cue->u.array.len; j++) {
+        const char *path[] = {"text", NULL};
+        const char *p = YAJL_GET_STRING(yajl_tree_get(cue->u.array.values[j], path, yajl_t_string));
+        while (p && *p) {
+            any = 1;
+            while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) p++;
+            const char *w = p;
+            while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '\'') p++;
+            if (p > w) {
+                letters = 1;
+                if (is_speech_verb(w, (size_t)(p - w))) return 1;
+            }
+        }
+    }
+    return !letters && any;
+}
+
+/* code point index -> byte offset, for a UTF-8 text of n bytes */
+static uint32_t *cp_to_byte(const char *s, size_t n, size_t *ncp)
+{
+    uint32_t *m = ne_xmalloc((n + 2) * sizeof *m);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) m[k++] = (uint32_t)i;
+    m[k] = (uint32_t)n;
+    *ncp = k;
+    return m;
+}
+
+static double ov(uint32_t pb, uint32_t pe, uint32_t gb, uint32_t ge)
+{
+    uint32_t lo = pb > gb ? pb : gb, hi = pe < ge ? pe : ge;
+    if (hi <= lo) return 0;
+    uint32_t a = pe - pb, b = ge - gb;
+    return (double)(hi - lo) / (double)(a > b ? a : b);
+}
+
+typedef struct pairv { double o; uint32_t p, g; } pairv;
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const pairv *x = a, *y = b;
+    return x->o < y->o ? 1 : x->o > y->o ? -1 : (x->p < y->p ? -1 : x->p > y->p);
+}
+
+/* Adds the candidates of one article (its quotes are ws->st, in order). */
+static void article_examples(const ne_quotes_ws *ws, const ne_doc *doc, yajl_val art, uint32_t aidx)
+{
+    size_t ncp;
+    uint32_t *c2b = cp_to_byte(doc->body, doc->body_len, &ncp);
+    yajl_val attrs = pg_jget(art, "attributions");
+    size_t na = YAJL_IS_ARRAY(attrs) ? attrs->u.array.len : 0, ng = 0;
+    uint32_t *gb = ne_xcalloc(na + 1, sizeof *gb), *ge = ne_xcalloc(na + 1, sizeof *ge);
+    char *gspeech = ne_xcalloc(na + 1, 1), *gquoted = ne_xcalloc(na + 1, 1);
+    for (size_t i = 0; i < na; i++) {
+        yajl_val content = pg_jget(attrs->u.array.values[i], "content");
+        if (!YAJL_IS_ARRAY(content) || !content->u.array.len) continue;
+        long b = -1, e = -1;
+        for (size_t j = 0; j < content->u.array.len; j++) {
+            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
+            if (cb < 0 || ce < cb || (size_t)ce > ncp) continue;
+            if (b < 0 || cb < b) b = cb;
+            if (ce > e) e = ce;
+        }
+        if (b < 0) continue;
+        gspeech[ng] = (char)speech_cue(pg_jget(attrs->u.array.values[i], "cue"));
+        /* quoted as eval_quotes reads it: the flag, or the NYT archive's '' marks */
+        int quoted = YAJL_IS_TRUE(pg_jget(attrs->u.array.values[i], "content_has_quote_marks"));
+        for (size_t j = 0; !quoted && j < content->u.array.len; j++) {
+            const char *path[] = {"text", NULL};
+            const char *t = YAJL_GET_STRING(yajl_tree_get(content->u.array.values[j], path, yajl_t_string));
+            quoted = t && strstr(t, "''") != NULL;
+        }
+        gquoted[ng] = (char)quoted;
+        gb[ng] = c2b[b];
+        ge[ng++] = c2b[e];
+    }
+    size_t np = doc->nquotes;
+    pairv *pv = ne_xmalloc((np * ng + 1) * sizeof *pv);
+    size_t npv = 0;
+    for (size_t i = 0; i < np; i++)
+        for (size_t j = 0; j < ng; j++) {
+            double o = ov(doc->quotes[i].start, doc->quotes[i].end, gb[j], ge[j]);
+            if (o >= 0.3) pv[npv++] = (pairv){o, (uint32_t)i, (uint32_t)j};
+        }
+    qsort(pv, npv, sizeof *pv, pair_cmp);
+    char *pu = ne_xcalloc(np + 1, 1), *gu = ne_xcalloc(ng + 1, 1);
+    uint32_t *pg = ne_xcalloc(np + 1, sizeof *pg);
+    for (size_t k = 0; k < npv; k++) {
+        if (pu[pv[k].p] || gu[pv[k].g]) continue;
+        gu[pv[k].g] = 1;
+        pu[pv[k].p] = (char)(1 + gspeech[pv[k].g]);   /* 1: matched, not speech; 2: speech */
+        pg[pv[k].p] = pv[k].g;
+    }
+    for (size_t j = 0; j < ng; j++) {   /* gold speech no statement of its group matched */
+        if (!gspeech[j]) continue;
+        int found = 0;
+        for (size_t i = 0; i < np && !found; i++)
+            found = pu[i] == 2 && pg[i] == j && (doc->quotes[i].kind != NE_QUOTE_INDIRECT) == gquoted[j];
+        if (!found) k_fn[(int)gquoted[j]]++;
+    }
+    for (size_t i = 0; i < np && i < ws->nst; i++) {   /* statements the filter does not judge */
+        int grp = doc->quotes[i].kind != NE_QUOTE_INDIRECT;
+        if (qt_stmt_candidate(ws, &ws->st[i])) continue;
+        if (pu[i] == 2 && gquoted[pg[i]] == grp) k_tp[grp]++;
+        else if (pu[i] != 1) k_fp[grp]++;
+    }
+    for (size_t i = 0; i < np && i < ws->nst; i++) {
+        const stmt *s = &ws->st[i];
+        if (!qt_stmt_candidate(ws, s)) continue;
+        ne_grow(&ex, &ex_cap, nex + 1, sizeof *ex);
+        ne_grow(&feats, &feats_cap, nfeats + QT_STMT_MAXF, sizeof *feats);
+        ne_grow(&ftmpl, &ftmpl_cap, nfeats + QT_STMT_MAXF, sizeof *ftmpl);
+        example *e = &ex[nex++];
+        e->article = aidx;
+        e->f0 = (uint32_t)nfeats;
+        e->nf = (uint32_t)qt_stmt_features(ws, s, feats + nfeats, ftmpl + nfeats);
+        nfeats += e->nf;
+        e->y = pu[i] == 2 ? 1 : -1;
+        e->part = s->kind == NE_QUOTE_PARTIAL;
+        e->show = NULL;
+        if (show) {
+            const ne_quote *q = &doc->quotes[i];
+            size_t len = strlen(q->text) + 256;
+            e->show = ne_xmalloc(len);
+            const ne_token *ck = &doc->body_text.toks[s->cue];
+            snprintf(e->show, len, "%s %s%s cue=%s next=[%.*s] spk=[%s] [%.150s]", doc->id,
+                     ne_quote_kind_name(q->kind), s->cend <= (uint32_t)s->cue ? " (before)" : "", q->cue ? q->cue : "-",
+                     (int)(ck->end - ck->start) + 24, doc->body + ck->start,
+                     q->speaker_text ? q->speaker_text : "-", q->text);
+        }
+    }
+    free(pv); free(pu); free(pg); free(gu); free(gb); free(ge); free(gspeech); free(gquoted); free(c2b);
+}
+
+/* ---- the perceptron --------------------------------------------------------- */
+
+static float score(const float *w, const example *e)
+{
+    float s = 0;
+    for (uint32_t j = 0; j < e->nf; j++)
+        if (!(g_mask >> ftmpl[e->f0 + j] & 1)) s += w[feats[e->f0 + j]];
+    return s;
+}
+
+typedef struct trainer {
+    float *w, *u, *avg;   /* weights; sum of c * updates, for averaging; the average */
+    long c;
+} trainer;
+
+static void trainer_reset(trainer *t)
+{
+    memset(t->w, 0, NW * sizeof *t->w);
+    memset(t->u, 0, NW * sizeof *t->u);
+    t->c = 0;
+}
+
+/* One epoch over the examples whose article is not in fold `hold`
+ * (hold < 0: all), in the order perm. */
+static void epoch(trainer *t, const uint32_t *perm, int folds, int hold)
+{
+    for (size_t k = 0; k < nex; k++) {
+        const example *e = &ex[perm[k]];
+        if (hold >= 0 && (int)(e->article % (uint32_t)folds) == hold) continue;
+        t->c++;
+        if ((float)e->y * score(t->w, e) > 0) continue;
+        for (uint32_t j = 0; j < e->nf; j++) {
+            if (g_mask >> ftmpl[e->f0 + j] & 1) continue;
+            t->w[feats[e->f0 + j]] += e->y;
+            t->u[feats[e->f0 + j]] += (float)e->y * (float)t->c;
+        }
+    }
+}
+
+static void averaged(trainer *t)
+{
+    for (size_t i = 0; i < NW; i++) t->avg[i] = t->w[i] - t->u[i] / (float)(t->c ? t->c : 1);
+}
+
+typedef struct prf { size_t tp, fp, fn, tn; } prf;
+
+static double f1(const prf *x)
+{
+    return x->tp ? 2.0 * (double)x->tp / (double)(2 * x->tp + x->fp + x->fn) : 0;
+}
+
+static void tally(prf *x, int y, int keep)
+{
+    if (keep) { if (y > 0) x->tp++; else x->fp++; }
+    else { if (y > 0) x->fn++; else x->tn++; }
+}
+
+typedef struct scored { float s; int8_t y; } scored;
+
+static int scored_cmp(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    return x->s < y->s ? 1 : x->s > y->s ? -1 : (x->y > y->y ? -1 : x->y < y->y);
+}
+
+/* The group's F1 as the evaluation counts it, when the filter keeps tp
+ * true and fp false statements of the group's pos true ones. */
+static double group_f1(int grp, size_t tp, size_t fp, size_t pos)
+{
+    double t = (double)(tp + k_tp[grp]);
+    return t > 0 ? 2 * t / (2 * t + (double)(fp + k_fp[grp]) + (double)(pos - tp + k_fn[grp])) : 0;
+}
+
+/* The threshold over the pooled held-out scores of group grp's candidates
+ * that maximises the group's F1 (kept when score >= t): every cut between
+ * two distinct sorted scores, and keeping all. */
+static float best_threshold(scored *sc, size_t n, int grp, double *best_f1)
+{
+    qsort(sc, n, sizeof *sc, scored_cmp);
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) pos += sc[i].y > 0;
+    size_t tp = 0, fp = 0;
+    double bf = group_f1(grp, pos, n - pos, pos);   /* keep all */
+    float bt = n ? sc[n - 1].s - 1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sc[i].y > 0) tp++; else fp++;
+        if (i + 1 < n && sc[i + 1].s == sc[i].s) continue;
+        double f = group_f1(grp, tp, fp, pos);
+        if (f > bf) {
+            bf = f;
+            bt = i + 1 < n ? (sc[i].s + sc[i + 1].s) / 2 : sc[i].s - 1;
+        }
+    }
+    *best_f1 = bf;
+    return bt;
+}
+
+/* Cross-validation over the articles (article i in fold i mod `folds`):
+ * the held-out scores of every fold after each epoch 1..max_epochs into
+ * held (max_epochs rows of nex); per number of epochs, each kind's
+ * threshold that maximises its group's F1 over the pooled held-out
+ * scores. Returns the best sum of the two F1s, its epochs and thresholds;
+ * prints a line per epoch when verbose. */
+static double cross_validate(trainer *t, const uint32_t *perm, int folds, int max_epochs, float *held, int verbose,
+                             int *best_e, float best_t[2])
+{
+    for (int f = 0; f < folds; f++) {
+        trainer_reset(t);
+        for (int e = 1; e <= max_epochs; e++) {
+            epoch(t, perm, folds, f);
+            averaged(t);
+            for (size_t k = 0; k < nex; k++)
+                if ((int)(ex[k].article % (uint32_t)folds) == f) held[(size_t)(e - 1) * nex + k] = score(t->avg, &ex[k]);
+        }
+    }
+    scored *sc = ne_xcalloc(nex + 1, sizeof *sc);
+    double best_f = -1;
+    for (int e = 1; e <= max_epochs; e++) {
+        float te[2];
+        double fk[2];
+        for (int part = 0; part < 2; part++) {
+            size_t n = 0;
+            for (size_t k = 0; k < nex; k++)
+                if (ex[k].part == part) sc[n++] = (scored){held[(size_t)(e - 1) * nex + k], ex[k].y};
+            te[part] = best_threshold(sc, n, part, &fk[part]);
+        }
+        if (verbose)
+            printf("  cv epochs %2d: indirect speech F1 %.4f at threshold %.3f, quoted speech F1 %.4f at %.3f\n", e,
+                   fk[0], (double)te[0], fk[1], (double)te[1]);
+        if (fk[0] + fk[1] > best_f) { best_f = fk[0] + fk[1]; *best_e = e; best_t[0] = te[0]; best_t[1] = te[1]; }
+    }
+    free(sc);
+    return best_f;
+}
+
+/* --text: the candidates of one text and their scores under the built-in
+ * model (>= 0: kept). */
+static int show_text(const char *text)
+{
+    char err[512];
+    ne_config *cfg = ne_config_defaults();
+    void *ent = ne_entities_create(cfg, err, sizeof err);
+    if (!ent) { fprintf(stderr, "statements_train: %s\n", err); return 1; }
+    ne_quotes_ws *ws = ne_quotes_ws_new();
+    ws->no_filter = 1;
+    ne_doc doc = {0};
+    doc.id = ne_xstrdup("text");
+    doc.body = ne_xstrdup(text);
+    doc.body_len = strlen(text);
+    const float *w = qt_stmt_weights();
+    if (ne_text_analyze(&doc.body_text, doc.body, doc.body_len) || ne_entities_process(ent, &doc) ||
+        ne_quotes_extract(ws, &doc))
+        return 1;
+    for (size_t i = 0; i < ws->nst && i < doc.nquotes; i++) {
+        const ne_quote *q = &doc.quotes[i];
+        if (!qt_stmt_candidate(ws, &ws->st[i])) {
+            printf("(not judged) %s [%s]\n", ne_quote_kind_name(q->kind), q->text);
+            continue;
+        }
+        printf("%+.3f %s cue=%s [%s]\n", w ? (double)qt_stmt_score(ws, &ws->st[i], w) : 0.0,
+               ne_quote_kind_name(q->kind), q->cue ? q->cue : "-", q->text);
+        uint32_t f[QT_STMT_MAXF];
+        uint8_t tm[QT_STMT_MAXF];
+        size_t nf = qt_stmt_features(ws, &ws->st[i], f, tm);
+        for (size_t j = 0; w && j < nf; j++) printf("    %-12s %+.3f\n", qt_stmt_template_name(tm[j]), (double)w[f[j]]);
+    }
+    ne_doc_reset(&doc);
+    ne_quotes_ws_free(ws);
+    ne_entities_destroy(ent);
+    ne_config_free(cfg);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--text")) return show_text(argv[2]);
+    const char *train = NULL, *out = "models/statements.model";
+    int folds = 5, max_epochs = 15;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--train") && i + 1 < argc) train = argv[++i];
+        else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--cv-only")) cv_only = 1;
+        else if (!strcmp(argv[i], "--show")) show = 1;
+        else if (!strcmp(argv[i], "--ablate")) ablate = 1;
+        else if (!strcmp(argv[i], "--without") && i + 1 < argc) {   /* templates left out of the whole run */
+            const char *list = argv[++i];
+            for (unsigned tp = 1; tp < QT_STMT_NTEMPL; tp++) {
+                const char *nm = qt_stmt_template_name(tp), *p = strstr(list, nm);
+                size_t l = strlen(nm);
+                if (p && (p == list || p[-1] == ',') && (p[l] == '\0' || p[l] == ',')) g_mask |= 1ull << tp;
+            }
+        }
+        else if (!strcmp(argv[i], "--folds") && i + 1 < argc) folds = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) max_epochs = atoi(argv[++i]);
+        else { train = NULL; break; }
+    }
+    if (!train || folds < 2 || max_epochs < 1 || max_epochs > 100) {
+        fprintf(stderr, "usage: statements_train --train FILE [--out MODEL] [--folds K] [--epochs E] [--cv-only] "
+                        "[--show] [--ablate]\n");
+        return 2;
+    }
+    char *all = nebuf_read_file(train, NULL);
+    if (!all) { fprintf(stderr, "statements_train: %s not found\n", train); return 1; }
+    char err[512];
+    ne_config *cfg = ne_config_defaults();
+    void *ent = ne_entities_create(cfg, err, sizeof err);
+    if (!ent) { fprintf(stderr, "statements_train: %s\n", err); return 1; }
+    ne_quotes_ws *ws = ne_quotes_ws_new();
+    ws->no_filter = 1;
+    uint32_t narticles = 0;
+    for (char *line = all, *nl; line && *line; line = nl) {
+        nl = strchr(line, '\n');
+        if (nl) *nl++ = '\0';
+        if (!*line) continue;
+        yajl_val art = yajl_tree_parse(line, err, sizeof err);
+        const char *path_text[] = {"text", NULL}, *path_id[] = {"doc_id", NULL};
+        const char *text = art ? YAJL_GET_STRING(yajl_tree_get(art, path_text, yajl_t_string)) : NULL;
+        const char *id = art ? YAJL_GET_STRING(yajl_tree_get(art, path_id, yajl_t_string)) : NULL;
+        if (!text) { if (art) yajl_tree_free(art); continue; }
+        ne_doc doc = {0};
+        doc.id = ne_xstrdup(id ? id : "doc");
+        doc.body = ne_xstrdup(text);
+        doc.body_len = strlen(text);
+        if (ne_text_analyze(&doc.body_text, doc.body, doc.body_len) || ne_entities_process(ent, &doc) ||
+            ne_quotes_extract(ws, &doc)) {
+            fprintf(stderr, "statements_train: out of memory\n");
+            return 1;
+        }
+        article_examples(ws, &doc, art, narticles++);
+        ne_doc_reset(&doc);
+        yajl_tree_free(art);
+    }
+    size_t npos = 0;
+    for (size_t k = 0; k < nex; k++) npos += ex[k].y > 0;
+    printf("statements-train: %s: %u articles, %zu candidate statements (indirect and partial, with a cue), "
+           "%zu true (%.3f), %zu features\n", train, narticles, nex, npos, nex ? (double)npos / (double)nex : 0,
+           nfeats);
+    uint32_t *perm = ne_xmalloc((nex + 1) * sizeof *perm);
+    for (size_t k = 0; k < nex; k++) perm[k] = (uint32_t)k;
+    uint64_t rng = 0x2545F4914F6CDD1DULL;
+    for (size_t k = nex; k > 1; k--) {
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t j = (size_t)((rng >> 33) % k);
+        uint32_t tmp = perm[k - 1]; perm[k - 1] = perm[j]; perm[j] = tmp;
+    }
+    trainer t;
+    t.w = ne_xcalloc(NW, sizeof *t.w);
+    t.u = ne_xcalloc(NW, sizeof *t.u);
+    t.avg = ne_xcalloc(NW, sizeof *t.avg);
+    float *held = ne_xcalloc((size_t)max_epochs * (nex + 1), sizeof *held);
+    int best_e = 1;
+    float best_t[2] = {0, 0};
+    if (ablate) {   /* feature selection: the cross-validated F1 without each template */
+        uint64_t base = g_mask;
+        double all_f = cross_validate(&t, perm, folds, max_epochs, held, 0, &best_e, best_t);
+        printf("ablation (5-fold cross-validated indirect + quoted speech F1, without one feature template; "
+               "all: %.4f):\n", all_f);
+        for (unsigned tp = 1; tp < QT_STMT_NTEMPL; tp++) {
+            if (base >> tp & 1) continue;
+            g_mask = base | 1ull << tp;
+            int be;
+            float bt[2];
+            double fa = cross_validate(&t, perm, folds, max_epochs, held, 0, &be, bt);
+            printf("  without %-12s F1 %.4f (%+.4f)\n", qt_stmt_template_name(tp), fa, fa - all_f);
+        }
+        g_mask = base;
+    }
+    cross_validate(&t, perm, folds, max_epochs, held, 1, &best_e, best_t);
+    printf("%d-fold cross-validation on train, %d epochs, thresholds %.3f (indirect) and %.3f (partial), chosen "
+           "by it:\n", folds, best_e, (double)best_t[0], (double)best_t[1]);
+    printf("  %-8s %10s %8s | %24s | %24s\n", "fold", "candidates", "true", "keep all: P / R / F1",
+           "filter: P / R / F1");
+    prf tot_all = {0}, tot_f = {0};
+    for (int f = 0; f <= folds + 2; f++) {   /* the folds, all, then all indirect and all partial */
+        prf a = {0}, x = {0};
+        for (size_t k = 0; k < nex; k++) {
+            if (f < folds && (int)(ex[k].article % (uint32_t)folds) != f) continue;
+            if (f > folds && ex[k].part != f - folds - 1) continue;
+            float d = held[(size_t)(best_e - 1) * nex + k] - best_t[ex[k].part];
+            int keep = d >= 0;
+            tally(&a, ex[k].y, 1);
+            tally(&x, ex[k].y, keep);
+            if (f == folds && show && ex[k].show)
+                printf("%s %+.2f %s\n", keep != (ex[k].y > 0) ? (keep ? "KEPT-FALSE" : "DROPPED-TRUE")
+                                                              : (keep ? "KEPT-TRUE" : "DROPPED-FALSE"),
+                       (double)d, ex[k].show);
+        }
+        if (f == folds) { tot_all = a; tot_f = x; }
+        char label[16];
+        snprintf(label, sizeof label, f < folds ? "%d" : f == folds ? "all" : f == folds + 1 ? "indirect" : "partial",
+                 f);
+        printf("  %-8s %10zu %8zu | %7.3f %7.3f %7.3f  | %7.3f %7.3f %7.3f\n", label,
+               a.tp + a.fp + a.fn + a.tn, a.tp + a.fn, (double)a.tp / (double)(a.tp + a.fp ? a.tp + a.fp : 1),
+               1.0, f1(&a), (double)x.tp / (double)(x.tp + x.fp ? x.tp + x.fp : 1),
+               (double)x.tp / (double)(x.tp + x.fn ? x.tp + x.fn : 1), f1(&x));
+    }
+    printf("  dropped: %zu false and %zu true statements of %zu\n", tot_f.tn, tot_f.fn, nex);
+    double gf_all[2] = {0, 0}, gf_filter[2] = {0, 0};
+    for (int grp = 0; grp < 2; grp++) {   /* as eval_quotes would score train, the filter held out */
+        size_t pos = 0, n = 0, tp = 0, fp = 0;
+        for (size_t k = 0; k < nex; k++) {
+            if (ex[k].part != grp) continue;
+            n++;
+            pos += ex[k].y > 0;
+            if (held[(size_t)(best_e - 1) * nex + k] >= best_t[grp]) { tp += ex[k].y > 0; fp += ex[k].y < 0; }
+        }
+        gf_all[grp] = group_f1(grp, pos, n - pos, pos);
+        gf_filter[grp] = group_f1(grp, tp, fp, pos);
+        printf("  %s speech F1 on train (all statements, overlap >= 0.3; the filter held out): %.4f without the "
+               "filter, %.4f with it\n", grp ? "quoted" : "indirect", gf_all[grp], gf_filter[grp]);
+    }
+    int rc = 0;
+    if (!cv_only) {
+        trainer_reset(&t);
+        for (int e = 1; e <= best_e; e++) epoch(&t, perm, folds, -1);
+        averaged(&t);
+        /* each kind's threshold folded into its kind feature (qt_stmt_features
+         * puts it second): the stage keeps a statement when its score is >= 0 */
+        int done_kind[2] = {0, 0};
+        for (size_t k = 0; k < nex; k++)
+            if (!done_kind[ex[k].part]) {
+                t.avg[feats[ex[k].f0 + 1]] -= best_t[ex[k].part];
+                done_kind[ex[k].part] = 1;
+            }
+        FILE *fo = fopen(out, "w");
+        if (!fo) { fprintf(stderr, "statements_train: cannot write %s\n", out); rc = 1; goto done; }
+        size_t nz = 0;
+        fprintf(fo, "# newsenrich statement filter (enrichers/quotes/quotes_filter.c): averaged perceptron, "
+                    "%u hashed features, trained by tools/statements_train.c on %s (%u articles, %zu candidate "
+                    "statements, %zu true), %d epochs and thresholds %.4g (indirect) and %.4g (partial) chosen by "
+                    "%d-fold cross-validation (held out: F1 of kept candidates %.4f, keeping all %.4f; indirect "
+                    "speech F1 %.4f, without the filter %.4f; quoted speech F1 %.4f, without %.4f); the "
+                    "thresholds are folded into the kind features\n",
+                NW, "PolNeAR train", narticles, nex, npos, best_e, (double)best_t[0], (double)best_t[1], folds,
+                f1(&tot_f), f1(&tot_all), gf_filter[0], gf_all[0], gf_filter[1], gf_all[1]);
+        for (size_t i = 0; i < NW; i++) {
+            if (t.avg[i] == 0) continue;
+            fprintf(fo, "%zu %.6g\n", i, (double)t.avg[i]);
+            nz++;
+        }
+        fclose(fo);
+        printf("wrote %s: %zu nonzero weights\n", out, nz);
+    }
+done:
+    for (size_t k = 0; k < nex; k++) free(ex[k].show);
+    free(held); free(perm); free(t.w); free(t.u); free(t.avg);
+    free(ex); free(feats); free(ftmpl); free(all);
+    ne_quotes_ws_free(ws);
+    ne_entities_destroy(ent);
+    ne_config_free(cfg);
+    return rc;
+}
