@@ -661,6 +661,11 @@ static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
                 norm(snip ? snip : "", ns, sizeof ns);
                 norm(also ? also : "", na, sizeof na);
                 n_ann++;
+                /* an expected alert counts whether or not the quote is found:
+                 * a missed quote is a missed alert */
+                const char *want = !watchlist || !spk ? NULL : strstr(spk, "Trump") ? "donald-trump"
+                                 : strstr(spk, "Putin") ? "vladimir-putin" : NULL;
+                a_exp += want != NULL;
                 long hit = -1;
                 for (size_t i = 0; i < nq && hit < 0; i++) {
                     norm(jstr(quotes->u.array.values[i], "text") ? jstr(quotes->u.array.values[i], "text") : "",
@@ -692,12 +697,7 @@ static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
                     spk_ok = !YAJL_IS_OBJECT(sp);
                 }
                 n_spk += spk_ok;
-                if (watchlist) {
-                    const char *want = !spk ? NULL : strstr(spk, "Trump") ? "donald-trump"
-                                                   : strstr(spk, "Putin") ? "vladimir-putin" : NULL;
-                    a_exp += want != NULL;
-                    a_tp += want && eid && !strcmp(want, eid);
-                }
+                a_tp += want && eid && !strcmp(want, eid);
                 printf("  %s %-8s %-9s speaker %-28s \"%.60s\"\n", spk_ok && kind_ok ? "ok      " : "WRONG   ",
                        jstr(q, "kind"), kind_ok ? "" : "(kind!)", ename ? ename : stext ? stext : "null", snip);
             }
