@@ -430,7 +430,11 @@ void qt_find_reported(ne_quotes_ws *ws)
         if (c > lo && tok_is(ws, c - 1, ",") && !(cls & L_ING)) {
             /* inverted, closing a clause: "…, said Mr Putin." */
             np n = qt_np_after(ws, c + 1, hi);
-            if (n.kind != NP_NONE && hi - n.end <= 6 && c - 1 > lo) {
+            /* not when an auxiliary follows: in "…, Brad Treliving, said
+             * the club would not make changes" the club is the reported
+             * clause's subject, not the speaker */
+            int clause = n.kind != NP_NONE && n.end < hi && (ws->ti[n.end].cls & (L_SKIP | L_BE));
+            if (n.kind != NP_NONE && !clause && hi - n.end <= 6 && c - 1 > lo) {
                 add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 1, n);
                 continue;
             }

@@ -279,6 +279,22 @@ TEST(quote_indirect_trailing_frame)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_apposition_subject_is_not_an_inverted_frame)
+{
+    /* ", said the club" closes a clause; ", said the club would …" opens
+     * one: the club is the reported clause's subject */
+    static const ent_spec e[] = {ORG("Calgary Flames", "Calgary Flames"), PER("Brad Treliving", NE_GENDER_MALE, "Brad Treliving")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The Calgary Flames lost again on Saturday. The team's general manager, Brad Treliving, "
+                            "said the club would not make changes.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_INT(doc.quotes[0].kind, NE_QUOTE_INDIRECT);
+    CHECK_STR(doc.quotes[0].text, "the club would not make changes");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Brad Treliving");
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
