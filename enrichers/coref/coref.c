@@ -298,8 +298,13 @@ void coref_tokbits(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t)
 {
     if (ws->bits_s == t->s && ws->bits_n == t->ntoks && ws->tokbits) return;
     ne_grow(&ws->tokbits, &ws->captokbits, t->ntoks + 1, sizeof *ws->tokbits);
-    for (size_t i = 0; i < t->ntoks; i++)
-        ws->tokbits[i] = t->toks[i].kind == NE_TOK_WORD ? coref_lex(m, t->s + t->toks[i].start, t->toks[i].end - t->toks[i].start) : 0;
+    ne_grow(&ws->tokhash, &ws->captokhash, t->ntoks + 1, sizeof *ws->tokhash);
+    for (size_t i = 0; i < t->ntoks; i++) {
+        uint64_t h = coref_word_hash(t->s + t->toks[i].start, t->toks[i].end - t->toks[i].start);
+        const uint64_t *v = t->toks[i].kind == NE_TOK_WORD ? ne_map_get(&m->lex, h) : NULL;
+        ws->tokhash[i] = h;
+        ws->tokbits[i] = v ? (uint32_t)*v : 0;
+    }
     ws->bits_s = t->s;
     ws->bits_n = t->ntoks;
 }
@@ -310,7 +315,7 @@ void ne_coref_ws_free(ne_coref_ws *ws)
 {
     if (!ws) return;
     free(ws->at); free(ws->cl); free(ws->tok_sent); free(ws->tok_quote); free(ws->pcomma); free(ws->pclause); free(ws->sent_first);
-    free(ws->cnext); free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits);
+    free(ws->cnext); free(ws->det); free(ws->scores); free(ws->cands); free(ws->comp); free(ws->rank); free(ws->tokbits); free(ws->tokhash);
     free(ws->sent_speaker); free(ws->tok_role); free(ws->pmark); free(ws->synw); free(ws->need);
     free(ws);
 }
@@ -580,7 +585,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
             }
             if ((b & LEX_DET) || (mm->kind == NE_COREF_NAME && (b & LEX_TITLE) &&
                                   (t->toks[i].flags & NE_TF_CAP) && i + 1 < te)) continue;
-            uint64_t h = coref_word_hash(tok_ptr(t, i), tok_len(t, i));
+            uint64_t h = tok_hash(ws, i);
             str = mix2(str, h);
             if (nw < 4) a->words[nw] = h;
             if (first_w == SIZE_MAX) first_w = i;
@@ -589,8 +594,8 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
         }
         if (last_w == SIZE_MAX) last_w = te - 1, first_w = ts;
         a->str = str;
-        a->head = coref_word_hash(tok_ptr(t, last_w), tok_len(t, last_w));
-        a->first = coref_word_hash(tok_ptr(t, first_w), tok_len(t, first_w));
+        a->head = tok_hash(ws, last_w);
+        a->first = tok_hash(ws, first_w);
         a->last = a->head;
         a->nwords = (uint8_t)(nw > 255 ? 255 : nw);
         /* an honorific right before a name: "Mr McCallum" */
@@ -727,7 +732,7 @@ static void cl_absorb(ne_coref_ws *ws, cstate *c, size_t k)
     if (mm->entity >= 0) c->entity = mm->entity;
     if (mm->kind == NE_COREF_NAME) {
         for (uint32_t i = mm->tok_start; i < mm->tok_end && i < t->ntoks; i++)
-            if (is_word(t, i)) cl_add_u64(c->names, &c->nnames, CL_NAMES, coref_word_hash(tok_ptr(t, i), tok_len(t, i)));
+            if (is_word(t, i)) cl_add_u64(c->names, &c->nnames, CL_NAMES, tok_hash(ws, i));
         if (mm->role) cl_add_u64(c->roles, &c->nroles, CL_ROLES, mm->role);
         if (!c->given && a->nwords >= 2) c->given = a->first;
     } else if (mm->kind != NE_COREF_PRONOUN) {

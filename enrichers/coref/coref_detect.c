@@ -130,14 +130,14 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
             while (ts + 1 < te && ((lex_word(m, t, ts) & (LEX_TITLE | LEX_HONORIF)) ||
                                    ((lex_word(m, t, ts) & LEX_PERSON) && ts + 2 < te))) {
                 if (lex_word(m, t, ts) & (LEX_TITLE | LEX_PERSON))
-                    role = (uint32_t)coref_word_hash(tok_ptr(t, ts), tok_len(t, ts));
+                    role = (uint32_t)tok_hash(ws, ts);
                 ts++;
             }
             /* a title right before the span: "Surrey Mayor Doug McCallum",
              * "Kremlin spokesman Dmitry Peskov" */
             if (!role && sp->tok_start > 0 && is_word(t, sp->tok_start - 1) &&
                 (lex_word(m, t, sp->tok_start - 1) & (LEX_TITLE | LEX_PERSON)))
-                role = (uint32_t)coref_word_hash(tok_ptr(t, sp->tok_start - 1), tok_len(t, sp->tok_start - 1));
+                role = (uint32_t)tok_hash(ws, sp->tok_start - 1);
         }
         ne_coref_mention *mm = push(ws, &n, ts, te, NE_COREF_NAME, sp->type);
         mm->role = role ? role : 0;
@@ -147,11 +147,11 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
     for (size_t a = 0; a < n; a++) {
         ne_coref_mention *mm = &ws->det[a];
         if (mm->type != NE_ENT_ORG || mm->tok_end - mm->tok_start > 2) continue;
-        uint64_t h = coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+        uint64_t h = tok_hash(ws, mm->tok_end - 1);
         for (size_t b = 0; b < n; b++) {
             const ne_coref_mention *o = &ws->det[b];
             if (o->type != NE_ENT_PER) continue;
-            if (coref_word_hash(tok_ptr(t, o->tok_end - 1), tok_len(t, o->tok_end - 1)) == h) {
+            if (tok_hash(ws, o->tok_end - 1) == h) {
                 mm->type = NE_ENT_PER;
                 break;
             }
@@ -247,11 +247,11 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
          * attributed statement with the same noun */
         if (mm->kind == NE_COREF_DESC && !indef && !posstmt && (ws->tokbits[mm->tok_end - 1] & LEX_STMT) &&
             !(ws->tokbits[ts] & LEX_PRON)) {
-            uint64_t h = coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+            uint64_t h = tok_hash(ws, mm->tok_end - 1);
             for (size_t q = k; q-- > 0;) {
                 const ne_coref_mention *o = &ws->det[q];
                 if (o->kind == NE_COREF_DESC && o->appos >= 0 &&
-                    coref_word_hash(tok_ptr(t, o->tok_end - 1), tok_len(t, o->tok_end - 1)) == h) {
+                    tok_hash(ws, o->tok_end - 1) == h) {
                     mm->appos = (int32_t)q;
                     break;
                 }
@@ -261,24 +261,24 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
          * organisation name with that noun as a word */
         if (mm->kind == NE_COREF_DESC && mm->type == NE_ENT_ORG && mm->appos < 0 && !indef &&
             (ws->tokbits[ts] & LEX_DET)) {
-            uint64_t h = coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+            uint64_t h = tok_hash(ws, mm->tok_end - 1);
             for (size_t q = k; q-- > 0 && mm->appos < 0;) {
                 const ne_coref_mention *o = &ws->det[q];
                 if (o->kind != NE_COREF_NAME || o->type != NE_ENT_ORG) continue;
                 for (uint32_t x = o->tok_start; x < o->tok_end; x++)
-                    if (is_word(t, x) && coref_word_hash(tok_ptr(t, x), tok_len(t, x)) == h) { mm->appos = (int32_t)q; break; }
+                    if (is_word(t, x) && tok_hash(ws, x) == h) { mm->appos = (int32_t)q; break; }
             }
         }
         /* "the mayor" after "Surrey Mayor Doug McCallum" or "Doug McCallum,
          * the mayor": the latest person with that role */
         if ((mm->kind == NE_COREF_TITLE || mm->kind == NE_COREF_DESC) && mm->appos < 0 && !indef && !posstmt &&
             mm->type == NE_ENT_PER && (ws->tokbits[ts] & LEX_DET)) {
-            uint32_t h = (uint32_t)coref_word_hash(tok_ptr(t, mm->tok_end - 1), tok_len(t, mm->tok_end - 1));
+            uint32_t h = (uint32_t)tok_hash(ws, mm->tok_end - 1);
             for (size_t q = k; q-- > 0 && mm->appos < 0;) {
                 const ne_coref_mention *o = &ws->det[q];
                 if (o->kind == NE_COREF_NAME && o->type == NE_ENT_PER && o->role == h) mm->appos = (int32_t)q;
                 else if ((o->kind == NE_COREF_TITLE || o->kind == NE_COREF_DESC) && o->appos >= 0 &&
-                         (uint32_t)coref_word_hash(tok_ptr(t, o->tok_end - 1), tok_len(t, o->tok_end - 1)) == h)
+                         (uint32_t)tok_hash(ws, o->tok_end - 1) == h)
                     mm->appos = (int32_t)q;
             }
         }

@@ -318,7 +318,7 @@ struct ne_ner_ws {
     typeent edge;                         /* neighbour sums of the sentence edges */
     uint32_t *memo;                       /* row memo (MEMO_N slots), same model as tc */
     v4i vt_out[9][3], vt_in_b[2], vt_in_i[2];   /* transitions in Viterbi lane order */
-    int32_t *vbp;      size_t cap_vbp;     /* back-pointers of ner_viterbi_bilou */
+    int32_t *vbp;      size_t cap_vbp;     /* ner_viterbi_bilou: each step's state, for its back-trace */
 };
 /* Capitalisation bucket of a doc entry: 0 none, 1 only lower, 2 only
  * capitalised, 3 both. */

@@ -87,7 +87,15 @@ void ner_viterbi(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *out)
  * so a step is nine broadcast-add-compare rounds over V0-V2 and one
  * over V3 and V4, against some 35 generic ones. The previous tags are
  * scanned in ascending order keeping the first best (strict >), as
- * ner_viterbi() does, so the paths are the same. */
+ * ner_viterbi() does, so the paths are the same.
+ *
+ * Back-pointers are not tracked per lane (a select per previous tag and
+ * vector, over half of a step on SSE2): each step's state vectors are
+ * kept instead, and the back-trace finds the predecessor of the one tag
+ * it follows by the same sums, in the same order, with the same strict
+ * > (vbilou_prev): 9 or 2 scalar sums a token against 57 vector selects
+ * a token (callgrind, first 300 bench articles: the decoder 106.6 M ->
+ * 82.7 M instructions). */
 #define VL 20   /* lanes, V2's three unused included */
 static const uint8_t vlane_tag[VL] = { 0, 1, 4, 5, 8, 9, 12, 13, 16, 0, 0, 0,
                                        2, 3, 6, 7, 10, 11, 14, 15 };
@@ -125,6 +133,34 @@ void ner_bilou_transitions(const ne_ner_model *m, ne_ner_ws *ws)
 static inline v4i vsel(v4i take, v4i a, v4i b) { return (a & take) | (b & ~take); }
 static inline v4i vmax(v4i a, v4i b) { return vsel(a > b, a, b); }
 
+/* The predecessor of tag c given the previous step's state st (lanes),
+ * as the forward pass chose it: the first best of the previous tags in
+ * ascending order. Written out tag by tag, so the lanes and rows are
+ * constants: as a loop over vout_prev it cost some 125 instructions a
+ * token and gave back most of what the forward pass saved. */
+static inline void vprev_try(const ne_ner_model *m, const int32_t *st, int c, int p,
+                             int32_t *best, int *g)
+{
+    int32_t v = st[vtag_lane[p]] + m->trans[p][c];
+    if (v > *best) *best = v, *g = p;
+}
+
+static int vbilou_prev(const ne_ner_model *m, const int32_t *st, int c)
+{
+    if (c == 0 || NE_NER_TAG_POS(c) == NE_NER_B || NE_NER_TAG_POS(c) == NE_NER_U) {
+        _Static_assert(sizeof vout_prev == 9, "vbilou_prev: the nine tags of vout_prev");
+        int g = vout_prev[0];
+        int32_t best = st[vtag_lane[g]] + m->trans[g][c];
+        vprev_try(m, st, c, vout_prev[1], &best, &g); vprev_try(m, st, c, vout_prev[2], &best, &g);
+        vprev_try(m, st, c, vout_prev[3], &best, &g); vprev_try(m, st, c, vout_prev[4], &best, &g);
+        vprev_try(m, st, c, vout_prev[5], &best, &g); vprev_try(m, st, c, vout_prev[6], &best, &g);
+        vprev_try(m, st, c, vout_prev[7], &best, &g); vprev_try(m, st, c, vout_prev[8], &best, &g);
+        return g;
+    }
+    int b = NE_NER_TAG(NE_NER_TAG_TYPE(c), NE_NER_B);
+    return st[vtag_lane[b + 1]] + m->trans[b + 1][c] > st[vtag_lane[b]] + m->trans[b][c] ? b + 1 : b;
+}
+
 void ner_viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *out)
 {
     enum { NEG = -(1 << 29) };
@@ -139,8 +175,10 @@ void ner_viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *
     memcpy(&c0, cl, 16); memcpy(&c1, cl + 4, 16); memcpy(&c2, cl + 8, 16);
     memcpy(&c3, cl + 12, 16); memcpy(&c4, cl + 16, 16);
     const v4i (*to)[3] = ws->vt_out;
-    const v4i zero = {0, 0, 0, 0};
     for (size_t i = 1; i < n; i++) {
+        int32_t *st = ws->vbp + (i - 1) * VL;    /* the state step i starts from */
+        memcpy(st, &c0, 16); memcpy(st + 4, &c1, 16); memcpy(st + 8, &c2, 16);
+        memcpy(st + 12, &c3, 16); memcpy(st + 16, &c4, 16);
         const int32_t *e = ws->emit + i * NT;
         v4i a0, a1, a2, a3;
         memcpy(&a0, e, 16); memcpy(&a1, e + 4, 16); memcpy(&a2, e + 8, 16); memcpy(&a3, e + 12, 16);
@@ -154,15 +192,12 @@ void ner_viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *
          * replace it where strictly better */
         v4i p = SPLAT(c0, 0);
         v4i b0 = p + to[0][0], b1 = p + to[0][1], b2 = p + to[0][2];
-        v4i g0 = zero, g1 = zero, g2 = zero;
 #define OUT_PREV(j, vec, lane)                                               \
         do {                                                                 \
-            v4i pj = SPLAT(vec, lane), tag = {vout_prev[j], vout_prev[j], vout_prev[j], vout_prev[j]}; \
-            v4i v0 = pj + to[j][0], v1 = pj + to[j][1], v2 = pj + to[j][2];  \
-            v4i t0 = v0 > b0, t1 = v1 > b1, t2 = v2 > b2;                    \
-            b0 = vsel(t0, v0, b0); g0 = vsel(t0, tag, g0);                   \
-            b1 = vsel(t1, v1, b1); g1 = vsel(t1, tag, g1);                   \
-            b2 = vsel(t2, v2, b2); g2 = vsel(t2, tag, g2);                   \
+            v4i pj = SPLAT(vec, lane);                                       \
+            b0 = vmax(pj + to[j][0], b0);                                    \
+            b1 = vmax(pj + to[j][1], b1);                                    \
+            b2 = vmax(pj + to[j][2], b2);                                    \
         } while (0)
         OUT_PREV(1, c3, 1);   /* L-PER */
         OUT_PREV(2, c0, 2);   /* U-PER */
@@ -178,9 +213,7 @@ void ner_viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *
         v4i y3 = __builtin_shufflevector(c3, c3, 0, 0, 2, 2) + ws->vt_in_i[0];
         v4i x4 = __builtin_shufflevector(c1, c1, 1, 1, 3, 3) + ws->vt_in_b[1];
         v4i y4 = __builtin_shufflevector(c4, c4, 0, 0, 2, 2) + ws->vt_in_i[1];
-        v4i t3 = y3 > x3, t4 = y4 > x4;
-        v4i b3 = vsel(t3, y3, x3), g3 = vsel(t3, (v4i){2, 2, 6, 6}, (v4i){1, 1, 5, 5});
-        v4i b4 = vsel(t4, y4, x4), g4 = vsel(t4, (v4i){10, 10, 14, 14}, (v4i){9, 9, 13, 13});
+        v4i b3 = vmax(y3, x3), b4 = vmax(y4, x4);
 
         b0 += e0; b1 += e1; b2 += e2; b3 += e3; b4 += e4;
         v4i mx = vmax(vmax(b0, b1), vmax(b3, b4));
@@ -189,9 +222,6 @@ void ner_viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *
         int32_t best_all = mx[0] > b2[0] ? mx[0] : b2[0];
         v4i ba = {best_all, best_all, best_all, best_all};
         c0 = b0 - ba; c1 = b1 - ba; c2 = b2 - ba; c3 = b3 - ba; c4 = b4 - ba;
-        int32_t *bp = ws->vbp + i * VL;
-        memcpy(bp, &g0, 16); memcpy(bp + 4, &g1, 16); memcpy(bp + 8, &g2, 16);
-        memcpy(bp + 12, &g3, 16); memcpy(bp + 16, &g4, 16);
     }
     memcpy(cl, &c0, 16); memcpy(cl + 4, &c1, 16); memcpy(cl + 8, &c2, 16);
     memcpy(cl + 12, &c3, 16); memcpy(cl + 16, &c4, 16);
@@ -204,6 +234,6 @@ void ner_viterbi_bilou(const ne_ner_model *m, ne_ner_ws *ws, size_t n, uint8_t *
     }
     for (size_t i = n; i-- > 0;) {
         out[i] = (uint8_t)bt;
-        if (i) bt = ws->vbp[i * VL + vtag_lane[bt]];
+        if (i) bt = vbilou_prev(m, ws->vbp + (i - 1) * VL, bt);
     }
 }

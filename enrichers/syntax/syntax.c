@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/hash.h"
 #include "common/xalloc.h"
@@ -192,11 +195,52 @@ size_t ne_syntax_feats(ne_syn_ctx *c, size_t i, const uint8_t *labels, unsigned 
  * prefetched first, and the misses overlap. */
 /* Summing a row is 20 multiply-adds: vectorised (the build's -O2 leaves
  * this loop scalar, and then it is most of the tagger's time). */
+#ifndef __SSE2__
 __attribute__((optimize("tree-vectorize")))
 static void add_row(float *restrict s, const syn_row *restrict r)
 {
     float sc = r->scale;
     for (int l = 0; l < NE_SYN_NLABELS; l++) s[l] += sc * (float)r->v[l];
+}
+#endif
+
+/* The scores of one token: s[l] = the sum over rows a[], then b[], of
+ * scale * v[l], added in that order. With SSE2 (every x86-64) the 20
+ * labels are five vectors kept in registers across all the rows, and the
+ * int8 weights widen by unpacking; each lane does the same float multiply
+ * and add, in the same order, as add_row, so the scores are bit for bit
+ * the same. The compiler's own vectorisation of add_row did 16 labels
+ * and a scalar tail and stored the sums after every row: 72 instructions
+ * a row against about 35 here (callgrind, bench corpus). */
+static void sum_rows(const syn_row *w, const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                     float s[NE_SYN_NLABELS])
+{
+#ifdef __SSE2__
+    _Static_assert(NE_SYN_NLABELS == 20, "sum_rows: five vectors of four labels");
+    __m128 s0 = _mm_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0;
+    for (size_t k = 0; k < na + nb; k++) {
+        const syn_row *r = &w[k < na ? a[k] : b[k - na]];
+        int32_t tail;
+        memcpy(&tail, r->v + 16, sizeof tail);
+        __m128i raw = _mm_loadu_si128((const __m128i *)(const void *)r->v);
+        __m128i lo = _mm_unpacklo_epi8(raw, raw), hi = _mm_unpackhi_epi8(raw, raw);
+        __m128i tl = _mm_unpacklo_epi8(_mm_cvtsi32_si128(tail), _mm_cvtsi32_si128(tail));
+        __m128 sc = _mm_set1_ps(r->scale);
+        /* each byte repeated four times in a 32-bit lane, shifted down
+         * with its sign: the int8 as an int32 */
+        s0 = _mm_add_ps(s0, _mm_mul_ps(sc, _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(lo, lo), 24))));
+        s1 = _mm_add_ps(s1, _mm_mul_ps(sc, _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(lo, lo), 24))));
+        s2 = _mm_add_ps(s2, _mm_mul_ps(sc, _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(hi, hi), 24))));
+        s3 = _mm_add_ps(s3, _mm_mul_ps(sc, _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(hi, hi), 24))));
+        s4 = _mm_add_ps(s4, _mm_mul_ps(sc, _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(tl, tl), 24))));
+    }
+    _mm_storeu_ps(s, s0); _mm_storeu_ps(s + 4, s1); _mm_storeu_ps(s + 8, s2);
+    _mm_storeu_ps(s + 12, s3); _mm_storeu_ps(s + 16, s4);
+#else
+    memset(s, 0, NE_SYN_NLABELS * sizeof *s);
+    for (size_t k = 0; k < na; k++) add_row(s, &w[a[k]]);
+    for (size_t k = 0; k < nb; k++) add_row(s, &w[b[k]]);
+#endif
 }
 
 __attribute__((optimize("tree-vectorize")))
@@ -212,9 +256,8 @@ static void tag_piece(const ne_syntax_model *m, const ne_syn_word *words, size_t
     uint32_t rows[NE_SYNTAX_MAXF];
     for (size_t i = 0; i < c.n; i++) {
         size_t nd = dynamic_feats(&c, i, labels, m->bits, rows);
-        float s[NE_SYN_NLABELS] = { 0 };
-        for (size_t k = 0; k < NSTATIC; k++) add_row(s, &m->w[st[i][k]]);
-        for (size_t k = 0; k < nd; k++) add_row(s, &m->w[rows[k]]);
+        float s[NE_SYN_NLABELS];
+        sum_rows(m->w, st[i], NSTATIC, rows, nd, s);
         int best = 0;
         for (int l = 1; l < NE_SYN_NLABELS; l++)
             if (s[l] > s[best]) best = l;

@@ -6,7 +6,9 @@
 #include "tests/unit/test.h"
 
 #include "enrichers/ner/ner.h"
-#include "enrichers/ner/ner_int.h"   /* the external name lists' test adds to a model */
+#include "enrichers/ner/ner_int.h"   /* the name lists' test adds to a model; the decoder test calls it */
+
+#include "common/xalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -633,6 +635,40 @@ TEST(ner_type_cache_gives_the_reference_tags)
     ne_ner_ws_free(warm);
     ne_ner_ws_free(tiny);
     ne_ner_free(m);
+}
+
+/* The BILOU decoder (the cached path's) keeps no back-pointers and
+ * recomputes each predecessor in its back-trace; it must still pick the
+ * generic decoder's path, ties included: scores drawn from a handful of
+ * values make most steps ties, where only the same order and the same
+ * strict > give the same first best. */
+TEST(ner_bilou_decoder_picks_the_generic_path_also_on_ties)
+{
+    ne_ner_model *m = ne_xcalloc(1, sizeof *m);
+    ne_ner_ws *ws = ne_ner_ws_new();
+    CHECK(ner_bilou_layout_holds(&ws->prev));
+    uint32_t r = 12345;
+#define NEXT3() (r = r * 1103515245u + 12345u, (int32_t)((r >> 16) % 3) - 1)
+    uint8_t want[48], got[48];
+    int differ = 0, entities = 0;   /* paths through I, L, B and U too */
+    for (int round = 0; round < 400 && !differ; round++) {
+        for (int p = 0; p <= NT; p++)
+            for (int c = 0; c < NT; c++) m->trans[p][c] = NEXT3();
+        for (int c = 0; c < NT; c++) m->endw[c] = NEXT3();
+        ner_bilou_transitions(m, ws);
+        size_t n = 1 + (size_t)round % 48;
+        ne_grow(&ws->emit, &ws->cap_emit, n * NT, sizeof *ws->emit);
+        for (size_t k = 0; k < n * NT; k++) ws->emit[k] = NEXT3();
+        ner_viterbi(m, ws, n, want);
+        ner_viterbi_bilou(m, ws, n, got);
+        differ = memcmp(want, got, n) != 0;
+        for (size_t i = 0; i < n && !entities; i++) entities = want[i] != 0;
+    }
+#undef NEXT3
+    CHECK(!differ);
+    CHECK(entities);
+    ne_ner_ws_free(ws);
+    free(m);
 }
 
 TEST(ner_model_reproduces_reported_testa_score)

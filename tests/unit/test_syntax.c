@@ -107,6 +107,41 @@ TEST(syntax_model_round_trips_through_save_and_load)
     ne_syntax_free(m);
 }
 
+/* The rows are summed as vectors of int8 widened to floats (sum_rows):
+ * a negative weight must stay negative, in the first sixteen labels and
+ * in the last four alike. */
+TEST(syntax_tagger_reads_negative_weights_as_negative_in_every_label)
+{
+    static const int target[] = { NE_SYN_NMOD, NE_SYN_CASE, NE_SYN_AUX, NE_SYN_PUNCT };
+    unsigned bits = 8;
+    for (size_t t = 0; t < sizeof target / sizeof *target; t++) {
+        float *w = calloc(((size_t)1 << bits) * NE_SYN_NLABELS, sizeof *w);
+        ne_syn_ctx c;
+        ne_syn_word words[1] = { { "word", 4 } };
+        uint8_t labels[1] = { 0 };
+        uint32_t rows[NE_SYNTAX_MAXF];
+        ne_syntax_prepare(&c, words, 1);
+        ne_syntax_feats(&c, 0, labels, bits, rows);
+        /* every label -1 but the target, +0.5: read as unsigned bytes,
+         * -1 (0x81 after quantising) would outweigh +0.5 (0x40) */
+        for (int l = 0; l < NE_SYN_NLABELS; l++)
+            w[(size_t)rows[0] * NE_SYN_NLABELS + l] = l == target[t] ? 0.5f : -1.0f;
+        char path[] = "/tmp/ne_test_syntax_XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0);
+        close(fd);
+        CHECK_INT(ne_syntax_save(w, bits, "test", path), 0);
+        char err[256];
+        ne_syntax_model *m = ne_syntax_load(path, err, sizeof err);
+        unlink(path);
+        free(w);
+        CHECK(m != NULL);
+        ne_syntax_tag(m, words, 1, labels);
+        CHECK_INT(labels[0], target[t]);
+        ne_syntax_free(m);
+    }
+}
+
 /* Real text (PolNeAR train, NYT 2016-05-27). */
 TEST(syntax_tags_the_subject_and_the_object_pronoun_of_a_clause)
 {
