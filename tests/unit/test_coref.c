@@ -457,6 +457,65 @@ TEST(coref_published_pronoun_names_a_one_word_name_the_tagger_typed_non_person)
     ne_doc_reset(&doc);
 }
 
+/* Real text (GAP development-1645 and -923): a one-word name the tagger
+ * leaves untagged ("Louise" opening a clause, "Quinn" an object) is
+ * offered to the coreference as a name; the she/him it takes makes it a
+ * person, and the pronoun is published on it (before: no entity, the
+ * pronoun on "Narcy", "Arturo"). */
+TEST(coref_untagged_one_word_name_becomes_a_person_by_its_pronoun)
+{
+    ne_doc doc;
+    if (publish(&doc, "After graduation in 1956, Louise agreed to meet Narcy in Paris. They were married next year "
+                      "and settled in Shiraz, where they lived in great style -- she later remembered, hosting vast "
+                      "lunches for groups that regularly topped 30 people.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *l = published_at(&doc, "Louise", 0);
+    CHECK(l != NULL && l->type == NE_ENT_PER);
+    CHECK(l != NULL && published_at(&doc, "she later", 0) == l);
+    ne_doc_reset(&doc);
+    publish(&doc, "In mid-1997, while on an alternate Earth that was to be destroyed by a pulsar, Arturo was shot "
+                  "by ruthless Marine Colonel Angus Rickman. Rickman initially tried to shoot Quinn, but Arturo took "
+                  "the bullet for him.");
+    const ne_entity *q = published_at(&doc, "Quinn", 0);
+    CHECK(q != NULL && q->type == NE_ENT_PER);
+    CHECK(q != NULL && published_at(&doc, "him", 0) == q);
+    ne_doc_reset(&doc);
+}
+
+/* Real text (PolNeAR train): the untagged words news capitalises often
+ * (days) and sentence adverbs are never offered as names, so "his" stays
+ * Sanders's, "She" Clinton's and "He" Kasich's, and no "Monday",
+ * "Tuesday" or "Meanwhile" entity appears. A guard: it fails when the
+ * guessing takes such words. */
+TEST(coref_untagged_days_and_adverbs_never_become_people)
+{
+    ne_doc doc;
+    if (publish(&doc, "Democratic presidential candidate Bernie Sanders promised Monday to begin taking executive "
+                      "action on immigration reform during the first 100 days of his presidency.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *s = published_at(&doc, "Bernie Sanders", 0);
+    CHECK(s != NULL && published_at(&doc, "his", 0) == s);
+    CHECK(published_at(&doc, "Monday", 0) == NULL);
+    ne_doc_reset(&doc);
+    publish(&doc, "Tuesday was a very good day for Hillary Clinton. She swept primary challenger Sen. Bernie Sanders "
+                  "(I-Vt.) in five states, effectively ending his chances of securing the Democratic presidential "
+                  "nomination.");
+    const ne_entity *c = published_at(&doc, "Hillary Clinton", 0);
+    CHECK(c != NULL && published_at(&doc, "She", 0) == c);
+    CHECK(published_at(&doc, "Tuesday", 0) == NULL);
+    ne_doc_reset(&doc);
+    publish(&doc, "Meanwhile, John Kasich reminds us of the Houseguest Who Won't Leave. He is simply not likable, "
+                  "although he is still on track to be an MSNBC contributor.");
+    const ne_entity *k = published_at(&doc, "John Kasich", 0);
+    CHECK(k != NULL && published_at(&doc, "He is", 0) == k);
+    CHECK(published_at(&doc, "Meanwhile", 0) == NULL);
+    ne_doc_reset(&doc);
+}
+
 /* ---- syntax: grammatical roles (enrichers/syntax/) ------------------------ */
 
 /* Real text (PolNeAR train, HuffPost 2016-05-24): "him" is the object of
