@@ -252,6 +252,45 @@ static int word_elsewhere(const ne_text *t, size_t i, const char *w, size_t n)
     return 0;
 }
 
+/* True when token i follows a year that ends an opening phrase ("In 2007
+ * Derval went", "In 1905 and 1906 Skipworth toured"): four digits after
+ * a preposition or "and", not a date's day ("1 February 2017"). */
+static int year_before(const ne_text *t, size_t i)
+{
+    if (i < 2 || tok_len(t, i - 1) != 4) return 0;
+    return ent_tok_is_word(t, i - 2, "In") || ent_tok_is_word(t, i - 2, "in") || ent_tok_is_word(t, i - 2, "and") ||
+           ent_tok_is_word(t, i - 2, "By") || ent_tok_is_word(t, i - 2, "by");
+}
+
+/* True when token i follows an opening quotation mark or bracket written
+ * against it ("``Reinventing the Steel''", "(Streep …"): it starts
+ * something, as a sentence's first word does. */
+static int after_open_mark(const ne_text *t, size_t i)
+{
+    if (i == 0 || t->toks[i - 1].end != t->toks[i].start || t->toks[i - 1].kind == NE_TOK_WORD) return 0;
+    unsigned char c = (unsigned char)t->s[t->toks[i].start - 1];
+    return c == '`' || c == '"' || c == '(' || c == '[' || c == 0x9c /* the last byte of U+201C */;
+}
+
+/* True when token i ends in the letters sfx (a past tense's "ed"). */
+static int ends_with(const ne_text *t, size_t i, const char *sfx)
+{
+    size_t l = tok_len(t, i), k = strlen(sfx);
+    return l > k + 1 && !memcmp(tok_ptr(t, i) + l - k, sfx, k);
+}
+
+/* The length of a surname's prefix that a capital follows ("Mc" of
+ * "McKay", "Mac" of "MacKenzie", "De" of "DeRogatis"), or 0. */
+static size_t name_prefix(const char *w, size_t n)
+{
+    static const char *const pre[] = { "Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le" };
+    for (size_t q = 0; q < sizeof pre / sizeof pre[0]; q++) {
+        size_t l = strlen(pre[q]);
+        if (n > l + 1 && !memcmp(w, pre[q], l) && is_upper_ascii((unsigned char)w[l])) return l;
+    }
+    return 0;
+}
+
 /* True when token i of the body may be a one-word name the tagger left
  * untagged ("Geller played in 23 championships", "awarded Neeson the
  * prize"): a capitalised word of letters, no capitals inside, alone (no
@@ -274,17 +313,34 @@ static int name_like_word(const ent_state *st, const ne_text *t, size_t i)
     const char *w = tok_ptr(t, i);
     size_t n = possessive_base(w, tok_len(t, i));
     if (n < 2 || ent_is_first_person(t, i)) return 0;
-    if (!is_upper_ascii((unsigned char)w[0])) return 0;
+    int start = ent_clause_initial(t, i) || after_open_mark(t, i);
+    if (!is_upper_ascii((unsigned char)w[0]) || !is_lower_ascii((unsigned char)w[n - 1])) return 0;
+    size_t pre = name_prefix(w, n);   /* "McKay", "MacKenzie", "DeRogatis" */
     for (size_t q = 1; q < n; q++)
-        if (!is_lower_ascii((unsigned char)w[q])) return 0;
-    if (!ent_clause_initial(t, i) && (t->toks[i - 1].flags & NE_TF_CAP)) return 0;
+        if (!is_lower_ascii((unsigned char)w[q]) && q != pre) return 0;
+    if (!start && (t->toks[i - 1].flags & NE_TF_CAP)) return 0;
     if (i + 1 < t->ntoks && (t->toks[i + 1].flags & NE_TF_CAP) && !(t->toks[i + 1].flags & NE_TF_SENT_START))
         return 0;
     if (after_place_word(t, i)) return 0;
+    /* "madame d'Ivry": the rest of a word */
+    if (i > 0 && t->toks[i - 1].end == tk->start &&
+        (t->toks[i - 1].kind == NE_TOK_WORD || strchr("'*-", t->s[t->toks[i - 1].start])))
+        return 0;
+    /* "the downtown Oncenter", "a young Quinn" */
+    if (i > 1 && !(t->toks[i - 1].flags & NE_TF_CAP) && t->toks[i - 1].kind == NE_TOK_WORD &&
+        (ent_tok_is_word(t, i - 2, "the") || ent_tok_is_word(t, i - 2, "a") || ent_tok_is_word(t, i - 2, "an")))
+        return 0;
+    /* "Friedrichs v. California": a case's */
+    if (i + 1 < t->ntoks && (ent_tok_is_word(t, i + 1, "v") || ent_tok_is_word(t, i + 1, "vs"))) return 0;
+    /* "Durability carries …": an abstract noun's ending, no name's */
+    if (n > 6 && (!memcmp(w + n - 3, "ity", 3) || !memcmp(w + n - 4, "ness", 4) || !memcmp(w + n - 4, "ment", 4) ||
+                  !memcmp(w + n - 4, "tion", 4) || !memcmp(w + n - 3, "ism", 3)))
+        return 0;
     /* "Maid of Honour", "Marquess of Bath": a title's */
     if (i + 1 < t->ntoks && ent_tok_is_wordn(t, i + 1, "of", 2, 0)) return 0;
     /* "1 February 2017", "May 5": a date's */
-    if ((i > 0 && t->toks[i - 1].kind == NE_TOK_NUM) || (i + 1 < t->ntoks && t->toks[i + 1].kind == NE_TOK_NUM))
+    if ((i > 0 && t->toks[i - 1].kind == NE_TOK_NUM && !year_before(t, i)) ||
+        (i + 1 < t->ntoks && t->toks[i + 1].kind == NE_TOK_NUM))
         return 0;
     if (ne_coref_word_class(st->coref, w, n)) return 0;
     /* never a word running text mostly writes in lower case ("Some",
@@ -297,7 +353,7 @@ static int name_like_word(const ent_state *st, const ne_text *t, size_t i)
      * bench articles the frequent capitalised words are days, months and
      * the like ("Tuesday"), on GAP the missed names are rare surnames */
     if (b > 1) return 0;
-    if (!ent_clause_initial(t, i)) return 1;
+    if (!start) return 1;
     /* at a sentence start "rare mid-sentence" is also an adverb or a
      * participle ("Moreover, …", "Additionally, …", "Freeing her husband"):
      * a name there is the subject, before its verb */
@@ -308,6 +364,10 @@ static int name_like_word(const ent_state *st, const ne_text *t, size_t i)
     unsigned nc = nx->kind == NE_TOK_WORD ? ne_coref_word_class(st->coref, tok_ptr(t, i + 1), tok_len(t, i + 1)) : 0;
     if (nc & (NE_COREF_WORD_FUNCTION | NE_COREF_WORD_NOUN)) return 0;
     if (nc & NE_COREF_WORD_VERB) return 1;
+    /* "Parol toured …", "Dhavernas portrayed …": a past tense after it;
+     * "Mauboy's exclusive interview": someone's */
+    if (nx->kind == NE_TOK_WORD && !(nx->flags & NE_TF_CAP) && ends_with(t, i + 1, "ed")) return 1;
+    if (tok_len(t, i) > n) return 1;
     return word_elsewhere(t, i, w, n);
 }
 
