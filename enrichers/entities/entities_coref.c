@@ -454,8 +454,9 @@ static int soft_cluster(const ent_state *st, const ne_doc *doc, int32_t k)
         const char *w = tok_ptr(ft, d->a);
         size_t l = tok_len(ft, d->a);
         if (w[l - 1] == '.') return 0;
+        size_t pre = name_prefix(w, l);   /* "McHale", "MacPhee" */
         for (size_t q = 1; q < l; q++)
-            if (w[q] >= 'A' && w[q] <= 'Z') return 0;
+            if (w[q] >= 'A' && w[q] <= 'Z' && q != pre) return 0;
         if (after_place_word(ft, d->a)) return 0;
     }
     return any;

@@ -484,6 +484,33 @@ TEST(coref_untagged_one_word_name_becomes_a_person_by_its_pronoun)
     ne_doc_reset(&doc);
 }
 
+/* Real text (GAP development-1368 and -1809): a "Mc" surname the tagger
+ * typed ORG ("McCallum") or left untagged ("McGuire") is a person's name
+ * like any other one-word name: the he/she the coreference links to it
+ * is published on it (before: no person, the pronoun unpublished or on
+ * "Nicole Thorne"). */
+TEST(coref_published_pronoun_names_a_mc_surname)
+{
+    ne_doc doc;
+    if (publish(&doc, "As McGill University 'ss Dean of Arts, McCallum secured a $10 million contribution from "
+                      "Charles Bronfman for the establishment of the McGill Institute for the Study of Canada. He also "
+                      "participated in the national unity debates of the early 1990s.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *m = published_at(&doc, "McCallum", 0);
+    CHECK(m != NULL && m->type == NE_ENT_PER);
+    CHECK(m != NULL && published_at(&doc, "He also", 0) == m);
+    ne_doc_reset(&doc);
+    publish(&doc, "Like Cry-Baby, the latter series was set in the 1950s; McGuire played the role of Nicole Thorne, a "
+                  "``shrewish publicist'' to a television executive. Notwithstanding the quirkiness of the series, she "
+                  "grasped the opportunity to break away from her Hatchetface image.");
+    const ne_entity *g = published_at(&doc, "McGuire", 0);
+    CHECK(g != NULL && g->type == NE_ENT_PER);
+    CHECK(g != NULL && published_at(&doc, "she grasped", 0) == g);
+    ne_doc_reset(&doc);
+}
+
 /* Real text (PolNeAR train): the untagged words news capitalises often
  * (days) and sentence adverbs are never offered as names, so "his" stays
  * Sanders's, "She" Clinton's and "He" Kasich's, and no "Monday",
