@@ -471,6 +471,96 @@ static void merge_fits(ent_state *st, const ne_doc *doc)
     }
 }
 
+/* True when token i is a word that opens a fronted phrase or clause
+ * (any case): a preposition or a subordinating conjunction. */
+static int fronted_opener(const ne_text *t, size_t i)
+{
+    static const char *const w[] = { "in", "after", "upon", "on", "when", "although", "though", "while", "during",
+                                     "at", "as", "like", "despite", "following", "before", "since", "with", "along",
+                                     "unlike", "throughout", "until", "once", "because", "if", "for", "from", "by",
+                                     "through", "within", "without", "between", "among", "whilst", "toward",
+                                     "towards", "over", "under", "beside", "besides", "whenever", "prior" };
+    if (t->toks[i].kind != NE_TOK_WORD) return 0;
+    for (size_t q = 0; q < sizeof w / sizeof w[0]; q++)
+        if (ent_tok_is_wordn(t, i, w[q], strlen(w[q]), 1)) return 1;
+    return 0;
+}
+
+/* The gender of the given name of cluster k's first full name in the
+ * body, by the model's list, or NE_GENDER_UNKNOWN. */
+static int cluster_gender(const ent_state *st, const ne_text *t, int32_t k)
+{
+    for (size_t i = 0; i < st->nc; i++) {
+        const cand *c = &st->c[i];
+        if (c->cluster != k || c->field != NE_FIELD_BODY || c->b < c->a + 2) continue;
+        int g = ne_coref_given_name(st->coref, tok_ptr(t, c->a), tok_len(t, c->a));
+        if (g != NE_GENDER_UNKNOWN) return g;
+    }
+    return NE_GENDER_UNKNOWN;
+}
+
+/* True when token i is a subordinating conjunction (any case). */
+static int subordinator(const ne_text *t, size_t i)
+{
+    static const char *const w[] = { "when", "although", "though", "while", "whilst", "as", "after", "before",
+                                     "since", "once", "because", "if", "until", "whenever" };
+    for (size_t q = 0; q < sizeof w / sizeof w[0]; q++)
+        if (ent_tok_is_wordn(t, i, w[q], strlen(w[q]), 1)) return 1;
+    return 0;
+}
+
+/* The entity a fronted he/she announces ("In her diary, Murasaki wrote
+ * …", "Upon his return, Shumlin was …", "When she returns to the café,
+ * Dolores …"): pronoun i is its sentence's first mention, the sentence
+ * reaches a comma within 25 tokens after it, and a person's name (as the
+ * resolver saw it) starts right after that comma, of no other gender.
+ * The resolver links only backwards, so such a pronoun had the previous
+ * sentence's person or none. -1 when the pattern does not hold. */
+static int32_t cataphora_target(const ent_state *st, const ne_text *t, const ne_coref_mention *ms, size_t n,
+                                size_t i)
+{
+    size_t p = ms[i].tok_start, s0 = p;
+    while (s0 > 0 && !(t->toks[s0].flags & NE_TF_SENT_START)) s0--;
+    if (i > 0 && ms[i - 1].tok_end > s0 && ms[i - 1].tok_start >= s0) return -1;
+    /* the sentence opens with a preposition or subordinator ("In", "Upon",
+     * "When", "Soon after"): else the pronoun is the main clause's own
+     * subject ("She has one younger brother, Donnie, and …") */
+    size_t o = s0;
+    if (o + 1 < p && (ent_tok_is_wordn(t, o, "Soon", 4, 0) || ent_tok_is_wordn(t, o, "Shortly", 7, 0) ||
+                      ent_tok_is_wordn(t, o, "Even", 4, 0) || ent_tok_is_wordn(t, o, "Just", 4, 0)))
+        o++;
+    if (o >= p || !fronted_opener(t, o)) return -1;
+    /* "As a rookie, he was used …": after a comma it is the subject */
+    for (size_t k = s0; k < p; k++)
+        if (t->toks[k].kind == NE_TOK_PUNCT && t->s[t->toks[k].start] == ',') return -1;
+    /* "In 1915 he was painted …": a he/she after a preposition is the
+     * main clause's subject; only a subordinate clause's is fronted */
+    if ((ent_tok_is_word(t, p, "he") || ent_tok_is_word(t, p, "she")) && !subordinator(t, o)) return -1;
+    size_t c = 0;
+    for (size_t k = ms[i].tok_end; k < t->ntoks && k < p + 25; k++) {
+        if (t->toks[k].flags & NE_TF_SENT_START) return -1;
+        if (t->toks[k].kind == NE_TOK_PUNCT && t->s[t->toks[k].start] == ',') { c = k; break; }
+    }
+    if (!c) return -1;
+    for (size_t j = i + 1; j < n && ms[j].tok_start <= c + 1; j++) {
+        if (ms[j].tok_start != c + 1) continue;
+        if (ms[j].kind != NE_COREF_NAME || ms[j].type != NE_ENT_PER || ms[j].entity < 0) return -1;
+        /* "…, Fallon's Late Night" is not Fallon; "…, Thomas Freeborn, Ward"
+         * names a thing in apposition */
+        size_t e = ms[j].tok_end;
+        if (tok_len(t, e - 1) > 2 && !memcmp(tok_ptr(t, e - 1) + tok_len(t, e - 1) - 2, "'s", 2)) return -1;
+        if (e < t->ntoks && t->toks[e].kind == NE_TOK_PUNCT && t->s[t->toks[e].start] == ',') return -1;
+        /* "…, Karan and Murugan arrive": not one of them */
+        if (e < t->ntoks && (ent_tok_is_word(t, e, "and") || ent_tok_is_word(t, e, "or"))) return -1;
+        if (ms[j].gender && ms[j].gender != ms[i].gender) return -1;
+        /* "her decision …, Fiorina": not the husband the stage gave the surname */
+        int g = cluster_gender(st, t, ms[j].entity);
+        if (g != NE_GENDER_UNKNOWN && g != ms[i].gender) return -1;
+        return ms[j].entity;
+    }
+    return -1;
+}
+
 static void resolve(ent_state *st, const ne_doc *doc)
 {
     const ne_text *t = &doc->body_text;
@@ -577,8 +667,9 @@ static void resolve(ent_state *st, const ne_doc *doc)
         int32_t via = a >= 0 ? ent[a] : -1;
         int32_t e = ms[i].kind == NE_COREF_NAME ? ms[i].entity : -1;
         if (e < 0) {
-            ent[i] = via;
-            src[i] = a >= 0 ? src[a] : -1;
+            int32_t cat = ms[i].kind == NE_COREF_PRONOUN && ms[i].gender ? cataphora_target(st, t, ms, n, i) : -1;
+            ent[i] = cat >= 0 ? cat : via;
+            src[i] = cat >= 0 ? -1 : a >= 0 ? src[a] : -1;
             continue;
         }
         ent[i] = e;

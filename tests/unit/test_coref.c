@@ -511,6 +511,35 @@ TEST(coref_published_pronoun_names_a_mc_surname)
     ne_doc_reset(&doc);
 }
 
+/* Real text (PolNeAR train, HuffPost 2016-03-09; GAP development-549):
+ * a he/his in a fronted phrase ("Despite his dislike …,", "Upon his
+ * return,") announces the person named right after its comma, whom the
+ * resolver, linking only backwards, could not reach: "his" is Cruz's, not
+ * Trump's, and Shumlin's, not Rod Gander's. */
+TEST(coref_published_fronted_pronoun_is_the_name_after_its_comma)
+{
+    ne_doc doc;
+    if (publish(&doc, "And the only guy who can beat Donald Trump is Ted Cruz.\n\nShe also compared Trump to "
+                      "Democratic presidential candidate Hillary Clinton, saying they are both part of the system and "
+                      "therefore won't do anything to reform it.\n\nDespite his dislike for the establishment, Cruz "
+                      "is increasingly trying to encourage the establishment wing of his party that he is the best "
+                      "alternative to Trump.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *c = published_at(&doc, "Ted Cruz", 0);
+    CHECK(c != NULL && published_at(&doc, "his dislike", 0) == c);
+    CHECK(c != NULL && published_at(&doc, "Cruz is", 0) == c);
+    ne_doc_reset(&doc);
+    publish(&doc, "In 2006, Shumlin ran successfully for his old seat in the State Senate upon the retirement of Rod "
+                  "Gander, who served from 2003 to 2007. Upon his return, Shumlin was once again elected President "
+                  "Pro Tempore.");
+    const ne_entity *h = published_at(&doc, "Shumlin", 1);
+    CHECK(h != NULL && h->type == NE_ENT_PER);
+    CHECK(h != NULL && published_at(&doc, "his return", 0) == h);
+    ne_doc_reset(&doc);
+}
+
 /* Real text (PolNeAR train): the untagged words news capitalises often
  * (days) and sentence adverbs are never offered as names, so "his" stays
  * Sanders's, "She" Clinton's and "He" Kasich's, and no "Monday",
