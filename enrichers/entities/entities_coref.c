@@ -241,6 +241,27 @@ static unsigned caplex_bucket(const ent_state *st, const char *s, size_t n)
     return v ? LEX_CAPB(*v) : 0;
 }
 
+/* The entity types (bit 1 << enum ne_ent_type) the tagger's gazetteer
+ * gives the one-word name w: the types it had in the tagger's training
+ * data, all folds, and its bundled lists. 0 when unknown. */
+static unsigned gaz_word_types(const ent_state *st, const char *w, size_t n)
+{
+    const uint64_t *v = st->model ? ne_map_get(&st->model->tab.gaz, hash_word(w, n, 1)) : NULL;
+    if (!v) return 0;
+    unsigned m = (unsigned)(*v >> 40) & 15;
+    for (int f = 0; f < NFOLDS; f++) m |= (unsigned)(*v >> (4 * f)) & 15;
+    return m;
+}
+
+/* True when the tagger's gazetteer knows w as a place's, an
+ * organisation's or another name, never a person's ("helped Liverpool",
+ * "occupied Aachen"): no he/she makes it a person. */
+static int never_a_person(const ent_state *st, const char *w, size_t n)
+{
+    unsigned m = gaz_word_types(st, w, n);
+    return m && !(m & 1u << NE_ENT_PER);
+}
+
 /* True when the word w (n bytes, a possessive aside) is written again in
  * t, as a word of its own, outside token i. */
 static int word_elsewhere(const ne_text *t, size_t i, const char *w, size_t n)
@@ -342,7 +363,7 @@ static int name_like_word(const ent_state *st, const ne_text *t, size_t i)
     if ((i > 0 && t->toks[i - 1].kind == NE_TOK_NUM && !year_before(t, i)) ||
         (i + 1 < t->ntoks && t->toks[i + 1].kind == NE_TOK_NUM))
         return 0;
-    if (ne_coref_word_class(st->coref, w, n)) return 0;
+    if (ne_coref_word_class(st->coref, w, n) || never_a_person(st, w, n)) return 0;
     /* never a word running text mostly writes in lower case ("Some",
      * which the trainer's given-name list holds too) */
     unsigned b = caplex_bucket(st, w, n);
@@ -453,7 +474,7 @@ static int soft_cluster(const ent_state *st, const ne_doc *doc, int32_t k)
         if (d->gaz >= 0 || d->b != d->a + 1 || (ft->toks[d->a].flags & NE_TF_ALLCAPS)) return 0;
         const char *w = tok_ptr(ft, d->a);
         size_t l = tok_len(ft, d->a);
-        if (w[l - 1] == '.') return 0;
+        if (w[l - 1] == '.' || never_a_person(st, w, possessive_base(w, l))) return 0;
         size_t pre = name_prefix(w, l);   /* "McHale", "MacPhee" */
         for (size_t q = 1; q < l; q++)
             if (w[q] >= 'A' && w[q] <= 'Z' && q != pre) return 0;

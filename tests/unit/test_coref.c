@@ -540,6 +540,26 @@ TEST(coref_published_fronted_pronoun_is_the_name_after_its_comma)
     ne_doc_reset(&doc);
 }
 
+/* Real text (GAP development-722): a one-word name the tagger's
+ * gazetteer knows only as a place's or an organisation's is never shown
+ * to the resolver as a person's, so "helped Liverpool" stays a club and
+ * "His" is never its (before: "Liverpool" became a person and took it). */
+TEST(coref_published_pronoun_never_makes_a_club_a_person)
+{
+    ne_doc doc;
+    if (publish(&doc, "In the following home match against Birmingham City, alongside fellow Liverpool Academy "
+                      "Graduate Jack Robinson, Flanagan again played the full 90 minutes and helped Liverpool to keep "
+                      "a clean sheet in a 5-0 win. His performance earned him a place in BBC Sport pundit Garth Crooks "
+                      "'s Premier League team of the week.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *l = published_at(&doc, "Liverpool to", 0), *his = published_at(&doc, "His", 0);
+    CHECK(l == NULL || l->type != NE_ENT_PER);
+    CHECK(his == NULL || (his != l && his->type == NE_ENT_PER));
+    ne_doc_reset(&doc);
+}
+
 /* Real text (PolNeAR train): the untagged words news capitalises often
  * (days) and sentence adverbs are never offered as names, so "his" stays
  * Sanders's, "She" Clinton's and "He" Kasich's, and no "Monday",
