@@ -24,6 +24,13 @@
  *     name of the model's list); it is kept only when a he/she makes it
  *     a person or the coreference joins it to a person's names, so
  *     "Tuesday" or "Georgia" with no pronoun of theirs is no entity;
+ *   - neither soft_cluster nor guess_names offers a word the tagger's
+ *     gazetteer knows only as a place's or an organisation's ("helped
+ *     Liverpool … His performance"): no pronoun makes it a person;
+ *   - a he/his in a fronted phrase ("In her diary, Murasaki wrote",
+ *     "Upon his return, Shumlin was") is the person named right after
+ *     the phrase's comma (cataphora_target): the resolver links only
+ *     backwards, so it had the previous sentence's person or none;
  *   - a short name ("Andrew") of an unwatched person that the coreference
  *     joins to a watched person's names ("Prince Andrew") becomes a mention
  *     of the watched person; a full name never moves, so an unwatched
@@ -550,7 +557,11 @@ static int32_t cataphora_target(const ent_state *st, const ne_text *t, const ne_
     if (o + 1 < p && (ent_tok_is_wordn(t, o, "Soon", 4, 0) || ent_tok_is_wordn(t, o, "Shortly", 7, 0) ||
                       ent_tok_is_wordn(t, o, "Even", 4, 0) || ent_tok_is_wordn(t, o, "Just", 4, 0)))
         o++;
-    if (o >= p || !fronted_opener(t, o)) return -1;
+    /* a participle's phrase too, for a his/her ("Recognised for his
+     * abilities, Buchan was …") */
+    int participle = o == s0 && o + 1 < p && is_possessive_pronoun(t, p) && (ends_with(t, o, "ed") ||
+                     ends_with(t, o, "ing") || ent_tok_is_wordn(t, o, "Known", 5, 0));
+    if (o >= p || !(fronted_opener(t, o) || participle)) return -1;
     /* "As a rookie, he was used …": after a comma it is the subject */
     for (size_t k = s0; k < p; k++)
         if (t->toks[k].kind == NE_TOK_PUNCT && t->s[t->toks[k].start] == ',') return -1;
@@ -569,7 +580,7 @@ static int32_t cataphora_target(const ent_state *st, const ne_text *t, const ne_
         /* "…, Fallon's Late Night" is not Fallon; "…, Thomas Freeborn, Ward"
          * names a thing in apposition */
         size_t e = ms[j].tok_end;
-        if (tok_len(t, e - 1) > 2 && !memcmp(tok_ptr(t, e - 1) + tok_len(t, e - 1) - 2, "'s", 2)) return -1;
+        if (ends_with(t, e - 1, "'s") || ends_with(t, e - 1, "\xe2\x80\x99s")) return -1;
         if (e < t->ntoks && t->toks[e].kind == NE_TOK_PUNCT && t->s[t->toks[e].start] == ',') return -1;
         /* "…, Karan and Murugan arrive": not one of them */
         if (e < t->ntoks && (ent_tok_is_word(t, e, "and") || ent_tok_is_word(t, e, "or"))) return -1;
