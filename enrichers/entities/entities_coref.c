@@ -557,25 +557,32 @@ static int32_t cataphora_target(const ent_state *st, const ne_text *t, const ne_
     if (o + 1 < p && (ent_tok_is_wordn(t, o, "Soon", 4, 0) || ent_tok_is_wordn(t, o, "Shortly", 7, 0) ||
                       ent_tok_is_wordn(t, o, "Even", 4, 0) || ent_tok_is_wordn(t, o, "Just", 4, 0)))
         o++;
-    /* a participle's phrase too, for a his/her ("Recognised for his
-     * abilities, Buchan was …") */
-    int participle = o == s0 && o + 1 < p && is_possessive_pronoun(t, p) && (ends_with(t, o, "ed") ||
-                     ends_with(t, o, "ing") || ent_tok_is_wordn(t, o, "Known", 5, 0));
+    /* a participle's phrase too ("Recognised for his abilities, Buchan
+     * was …", "Growing sharper as he spoke, Mr. Trump continued") */
+    int participle = o == s0 && o + 1 < p && (ends_with(t, o, "ed") || ends_with(t, o, "ing") ||
+                                              ent_tok_is_wordn(t, o, "Known", 5, 0));
     if (o >= p || !(fronted_opener(t, o) || participle)) return -1;
     /* "As a rookie, he was used …": after a comma it is the subject */
     for (size_t k = s0; k < p; k++)
         if (t->toks[k].kind == NE_TOK_PUNCT && t->s[t->toks[k].start] == ',') return -1;
     /* "In 1915 he was painted …": a he/she after a preposition is the
      * main clause's subject; only a subordinate clause's is fronted */
-    if ((ent_tok_is_word(t, p, "he") || ent_tok_is_word(t, p, "she")) && !subordinator(t, o)) return -1;
+    if ((ent_tok_is_word(t, p, "he") || ent_tok_is_word(t, p, "she")) && !subordinator(t, o) &&
+        !subordinator(t, p - 1))
+        return -1;
     size_t c = 0;
     for (size_t k = ms[i].tok_end; k < t->ntoks && k < p + 25; k++) {
         if (t->toks[k].flags & NE_TF_SENT_START) return -1;
         if (t->toks[k].kind == NE_TOK_PUNCT && t->s[t->toks[k].start] == ',') { c = k; break; }
     }
     if (!c) return -1;
-    for (size_t j = i + 1; j < n && ms[j].tok_start <= c + 1; j++) {
-        if (ms[j].tok_start != c + 1) continue;
+    /* "…, Mr. Trump continued": the name after its honorific or title */
+    size_t at = c + 1;
+    if (at + 1 < t->ntoks && t->toks[at].kind == NE_TOK_WORD && (t->toks[at].flags & NE_TF_CAP) &&
+        (ne_coref_word_class(st->coref, tok_ptr(t, at), tok_len_nodot(t, at)) & NE_COREF_WORD_NOUN))
+        at++;
+    for (size_t j = i + 1; j < n && ms[j].tok_start <= at; j++) {
+        if (ms[j].tok_start != c + 1 && ms[j].tok_start != at) continue;
         if (ms[j].kind != NE_COREF_NAME || ms[j].type != NE_ENT_PER || ms[j].entity < 0) return -1;
         /* "…, Fallon's Late Night" is not Fallon; "…, Thomas Freeborn, Ward"
          * names a thing in apposition */

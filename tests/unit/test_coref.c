@@ -511,11 +511,12 @@ TEST(coref_published_pronoun_names_a_mc_surname)
     ne_doc_reset(&doc);
 }
 
-/* Real text (PolNeAR train, HuffPost 2016-03-09; GAP development-549):
- * a he/his in a fronted phrase ("Despite his dislike …,", "Upon his
- * return,") announces the person named right after its comma, whom the
- * resolver, linking only backwards, could not reach: "his" is Cruz's, not
- * Trump's, and Shumlin's, not Rod Gander's. */
+/* Real text (PolNeAR train, HuffPost 2016-03-09 and NYT 2015-12-03; GAP
+ * development-549): a he/his in a fronted phrase ("Despite his dislike
+ * …,", "Upon his return,", "In his response,") announces the person
+ * named right after its comma (after "Mr." too), whom the resolver,
+ * linking only backwards, could not reach: "his" is Cruz's, not Trump's,
+ * Shumlin's, not Rod Gander's, and Coll's (before: none). */
 TEST(coref_published_fronted_pronoun_is_the_name_after_its_comma)
 {
     ne_doc doc;
@@ -537,6 +538,12 @@ TEST(coref_published_fronted_pronoun_is_the_name_after_its_comma)
     const ne_entity *h = published_at(&doc, "Shumlin", 1);
     CHECK(h != NULL && h->type == NE_ENT_PER);
     CHECK(h != NULL && published_at(&doc, "his return", 0) == h);
+    ne_doc_reset(&doc);
+    /* NYT 2015-12-03 (PolNeAR train): the name after an honorific */
+    publish(&doc, "In his response, Mr. Coll said he had been troubled to discover that Mr. Cohen had ''made serious "
+                  "allegations of professional misconduct.''");
+    const ne_entity *c2 = published_at(&doc, "Coll", 0);
+    CHECK(c2 != NULL && published_at(&doc, "his response", 0) == c2);
     ne_doc_reset(&doc);
 }
 
