@@ -180,6 +180,16 @@ int ne_coref_given_name(const ne_coref_model *m, const char *s, size_t len)
     return ne_coref_name_gender(m, s, len);
 }
 
+unsigned ne_coref_word_class(const ne_coref_model *m, const char *s, size_t len)
+{
+    uint32_t b = coref_lex(m, s, len);
+    unsigned c = 0;
+    if (b & (LEX_TITLE | LEX_PERSON | LEX_ORG | LEX_STMT | LEX_HONORIF)) c |= NE_COREF_WORD_NOUN;
+    if (b & (LEX_PRON | LEX_DET | LEX_STOP | LEX_IT | LEX_POSSPRON | LEX_ADP | LEX_CLAUSE)) c |= NE_COREF_WORD_FUNCTION;
+    if (b & (LEX_VERB | LEX_CUE)) c |= NE_COREF_WORD_VERB;
+    return c;
+}
+
 int ne_coref_name_gender(const ne_coref_model *m, const char *s, size_t len)
 {
     uint32_t b = coref_lex(m, s, len);

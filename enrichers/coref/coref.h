@@ -141,6 +141,16 @@ int ne_coref_name_gender(const ne_coref_model *m, const char *s, size_t len);
  * a built-in word such as "Miss", "King" or "father"). */
 int ne_coref_given_name(const ne_coref_model *m, const char *s, size_t len);
 
+/* What the model's lexicons know of a word (any case), as bits:
+ * NE_COREF_WORD_NOUN a title or role, a person, organisation or statement
+ * noun, an honorific ("Countess", "Trustee", "Mr"); NE_COREF_WORD_FUNCTION
+ * a pronoun, determiner, function word, preposition or clause conjunction
+ * ("the", "her", "into"); NE_COREF_WORD_VERB a frequent verb form or a
+ * speech cue ("was", "said", "May", "Will"). 0: none of these (a given
+ * name the trainer found is none of these). */
+enum { NE_COREF_WORD_NOUN = 1, NE_COREF_WORD_FUNCTION = 2, NE_COREF_WORD_VERB = 4 };
+unsigned ne_coref_word_class(const ne_coref_model *m, const char *s, size_t len);
+
 /* The model's cross-validation figures and hyper-parameters, recorded by
  * the trainer, as a line of text ("" when none). */
 const char *ne_coref_model_info(const ne_coref_model *m);

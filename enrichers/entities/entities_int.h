@@ -118,6 +118,8 @@ typedef struct cand {
     uint8_t  initial;       /* PER: the given name is an initial */
     uint8_t  weak;          /* the tagger's, in a title-case line: may join, never found */
     uint8_t  suffix;        /* PER: "Jr." and the like (name_suffix) */
+    uint8_t  guess;         /* a word no one tagged, offered to the coreference as a
+                               name: kept only as a person a he/she takes (entities_coref.c) */
     char     first;         /* PER: first letter of the given name */
 } cand;
 

@@ -457,6 +457,148 @@ TEST(coref_published_pronoun_names_a_one_word_name_the_tagger_typed_non_person)
     ne_doc_reset(&doc);
 }
 
+/* Real text (GAP development-1645 and -923): a one-word name the tagger
+ * leaves untagged ("Louise" opening a clause, "Quinn" an object) is
+ * offered to the coreference as a name; the she/him it takes makes it a
+ * person, and the pronoun is published on it (before: no entity, the
+ * pronoun on "Narcy", "Arturo"). */
+TEST(coref_untagged_one_word_name_becomes_a_person_by_its_pronoun)
+{
+    ne_doc doc;
+    if (publish(&doc, "After graduation in 1956, Louise agreed to meet Narcy in Paris. They were married next year "
+                      "and settled in Shiraz, where they lived in great style -- she later remembered, hosting vast "
+                      "lunches for groups that regularly topped 30 people.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *l = published_at(&doc, "Louise", 0);
+    CHECK(l != NULL && l->type == NE_ENT_PER);
+    CHECK(l != NULL && published_at(&doc, "she later", 0) == l);
+    ne_doc_reset(&doc);
+    publish(&doc, "In mid-1997, while on an alternate Earth that was to be destroyed by a pulsar, Arturo was shot "
+                  "by ruthless Marine Colonel Angus Rickman. Rickman initially tried to shoot Quinn, but Arturo took "
+                  "the bullet for him.");
+    const ne_entity *q = published_at(&doc, "Quinn", 0);
+    CHECK(q != NULL && q->type == NE_ENT_PER);
+    CHECK(q != NULL && published_at(&doc, "him", 0) == q);
+    ne_doc_reset(&doc);
+}
+
+/* Real text (GAP development-1368 and -1809): a "Mc" surname the tagger
+ * typed ORG ("McCallum") or left untagged ("McGuire") is a person's name
+ * like any other one-word name: the he/she the coreference links to it
+ * is published on it (before: no person, the pronoun unpublished or on
+ * "Nicole Thorne"). */
+TEST(coref_published_pronoun_names_a_mc_surname)
+{
+    ne_doc doc;
+    if (publish(&doc, "As McGill University 'ss Dean of Arts, McCallum secured a $10 million contribution from "
+                      "Charles Bronfman for the establishment of the McGill Institute for the Study of Canada. He also "
+                      "participated in the national unity debates of the early 1990s.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *m = published_at(&doc, "McCallum", 0);
+    CHECK(m != NULL && m->type == NE_ENT_PER);
+    CHECK(m != NULL && published_at(&doc, "He also", 0) == m);
+    ne_doc_reset(&doc);
+    publish(&doc, "Like Cry-Baby, the latter series was set in the 1950s; McGuire played the role of Nicole Thorne, a "
+                  "``shrewish publicist'' to a television executive. Notwithstanding the quirkiness of the series, she "
+                  "grasped the opportunity to break away from her Hatchetface image.");
+    const ne_entity *g = published_at(&doc, "McGuire", 0);
+    CHECK(g != NULL && g->type == NE_ENT_PER);
+    CHECK(g != NULL && published_at(&doc, "she grasped", 0) == g);
+    ne_doc_reset(&doc);
+}
+
+/* Real text (PolNeAR train, HuffPost 2016-03-09 and NYT 2015-12-03; GAP
+ * development-549): a he/his in a fronted phrase ("Despite his dislike
+ * …,", "Upon his return,", "In his response,") announces the person
+ * named right after its comma (after "Mr." too), whom the resolver,
+ * linking only backwards, could not reach: "his" is Cruz's, not Trump's,
+ * Shumlin's, not Rod Gander's, and Coll's (before: none). */
+TEST(coref_published_fronted_pronoun_is_the_name_after_its_comma)
+{
+    ne_doc doc;
+    if (publish(&doc, "And the only guy who can beat Donald Trump is Ted Cruz.\n\nShe also compared Trump to "
+                      "Democratic presidential candidate Hillary Clinton, saying they are both part of the system and "
+                      "therefore won't do anything to reform it.\n\nDespite his dislike for the establishment, Cruz "
+                      "is increasingly trying to encourage the establishment wing of his party that he is the best "
+                      "alternative to Trump.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *c = published_at(&doc, "Ted Cruz", 0);
+    CHECK(c != NULL && published_at(&doc, "his dislike", 0) == c);
+    CHECK(c != NULL && published_at(&doc, "Cruz is", 0) == c);
+    ne_doc_reset(&doc);
+    publish(&doc, "In 2006, Shumlin ran successfully for his old seat in the State Senate upon the retirement of Rod "
+                  "Gander, who served from 2003 to 2007. Upon his return, Shumlin was once again elected President "
+                  "Pro Tempore.");
+    const ne_entity *h = published_at(&doc, "Shumlin", 1);
+    CHECK(h != NULL && h->type == NE_ENT_PER);
+    CHECK(h != NULL && published_at(&doc, "his return", 0) == h);
+    ne_doc_reset(&doc);
+    /* NYT 2015-12-03 (PolNeAR train): the name after an honorific */
+    publish(&doc, "In his response, Mr. Coll said he had been troubled to discover that Mr. Cohen had ''made serious "
+                  "allegations of professional misconduct.''");
+    const ne_entity *c2 = published_at(&doc, "Coll", 0);
+    CHECK(c2 != NULL && published_at(&doc, "his response", 0) == c2);
+    ne_doc_reset(&doc);
+}
+
+/* Real text (GAP development-722): a one-word name the tagger's
+ * gazetteer knows only as a place's or an organisation's is never shown
+ * to the resolver as a person's, so "helped Liverpool" stays a club and
+ * "His" is never its (before: "Liverpool" became a person and took it). */
+TEST(coref_published_pronoun_never_makes_a_club_a_person)
+{
+    ne_doc doc;
+    if (publish(&doc, "In the following home match against Birmingham City, alongside fellow Liverpool Academy "
+                      "Graduate Jack Robinson, Flanagan again played the full 90 minutes and helped Liverpool to keep "
+                      "a clean sheet in a 5-0 win. His performance earned him a place in BBC Sport pundit Garth Crooks "
+                      "'s Premier League team of the week.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *l = published_at(&doc, "Liverpool to", 0), *his = published_at(&doc, "His", 0);
+    CHECK(l == NULL || l->type != NE_ENT_PER);
+    CHECK(his == NULL || (his != l && his->type == NE_ENT_PER));
+    ne_doc_reset(&doc);
+}
+
+/* Real text (PolNeAR train): the untagged words news capitalises often
+ * (days) and sentence adverbs are never offered as names, so "his" stays
+ * Sanders's, "She" Clinton's and "He" Kasich's, and no "Monday",
+ * "Tuesday" or "Meanwhile" entity appears. A guard: it fails when the
+ * guessing takes such words. */
+TEST(coref_untagged_days_and_adverbs_never_become_people)
+{
+    ne_doc doc;
+    if (publish(&doc, "Democratic presidential candidate Bernie Sanders promised Monday to begin taking executive "
+                      "action on immigration reform during the first 100 days of his presidency.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *s = published_at(&doc, "Bernie Sanders", 0);
+    CHECK(s != NULL && published_at(&doc, "his", 0) == s);
+    CHECK(published_at(&doc, "Monday", 0) == NULL);
+    ne_doc_reset(&doc);
+    publish(&doc, "Tuesday was a very good day for Hillary Clinton. She swept primary challenger Sen. Bernie Sanders "
+                  "(I-Vt.) in five states, effectively ending his chances of securing the Democratic presidential "
+                  "nomination.");
+    const ne_entity *c = published_at(&doc, "Hillary Clinton", 0);
+    CHECK(c != NULL && published_at(&doc, "She", 0) == c);
+    CHECK(published_at(&doc, "Tuesday", 0) == NULL);
+    ne_doc_reset(&doc);
+    publish(&doc, "Meanwhile, John Kasich reminds us of the Houseguest Who Won't Leave. He is simply not likable, "
+                  "although he is still on track to be an MSNBC contributor.");
+    const ne_entity *k = published_at(&doc, "John Kasich", 0);
+    CHECK(k != NULL && published_at(&doc, "He is", 0) == k);
+    CHECK(published_at(&doc, "Meanwhile", 0) == NULL);
+    ne_doc_reset(&doc);
+}
+
 /* ---- syntax: grammatical roles (enrichers/syntax/) ------------------------ */
 
 /* Real text (PolNeAR train, HuffPost 2016-05-24): "him" is the object of
