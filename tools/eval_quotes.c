@@ -141,14 +141,6 @@ static void trim_span(const cpmap *m, uint32_t *b, uint32_t *e)
     while (*e > *b && trim_cp(m->cp[*e - 1])) (*e)--;
 }
 
-static double overlap(uint32_t pb, uint32_t pe, uint32_t gb, uint32_t ge)
-{
-    uint32_t lo = pb > gb ? pb : gb, hi = pe < ge ? pe : ge;
-    if (hi <= lo) return 0;
-    uint32_t lp = pe - pb, lg = ge - gb;
-    return (double)(hi - lo) / (double)(lp > lg ? lp : lg);
-}
-
 /* ---- gold ---------------------------------------------------------------- */
 
 enum gold_kind { G_QUOTED, G_INDIRECT, G_OTHER };
@@ -161,64 +153,12 @@ typedef struct gold {
     char cue[64];
 } gold;
 
-/* The speech verbs that classify gold relations, frozen as the hand
- * lexicon had them before the learned cue forms (issue 18), so that the
- * gold does not move with the system under test. */
-static const char *const speech_verbs[] = {
-    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added",
-    "adding", "write", "writes", "wrote", "writing", "tweet", "tweets", "tweeted", "tweeting",
-    "ask", "asks", "asked", "asking", "claim", "claims", "claimed", "claiming", "deny", "denies",
-    "denied", "denying", "reject", "rejects", "rejected", "rejecting", "insist", "insists",
-    "insisted", "insisting", "warn", "warns", "warned", "warning", "explain", "explains",
-    "explained", "explaining", "argue", "argues", "argued", "arguing", "note", "notes", "noted",
-    "noting", "reply", "replies", "replied", "replying", "respond", "responds", "responded",
-    "responding", "state", "states", "stated", "stating", "declare", "declares", "declared",
-    "declaring", "announce", "announces", "announced", "announcing", "admit", "admits", "admitted",
-    "admitting", "acknowledge", "acknowledges", "acknowledged", "acknowledging", "confirm",
-    "confirms", "confirmed", "confirming", "continue", "continues", "continued", "conclude",
-    "concludes", "concluded", "recall", "recalls", "recalled", "recalling", "remark", "remarks",
-    "remarked", "joke", "jokes", "joked", "joking", "quipped", "quips", "shouted", "shouts",
-    "yelled", "screamed", "chanted", "chanting", "exclaimed", "whispered", "cried", "boast",
-    "boasts", "boasted", "boasting", "complain", "complains", "complained", "complaining",
-    "lamented", "predict", "predicts", "predicted", "predicting", "promise", "promises",
-    "promised", "promising", "vow", "vows", "vowed", "vowing", "pledge", "pledges", "pledged",
-    "pledging", "urge", "urges", "urged", "urging", "reiterate", "reiterates", "reiterated",
-    "reiterating", "repeated", "repeats", "stress", "stresses", "stressed", "stressing",
-    "emphasized", "emphasised", "emphasizes", "emphasises", "assert", "asserts", "asserted",
-    "asserting", "allege", "alleges", "alleged", "alleging", "maintain", "maintains", "maintained",
-    "contend", "contends", "contended", "concede", "concedes", "conceded", "conceding",
-    "countered", "counters", "retorted", "answered", "observed", "observes", "report", "reports",
-    "reported", "reporting", "read", "reads", "quoted", "testified", "testifies", "revealed",
-    "reveals", "disclosed", "mentioned", "suggested", "suggests", "assured", "assures", "reminded",
-    "informed", "threatened", "demanded", "call", "calls", "called", "calling", "describe",
-    "describes", "described", "describing", "dubbed", "labeled", "labelled", "branded", "accused",
-    "accuses", "accusing", "blasted", "slammed", "according", NULL};
-
-static int is_speech_verb(const char *w, size_t n)
-{
-    char buf[32];
-    if (n >= sizeof buf) return 0;
-    for (size_t i = 0; i < n; i++) buf[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
-    buf[n] = '\0';
-    for (int i = 0; speech_verbs[i]; i++)
-        if (!strcmp(speech_verbs[i], buf)) return 1;
-    return 0;
-}
-
 /* True when one of the cue's words is a speech verb, or the cue is only
  * punctuation (a colon or dash tag). */
 static int speech_cue(const char *cue)
 {
     int letters = 0;
-    for (const char *p = cue; *p;) {
-        while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) p++;
-        const char *w = p;
-        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '\'') p++;
-        if (p > w) {
-            letters = 1;
-            if (is_speech_verb(w, (size_t)(p - w))) return 1;
-        }
-    }
+    if (pg_speech_words(cue, &letters)) return 1;
     return !letters && cue[0];
 }
 
@@ -378,7 +318,7 @@ static void score(const ne_doc *doc, const cpmap *m, const char *text, const gol
     for (size_t i = 0; i < np; i++)
         for (size_t j = 0; j < ng; j++) {
             if (g[j].kind != kind) continue;
-            double ov = overlap(p[i].b, p[i].e, g[j].b, g[j].e);
+            double ov = pg_overlap(p[i].b, p[i].e, g[j].b, g[j].e);
             if (ov >= tau) pv[npv++] = (pairv){ov, i, j};
         }
     qsort(pv, npv, sizeof *pv, pair_cmp);
@@ -415,7 +355,7 @@ static void score(const ne_doc *doc, const cpmap *m, const char *text, const gol
         if (verbose && ((kind == G_QUOTED && show_fn) || (kind == G_INDIRECT && show_ind == 1))) {
             double best = 0;
             for (size_t i = 0; i < np; i++) {
-                double ov = overlap(p[i].b, p[i].e, g[j].b, g[j].e);
+                double ov = pg_overlap(p[i].b, p[i].e, g[j].b, g[j].e);
                 if (ov > best) best = ov;
             }
             printf("FN %s best=%.2f src=[%s] cue=[%s]\n", doc->id, best, g[j].src, g[j].cue);
@@ -428,7 +368,7 @@ static void score(const ne_doc *doc, const cpmap *m, const char *text, const gol
         if (pused[i]) continue;
         int neutral = 0;
         for (size_t j = 0; j < ng && !neutral; j++)
-            neutral = g[j].kind == G_OTHER && overlap(p[i].b, p[i].e, g[j].b, g[j].e) >= tau;
+            neutral = g[j].kind == G_OTHER && pg_overlap(p[i].b, p[i].e, g[j].b, g[j].e) >= tau;
         if (neutral) continue;
         c->fp++;
         if (verbose && ((kind == G_QUOTED && show_fp) || (kind == G_INDIRECT && show_ind == 2))) {

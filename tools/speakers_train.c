@@ -74,32 +74,12 @@ static example *ex;  static size_t nex, ex_cap;
 static cand_ex *cands; static size_t ncands, cands_cap;
 static uint32_t *feats; static size_t nfeats, feats_cap;
 
-/* code point index -> byte offset, for a UTF-8 text of n bytes */
-static uint32_t *cp_to_byte(const char *s, size_t n, size_t *ncp)
-{
-    uint32_t *m = malloc((n + 2) * sizeof *m);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) m[k++] = (uint32_t)i;
-    m[k] = (uint32_t)n;
-    *ncp = k;
-    return m;
-}
-
 typedef struct gold {
     uint32_t b, e;        /* content bytes */
     uint32_t sb, se;      /* source bytes (sb == se: none) */
     int no_source;
     long ent;
 } gold;
-
-static double ov(uint32_t pb, uint32_t pe, uint32_t gb, uint32_t ge)
-{
-    uint32_t lo = pb > gb ? pb : gb, hi = pe < ge ? pe : ge;
-    if (hi <= lo) return 0;
-    uint32_t a = pe - pb, b = ge - gb;
-    return (double)(hi - lo) / (double)(a > b ? a : b);
-}
 
 /* Whether a speaker (has, ent, words [ss, se)) is right for gold g; a
  * name mention is never right for a source that names nobody (it is a
@@ -112,19 +92,11 @@ static int right_for(const gold *g, int has, long ent, uint32_t ss, uint32_t se,
     return !mention && ss < g->se && se > g->sb;
 }
 
-typedef struct pairv { double o; uint32_t p, g; } pairv;
-
-static int pair_cmp(const void *a, const void *b)
-{
-    const pairv *x = a, *y = b;
-    return x->o < y->o ? 1 : x->o > y->o ? -1 : (x->p < y->p ? -1 : x->p > y->p);
-}
-
 /* Adds the examples of one article. */
 static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32_t aidx)
 {
     size_t ncp;
-    uint32_t *c2b = cp_to_byte(doc->body, doc->body_len, &ncp);
+    uint32_t *c2b = pg_cp_to_byte(doc->body, doc->body_len, &ncp);
     yajl_val attrs = pg_jget(art, "attributions");
     size_t na = YAJL_IS_ARRAY(attrs) ? attrs->u.array.len : 0, ng = 0;
     gold *g = calloc(na + 1, sizeof *g);
@@ -150,14 +122,14 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
         x->ent = pg_gold_entity(doc, x->sb, x->se);
     }
     size_t np = doc->nquotes;
-    pairv *pv = malloc((np * ng + 1) * sizeof *pv);
+    pg_pair *pv = malloc((np * ng + 1) * sizeof *pv);
     size_t npv = 0;
     for (size_t i = 0; i < np; i++)
         for (size_t j = 0; j < ng; j++) {
-            double o = ov(doc->quotes[i].start, doc->quotes[i].end, g[j].b, g[j].e);
-            if (o >= 0.3) pv[npv++] = (pairv){o, (uint32_t)i, (uint32_t)j};
+            double o = pg_overlap(doc->quotes[i].start, doc->quotes[i].end, g[j].b, g[j].e);
+            if (o >= 0.3) pv[npv++] = (pg_pair){o, (uint32_t)i, (uint32_t)j};
         }
-    qsort(pv, npv, sizeof *pv, pair_cmp);
+    qsort(pv, npv, sizeof *pv, pg_pair_cmp);
     char *pu = calloc(np + 1, 1), *gu = calloc(ng + 1, 1);
     for (size_t k = 0; k < npv; k++) {
         if (pu[pv[k].p] || gu[pv[k].g]) continue;
@@ -315,29 +287,9 @@ int main(int argc, char **argv)
     if (!ent) { fprintf(stderr, "speakers_train: %s\n", err); return 1; }
     ne_quotes_ws *ws = ne_quotes_ws_new();
     ws->rules = 1;
-    uint32_t narticles = 0;
-    for (char *line = all, *nl; line && *line; line = nl) {
-        nl = strchr(line, '\n');
-        if (nl) *nl++ = '\0';
-        if (!*line) continue;
-        yajl_val art = yajl_tree_parse(line, err, sizeof err);
-        const char *path_text[] = {"text", NULL}, *path_id[] = {"doc_id", NULL};
-        const char *text = art ? YAJL_GET_STRING(yajl_tree_get(art, path_text, yajl_t_string)) : NULL;
-        const char *id = art ? YAJL_GET_STRING(yajl_tree_get(art, path_id, yajl_t_string)) : NULL;
-        if (!text) { if (art) yajl_tree_free(art); continue; }
-        ne_doc doc = {0};
-        doc.id = strdup(id ? id : "doc");
-        doc.body = strdup(text);
-        doc.body_len = strlen(text);
-        if (ne_text_analyze(&doc.body_text, doc.body, doc.body_len) || ne_entities_process(ent, &doc) ||
-            ne_quotes_extract(ws, &doc)) {
-            fprintf(stderr, "speakers_train: out of memory\n");
-            return 1;
-        }
-        article_examples(ws, &doc, art, narticles++);
-        ne_doc_reset(&doc);
-        yajl_tree_free(art);
-    }
+    long nread = pg_each_article(all, ent, ws, article_examples, "speakers_train");
+    if (nread < 0) return 1;
+    uint32_t narticles = (uint32_t)nread;
     size_t reach = 0;
     for (size_t k = 0; k < nex; k++) reach += ex[k].reachable;
     printf("speakers-train: %s: %u articles, %zu statements matched to gold attributions, "

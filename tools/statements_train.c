@@ -89,48 +89,6 @@ static uint32_t *feats; static size_t nfeats, feats_cap;
 static uint8_t *ftmpl; static size_t ftmpl_cap;   /* each feature's template */
 static uint64_t g_mask;                            /* templates left out (--ablate) */
 
-/* eval_quotes.c's speech verbs, frozen (see above). */
-static const char *const speech_verbs[] = {
-    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added",
-    "adding", "write", "writes", "wrote", "writing", "tweet", "tweets", "tweeted", "tweeting",
-    "ask", "asks", "asked", "asking", "claim", "claims", "claimed", "claiming", "deny", "denies",
-    "denied", "denying", "reject", "rejects", "rejected", "rejecting", "insist", "insists",
-    "insisted", "insisting", "warn", "warns", "warned", "warning", "explain", "explains",
-    "explained", "explaining", "argue", "argues", "argued", "arguing", "note", "notes", "noted",
-    "noting", "reply", "replies", "replied", "replying", "respond", "responds", "responded",
-    "responding", "state", "states", "stated", "stating", "declare", "declares", "declared",
-    "declaring", "announce", "announces", "announced", "announcing", "admit", "admits", "admitted",
-    "admitting", "acknowledge", "acknowledges", "acknowledged", "acknowledging", "confirm",
-    "confirms", "confirmed", "confirming", "continue", "continues", "continued", "conclude",
-    "concludes", "concluded", "recall", "recalls", "recalled", "recalling", "remark", "remarks",
-    "remarked", "joke", "jokes", "joked", "joking", "quipped", "quips", "shouted", "shouts",
-    "yelled", "screamed", "chanted", "chanting", "exclaimed", "whispered", "cried", "boast",
-    "boasts", "boasted", "boasting", "complain", "complains", "complained", "complaining",
-    "lamented", "predict", "predicts", "predicted", "predicting", "promise", "promises",
-    "promised", "promising", "vow", "vows", "vowed", "vowing", "pledge", "pledges", "pledged",
-    "pledging", "urge", "urges", "urged", "urging", "reiterate", "reiterates", "reiterated",
-    "reiterating", "repeated", "repeats", "stress", "stresses", "stressed", "stressing",
-    "emphasized", "emphasised", "emphasizes", "emphasises", "assert", "asserts", "asserted",
-    "asserting", "allege", "alleges", "alleged", "alleging", "maintain", "maintains", "maintained",
-    "contend", "contends", "contended", "concede", "concedes", "conceded", "conceding",
-    "countered", "counters", "retorted", "answered", "observed", "observes", "report", "reports",
-    "reported", "reporting", "read", "reads", "quoted", "testified", "testifies", "revealed",
-    "reveals", "disclosed", "mentioned", "suggested", "suggests", "assured", "assures", "reminded",
-    "informed", "threatened", "demanded", "call", "calls", "called", "calling", "describe",
-    "describes", "described", "describing", "dubbed", "labeled", "labelled", "branded", "accused",
-    "accuses", "accusing", "blasted", "slammed", "according", NULL};
-
-static int is_speech_verb(const char *w, size_t n)
-{
-    char buf[32];
-    if (n >= sizeof buf) return 0;
-    for (size_t i = 0; i < n; i++) buf[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
-    buf[n] = '\0';
-    for (int i = 0; speech_verbs[i]; i++)
-        if (!strcmp(speech_verbs[i], buf)) return 1;
-    return 0;
-}
-
 /* True when one of the words of the attribution's cue spans is a speech
  * verb, or the cue is only punctuation (a colon or dash tag). */
 static int speech_cue(yajl_val cue)
@@ -139,53 +97,17 @@ static int speech_cue(yajl_val cue)
     for (size_t j = 0; YAJL_IS_ARRAY(cue) && j < cue->u.array.len; j++) {
         const char *path[] = {"text", NULL};
         const char *p = YAJL_GET_STRING(yajl_tree_get(cue->u.array.values[j], path, yajl_t_string));
-        while (p && *p) {
-            any = 1;
-            while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) p++;
-            const char *w = p;
-            while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '\'') p++;
-            if (p > w) {
-                letters = 1;
-                if (is_speech_verb(w, (size_t)(p - w))) return 1;
-            }
-        }
+        if (p && *p) any = 1;
+        if (p && pg_speech_words(p, &letters)) return 1;
     }
     return !letters && any;
 }
 
-/* code point index -> byte offset, for a UTF-8 text of n bytes */
-static uint32_t *cp_to_byte(const char *s, size_t n, size_t *ncp)
-{
-    uint32_t *m = ne_xmalloc((n + 2) * sizeof *m);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) m[k++] = (uint32_t)i;
-    m[k] = (uint32_t)n;
-    *ncp = k;
-    return m;
-}
-
-static double ov(uint32_t pb, uint32_t pe, uint32_t gb, uint32_t ge)
-{
-    uint32_t lo = pb > gb ? pb : gb, hi = pe < ge ? pe : ge;
-    if (hi <= lo) return 0;
-    uint32_t a = pe - pb, b = ge - gb;
-    return (double)(hi - lo) / (double)(a > b ? a : b);
-}
-
-typedef struct pairv { double o; uint32_t p, g; } pairv;
-
-static int pair_cmp(const void *a, const void *b)
-{
-    const pairv *x = a, *y = b;
-    return x->o < y->o ? 1 : x->o > y->o ? -1 : (x->p < y->p ? -1 : x->p > y->p);
-}
-
 /* Adds the candidates of one article (its quotes are ws->st, in order). */
-static void article_examples(const ne_quotes_ws *ws, const ne_doc *doc, yajl_val art, uint32_t aidx)
+static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32_t aidx)
 {
     size_t ncp;
-    uint32_t *c2b = cp_to_byte(doc->body, doc->body_len, &ncp);
+    uint32_t *c2b = pg_cp_to_byte(doc->body, doc->body_len, &ncp);
     yajl_val attrs = pg_jget(art, "attributions");
     size_t na = YAJL_IS_ARRAY(attrs) ? attrs->u.array.len : 0, ng = 0;
     uint32_t *gb = ne_xcalloc(na + 1, sizeof *gb), *ge = ne_xcalloc(na + 1, sizeof *ge);
@@ -214,14 +136,14 @@ static void article_examples(const ne_quotes_ws *ws, const ne_doc *doc, yajl_val
         ge[ng++] = c2b[e];
     }
     size_t np = doc->nquotes;
-    pairv *pv = ne_xmalloc((np * ng + 1) * sizeof *pv);
+    pg_pair *pv = ne_xmalloc((np * ng + 1) * sizeof *pv);
     size_t npv = 0;
     for (size_t i = 0; i < np; i++)
         for (size_t j = 0; j < ng; j++) {
-            double o = ov(doc->quotes[i].start, doc->quotes[i].end, gb[j], ge[j]);
-            if (o >= 0.3) pv[npv++] = (pairv){o, (uint32_t)i, (uint32_t)j};
+            double o = pg_overlap(doc->quotes[i].start, doc->quotes[i].end, gb[j], ge[j]);
+            if (o >= 0.3) pv[npv++] = (pg_pair){o, (uint32_t)i, (uint32_t)j};
         }
-    qsort(pv, npv, sizeof *pv, pair_cmp);
+    qsort(pv, npv, sizeof *pv, pg_pair_cmp);
     char *pu = ne_xcalloc(np + 1, 1), *gu = ne_xcalloc(ng + 1, 1);
     uint32_t *pg = ne_xcalloc(np + 1, sizeof *pg);
     for (size_t k = 0; k < npv; k++) {
@@ -416,14 +338,9 @@ static int show_text(const char *text)
     if (!ent) { fprintf(stderr, "statements_train: %s\n", err); return 1; }
     ne_quotes_ws *ws = ne_quotes_ws_new();
     ws->no_filter = 1;
-    ne_doc doc = {0};
-    doc.id = ne_xstrdup("text");
-    doc.body = ne_xstrdup(text);
-    doc.body_len = strlen(text);
+    ne_doc doc;
     const float *w = qt_stmt_weights();
-    if (ne_text_analyze(&doc.body_text, doc.body, doc.body_len) || ne_entities_process(ent, &doc) ||
-        ne_quotes_extract(ws, &doc))
-        return 1;
+    if (pg_enrich_text(ent, ws, &doc, "text", text) < 0) return 1;
     for (size_t i = 0; i < ws->nst && i < doc.nquotes; i++) {
         const ne_quote *q = &doc.quotes[i];
         if (!qt_stmt_candidate(ws, &ws->st[i])) {
@@ -480,29 +397,9 @@ int main(int argc, char **argv)
     if (!ent) { fprintf(stderr, "statements_train: %s\n", err); return 1; }
     ne_quotes_ws *ws = ne_quotes_ws_new();
     ws->no_filter = 1;
-    uint32_t narticles = 0;
-    for (char *line = all, *nl; line && *line; line = nl) {
-        nl = strchr(line, '\n');
-        if (nl) *nl++ = '\0';
-        if (!*line) continue;
-        yajl_val art = yajl_tree_parse(line, err, sizeof err);
-        const char *path_text[] = {"text", NULL}, *path_id[] = {"doc_id", NULL};
-        const char *text = art ? YAJL_GET_STRING(yajl_tree_get(art, path_text, yajl_t_string)) : NULL;
-        const char *id = art ? YAJL_GET_STRING(yajl_tree_get(art, path_id, yajl_t_string)) : NULL;
-        if (!text) { if (art) yajl_tree_free(art); continue; }
-        ne_doc doc = {0};
-        doc.id = ne_xstrdup(id ? id : "doc");
-        doc.body = ne_xstrdup(text);
-        doc.body_len = strlen(text);
-        if (ne_text_analyze(&doc.body_text, doc.body, doc.body_len) || ne_entities_process(ent, &doc) ||
-            ne_quotes_extract(ws, &doc)) {
-            fprintf(stderr, "statements_train: out of memory\n");
-            return 1;
-        }
-        article_examples(ws, &doc, art, narticles++);
-        ne_doc_reset(&doc);
-        yajl_tree_free(art);
-    }
+    long nread = pg_each_article(all, ent, ws, article_examples, "statements_train");
+    if (nread < 0) return 1;
+    uint32_t narticles = (uint32_t)nread;
     size_t npos = 0;
     for (size_t k = 0; k < nex; k++) npos += ex[k].y > 0;
     printf("statements-train: %s: %u articles, %zu candidate statements (indirect and partial, with a cue), "
