@@ -79,6 +79,20 @@ TEST(syntax_model_rejects_a_file_that_is_not_a_model)
     ne_syntax_free(NULL);
 }
 
+/* Weights w written to a temporary model file and read back (NULL when
+ * either step failed). */
+static ne_syntax_model *save_and_load(const float *w, unsigned bits)
+{
+    char path[] = "/tmp/ne_test_syntax_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    close(fd);
+    char err[256];
+    ne_syntax_model *m = ne_syntax_save(w, bits, "test", path) == 0 ? ne_syntax_load(path, err, sizeof err) : NULL;
+    unlink(path);
+    return m;
+}
+
 TEST(syntax_model_round_trips_through_save_and_load)
 {
     /* a model whose only weight says "obj" for every token */
@@ -92,14 +106,7 @@ TEST(syntax_model_round_trips_through_save_and_load)
     size_t nf = ne_syntax_feats(&c, 0, labels, bits, rows);
     CHECK(nf > 0 && nf <= NE_SYNTAX_MAXF);
     w[(size_t)rows[0] * NE_SYN_NLABELS + NE_SYN_OBJ] = 2.5f;
-    char path[] = "/tmp/ne_test_syntax_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    close(fd);
-    CHECK_INT(ne_syntax_save(w, bits, "test", path), 0);
-    char err[256];
-    ne_syntax_model *m = ne_syntax_load(path, err, sizeof err);
-    unlink(path);
+    ne_syntax_model *m = save_and_load(w, bits);
     free(w);
     CHECK(m != NULL);
     ne_syntax_tag(m, words, 1, labels);
@@ -126,14 +133,7 @@ TEST(syntax_tagger_reads_negative_weights_as_negative_in_every_label)
          * -1 (0x81 after quantising) would outweigh +0.5 (0x40) */
         for (int l = 0; l < NE_SYN_NLABELS; l++)
             w[(size_t)rows[0] * NE_SYN_NLABELS + l] = l == target[t] ? 0.5f : -1.0f;
-        char path[] = "/tmp/ne_test_syntax_XXXXXX";
-        int fd = mkstemp(path);
-        CHECK(fd >= 0);
-        close(fd);
-        CHECK_INT(ne_syntax_save(w, bits, "test", path), 0);
-        char err[256];
-        ne_syntax_model *m = ne_syntax_load(path, err, sizeof err);
-        unlink(path);
+        ne_syntax_model *m = save_and_load(w, bits);
         free(w);
         CHECK(m != NULL);
         ne_syntax_tag(m, words, 1, labels);
