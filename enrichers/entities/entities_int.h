@@ -276,6 +276,10 @@ static inline void map_set(ne_map *m, uint64_t key, uint32_t val) { *ne_map_put(
 int ent_tok_is_wordn(const ne_text *t, size_t i, const char *w, size_t wn, int any_case);
 int ent_tok_is_word(const ne_text *t, size_t i, const char *w);
 
+/* True when token i is a lower-case speech verb (said, says, told, added,
+ * wrote, tweeted, …): the word before it names a speaker. */
+int ent_speech_verb_at(const ne_text *t, size_t i);
+
 /* Length in tokens of the title phrase ("Mr", "Prime Minister") starting
  * at token i and ending before `limit`, or 0; the longest wins. Sets
  * *gender to the title's (G0 when it says none). */

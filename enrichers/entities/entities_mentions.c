@@ -477,17 +477,20 @@ static int titled_name(const ne_text *t, size_t a, size_t b, const ne_map *known
 
 /* Single words typed ORG, LOC or MISC that are the surname (or lone name)
  * of a person of the article become mentions of people ("the Trump
- * campaign", a "Brennan" the tagger typed two ways); a gazetteer place
- * only when the tagger also said person ("Jordan" the player, never
- * "Muslims" the group). So do titled names ("Mr Trump"
- * typed ORG at a sentence start). st->m_recent holds the keys. */
+ * campaign", a "Brennan" the tagger typed two ways); a word of the
+ * bundled list only when the tagger also said person and the list says
+ * place ("Jordan" the player, never "Muslims" the group), or when a
+ * speech verb follows it: "Mark Cuban … Cuban said" is the man, where
+ * "the Cuban government" stays the adjective. So do titled names ("Mr
+ * Trump" typed ORG at a sentence start). st->m_recent holds the keys. */
 static void retype_person_words(ent_state *st, const ne_doc *doc)
 {
     for (size_t i = 0; i < st->nc; i++) {
         cand *c = &st->c[i];
         const ne_text *t = field_text(doc, c->field);
         if (c->type == NE_ENT_PER ||
-            (c->gaz >= 0 && (c->ner_type != NE_ENT_PER || st->gz.ents[c->gaz].type != NE_ENT_LOC)))
+            (c->gaz >= 0 && (c->ner_type != NE_ENT_PER || st->gz.ents[c->gaz].type != NE_ENT_LOC) &&
+             !(c->b - c->a == 1 && ent_speech_verb_at(t, c->b))))
             continue;
         int person = c->b - c->a > 1
                          ? titled_name(t, c->a, c->b, &st->m_recent)

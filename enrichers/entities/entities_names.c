@@ -73,6 +73,20 @@ int ent_tok_is_word(const ne_text *t, size_t i, const char *w)
     return ent_tok_is_wordn(t, i, w, strlen(w), 1);
 }
 
+/* Verbs whose subject is a speaker: a word before one is somebody. */
+static const char *const speech_verbs[] = {
+    "said", "says", "told", "tells", "added", "adds", "wrote", "writes", "tweeted", "explained",
+    "noted", "stated", "argued", "insisted", "replied", "recalled", "warned", "continued",
+};
+
+int ent_speech_verb_at(const ne_text *t, size_t i)
+{
+    if (i >= t->ntoks) return 0;
+    for (size_t k = 0; k < sizeof speech_verbs / sizeof speech_verbs[0]; k++)
+        if (ent_tok_is_wordn(t, i, speech_verbs[k], strlen(speech_verbs[k]), 0)) return 1;
+    return 0;
+}
+
 size_t ent_title_at(const ne_text *t, size_t i, size_t limit, uint8_t *gender)
 {
     size_t best = 0;

@@ -357,6 +357,25 @@ TEST(entities_lone_surname_is_the_main_bearer_not_the_last_named)
     ne_doc_reset(&doc);
 }
 
+/* A surname that is also a nationality word of the bundled list: before a
+ * speech verb it is the person ("Cuban said" was a MISC entity of its own,
+ * so a watched Mark Cuban lost the quote); as an adjective it stays one. */
+TEST(entities_nationality_surname_before_speech_verb_is_the_person)
+{
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Mark Cuban owns the Dallas Mavericks. \"This is a joke,\" Cuban said. Cuban said "
+                        "the Cuban government had not called him.",
+                        &doc), 0);
+    const ne_entity *mark = entity_named(&doc, "Mark Cuban"), *adj = entity_named(&doc, "Cuban");
+    CHECK(mark != NULL && mark->type == NE_ENT_PER);
+    if (mark) CHECK_STR(mention_list(&doc, mark, buf, sizeof buf), "Mark Cuban | Cuban | Cuban | him:pronoun");
+    CHECK(adj != NULL && adj->type == NE_ENT_MISC);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_lone_surnames_and_lists_of_names)
 {
     char buf[512];
