@@ -280,6 +280,18 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
         else if (ti->cls & (L_DET | L_POSS)) {
             s++;
             for (int n = 0; n < 3 && s < hi && qt_np_word(ws, s); n++) s++;
+        } else {
+            /* a bare listener: "told analysts the economy …", "told state
+             * lawmakers that …": one or two lower-case nouns, then what
+             * opens a clause */
+            uint32_t e = s;
+            while (e < hi && e < s + 2 && qt_np_word(ws, e) && !(tok(ws, e)->flags & NE_TF_CAP) &&
+                   ws->ti[e].ent < 0)
+                e++;
+            if (e > s && e < hi &&
+                ((ws->ti[e].cls & (L_THAT | L_DET | L_POSS)) || (ws->ti[e].cls & (L_SUBJ | L_PRON)) == (L_SUBJ | L_PRON) ||
+                 (ws->ti[e].ent >= 0 && ws->ti[e].mbeg == e)))
+                s = e;
         }
     }
     for (uint32_t j = s; j < hi && j < s + 8; j++) {
@@ -427,8 +439,12 @@ void qt_find_reported(ne_quotes_ws *ws)
         }
         if (c + 1 < hi && (tok_is(ws, c + 1, "to") || tok_is(ws, c + 1, "of") || tok_is(ws, c + 1, "by")))
             continue;   /* "is said to be", "said of", "reported by" */
-        if (c > lo && tok_is(ws, c - 1, ",") && !(cls & L_ING)) {
-            /* inverted, closing a clause: "…, said Mr Putin." */
+        if (c > lo && tok_is(ws, c - 1, ",") && !(cls & (L_ING | L_OBJ))) {
+            /* inverted, closing a clause: "…, said Mr Putin." Never a
+             * verb that takes its listener as object: in "Sarah Sanders,
+             * the press secretary, told reporters the president …" the
+             * reporters are told, and the subject stands before the
+             * apposition's commas */
             np n = qt_np_after(ws, c + 1, hi);
             /* not when an auxiliary follows: in "…, Brad Treliving, said
              * the club would not make changes" the club is the reported

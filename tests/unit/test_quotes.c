@@ -295,6 +295,37 @@ TEST(quote_apposition_subject_is_not_an_inverted_frame)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_told_after_an_apposition_is_not_an_inverted_frame)
+{
+    /* "X, the Y, told reporters …" read as an inverted frame gave the
+     * reporters the words "X, the Y": a verb that takes its listener as
+     * object never inverts */
+    static const ent_spec e[] = {PER("Sarah Huckabee Sanders", NE_GENDER_FEMALE, "Sarah Huckabee Sanders"),
+                                 ORG("White House", "White House")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Sarah Huckabee Sanders, the White House press secretary, told reporters the "
+                            "president was not worried.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].text, "the president was not worried");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Sarah Huckabee Sanders");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_told_leaves_a_bare_listener_out_of_the_words)
+{
+    static const ent_spec e[] = {PER("Jamie Dimon", NE_GENDER_MALE, "Jamie Dimon")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Jamie Dimon told analysts the economy was strong.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].text, "the economy was strong");
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "Jamie Dimon told state lawmakers that the economy was strong.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].text, "the economy was strong");
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
