@@ -402,8 +402,9 @@ static int32_t role_person(const ne_quotes_ws *ws, const np *n)
 static int32_t coref_entity(const ne_quotes_ws *ws, const np *n)
 {
     if (n->head < ws->t->ntoks && ws->ti[n->head].ent >= 0) return ws->ti[n->head].ent;
-    /* "his office", "the mayor's office": the possessor right before the head */
-    if (n->head > n->beg && n->head - n->beg <= 3 && ws->ti[n->head - 1].ent >= 0 &&
+    /* "his office", "the mayor's office", "Prime Minister Justin Trudeau's
+     * office": the possessor right before the head */
+    if (n->head > n->beg && n->head - n->beg <= 6 && ws->ti[n->head - 1].ent >= 0 &&
         ((ws->ti[n->head - 1].cls & L_POSS) || is_possessive(ws, n->head - 1))) {
         static const char *const heads[] = { "office", "statement", "campaign" };
         for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)

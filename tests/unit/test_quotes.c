@@ -984,6 +984,18 @@ TEST(chain_his_office_speaks_for_him)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_a_long_titled_names_office_speaks_for_the_person)
+{
+    /* a two-word title before the possessor put the name too far from
+     * "office": the speaker was null */
+    ne_doc doc;
+    NEED_CHAIN(&doc, "The trip to India was cancelled, Prime Minister Justin Trudeau's office said on Sunday.");
+    const ne_quote *q = find(&doc, "trip to India");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Justin Trudeau");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_mayors_office_speaks_for_the_mayor)
 {
     ne_doc doc;
