@@ -43,6 +43,31 @@ static int skip_paren(const ne_quotes_ws *ws, int64_t lo, int64_t *k)
     return 1;
 }
 
+/* A mention that is the object of "of", "at", "for" or "from" right
+ * after a person's name is not the subject: in "Senator Ted Cruz of Texas
+ * said" the head is Ted Cruz, not Texas. 5-fold CV of the speaker ranker
+ * on PolNeAR train (speakers_train --cv-only): accuracy 0.8491 -> 0.8502,
+ * resolved person 0.9440 -> 0.9453. Extending the same way over common
+ * nouns ("officials at Planned Parenthood said", whose statement the
+ * frames now miss) did no better on the CV (0.8498 / 0.9451) and lost two
+ * indirect statements on train: not done. */
+static void of_phrase_head(const ne_quotes_ws *ws, uint32_t lo, np *n)
+{
+    if (n->beg < lo + 2) return;
+    uint32_t p = n->beg - 1;
+    if (!tok_is(ws, p, "of") && !tok_is(ws, p, "at") && !tok_is(ws, p, "for") && !tok_is(ws, p, "from")) return;
+    const tokinfo *pi = &ws->ti[p - 1];
+    if (pi->region == R_QUOTE) return;
+    if (pi->ent >= 0 && is_person(ws, pi->ent) && pi->mbeg >= lo) {
+        n->head = pi->mbeg;
+        n->beg = pi->mbeg;
+        n->end = pi->mend;
+        while (n->beg > lo && n->head - n->beg < 6 && is_word(ws, n->beg - 1) && qt_np_word(ws, n->beg - 1) &&
+               !is_person(ws, ws->ti[n->beg - 1].ent))
+            n->beg--;
+    }
+}
+
 /* The noun phrase that ends just before token c (the subject of the verb
  * at c), not reaching before lo. Adverbs and auxiliaries between them are
  * skipped (and noted: a be-auxiliary makes the verb passive); an
@@ -98,6 +123,7 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
                !is_person(ws, ws->ti[n.beg - 1].ent))
             n.beg--;
         if (n.beg > lo && (ws->ti[n.beg - 1].cls & (L_DET | L_POSS))) n.beg--;
+        of_phrase_head(ws, lo, &n);
         return n;
     }
     if ((ti->cls & L_SUBJ) && (ti->cls & L_PRON)) {

@@ -100,6 +100,7 @@ static int about_has(const ne_doc *doc, const ne_quote *q, const char *name)
 
 #define PER(n, g, ...) {n, NE_ENT_PER, g, {__VA_ARGS__}}
 #define ORG(n, ...) {n, NE_ENT_ORG, NE_GENDER_UNKNOWN, {__VA_ARGS__}}
+#define LOC(n, ...) {n, NE_ENT_LOC, NE_GENDER_UNKNOWN, {__VA_ARGS__}}
 #define NENTS(a) (sizeof (a) / sizeof (a)[0])
 
 static const ent_spec trump_putin[] = {
@@ -323,6 +324,20 @@ TEST(quote_told_leaves_a_bare_listener_out_of_the_words)
     CHECK_INT(extract(&doc, "Jamie Dimon told state lawmakers that the economy was strong.", e, NENTS(e)), 0);
     CHECK_INT(doc.nquotes, 1);
     CHECK_STR(doc.quotes[0].text, "the economy was strong");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_person_of_a_place_is_the_subject_not_the_place)
+{
+    /* "Senator Ted Cruz of Texas said": Texas was the subject the frame
+     * found, and the speaker */
+    static const ent_spec e[] = {PER("Ted Cruz", NE_GENDER_MALE, "Ted Cruz"), LOC("Texas", "Texas")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Senator Ted Cruz of Texas said on Tuesday that the bill would fail in the Senate.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].text, "the bill would fail in the Senate");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Ted Cruz");
     ne_doc_reset(&doc);
 }
 
