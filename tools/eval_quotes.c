@@ -651,8 +651,10 @@ static int eval_seeds(const char *seeds, const char *fixture, int watchlist)
             for (size_t i = 0; i < nq; i++)
                 if (!used[i]) {
                     n_extra++;
-                    printf("  EXTRA    %s \"%.80s\"\n", jstr(quotes->u.array.values[i], "kind"),
-                           jstr(quotes->u.array.values[i], "text"));
+                    yajl_val sp = pg_jget(quotes->u.array.values[i], "speaker");
+                    const char *sn = YAJL_IS_OBJECT(sp) ? jstr(sp, "name") : NULL;
+                    printf("  EXTRA    %-18s speaker %-28s \"%.60s\"\n", jstr(quotes->u.array.values[i], "kind"),
+                           sn ? sn : "null", jstr(quotes->u.array.values[i], "text"));
                 }
             free(used);
             yajl_tree_free(v);
