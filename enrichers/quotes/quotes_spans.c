@@ -87,9 +87,23 @@ void qt_prepare_headlines(ne_quotes_ws *ws)
 
 /* ---- step 1: quotation spans -------------------------------------------- */
 
+/* The words a title leaves in lower case ("Gone with the Wind", "Make
+ * America Great Again" has none). */
+static int title_function_word(const ne_quotes_ws *ws, uint32_t i)
+{
+    static const char *const words[] = { "a", "an", "the", "and", "or", "nor", "but", "of", "in", "on", "at",
+                                          "to", "for", "by", "with", "from", "as", "into", "upon", "vs", "v",
+                                          "via", "per", "de", "la", "le", "du", "von", "van" };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (tok_is(ws, i, words[k])) return 1;
+    return 0;
+}
+
 /* True when the words [b, e) read as a name or the title of a work: two
- * or more words, every one capitalised but short function words, and no
- * sentence stop; or exactly one entity mention. */
+ * or more words, every one capitalised but function words, and no
+ * sentence stop; or exactly one entity mention. Any other lower-case
+ * word makes it speech: "Get Brexit done" (two capitals, and "done") was
+ * read as a title and lost. */
 static int is_title(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
 {
     uint32_t words = 0, caps = 0;
@@ -99,7 +113,7 @@ static int is_title(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
         if (k->kind != NE_TOK_WORD && k->kind != NE_TOK_NUM) continue;
         words++;
         if ((k->flags & NE_TF_CAP) || k->kind == NE_TOK_NUM) caps++;
-        else if (k->end - k->start > 4 || (ws->ti[i].cls & (L_PRON | L_BE | L_CUE | L_SKIP))) return 0;
+        else if (!title_function_word(ws, i)) return 0;
     }
     if (words >= 2 && caps >= 2 && words <= 10) return 1;
     const tokinfo *ti = &ws->ti[b];

@@ -341,6 +341,22 @@ TEST(quote_person_of_a_place_is_the_subject_not_the_place)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_slogan_with_a_name_is_speech_not_a_title)
+{
+    /* two capitalised words of three read as the title of a work, and the
+     * quote was lost; a title leaves only function words in lower case */
+    static const ent_spec e[] = {PER("Boris Johnson", NE_GENDER_MALE, "Boris Johnson")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Boris Johnson arrived late. \"Let's get Brexit done,\" he said.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    CHECK_STR(doc.quotes[0].text, "Let's get Brexit done");
+    CHECK_STR(speaker(&doc, &doc.quotes[0]), "Boris Johnson");
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "Boris Johnson said he watched \"Gone with the Wind\" on Sunday.", e, NENTS(e)), 0);
+    for (size_t i = 0; i < doc.nquotes; i++) CHECK(strcmp(doc.quotes[i].text, "Gone with the Wind") != 0);
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
