@@ -376,6 +376,27 @@ TEST(entities_nationality_surname_before_speech_verb_is_the_person)
     ne_doc_reset(&doc);
 }
 
+/* A tagger trained on 1996 news (Trump a casino company) reads "Ivanka
+ * Trump" as an organisation; a known given name lets the type model make
+ * the entity a person, with her name, not the words before it. An
+ * organisation named after a person keeps its type. */
+TEST(entities_given_name_lets_an_organisation_become_a_person)
+{
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "The gala in New York was attended by Victoria Beckham and Ivanka Trump on Monday.", &doc), 0);
+    const ne_entity *iv = entity_named(&doc, "Ivanka Trump");
+    CHECK(iv != NULL && iv->type == NE_ENT_PER);
+    CHECK(entity_named(&doc, "Victoria Beckham") != NULL);
+    ne_doc_reset(&doc);
+    CHECK_INT(run_stage("{}", NULL, "Students at George Washington University and the Charlotte Observer's editors "
+                                    "met on Monday.", &doc), 0);
+    const ne_entity *gw = entity_named(&doc, "George Washington University");
+    CHECK(gw == NULL || gw->type != NE_ENT_PER);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_lone_surnames_and_lists_of_names)
 {
     char buf[512];
