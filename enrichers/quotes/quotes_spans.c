@@ -12,12 +12,24 @@
 /* First token of the clause that holds token i: after the previous stop,
  * semicolon or (with at_quote) closing quotation, within the paragraph and
  * at most 60 tokens back. */
+/* True when word token i ends its sentence with its own period: "at 2
+ * a.m. \"The victim …", "in the U.S. The …" (the text layer found the
+ * sentence end; no stop token follows). */
+static int abbrev_ends_sentence(const ne_quotes_ws *ws, uint32_t i)
+{
+    const ne_token *k = tok(ws, i);
+    if (k->kind != NE_TOK_WORD || ws->ti[i].region == R_QUOTE || i + 1 >= ws->t->ntoks) return 0;
+    return ws->t->s[k->end - 1] == '.' && (tok(ws, i + 1)->flags & NE_TF_SENT_START) &&
+           tok(ws, i + 1)->para == k->para;
+}
+
 uint32_t qt_left_bound(const ne_quotes_ws *ws, uint32_t i, int at_quote)
 {
     uint32_t lo = para_start(ws, i), j = i;
     while (j > lo && i - j < 60) {
         uint32_t p = j - 1;
-        if (is_stop(ws, p) || (ws->ti[p].region != R_QUOTE && tok_is(ws, p, ";"))) break;
+        if (is_stop(ws, p) || abbrev_ends_sentence(ws, p) || (ws->ti[p].region != R_QUOTE && tok_is(ws, p, ";")))
+            break;
         if (at_quote && ws->ti[p].region == R_QUOTE) break;
         if (tok(ws, p)->kind == NE_TOK_QUOTE && (tok(ws, p)->flags & NE_TF_CLOSE) && p > lo && is_stop_any(ws, p - 1))
             break;   /* `… control." The agency said` */
@@ -35,6 +47,7 @@ uint32_t qt_right_bound(const ne_quotes_ws *ws, uint32_t i, int at_quote)
     uint32_t hi = para_end(ws, i), j = i;
     while (j < hi && j - i < 80) {
         if (is_stop(ws, j) || (ws->ti[j].region != R_QUOTE && tok_is(ws, j, ";"))) break;
+        if (abbrev_ends_sentence(ws, j)) return j + 1;
         if (ws->ti[j].region == R_QUOTE) {
             if (at_quote) break;
             /* a closing mark right after a stop, followed by a capital or
@@ -232,5 +245,6 @@ int qt_starts_sentence(const ne_quotes_ws *ws, uint32_t open)
 {
     if (open == para_start(ws, open)) return 1;
     uint32_t p = open - 1;
-    return is_stop_any(ws, p) || tok_is(ws, p, ":") || tok(ws, p)->kind == NE_TOK_QUOTE;
+    return is_stop_any(ws, p) || abbrev_ends_sentence(ws, p) || tok_is(ws, p, ":") ||
+           tok(ws, p)->kind == NE_TOK_QUOTE;
 }

@@ -357,6 +357,29 @@ TEST(quote_slogan_with_a_name_is_speech_not_a_title)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_sentence_ending_in_an_abbreviation_ends_the_clause)
+{
+    /* "a.m." carries the sentence's period: the reported clause ran on
+     * into the next sentence's quotation, which lost its own frame */
+    static const ent_spec e[] = {PER("Elenore Sturko", NE_GENDER_FEMALE, "Elenore Sturko", "Sturko")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Cpl. Elenore Sturko said officers were called at 2 a.m. \"The victim was taken to "
+                            "hospital,\" Sturko said.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 2);
+    const ne_quote *q = find(&doc, "officers were called");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->text, "officers were called at 2 a.m.");
+    q = find(&doc, "The victim");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->kind, NE_QUOTE_DIRECT);
+        CHECK_STR(q->text, "The victim was taken to hospital");
+        CHECK_STR(speaker(&doc, q), "Elenore Sturko");
+    }
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
