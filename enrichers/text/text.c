@@ -254,7 +254,8 @@ typedef struct abbrev {
 
 /* Case-sensitive, without the period. Dotted acronyms (U.S., a.m.) and
  * single-capital initials are recognised by shape, not listed here. AP
- * style state abbreviations are included: the corpus is US news. */
+ * style state abbreviations are included (the corpus is US news), and
+ * Canadian Press style province ones. */
 static const abbrev abbrevs[] = {
     /* titles and ranks */
     AB("Mr", AB_TITLE), AB("Mrs", AB_TITLE), AB("Ms", AB_TITLE), AB("Mx", AB_TITLE),
@@ -293,6 +294,10 @@ static const abbrev abbrevs[] = {
     AB("Okla", AB_MAY_END), AB("Ore", AB_MAY_END), AB("Pa", AB_MAY_END), AB("Tenn", AB_MAY_END),
     AB("Tex", AB_MAY_END), AB("Va", AB_MAY_END), AB("Vt", AB_MAY_END), AB("Wash", AB_MAY_END),
     AB("Wis", AB_MAY_END), AB("Wyo", AB_MAY_END),
+    /* Canadian provinces, Canadian Press style ("Kingston, Ont."; B.C. and
+     * P.E.I. are dotted acronyms; "Man." is left out: a word too) */
+    AB("Ont", AB_MAY_END), AB("Que", AB_MAY_END), AB("Alta", AB_MAY_END), AB("Sask", AB_MAY_END),
+    AB("Nfld", AB_MAY_END),
 };
 
 /* The list entry for s[0..len) (no period), or NULL. The list is short and

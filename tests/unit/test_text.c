@@ -253,6 +253,14 @@ TEST(text_abbreviation_at_sentence_end)
     CHECK(find_tok(&t, "No.") >= 0);
     ne_text_clear(&t);
 
+    /* Canadian Press province abbreviations keep their period, and may
+     * end a sentence */
+    ANALYZE(t, "The plant in Sherbrooke, Que., will close. The crash was near Kingston, Ont. The driver was not hurt.");
+    CHECK_INT(t.nsents, 3);
+    CHECK_SENT(t, 1, "The crash was near Kingston, Ont.");
+    CHECK(find_tok(&t, "Que.") >= 0);
+    ne_text_clear(&t);
+
     /* "No" takes its period only before a number */
     ANALYZE(t, "The answer was No. Then he left.");
     CHECK_STR(joined(&t), "The|answer|was|No|.|Then|he|left|.");
