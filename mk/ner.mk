@@ -74,7 +74,8 @@ $(NER_LISTS): tools/ner_gazetteers.py models/gazetteer.tsv
 # Training signal measured on eng.testa and not kept (figures: tagger on
 # gold tokens / the entities stage on raw text as make eval-entities
 # scores them now; mean of --seed 1, 2, 3 unless said. The model as
-# shipped is seed 1 without any of them: 0.9283 / 0.9160; the mean of
+# shipped is the default shuffle of ner_train (`make ner-train` passes no
+# --seed) without any of them: 0.9283 / 0.9160; the mean of
 # seeds 1-3 without them 0.9266 / 0.9151; seed to seed the figures move
 # by up to 0.004 / 0.005, more than any of these):
 #   --features all (FF_NAMEPAT: the keyword classes of a name run's first
