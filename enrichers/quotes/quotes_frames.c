@@ -380,13 +380,13 @@ static int take_quotes_in(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t si)
 /* Records a reported clause [b, e) framed by the verb tokens [c, c_end)
  * with subject n: partial when it holds free quotations, else indirect
  * (only for verbs that report clauses). */
-static void add_reported(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, int32_t c_end, np n)
+static void add_statement(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, int32_t c_end, np n, int naming)
 {
     if (e <= b || count_words(ws, b, e) < 2) return;
     int32_t si = add_stmt(ws, NE_QUOTE_INDIRECT);
     int taken = take_quotes_in(ws, b, e, si);
     uint32_t cls = ws->ti[c].cls;
-    if (!taken && (!(cls & L_IND) || count_words(ws, b, e) < 3)) {
+    if (!taken && ((!(cls & L_IND) && !naming) || count_words(ws, b, e) < 3)) {
         ws->nst--;
         return;
     }
@@ -399,6 +399,36 @@ static void add_reported(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, in
     s->subj = n;
     ws->ti[c].used = 1;
     mark_content(ws, b, e);
+}
+
+static void add_reported(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, int32_t c_end, np n)
+{
+    add_statement(ws, b, e, c, c_end, n, 0);
+}
+
+/* A naming verb with its object and what the object is charged with or
+ * taken for: "accused Republicans of placing …", "described Trump as a
+ * danger", "blasted the governor for …". The words from the object on are
+ * the claim, as with quoted words ("described Trump as “a danger”"). Not
+ * "called", "dubbed": "called the police", "called for …" name nothing.
+ * Returns the content's end, or 0 when the frame does not fit. */
+static uint32_t naming_claim_end(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
+{
+    const ne_token *v = tok(ws, c);
+    const char *w = ws->t->s + v->start;
+    size_t n = v->end - v->start;
+    if ((n >= 4 && !strncasecmp(w, "call", 4)) || (n >= 3 && !strncasecmp(w, "dub", 3))) return 0;
+    /* the object: up to eight words, no punctuation, quotation or verb */
+    uint32_t j = c + 1;
+    while (j < hi && j < c + 9 && !tok_is(ws, j, "of") && !tok_is(ws, j, "as") && !tok_is(ws, j, "for")) {
+        if (tok(ws, j)->kind != NE_TOK_WORD || ws->ti[j].region == R_QUOTE || cue_ok(ws, j) ||
+            (ws->ti[j].cls & (L_BE | L_THAT | L_REL | L_CONJ)))
+            return 0;
+        j++;
+    }
+    if (j == c + 1 || j + 2 >= hi || j >= c + 9) return 0;
+    uint32_t e = content_end(ws, j + 1, hi);
+    return count_words(ws, j + 1, e) >= 2 ? e : 0;
 }
 
 /* Step 3: every speech verb with a subject that no frame used reports the
@@ -439,6 +469,14 @@ void qt_find_reported(ne_quotes_ws *ws)
         }
         if (c + 1 < hi && (tok_is(ws, c + 1, "to") || tok_is(ws, c + 1, "of") || tok_is(ws, c + 1, "by")))
             continue;   /* "is said to be", "said of", "reported by" */
+        if ((cls & L_PART) && !(cls & L_IND)) {
+            uint32_t e = naming_claim_end(ws, c, hi);
+            np n = e ? qt_subject_of(ws, lo, c) : (np){0, 0, 0, NP_NONE, 0, 0};
+            if (n.kind != NP_NONE && !n.neg && !n.passive) {
+                add_statement(ws, c + 1, e, (int32_t)c, (int32_t)c + 1, n, 1);
+                continue;
+            }
+        }
         if (c > lo && tok_is(ws, c - 1, ",") && !(cls & (L_ING | L_OBJ))) {
             /* inverted, closing a clause: "…, said Mr Putin." Never a
              * verb that takes its listener as object: in "Sarah Sanders,

@@ -380,6 +380,38 @@ TEST(quote_sentence_ending_in_an_abbreviation_ends_the_clause)
     ne_doc_reset(&doc);
 }
 
+TEST(cue_accused_of_and_described_as_report_a_claim)
+{
+    /* issue 18 names "accused" and "described … as" as missing cues: with
+     * quoted words they framed a partial quote, without them nothing */
+    static const ent_spec e[] = {PER("Bernie Sanders", NE_GENDER_MALE, "Bernie Sanders"),
+                                 PER("Martin O'Malley", NE_GENDER_MALE, "Martin O'Malley"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Donald Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Bernie Sanders accused Republicans of placing the interests of the gun lobby ahead "
+                            "of children. Martin O'Malley described Donald Trump as a fascist.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 2);
+    const ne_quote *q = find(&doc, "gun lobby");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->kind, NE_QUOTE_INDIRECT);
+        CHECK_STR(q->text, "Republicans of placing the interests of the gun lobby ahead of children");
+        CHECK_STR(speaker(&doc, q), "Bernie Sanders");
+    }
+    q = find(&doc, "fascist");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->text, "Donald Trump as a fascist");
+        CHECK_STR(speaker(&doc, q), "Martin O'Malley");
+    }
+    ne_doc_reset(&doc);
+    /* naming verbs without a charge name nothing */
+    CHECK_INT(extract(&doc, "Bernie Sanders called the police on Monday.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
