@@ -417,6 +417,11 @@ static uint32_t naming_claim_end(const ne_quotes_ws *ws, uint32_t c, uint32_t hi
     const ne_token *v = tok(ws, c);
     const char *w = ws->t->s + v->start;
     size_t n = v->end - v->start;
+    if (n >= 4 && !strncasecmp(w, "call", 4) && c + 3 < hi && (tok_is(ws, c + 1, "for") || tok_is(ws, c + 1, "on"))) {
+        /* "called for a ban on …", "calls on Congress to act": a demand */
+        uint32_t e = content_end(ws, c + 2, hi);
+        return count_words(ws, c + 2, e) >= 3 ? e : 0;
+    }
     if ((n >= 4 && !strncasecmp(w, "call", 4)) || (n >= 3 && !strncasecmp(w, "dub", 3))) return 0;
     /* the object: up to eight words, no punctuation, quotation or verb */
     uint32_t j = c + 1;
@@ -472,8 +477,12 @@ void qt_find_reported(ne_quotes_ws *ws)
         if ((cls & L_PART) && !(cls & L_IND)) {
             uint32_t e = naming_claim_end(ws, c, hi);
             np n = e ? qt_subject_of(ws, lo, c) : (np){0, 0, 0, NP_NONE, 0, 0};
+            int demand = tok_is(ws, c + 1, "for") || tok_is(ws, c + 1, "on");
+            /* a demand needs somebody to make it: "protocol called for" is none */
+            if (demand && n.kind != NP_MENTION && n.kind != NP_PRON) n.kind = NP_NONE;
             if (n.kind != NP_NONE && !n.neg && !n.passive) {
-                add_statement(ws, c + 1, e, (int32_t)c, (int32_t)c + 1, n, 1);
+                uint32_t b = demand ? c + 2 : c + 1;
+                add_statement(ws, b, e, (int32_t)c, (int32_t)c + 1, n, 1);
                 continue;
             }
         }

@@ -412,6 +412,27 @@ TEST(cue_accused_of_and_described_as_report_a_claim)
     ne_doc_reset(&doc);
 }
 
+TEST(cue_called_for_and_called_on_report_a_demand)
+{
+    static const ent_spec e[] = {PER("Hillary Clinton", NE_GENDER_FEMALE, "Hillary Clinton"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Donald Trump"), ORG("Congress", "Congress")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Hillary Clinton is calling for the United States to take a stronger role in Syria. "
+                            "Donald Trump called on Congress to pass the bill before Christmas.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 2);
+    const ne_quote *q = find(&doc, "stronger role");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->text, "the United States to take a stronger role in Syria");
+        CHECK_STR(speaker(&doc, q), "Hillary Clinton");
+    }
+    q = find(&doc, "pass the bill");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Donald Trump");
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
