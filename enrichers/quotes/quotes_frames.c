@@ -436,6 +436,22 @@ static uint32_t naming_claim_end(const ne_quotes_ws *ws, uint32_t c, uint32_t hi
     return count_words(ws, j + 1, e) >= 2 ? e : 0;
 }
 
+/* vow, pledge, promise, threaten in any form: with "to" and a verb they
+ * state what the subject will do ("vowed to build a wall"), where "said
+ * to be" is hearsay. */
+static int promise_verb(const ne_quotes_ws *ws, uint32_t c)
+{
+    static const char *const stems[] = { "vow", "pledg", "promis", "threaten" };
+    const ne_token *v = tok(ws, c);
+    const char *w = ws->t->s + v->start;
+    size_t n = v->end - v->start;
+    for (size_t k = 0; k < sizeof stems / sizeof stems[0]; k++) {
+        size_t l = strlen(stems[k]);
+        if (n >= l && n <= l + 3 && !strncasecmp(w, stems[k], l)) return 1;
+    }
+    return 0;
+}
+
 /* Step 3: every speech verb with a subject that no frame used reports the
  * clause after it (`X said (that) …`, `X denied …`), or, at the end of a
  * sentence after a comma, the clause before it (`…, X said.`,
@@ -470,6 +486,14 @@ void qt_find_reported(ne_quotes_ws *ws)
                 a++;
             if (n.kind != NP_NONE && a < hi && (tok_is(ws, a, "as") || tok_is(ws, a, "of")))
                 add_reported(ws, a, content_end(ws, a, hi), (int32_t)c, (int32_t)c + 1, n);
+            continue;
+        }
+        if (c + 2 < hi && tok_is(ws, c + 1, "to") && promise_verb(ws, c)) {
+            /* "vowed to build a wall": the promise is the claim */
+            np n = qt_subject_of(ws, lo, c);
+            uint32_t e = content_end(ws, c + 1, hi);
+            if ((n.kind == NP_MENTION || n.kind == NP_PRON) && !n.neg && !n.passive && count_words(ws, c + 1, e) >= 3)
+                add_statement(ws, c + 1, e, (int32_t)c, (int32_t)c + 1, n, 1);
             continue;
         }
         if (c + 1 < hi && (tok_is(ws, c + 1, "to") || tok_is(ws, c + 1, "of") || tok_is(ws, c + 1, "by")))

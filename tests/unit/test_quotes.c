@@ -433,6 +433,23 @@ TEST(cue_called_for_and_called_on_report_a_demand)
     ne_doc_reset(&doc);
 }
 
+TEST(cue_vowed_to_reports_a_promise)
+{
+    /* "is said to be" is hearsay and stays out; "vowed to" states what
+     * the speaker will do */
+    static const ent_spec e[] = {PER("Donald Trump", NE_GENDER_MALE, "Donald Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Donald Trump vowed to build a wall on the southern border. The wall is said to cost "
+                            "billions.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "to build a wall on the southern border");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "Donald Trump");
+    }
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
