@@ -452,6 +452,15 @@ static int promise_verb(const ne_quotes_ws *ws, uint32_t c)
     return 0;
 }
 
+/* True when tokens [a, b) hold a "that" or a colon: a clause, not an
+ * apposition. */
+static int has_that(const ne_quotes_ws *ws, uint32_t a, uint32_t b)
+{
+    for (uint32_t j = a; j < b; j++)
+        if ((ws->ti[j].cls & L_THAT) || tok_is(ws, j, ":") || cue_ok(ws, j)) return 1;
+    return 0;
+}
+
 /* Step 3: every speech verb with a subject that no frame used reports the
  * clause after it (`X said (that) …`, `X denied …`), or, at the end of a
  * sentence after a comma, the clause before it (`…, X said.`,
@@ -517,11 +526,16 @@ void qt_find_reported(ne_quotes_ws *ws)
              * reporters are told, and the subject stands before the
              * apposition's commas */
             np n = qt_np_after(ws, c + 1, hi);
-            /* not when an auxiliary follows: in "…, Brad Treliving, said
-             * the club would not make changes" the club is the reported
-             * clause's subject, not the speaker */
-            int clause = n.kind != NP_NONE && n.end < hi && (ws->ti[n.end].cls & (L_SKIP | L_BE));
-            if (n.kind != NP_NONE && !clause && hi - n.end <= 6 && c - 1 > lo) {
+            /* not when a word other than a preposition or time word
+             * follows: in "…, Brad Treliving, said the club would not make
+             * changes" and "…, another incumbent, said he hadn't thought"
+             * the phrase after the verb is the reported clause's subject,
+             * not the speaker. An apposition may follow the speaker ("…,
+             * said David Autor, a professor of economics at MIT.") */
+            int clause = n.kind != NP_NONE && n.end < hi && tok(ws, n.end)->kind == NE_TOK_WORD &&
+                         !(ws->ti[n.end].cls & (L_PREP | L_TIME));
+            int appos = n.kind != NP_NONE && n.end + 1 < hi && tok_is(ws, n.end, ",") && !has_that(ws, n.end, hi);
+            if (n.kind != NP_NONE && !clause && (hi - n.end <= 6 || appos) && c - 1 > lo) {
                 add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 1, n);
                 continue;
             }

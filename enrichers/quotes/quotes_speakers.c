@@ -102,6 +102,16 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     if (tok_is(ws, (size_t)k, ",") && k - 1 >= lo && tok_is(ws, (size_t)k - 1, ")")) k--;
     if (tok_is(ws, (size_t)k, ")") && (!skip_paren(ws, lo, &k) || k < lo)) return n;
     if (tok_is(ws, (size_t)k, ",")) {
+        /* "One of the authors of the report, Ari Fleischer, said": a
+         * person's name alone between the commas is the subject */
+        const tokinfo *ai = &ws->ti[k - 1 >= lo ? k - 1 : lo];
+        if (k - 1 >= lo && ai->ent >= 0 && is_person(ws, ai->ent) && ai->mbeg > lo && ai->mend == (uint32_t)k &&
+            tok_is(ws, ai->mbeg - 1, ",") && ws->ti[ai->mbeg - 1].region != R_QUOTE) {
+            n.kind = NP_MENTION;
+            n.beg = n.head = ai->mbeg;
+            n.end = ai->mend;
+            return n;
+        }
         int64_t m = k - 1;
         while (m >= lo && k - m < 18 && !tok_is(ws, (size_t)m, ",")) {
             if (ws->ti[m].region == R_QUOTE || is_stop(ws, (size_t)m)) return n;

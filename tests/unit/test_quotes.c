@@ -450,6 +450,54 @@ TEST(cue_vowed_to_reports_a_promise)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_inverted_frame_with_an_apposition_after_the_speaker)
+{
+    static const ent_spec e[] = {PER("David Autor", NE_GENDER_MALE, "David Autor"), ORG("MIT", "MIT")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Nor are tariffs likely to bring many of these jobs back, said David Autor, a professor "
+                            "of economics at MIT.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "Nor are tariffs likely to bring many of these jobs back");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "David Autor");
+    }
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_pronoun_clause_after_said_is_no_inverted_frame)
+{
+    /* "…, another incumbent, said he hadn't thought …" read as "…, said
+     * he." gave the words before the verb to "he" */
+    static const ent_spec e[] = {PER("Rob Portman", NE_GENDER_MALE, "Rob Portman"), PER("Ted Cruz", NE_GENDER_MALE, "Cruz")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Sen. Rob Portman (R-Ohio), another vulnerable incumbent, said he hadn't thought about "
+                            "enlisting Cruz.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "he hadn't thought about enlisting Cruz");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "Rob Portman");
+    }
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_name_in_apposition_before_the_verb_is_the_subject)
+{
+    static const ent_spec e[] = {PER("Ari Fleischer", NE_GENDER_MALE, "Ari Fleischer"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Trump's")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "One of the authors of that 2013 report, Ari Fleischer, said Trump's nomination will "
+                            "at least test their conclusions.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "Trump's nomination will at least test their conclusions");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "Ari Fleischer");
+    }
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
