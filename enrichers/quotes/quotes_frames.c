@@ -452,6 +452,23 @@ static int promise_verb(const ne_quotes_ws *ws, uint32_t c)
     return 0;
 }
 
+/* True when a describing phrase read after a verb holds a lower-case
+ * word in -ed past its first word: "said the fire started at night" is a
+ * clause, where "said the embattled mayor" is a speaker. */
+static int desc_has_past_verb(const ne_quotes_ws *ws, np n)
+{
+    uint32_t j = n.beg;
+    if (ws->ti[j].cls & (L_DET | L_POSS)) j++;
+    for (uint32_t i = j + 1; i < n.end; i++) {
+        const ne_token *k = tok(ws, i);
+        size_t l = k->end - k->start;
+        const char *w = ws->t->s + k->start;
+        if (k->kind == NE_TOK_WORD && l > 3 && w[l - 2] == 'e' && w[l - 1] == 'd' && !(k->flags & NE_TF_CAP))
+            return 1;
+    }
+    return 0;
+}
+
 /* True when tokens [a, b) hold a "that" or a colon: a clause, not an
  * apposition. */
 static int has_that(const ne_quotes_ws *ws, uint32_t a, uint32_t b)
@@ -532,8 +549,9 @@ void qt_find_reported(ne_quotes_ws *ws)
              * the phrase after the verb is the reported clause's subject,
              * not the speaker. An apposition may follow the speaker ("…,
              * said David Autor, a professor of economics at MIT.") */
-            int clause = n.kind != NP_NONE && n.end < hi && tok(ws, n.end)->kind == NE_TOK_WORD &&
-                         !(ws->ti[n.end].cls & (L_PREP | L_TIME));
+            int clause = n.kind != NP_NONE && ((n.end < hi && tok(ws, n.end)->kind == NE_TOK_WORD &&
+                                                !(ws->ti[n.end].cls & (L_PREP | L_TIME))) ||
+                                               (n.kind == NP_DESC && desc_has_past_verb(ws, n)));
             int appos = n.kind != NP_NONE && n.end + 1 < hi && tok_is(ws, n.end, ",") && !has_that(ws, n.end, hi);
             if (n.kind != NP_NONE && !clause && (hi - n.end <= 6 || appos) && c - 1 > lo) {
                 add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 1, n);

@@ -113,12 +113,25 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
             return n;
         }
         int64_t m = k - 1;
-        while (m >= lo && k - m < 18 && !tok_is(ws, (size_t)m, ",")) {
+        while (m >= lo && k - m < 30 && !tok_is(ws, (size_t)m, ",")) {
             if (ws->ti[m].region == R_QUOTE || is_stop(ws, (size_t)m)) return n;
             m--;
         }
         if (m < lo || !tok_is(ws, (size_t)m, ",")) return n;
         k = m - 1;
+        /* a second, short segment before it: an age or where the person is
+         * from ("Yin Myint May, 60, a doctor, said"; "John Smith, 45, of
+         * Toronto, said") */
+        if (k > lo && !(ws->ti[k].ent >= 0 && is_person(ws, ws->ti[k].ent))) {
+            int64_t p = k;
+            while (p > lo && k - p < 6 && !tok_is(ws, (size_t)p, ",") && ws->ti[p].region != R_QUOTE &&
+                   !is_stop(ws, (size_t)p))
+                p--;
+            if (p > lo && tok_is(ws, (size_t)p, ",") &&
+                (tok(ws, (size_t)p + 1)->kind == NE_TOK_NUM || tok_is(ws, (size_t)p + 1, "of") ||
+                 tok_is(ws, (size_t)p + 1, "from")))
+                k = p - 1;
+        }
         if (k >= lo && tok_is(ws, (size_t)k, ")")) skip_paren(ws, lo, &k);
         if (k < lo) return n;
     }

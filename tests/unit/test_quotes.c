@@ -498,6 +498,29 @@ TEST(quote_name_in_apposition_before_the_verb_is_the_subject)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_age_and_hometown_between_commas_before_said)
+{
+    /* two comma segments between the name and the verb; and a clause
+     * after "said" whose verb the noun phrase reader took in ("the fire
+     * started at night") is no inverted frame */
+    static const ent_spec e[] = {PER("John Smith", NE_GENDER_MALE, "John Smith"), LOC("Toronto", "Toronto")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "John Smith, 45, of Toronto, said the fire started at night.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "the fire started at night");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "John Smith");
+    }
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "Local resident John Smith, 45, said the fire started at night.", e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "the fire started at night");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "John Smith");
+    }
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
