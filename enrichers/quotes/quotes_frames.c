@@ -553,6 +553,16 @@ void qt_find_reported(ne_quotes_ws *ws)
                                                 !(ws->ti[n.end].cls & (L_PREP | L_TIME))) ||
                                                (n.kind == NP_DESC && desc_has_past_verb(ws, n)));
             int appos = n.kind != NP_NONE && n.end + 1 < hi && tok_is(ws, n.end, ",") && !has_that(ws, n.end, hi);
+            if (appos && n.kind == NP_DESC && !clause) {
+                /* "…, said a former spokesman for the ministry, Oleg
+                 * Voloshyn, who …": the name in apposition is the speaker */
+                const tokinfo *ai = &ws->ti[n.end + 1];
+                if (ai->ent >= 0 && ai->mbeg == n.end + 1 && is_person(ws, ai->ent)) {
+                    n.kind = NP_MENTION;
+                    n.head = ai->mbeg;
+                    n.end = ai->mend < hi ? ai->mend : hi;
+                }
+            }
             if (n.kind != NP_NONE && !clause && (hi - n.end <= 6 || appos) && c - 1 > lo) {
                 add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 1, n);
                 continue;

@@ -521,6 +521,19 @@ TEST(quote_age_and_hometown_between_commas_before_said)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_inverted_description_then_name_is_the_named_speaker)
+{
+    static const ent_spec e[] = {PER("Oleg Voloshyn", NE_GENDER_MALE, "Oleg Voloshyn"),
+                                 ORG("Foreign Ministry", "Foreign Ministry"), LOC("Ukraine", "Ukraine")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "He had a voice in decisions about major American investments in Ukraine, said a former "
+                            "spokesman for the Foreign Ministry, Oleg Voloshyn, who also worked with him.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Oleg Voloshyn");
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
