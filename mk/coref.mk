@@ -3,7 +3,10 @@
 #   make coref-train   retrain models/coref.model from ../shared/data (and
 #                      the role tagger models/syntax.model, `make
 #                      syntax-train`, which must be beside it): GUM
-#                      train split + GAP development; epochs by 5-fold
+#                      train split + GAP development, and PolNeAR train's
+#                      texts as distant supervision for described speakers
+#                      (--news, below; no PolNeAR annotation is read, the
+#                      texts are never scored); epochs by 5-fold
 #                      cross-validation, window COREF_WINDOWS (10: through
 #                      the product, `make coref-cv`, windows 10 and 40 score
 #                      alike, 0.582 and 0.583, and 10 is the cheaper);
@@ -84,11 +87,75 @@
 # GAP validation through the product, read once at the end for the
 # report: 0.681 -> 0.696 with the branch's model (not a selection figure).
 #
+# Described speakers (issue 18, 2026-12-07): "“…,” the senator said"
+# after "Bernie Sanders …" stayed a bare description, as GUM has about 20
+# cue-subject descriptions and its descriptions mostly start entities of
+# their own. coref_train --news FILE reads news texts (PolNeAR train's
+# "text" fields) as distant supervision (coref_data.h,
+# ne_coref_inst_news): a description the detector ties to a name by a
+# role or an age ("Surrey Mayor Doug McCallum" … "the mayor") is labelled
+# with that name and the tie hidden (279 in PolNeAR train, 19 of them not
+# titles); a person description after an indefinite of its head ("a young
+# woman asked …" … "the woman said") is labelled new (177); nothing else
+# is supervised. With features of cue-subject descriptions (coref.c,
+# described speakers). News texts go first in each epoch and the shuffle
+# runs over GUM and GAP alone, so those are seen in today's order.
+# Figures (PolNeAR train is the selection data; dev not read):
+#   make coref-cv over shuffling seeds 12345/1/2/3 (coref_train --seed):
+#     before 0.701/0.686/0.688/0.689 (mean 0.691), after 0.689/0.698/0.692/
+#     0.688 (mean 0.692); coref_train's CV GAP 0.673/0.664/0.664/0.668 ->
+#     0.665/0.671/0.662/0.668, GUM MUC 0.864 -> 0.863, B3 0.831 -> 0.831
+#     (means): no change beyond the noise.
+#   PolNeAR train through the chain (eval_quotes --split train --show
+#     desc; in sample for the texts, not for these descriptions): of the
+#     288 quotes whose gold source is a definite description alone, the
+#     speaker is an entity coreference joined to it 42 -> 66 times. 67
+#     of them judged by reading the articles: 53 name someone earlier in
+#     the text, the speaker is that person 16 -> 26, another 10 -> 9, none
+#     26 -> 18; of 14 that name nobody ("the woman", the prime minister's
+#     spokesman), given a name 4 -> 5. Resolved person (its gold is the
+#     entity of a mention on the source, so it moves with coreference):
+#     quoted 0.959 -> 0.960, indirect 0.957 -> 0.955; speakers_train
+#     --cv-only 0.848 / person 0.943 -> 0.847 / 0.945. Seeds alerts P 1.000
+#     R 0.958 both.
+#   Read once at the end, not selected on: make eval-coref, GUM dev+test
+#     MUC/B3 mean 0.843 -> 0.843 (dev 0.837 -> 0.825, test 0.848 ->
+#     0.858); GAP validation through the product 0.681 -> 0.669, the
+#     model alone 0.683. Resolution speed unchanged (0.13 ms/article).
+# Tried and not kept (same day, same figures): "the" and one to four
+# lower-case words of no lexicon made a mention when they are a cue's
+# subject ("the gambling tycoon told", "said the rookie defenceman"):
+# judged 67: right 28, another 9, none 16; nobody's given a name 4; no
+# such mention was ever joined to a name (GUM and the distant supervision
+# have none to learn from), and the retrained model failed four unit
+# tests. Negatives for titles too (357): right 20-24, seeds R 0.917;
+# none (positives only): right 25-28, nobody's given a name 4-7, seeds R
+# 0.917; only cue subjects as negatives: right 19-20; the candidate
+# features conjoined with the kind (title or description): right 25.
+# Person descriptions ("the defenceman said", "the 46-year-old said")
+# still stay bare: GUM's 960 descriptions that start an entity outweigh
+# the 19 the distant supervision ties (the model's score for "the rookie
+# defenceman" after "Ryan Murray …": new 9.7, Murray 2.2; the new
+# features give Murray +6.4). Not kept either: such a description seen
+# with the features of a title (right 24, another 12, and the senator,
+# coach and prime minister tests fail); every other distantly supervised
+# title presented as a description (right 25, no description joined).
+# Left: person nouns heading a cue's subject need news data with gold
+# coreference to learn from.
+# Each figure moves by 2-4 with any retraining (hash collisions, shuffle
+# order), and every retrained model so far fails one to four of the unit
+# tests that pin a GAP sentence's pronoun (tests/unit/test_coref.c) or a
+# chain's speaker, which the shipped model was trained to pass by chance
+# as much as by design: retraining with a different --seed, today's code
+# or these features, fails some of them.
+#
 # Both tools link the library.
 
 COREF_DATA  ?= ../shared/data
 COREF_BENCH ?= .cache/bench/polnear-varied.jsonl
 COREF_WINDOWS ?= 10
+COREF_NEWS  ?= $(COREF_DATA)/polnear/train.jsonl
+COREF_NEWS_ARG = $(if $(wildcard $(COREF_NEWS)),--news $(COREF_NEWS))
 COREF_TRAIN := $(BUILD)/tools/coref_train
 COREF_EVAL  := $(BUILD)/tools/eval_coref
 
@@ -105,13 +172,14 @@ $(COREF_EVAL): $(BUILD)/tools/eval_coref.o $(LIB)
 coref-train: $(COREF_TRAIN)
 	@test -d $(COREF_DATA)/gum -a -f $(COREF_DATA)/gap/gap-development.tsv || \
 		{ echo "coref-train: $(COREF_DATA)/gum or gap not found"; exit 1; }
-	$(COREF_TRAIN) --data $(COREF_DATA) --ner models/ner.model --out models/coref.model --windows $(COREF_WINDOWS)
+	$(COREF_TRAIN) --data $(COREF_DATA) --ner models/ner.model --out models/coref.model --windows $(COREF_WINDOWS) \
+		$(COREF_NEWS_ARG)
 
 coref-cv: $(COREF_TRAIN) $(COREF_EVAL)
 	@test -d $(COREF_DATA)/gum -a -f $(COREF_DATA)/gap/gap-development.tsv || \
 		{ echo "coref-cv: $(COREF_DATA)/gum or gap not found"; exit 1; }
 	$(COREF_TRAIN) --data $(COREF_DATA) --ner models/ner.model --out $(BUILD)/coref-folds.model \
-		--windows $(COREF_WINDOWS) --fold-models $(BUILD)/coref-folds
+		--windows $(COREF_WINDOWS) --fold-models $(BUILD)/coref-folds $(COREF_NEWS_ARG)
 	@$(COREF_EVAL) --data $(COREF_DATA) --articles 0 --gap-cv $(BUILD)/coref-folds | grep "^(a')"
 
 eval-coref: $(COREF_EVAL)

@@ -3,12 +3,19 @@
  *
  *   coref_train [--data ../shared/data] [--ner models/ner.model]
  *               [--out models/coref.model] [--folds 5] [--epochs 8]
- *               [--windows 10,20,40] [--fold-models DIR]
+ *               [--windows 10,20,40] [--fold-models DIR] [--syntax MODEL|none]
+ *               [--news JSONL] [--seed N]
  *
  * Training data: the GUM documents of the official train split (GUM_*,
  * neither dev nor test nor GENTLE; the news and Reddit documents are not in
  * ../shared/data) and GAP development (2,000 rows). GAP validation and the
  * GUM dev/test documents are left for tools/eval_coref.c.
+ * --news: news texts, one JSON line each with a "text" (PolNeAR train's,
+ * whose annotation is not read), as distant supervision for described
+ * speakers (coref_data.h, ne_coref_inst_news): trained on in every fold,
+ * scored in none; first in each epoch, in file order, the shuffle running
+ * over GUM and GAP alone. --seed: the shuffle's seed (12345), to see how
+ * much a figure moves by chance.
  *
  * Runtime features only: every text is tokenized by the text stage, tagged
  * by the NER model, and its mentions found by ne_coref_detect; a detected
@@ -56,6 +63,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <yajl/yajl_tree.h>
 
 #include "common/hash.h"
 #include "common/nebuf.h"
@@ -365,6 +374,10 @@ static void train_inst(trainer *tr, ne_coref_inst *in)
     uint8_t seen[8192] = { 0 };   /* gold entity ids seen (ids are small in GUM and GAP) */
     for (size_t i = 0; i < n; i++) {
         int32_t g = in->gold[i];
+        /* a news text's name: labelled, not supervised; its described
+         * person: supervised with the name's label (coref_data.h) */
+        int unsup = g >= NE_COREF_NEWS && g < NE_COREF_NEWS_SUP;
+        if (g >= NE_COREF_NEWS_SUP) g -= NE_COREF_NEWS_SUP - NE_COREF_NEWS;
         long link = -1;
         if (in->ms[i].appos >= 0 && (size_t)in->ms[i].appos < i) {
             link = in->ms[i].appos;
@@ -380,7 +393,7 @@ static void train_inst(trainer *tr, ne_coref_inst *in)
                 if (s > best) { best = s; pred = k + 1; }
             }
             long gopt = -2;    /* the best gold option, -2 none */
-            if (g == -2) {
+            if (g == -2 || unsup) {
                 gopt = -2;
             } else if (g == -1) {
                 gopt = 0;
@@ -400,7 +413,10 @@ static void train_inst(trainer *tr, ne_coref_inst *in)
                     update(tr, tr->f[pred], tr->nf[pred], -1.0f);
                 }
             }
-            tr->c += 1;
+            /* the averaging clock runs on supervised mentions of a news
+             * text only, so that its unlabelled thousands do not weigh
+             * the average toward whatever the weights were meanwhile */
+            if (!in->news || gopt >= 0) tr->c += 1;
             size_t take = gopt >= 0 ? (size_t)gopt : pred;
             link = take ? tr->cands[take - 1] : -1;
         }
@@ -431,6 +447,46 @@ static void restore(trainer *tr, float *cur)
 }
 
 typedef struct figures { double gap, gapm, gapf, muc, b3; } figures;
+
+static uint64_t train_seed = 12345;   /* --seed: the shuffling's, to see how noisy a figure is */
+
+/* ---- news texts (--news): distant supervision for described speakers ---- */
+
+/* Instances of the PolNeAR-style JSON lines at path (their "text" only:
+ * no annotation is read), appended to *ins; returns how many, and the
+ * labelled descriptions in *nlab. Unreadable file: 0. */
+static size_t news_instances(const char *path, ne_coref_inst **ins, size_t nins, const ne_coref_model *m,
+                             ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws, size_t *nlab)
+{
+    char *all = nebuf_read_file(path, NULL), err[256];
+    size_t k = 0;
+    *nlab = 0;
+    if (!all) { fprintf(stderr, "coref_train: %s not found\n", path); return 0; }
+    for (char *line = all, *nl; line && *line; line = nl) {
+        nl = strchr(line, '\n');
+        if (nl) *nl++ = '\0';
+        yajl_val v = yajl_tree_parse(line, err, sizeof err);
+        const char *tp[] = { "text", NULL };
+        const char *text = v ? YAJL_GET_STRING(yajl_tree_get(v, tp, yajl_t_string)) : NULL;
+        if (text) {
+            *ins = ne_xrealloc(*ins, (nins + k + 2) * sizeof **ins);
+            *nlab += ne_coref_inst_news(&(*ins)[nins + k], text, strlen(text), m, ws, ner, nws);
+            k++;
+        }
+        if (v) yajl_tree_free(v);
+    }
+    free(all);
+    return k;
+}
+
+/* The cross-validation fold of instance i: GUM document i is i % K, GAP
+ * row r is r % K; a news text (index >= nlab) is in no fold (it is always
+ * trained on, never scored: it has no gold). */
+static int fold_of(size_t i, size_t nfiles, size_t nlab, int folds)
+{
+    if (i >= nlab) return -1;
+    return (int)(i < nfiles ? i % (size_t)folds : (i - nfiles) % (size_t)folds);
+}
 
 static figures evaluate(const ne_coref_model *m, ne_coref_ws *ws, ne_coref_inst *ins, const size_t *idx, size_t n)
 {
@@ -466,13 +522,23 @@ static void train(trainer *tr, ne_coref_inst *ins, size_t *idx, size_t n, int ep
     memset(tr->w, 0, tr->nw * sizeof *tr->w);
     memset(tr->u, 0, tr->nw * sizeof *tr->u);
     tr->c = 0;
-    uint64_t seed = 12345;
+    uint64_t seed = train_seed;
+    /* news texts (--news) go first in each epoch, in file order, and the
+     * shuffle runs over the others alone, which are so seen in the order
+     * they are without news */
+    size_t *news = ne_xmalloc((n + 1) * sizeof *news), nnews = 0, o = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (ins[idx[k]].news) news[nnews++] = idx[k];
+        else idx[o++] = idx[k];
+    }
+    n = o;
     for (int e = 0; e < epochs; e++) {
         for (size_t k = n; k > 1; k--) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
             size_t j = (size_t)((seed >> 33) % k);
             size_t t = idx[k - 1]; idx[k - 1] = idx[j]; idx[j] = t;
         }
+        for (size_t k = 0; k < nnews; k++) train_inst(tr, &ins[news[k]]);
         for (size_t k = 0; k < n; k++) train_inst(tr, &ins[idx[k]]);
         if (held && per_epoch) {
             float *cur = average(tr);
@@ -480,12 +546,13 @@ static void train(trainer *tr, ne_coref_inst *ins, size_t *idx, size_t n, int ep
             restore(tr, cur);
         }
     }
+    free(news);
 }
 
 int main(int argc, char **argv)
 {
     const char *data = "../shared/data", *nerp = "models/ner.model", *out = "models/coref.model";
-    const char *windows_s = "10,20,40", *fold_dir = NULL, *synp = "models/syntax.model";
+    const char *windows_s = "10,20,40", *fold_dir = NULL, *synp = "models/syntax.model", *newsp = NULL;
     int folds = 5, max_epochs = 8;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
@@ -496,9 +563,11 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--windows") && i + 1 < argc) windows_s = argv[++i];
         else if (!strcmp(argv[i], "--fold-models") && i + 1 < argc) fold_dir = argv[++i];
         else if (!strcmp(argv[i], "--syntax") && i + 1 < argc) synp = argv[++i];
+        else if (!strcmp(argv[i], "--news") && i + 1 < argc) newsp = argv[++i];
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) train_seed = strtoull(argv[++i], NULL, 10);
         else {
             fprintf(stderr, "usage: coref_train [--data DIR] [--ner MODEL] [--out MODEL] [--folds K] "
-                            "[--epochs N] [--windows W1,W2,…] [--fold-models DIR] [--syntax MODEL|none]\n");
+                            "[--epochs N] [--windows W1,W2,…] [--fold-models DIR] [--syntax MODEL|none] [--news JSONL] [--seed N]\n");
             return 2;
         }
     }
@@ -567,6 +636,20 @@ int main(int argc, char **argv)
         ne_gum_free(&docs[i]);
     }
     for (size_t r = 0; r < ngap; r++) ne_coref_inst_gap(&ins[nfiles + r], &gap[r], m, ws, ner, nws);
+    size_t nnews = 0;
+    if (newsp) {
+        size_t nlab = 0;
+        nnews = news_instances(newsp, &ins, nins, m, ws, ner, nws, &nlab);
+        size_t npos = 0, ndesc = 0;
+        for (size_t i = nins; i < nins + nnews; i++)
+            for (size_t k = 0; k < ins[i].n; k++) {
+                npos += ins[i].gold[k] >= NE_COREF_NEWS_SUP;
+                ndesc += ins[i].gold[k] >= NE_COREF_NEWS_SUP && ins[i].ms[k].kind == NE_COREF_DESC;
+            }
+        nins += nnews;
+        fprintf(stderr, "coref_train: %zu news texts of %s: %zu descriptions labelled with a name by a role or age "
+                "(%zu not titles), %zu new by an indefinite\n", nnews, newsp, npos, ndesc, nlab - npos);
+    }
     fprintf(stderr, "coref_train: GUM train: %zu detected mentions, %zu of %zu gold person/org mentions detected (%.1f%%); %.1f s\n",
             ment, gold_ok, gold_all, 100.0 * (double)gold_ok / (double)(gold_all ? gold_all : 1), now_s() - t0);
 
@@ -597,8 +680,7 @@ int main(int argc, char **argv)
         for (int f = 0; f < folds; f++) {
             size_t n = 0, nh = 0;
             for (size_t i = 0; i < nins; i++) {
-                size_t fold = i < nfiles ? i % (size_t)folds : (i - nfiles) % (size_t)folds;
-                if ((int)fold == f) held[nh++] = i; else idx[n++] = i;
+                if (fold_of(i, nfiles, nfiles + ngap, folds) == f) held[nh++] = i; else idx[n++] = i;
             }
             figures pe[51];
             train(&tr, ins, idx, n, max_epochs, held, nh, pe);
@@ -634,8 +716,7 @@ int main(int argc, char **argv)
         for (int f = 0; f < folds; f++) {
             size_t n = 0;
             for (size_t i = 0; i < nins; i++) {
-                size_t fold = i < nfiles ? i % (size_t)folds : (i - nfiles) % (size_t)folds;
-                if ((int)fold != f) idx[n++] = i;
+                if (fold_of(i, nfiles, nfiles + ngap, folds) != f) idx[n++] = i;
             }
             train(&tr, ins, idx, n, best_e, NULL, 0, NULL);
             free(average(&tr));
@@ -664,8 +745,8 @@ int main(int argc, char **argv)
     char info[512];
     snprintf(info, sizeof info,
              "window %d epochs %d; %d-fold cv on %zu GUM train docs + %zu GAP dev rows: GAP F1 %.3f (M %.3f F %.3f) "
-             "GUM MUC %.3f B3 %.3f; %zu given names, %zu nouns",
-             best_w, best_e, folds, nfiles, ngap, b.gap, b.gapm, b.gapf, b.muc, b.b3, nnames, nnouns);
+             "GUM MUC %.3f B3 %.3f; %zu given names, %zu nouns; %zu news texts",
+             best_w, best_e, folds, nfiles, ngap, b.gap, b.gapm, b.gapf, b.muc, b.b3, nnames, nnouns, nnews);
     ne_coref_set_info(m, best_w, info);
     if (ne_coref_save(m, out) < 0) { perror(out); return 1; }
     printf("coref_train: wrote %s: %s (%.1f s)\n", out, info, now_s() - t0);

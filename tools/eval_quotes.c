@@ -1,6 +1,6 @@
 /* eval_quotes — scores the quotes stage (make eval-quotes).
  *
- *   eval_quotes [--data DIR] [--split dev|train] [--seeds FIXTURE] [--show fn|fp|spk|ifn|ifp]
+ *   eval_quotes [--data DIR] [--split dev|train] [--seeds FIXTURE] [--show fn|fp|spk|desc|ifn|ifp]
  *               [--wrap COLS]
  *   eval_quotes --text TEXT      (one text's entities and quotes, for debugging)
  *
@@ -40,7 +40,13 @@
  *    names an entity (tools/polnear_gold.h: the entity of the source's head
  *    mention; "Carter's press secretary, Peter Cook" is Peter Cook, "a Trump
  *    campaign spokesman" names none): right when the predicted speaker is
- *    that entity. Both speaker figures are printed for the learned ranker
+ *    that entity. Described sources (issue 18): the matched pairs whose
+ *    gold source is "the"/"this"/"that" and up to five lower-case words
+ *    ("the rookie defenceman", "the senator"), counted by what the speaker
+ *    is: an entity with a mention on the source (the coreference joined
+ *    the description to it), another entity, the bare description, none;
+ *    --show desc lists them (PolNeAR train: its gold names no person for
+ *    them, so whether the entity is right is judged by reading). Both speaker figures are printed for the learned ranker
  *    and, on the same statements, for the hand-ordered rules
  *    (ne_quotes_ws_set_rules). Gold relations are classified with the
  *    speech verbs frozen below (the hand lexicon before the learned forms),
@@ -258,6 +264,11 @@ typedef struct counts {
     size_t tp, fp, fn;
     size_t spk_n, spk_ok;      /* name sources among the pairs matched */
     size_t per_n, per_ok, per_null;   /* sources that name an entity: the speaker is it; no speaker */
+    /* described sources ("the rookie defenceman", "the cardinal"; see
+     * described_source): the speaker an entity that has a mention on the
+     * source (coreference linked it), another entity, a bare description,
+     * none */
+    size_t desc_n, desc_linked, desc_other, desc_bare, desc_null;
 } counts;
 
 typedef struct pred {
@@ -301,7 +312,24 @@ static int speaker_right(const ne_doc *doc, const cpmap *m, const ne_quote *q, c
     return 0;
 }
 
-static int show_fn, show_fp, show_spk, show_ind;
+static int show_fn, show_fp, show_spk, show_ind, show_desc;
+
+/* True when a gold source is a definite description alone: "the", "this"
+ * or "that" and up to five lower-case words ("the rookie defenceman",
+ * "the 56-year-old"), no name. */
+static int described_source(const char *s)
+{
+    while (*s == ' ') s++;
+    size_t dl = !strncasecmp(s, "the ", 4) ? 4 : (!strncasecmp(s, "this ", 5) || !strncasecmp(s, "that ", 5)) ? 5 : 0;
+    if (!dl) return 0;
+    int words = 0, inword = 0;
+    for (const char *p = s + dl; *p; p++) {
+        if (*p == ' ') { inword = 0; continue; }
+        if (!inword) { words++; inword = 1; if (*p >= 'A' && *p <= 'Z') return 0; }
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '\'')) return 0;
+    }
+    return words >= 1 && words <= 5;
+}
 
 static void show_span(const char *label, const char *text, const cpmap *m, uint32_t b, uint32_t e)
 {
@@ -334,6 +362,26 @@ static void score(const ne_doc *doc, const cpmap *m, const char *text, const gol
             c->per_n++;
             c->per_ok += q->has_speaker && q->speaker_entity == ge;
             c->per_null += !q->has_speaker;
+        }
+        if (described_source(gg->src)) {
+            const ne_quote *q = p[pv[k].p].q;
+            int linked = 0;
+            if (q->has_speaker && q->speaker_entity >= 0) {
+                const ne_entity *en = &doc->entities[q->speaker_entity];
+                for (size_t i = 0; i < en->nmentions && !linked; i++)
+                    linked = en->mentions[i].field == NE_FIELD_BODY && m->b2cp[en->mentions[i].start] < gg->se &&
+                             m->b2cp[en->mentions[i].end] > gg->sb;
+            }
+            c->desc_n++;
+            const char *what = !q->has_speaker ? "none" : q->speaker_entity < 0 ? "bare" : linked ? "linked" : "other";
+            c->desc_linked += what[0] == 'l';
+            c->desc_other += what[0] == 'o';
+            c->desc_bare += what[0] == 'b';
+            c->desc_null += what[0] == 'n';
+            if (verbose && show_desc)
+                printf("DESC %-6s %s gold=[%s] cue=[%s] pred=[%s|%s]\n", what, doc->id, gg->src, gg->cue,
+                       q->has_speaker && q->speaker_entity >= 0 ? doc->entities[q->speaker_entity].name : "-",
+                       q->has_speaker && q->speaker_text ? q->speaker_text : "-");
         }
         char words[16][48];
         if (name_words(gg->src, words, 16) > 0) {
@@ -452,6 +500,9 @@ static void print_speakers(const counts *c, const counts *r)
                ratio(r->spk_ok, r->spk_n), r->spk_ok, r->spk_n);
     printf("  resolved person (source names an entity; the speaker is it): %.3f (%zu of %zu; %zu without speaker)\n",
            ratio(c->per_ok, c->per_n), c->per_ok, c->per_n, c->per_null);
+    printf("  described sources (\"the rookie defenceman said\"): %zu; speaker an entity coreference linked "
+           "to it %zu, another entity %zu, a bare description %zu, none %zu\n",
+           c->desc_n, c->desc_linked, c->desc_other, c->desc_bare, c->desc_null);
     if (compare_rules)
         printf("      with the hand-ordered speaker rules instead:    %.3f (%zu of %zu; %zu without speaker)\n",
                ratio(r->per_ok, r->per_n), r->per_ok, r->per_n, r->per_null);
@@ -727,6 +778,7 @@ int main(int argc, char **argv)
             show_fn |= !strcmp(w, "fn");
             show_fp |= !strcmp(w, "fp");
             show_spk |= !strcmp(w, "spk");
+            show_desc |= !strcmp(w, "desc");
             if (!strcmp(w, "ifn")) show_ind = 1;
             if (!strcmp(w, "ifp")) show_ind = 2;
         } else {

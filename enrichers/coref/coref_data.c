@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "common/xalloc.h"
+#include "enrichers/coref/coref_int.h"
 #include "enrichers/text/text.h"
 
 /* ---- GUM ---------------------------------------------------------------- */
@@ -438,6 +439,94 @@ void ne_coref_inst_gap(ne_coref_inst *in, const ne_gap_row *r, const ne_coref_mo
             else if (cb && !ca) in->gold[i] = 1;
         }
     }
+}
+
+/* ---- news texts: distant supervision (coref_data.h) --------------------- */
+
+/* Hash of the last word of mention k (a name's surname). */
+static uint64_t news_last_word(const ne_coref_inst *in, size_t k)
+{
+    const ne_token *tk = &in->t.toks[in->ms[k].tok_end - 1];
+    return coref_word_hash(in->text + tk->start, tk->end - tk->start);
+}
+
+size_t ne_coref_inst_news(ne_coref_inst *in, const char *text, size_t len, const ne_coref_model *m,
+                          ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws)
+{
+    inst_text(in, text, len);
+    inst_detect(in, m, ws, ner, nws);
+    in->news = 1;
+    size_t n = in->n, labelled = 0;
+    for (size_t k = 0; k < n; k++) {
+        const ne_coref_mention *mm = &in->ms[k];
+        in->gold[k] = -2;
+        if (mm->kind != NE_COREF_NAME || mm->tok_end == 0) continue;
+        uint64_t h = news_last_word(in, k);
+        size_t g = k;
+        for (size_t q = 0; q < k; q++)
+            if (in->ms[q].kind == NE_COREF_NAME && news_last_word(in, q) == h) { g = q; break; }
+        in->gold[k] = NE_COREF_NEWS + (int32_t)g;
+    }
+    for (size_t k = 0; k < n; k++) {
+        ne_coref_mention *mm = &in->ms[k];
+        if ((mm->kind != NE_COREF_TITLE && mm->kind != NE_COREF_DESC) || mm->type != NE_ENT_PER) continue;
+        int32_t q = mm->appos;
+        if (q < 0 || (size_t)q >= k) continue;
+        /* two or more tokens back: not the apposition "Doug McCallum, the
+         * mayor," which needs no model; through a description the
+         * detector joined to a name ("Donna Lages, a retired teacher," …
+         * "the teacher said") */
+        if (in->ms[q].tok_end + 2 > mm->tok_start) continue;
+        for (int hops = 0; hops < 4 && in->ms[q].kind != NE_COREF_NAME && in->ms[q].appos >= 0 &&
+                           in->ms[q].appos < q; hops++)
+            q = in->ms[q].appos;
+        const ne_coref_mention *o = &in->ms[q];
+        if (o->kind != NE_COREF_NAME || o->type != NE_ENT_PER) continue;
+        in->gold[k] = NE_COREF_NEWS_SUP + (in->gold[q] - NE_COREF_NEWS);
+        mm->appos = -1;
+        labelled++;
+    }
+    /* the other way: "a young woman asked …" then "the woman said" — a
+     * definite description whose head word ended an indefinite noun
+     * phrase earlier ("a"/"an" and up to three words), not one that names
+     * someone ("a spokesman, John Smith,"), is someone the text never
+     * named: new, as the detector drops the indefinite one. */
+    for (size_t k = 0; k < n; k++) {
+        const ne_coref_mention *mm = &in->ms[k];
+        /* a person description, not a title: "a president" is often
+         * anyone's, "the president" the one named (tried, coref.mk) */
+        if (mm->kind != NE_COREF_DESC || mm->type != NE_ENT_PER || in->gold[k] != -2) continue;
+        const ne_token *d = &in->t.toks[mm->tok_start];
+        if (d->end - d->start != 3 || strncasecmp(in->text + d->start, "the", 3) != 0) continue;
+        const ne_token *hk = &in->t.toks[mm->tok_end - 1];
+        uint64_t h = coref_word_hash(in->text + hk->start, hk->end - hk->start);
+        int unnamed = 0;
+        for (uint32_t j = 0; j + 1 < mm->tok_start && !unnamed; j++) {
+            const ne_token *a = &in->t.toks[j];
+            size_t al = a->end - a->start;
+            if (!((al == 1 && (in->text[a->start] | 32) == 'a') ||
+                  (al == 2 && strncasecmp(in->text + a->start, "an", 2) == 0)))
+                continue;
+            for (uint32_t e = j + 1; e <= j + 4 && e < mm->tok_start; e++) {
+                const ne_token *w = &in->t.toks[e];
+                if (w->kind != NE_TOK_WORD) break;
+                if (coref_word_hash(in->text + w->start, w->end - w->start) != h) continue;
+                int appos = e + 2 < in->t.ntoks && in->t.toks[e + 1].kind == NE_TOK_PUNCT &&
+                            in->text[in->t.toks[e + 1].start] == ',' && (in->t.toks[e + 2].flags & NE_TF_CAP);
+                int after_name = j >= 2 && in->t.toks[j - 1].kind == NE_TOK_PUNCT &&
+                                 in->text[in->t.toks[j - 1].start] == ',' && (in->t.toks[j - 2].flags & NE_TF_CAP);
+                if (!appos && !after_name) unnamed = 1;
+                break;
+            }
+        }
+        if (unnamed) { in->gold[k] = -1; labelled++; }
+    }
+    for (size_t k = 0; k < n; k++) {   /* the evidence, hidden */
+        if (in->ms[k].kind == NE_COREF_NAME) in->ms[k].role = 0;
+        in->ms[k].age = 0;
+    }
+    in->gold_total = labelled;
+    return labelled;
 }
 
 void ne_coref_inst_free(ne_coref_inst *in)

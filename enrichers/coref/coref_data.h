@@ -73,6 +73,7 @@ typedef struct ne_coref_inst {
     ne_coref_mention *ms;  size_t n;
     int32_t *gold;
     int gap;  int32_t pron, ma, mb;  int a_coref, b_coref, gender;
+    int news;            /* a news text of ne_coref_inst_news */
     size_t gold_total;   /* GUM: gold person/org mentions, detectable or not */
 } ne_coref_inst;
 
@@ -86,6 +87,27 @@ void ne_coref_inst_gum(ne_coref_inst *in, const ne_gum_doc *d, const ne_coref_mo
 void ne_coref_inst_gap(ne_coref_inst *in, const ne_gap_row *r, const ne_coref_model *m,
                        ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws);
 void ne_coref_inst_free(ne_coref_inst *in);
+
+/* A news text as distant supervision for described speakers (issue 18),
+ * which GUM has few of: no gold but what the text itself says. A
+ * description the detector joins to a person's name by a role or age
+ * the name was given earlier ("Surrey Mayor Doug McCallum" … "the mayor
+ * said", "Mourinho, 56," … "the 56-year-old") is labelled with that
+ * person, and the evidence is hidden (the link, the names' roles, the
+ * ages), so the model learns what else tells who a description is:
+ * salience, the cue, the distance. A person description whose head
+ * ended an indefinite noun phrase earlier ("a young woman asked …" …
+ * "the woman said") is labelled new (-1): the detector drops the
+ * indefinite one, so nobody named is it. Names carry a label, the group
+ * of names sharing their last word, without supervision of their own
+ * (gold NE_COREF_NEWS + group); a description labelled with a name has
+ * gold NE_COREF_NEWS_SUP + group; everything else is unknown (-2).
+ * Returns the number of labelled descriptions, both kinds (also in
+ * in->gold_total). */
+#define NE_COREF_NEWS     2000000
+#define NE_COREF_NEWS_SUP 3000000
+size_t ne_coref_inst_news(ne_coref_inst *in, const char *text, size_t len, const ne_coref_model *m,
+                          ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws);
 
 /* Scores accumulated over documents. */
 typedef struct ne_coref_scores {

@@ -68,6 +68,27 @@ static void of_phrase_head(const ne_quotes_ws *ws, uint32_t lo, np *n)
     }
 }
 
+/* True when token k is in a title or description mention that is the
+ * object of "for"/"of" after a noun ("a spokesman for the prime
+ * minister", "an aide to the governor" not included): the phrase's head is
+ * the noun before, the office speaking, not the person the coreference
+ * joined the title to. A name there ("a spokesman for Justin Trudeau")
+ * keeps today's reading. */
+static int described_office_of(const ne_quotes_ws *ws, int64_t lo, int64_t k)
+{
+    const tokinfo *ti = &ws->ti[k];
+    int64_t b = ti->mbeg;
+    if (b - 2 < lo || !(tok_is(ws, (size_t)b - 1, "for") || tok_is(ws, (size_t)b - 1, "of")) ||
+        !qt_np_word(ws, (uint32_t)b - 2) || (tok(ws, (size_t)b - 2)->flags & NE_TF_CAP))
+        return 0;
+    const ne_entity *e = ent_of(ws, ti->ent);
+    uint32_t start = tok(ws, (size_t)b)->start;
+    for (size_t i = 0; e && i < e->nmentions; i++)
+        if (e->mentions[i].field == NE_FIELD_BODY && e->mentions[i].start == start)
+            return e->mentions[i].kind == NE_MENTION_TITLE || e->mentions[i].kind == NE_MENTION_DESC;
+    return 0;
+}
+
 /* The noun phrase that ends just before token c (the subject of the verb
  * at c), not reaching before lo. Adverbs and auxiliaries between them are
  * skipped (and noted: a be-auxiliary makes the verb passive); an
@@ -137,7 +158,7 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     }
     const tokinfo *ti = &ws->ti[k];
     if (ti->region == R_QUOTE || is_possessive(ws, (uint32_t)k)) return n;
-    if (ti->ent >= 0) {
+    if (ti->ent >= 0 && !described_office_of(ws, lo, k)) {
         n.kind = NP_MENTION;
         n.head = ti->mbeg;
         n.beg = ti->mbeg < lo ? lo : ti->mbeg;
@@ -234,7 +255,7 @@ np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
         if (m > m0) k = m;
     }
     const tokinfo *last = &ws->ti[k - 1];
-    if (last->ent >= 0 && is_person(ws, last->ent) && last->mbeg >= w0) {
+    if (last->ent >= 0 && is_person(ws, last->ent) && last->mbeg >= w0 && !described_office_of(ws, w0, k - 1)) {
         /* head-final name: "Kremlin spokesman Dmitry Peskov" */
         n.kind = NP_MENTION;
         n.beg = i;

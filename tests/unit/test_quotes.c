@@ -1216,6 +1216,74 @@ TEST(chain_the_mayors_office_speaks_for_the_mayor)
     ne_doc_reset(&doc);
 }
 
+/* Described speakers no role or apposition ties to a name (issue 18):
+ * the title is the cue's subject, the person the paragraph before is
+ * about is named; the coreference model, trained with news texts as
+ * distant supervision, joins them (before: the speaker stayed the bare
+ * description, no alert for the named person). */
+TEST(chain_the_senator_said_is_the_senator_named_before)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Bernie Sanders defended his call to raise the federal minimum wage to $15 an hour on "
+                     "Saturday.\n\n"
+                     "\"I apologize to nobody for that,\" the senator said.");
+    const ne_quote *q = find(&doc, "apologize to nobody");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Bernie Sanders");
+    CHECK_STR(q->speaker_text, "the senator");
+    ne_doc_reset(&doc);
+}
+
+TEST(chain_the_coach_said_is_the_coach_named_before)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Mike Babcock was not happy after Saturday's 4-1 loss in Montreal.\n\n"
+                     "\"We didn't compete for 60 minutes,\" the coach said.");
+    const ne_quote *q = find(&doc, "compete for 60 minutes");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Mike Babcock");
+    ne_doc_reset(&doc);
+}
+
+TEST(chain_the_prime_minister_said_is_the_prime_minister_named_before)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Justin Trudeau spoke to reporters in Ottawa on Friday about the pipeline.\n\n"
+                     "\"We will not back down,\" the prime minister said.");
+    const ne_quote *q = find(&doc, "not back down");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Justin Trudeau");
+    ne_doc_reset(&doc);
+}
+
+/* The other way: a spokesman is someone else than the person named, and
+ * "the prime minister" that the coreference now joins to Trudeau does
+ * not make "a spokesman for the prime minister" Trudeau
+ * (quotes_speakers.c, described_office_of), before the subject or after
+ * an inverted cue. */
+TEST(chain_a_spokesman_for_the_named_person_is_not_that_person)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Justin Trudeau announced the plan on Friday. "
+                     "A spokesman for the prime minister said details would follow next week.");
+    const ne_quote *q = find(&doc, "details would follow");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "described:A spokesman for the prime minister");
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Justin Trudeau announced the plan on Friday.\n\n"
+                     "\"Details will follow next week,\" said a spokesman for the prime minister.");
+    q = find(&doc, "Details will follow");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "described:a spokesman for the prime minister");
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Justin Trudeau announced the plan on Friday.\n\n"
+                     "\"Details will follow next week,\" a spokesman said.");
+    q = find(&doc, "Details will follow");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "described:a spokesman");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_relayed_words_go_to_who_said_them_not_to_the_office)
 {
     ne_doc doc;
