@@ -85,7 +85,9 @@
 # asked ..." loses its "he" (test_entities: entities_watchlist_role_
 # nouns_and_direct_aliases). GAP validation through the product, read
 # once by the first try for its report: 0.681 -> 0.696 with this model
-# (not a selection figure).
+# (not a selection figure); read once more at the end of branch gap12
+# (make eval-coref): 0.696, the model alone 0.709, GUM dev+test MUC/B3
+# 0.859/0.842.
 #
 # Tried and not kept (2026-12-07, branch gap12; each judged on make
 # coref-cv over shuffling seeds 1, 2, 3, 12345, 4, 5 with --runs 5,
@@ -110,6 +112,9 @@
 #   binding backoff alone, ten seeds: 0.7080 against 0.7057  (+0.0023)
 #   the three + a coarse competitor pair (subject/oblique/
 #     possessor of both, which is nearer)                    0.7072
+#   how often the candidate's last name word occurs in the whole text,
+#     and whether more often than the competitor's, ten seeds:
+#     0.6977 against 0.7057, GUM B3 0.836 -> 0.831
 # And coref_train --gap-weight 2 (each GAP row twice an epoch), ten
 # seeds: 0.7093 against 0.7057, but GUM MUC/B3 0.867/0.836 ->
 # 0.862/0.830. The figure moves about 0.003 from seed to seed at the
