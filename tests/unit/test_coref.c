@@ -599,6 +599,46 @@ TEST(coref_untagged_days_and_adverbs_never_become_people)
     ne_doc_reset(&doc);
 }
 
+/* ---- a pronoun between two names of its gender (GAP) ---------------------
+ * Real text (GAP development: Wikipedia paragraphs), through the entities
+ * stage as GAP is scored; each failed before the candidate context-word
+ * features of coref.c ("X replaced him", "X states that … him"; features
+ * 100, 101, 105, 107). */
+
+/* development-1243: the one who replaced him is not him. */
+TEST(coref_gap_object_pronoun_of_replaced_is_not_its_subject)
+{
+    ne_doc doc;
+    if (publish(&doc, "In his first season, with the Lansing Senators, he led the Southern Michigan League in hits, "
+                      "doubles, and total bases, and he was purchased by the Chicago Cubs for $1,500. Saier joined the "
+                      "Cubs in 1911. During his rookie season, starting first baseman, manager, and future Hall of "
+                      "Famer Frank Chance got injured, and Saier replaced him.") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *him = published_at(&doc, "him.", 0);
+    CHECK(him != NULL && published_at(&doc, "Frank Chance", 0) == him);
+    CHECK(published_at(&doc, "Saier replaced", 0) != him);
+    ne_doc_reset(&doc);
+}
+
+/* development-1498: "X states that Y … gave him" — him is the one who
+ * states it. */
+TEST(coref_gap_object_pronoun_in_reported_speech_is_the_speaker)
+{
+    ne_doc doc;
+    if (publish(&doc, "Mr Telford was of the most genial disposition and a delightful companion, his laugh was the "
+                      "heartiest I ever heard; it was a pleasure to be in his society.'' George Turnbull states that "
+                      "Telford wrote and gave him a poem:") < 0) {
+        ne_doc_reset(&doc);
+        SKIP("models not found");
+    }
+    const ne_entity *him = published_at(&doc, "him a poem", 0);
+    CHECK(him != NULL && published_at(&doc, "George Turnbull", 0) == him);
+    CHECK(published_at(&doc, "Telford wrote", 0) != him);
+    ne_doc_reset(&doc);
+}
+
 /* ---- syntax: grammatical roles (enrichers/syntax/) ------------------------ */
 
 /* Real text (PolNeAR train, HuffPost 2016-05-24): "him" is the object of
