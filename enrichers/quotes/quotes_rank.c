@@ -274,9 +274,12 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
     uint32_t lo = ws->t->paras[para > 0 ? para - 1 : 0].tok_start;
     int gotm = 0, gotp = 0;
     int32_t seen = -1;
+    /* the listener of a verb that takes one ("told CNN's Jake Tapper that
+     * …"), between the verb and the words, is never the speaker */
+    uint32_t lis_b = s->cue >= 0 && (ws->ti[s->cue].cls & L_OBJ) && (uint32_t)s->cue < qb ? (uint32_t)s->cue : qb;
     for (uint32_t i = qb; i-- > lo && qb - i <= 60 && !(gotm >= 2 && gotp);) {
         const tokinfo *ti = &ws->ti[i];
-        if (ti->region == R_QUOTE || ti->region == R_HEAD) continue;
+        if (ti->region == R_QUOTE || ti->region == R_HEAD || (i > lis_b && i < qb)) continue;
         if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent)) {
             if (add_np(ws, si, c, &nc, gotm ? C_PREVM2 : C_PREVM, mention_np(ws, i))) {
                 gotm++;

@@ -534,6 +534,23 @@ TEST(quote_inverted_description_then_name_is_the_named_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_listener_of_told_is_never_the_speaker)
+{
+    /* with a subject that names no entity, the ranker took the listener,
+     * the nearest name before the words */
+    static const ent_spec e[] = {PER("Jake Tapper", NE_GENDER_MALE, "Jake Tapper"), ORG("CNN", "CNN's")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The senator told CNN's Jake Tapper on Sunday that the race was far from over.", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "the race was far from over");
+        CHECK(strcmp(speaker(&doc, &doc.quotes[0]), "Jake Tapper") != 0);
+        CHECK(strcmp(speaker(&doc, &doc.quotes[0]), "CNN") != 0);
+    }
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
