@@ -89,6 +89,27 @@ static int described_office_of(const ne_quotes_ws *ws, int64_t lo, int64_t k)
     return 0;
 }
 
+/* True for a lower-case word in -ly that is an adverb, not one of the
+ * nouns so spelt: "She regularly tells", "he constantly reminded",
+ * "Clinton, exasperated, famously responded" (the adverb was read as the
+ * subject), against "a Clinton ally said". */
+static int ly_adverb(const ne_quotes_ws *ws, uint32_t i)
+{
+    static const char *const nouns[] = { "ally", "rally", "family", "assembly", "supply", "anomaly", "monopoly",
+                                         "bully", "belly", "jelly", "folly", "lily", "reply", "daily", "weekly",
+                                         "monthly", "quarterly", "fly", "butterfly", "homily", "melancholy",
+                                         "underbelly", "panoply", "oligopoly" };
+    const ne_token *k = tok(ws, i);
+    size_t n = k->end - k->start;
+    const char *w = ws->t->s + k->start;
+    if (k->kind != NE_TOK_WORD || n < 5 || (k->flags & NE_TF_CAP) || ws->ti[i].ent >= 0 || w[n - 2] != 'l' ||
+        w[n - 1] != 'y')
+        return 0;
+    for (size_t j = 0; j < sizeof nouns / sizeof nouns[0]; j++)
+        if (tok_is(ws, i, nouns[j])) return 0;
+    return 1;
+}
+
 /* The noun phrase that ends just before token c (the subject of the verb
  * at c), not reaching before lo. Adverbs and auxiliaries between them are
  * skipped (and noted: a be-auxiliary makes the verb passive); an
@@ -100,7 +121,8 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     if (c <= lo) return n;
     int64_t k = (int64_t)c - 1;
     for (;;) {
-        while (k >= lo && (ws->ti[k].cls & (L_SKIP | L_BE | L_NEG)) && !(ws->ti[k].cls & L_SUBJ)) {
+        while (k >= lo && ((ws->ti[k].cls & (L_SKIP | L_BE | L_NEG)) || ly_adverb(ws, (uint32_t)k)) &&
+               !(ws->ti[k].cls & L_SUBJ)) {
             if ((ws->ti[k].cls & L_BE) && !(ws->ti[c].cls & L_ING)) n.passive = 1;   /* "is telling" is active */
             if (ws->ti[k].cls & L_NEG) n.neg = 1;
             k--;

@@ -551,6 +551,28 @@ TEST(quote_listener_of_told_is_never_the_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_adverb_between_subject_and_verb_is_no_speaker)
+{
+    /* "Clinton, exasperated, famously responded": the adverb was read as
+     * the subject, a described speaker with no entity */
+    static const ent_spec e[] = {PER("Hillary Clinton", NE_GENDER_FEMALE, "Clinton")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Clinton, exasperated, famously responded: \"What difference, at this point, does it "
+                            "make?\"",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Hillary Clinton");
+    ne_doc_reset(&doc);
+    /* an -ly noun stays the subject's head */
+    static const ent_spec e2[] = {PER("Hillary Clinton", NE_GENDER_FEMALE, "Hillary Clinton", "Clinton")};
+    CHECK_INT(extract(&doc, "Hillary Clinton spoke on Monday. \"We will win,\" a Clinton ally said.", e2, NENTS(e2)),
+              0);
+    const ne_quote *q = find(&doc, "We will win");
+    CHECK(q != NULL);
+    if (q) CHECK(strcmp(speaker(&doc, q), "Hillary Clinton") != 0);
+    ne_doc_reset(&doc);
+}
+
 /* ---- spans ------------------------------------------------------------- */
 
 TEST(quote_split_is_one_quote)
