@@ -79,9 +79,6 @@ static int is_possessive_pronoun(const ne_text *t, size_t i)
  * worse: such a pronoun is left out. */
 static int attributing_pronoun(const ne_text *t, size_t i)
 {
-    static const char *const cues[] = { "said", "says", "say", "added", "adds", "told", "tells", "explained",
-                                         "noted", "stated", "wrote", "writes", "insisted", "argued",
-                                         "continued", "was", "is", "replied", "recalled", "warned" };
     if (i == 0 || i + 1 >= t->ntoks) return 0;
     const ne_token *p = &t->toks[i - 1];
     int after = p->kind == NE_TOK_QUOTE && (p->flags & NE_TF_CLOSE);
@@ -90,9 +87,8 @@ static int attributing_pronoun(const ne_text *t, size_t i)
     if (!after && (ent_tok_is_wordn(t, i + 1, "was", 3, 0) || ent_tok_is_wordn(t, i + 1, "is", 2, 0))) return 0;
     if (!after && p->kind == NE_TOK_PUNCT && t->s[p->start] == ',') after = 1;
     if (!after) return 0;
-    for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++)
-        if (ent_tok_is_wordn(t, i + 1, cues[k], strlen(cues[k]), 0)) return 1;
-    return 0;
+    return ent_speech_verb_at(t, i + 1) || ent_tok_is_wordn(t, i + 1, "say", 3, 0) ||
+           ent_tok_is_wordn(t, i + 1, "was", 3, 0) || ent_tok_is_wordn(t, i + 1, "is", 2, 0);
 }
 
 /* "they", "them", "their", "theirs", "themselves", "it" and "its":
@@ -117,12 +113,7 @@ static void move_cand(ent_state *st, const ne_doc *doc, size_t i, int32_t k)
     cluster *from = &st->cl[c->cluster], *to = &st->cl[k];
     from->nment--;
     if (c->type < 4) from->votes[c->type]--;
-    if (to->type == NE_ENT_PER && c->type != NE_ENT_PER) {
-        c->type = NE_ENT_PER;
-        c->gaz = -1;
-        c->kind = GZ_PLACE;
-        ent_person_names(doc, c);
-    }
+    if (to->type == NE_ENT_PER && c->type != NE_ENT_PER) ent_make_person(doc, c);
     c->cluster = k;
     to->nment++;
     if (c->type < 4) to->votes[c->type]++;

@@ -277,7 +277,8 @@ int ent_tok_is_wordn(const ne_text *t, size_t i, const char *w, size_t wn, int a
 int ent_tok_is_word(const ne_text *t, size_t i, const char *w);
 
 /* True when token i is a lower-case speech verb (said, says, told, added,
- * wrote, tweeted, …): the word before it names a speaker. */
+ * wrote, …): the word before it names a speaker. Each caller adds the
+ * forms its own reading needs ("tweeted"; "say", "was" after a quote). */
 int ent_speech_verb_at(const ne_text *t, size_t i);
 
 /* Length in tokens of the title phrase ("Mr", "Prime Minister") starting
@@ -309,6 +310,11 @@ void ent_name_ends(const ne_text *t, size_t na, size_t b, size_t *gi, size_t *si
 /* Sets the name fields of a person candidate (na, keys, full, initial,
  * suffix, gender). Returns 0 when no name word is left (a bare title). */
 int ent_person_names(const ne_doc *doc, cand *c);
+
+/* Makes candidate c, typed otherwise, a mention of a person: no list
+ * entry, a name span (GZ_PLACE), the name fields of ent_person_names, whose
+ * result it returns. */
+int ent_make_person(const ne_doc *doc, cand *c);
 
 /* Extends a person mention left over a title right before it ("Mr
  * Trump"), never before token `floor`. */

@@ -448,10 +448,8 @@ static void type_name_lists(ent_state *st, const ne_doc *doc)
                 int adjective = c->b < t->ntoks && t->toks[c->b].kind == NE_TOK_WORD &&
                                 !(t->toks[c->b].flags & NE_TF_CAP) && !ent_tok_is_word(t, c->b, "and") &&
                                 !ent_tok_is_word(t, c->b, "or");
-                if (c->type == NE_ENT_MISC && c->gaz < 0 && !adjective && (t->toks[c->a].flags & NE_TF_CAP)) {
-                    c->type = NE_ENT_PER;
-                    ent_person_names(doc, c);
-                }
+                if (c->type == NE_ENT_MISC && c->gaz < 0 && !adjective && (t->toks[c->a].flags & NE_TF_CAP))
+                    ent_make_person(doc, c);
             }
         }
         i = j + 1;
@@ -490,17 +488,15 @@ static void retype_person_words(ent_state *st, const ne_doc *doc)
         const ne_text *t = field_text(doc, c->field);
         if (c->type == NE_ENT_PER ||
             (c->gaz >= 0 && (c->ner_type != NE_ENT_PER || st->gz.ents[c->gaz].type != NE_ENT_LOC) &&
-             !(c->b - c->a == 1 && ent_speech_verb_at(t, c->b))))
+             !(c->b - c->a == 1 && c->b < t->ntoks &&
+               (ent_speech_verb_at(t, c->b) || ent_tok_is_wordn(t, c->b, "tweeted", 7, 0)))))
             continue;
         int person = c->b - c->a > 1
                          ? titled_name(t, c->a, c->b, &st->m_recent)
                          : (t->toks[c->a].flags & NE_TF_CAP) &&
                            map_get(&st->m_recent, ent_surname_key(tok_ptr(t, c->a), tok_len(t, c->a))) != NONE32;
         if (!person) continue;
-        c->type = NE_ENT_PER;
-        c->gaz = -1;
-        c->kind = GZ_PLACE;
-        ent_person_names(doc, c);
+        ent_make_person(doc, c);
     }
 }
 

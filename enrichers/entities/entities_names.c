@@ -75,7 +75,7 @@ int ent_tok_is_word(const ne_text *t, size_t i, const char *w)
 
 /* Verbs whose subject is a speaker: a word before one is somebody. */
 static const char *const speech_verbs[] = {
-    "said", "says", "told", "tells", "added", "adds", "wrote", "writes", "tweeted", "explained",
+    "said", "says", "told", "tells", "added", "adds", "wrote", "writes", "explained",
     "noted", "stated", "argued", "insisted", "replied", "recalled", "warned", "continued",
 };
 
@@ -310,6 +310,14 @@ static int is_surname_particle(const ne_text *t, size_t i)
     for (size_t k = 0; k < sizeof surname_particles / sizeof *surname_particles; k++)
         if (strlen(surname_particles[k]) == n && memcmp(surname_particles[k], w, n) == 0) return 1;
     return 0;
+}
+
+int ent_make_person(const ne_doc *doc, cand *c)
+{
+    c->type = NE_ENT_PER;
+    c->gaz = -1;
+    c->kind = GZ_PLACE;
+    return ent_person_names(doc, c);
 }
 
 int ent_person_names(const ne_doc *doc, cand *c)

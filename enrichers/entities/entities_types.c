@@ -410,9 +410,7 @@ static void become_person(ent_state *st, const ne_doc *doc, size_t j)
     for (size_t i = 0; i < st->nc; i++) {
         cand *c = &st->c[i];
         if (c->cluster != (int32_t)j || c->type == NE_ENT_PER) continue;
-        c->type = NE_ENT_PER;
-        c->gaz = -1;
-        if (ent_person_names(doc, c) && c->full) {
+        if (ent_make_person(doc, c) && c->full) {
             k->full = 1;
             k->given = c->given;
             k->initial = c->initial;

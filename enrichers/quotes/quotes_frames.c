@@ -410,14 +410,16 @@ static void add_reported(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, in
  * taken for: "accused Republicans of placing …", "described Trump as a
  * danger", "blasted the governor for …". The words from the object on are
  * the claim, as with quoted words ("described Trump as “a danger”"). Not
- * "called", "dubbed": "called the police", "called for …" name nothing.
- * Returns the content's end, or 0 when the frame does not fit. */
-static uint32_t naming_claim_end(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
+ * "called", "dubbed": "called the police" names nothing; "called for …",
+ * "calls on X to …" (`demand`: the verb is followed by for/on) is a
+ * demand, the words after the preposition. Returns the content's end, or
+ * 0 when the frame does not fit. */
+static uint32_t naming_claim_end(const ne_quotes_ws *ws, uint32_t c, uint32_t hi, int demand)
 {
     const ne_token *v = tok(ws, c);
     const char *w = ws->t->s + v->start;
     size_t n = v->end - v->start;
-    if (n >= 4 && !strncasecmp(w, "call", 4) && c + 3 < hi && (tok_is(ws, c + 1, "for") || tok_is(ws, c + 1, "on"))) {
+    if (n >= 4 && !strncasecmp(w, "call", 4) && c + 3 < hi && demand) {
         /* "called for a ban on …", "calls on Congress to act": a demand */
         uint32_t e = content_end(ws, c + 2, hi);
         return count_words(ws, c + 2, e) >= 3 ? e : 0;
@@ -525,9 +527,9 @@ void qt_find_reported(ne_quotes_ws *ws)
         if (c + 1 < hi && (tok_is(ws, c + 1, "to") || tok_is(ws, c + 1, "of") || tok_is(ws, c + 1, "by")))
             continue;   /* "is said to be", "said of", "reported by" */
         if ((cls & L_PART) && !(cls & L_IND)) {
-            uint32_t e = naming_claim_end(ws, c, hi);
+            int demand = c + 1 < hi && (tok_is(ws, c + 1, "for") || tok_is(ws, c + 1, "on"));
+            uint32_t e = naming_claim_end(ws, c, hi, demand);
             np n = e ? qt_subject_of(ws, lo, c) : (np){0, 0, 0, NP_NONE, 0, 0};
-            int demand = tok_is(ws, c + 1, "for") || tok_is(ws, c + 1, "on");
             /* a demand needs somebody to make it: "protocol called for" is none */
             if (demand && n.kind != NP_MENTION && n.kind != NP_PRON) n.kind = NP_NONE;
             if (n.kind != NP_NONE && !n.neg && !n.passive) {

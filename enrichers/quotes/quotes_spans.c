@@ -9,9 +9,6 @@
 
 /* ---- clause bounds ------------------------------------------------------------ */
 
-/* First token of the clause that holds token i: after the previous stop,
- * semicolon or (with at_quote) closing quotation, within the paragraph and
- * at most 60 tokens back. */
 /* True when word token i ends its sentence with its own period: "at 2
  * a.m. \"The victim …", "in the U.S. The …" (the text layer found the
  * sentence end; no stop token follows). */
@@ -23,6 +20,9 @@ static int abbrev_ends_sentence(const ne_quotes_ws *ws, uint32_t i)
            tok(ws, i + 1)->para == k->para;
 }
 
+/* First token of the clause that holds token i: after the previous stop,
+ * semicolon or (with at_quote) closing quotation, within the paragraph and
+ * at most 60 tokens back. */
 uint32_t qt_left_bound(const ne_quotes_ws *ws, uint32_t i, int at_quote)
 {
     uint32_t lo = para_start(ws, i), j = i;
