@@ -375,6 +375,9 @@ static int publish(ne_doc *doc, const char *body)
     return ne_entities_process(estage, doc);
 }
 
+#define NEED_PUBLISH(doc, body) \
+    do { if (publish(doc, body) < 0) { ne_doc_reset(doc); SKIP("models not found"); } } while (0)
+
 /* The published entity with a body mention starting at the nth (0-based)
  * occurrence of s, or NULL. */
 static const ne_entity *published_at(const ne_doc *doc, const char *s, int nth)
@@ -393,12 +396,9 @@ static const ne_entity *published_at(const ne_doc *doc, const char *s, int nth)
 TEST(coref_published_pronoun_names_a_surname_the_tagger_typed_org)
 {
     ne_doc doc;
-    if (publish(&doc, "Alleway played 857 minutes in 11 matches. In March 2016, Alleway and Melbourne City teammate "
-                      "Steph Catley joined the Orlando Pride. Orlando Pride coach Tom Sermanni gave Alleway her "
-                      "first cap for Australia when he was coach of the Matildas in 2010.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "Alleway played 857 minutes in 11 matches. In March 2016, Alleway and Melbourne City teammate "
+                           "Steph Catley joined the Orlando Pride. Orlando Pride coach Tom Sermanni gave Alleway her "
+                           "first cap for Australia when he was coach of the Matildas in 2010.");
     const ne_entity *a = published_at(&doc, "Alleway", 2), *her = published_at(&doc, "her ", 0);
     CHECK(a != NULL && her == a);
     CHECK(a != NULL && a->type == NE_ENT_PER);   /* one entity, one type: she is a person */
@@ -409,11 +409,8 @@ TEST(coref_published_pronoun_names_a_surname_the_tagger_typed_org)
 TEST(coref_published_given_name_the_tagger_typed_org_is_a_person)
 {
     ne_doc doc;
-    if (publish(&doc, "In the second act, Victor's apartment is shown from a different angle. At one point, "
-                      "Victor arrives, and Jacques allows him to sit in his father's chair.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "In the second act, Victor's apartment is shown from a different angle. At one point, "
+                           "Victor arrives, and Jacques allows him to sit in his father's chair.");
     const ne_entity *v = published_at(&doc, "Victor", 1);
     CHECK(v != NULL && v->type == NE_ENT_PER);
     CHECK(published_at(&doc, "him", 0) == v);
@@ -423,10 +420,7 @@ TEST(coref_published_given_name_the_tagger_typed_org_is_a_person)
 TEST(coref_published_pronoun_after_a_comma_is_the_subject_not_an_attribution)
 {
     ne_doc doc;
-    if (publish(&doc, "Karen Bass won the seat in 2010. In 2014, she was re-elected with 84 percent of the vote.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "Karen Bass won the seat in 2010. In 2014, she was re-elected with 84 percent of the vote.");
     const ne_entity *k = published_at(&doc, "Karen Bass", 0);
     CHECK(k != NULL && published_at(&doc, "she", 0) == k);
     ne_doc_reset(&doc);
@@ -439,11 +433,8 @@ TEST(coref_published_pronoun_after_a_comma_is_the_subject_not_an_attribution)
 TEST(coref_published_pronoun_names_a_one_word_name_the_tagger_typed_non_person)
 {
     ne_doc doc;
-    if (publish(&doc, "Uzelac was born on June 27, 1986 to parents Donnie and Brenda. She has one younger brother, "
-                      "Donnie, and two older siblings: a sister, Brandy, and a brother, Alan.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "Uzelac was born on June 27, 1986 to parents Donnie and Brenda. She has one younger brother, "
+                           "Donnie, and two older siblings: a sister, Brandy, and a brother, Alan.");
     const ne_entity *u = published_at(&doc, "Uzelac", 0);
     CHECK(u != NULL && u->type == NE_ENT_PER);
     CHECK(u != NULL && published_at(&doc, "She", 0) == u);
@@ -465,12 +456,9 @@ TEST(coref_published_pronoun_names_a_one_word_name_the_tagger_typed_non_person)
 TEST(coref_untagged_one_word_name_becomes_a_person_by_its_pronoun)
 {
     ne_doc doc;
-    if (publish(&doc, "After graduation in 1956, Louise agreed to meet Narcy in Paris. They were married next year "
-                      "and settled in Shiraz, where they lived in great style -- she later remembered, hosting vast "
-                      "lunches for groups that regularly topped 30 people.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "After graduation in 1956, Louise agreed to meet Narcy in Paris. They were married next year "
+                           "and settled in Shiraz, where they lived in great style -- she later remembered, hosting vast "
+                           "lunches for groups that regularly topped 30 people.");
     const ne_entity *l = published_at(&doc, "Louise", 0);
     CHECK(l != NULL && l->type == NE_ENT_PER);
     CHECK(l != NULL && published_at(&doc, "she later", 0) == l);
@@ -492,12 +480,9 @@ TEST(coref_untagged_one_word_name_becomes_a_person_by_its_pronoun)
 TEST(coref_published_pronoun_names_a_mc_surname)
 {
     ne_doc doc;
-    if (publish(&doc, "As McGill University 'ss Dean of Arts, McCallum secured a $10 million contribution from "
-                      "Charles Bronfman for the establishment of the McGill Institute for the Study of Canada. He also "
-                      "participated in the national unity debates of the early 1990s.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "As McGill University 'ss Dean of Arts, McCallum secured a $10 million contribution from "
+                           "Charles Bronfman for the establishment of the McGill Institute for the Study of Canada. He also "
+                           "participated in the national unity debates of the early 1990s.");
     const ne_entity *m = published_at(&doc, "McCallum", 0);
     CHECK(m != NULL && m->type == NE_ENT_PER);
     CHECK(m != NULL && published_at(&doc, "He also", 0) == m);
@@ -520,14 +505,11 @@ TEST(coref_published_pronoun_names_a_mc_surname)
 TEST(coref_published_fronted_pronoun_is_the_name_after_its_comma)
 {
     ne_doc doc;
-    if (publish(&doc, "And the only guy who can beat Donald Trump is Ted Cruz.\n\nShe also compared Trump to "
-                      "Democratic presidential candidate Hillary Clinton, saying they are both part of the system and "
-                      "therefore won't do anything to reform it.\n\nDespite his dislike for the establishment, Cruz "
-                      "is increasingly trying to encourage the establishment wing of his party that he is the best "
-                      "alternative to Trump.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "And the only guy who can beat Donald Trump is Ted Cruz.\n\nShe also compared Trump to "
+                           "Democratic presidential candidate Hillary Clinton, saying they are both part of the system and "
+                           "therefore won't do anything to reform it.\n\nDespite his dislike for the establishment, Cruz "
+                           "is increasingly trying to encourage the establishment wing of his party that he is the best "
+                           "alternative to Trump.");
     const ne_entity *c = published_at(&doc, "Ted Cruz", 0);
     CHECK(c != NULL && published_at(&doc, "his dislike", 0) == c);
     CHECK(c != NULL && published_at(&doc, "Cruz is", 0) == c);
@@ -554,13 +536,10 @@ TEST(coref_published_fronted_pronoun_is_the_name_after_its_comma)
 TEST(coref_published_pronoun_never_makes_a_club_a_person)
 {
     ne_doc doc;
-    if (publish(&doc, "In the following home match against Birmingham City, alongside fellow Liverpool Academy "
-                      "Graduate Jack Robinson, Flanagan again played the full 90 minutes and helped Liverpool to keep "
-                      "a clean sheet in a 5-0 win. His performance earned him a place in BBC Sport pundit Garth Crooks "
-                      "'s Premier League team of the week.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "In the following home match against Birmingham City, alongside fellow Liverpool Academy "
+                           "Graduate Jack Robinson, Flanagan again played the full 90 minutes and helped Liverpool to keep "
+                           "a clean sheet in a 5-0 win. His performance earned him a place in BBC Sport pundit Garth Crooks "
+                           "'s Premier League team of the week.");
     const ne_entity *l = published_at(&doc, "Liverpool to", 0), *his = published_at(&doc, "His", 0);
     CHECK(l == NULL || l->type != NE_ENT_PER);
     CHECK(his == NULL || (his != l && his->type == NE_ENT_PER));
@@ -575,11 +554,8 @@ TEST(coref_published_pronoun_never_makes_a_club_a_person)
 TEST(coref_untagged_days_and_adverbs_never_become_people)
 {
     ne_doc doc;
-    if (publish(&doc, "Democratic presidential candidate Bernie Sanders promised Monday to begin taking executive "
-                      "action on immigration reform during the first 100 days of his presidency.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "Democratic presidential candidate Bernie Sanders promised Monday to begin taking executive "
+                           "action on immigration reform during the first 100 days of his presidency.");
     const ne_entity *s = published_at(&doc, "Bernie Sanders", 0);
     CHECK(s != NULL && published_at(&doc, "his", 0) == s);
     CHECK(published_at(&doc, "Monday", 0) == NULL);
@@ -609,13 +585,10 @@ TEST(coref_untagged_days_and_adverbs_never_become_people)
 TEST(coref_gap_object_pronoun_of_replaced_is_not_its_subject)
 {
     ne_doc doc;
-    if (publish(&doc, "In his first season, with the Lansing Senators, he led the Southern Michigan League in hits, "
-                      "doubles, and total bases, and he was purchased by the Chicago Cubs for $1,500. Saier joined the "
-                      "Cubs in 1911. During his rookie season, starting first baseman, manager, and future Hall of "
-                      "Famer Frank Chance got injured, and Saier replaced him.") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "In his first season, with the Lansing Senators, he led the Southern Michigan League in hits, "
+                           "doubles, and total bases, and he was purchased by the Chicago Cubs for $1,500. Saier joined the "
+                           "Cubs in 1911. During his rookie season, starting first baseman, manager, and future Hall of "
+                           "Famer Frank Chance got injured, and Saier replaced him.");
     const ne_entity *him = published_at(&doc, "him.", 0);
     CHECK(him != NULL && published_at(&doc, "Frank Chance", 0) == him);
     CHECK(published_at(&doc, "Saier replaced", 0) != him);
@@ -627,12 +600,9 @@ TEST(coref_gap_object_pronoun_of_replaced_is_not_its_subject)
 TEST(coref_gap_object_pronoun_in_reported_speech_is_the_speaker)
 {
     ne_doc doc;
-    if (publish(&doc, "Mr Telford was of the most genial disposition and a delightful companion, his laugh was the "
-                      "heartiest I ever heard; it was a pleasure to be in his society.'' George Turnbull states that "
-                      "Telford wrote and gave him a poem:") < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, "Mr Telford was of the most genial disposition and a delightful companion, his laugh was the "
+                           "heartiest I ever heard; it was a pleasure to be in his society.'' George Turnbull states that "
+                           "Telford wrote and gave him a poem:");
     const ne_entity *him = published_at(&doc, "him a poem", 0);
     CHECK(him != NULL && published_at(&doc, "George Turnbull", 0) == him);
     CHECK(published_at(&doc, "Telford wrote", 0) != him);
@@ -692,10 +662,7 @@ TEST(coref_subject_pronoun_of_a_cue_continues_the_previous_speaker)
     const char *body = strchr(text, '\n');
     CHECK(body != NULL && strstr(body, "He also said allegations") != NULL);
     ne_doc doc;
-    if (publish(&doc, body + 1) < 0) {
-        ne_doc_reset(&doc);
-        SKIP("models not found");
-    }
+    NEED_PUBLISH(&doc, body + 1);
     const ne_entity *he = published_at(&doc, "He also said", 0), *putin = published_at(&doc, "Putin told", 0);
     CHECK(he != NULL && putin != NULL);
     CHECK_STR(he->name, "Vladimir Putin");
