@@ -110,6 +110,37 @@ static int ly_adverb(const ne_quotes_ws *ws, uint32_t i)
     return 1;
 }
 
+/* An apposition with commas inside it: "Anne Richards, assistant
+ * secretary for population, refugees, and migration, said". k is the last
+ * token of the segment before the last comma-closed one ("refugees"); when
+ * it is a lower-case word of no entity, the segments before it are walked
+ * back, comma by comma (at most four, 30 tokens, no quotation, stop, cue,
+ * pronoun or entity on the way), to a person's name that ends just before
+ * a comma and opens its clause (the sentence's start or after a comma).
+ * Returns the name's last token, or -1. Costs nothing unless the subject
+ * would otherwise be a bare lower-case word after a comma. */
+static int64_t appos_list_name(const ne_quotes_ws *ws, uint32_t lo, int64_t k)
+{
+    if (k < (int64_t)lo || ws->ti[k].ent >= 0 || !is_word(ws, (size_t)k) || (tok(ws, (size_t)k)->flags & NE_TF_CAP) ||
+        (ws->ti[k].cls & L_PRON))
+        return -1;
+    int64_t m = k;
+    for (int segs = 0; m >= (int64_t)lo && k - m < 30 && segs < 4; m--) {
+        const tokinfo *ti = &ws->ti[m];
+        if (ti->region == R_QUOTE || is_stop(ws, (size_t)m) || ((ti->cls & L_CUE) && !(ti->cls & L_BELIEF)) ||
+            (ti->cls & L_PRON) || (ti->ent >= 0 && m != k && !tok_is(ws, (size_t)m + 1, ",")))
+            return -1;
+        if (!tok_is(ws, (size_t)m, ",")) continue;
+        segs++;
+        if (m - 1 < (int64_t)lo) return -1;
+        const tokinfo *ai = &ws->ti[m - 1];
+        if (ai->ent >= 0 && is_person(ws, ai->ent) && ai->mend == (uint32_t)m &&
+            (ai->mbeg == lo || ai->mbeg == qt_left_bound(ws, ai->mbeg, 0) || tok_is(ws, ai->mbeg - 1, ",")))
+            return m - 1;
+    }
+    return -1;
+}
+
 /* The noun phrase that ends just before token c (the subject of the verb
  * at c), not reaching before lo. Adverbs and auxiliaries between them are
  * skipped (and noted: a be-auxiliary makes the verb passive); an
@@ -177,6 +208,13 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
         }
         if (k >= lo && tok_is(ws, (size_t)k, ")")) skip_paren(ws, lo, &k);
         if (k < lo) return n;
+        int64_t named = appos_list_name(ws, lo, k);
+        if (named >= 0) {
+            n.kind = NP_MENTION;
+            n.beg = n.head = ws->ti[named].mbeg;
+            n.end = ws->ti[named].mend;
+            return n;
+        }
     }
     const tokinfo *ti = &ws->ti[k];
     if (ti->region == R_QUOTE || is_possessive(ws, (uint32_t)k)) return n;

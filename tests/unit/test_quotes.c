@@ -498,6 +498,25 @@ TEST(quote_name_in_apposition_before_the_verb_is_the_subject)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_apposition_with_commas_inside_names_the_speaker)
+{
+    /* a title that lists things ("population, refugees, and migration")
+     * puts commas inside the apposition: the speaker is the name before
+     * it, not the list's last word, and the words are the clause after
+     * "said" */
+    static const ent_spec e[] = {PER("Anne Richards", NE_GENDER_FEMALE, "Anne Richards")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Anne Richards, assistant secretary for population, refugees, and migration, said the "
+                            "program would continue next year.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "the program would continue next year");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "Anne Richards");
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
