@@ -500,11 +500,25 @@ static void retype_person_words(ent_state *st, const ne_doc *doc)
     }
 }
 
+/* True when token i is an honorific that only comes before a person's
+ * name: Mr, Mrs, Ms, Miss, Dr (with or without the dot). */
+static int honorific_at(const ne_text *t, size_t i)
+{
+    static const char *const h[] = { "Mr", "Mrs", "Ms", "Miss", "Dr" };
+    for (size_t k = 0; k < sizeof h / sizeof h[0]; k++)
+        if (ent_tok_is_wordn(t, i, h[k], strlen(h[k]), 0)) return 1;
+    return 0;
+}
+
 /* Document-level consistency: a capitalised word the tagger left untagged
  * that is the surname of a person of the article is a mention of them
  * ("…and you have Comey. Comey is proven…"). Not at a sentence start in
- * the body, and not next to another capitalised word (part of a name the
- * tagger missed, which a lone surname would misrepresent). */
+ * the body unless a speech verb follows ("King told radio host John
+ * Catsimatidis"), and not next to another capitalised word (part of a
+ * name the tagger missed, which a lone surname would misrepresent). After
+ * an honorific a capitalised word is a person's surname even when the
+ * article gave no full name: "said Mr Jobs", where "Jobs" is too common a
+ * word for the tagger. */
 static void propagate_surnames(ent_state *st, const ne_doc *doc, int field)
 {
     const ne_text *t = field_text(doc, field);
@@ -514,13 +528,15 @@ static void propagate_surnames(ent_state *st, const ne_doc *doc, int field)
         while (ci < nc && st->c[ci].field == field && st->c[ci].b <= i) ci++;
         if (ci < nc && st->c[ci].field == field && st->c[ci].a <= i) continue;   /* covered */
         const ne_token *tk = &t->toks[i];
-        if (tk->kind != NE_TOK_WORD || !(tk->flags & NE_TF_CAP) || ent_is_first_person(t, i) ||
-            (field == NE_FIELD_BODY && ent_clause_initial(t, i)))
+        if (tk->kind != NE_TOK_WORD || !(tk->flags & NE_TF_CAP) || ent_is_first_person(t, i)) continue;
+        int titled = field == NE_FIELD_BODY && i > 0 && honorific_at(t, i - 1) && !(tk->flags & NE_TF_ALLCAPS);
+        int known = map_get(&st->m_recent, ent_surname_key(tok_ptr(t, i), tok_len(t, i))) != NONE32;
+        if (field == NE_FIELD_BODY && !titled && ent_clause_initial(t, i) && !(known && ent_speech_verb_at(t, i + 1)))
             continue;
-        if (field == NE_FIELD_BODY && ((i > 0 && (t->toks[i - 1].flags & NE_TF_CAP)) ||
+        if (field == NE_FIELD_BODY && ((i > 0 && !titled && (t->toks[i - 1].flags & NE_TF_CAP)) ||
                                        (i + 1 < t->ntoks && (t->toks[i + 1].flags & NE_TF_CAP))))
             continue;
-        if (map_get(&st->m_recent, ent_surname_key(tok_ptr(t, i), tok_len(t, i))) == NONE32) continue;
+        if (!known && !titled) continue;
         cand c = { .a = (uint32_t)i, .b = (uint32_t)i + 1, .gaz = -1, .person = -1, .type = NE_ENT_PER,
                    .ner_type = 0xff, .kind = GZ_PLACE, .field = (uint8_t)field };
         ent_person_names(doc, &c);

@@ -248,6 +248,26 @@ TEST(entities_canonical_name_is_the_fullest_form_without_titles)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_honorific_makes_a_common_word_a_surname)
+{
+    /* "Jobs" is too common a word for the tagger; after "Mr" it is a
+     * person's name, and a speaker */
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Apple unveiled a new iPod on Monday. \"Customers think the price is really good where "
+                        "it is,\" said Mr Jobs.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Jobs");
+    CHECK(e != NULL);
+    if (e) {
+        CHECK(e->type == NE_ENT_PER);
+        CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "(Mr) Jobs");
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_surname_before_the_full_name_and_title_mentions)
 {
     char buf[512];
