@@ -56,7 +56,10 @@ static int is_short_tail(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
 {
     if (i >= hi || tok_is(ws, i, ",")) return 1;
     if (ws->ti[i].cls & L_THAT) return 0;
-    if (ws->ti[i].cls & (L_PREP | L_TIME | L_SKIP | L_LISTEN)) return 1;
+    /* a listener is part of the frame ("told reporters."), the clause
+     * after it is not: "Beckett told reporters the police were called" */
+    if (ws->ti[i].cls & L_LISTEN) return is_short_tail(ws, i + 1, hi);
+    if (ws->ti[i].cls & (L_PREP | L_TIME | L_SKIP)) return 1;
     return hi - i <= 3;
 }
 

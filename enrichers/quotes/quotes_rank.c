@@ -297,9 +297,13 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
     uint32_t pe = ws->t->paras[tok(ws, qe > 0 ? qe - 1 : 0)->para].tok_end;
     gotm = gotp = 0;
     seen = -1;
+    /* and the listener after it ("…," King told radio host John
+     * Catsimatidis), up to the end of the verb's sentence */
+    int lis_after = s->cue >= 0 && (ws->ti[s->cue].cls & L_OBJ) && (uint32_t)s->cue >= qe;
     for (uint32_t i = qe; i < pe && i - qe <= 30 && !(gotm >= 2 && gotp); i++) {
         const tokinfo *ti = &ws->ti[i];
         if (ti->region == R_QUOTE) continue;
+        if (lis_after && i > (uint32_t)s->cue && ti->sent == ws->ti[s->cue].sent) continue;
         if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent)) {
             if (add_np(ws, si, c, &nc, gotm ? C_NEXTM2 : C_NEXTM, mention_np(ws, ti->mbeg))) {
                 gotm++;

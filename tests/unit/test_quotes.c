@@ -517,6 +517,40 @@ TEST(quote_apposition_with_commas_inside_names_the_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_told_reporters_and_a_clause_after_a_full_stop_is_no_frame)
+{
+    /* a quotation that ends its sentence is not framed by the next one
+     * when "told reporters" reports a clause of its own: the clause is the
+     * statement, and the quotation keeps its own frame */
+    static const ent_spec e[] = {PER("Kevin Beckett", NE_GENDER_MALE, "Kevin Beckett"),
+                                 PER("Kevin Beckett", NE_GENDER_MALE, "Beckett")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Kevin Beckett lives in Ohio. He said \"it is fine.\" Beckett told reporters the police "
+                            "were called.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 2);
+    if (doc.nquotes == 2) {
+        CHECK_STR(doc.quotes[0].text, "it is fine.");
+        CHECK_STR(doc.quotes[1].text, "the police were called");
+        CHECK_STR(speaker(&doc, &doc.quotes[1]), "Kevin Beckett");
+    }
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_listener_after_told_is_never_the_speaker)
+{
+    /* "King" is a title word the tagger leaves alone; the man he told is
+     * not who spoke */
+    static const ent_spec e[] = {PER("John Catsimatidis", NE_GENDER_MALE, "John Catsimatidis")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"The conservative group was insisting on a total repeal,\" King told radio host John "
+                            "Catsimatidis.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:King");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
