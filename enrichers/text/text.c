@@ -797,6 +797,9 @@ static size_t lex_alnum(analyzer *a, size_t tok_start, size_t i, ne_token *tk)
             seg = w.last_seg = i;
             continue;
         }
+        /* Logan‘s, don‘t: a left single mark between two letters is an
+         * apostrophe typed wrong (no quotation opens inside a word) */
+        if (c == 0x2018 && k2 == CL_LETTER && w.last == LAST_LETTER) { i += n; continue; }
         if (k == CL_APOS) {
             if (c == '\'' && c2 == '\'') break;          /* '' is a double quote */
             if (k2 == CL_LETTER) { i += n; continue; }   /* don't, O'Brien, Trump’s, U.S.'s */

@@ -302,6 +302,20 @@ TEST(text_apostrophes_are_part_of_words)
     ne_text_clear(&t);
 }
 
+TEST(text_left_single_mark_inside_a_word_is_an_apostrophe)
+{
+    /* "Logan‘s": a left mark typed for an apostrophe opened a single
+     * quotation that never closed and silenced the paragraph's quotes */
+    ne_text t = {0};
+    ANALYZE(t, "During Logan‘s development “it was always floated,” he said, and ‘no‘ was the answer.");
+    CHECK_STR(joined(&t), "During|Logan‘s|development|“|it|was|always|floated|,|”|he|said|,|and|‘|no|‘|was|the|"
+                          "answer|.");
+    CHECK_INT(t.toks[1].kind, NE_TOK_WORD);
+    CHECK_INT(t.toks[3].flags & (NE_TF_OPEN | NE_TF_CLOSE), NE_TF_OPEN);
+    CHECK_INT(t.toks[9].flags & (NE_TF_OPEN | NE_TF_CLOSE), NE_TF_CLOSE);
+    ne_text_clear(&t);
+}
+
 TEST(text_elisions)
 {
     ne_text t = {0};
