@@ -89,6 +89,45 @@ static int described_office_of(const ne_quotes_ws *ws, int64_t lo, int64_t k)
     return 0;
 }
 
+/* True when token k is in a place or other non-person, non-organisation
+ * name that is the object of a preposition after a lower-case noun: "One
+ * actor from Bangkok, who asked to remain anonymous, tells PEOPLE" — the
+ * actor speaks, not Bangkok; the phrase is read as a description. */
+static int place_after_noun(const ne_quotes_ws *ws, int64_t lo, int64_t k)
+{
+    const tokinfo *ti = &ws->ti[k];
+    const ne_entity *e = ent_of(ws, ti->ent);
+    int64_t b = ti->mbeg;
+    if (!e || e->type == NE_ENT_PER || e->type == NE_ENT_ORG || b - 2 < lo) return 0;
+    uint16_t f = tok(ws, (size_t)b - 2)->flags;
+    if (!(ws->ti[b - 1].cls & L_PREP) || !qt_np_word(ws, (uint32_t)b - 2) ||
+        ((f & NE_TF_CAP) && !(f & NE_TF_SENT_START)))
+        return 0;
+    return ws->ti[b - 2].ent < 0;
+}
+
+/* True when token i is in a place's name. */
+static int is_place_tok(const ne_quotes_ws *ws, uint32_t i)
+{
+    const ne_entity *e = ent_of(ws, ws->ti[i].ent);
+    return e && e->type == NE_ENT_LOC;
+}
+
+/* True when tokens [a, b) name the state, province or country after a
+ * place ("Wilmington, N.C.", "Kingston, Ont.", "Paris, France"): a place
+ * name, or one or two capitalised abbreviations ("N.C.", "Ont."). */
+static int place_qualifier(const ne_quotes_ws *ws, uint32_t a, uint32_t b)
+{
+    if (a >= b || b - a > 3) return 0;
+    int place = 1, abbr = b - a <= 2;
+    for (uint32_t i = a; i < b; i++) {
+        const ne_token *k = tok(ws, i);
+        place &= is_place_tok(ws, i);
+        abbr &= k->kind == NE_TOK_WORD && (k->flags & NE_TF_CAP) && ws->t->s[k->end - 1] == '.';
+    }
+    return place || abbr;
+}
+
 /* True for a lower-case word in -ly that is an adverb, not one of the
  * nouns so spelt: "She regularly tells", "he constantly reminded",
  * "Clinton, exasperated, famously responded" (the adverb was read as the
@@ -192,6 +231,17 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
             m--;
         }
         if (m < lo || !tok_is(ws, (size_t)m, ",")) return n;
+        /* "Trump, speaking at a rally in Wilmington, N.C., warned": a
+         * state or country after a place is part of the segment before */
+        if (m - 1 >= lo && is_place_tok(ws, (uint32_t)m - 1) && place_qualifier(ws, (uint32_t)m + 1, (uint32_t)k)) {
+            int64_t m2 = m - 1;
+            while (m2 >= lo && m - m2 < 30 && !tok_is(ws, (size_t)m2, ",")) {
+                if (ws->ti[m2].region == R_QUOTE || is_stop(ws, (size_t)m2)) return n;
+                m2--;
+            }
+            if (m2 < lo) return n;
+            m = m2;
+        }
         k = m - 1;
         /* a second, short segment before it: an age or where the person is
          * from ("Yin Myint May, 60, a doctor, said"; "John Smith, 45, of
@@ -216,6 +266,8 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
             return n;
         }
     }
+    uint32_t end = (uint32_t)k + 1;   /* one past the phrase */
+    if (ws->ti[k].ent >= 0 && place_after_noun(ws, lo, k)) k = ws->ti[k].mbeg - 2;   /* its head noun */
     const tokinfo *ti = &ws->ti[k];
     if (ti->region == R_QUOTE || is_possessive(ws, (uint32_t)k)) return n;
     if (ti->ent >= 0 && !described_office_of(ws, lo, k)) {
@@ -264,7 +316,7 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     if (m > lo && (ws->ti[m - 1].cls & L_PREP)) return n;   /* object of a preposition */
     n.kind = NP_DESC;
     n.beg = (uint32_t)m;
-    n.end = (uint32_t)k + 1;
+    n.end = end > (uint32_t)k + 1 ? end : (uint32_t)k + 1;
     return n;
 }
 

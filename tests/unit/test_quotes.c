@@ -551,6 +551,32 @@ TEST(quote_listener_after_told_is_never_the_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_place_after_a_noun_is_no_speaker)
+{
+    /* "One actor from Bangkok": the actor speaks, not the city; the
+     * speaker is the description. And a state after a city ("Wilmington,
+     * N.C.,") stays inside the participle phrase the reader steps over */
+    static const ent_spec e[] = {LOC("Bangkok", "Bangkok"), ORG("PEOPLE", "PEOPLE"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Trump"), LOC("Wilmington", "Wilmington"),
+                                 LOC("N.C.", "N.C."), PER("Hillary Clinton", NE_GENDER_FEMALE, "Clinton")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "One actor from Bangkok, who asked to remain anonymous, tells PEOPLE exclusively, \"It "
+                            "was a nightmare on set.\"",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:One actor from Bangkok");
+    ne_doc_reset(&doc);
+    CHECK_INT(extract(&doc, "Trump, speaking at a rally in Wilmington, N.C., warned that Clinton opposes the Second "
+                            "Amendment.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "Clinton opposes the Second Amendment");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "Donald Trump");
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
