@@ -559,7 +559,17 @@ static int has_modifiers(const ne_quotes_ws *ws, const np *n, int32_t e)
  * noun's role, the most mentioned. -1 when none. */
 static int32_t role_person(const ne_quotes_ws *ws, const np *n)
 {
+    /* a document is no one's role: "the report addresses Bentley's
+     * refusal" made "report" a word before his name, and every "the
+     * report says" of the article his statement */
+    static const char *const documents[] = { "report", "study", "survey", "poll", "ruling", "decision", "lawsuit",
+                                             "suit", "complaint", "indictment", "memo", "document", "filing",
+                                             "book", "article", "editorial", "analysis", "paper", "review",
+                                             "investigation", "audit", "probe", "findings", "data", "records",
+                                             "transcript", "ad", "video", "order", "bill", "law", "verdict" };
     if (!tok_is(ws, n->beg, "the") && !tok_is(ws, n->beg, "The")) return -1;
+    for (size_t k = 0; k < sizeof documents / sizeof documents[0]; k++)
+        if (tok_is(ws, n->head, documents[k])) return -1;
     const ne_token *h = tok(ws, n->head);
     char buf[WORD_MAX];
     size_t len = qt_fold_word(ws->t->s + h->start, h->end - h->start, buf);

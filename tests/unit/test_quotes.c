@@ -577,6 +577,21 @@ TEST(quote_place_after_a_noun_is_no_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_report_is_never_a_persons_role)
+{
+    /* "the report addresses Bentley's refusal" put "report" before his
+     * name, and "the report says" became his statement: a false alert
+     * for every finding of the report */
+    static const ent_spec e[] = {PER("Robert Bentley", NE_GENDER_MALE, "Bentley's", "Bentley")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Time and again, the report addresses Bentley's refusal to cooperate. \"The governor "
+                            "encouraged an atmosphere of intimidation,\" the report says.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:the report");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
