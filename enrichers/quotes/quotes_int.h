@@ -139,6 +139,9 @@ typedef struct stmt {
 typedef struct role {
     uint64_t hash;           /* of the lower-cased role word */
     int32_t  ent;
+    int32_t  head;           /* 1: the role noun itself (the word right before the
+                                name, the apposition's last word); 0: a modifier
+                                ("airline" in "airline spokesman Tim Smith") */
 } role;
 
 struct ne_quotes_ws {

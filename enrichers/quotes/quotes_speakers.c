@@ -498,6 +498,25 @@ int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, 
 /* Records the apposition roles of people ("Kremlin spokesman Dmitry
  * Peskov", "Viktor Yanukovych, the Ukrainian president,") so that a later
  * "the spokesman" finds its person. */
+/* True when token k is no role word of entity e's mention: not a word,
+ * or a capitalised word of the name that is no title. */
+static int name_word(const ne_quotes_ws *ws, uint32_t k, int32_t e)
+{
+    return !is_word(ws, k) ||
+           ((tok(ws, k)->flags & NE_TF_CAP) && ws->ti[k].ent == e && !(ws->ti[k].cls & L_TITLE));
+}
+
+/* True when the role word k stands right before the name of entity e's
+ * mention (which ends at mend), titles aside: "spokesman" in "airline
+ * spokesman Tim Smith", "businessman" in "Lagos businessman Dr. Emmanuel
+ * Fijabi Adebo"; not "airline". */
+static int role_head(const ne_quotes_ws *ws, uint32_t k, uint32_t mend, int32_t e)
+{
+    uint32_t j = k + 1;
+    while (j < mend && is_word(ws, j) && (ws->ti[j].cls & L_TITLE)) j++;
+    return j < mend && name_word(ws, j, e);
+}
+
 void qt_collect_roles(ne_quotes_ws *ws)
 {
     const ne_text *t = ws->t;
@@ -522,15 +541,14 @@ void qt_collect_roles(ne_quotes_ws *ws)
         }
         for (int r = 0; r < 2; r++) {
             for (uint32_t k = ranges[r][0]; k < ranges[r][1]; k++) {
-                if (!is_word(ws, k) || (tok(ws, k)->flags & NE_TF_CAP && ws->ti[k].ent == ti->ent &&
-                                        !(ws->ti[k].cls & L_TITLE)))
-                    continue;
+                if (name_word(ws, k, ti->ent)) continue;
                 char buf[WORD_MAX];
                 size_t n = qt_fold_word(ws->t->s + tok(ws, k)->start, tok(ws, k)->end - tok(ws, k)->start, buf);
                 if (!n) continue;
                 ne_grow(&ws->roles, &ws->roles_cap, ws->nroles + 1, sizeof *ws->roles);
                 ws->roles[ws->nroles].hash = qt_word_hash(buf, n);
                 ws->roles[ws->nroles].ent = ti->ent;
+                ws->roles[ws->nroles].head = r == 1 ? k + 1 == ranges[1][1] : role_head(ws, k, ti->mend, ti->ent);
                 ws->nroles++;
             }
         }
@@ -577,7 +595,7 @@ static int32_t role_person(const ne_quotes_ws *ws, const np *n)
     uint64_t hash = qt_word_hash(buf, len);
     int32_t best = -1;
     for (size_t r = 0; r < ws->nroles; r++) {
-        if (ws->roles[r].hash != hash) continue;
+        if (ws->roles[r].hash != hash || !ws->roles[r].head) continue;
         int32_t e = ws->roles[r].ent;
         if (!has_modifiers(ws, n, e)) continue;
         if (best < 0 || ws->doc->entities[e].nmentions > ws->doc->entities[best].nmentions) best = e;

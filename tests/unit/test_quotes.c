@@ -592,6 +592,24 @@ TEST(quote_report_is_never_a_persons_role)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_role_is_the_noun_before_the_name_not_its_modifier)
+{
+    /* "airline spokesman Tim Smith": "the spokesman" is Smith, "the
+     * airline" is not */
+    static const ent_spec e[] = {ORG("American Airlines", "American Airlines"),
+                                 PER("Tim Smith", NE_GENDER_MALE, "Tim Smith")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "American Airlines grounded the jet, airline spokesman Tim Smith said on Monday.\n\n"
+                            "\"There was nothing in our checks to indicate a problem,\" the airline said.\n\n"
+                            "\"We will know more next week,\" the spokesman said.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "nothing in our checks"), *b = find(&doc, "know more");
+    CHECK(a && b);
+    if (a) CHECK(strcmp(speaker(&doc, a), "Tim Smith") != 0);
+    if (b) CHECK_STR(speaker(&doc, b), "Tim Smith");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
