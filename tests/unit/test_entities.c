@@ -268,6 +268,28 @@ TEST(entities_honorific_makes_a_common_word_a_surname)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_sports_team_is_an_organisation)
+{
+    /* the tagger read "Edmonton Oilers" as a person and "Boston Bruins"
+     * as a place: a team that speaks would then take "he" from its
+     * players */
+    char buf[512];
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "The Edmonton Oilers signed the forward on Monday. The Oilers beat the Boston Bruins "
+                        "4-2 on Saturday.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Edmonton Oilers"), *b = entity_named(&doc, "Boston Bruins");
+    CHECK(e != NULL && b != NULL);
+    if (e) {
+        CHECK(e->type == NE_ENT_ORG);
+        CHECK_STR(mention_list(&doc, e, buf, sizeof buf), "Edmonton Oilers | Oilers");
+    }
+    if (b) CHECK(b->type == NE_ENT_ORG);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_surname_before_the_full_name_and_title_mentions)
 {
     char buf[512];
