@@ -60,6 +60,9 @@ static int is_short_tail(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
      * after it is not: "Beckett told reporters the police were called" */
     if (ws->ti[i].cls & L_LISTEN) return is_short_tail(ws, i + 1, hi);
     if (ws->ti[i].cls & (L_PREP | L_TIME | L_SKIP)) return 1;
+    /* a determiner or a subject pronoun opens a clause, however short:
+     * "Police said the suspect fled", "… said he fled" */
+    if ((ws->ti[i].cls & L_DET) || ((ws->ti[i].cls & L_SUBJ) && (ws->ti[i].cls & L_PRON))) return 0;
     return hi - i <= 3;
 }
 

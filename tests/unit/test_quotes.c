@@ -610,6 +610,23 @@ TEST(quote_role_is_the_noun_before_the_name_not_its_modifier)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_next_sentence_with_a_clause_is_no_frame)
+{
+    /* '… that "the investigation is ongoing." Police said the suspect
+     * fled.': the second sentence reports its own clause; it was read as
+     * the quotation's frame, and the quotation went to the police */
+    static const ent_spec e[] = {ORG("Putnam County Sheriff", "Putnam County Sheriff's")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The Putnam County Sheriff's office said in August that \"the investigation is "
+                            "ongoing.\" Police said the suspect fled.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "investigation is ongoing"), *b = find(&doc, "suspect fled");
+    CHECK(a && b);
+    if (a) CHECK_STR(speaker(&doc, a), "Putnam County Sheriff");
+    if (a && b) CHECK(a != b);
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
