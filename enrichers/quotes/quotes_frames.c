@@ -503,7 +503,16 @@ void qt_find_reported(ne_quotes_ws *ws)
             np n = qt_np_after(ws, c + 2, hi);
             if (n.kind == NP_NONE) continue;
             if (c > lo && tok_is(ws, c - 1, ",")) {                /* …, according to X. */
-                add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 2, n);
+                /* not over a quotation's own frame: in "“…,” Manabe said,
+                 * according to several people" the words are Manabe's and
+                 * the direct quote has them */
+                int framed = 0, quoted = 0;
+                for (uint32_t j = lo; j + 1 < c; j++) {
+                    quoted |= ws->ti[j].region == R_QUOTE;
+                    framed |= ws->ti[j].used && (ws->ti[j].cls & L_CUE) && ws->ti[j].region != R_QUOTE;
+                }
+                framed &= quoted;
+                if (!framed) add_reported(ws, lo, c - 1, (int32_t)c, (int32_t)c + 2, n);
             } else if (c == lo && n.end < hi && tok_is(ws, n.end, ",")) {   /* According to X, … */
                 add_reported(ws, n.end + 1, content_end(ws, n.end + 1, hi), (int32_t)c, (int32_t)c + 2, n);
             }

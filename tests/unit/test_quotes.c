@@ -627,6 +627,24 @@ TEST(quote_next_sentence_with_a_clause_is_no_frame)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_according_to_over_a_framed_quotation_adds_nothing)
+{
+    /* the words are Manabe's and the direct quote has them; "according
+     * to several people" made a second statement of the quotation and
+     * its frame together, by "several people" */
+    static const ent_spec e[] = {PER("Manabe", NE_GENDER_MALE, "Manabe")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"The Cell chip is as good as the Pentium, if not better,\" Manabe said, according to "
+                            "several people who attended the meeting.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "The Cell chip is as good as the Pentium, if not better");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "Manabe");
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
