@@ -91,6 +91,7 @@ static const lex_entry lexicon[] = {
     {"dubbed", L_CUE | L_PART}, {"labeled", L_CUE | L_PART}, {"labelled", L_CUE | L_PART},
     {"branded", L_CUE | L_PART}, {"accused", L_CUE | L_PART}, {"accuses", L_CUE | L_PART},
     {"accusing", L_CUE | L_PART | L_ING}, {"blasted", L_CUE | L_PART}, {"slammed", L_CUE | L_PART},
+    {"likened", L_CUE | L_PART}, {"likens", L_CUE | L_PART}, {"likening", L_CUE | L_PART | L_ING},
     {"according", L_ACCORD | L_IND},   /* L_IND: "…, according to X." reports a clause */
 
     /* the speech-verb forms learned from PolNeAR train's cue spans, and the

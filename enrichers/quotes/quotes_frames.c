@@ -431,9 +431,13 @@ static uint32_t naming_claim_end(const ne_quotes_ws *ws, uint32_t c, uint32_t hi
         return count_words(ws, c + 2, e) >= 3 ? e : 0;
     }
     if ((n >= 4 && !strncasecmp(w, "call", 4)) || (n >= 3 && !strncasecmp(w, "dub", 3))) return 0;
-    /* the object: up to eight words, no punctuation, quotation or verb */
+    /* the object: up to eight words, no punctuation, quotation or verb;
+     * then of/as/for, or "to" after "likened" ("likened the spying to
+     * methods used by enemies") */
+    int liken = n >= 5 && !strncasecmp(w, "liken", 5);
     uint32_t j = c + 1;
-    while (j < hi && j < c + 9 && !tok_is(ws, j, "of") && !tok_is(ws, j, "as") && !tok_is(ws, j, "for")) {
+    while (j < hi && j < c + 9 && !tok_is(ws, j, "of") && !tok_is(ws, j, "as") && !tok_is(ws, j, "for") &&
+           !(liken && tok_is(ws, j, "to"))) {
         if (tok(ws, j)->kind != NE_TOK_WORD || ws->ti[j].region == R_QUOTE || cue_ok(ws, j) ||
             (ws->ti[j].cls & (L_BE | L_THAT | L_REL | L_CONJ)))
             return 0;

@@ -645,6 +645,24 @@ TEST(quote_according_to_over_a_framed_quotation_adds_nothing)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_likened_x_to_is_a_claim)
+{
+    /* "likened the spying to …" was no cue, and the quoted words were
+     * lost with it */
+    static const ent_spec e[] = {PER("Sabine Leutheusser-Schnarrenberger", NE_GENDER_FEMALE,
+                                     "Sabine Leutheusser-Schnarrenberger")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Justice Minister Sabine Leutheusser-Schnarrenberger likened the spying to \"methods "
+                            "used by enemies during the Cold War.\"",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK(strstr(doc.quotes[0].text, "methods used by enemies") != NULL);
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "Sabine Leutheusser-Schnarrenberger");
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
