@@ -106,6 +106,18 @@ static int place_after_noun(const ne_quotes_ws *ws, int64_t lo, int64_t k)
     return ws->ti[b - 2].ent < 0;
 }
 
+/* True when the name starting at token b opens its clause, [lo, b) being
+ * nothing or only capitalised words and names (its titles and the
+ * organisation before them: "European Parliament President"). */
+static int opens_clause(const ne_quotes_ws *ws, uint32_t lo, uint32_t b)
+{
+    uint32_t s = qt_left_bound(ws, b, 0);
+    if (s < lo) s = lo;
+    for (uint32_t i = s; i < b; i++)
+        if (!is_word(ws, i) || !(tok(ws, i)->flags & NE_TF_CAP) || ws->ti[i].region == R_QUOTE) return 0;
+    return 1;
+}
+
 /* True when token i is in a place's name. */
 static int is_place_tok(const ne_quotes_ws *ws, uint32_t i)
 {
@@ -230,7 +242,17 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
             if (ws->ti[m].region == R_QUOTE || is_stop(ws, (size_t)m)) return n;
             m--;
         }
-        if (m < lo || !tok_is(ws, (size_t)m, ",")) return n;
+        if (m < lo || !tok_is(ws, (size_t)m, ",")) {
+            /* "European Parliament President Martin Schulz, said he was …":
+             * a stray comma after a name that opens the clause */
+            if (k - 1 >= lo && ai->ent >= 0 && is_person(ws, ai->ent) && ai->mend == (uint32_t)k &&
+                opens_clause(ws, lo, ai->mbeg)) {
+                n.kind = NP_MENTION;
+                n.beg = n.head = ai->mbeg;
+                n.end = ai->mend;
+            }
+            return n;
+        }
         /* "Trump, speaking at a rally in Wilmington, N.C., warned": a
          * state or country after a place is part of the segment before */
         if (m - 1 >= lo && is_place_tok(ws, (uint32_t)m - 1) && place_qualifier(ws, (uint32_t)m + 1, (uint32_t)k)) {

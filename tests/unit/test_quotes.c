@@ -663,6 +663,21 @@ TEST(quote_likened_x_to_is_a_claim)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_stray_comma_after_the_subject_keeps_it)
+{
+    /* "President Martin Schulz, said he was …": a comma that closes no
+     * apposition; the statement was lost */
+    static const ent_spec e[] = {ORG("European Parliament", "European Parliament"),
+                                 PER("Martin Schulz", NE_GENDER_MALE, "Martin Schulz")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "European Parliament President Martin Schulz, said he was \"deeply worried and "
+                            "shocked\" by the reports.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Martin Schulz");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
