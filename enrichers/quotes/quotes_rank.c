@@ -227,6 +227,16 @@ static int speaker_ent_ok(const ne_quotes_ws *ws, int32_t e)
     return en && (en->type == NE_ENT_PER || en->type == NE_ENT_ORG);
 }
 
+/* True when token i is a pronoun the coreference made a mention that can
+ * speak no words: an object or a possessive ("his staff came to find
+ * out …: “…”" gave the quotation to him). Subject pronouns are the
+ * pronoun candidates' business. */
+static int non_subject_pronoun(const ne_quotes_ws *ws, uint32_t i)
+{
+    uint32_t c = ws->ti[i].cls;
+    return (c & (L_HE | L_SHE | L_THEY | L_IT)) && !(c & L_SUBJ) && ws->ti[i].mend == i + 1;
+}
+
 /* Adds the phrase n as a candidate; 0 when it is not one: a duplicate, or
  * a name that only modifies the subject's description ("a Trump tweet",
  * "a joint Kremlin and White House statement": on PolNeAR train such a
@@ -280,7 +290,8 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
     for (uint32_t i = qb; i-- > lo && qb - i <= 60 && !(gotm >= 2 && gotp);) {
         const tokinfo *ti = &ws->ti[i];
         if (ti->region == R_QUOTE || ti->region == R_HEAD || (i > lis_b && i < qb)) continue;
-        if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent)) {
+        if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent) &&
+            !non_subject_pronoun(ws, i)) {
             if (add_np(ws, si, c, &nc, gotm ? C_PREVM2 : C_PREVM, mention_np(ws, i))) {
                 gotm++;
                 seen = ti->ent;
@@ -304,7 +315,8 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
         const tokinfo *ti = &ws->ti[i];
         if (ti->region == R_QUOTE) continue;
         if (lis_after && i > (uint32_t)s->cue && ti->sent == ws->ti[s->cue].sent) continue;
-        if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent)) {
+        if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent) &&
+            !non_subject_pronoun(ws, i)) {
             if (add_np(ws, si, c, &nc, gotm ? C_NEXTM2 : C_NEXTM, mention_np(ws, ti->mbeg))) {
                 gotm++;
                 seen = ti->ent;

@@ -678,6 +678,22 @@ TEST(quote_stray_comma_after_the_subject_keeps_it)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_possessive_pronoun_is_no_speaker)
+{
+    /* "… Bentley's wife … and his staff came to find out: “…”": the
+     * quotation is the report's; the coreference made "his" a mention of
+     * Bentley, and the ranker took it for the speaker */
+    static const ent_spec e[] = {PER("Robert Bentley", NE_GENDER_MALE, "Bentley's", "his")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The report details how Bentley's wife and his staff came to find out about the "
+                            "relationship:\n\n\"By September 2013, the First Lady began to have concerns about the "
+                            "relationship.\"",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK(strcmp(speaker(&doc, &doc.quotes[0]), "Robert Bentley") != 0);
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
