@@ -125,6 +125,24 @@ static int is_place_tok(const ne_quotes_ws *ws, uint32_t i)
     return e && e->type == NE_ENT_LOC;
 }
 
+/* The determiner that makes the MISC name ending at token k a person
+ * described by party or nationality ("the Wisconsin Republican", "a New
+ * Hampshire Democrat", "the Spaniard"): a one-word MISC name, not plural,
+ * after a determiner and at most three place words. Returns the
+ * determiner's index, or -1 (the name itself, "Democrats said", stays
+ * the group). */
+static int64_t described_by_group(const ne_quotes_ws *ws, int64_t lo, int64_t k)
+{
+    const tokinfo *ti = &ws->ti[k];
+    const ne_entity *e = ent_of(ws, ti->ent);
+    if (!e || e->type != NE_ENT_MISC || ti->mbeg != (uint32_t)k) return -1;
+    const ne_token *t = tok(ws, (size_t)k);
+    if (ws->t->s[t->end - 1] == 's') return -1;   /* Democrats, Germans: a group */
+    int64_t b = k - 1;
+    while (b >= lo && k - b <= 3 && ws->ti[b].ent >= 0 && is_place_tok(ws, (uint32_t)b)) b--;
+    return b >= lo && (ws->ti[b].cls & L_DET) ? b : -1;
+}
+
 /* True when tokens [a, b) name the state, province or country after a
  * place ("Wilmington, N.C.", "Kingston, Ont.", "Paris, France"): a place
  * name, or one or two capitalised abbreviations ("N.C.", "Ont."). */
@@ -292,6 +310,14 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     if (ws->ti[k].ent >= 0 && place_after_noun(ws, lo, k)) k = ws->ti[k].mbeg - 2;   /* its head noun */
     const tokinfo *ti = &ws->ti[k];
     if (ti->region == R_QUOTE || is_possessive(ws, (uint32_t)k)) return n;
+    int64_t gd = ti->ent >= 0 ? described_by_group(ws, lo, k) : -1;
+    if (gd >= 0) {
+        n.kind = NP_DESC;
+        n.beg = (uint32_t)gd;
+        n.head = (uint32_t)k;
+        n.end = (uint32_t)k + 1;
+        return n;
+    }
     if (ti->ent >= 0 && !described_office_of(ws, lo, k)) {
         n.kind = NP_MENTION;
         n.head = ti->mbeg;
@@ -633,7 +659,13 @@ static int32_t role_person(const ne_quotes_ws *ws, const np *n)
  * else). -1 when none. */
 static int32_t coref_entity(const ne_quotes_ws *ws, const np *n)
 {
-    if (n->head < ws->t->ntoks && ws->ti[n->head].ent >= 0) return ws->ti[n->head].ent;
+    if (n->head < ws->t->ntoks && ws->ti[n->head].ent >= 0) {
+        const ne_entity *h = ent_of(ws, ws->ti[n->head].ent);
+        /* "the Wisconsin Republican": the party names no one (a MISC name
+         * of more words, "the Tax Policy Center", is kept) */
+        const tokinfo *hi = &ws->ti[n->head];
+        return h && h->type == NE_ENT_MISC && hi->mbeg == n->head && hi->mend == n->head + 1 ? -1 : hi->ent;
+    }
     /* "his office", "the mayor's office", "Prime Minister Justin Trudeau's
      * office": the possessor right before the head */
     if (n->head > n->beg && n->head - n->beg <= 6 && ws->ti[n->head - 1].ent >= 0 &&

@@ -101,6 +101,7 @@ static int about_has(const ne_doc *doc, const ne_quote *q, const char *name)
 #define PER(n, g, ...) {n, NE_ENT_PER, g, {__VA_ARGS__}}
 #define ORG(n, ...) {n, NE_ENT_ORG, NE_GENDER_UNKNOWN, {__VA_ARGS__}}
 #define LOC(n, ...) {n, NE_ENT_LOC, NE_GENDER_UNKNOWN, {__VA_ARGS__}}
+#define MISC(n, ...) {n, NE_ENT_MISC, NE_GENDER_UNKNOWN, {__VA_ARGS__}}
 #define NENTS(a) (sizeof (a) / sizeof (a)[0])
 
 static const ent_spec trump_putin[] = {
@@ -691,6 +692,24 @@ TEST(quote_possessive_pronoun_is_no_speaker)
                       e, NENTS(e)), 0);
     CHECK_INT(doc.nquotes, 1);
     if (doc.nquotes == 1) CHECK(strcmp(speaker(&doc, &doc.quotes[0]), "Robert Bentley") != 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_party_or_nationality_after_a_determiner_is_a_description)
+{
+    /* "the Wisconsin Republican said" is a person the party names; the
+     * speaker was the MISC entity "Republican", as for "a New Hampshire
+     * Democrat". "Democrats said" stays the group */
+    static const ent_spec e[] = {LOC("Wisconsin", "Wisconsin"), MISC("Republican", "Republican"),
+                                 MISC("Democrat", "Democrats")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"It was a good night,\" the Wisconsin Republican said. Democrats said the vote was "
+                            "fair.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "good night"), *b = find(&doc, "vote was fair");
+    CHECK(a && b);
+    if (a) CHECK_STR(speaker(&doc, a), "described:the Wisconsin Republican");
+    if (b) CHECK_STR(speaker(&doc, b), "Democrat");
     ne_doc_reset(&doc);
 }
 
