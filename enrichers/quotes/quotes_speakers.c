@@ -467,6 +467,17 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
                                  (c > lo + 1 && tok(ws, c - 1)->kind == NE_TOK_QUOTE && tok_is(ws, c - 2, ",")));
     int participle = (ws->ti[c].cls & L_ING) &&
                      (c == lo || after_comma || (ws->ti[c - 1].cls & (L_CONJ | L_PREP)));
+    if (participle && c >= lo + 3 && tok_is(ws, c - 1, "as")) {
+        /* "a statement quoted Keith Urban as saying …", "cited him as
+         * saying": the one quoted said it, not the clause's subject */
+        uint32_t e = c - 1, b = ws->ti[e - 1].ent >= 0 ? ws->ti[e - 1].mbeg : e - 1;
+        if (b > lo && (ws->ti[e - 1].ent >= 0 || (ws->ti[e - 1].cls & L_PRON)) &&
+            (tok_is(ws, b - 1, "quoted") || tok_is(ws, b - 1, "quoting") || tok_is(ws, b - 1, "quotes") ||
+             tok_is(ws, b - 1, "cited") || tok_is(ws, b - 1, "citing"))) {
+            np n = {b, e, ws->ti[e - 1].ent >= 0 ? b : e - 1, ws->ti[e - 1].ent >= 0 ? NP_MENTION : NP_PRON, 0, 0};
+            return n;
+        }
+    }
     if (participle || (c > lo && (ws->ti[c - 1].cls & L_CONJ))) return clause_subject(ws, ss, c);
     np n = qt_np_before(ws, lo, c);
     if (n.kind == NP_NONE && c > lo && (ws->ti[c - 1].cls & L_SKIP)) {

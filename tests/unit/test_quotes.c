@@ -713,6 +713,20 @@ TEST(quote_party_or_nationality_after_a_determiner_is_a_description)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_quoted_x_as_saying_is_x)
+{
+    /* "A statement from Fox quoted Keith Urban as saying …": Urban said
+     * it; the participle's clause subject (Fox) only relayed it */
+    static const ent_spec e[] = {ORG("Fox News", "Fox"), PER("Keith Urban", NE_GENDER_MALE, "Keith Urban", "he")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "A statement from Fox quoted Keith Urban as saying he was \"deeply saddened by the "
+                            "news.\"",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Keith Urban");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
