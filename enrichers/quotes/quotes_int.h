@@ -155,6 +155,7 @@ struct ne_quotes_ws {
     size_t  *about; size_t about_cap;
     int      rules;   /* 1: the hand-ordered speaker rules instead of the ranker (training, comparison) */
     int      no_filter;   /* 1: keep every statement the frames find (training the filter) */
+    int      stmt_trial;  /* 1: the filter's trial features too (statements_train --trial only) */
     /* the document being processed */
     const ne_doc *doc;
     const ne_text *t;
@@ -336,8 +337,8 @@ int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, 
 /* ---- quotes_filter.c ------------------------------------------------------------------ */
 
 #define QT_STMT_BITS 14      /* hashed feature space of the statement filter (64 KiB of weights) */
-#define QT_STMT_MAXF 32      /* features per statement */
-#define QT_STMT_NTEMPL 29    /* feature templates (0 unused) */
+#define QT_STMT_MAXF 48      /* features per statement */
+#define QT_STMT_NTEMPL 38    /* feature templates (0 unused) */
 
 /* Whether statement s is one the filter judges (a reported statement with
  * a speech verb, not a direct quote); its hashed features (at most
