@@ -494,6 +494,20 @@ static int has_that(const ne_quotes_ws *ws, uint32_t a, uint32_t b)
  * clause after it (`X said (that) …`, `X denied …`), or, at the end of a
  * sentence after a comma, the clause before it (`…, X said.`,
  * `…, according to X.`). */
+/* True when "say" at c is the noun: "the final say on whether …", "a
+ * say in how the money is spent". */
+static int say_noun(const ne_quotes_ws *ws, uint32_t c, uint32_t lo)
+{
+    /* not "some", "many", "others": "Some say the plan will fail" */
+    static const char *const before[] = { "the", "a", "an", "his", "her", "their", "its", "our", "my", "your",
+                                          "no", "any", "final", "last", "greater", "bigger", "big", "real",
+                                          "little", "more", "equal", "fair", "direct", "strong", "meaningful" };
+    if (c == lo || !tok_is(ws, c, "say")) return 0;
+    for (size_t k = 0; k < sizeof before / sizeof before[0]; k++)
+        if (tok_is(ws, c - 1, before[k])) return 1;
+    return 0;
+}
+
 void qt_find_reported(ne_quotes_ws *ws)
 {
     const ne_text *t = ws->t;
@@ -524,6 +538,7 @@ void qt_find_reported(ne_quotes_ws *ws)
         }
         if (!(cls & L_CUE) && !(cls & L_IND)) continue;
         if (cls & (L_BELIEF | L_TRAIL | L_PASS)) continue;
+        if (say_noun(ws, c, lo)) continue;
         if ((cls & L_PART) && c + 2 < hi && tok_is(ws, c + 1, "by")) {
             /* passive naming: "was described by X as “…”": X said the quoted words */
             np n = qt_np_after(ws, c + 2, hi);

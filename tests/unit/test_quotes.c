@@ -727,6 +727,19 @@ TEST(quote_quoted_x_as_saying_is_x)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_say_as_a_noun_is_no_cue)
+{
+    /* "the final say on whether …" gave a statement by "the final" */
+    static const ent_spec e[] = {MISC("Swiss", "Swiss")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Swiss courts will have the final say on whether the warrant is valid. Voters want a "
+                            "say in how the money is spent. Critics say the plan will fail.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(doc.quotes[0].text, "the plan will fail");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
