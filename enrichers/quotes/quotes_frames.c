@@ -436,6 +436,7 @@ static uint32_t naming_claim_end(const ne_quotes_ws *ws, uint32_t c, uint32_t hi
      * methods used by enemies") */
     int liken = n >= 5 && !strncasecmp(w, "liken", 5);
     uint32_t j = c + 1;
+    if (j < hi && (ws->ti[j].cls & L_PREP)) return 0;   /* "Rita's center slammed into the coast of …" */
     while (j < hi && j < c + 9 && !tok_is(ws, j, "of") && !tok_is(ws, j, "as") && !tok_is(ws, j, "for") &&
            !(liken && tok_is(ws, j, "to"))) {
         if (tok(ws, j)->kind != NE_TOK_WORD || ws->ti[j].region == R_QUOTE || cue_ok(ws, j) ||

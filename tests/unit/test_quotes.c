@@ -740,6 +740,20 @@ TEST(quote_say_as_a_noun_is_no_cue)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_naming_verb_before_a_preposition_is_no_claim)
+{
+    /* "slammed into the coast of Louisiana": a storm moving, no charge */
+    static const ent_spec e[] = {LOC("Louisiana", "Louisiana"), PER("Hillary Clinton", NE_GENDER_FEMALE, "Clinton"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The storm's center slammed into the extreme southwest coast of Louisiana early "
+                            "Saturday. Clinton slammed Trump for his remarks about women.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Hillary Clinton");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
