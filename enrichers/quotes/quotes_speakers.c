@@ -738,6 +738,20 @@ int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t par
     return -1;
 }
 
+/* True when entity e is named (not by a pronoun) inside the quotation of
+ * direct statement si. */
+static int named_in_own_quote(const ne_quotes_ws *ws, size_t si, int32_t e)
+{
+    const stmt *s = &ws->st[si];
+    if (e < 0 || s->kind != NE_QUOTE_DIRECT || s->rq < 0) return 0;
+    for (int32_t q = s->rq; q >= 0; q = ws->rq[q].next) {
+        uint32_t end = ws->rq[q].closed ? ws->rq[q].close : para_end(ws, ws->rq[q].open);
+        for (uint32_t i = ws->rq[q].open; i < end; i++)
+            if (ws->ti[i].ent == e && ws->ti[i].region == R_QUOTE && !(ws->ti[i].cls & L_PRON)) return 1;
+    }
+    return 0;
+}
+
 void qt_resolve_np(const ne_quotes_ws *ws, size_t si, const np *n, int *has, int32_t *ent, uint32_t *sp_start,
                    uint32_t *sp_end)
 {
@@ -750,11 +764,24 @@ void qt_resolve_np(const ne_quotes_ws *ws, size_t si, const np *n, int *has, int
     case NP_MENTION:
         *has = 1;
         *ent = ws->ti[n->head].ent;
+        /* '“… the way Moore's Law worked …,” he says': a pronoun the
+         * coreference gave to someone named inside the words themselves
+         * goes to the nearest other person outside quotations, when there
+         * is one (speakers seldom name themselves) */
+        if ((ws->ti[n->head].cls & (L_HE | L_SHE)) && (ws->ti[n->head].cls & L_SUBJ) &&
+            named_in_own_quote(ws, si, *ent)) {
+            int32_t e = antecedent(ws, n->head, ws->ti[n->head].cls, *ent);
+            if (e >= 0) *ent = e;
+        }
         return;
     case NP_PRON: {
         uint32_t cls = ws->ti[n->head].cls;
         if (cls & (L_HE | L_SHE)) {
             int32_t e = antecedent(ws, n->head, cls, -1);
+            if (e >= 0 && named_in_own_quote(ws, si, e)) {   /* as for a mention, above */
+                int32_t o = antecedent(ws, n->head, cls, e);
+                if (o >= 0) e = o;
+            }
             if (e >= 0) { *has = 1; *ent = e; }
         } else if (cls & (L_IT | L_THEY)) {
             int32_t p = qt_previous_speaker_stmt(ws, si, 3, 1);

@@ -754,6 +754,21 @@ TEST(quote_naming_verb_before_a_preposition_is_no_claim)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_pronoun_speaker_is_not_the_one_named_in_the_quote)
+{
+    /* the nearest person before "he" is Trump, whom the words name: the
+     * speaker is the other man (a false alert for Trump's watchers) */
+    static const ent_spec e[] = {PER("Donald Trump", NE_GENDER_MALE, "Donald Trump", "Mr. Trump's"),
+                                 PER("Paul Manafort", NE_GENDER_MALE, "Paul Manafort")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Donald Trump hired Paul Manafort in March to run the convention effort. \"As part of "
+                            "the campaign team, my job is to secure and protect Mr. Trump's delegates,\" he said.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Paul Manafort");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
