@@ -1,7 +1,10 @@
 /* quotes_about — the entities a statement is about (quotes_int.h):
  * people and organisations named in its words, and the people its
- * third-person pronouns stand for; the speaker only as the subject of a
- * reported clause ("Trump said he …").
+ * third-person pronouns stand for; the speaker only when the words name
+ * them (issue 18: "the speaker is never in their own about unless they
+ * speak of themselves by name"), so "Trump said he would win" is about
+ * nobody, and a watcher of Trump gets a speaker alert, not also an
+ * about one.
  */
 #include "enrichers/quotes/quotes_int.h"
 
@@ -15,8 +18,7 @@ static void add_about(ne_quotes_ws *ws, size_t *n, int32_t e)
 
 /* The entities statement s is about, into ws->about: people and
  * organisations named in its words, and people its third-person pronouns
- * refer to; the speaker only as the subject of a reported clause
- * ("Trump said he …"). Returns the count. */
+ * refer to; the speaker only when named. Returns the count. */
 size_t qt_collect_about(ne_quotes_ws *ws, const stmt *s)
 {
     size_t n = 0;
@@ -34,12 +36,9 @@ size_t qt_collect_about(ne_quotes_ws *ws, const stmt *s)
         ranges[0][1] = s->cend;
         nr = 1;
     }
-    int first = 1;
     for (size_t r = 0; r < nr; r++) {
         for (uint32_t i = ranges[r][0]; i < ranges[r][1]; i++) {
             const tokinfo *ti = &ws->ti[i];
-            int subject = first && (tok(ws, i)->kind == NE_TOK_WORD);
-            if (tok(ws, i)->kind == NE_TOK_WORD) first = 0;
             int32_t e = -1;
             if (ti->ent >= 0) {
                 if (ti->mbeg != i && i != ranges[r][0]) continue;
@@ -54,7 +53,7 @@ size_t qt_collect_about(ne_quotes_ws *ws, const stmt *s)
                     e = qt_recent_person(ws, i, ti->cls, quoted ? (int32_t)spk : -1);
             }
             if (e < 0) continue;
-            if (e == spk && !subject) continue;
+            if (e == spk && (ti->ent < 0 || (ti->cls & (L_PRON | L_POSS)))) continue;   /* by name only */
             add_about(ws, &n, e);
         }
     }
