@@ -55,7 +55,9 @@ static void of_phrase_head(const ne_quotes_ws *ws, uint32_t lo, np *n)
 {
     if (n->beg < lo + 2) return;
     uint32_t p = n->beg - 1;
-    if (!tok_is(ws, p, "of") && !tok_is(ws, p, "at") && !tok_is(ws, p, "for") && !tok_is(ws, p, "from")) return;
+    if (!tok_is(ws, p, "of") && !tok_is(ws, p, "at") && !tok_is(ws, p, "for") && !tok_is(ws, p, "from") &&
+        !tok_is(ws, p, "in"))   /* "The BBC's Steve Evans in Berlin says" */
+        return;
     const tokinfo *pi = &ws->ti[p - 1];
     if (pi->region == R_QUOTE) return;
     if (pi->ent >= 0 && is_person(ws, pi->ent) && pi->mbeg >= lo) {

@@ -771,6 +771,23 @@ TEST(quote_pronoun_speaker_is_not_the_one_named_in_the_quote)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_correspondent_in_a_city_is_the_speaker)
+{
+    /* "The BBC's John Sudworth in Seoul says …": the city was the speaker */
+    static const ent_spec e[] = {ORG("IMO", "IMO"), PER("Lee Adamson", NE_GENDER_MALE, "Lee Adamson"),
+                                 ORG("BBC", "BBC's"), PER("John Sudworth", NE_GENDER_MALE, "John Sudworth"),
+                                 LOC("Seoul", "Seoul")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"We have received a letter,\" said IMO spokesman Lee Adamson.\n\nThe BBC's John "
+                            "Sudworth in Seoul says guidelines state that the world transport authorities should be "
+                            "informed in advance.",
+                      e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "informed in advance");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "John Sudworth");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
