@@ -290,6 +290,26 @@ TEST(entities_sports_team_is_an_organisation)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_big_companies_and_pollsters_are_organisations)
+{
+    /* the tagger read "Pepsi, for instance, has …" as a person (who then
+     * took a professor's "She notes"), "Amazon said" as the river and
+     * "Gallup said" as a person */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Pepsi, for instance, has a history of tapping into youth culture. Amazon said it would "
+                        "hire 100,000 workers. Gallup said the poll was accurate.",
+                        &doc), 0);
+    const ne_entity *p = entity_named(&doc, "PepsiCo"), *a = entity_named(&doc, "Amazon"),
+                    *g = entity_named(&doc, "Gallup");
+    CHECK(p && a && g);
+    if (p) CHECK(p->type == NE_ENT_ORG);
+    if (a) CHECK(a->type == NE_ENT_ORG);
+    if (g) CHECK(g->type == NE_ENT_ORG);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_surname_before_the_full_name_and_title_mentions)
 {
     char buf[512];
