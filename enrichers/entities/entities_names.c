@@ -50,6 +50,8 @@ static const title_phrase titles[] = {
     T1("Adm", G0), T1("Admiral", G0), T1("Judge", G0), T1("Justice", G0), T1("Speaker", G0),
     T1("Rev", G0), T1("Reverend", G0), T1("Bishop", G0), T1("Rabbi", G0), T1("Imam", G0),
     T1("Chief", G0), T1("Commissioner", G0), T1("Director", G0), T1("Detective", G0),
+    T1("Constable", G0), T1("Const", G0), T1("Cst", G0), T1("Cpl", G0), T1("Corporal", G0),
+    T1("Insp", G0), T1("Inspector", G0), T1("Supt", G0), T1("Superintendent", G0), T1("Det", G0),
     T1("Officer", G0), T1("Agent", G0), T1("Coach", G0), T1("Deputy", G0), T1("Leader", G0),
     A1("CEO"), A1("CFO"), A1("COO"), A1("MP"), A1("MPs"), A1("MEP"), A1("MPP"), A1("MLA"), A1("MHA"),
 };

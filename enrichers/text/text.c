@@ -267,6 +267,7 @@ static const abbrev abbrevs[] = {
     AB("Maj", AB_TITLE), AB("Brig", AB_TITLE), AB("Cpl", AB_TITLE), AB("Pvt", AB_TITLE),
     AB("Pres", AB_TITLE), AB("Rev", AB_TITLE), AB("Hon", AB_TITLE), AB("Rt", AB_TITLE),
     AB("Fr", AB_TITLE), AB("Supt", AB_TITLE), AB("Insp", AB_TITLE), AB("Det", AB_TITLE),
+    AB("Const", AB_TITLE), AB("Cst", AB_TITLE), AB("Sup", AB_TITLE),   /* Canadian police ranks */
     AB("Atty", AB_TITLE), AB("Amb", AB_TITLE), AB("Mt", AB_TITLE), AB("Ft", AB_TITLE),
     AB("vs", AB_TITLE), AB("v", AB_TITLE), AB("cf", AB_TITLE), AB("viz", AB_TITLE),
     AB("No", AB_BEFORE_NUMBER), AB("Nos", AB_BEFORE_NUMBER),

@@ -788,6 +788,20 @@ TEST(quote_correspondent_in_a_city_is_the_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_canadian_police_rank_before_the_name)
+{
+    /* "said Const. Jennifer Tremblay": "Const." ended the sentence and the
+     * speaker was "Const" */
+    static const ent_spec e[] = {PER("Jennifer Tremblay", NE_GENDER_FEMALE, "Jennifer Tremblay"),
+                                 ORG("RCMP", "RCMP")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"Our priority is safety,\" said Const. Jennifer Tremblay, a spokesperson for the RCMP.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Jennifer Tremblay");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
