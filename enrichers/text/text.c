@@ -904,6 +904,13 @@ static size_t lex_apostrophe(analyzer *a, uint32_t cp, size_t n, ne_token *tk)
         return i + 2;
     }
 
+    /* ’’: two right single marks typed for a closing double one */
+    if (cp == 0x2019 && i + 2 * n <= a->len && memcmp(s + i, s + i + n, n) == 0) {
+        tk->kind = NE_TOK_QUOTE;
+        tk->mark = NE_QM_RIGHT_DOUBLE;
+        decide_curly_double(a, tk, 0, i + 2 * n);
+        return i + 2 * n;
+    }
     enum cls next = class_at(s, a->len, i + n, NULL, NULL);
     if (open_before && is_alnum_cls(next)) {
         if (is_elision(s, a->len, i + n)) return lex_alnum(a, i, i + n, tk);
@@ -928,6 +935,11 @@ static size_t lex_quote(analyzer *a, uint32_t cp, size_t n, ne_token *tk)
     if (cp == 0x2018 && (a->prev == CTX_SPACE || a->prev == CTX_OPENER) &&
         is_elision(a->s, a->len, end))
         return lex_alnum(a, a->pos, end, tk);
+    if (cp == 0x2018 && end + n <= a->len && memcmp(a->s + a->pos, a->s + end, n) == 0) {
+        tk->mark = NE_QM_LEFT_DOUBLE;   /* ‘‘: two left single marks for an opening double one */
+        decide_curly_double(a, tk, 1, end + n);
+        return end + n;
+    }
     switch (cp) {
     case '"':    tk->mark = NE_QM_STRAIGHT_DOUBLE; decide_straight(a, tk, end, 1); break;
     case 0x2018: tk->mark = NE_QM_LEFT_SINGLE;     decide_left_single(a, tk, end); break;

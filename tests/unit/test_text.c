@@ -316,6 +316,25 @@ TEST(text_left_single_mark_inside_a_word_is_an_apostrophe)
     ne_text_clear(&t);
 }
 
+TEST(text_doubled_single_marks_are_a_double_quotation)
+{
+    /* ‘‘…’’ and “…’’: some desks type the double marks as two single
+     * ones; the closing pair was left open and ran into the next
+     * sentence, with its frame */
+    ne_text t = {0};
+    ANALYZE(t, "“It was fine,’’ Smith said.");
+    CHECK_STR(joined(&t), "“|It|was|fine|,|’’|Smith|said|.");
+    CHECK_INT(t.toks[5].kind, NE_TOK_QUOTE);
+    CHECK_INT(t.toks[5].mark, NE_QM_RIGHT_DOUBLE);
+    CHECK_INT(t.toks[5].flags & (NE_TF_OPEN | NE_TF_CLOSE), NE_TF_CLOSE);
+    ne_text_clear(&t);
+    ANALYZE(t, "‘‘It was fine,’’ Smith said.");
+    CHECK_STR(joined(&t), "‘‘|It|was|fine|,|’’|Smith|said|.");
+    CHECK_INT(t.toks[0].mark, NE_QM_LEFT_DOUBLE);
+    CHECK_INT(t.toks[0].flags & (NE_TF_OPEN | NE_TF_CLOSE), NE_TF_OPEN);
+    ne_text_clear(&t);
+}
+
 TEST(text_elisions)
 {
     ne_text t = {0};
