@@ -142,6 +142,10 @@ static const lex_entry lexicon[] = {
     {"initially", L_SKIP}, {"jokingly", L_SKIP}, {"explicitly", L_SKIP}, {"directly", L_SKIP},
     {"categorically", L_SKIP}, {"firmly", L_SKIP}, {"falsely", L_SKIP}, {"correctly", L_SKIP},
     {"wrongly", L_SKIP}, {"proudly", L_SKIP}, {"now", L_SKIP}, {"already", L_SKIP},
+    /* verbs of the verb ("I'm not gonna tell you", "The paper also helps
+     * explain"): the subject stands before them */
+    {"gonna", L_SKIP}, {"wanna", L_SKIP}, {"gotta", L_SKIP}, {"help", L_SKIP}, {"helps", L_SKIP},
+    {"helped", L_SKIP},
     {"is", L_BE}, {"was", L_BE}, {"were", L_BE}, {"are", L_BE}, {"be", L_BE}, {"been", L_BE},
     {"being", L_BE}, {"am", L_BE},
     {"not", L_NEG}, {"never", L_NEG}, {"didn't", L_NEG}, {"doesn't", L_NEG}, {"don't", L_NEG},

@@ -802,6 +802,19 @@ TEST(quote_canadian_police_rank_before_the_name)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_gonna_and_helps_are_no_speakers)
+{
+    /* "The paper also helps explain …" gave the speaker "helps", "I'm
+     * not gonna tell you … I can tell you that …" the speaker "gonna" */
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The paper also helps explain that the number will rise because robots are expected "
+                            "to quadruple.",
+                      NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:The paper");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
