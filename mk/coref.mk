@@ -249,6 +249,9 @@
 #     verb/possessor/cue subject, and rank, with the previous speaker and
 #     subject, cue subjects only)          0.704 0.707 0.708 0.708 = 0.7068 (0.867 / 0.836)
 #   + the same, news pronoun updates x3    0.707 0.704 0.710 0.708 = 0.7073 (0.867 / 0.832)
+#   the inverted cue subject alone, retrained (this commit's default
+#     `make coref-train`, not shipped)     0.702 0.709 0.709 0.704 = 0.7060 (0.867 / 0.835);
+#     (d) train 35 of 55, dev 4 of 11, as before
 #   any he/she subject, not only a cue's (541 pronouns), seed 12345:
 #     0.706 (0.710 before), (d) train 32 of 55: dropped
 # (d) with the seed-12345 model (`make coref-train`'s): train (in sample)
