@@ -21,7 +21,9 @@
 #                      (the given pronoun and names as mentions) and through
 #                      the product (each text through the entities stage,
 #                      scored on the published entity mentions), GUM dev/test
-#                      MUC and B3 on person/organisation mentions, speed on
+#                      MUC and B3 on person/organisation mentions, (d) the
+#                      he/she/they subjects of a speech verb in GUM train
+#                      (in sample) and dev whose speaker is right, speed on
 #                      COREF_BENCH, load time; "skipped: …" without the data.
 #                      EVAL_COREF_FLAGS="--gap-split development --gap-diag"
 #                      diagnoses on the trainer's split instead
@@ -201,6 +203,71 @@
 # training row) fails with this model and was removed: a regression guard
 # of one model, not evidence (H1 found any retrain reshuffles one to four
 # such tests).
+
+# Pronoun speakers (issue 18, 2026-12-07, branch coref13): a he/she
+# that is a cue's subject ("Correa said … He said …", "…, says analyst
+# Nathan Brookwood … “…,” he says.") went to the nearer man of the
+# sentence between or to the name before. Built and measured:
+#  - eval_coref (d), --cue-pronouns alone: GUM he/she/they subjects of a
+#    speech verb (the tool's own verb list) whose gold entity has a
+#    proper-name mention before them; right when the pronoun's cluster
+#    holds a detected name of that entity and none of another. Few: 55 in
+#    GUM train, 11 in dev.
+#  - the inverted "…, says analyst X of Y" / "…, said former president
+#    X," is now a cue subject (coref.c inverted_cue_subject), so it is the
+#    previous speaker a later "he says" reads (features 83, 84). Kept: with
+#    the shipped model nothing moves (PolNeAR train through eval_quotes,
+#    every figure identical; seeds alerts P 0.958 R 0.958; unit tests
+#    pass), and a retrained model sees the speaker the text names.
+#  - he/she and organisations: a cluster the resolver sees as an
+#    organisation (hard_org: a name of two or more words, an organisation
+#    noun or capitals) is no candidate of a he/she at all (ne_coref_cands
+#    drops incompatible clusters), a constraint the weights cannot
+#    outvote; test coref_she_is_never_an_organisations_even_as_the_nearer_
+#    subject pins it. The exception, soft_org (a one-word name the tagger
+#    typed ORG), is deliberate: the entities stage shows such names to the
+#    resolver as a person's (entities_coref.c soft_cluster, the GAP
+#    "Alleway played" class), which is how "Pepsi" reached a "She" in the
+#    error analysis: an entities-stage question, not the model's.
+# Tried and not kept: distant supervision of those pronouns from PolNeAR
+# train's texts (coref_train --news-pronouns 1, coref_data.c
+# news_pronouns): a he/she cue subject, outside quotes, is labelled with
+# the one group of person names of its gender within five sentences when
+# every other person named or described within two sentences (and the
+# window) has the other gender, and trained with both genders hidden
+# (ne_coref_mention.hide_gender), so that only the structure decides.
+# 138 such pronouns in 840 texts; but in only 3 of them are the previous
+# cue subject's name (1-2 sentences back) and the previous sentence's
+# first name both there and different people (the label: the speaker in
+# all 3): the
+# Correa case (the speaker two sentences back, another man the subject
+# between) is barely in the data. Over shuffling seeds 1, 2, 3, 12345
+# (make coref-cv; coref_train's CV GUM MUC / B3 means in brackets):
+#   before (this branch's base)            0.699 0.703 0.710 0.710 = 0.7055 (0.867 / 0.833)
+#   + news pronouns                        0.702 0.710 0.707 0.708 = 0.7068 (0.868 / 0.834)
+#   + features 85/86 (the candidate's place, first/after a preposition or
+#     verb/possessor/cue subject, and rank, with the previous speaker and
+#     subject, cue subjects only)          0.704 0.707 0.708 0.708 = 0.7068 (0.867 / 0.836)
+#   + the same, news pronoun updates x3    0.707 0.704 0.710 0.708 = 0.7073 (0.867 / 0.832)
+#   the inverted cue subject alone, retrained (this commit's default
+#     `make coref-train`, not shipped)     0.702 0.709 0.709 0.704 = 0.7060 (0.867 / 0.835);
+#     (d) train 35 of 55, dev 4 of 11, as before
+#   any he/she subject, not only a cue's (541 pronouns), seed 12345:
+#     0.706 (0.710 before), (d) train 32 of 55: dropped
+# (d) with the seed-12345 model (`make coref-train`'s): train (in sample)
+# 35 of 55 before, 37 news pronouns, 33 with x3; dev (held out) 4 of 11
+# with each (another 4, none 3). PolNeAR train through the product with
+# the news-pronoun model: speaker (name sources) quoted 0.966 -> 0.966,
+# indirect 0.944 -> 0.944; resolved person 0.963 -> 0.963 / 0.963 ->
+# 0.962; seeds alerts P 0.958 R 0.958 both. A short rewrite of the
+# Correa paragraph ("… said … that he had not known that Edward Snowden
+# was heading to Ecuador. Snowden fled Hong Kong last week. He said the
+# consul …") went to Snowden with every model, so its test was not
+# added. No model shipped: the gains are within the seed noise, and each
+# retrained model failed one quotes test of a described speaker (the
+# spokesman, the coach), as retraining the base with seeds 1, 2, 3 does
+# too (spokesman; coach; coach): shuffling, not these changes. Learning
+# the continuation needs news with gold coreference, or many more texts.
 
 COREF_DATA  ?= ../shared/data
 COREF_BENCH ?= .cache/bench/polnear-varied.jsonl

@@ -4,7 +4,7 @@
  *   coref_train [--data ../shared/data] [--ner models/ner.model]
  *               [--out models/coref.model] [--folds 5] [--epochs 8]
  *               [--windows 10,20,40] [--fold-models DIR] [--syntax MODEL|none]
- *               [--news JSONL] [--seed 12345] [--runs 5]
+ *               [--news JSONL] [--seed 12345] [--runs 5] [--news-pronouns 0|1]
  *
  * Training data: the GUM documents of the official train split (GUM_*,
  * neither dev nor test nor GENTLE; the news and Reddit documents are not in
@@ -14,7 +14,10 @@
  * whose annotation is not read), as distant supervision for described
  * speakers (coref_data.h, ne_coref_inst_news): trained on in every fold,
  * scored in none; first in each epoch, in file order, the shuffle running
- * over GUM and GAP alone. --seed: the shuffle's seed (12345), to see how
+ * over GUM and GAP alone. --news-pronouns 1: also the he/she subjects of
+ * a cue whose antecedent the genders make certain, genders hidden
+ * (coref_data.h NE_COREF_NEWS_PRON; off: tried, not kept, mk/coref.mk).
+ * --seed: the shuffle's seed (12345), to see how
  * much a figure moves by chance.
  *
  * Runtime features only: every text is tokenized by the text stage, tagged
@@ -451,6 +454,11 @@ typedef struct figures { double gap, gapm, gapf, muc, b3; } figures;
 
 /* ---- news texts (--news): distant supervision for described speakers ---- */
 
+/* --news-pronouns 1: also the cue-subject he/she whose antecedent the
+ * genders make certain, genders hidden (coref_data.h NE_COREF_NEWS_PRON);
+ * off by default: tried and not kept (mk/coref.mk, 2026-12-07, coref13) */
+static unsigned news_what = NE_COREF_NEWS_DESC;
+
 /* Instances of the PolNeAR-style JSON lines at path (their "text" only:
  * no annotation is read), appended to *ins; returns how many, and the
  * labelled descriptions in *nlab. Unreadable file: 0. */
@@ -469,7 +477,7 @@ static size_t news_instances(const char *path, ne_coref_inst **ins, size_t nins,
         const char *text = v ? YAJL_GET_STRING(yajl_tree_get(v, tp, yajl_t_string)) : NULL;
         if (text) {
             *ins = ne_xrealloc(*ins, (nins + k + 2) * sizeof **ins);
-            *nlab += ne_coref_inst_news(&(*ins)[nins + k], text, strlen(text), m, ws, ner, nws);
+            *nlab += ne_coref_inst_news(&(*ins)[nins + k], text, strlen(text), m, ws, ner, nws, news_what);
             k++;
         }
         if (v) yajl_tree_free(v);
@@ -583,6 +591,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) max_epochs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) shuffle_seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc) ensemble_runs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--news-pronouns") && i + 1 < argc)
+            news_what = atoi(argv[++i]) ? NE_COREF_NEWS_DESC | NE_COREF_NEWS_PRON : NE_COREF_NEWS_DESC;
         else if (!strcmp(argv[i], "--windows") && i + 1 < argc) windows_s = argv[++i];
         else if (!strcmp(argv[i], "--fold-models") && i + 1 < argc) fold_dir = argv[++i];
         else if (!strcmp(argv[i], "--syntax") && i + 1 < argc) synp = argv[++i];
@@ -590,7 +600,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr, "usage: coref_train [--data DIR] [--ner MODEL] [--out MODEL] [--folds K] "
                             "[--epochs N] [--windows W1,W2,…] [--fold-models DIR] [--syntax MODEL|none] [--news JSONL] "
-                            "[--seed N] [--runs R]\n");
+                            "[--seed N] [--runs R] [--news-pronouns 0|1]\n");
             return 2;
         }
     }
@@ -663,15 +673,18 @@ int main(int argc, char **argv)
     if (newsp) {
         size_t nlab = 0;
         nnews = news_instances(newsp, &ins, nins, m, ws, ner, nws, &nlab);
-        size_t npos = 0, ndesc = 0;
+        size_t npos = 0, ndesc = 0, npron = 0;
         for (size_t i = nins; i < nins + nnews; i++)
             for (size_t k = 0; k < ins[i].n; k++) {
-                npos += ins[i].gold[k] >= NE_COREF_NEWS_SUP;
-                ndesc += ins[i].gold[k] >= NE_COREF_NEWS_SUP && ins[i].ms[k].kind == NE_COREF_DESC;
+                int sup = ins[i].gold[k] >= NE_COREF_NEWS_SUP;
+                npron += sup && ins[i].ms[k].kind == NE_COREF_PRONOUN;
+                npos += sup && ins[i].ms[k].kind != NE_COREF_PRONOUN;
+                ndesc += sup && ins[i].ms[k].kind == NE_COREF_DESC;
             }
         nins += nnews;
         fprintf(stderr, "coref_train: %zu news texts of %s: %zu descriptions labelled with a name by a role or age "
-                "(%zu not titles), %zu new by an indefinite\n", nnews, newsp, npos, ndesc, nlab - npos);
+                "(%zu not titles), %zu new by an indefinite; %zu cue-subject he/she labelled by gender, gender "
+                "hidden\n", nnews, newsp, npos, ndesc, nlab - npos - npron, npron);
     }
     fprintf(stderr, "coref_train: GUM train: %zu detected mentions, %zu of %zu gold person/org mentions detected (%.1f%%); %.1f s\n",
             ment, gold_ok, gold_all, 100.0 * (double)gold_ok / (double)(gold_all ? gold_all : 1), now_s() - t0);

@@ -3,6 +3,7 @@
  *   eval_coref [--model models/coref.model] [--ner models/ner.model]
  *              [--data ../shared/data] [--bench CORPUS.jsonl] [--articles 200]
  *              [--gap-split validation|development] [--gap-diag] [--gap-cv DIR]
+ *              [--cue-pronouns]
  *   eval_coref --show TEXT     the mentions and clusters of one text
  *
  * (a) GAP validation (454 rows, 908 pairs; held out: the trainer reads GAP
@@ -31,6 +32,10 @@
  *     containing one with the same start or end), against their gold
  *     entities — MUC and B³ F1 and their mean. Also how many gold
  *     person/organisation mentions the detector produces.
+ * (d) GUM train (in sample) and dev (held out): the he/she/they subjects of
+ *     a speech verb whose gold entity was named before — right, another
+ *     person's name, or no name in the pronoun's cluster (the speaker a
+ *     quote would get through the pronoun). --cue-pronouns prints (d) alone.
  * (c) speed: the first N articles of the bench corpus (JSON lines with
  *     "body"/"text"), tokenized and NER-tagged outside the timing as the
  *     entities stage does; then detection + resolution, best of 5 passes:
@@ -44,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -286,6 +292,122 @@ static void eval_gum(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_mode
     }
 }
 
+/* (d) cue-subject pronouns: is the speaker right when the text says
+ * "he"? A he/she/they a speech verb follows (an adverb or auxiliary
+ * between: "he later said", "she has told") whose gold entity (a person
+ * or organisation) has a proper-name mention before it; the pronoun's
+ * cluster is right when it holds a detected name of that entity and none
+ * of another, another when it holds another's name, none when no name.
+ * The verb list is this tool's, not the model's cue lexicon, so that the
+ * figure does not follow the detector's own notion of a cue. */
+static int speech_verb(const char *p, size_t l)
+{
+    static const char *const v[] = { "said", "says", "say", "told", "tells", "tell", "asked", "asks", "added", "adds",
+                                     "explained", "explains", "noted", "notes", "wrote", "writes", "replied", "answered",
+                                     "argued", "argues", "insisted", "claimed", "claims", "warned", "warns", "stated",
+                                     "announced", "continued", "continues", "recalled", "recalls", "remarked",
+                                     "admitted", "acknowledged", "suggested", "suggests", NULL };
+    for (int i = 0; v[i]; i++)
+        if (strlen(v[i]) == l && !strncasecmp(p, v[i], l)) return 1;
+    return 0;
+}
+
+static int adverb_or_aux(const char *p, size_t l)
+{
+    static const char *const v[] = { "also", "later", "then", "again", "once", "has", "had", "have", "would", "will",
+                                     "did", "does", "do", "just", "never", "often", "always", "further", NULL };
+    if (l > 3 && p[l - 2] == 'l' && p[l - 1] == 'y') return 1;
+    for (int i = 0; v[i]; i++)
+        if (strlen(v[i]) == l && !strncasecmp(p, v[i], l)) return 1;
+    return 0;
+}
+
+static int cue_subject_pronoun(const ne_coref_inst *in, size_t i)
+{
+    const ne_coref_mention *mm = &in->ms[i];
+    if (mm->kind != NE_COREF_PRONOUN || mm->tok_end != mm->tok_start + 1) return 0;
+    const ne_token *pt = &in->t.toks[mm->tok_start];
+    const char *w = in->text + pt->start;
+    size_t wl = pt->end - pt->start;
+    if (!((wl == 2 && !strncasecmp(w, "he", 2)) || (wl == 3 && !strncasecmp(w, "she", 3)) ||
+          (wl == 4 && !strncasecmp(w, "they", 4))))
+        return 0;
+    for (size_t j = mm->tok_end; j < in->t.ntoks && j < mm->tok_end + 3; j++) {
+        const ne_token *tk = &in->t.toks[j];
+        if (tk->kind != NE_TOK_WORD) return 0;
+        if (speech_verb(in->text + tk->start, tk->end - tk->start)) return 1;
+        if (!adverb_or_aux(in->text + tk->start, tk->end - tk->start)) return 0;
+    }
+    return 0;
+}
+
+/* Whether GUM entity e has a mention with a proper noun that ends before
+ * byte pos. */
+static int gum_named_before(const ne_gum_doc *d, int32_t e, uint32_t pos)
+{
+    for (size_t g = 0; g < d->nments; g++) {
+        const ne_gum_mention *gm = &d->ments[g];
+        if (gm->entity != e || gm->end > pos) continue;
+        for (uint32_t k = gm->tok_start; k < gm->tok_end && k < d->ntoks; k++)
+            if (!strcmp(d->toks[k].upos, "PROPN")) return 1;
+    }
+    return 0;
+}
+
+static void eval_cue_pronouns(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws,
+                              const char *data)
+{
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/gum/splits.md", data);
+    char *splits = nebuf_read_file(path, NULL);
+    snprintf(path, sizeof path, "%s/gum", data);
+    DIR *dir = splits ? opendir(path) : NULL;
+    if (!dir) { printf("(d) cue-subject pronouns: skipped: %s/gum not found\n", data); free(splits); return; }
+    size_t n[2][3] = { { 0 } };   /* train, dev: right, another, none */
+    int32_t *cl = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        size_t l = strlen(de->d_name);
+        if (l < 8 || strcmp(de->d_name + l - 7, ".conllu") || strncmp(de->d_name, "GUM_", 4)) continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(l - 7), de->d_name);
+        char s = ne_gum_split(splits, name);
+        int k = s == 'r' ? 0 : s == 'd' ? 1 : -1;
+        if (k < 0) continue;
+        snprintf(path, sizeof path, "%s/gum/%s", data, de->d_name);
+        ne_gum_doc d;
+        if (ne_gum_read(path, &d, err, sizeof err) < 0) { printf("(d) %s\n", err); continue; }
+        ne_coref_inst in;
+        ne_coref_inst_gum(&in, &d, m, ws, ner, nws);
+        resolve_inst(m, ws, &in, &cl, &cap);
+        for (size_t i = 0; i < in.n; i++) {
+            int32_t g = in.gold[i];
+            if (g < 0 || g >= NE_COREF_OTHER || !cue_subject_pronoun(&in, i) ||
+                !gum_named_before(&d, g, in.ms[i].start))
+                continue;
+            int right = 0, other = 0;
+            for (size_t j = 0; j < i; j++) {
+                if (cl[j] != cl[i] || in.ms[j].kind != NE_COREF_NAME || in.gold[j] < 0 || in.gold[j] >= NE_COREF_OTHER) continue;
+                if (in.gold[j] == g) right = 1; else other = 1;
+            }
+            n[k][other ? 1 : right ? 0 : 2]++;
+        }
+        ne_coref_inst_free(&in);
+        ne_gum_free(&d);
+    }
+    closedir(dir);
+    free(cl);
+    free(splits);
+    static const char *const what[2] = { "train (in sample: the model was trained on it)", "dev (held out)" };
+    printf("(d) GUM he/she/they subjects of a speech verb whose gold entity was named before (the speaker through a pronoun):\n");
+    for (int k = 0; k < 2; k++) {
+        size_t tot = n[k][0] + n[k][1] + n[k][2];
+        printf("    %-48s %3zu: right %3zu (%.3f)  another %3zu  none %3zu\n", what[k], tot, n[k][0],
+               (double)n[k][0] / (double)(tot ? tot : 1), n[k][1], n[k][2]);
+    }
+}
+
 static void eval_speed(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws,
                        const char *bench, size_t want)
 {
@@ -388,6 +510,7 @@ static void show(const ne_coref_model *m, ne_coref_ws *ws, const ne_ner_model *n
 int main(int argc, char **argv)
 {
     const char *show_text = NULL;
+    int cue_only = 0;
     const char *model = "models/coref.model", *nerp = "models/ner.model", *data = "../shared/data";
     const char *bench = ".cache/bench/polnear-varied.jsonl";
     size_t articles = 200;
@@ -401,6 +524,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--gap-split") && i + 1 < argc) gap_split = argv[++i];
         else if (!strcmp(argv[i], "--gap-diag")) gap_diag = 1;
         else if (!strcmp(argv[i], "--gap-cv") && i + 1 < argc) gap_cv = argv[++i];
+        else if (!strcmp(argv[i], "--cue-pronouns")) cue_only = 1;
         else {
             fprintf(stderr, "usage: eval_coref [--model M] [--ner M] [--data DIR] [--bench CORPUS.jsonl] [--articles N]\n");
             return 2;
@@ -417,15 +541,18 @@ int main(int argc, char **argv)
     printf("trainer's cross-validation: %s\n", ne_coref_model_info(m));
     ne_coref_ws *ws = ne_coref_ws_new();
     ne_ner_ws *nws = ne_ner_ws_new();
-    if (show_text) {
+    if (cue_only) {
+        eval_cue_pronouns(m, ws, ner, nws, data);
+    } else if (show_text) {
         show(m, ws, ner, nws, show_text);
         articles = 0;
         data = "/nonexistent";
     } else
     eval_gap(m, ws, ner, nws, data);
-    if (!show_text) {
+    if (!show_text && !cue_only) {
         eval_gap_product(nerp, data);
         eval_gum(m, ws, ner, nws, data);
+        eval_cue_pronouns(m, ws, ner, nws, data);
         eval_speed(m, ws, ner, nws, bench, articles);
     }
     ne_coref_ws_free(ws);

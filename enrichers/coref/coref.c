@@ -378,6 +378,38 @@ static void mark_cataphora(ne_coref_ws *ws, const ne_text *t, const ne_coref_men
     }
 }
 
+/* The name at tokens [ts, te) is the subject of an inverted cue after a
+ * comma or a quotation mark: "…, says analyst Nathan Brookwood of
+ * Insight 64.", "…, said former president Barack Obama," — up to three
+ * lower-case words, titles or determiners between the cue and the name,
+ * and after the name a punctuation mark, a preposition or a clause word,
+ * not a verb ("X, a fellow at Y, said Trump could …" names no speaker),
+ * and not a cue of an addressee ("…, told Reuters").
+ * So the cue subject of the sentence (ws->sent_speaker) is the one a
+ * later "he says" continues; before, only "“…,” said X" was. */
+static int inverted_cue_subject(const ne_coref_ws *ws, const ne_text *t, uint32_t ts, uint32_t te)
+{
+    const uint32_t *tb = ws->tokbits;
+    uint32_t j = ts;
+    for (int k = 0; k < 3 && j > 0 && is_word(t, j - 1) && !(tb[j - 1] & LEX_CUE); k++) {
+        uint32_t b = tb[j - 1];
+        if ((t->toks[j - 1].flags & NE_TF_CAP) && !(b & (LEX_TITLE | LEX_HONORIF | LEX_DET))) return 0;
+        if (b & (LEX_STOP | LEX_ADP | LEX_PRON | LEX_VERB)) return 0;
+        j--;
+    }
+    if (j < 2 || !is_word(t, j - 1) || !(tb[j - 1] & LEX_CUE)) return 0;
+    /* "…, told Reuters": a cue of an addressee */
+    const char *c = tok_ptr(t, j - 1);
+    size_t cl = tok_len(t, j - 1);
+    if ((cl == 4 && !strncasecmp(c, "told", 4)) || (cl == 5 && !strncasecmp(c, "tells", 5)) ||
+        (cl == 5 && !strncasecmp(c, "asked", 5)))
+        return 0;
+    const ne_token *p = &t->toks[j - 2];
+    if (!(p->kind == NE_TOK_QUOTE || (p->kind == NE_TOK_PUNCT && t->s[p->start] == ','))) return 0;
+    if (te >= t->ntoks || t->toks[te].kind == NE_TOK_PUNCT || t->toks[te].kind == NE_TOK_QUOTE) return 1;
+    return is_word(t, te) && (tb[te] & (LEX_ADP | LEX_STOP)) && !(t->toks[te].flags & NE_TF_CAP);
+}
+
 /* ---- syntax ----------------------------------------------------------------- */
 
 static uint8_t role_class(int l)
@@ -656,6 +688,7 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
             }
         }
         if (mm->age && mm->kind != NE_COREF_PRONOUN && a->type < 0) a->type = NE_ENT_PER;
+        if (mm->hide_gender) gender = NE_GENDER_UNKNOWN;   /* a person still, of no known gender */
         mm->gender = (uint8_t)gender;
         mm->number = (uint8_t)number;
         /* position: the grammatical-role proxies */
@@ -705,7 +738,8 @@ void ne_coref_begin(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *t,
                 break;
         }
         if (cue_after ||
-            ((a->flags & MF_AFTER_CUE) && ts >= 2 && t->toks[ts - 2].kind == NE_TOK_QUOTE))
+            ((a->flags & MF_AFTER_CUE) && ts >= 2 && t->toks[ts - 2].kind == NE_TOK_QUOTE) ||
+            (mm->kind == NE_COREF_NAME && !(a->flags & MF_BEFORE_VERB) && inverted_cue_subject(ws, t, ts, te)))
             a->flags |= MF_CUE_SUBJ;
         if (ts < t->ntoks && ws->tok_quote[ts]) a->flags |= MF_IN_QUOTE;
         if (k == 0 || ws->at[k - 1].sent != a->sent) a->flags |= MF_FIRST_IN_SENT;
@@ -1091,6 +1125,7 @@ size_t ne_coref_feats(const ne_coref_model *m, ne_coref_ws *ws, size_t i, long a
     if (mi->kind == NE_COREF_NAME && mi->role) F(44, has_u64(c->roles, c->nroles, mi->role));
     /* gender and number */
     int cg = c->male > c->female ? NE_GENDER_MALE : c->female > c->male ? NE_GENDER_FEMALE : 0;
+    if (mi->hide_gender) cg = 0;    /* training: nothing of either's gender (coref.h) */
     uint64_t gagree = (!mi->gender || !cg) ? 2 : mi->gender == cg;
     F(50, ki, gagree, mi->gender, cg);
     int cn = c->plur > c->sing ? NE_NUM_PLUR : NE_NUM_SING;

@@ -13,7 +13,8 @@
  * before a verb-like word, after "said"), salience (cluster size, recency),
  * quotation marks, appositions and the entities stage's grouping; the
  * continuation of a statement (a pronoun subject of "also said" and the
- * previous sentences' cue subject); and, for a pronoun with two candidates
+ * previous sentences' cue subject, "“…,” said X" and the inverted "…,
+ * says analyst X of Y" among them); and, for a pronoun with two candidates
  * of its gender, grammatical roles from the role tagger
  * (enrichers/syntax/, models/syntax.model beside the coreference model):
  * the pronoun's and the candidate's role (subject, object, oblique,
@@ -90,6 +91,11 @@ typedef struct ne_coref_mention {
     /* filled by ne_coref_resolve */
     uint8_t  gender;             /* enum ne_gender, of the mention itself */
     uint8_t  number;             /* ne_coref_number */
+    /* training only (coref_train --news-pronouns 1, coref_data.h
+     * NE_COREF_NEWS_PRON; tried, not kept: mk/coref.mk): a he/she whose
+     * gender the resolver is to treat as unknown, so that what decides its
+     * antecedent is learned from the structure alone; 0 everywhere else */
+    uint8_t  hide_gender;
 } ne_coref_mention;
 
 typedef struct ne_coref_model ne_coref_model;

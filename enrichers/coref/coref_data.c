@@ -450,8 +450,91 @@ static uint64_t news_last_word(const ne_coref_inst *in, size_t k)
     return coref_word_hash(in->text + tk->start, tk->end - tk->start);
 }
 
+/* The gender of each name group of a news instance (gold NE_COREF_NEWS
+ * + the group's first mention): its names' genders when they agree, else
+ * unknown; written at the group's index of gg (n entries). */
+static void news_group_genders(const ne_coref_inst *in, uint8_t *gg)
+{
+    memset(gg, 0, in->n);
+    for (size_t k = 0; k < in->n; k++) {
+        int32_t g = in->gold[k] - NE_COREF_NEWS;
+        if (in->ms[k].kind != NE_COREF_NAME || g < 0 || (size_t)g >= in->n || !in->ms[k].gender) continue;
+        gg[g] |= (uint8_t)(1u << in->ms[k].gender);
+    }
+    for (size_t g = 0; g < in->n; g++)
+        gg[g] = gg[g] == 1u << NE_GENDER_MALE ? NE_GENDER_MALE : gg[g] == 1u << NE_GENDER_FEMALE ? NE_GENDER_FEMALE : 0;
+}
+
+/* Pronouns that continue a speaker (news_pronouns): how far back a
+ * person of the pronoun's gender must be the only one (sentences), and
+ * how far back no person of unknown gender may be (sentences; the
+ * model's window in mentions at least). */
+#define NEWS_PRON_SAME  5
+#define NEWS_PRON_NEAR  2
+
+/* Labels the he/she subjects of a speech cue whose antecedent the
+ * genders make certain: within NEWS_PRON_SAME sentences one group of
+ * names has the pronoun's gender, and within NEWS_PRON_NEAR sentences
+ * (and the window) every other person named or described has the other
+ * gender. The pronoun takes that group's label (NE_COREF_NEWS_SUP +
+ * group) and hide_gender, so that the model learns what else points to
+ * the speaker: the previous cue's subject, the previous sentence's
+ * subject, an inverted "says NAME", the position, the distance. Returns
+ * how many. */
+static size_t news_pronouns(ne_coref_inst *in, const ne_coref_model *m, ne_coref_ws *ws)
+{
+    size_t n = in->n, labelled = 0, win = (size_t)ne_coref_window(m);
+    if (!n) return 0;
+    ne_coref_begin(m, ws, &in->t, in->ms, n);   /* genders, cue subjects */
+    uint8_t *gg = ne_xmalloc(n);
+    news_group_genders(in, gg);
+    for (size_t k = 0; k < n; k++) {
+        ne_coref_mention *p = &in->ms[k];
+        const mattr *ap = &ws->at[k];
+        if (p->kind != NE_COREF_PRONOUN || !p->gender || p->number != NE_NUM_SING || p->appos >= 0 ||
+            !(ap->flags & MF_CUE_SUBJ) || (ap->flags & (MF_IN_QUOTE | MF_POSS)) || in->gold[k] != -2)
+            continue;
+        int32_t same = -1;
+        int bad = 0;
+        for (size_t j = k; j-- > 0 && !bad;) {
+            const ne_coref_mention *q = &in->ms[j];
+            uint32_t back = ap->sent - ws->at[j].sent;
+            if (back > NEWS_PRON_SAME) break;
+            int near = back <= NEWS_PRON_NEAR || k - j <= win;
+            int g = 0;
+            if (q->kind == NE_COREF_NAME) {
+                int32_t grp = in->gold[j] - NE_COREF_NEWS;
+                if (grp < 0 || (size_t)grp >= n) continue;
+                if (q->type == NE_ENT_ORG) {
+                    /* a one-word "organisation" may be a person the tagger mistyped */
+                    if (near && q->tok_end == q->tok_start + 1 && !gg[grp]) bad = 1;
+                    continue;
+                }
+                if (q->type != NE_ENT_PER) continue;
+                g = gg[grp];
+                if (g == p->gender) {
+                    if (same < 0) same = grp;
+                    else if (same != grp) bad = 1;
+                } else if (!g && near) {
+                    bad = 1;
+                }
+            } else if ((q->kind == NE_COREF_TITLE || q->kind == NE_COREF_DESC) && q->type == NE_ENT_PER && near &&
+                       q->gender != (p->gender == NE_GENDER_MALE ? NE_GENDER_FEMALE : NE_GENDER_MALE) &&
+                       in->gold[j] < NE_COREF_NEWS_SUP) {
+                bad = 1;   /* "the woman", whom no name may be */
+            }
+        }
+        if (bad || same < 0) continue;
+        in->gold[k] = NE_COREF_NEWS_SUP + same;
+        p->hide_gender = 1;
+        labelled++;
+    }
+    free(gg);
+    return labelled;
+}
+
 size_t ne_coref_inst_news(ne_coref_inst *in, const char *text, size_t len, const ne_coref_model *m,
-                          ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws)
+                          ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws, unsigned what)
 {
     inst_text(in, text, len);
     inst_detect(in, m, ws, ner, nws);
@@ -467,7 +550,7 @@ size_t ne_coref_inst_news(ne_coref_inst *in, const char *text, size_t len, const
             if (in->ms[q].kind == NE_COREF_NAME && news_last_word(in, q) == h) { g = q; break; }
         in->gold[k] = NE_COREF_NEWS + (int32_t)g;
     }
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n && (what & NE_COREF_NEWS_DESC); k++) {
         ne_coref_mention *mm = &in->ms[k];
         if ((mm->kind != NE_COREF_TITLE && mm->kind != NE_COREF_DESC) || mm->type != NE_ENT_PER) continue;
         int32_t q = mm->appos;
@@ -491,7 +574,7 @@ size_t ne_coref_inst_news(ne_coref_inst *in, const char *text, size_t len, const
      * phrase earlier ("a"/"an" and up to three words), not one that names
      * someone ("a spokesman, John Smith,"), is someone the text never
      * named: new, as the detector drops the indefinite one. */
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n && (what & NE_COREF_NEWS_DESC); k++) {
         const ne_coref_mention *mm = &in->ms[k];
         /* a person description, not a title: "a president" is often
          * anyone's, "the president" the one named (tried, coref.mk) */
@@ -521,6 +604,7 @@ size_t ne_coref_inst_news(ne_coref_inst *in, const char *text, size_t len, const
         }
         if (unnamed) { in->gold[k] = -1; labelled++; }
     }
+    if (what & NE_COREF_NEWS_PRON) labelled += news_pronouns(in, m, ws);
     for (size_t k = 0; k < n; k++) {   /* the evidence, hidden */
         if (in->ms[k].kind == NE_COREF_NAME) in->ms[k].role = 0;
         in->ms[k].age = 0;

@@ -106,8 +106,21 @@ void ne_coref_inst_free(ne_coref_inst *in);
  * in->gold_total). */
 #define NE_COREF_NEWS     2000000
 #define NE_COREF_NEWS_SUP 3000000
+/* what: NE_COREF_NEWS_DESC the descriptions above; NE_COREF_NEWS_PRON
+ * also a he/she that is the subject of a speech cue when the genders of
+ * the people named and described before it leave one it can be (the one
+ * person of its gender within five sentences, none of unknown gender
+ * within two or the window): labelled with that person, its gender hidden
+ * from the features (ne_coref_mention.hide_gender), so that the model
+ * learns from news the structure that tells a speaker when the genders
+ * do not (issue 18: "Correa said … He said"; GUM and GAP have few).
+ * coref_train --news-pronouns 1; off by default: tried, not kept
+ * (mk/coref.mk: 138 such pronouns in PolNeAR train, too few that tell
+ * the previous speaker from the previous subject). */
+#define NE_COREF_NEWS_DESC 1u
+#define NE_COREF_NEWS_PRON 2u
 size_t ne_coref_inst_news(ne_coref_inst *in, const char *text, size_t len, const ne_coref_model *m,
-                          ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws);
+                          ne_coref_ws *ws, const ne_ner_model *ner, ne_ner_ws *nws, unsigned what);
 
 /* Scores accumulated over documents. */
 typedef struct ne_coref_scores {
