@@ -288,6 +288,51 @@ static int furniture_line(const ne_doc *doc, const ne_text *t, uint32_t a, uint3
  * type (curated) and the tagger's type remembered; a span inside a longer
  * one loses to it ("Trump" in "Trump Tower", "Russian" in "the Russian
  * leader"); partial overlaps keep the longer, the tagger's on a tie. */
+/* True when the tagger's span [a, b) is a person's name, "of", and an
+ * organisation or place ("Aimee Drolet Rossi of UCLA", "Analyst Nathan
+ * Brookwood of Insight 64"), which it reads as one organisation: before
+ * "of", capitalised words whose first name word is a known given name,
+ * two to four of them counting from it (the bundled list's given names
+ * or the coreference model's, learnt from GAP and GUM); after it, a
+ * capitalised word.
+ * Sets *g to the given name, *o to "of". "Bank of America" and
+ * "University of Chicago" start with no given name. */
+static int person_of_org(const ent_state *st, const ne_text *t, uint32_t a, uint32_t b, uint32_t *g, uint32_t *o)
+{
+    uint32_t of = a + 1;
+    while (of + 1 < b && !ent_tok_is_wordn(t, of, "of", 2, 0)) of++;
+    if (of + 1 >= b || !(t->toks[of + 1].flags & NE_TF_CAP)) return 0;
+    uint32_t k = a;
+    while (k < of && map_get(&st->gz.given, hash_fold(tok_ptr(t, k), tok_len(t, k))) == NONE32 &&
+           !(st->coref && ne_coref_given_name(st->coref, tok_ptr(t, k), tok_len(t, k)) != NE_GENDER_UNKNOWN)) {
+        if (t->toks[k].kind != NE_TOK_WORD || !(t->toks[k].flags & NE_TF_CAP)) return 0;
+        k++;
+    }
+    if (k >= of || of - k < 2 || of - k > 4 || k - a > 2) return 0;
+    /* before the given name only a role or title ("Analyst", "Professor") */
+    for (uint32_t i = a; i < k; i++)
+        if (!st->coref || !(ne_coref_word_class(st->coref, tok_ptr(t, i), tok_len_nodot(t, i)) & NE_COREF_WORD_NOUN))
+            return 0;
+    /* the name: capitalised words, none a possessive or a head of a
+     * place's or body's name ("Jefferson Parish's Department of …", "New
+     * York Academy of Art") */
+    static const char *const heads[] = { "Academy", "Department", "Parish", "County", "City", "University",
+                                         "College", "Institute", "Center", "Centre", "School", "Foundation",
+                                         "Bank", "Society", "Council", "Museum", "Hospital", "Board", "Office",
+                                         "Ministry", "Agency", "Bureau", "Club", "House", "Church", "Court" };
+    for (uint32_t i = k; i < of; i++) {
+        if (t->toks[i].kind != NE_TOK_WORD || !(t->toks[i].flags & NE_TF_CAP)) return 0;
+        const char *w = tok_ptr(t, i);
+        size_t n = tok_len(t, i);
+        if (possessive_base(w, n) < n) return 0;
+        for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++)
+            if (n == strlen(heads[h]) && !memcmp(w, heads[h], n)) return 0;
+    }
+    *g = k;
+    *o = of;
+    return 1;
+}
+
 void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
 {
     const ne_text *t = field_text(doc, field);
@@ -341,6 +386,18 @@ void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
                 cand c = { .a = spans[i].tok_start, .b = end, .gaz = -1, .person = -1,
                            .type = (uint8_t)spans[i].type, .ner_type = (uint8_t)spans[i].type,
                            .kind = GZ_PLACE, .field = (uint8_t)field, .weak = uncased[spans[i].tok_start] == 1 };
+                uint32_t g, o;
+                if (person_of_org(st, t, c.a, c.b, &g, &o)) {
+                    /* "Aimee Drolet Rossi of UCLA": the person and the
+                     * organisation are two names */
+                    cand pc = c;
+                    pc.a = g;
+                    pc.b = o;
+                    pc.type = NE_ENT_PER;
+                    ent_push_cand(st, &pc);
+                    c.a = o + 1;
+                    if (c.type == NE_ENT_PER) c.type = NE_ENT_ORG;
+                }
                 ent_push_cand(st, &c);
             }
             i++;

@@ -310,6 +310,24 @@ TEST(entities_big_companies_and_pollsters_are_organisations)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_person_of_organisation_is_two_names)
+{
+    /* the tagger read "Analyst Nathan Brookwood of Insight 64" as one
+     * organisation, and "he says" could not be him; "Bank of America"
+     * stays one name */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Analyst Nathan Brookwood of Insight 64 says the chip is fast. Bank of America said "
+                        "profits rose.",
+                        &doc), 0);
+    const ne_entity *p = entity_named(&doc, "Nathan Brookwood"), *b = entity_named(&doc, "Bank of America");
+    CHECK(p != NULL && b != NULL);
+    if (p) CHECK(p->type == NE_ENT_PER);
+    if (b) CHECK(b->type == NE_ENT_ORG);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_surname_before_the_full_name_and_title_mentions)
 {
     char buf[512];
