@@ -6,11 +6,12 @@
  *                  [--out models/describe.model] [--folds 5] [--epochs 15]
  *                  [--cv-only] [--show] [--linked-too]
  *   describe_train --gold GOLD --eval TEXTS [--show]
- *       (the built-in model on another corpus: TEXTS holds {"id", "text"}
- *       lines, GOLD rows of the same form whose offsets index those texts,
- *       as UTF-8 bytes or code points; the speakers of the statements
- *       whose speaker words overlap a row's source, without and with the
- *       resolver)
+ *       (the built-in model on another corpus: TEXTS holds {"id" or
+ *       "doc_id", "text"} lines, GOLD rows of the same form whose offsets
+ *       index those texts, as UTF-8 bytes or code points; the speakers of
+ *       the statements whose speaker words overlap a row's source, without
+ *       and with the resolver; and how many statements of all the texts
+ *       the resolver gave an entity)
  *
  * Gold. One JSON line per described source of PolNeAR train ("the judge
  * said"): doc_id, src_start/src_end (code points into the article's
@@ -87,6 +88,7 @@ typedef struct example {
     uint8_t linked_right;     /* linked: that entity is the referent */
     uint8_t named;            /* the referent is an entity of the article among the candidates */
     uint8_t ref_entity;       /* the referent is an entity of the article */
+    uint8_t silver;           /* not annotated: labelled from PolNeAR's attributions, training only */
     char *label;              /* for --show */
 } example;
 
@@ -94,7 +96,8 @@ static grow *gold; static size_t ngold, gold_cap;
 static example *ex; static size_t nex, ex_cap;
 static cand_ex *cands; static size_t ncands, cands_cap;
 static uint32_t *feats; static size_t nfeats, feats_cap;
-static int show, linked_too;
+static int show, linked_too, use_silver;
+static size_t nsilver_unlabelled, ncoord;
 
 /* ---- gold --------------------------------------------------------------- */
 
@@ -171,19 +174,94 @@ static long referent_entity(const ne_doc *doc, const grow *g, const uint32_t *c2
 
 /* ---- examples ------------------------------------------------------------ */
 
+/* Adds statement si's description as an example whose referent is
+ * entity re (-1: none). */
+static example *add_example(ne_quotes_ws *ws, ne_doc *doc, size_t si, long re, uint32_t aidx)
+{
+    const stmt *s = &ws->st[si];
+    qt_dcand c[QT_DESC_MAXC];
+    size_t nc = qt_desc_candidates(ws, si, &s->sp_np, c);
+    ne_grow(&ex, &ex_cap, nex + 1, sizeof *ex);
+    example *e = &ex[nex++];
+    memset(e, 0, sizeof *e);
+    e->article = aidx;
+    e->c0 = (uint32_t)ncands;
+    e->nc = (uint32_t)nc;
+    e->linked = s->ent >= 0;
+    e->linked_right = s->ent >= 0 && s->ent == re;
+    e->ref_entity = re >= 0;
+    int reach = 0;
+    for (size_t ci = 1; ci < nc; ci++) reach |= c[ci].ent == re && re >= 0;
+    e->named = (uint8_t)reach;
+    ne_grow(&cands, &cands_cap, ncands + nc, sizeof *cands);
+    int seen_nearest = 0;
+    for (size_t ci = 0; ci < nc; ci++) {
+        ne_grow(&feats, &feats_cap, nfeats + QT_DESC_MAXF, sizeof *feats);
+        cand_ex *ce = &cands[ncands++];
+        ce->f0 = (uint32_t)nfeats;
+        ce->nf = (uint32_t)qt_desc_features(ws, si, &s->sp_np, c, nc, ci, feats + nfeats);
+        nfeats += ce->nf;
+        ce->right = ci == 0 ? !reach : c[ci].ent == re;
+        ce->name = show && ci > 0 ? ne_xstrdup(doc->entities[c[ci].ent].name) : NULL;
+        ce->nearest = !seen_nearest && ci > 0 && (c[ci].flags & QD_NEAREST);
+        ncoord += ci > 0 && (c[ci].flags & QD_COORD);
+        seen_nearest |= ce->nearest;
+    }
+    return e;
+}
+
+/* The silver label of statement si, a definite description no gold row
+ * covers, from PolNeAR's own attributions: the entity its source names
+ * when the attribution whose content best overlaps the statement (>= 0.3)
+ * has a source elsewhere than the description (the chain chose the wrong
+ * phrase); none when no attribution overlaps it (the statement is
+ * spurious: nobody may be alerted). *ok = 0 when there is no label (the
+ * source is the description itself, or names no entity). */
+static long silver_label(const ne_doc *doc, yajl_val art, size_t si, const uint32_t *c2b, size_t ncp, int *ok)
+{
+    const ne_quote *q = &doc->quotes[si];
+    yajl_val attrs = pg_jget(art, "attributions");
+    size_t na = YAJL_IS_ARRAY(attrs) ? attrs->u.array.len : 0;
+    double best = 0.3;
+    long bsb = -1, bse = -1;
+    int found = 0;
+    for (size_t i = 0; i < na; i++) {
+        yajl_val a = attrs->u.array.values[i], content = pg_jget(a, "content"), src = pg_jget(a, "source");
+        if (!YAJL_IS_ARRAY(content)) continue;
+        long b = -1, e = -1;
+        for (size_t j = 0; j < content->u.array.len; j++) {
+            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
+            if (cb < 0 || ce < cb || (size_t)ce > ncp) continue;
+            if (b < 0 || cb < b) b = cb;
+            if (ce > e) e = ce;
+        }
+        if (b < 0) continue;
+        double o = pg_overlap(q->start, q->end, c2b[b], c2b[e]);
+        if (o < best) continue;
+        best = o;
+        found = 1;
+        bsb = bse = -1;
+        if (YAJL_IS_ARRAY(src) && src->u.array.len) {
+            long sb = pg_jint(src->u.array.values[0], "start"), se = pg_jint(src->u.array.values[0], "end");
+            if (sb >= 0 && se > sb && (size_t)se <= ncp) { bsb = c2b[sb]; bse = c2b[se]; }
+        }
+    }
+    *ok = 0;
+    if (!found) { *ok = 1; return -1; }
+    if (bsb < 0 || ((uint32_t)bsb < q->speaker_end && (uint32_t)bse > q->speaker_start)) return -1;
+    long re = pg_gold_entity(doc, (uint32_t)bsb, (uint32_t)bse);
+    *ok = re >= 0;
+    return re;
+}
+
 static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32_t aidx)
 {
-    (void)art;
     size_t ncp;
-    uint32_t *c2b = NULL;
-    char *taken = NULL;
+    uint32_t *c2b = pg_cp_to_byte(doc->body, doc->body_len, &ncp);
+    char *taken = ne_xcalloc(ws->nst + 1, 1);
     for (size_t gi = 0; gi < ngold; gi++) {
         grow *g = &gold[gi];
         if (strcmp(g->doc, doc->id)) continue;
-        if (!c2b) {
-            c2b = pg_cp_to_byte(doc->body, doc->body_len, &ncp);
-            taken = ne_xcalloc(ws->nst + 1, 1);
-        }
         if (g->sb < 0 || g->se <= g->sb || (size_t)g->se > ncp) continue;
         uint32_t sb = c2b[g->sb], se = c2b[g->se];
         size_t si = ws->nst;
@@ -197,40 +275,24 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
         g->used = 1;
         const stmt *s = &ws->st[si];
         long re = referent_entity(doc, g, c2b, ncp);
-        qt_dcand c[QT_DESC_MAXC];
-        size_t nc = qt_desc_candidates(ws, si, &s->sp_np, c);
-        ne_grow(&ex, &ex_cap, nex + 1, sizeof *ex);
-        example *e = &ex[nex++];
-        memset(e, 0, sizeof *e);
-        e->article = aidx;
-        e->c0 = (uint32_t)ncands;
-        e->nc = (uint32_t)nc;
-        e->linked = s->ent >= 0;
-        e->linked_right = s->ent >= 0 && s->ent == re;
-        e->ref_entity = re >= 0;
-        int reach = 0;
-        for (size_t ci = 1; ci < nc; ci++) reach |= c[ci].ent == re && re >= 0;
-        e->named = (uint8_t)reach;
-        ne_grow(&cands, &cands_cap, ncands + nc, sizeof *cands);
-        int seen_nearest = 0;
-        for (size_t ci = 0; ci < nc; ci++) {
-            ne_grow(&feats, &feats_cap, nfeats + QT_DESC_MAXF, sizeof *feats);
-            cand_ex *ce = &cands[ncands++];
-            ce->f0 = (uint32_t)nfeats;
-            ce->nf = (uint32_t)qt_desc_features(ws, si, &s->sp_np, c, nc, ci, feats + nfeats);
-            nfeats += ce->nf;
-            ce->right = ci == 0 ? !reach : c[ci].ent == re;
-            ce->name = show && ci > 0 ? ne_xstrdup(doc->entities[c[ci].ent].name) : NULL;
-            ce->nearest = !seen_nearest && ci > 0 && (c[ci].flags & QD_NEAREST);
-            seen_nearest |= ce->nearest;
-        }
+        example *e = add_example(ws, doc, si, re, aidx);
         if (show) {
             char buf[512];
             snprintf(buf, sizeof buf, "%s [%.*s] gold=%s%s%s", doc->id, (int)(s->sp_end - s->sp_start),
                      doc->body + s->sp_start, g->ref, re < 0 && strcasecmp(g->ref, "none") ? " (no entity)" : "",
-                     re >= 0 && !reach ? " (not a candidate)" : "");
+                     re >= 0 && !e->named ? " (not a candidate)" : "");
             e->label = ne_xstrdup(buf);
         }
+    }
+    /* the other bare definite descriptions the chain chose as a speaker:
+     * silver examples (training only, with --silver) */
+    for (size_t si = 0; si < ws->nst && si < doc->nquotes; si++) {
+        const stmt *s = &ws->st[si];
+        if (taken[si] || !s->has_speaker || s->ent >= 0 || !qt_desc_eligible(ws, &s->sp_np)) continue;
+        int ok;
+        long re = silver_label(doc, art, si, c2b, ncp, &ok);
+        if (!ok) { nsilver_unlabelled++; continue; }
+        add_example(ws, doc, si, re, aidx)->silver = 1;
     }
     free(taken);
     free(c2b);
@@ -267,7 +329,7 @@ static uint32_t choose(const float *w, const example *e, double theta)
     return best && p[best] >= theta ? best : 0;
 }
 
-static int trains_on(const example *e) { return !e->linked || linked_too; }
+static int trains_on(const example *e) { return (!e->linked || linked_too) && (!e->silver || use_silver); }
 
 /* One epoch of stochastic gradient ascent on the log-likelihood of the
  * right candidates, with L2 decay, over the examples not in fold `hold`. */
@@ -302,7 +364,7 @@ static void evaluate(const float *w, double theta, int folds, int hold, tally *t
 {
     for (size_t k = 0; k < nex; k++) {
         const example *e = &ex[k];
-        if (e->linked || (hold >= 0 && (int)(e->article % (uint32_t)folds) != hold)) continue;
+        if (e->linked || e->silver || (hold >= 0 && (int)(e->article % (uint32_t)folds) != hold)) continue;
         uint32_t p = choose(w, e, theta);
         const cand_ex *c = &cands[e->c0];
         tl->n++;
@@ -373,16 +435,15 @@ static int eval_corpus(const char *texts, void *ent, ne_quotes_ws *ws)
     char *all = nebuf_read_file(texts, NULL);
     if (!all) { printf("describe-eval: skipped: %s not found\n", texts); return 0; }
     evtally today = {0}, resolver = {0}, own = {0};
-    size_t bytes_off = 0, cp_off = 0, unmatched = 0, docs = 0;
+    size_t bytes_off = 0, cp_off = 0, unmatched = 0, docs = 0, stmts = 0, fired = 0;
     char err[512];
     for (char *line = all, *nl; line && *line; line = nl) {
         nl = strchr(line, '\n');
         if (nl) *nl++ = '\0';
         yajl_val v = *line ? yajl_tree_parse(line, err, sizeof err) : NULL;
         const char *id = v ? YAJL_GET_STRING(pg_jget(v, "id")) : NULL, *text = v ? YAJL_GET_STRING(pg_jget(v, "text")) : NULL;
-        int wanted = 0;
-        for (size_t g = 0; id && text && g < ngold && !wanted; g++) wanted = !strcmp(gold[g].doc, id);
-        if (!wanted) { if (v) yajl_tree_free(v); continue; }
+        if (v && !id) id = YAJL_GET_STRING(pg_jget(v, "doc_id"));   /* PolNeAR's records */
+        if (!id || !text) { if (v) yajl_tree_free(v); continue; }
         docs++;
         ne_doc d[2];
         for (int mode = 0; mode < 2; mode++) {
@@ -391,6 +452,15 @@ static int eval_corpus(const char *texts, void *ent, ne_quotes_ws *ws)
         }
         size_t ncp;
         uint32_t *c2b = pg_cp_to_byte(d[0].body, d[0].body_len, &ncp);
+        /* every statement the resolver gave an entity, annotated or not */
+        for (size_t i = 0; i < d[0].nquotes && i < d[1].nquotes; i++) {
+            stmts++;
+            int f = d[0].quotes[i].speaker_entity < 0 && d[1].quotes[i].speaker_entity >= 0;
+            fired += f;
+            if (f && show)
+                printf("  FIRED %s [%s] -> %s: %.80s\n", id, d[1].quotes[i].speaker_text ? d[1].quotes[i].speaker_text : "",
+                       d[1].entities[d[1].quotes[i].speaker_entity].name, d[1].quotes[i].text);
+        }
         for (size_t g = 0; g < ngold; g++) {
             grow *r = &gold[g];
             if (strcmp(r->doc, id) || r->sb < 0 || r->se <= r->sb) continue;
@@ -426,17 +496,19 @@ static int eval_corpus(const char *texts, void *ent, ne_quotes_ws *ws)
         ne_doc_reset(&d[1]);
         yajl_tree_free(v);
     }
-    printf("describe-eval: %zu gold rows in %zu documents of %s; offsets: %zu UTF-8 bytes, %zu code points; %zu not "
+    printf("describe-eval: %zu gold rows, %zu texts in %s; offsets: %zu UTF-8 bytes, %zu code points; %zu not "
            "found as a statement's speaker\n", ngold, docs, texts, bytes_off, cp_off, unmatched);
     ev_print("today (no resolver)", &today);
     ev_print("with the resolver", &resolver);
     printf("  the resolver's own links (bare today): %zu, %zu right\n", own.links, own.links_ok);
+    printf("  all statements of the %zu texts: %zu; the resolver gave %zu of them an entity (annotated or not)\n", docs,
+           stmts, fired);
     free(all);
     return 0;
 }
 
 #define LR 0.1
-#define REPEATS 3
+#define REPEATS 5
 
 int main(int argc, char **argv)
 {
@@ -451,6 +523,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--cv-only")) cv_only = 1;
         else if (!strcmp(argv[i], "--show")) show = 1;
         else if (!strcmp(argv[i], "--linked-too")) linked_too = 1;
+        else if (!strcmp(argv[i], "--silver")) use_silver = 1;
         else if (!strcmp(argv[i], "--eval") && i + 1 < argc) texts = argv[++i];
         else { train = NULL; gpath = NULL; break; }
     }
@@ -488,7 +561,9 @@ int main(int argc, char **argv)
     if (nread < 0) return 1;
     size_t used = 0, nlinked = 0, named = 0, refent = 0, bare = 0, linked_ok = 0;
     for (size_t g = 0; g < ngold; g++) used += gold[g].used;
+    size_t silver = 0, silver_named = 0;
     for (size_t k = 0; k < nex; k++) {
+        if (ex[k].silver) { silver++; silver_named += ex[k].named; continue; }
         nlinked += ex[k].linked;
         linked_ok += ex[k].linked_right;
         if (!ex[k].linked) { bare++; named += ex[k].named; refent += ex[k].ref_entity; }
@@ -497,6 +572,10 @@ int main(int argc, char **argv)
            "speaker: %zu already linked by the rules (%zu of them to the referent), %zu bare; of the bare, the "
            "referent is an entity of the article for %zu, a candidate for %zu; %zu candidates\n",
            gpath, nread, ngold, used, nlinked, linked_ok, bare, refent, named, ncands);
+    printf("  other bare definite descriptions chosen as a speaker: %zu labelled from PolNeAR's attributions (%zu "
+           "an entity among the candidates, the rest none)%s, %zu without a label\n", silver, silver_named,
+           use_silver ? ", trained on" : ", not used", nsilver_unlabelled);
+    printf("  candidates joined to another of their type (\"Boeing and Airbus\"): %zu\n", ncoord);
     /* REPEATS visiting orders: the cross-validation sums over them, so
      * that the choice of settings does not hang on one order (185
      * examples); the model is trained in the first */

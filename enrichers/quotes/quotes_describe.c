@@ -38,7 +38,8 @@
  * roles (1), and the description's modifiers among them; the head's
  * gender words against its gender; named inside the description, right
  * before it ("EgyptAir, the airline said"), again after it in its
- * sentence; its nearest mention in a quotation; the nearest fitting
+ * sentence, joined to another candidate of its type ("Boeing and
+ * Airbus"); its nearest mention in a quotation; the nearest fitting
  * candidate, by how many fit; for an age, the age after its name
  * ("Mourinho, 56,"). NONE: the head's class, the determiner, how many
  * candidates fit and whether any carries the head word, the phrase's
@@ -258,11 +259,18 @@ int qt_desc_eligible(const ne_quotes_ws *ws, const np *n)
     /* lower-case words only, as the annotated sources are: a name inside
      * ("the Trump campaign", "the White House statement") is a
      * modifier the ranker and coreference judge, not a description to
-     * resolve */
+     * resolve; nor a possessive */
     for (uint32_t i = n->beg + 1; i < n->end; i++) {
         const ne_token *k = tok(ws, i);
         if (ws->ti[i].ent >= 0 || (k->flags & NE_TF_CAP) ||
             (k->kind != NE_TOK_WORD && k->kind != NE_TOK_NUM && !tok_is(ws, i, "-")))
+            return 0;
+        /* "the county's emergency office": the possessor is someone else,
+         * whom the description does not name */
+        const char *w = ws->t->s + k->start;
+        size_t len = k->end - k->start;
+        if ((len > 2 && w[len - 2] == '\'' && w[len - 1] == 's') ||
+            (len > 4 && w[len - 1] == 's' && memcmp(w + len - 4, "\xE2\x80\x99", 3) == 0))
             return 0;
     }
     return 1;
@@ -362,6 +370,21 @@ size_t qt_desc_candidates(const ne_quotes_ws *ws, size_t si, const np *n, qt_dca
         if (!p->has_speaker || p->ent < 0 || stmt_para(ws, p) != dpara) continue;
         for (size_t i = 1; i < nc; i++)
             if (c[i].ent == (int32_t)p->ent) c[i].flags |= QD_SPARA;
+    }
+    /* "Boeing and Airbus both reported …": a name joined to another of the
+     * candidates by "and", "or" or a comma does not say which one */
+    for (size_t i = 1; i < nc; i++) {
+        uint32_t t = c[i].near_tok;
+        if (t == UINT32_MAX) continue;
+        uint32_t b = ws->ti[t].mbeg, e = ws->ti[t].mend;
+        int32_t other = -1;
+        if (e + 1 < ws->t->ntoks && (tok_is(ws, e, "and") || tok_is(ws, e, "or") || tok_is(ws, e, ",")))
+            other = ws->ti[e + 1].ent;
+        if (other < 0 && b >= 2 && (tok_is(ws, b - 1, "and") || tok_is(ws, b - 1, "or") || tok_is(ws, b - 1, ",")))
+            other = ws->ti[b - 2].ent;
+        for (size_t j = 1; other >= 0 && j < nc; j++)
+            if (j != i && c[j].ent == other && ent_of(ws, other)->type == ent_of(ws, c[i].ent)->type)
+                c[i].flags |= QD_COORD;
     }
     char hw[WORD_MAX];
     size_t hn = fold_tok(ws, n->head, hw);
@@ -552,6 +575,7 @@ size_t qt_desc_features(const ne_quotes_ws *ws, size_t si, const np *n, const qt
     EMIT(26, comp, (fl & QD_HEADLINE) ? 1 : 0);
     EMIT(27, comp, (fl & QD_APPOS) ? 1 : 0);
     EMIT(30, comp, (fl & QD_LATER) ? 1 : 0);
+    EMIT(31, comp, (fl & QD_COORD) ? 1 : 0);
     /* the head word itself: "the businessman" in 2016 news, "the company" */
 
     if (hc == HC_AGE) {

@@ -377,7 +377,8 @@ enum {
     QD_NEAREST = 1u << 7,   /* the nearest candidate of a compatible type */
     QD_HEADLINE = 1u << 8,  /* named in the article's title */
     QD_APPOS   = 1u << 9,   /* named right before it, with a comma ("EgyptAir, the airline") */
-    QD_LATER   = 1u << 10   /* named again after it in its sentence ("the nominee told her") */
+    QD_LATER   = 1u << 10,  /* named again after it in its sentence ("the nominee told her") */
+    QD_COORD   = 1u << 11   /* joined to another candidate of its type ("Boeing and Airbus") */
 };
 
 typedef struct qt_dcand {
