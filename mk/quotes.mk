@@ -151,7 +151,7 @@ cues-learn: $(CUES_LEARN)
 # wrong links: accuracy 0.648 against 0.577 always-nobody (today's
 # system) and 0.264 for the nearest person/organisation of a fitting type;
 # 8.9% linked (81 of 910), precision 0.901; ranking alone (referent a
-# candidate) 0.639. The training set was chosen by the same CV: the
+# candidate) 0.642. The training set was chosen by the same CV: the
 # annotated bare ones alone (utility 51), with the 24 the rules already
 # linked (--linked-too, 57: kept), with 19 more bare descriptions labelled
 # from PolNeAR's own attributions (--silver: 48; both 51). Not kept either:
@@ -163,9 +163,9 @@ cues-learn: $(CUES_LEARN)
 # left bare 108 -> 101 of 159 quoted and 90 -> 80 of 132 indirect; speaker
 # accuracy 0.966 / 0.944 and resolved person 0.963 / 0.963 unchanged; seeds
 # alerts P 0.958 R 0.958 unchanged. describe_train --eval on train's texts:
-# the resolver gives 19 of 9,762 statements an entity, 17 annotated (all
-# right, in sample), 2 not ("The employee of nearly four years" -> Ivanka
-# Trump is wrong).
+# the resolver gives 16 of 9,762 statements an entity, 15 annotated (all
+# right, in sample), 1 not ("The employee of nearly four years" -> Ivanka
+# Trump, wrong).
 
 DESC_TRAIN := $(BUILD)/tools/describe_train
 DESC_GOLD  := tests/data/described_speakers.jsonl

@@ -330,6 +330,8 @@ size_t qt_desc_candidates(const ne_quotes_ws *ws, size_t si, const np *n, qt_dca
             const ne_mention *mn = &en->mentions[m];
             titled |= mn->field == NE_FIELD_TITLE;
             if (mn->field != NE_FIELD_BODY || mn->repeat) continue;
+            /* a headline-like line of the body counts as the title (PolNeAR's texts open with theirs) */
+            titled |= mn->start < dstart && ws->ti[tok_at(ws, mn->start)].region == R_HEAD;
             if (mn->start >= dstart && mn->end <= dend) { inside = 1; continue; }
             if (mn->start == listener) { nb = UINT32_MAX; break; }
             if (mn->start >= dend && mn->start < sent_end) later = 1;
