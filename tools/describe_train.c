@@ -8,7 +8,8 @@
  *   describe_train --gold GOLD --eval TEXTS [--show]
  *       (the built-in model on another corpus: TEXTS holds {"id" or
  *       "doc_id", "text"} lines, GOLD rows of the same form whose offsets
- *       index those texts, as UTF-8 bytes or code points; the speakers of
+ *       index those texts, as code points or UTF-8 bytes (whichever
+ *       finds the row's source words there, code points first); the speakers of
  *       the statements whose speaker words overlap a row's source, without
  *       and with the resolver; and how many statements of all the texts
  *       the resolver gave an entity)
@@ -465,11 +466,13 @@ static int eval_corpus(const char *texts, void *ent, ne_quotes_ws *ws)
             grow *r = &gold[g];
             if (strcmp(r->doc, id) || r->sb < 0 || r->se <= r->sb) continue;
             size_t sl = strlen(r->src);
-            int is_bytes = (size_t)r->se <= d[0].body_len && (size_t)(r->se - r->sb) == sl &&
+            int is_cp = (size_t)r->se <= ncp && c2b[r->se] - c2b[r->sb] == sl &&
+                        !memcmp(d[0].body + c2b[r->sb], r->src, sl);
+            int is_bytes = !is_cp && (size_t)r->se <= d[0].body_len && (size_t)(r->se - r->sb) == sl &&
                            !memcmp(d[0].body + r->sb, r->src, sl);
             uint32_t sb, se;
-            if (is_bytes) { sb = (uint32_t)r->sb; se = (uint32_t)r->se; bytes_off++; }
-            else if ((size_t)r->se <= ncp) { sb = c2b[r->sb]; se = c2b[r->se]; cp_off++; }
+            if (is_cp) { sb = c2b[r->sb]; se = c2b[r->se]; cp_off++; }
+            else if (is_bytes) { sb = (uint32_t)r->sb; se = (uint32_t)r->se; bytes_off++; }
             else { unmatched++; continue; }
             grow rr = *r;   /* the mention offset in the same unit, as code points for referent_entity */
             if (is_bytes && r->rm >= 0) {
@@ -496,8 +499,8 @@ static int eval_corpus(const char *texts, void *ent, ne_quotes_ws *ws)
         ne_doc_reset(&d[1]);
         yajl_tree_free(v);
     }
-    printf("describe-eval: %zu gold rows, %zu texts in %s; offsets: %zu UTF-8 bytes, %zu code points; %zu not "
-           "found as a statement's speaker\n", ngold, docs, texts, bytes_off, cp_off, unmatched);
+    printf("describe-eval: %zu gold rows, %zu texts in %s; offsets: %zu code points (the source's words there), "
+           "%zu UTF-8 bytes; %zu not found as a statement's speaker\n", ngold, docs, texts, cp_off, bytes_off, unmatched);
     ev_print("today (no resolver)", &today);
     ev_print("with the resolver", &resolver);
     printf("  the resolver's own links (bare today): %zu, %zu right\n", own.links, own.links_ok);
