@@ -141,3 +141,78 @@ cues-learn: $(CUES_LEARN)
 	$(CUES_LEARN) --train $(QUOTES_DATA)/polnear/train.jsonl --out enrichers/quotes/quotes_cuelex.inc
 
 -include $(BUILD)/tools/cues_learn.d
+
+# ---- the described-speaker resolver (enrichers/quotes/quotes_describe.c) ----
+#
+#   make describe-train  retrain models/describe.model from the hand-annotated
+#                        referents of PolNeAR train's described sources
+#                        ("the judge said" -> Judge Berman, or none):
+#                        5-fold cross-validation by article chooses the
+#                        epochs and NONE's margin and prints the folds and the
+#                        baselines, then the model is trained on all of them.
+#                        "skipped: …" without ../shared/data. DESC_SHOW=1
+#                        lists each held-out choice. Deterministic.
+#   make describe-eval DESC_EVAL_GOLD=FILE
+#                        the built-in model on web news (webextract's MSV
+#                        texts, ../shared/data): FILE's rows (same fields,
+#                        offsets into those texts) scored through the
+#                        product without and with the resolver.
+#
+# tests/data/described_speakers.jsonl is that annotation (issue 18): per
+# described source its PolNeAR doc_id, code-point offsets, the source's
+# words, the cue, and the referent's name and a mention offset. It holds
+# only offsets, short spans and names, like tests/data/real_quotes.jsonl;
+# the PolNeAR texts stay in ../shared/data.
+
+# Figures (2026-12-07). Selection: 5-fold CV by article on the 182
+# annotated described sources the rules leave bare (77 name an entity of
+# the article, all among the candidates), summed over 5 visiting orders;
+# epochs, L2 and the link threshold (p >= 0.75) chosen by right links - 2 x
+# wrong links: accuracy 0.648 against 0.577 always-nobody (today's
+# system) and 0.264 for the nearest person/organisation of a fitting type;
+# 8.9% linked (81 of 910), precision 0.901; ranking alone (referent a
+# candidate) 0.642. The training set was chosen by the same CV: the
+# annotated bare ones alone (utility 51), with the 24 the rules already
+# linked (--linked-too, 57: kept), with 19 more bare descriptions labelled
+# from PolNeAR's own attributions (--silver: 48; both 51). Not kept either:
+# the head word itself as a feature (memorised: 75 of 79 ranked right in
+# sample, CV no better); a perceptron ranker with a NONE margin (CV
+# precision 0.68-0.75 at the best margin); one visiting order (the choice
+# swung with the order: hence 5). PolNeAR train through the product (in
+# sample: trained on it), eval_quotes --split train: described sources
+# left bare 108 -> 101 of 159 quoted and 90 -> 80 of 132 indirect; speaker
+# accuracy 0.966 / 0.944 and resolved person 0.963 / 0.963 unchanged; seeds
+# alerts P 0.958 R 0.958 unchanged. describe_train --eval on train's texts:
+# the resolver gives 16 of 9,762 statements an entity, 15 annotated (all
+# right, in sample), 1 not ("The employee of nearly four years" -> Ivanka
+# Trump, wrong). Read once at the end, not tuned on: described speakers
+# the chain left bare in web news of 2005-2017 (webextract's MSV texts,
+# 358 hand-annotated rows, /work/ea13/desc/msv.jsonl, outside the repo;
+# its offsets are code points, not bytes), make describe-eval: accuracy
+# 0.673 -> 0.698; the resolver links 20 (14 right, precision 0.70), 94.1%
+# stay bare; it touches 24 of the 5,982 statements of the 720 texts.
+
+DESC_TRAIN := $(BUILD)/tools/describe_train
+DESC_GOLD  := tests/data/described_speakers.jsonl
+DESC_SHOW  ?=
+
+.PHONY: describe-train describe-eval
+
+tools: $(DESC_TRAIN)
+
+$(BUILD)/enrichers/quotes/quotes_model.o: models/describe.model
+
+$(DESC_TRAIN): $(BUILD)/tools/describe_train.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+describe-train: $(DESC_TRAIN)
+	$(DESC_TRAIN) --train $(QUOTES_DATA)/polnear/train.jsonl --gold $(DESC_GOLD) --linked-too --out models/describe.model $(if $(DESC_SHOW),--show)
+
+describe-eval: $(DESC_TRAIN)
+	@test -n "$(DESC_EVAL_GOLD)" || { echo "describe-eval: set DESC_EVAL_GOLD=FILE"; exit 1; }
+	@if [ -f $(QUOTES_DATA)/webextract/msv_big9.jsonl.gz ]; then \
+		zcat $(QUOTES_DATA)/webextract/msv_chaos.jsonl.gz $(QUOTES_DATA)/webextract/msv_big9.jsonl.gz > $(BUILD)/msv_texts.jsonl; \
+		$(DESC_TRAIN) --gold $(DESC_EVAL_GOLD) --eval $(BUILD)/msv_texts.jsonl $(if $(DESC_SHOW),--show); \
+	else echo "describe-eval: skipped: $(QUOTES_DATA)/webextract not found"; fi
+
+-include $(BUILD)/tools/describe_train.d

@@ -18,8 +18,10 @@
  *                      statement, their features, the model's choice
  *   quotes_filter.c    the learned statement filter: a reported
  *                      statement whose cue word is not speech is dropped
- *   quotes_model.c     models/speakers.model and models/statements.model,
- *                      built into the library
+ *   quotes_describe.c  the learned resolver of a bare described speaker
+ *                      ("the mayor" said): an entity of the article or none
+ *   quotes_model.c     models/speakers.model, models/statements.model and
+ *                      models/describe.model, built into the library
  *   quotes_about.c     the entities a statement is about
  *   quotes_claims.c    claim ids
  *   quotes.c           the workspace, the per-token facts, the output and
@@ -134,6 +136,7 @@ typedef struct stmt {
     int      has_speaker;
     long     ent;
     uint32_t sp_start, sp_end;   /* bytes of the speaker's words */
+    np       sp_np;          /* the phrase chosen as the speaker (NP_NONE: inherited, none) */
 } stmt;
 
 typedef struct role {
@@ -156,6 +159,7 @@ struct ne_quotes_ws {
     int      rules;   /* 1: the hand-ordered speaker rules instead of the ranker (training, comparison) */
     int      no_filter;   /* 1: keep every statement the frames find (training the filter) */
     int      stmt_trial;  /* 1: the filter's trial features too (statements_train --trial only) */
+    int      no_describe; /* 1: leave bare descriptions bare (training the resolver) */
     /* the document being processed */
     const ne_doc *doc;
     const ne_text *t;
@@ -357,6 +361,58 @@ float qt_stmt_score(const ne_quotes_ws *ws, const stmt *s, const float *w);
 void qt_filter_statements(ne_quotes_ws *ws);
 const float *qt_stmt_weights(void);
 extern const char ne_statements_model_text[];   /* quotes_model.c */
+
+/* ---- quotes_describe.c ----------------------------------------------------------------- */
+
+#define QT_DESC_BITS 14      /* hashed feature space of the described-speaker resolver (64 KiB) */
+#define QT_DESC_MAXC 16      /* candidates per description, NONE included */
+#define QT_DESC_MAXF 64      /* features per candidate */
+
+/* A candidate referent of a description: an entity, or NONE (ent -1,
+ * always first). Its flags: */
+enum {
+    QD_PREVS   = 1u << 0,   /* the previous statement's speaker */
+    QD_MOST    = 1u << 1,   /* the most-mentioned person */
+    QD_FIRST   = 1u << 2,   /* the first person or organisation named */
+    QD_QUOTED  = 1u << 3,   /* its nearest mention is in a quotation */
+    QD_PSUBJ   = 1u << 4,   /* the first name of the previous sentence */
+    QD_SPARA   = 1u << 5,   /* speaker of an earlier statement in this paragraph */
+    QD_INSIDE  = 1u << 6,   /* named inside the description */
+    QD_NEAREST = 1u << 7,   /* the nearest candidate of a compatible type */
+    QD_HEADLINE = 1u << 8,  /* named in the article's title */
+    QD_APPOS   = 1u << 9,   /* named right before it, with a comma ("EgyptAir, the airline") */
+    QD_LATER   = 1u << 10,  /* named again after it in its sentence ("the nominee told her") */
+    QD_COORD   = 1u << 11   /* joined to another candidate of its type ("Boeing and Airbus") */
+};
+
+typedef struct qt_dcand {
+    int32_t  ent;
+    uint32_t near_tok;       /* its nearest mention before the description, or UINT32_MAX */
+    uint16_t nbefore;        /* its mentions before the description */
+    uint16_t flags;          /* QD_* (quotes_describe.c) */
+    uint8_t  rank;           /* candidates named more recently */
+    uint8_t  crank;          /* of them, those of a type the head fits */
+    float    score;
+} qt_dcand;
+
+/* Whether n is a definite description the resolver takes ("the …",
+ * "this …", "our …"); the candidates for statement si's description n
+ * (at most QT_DESC_MAXC, NONE first); candidate ci's hashed features (at
+ * most QT_DESC_MAXF, never index 0, which holds the link threshold); the
+ * choice under weights w (0: NONE; scores kept in c). */
+int qt_desc_eligible(const ne_quotes_ws *ws, const np *n);
+size_t qt_desc_candidates(const ne_quotes_ws *ws, size_t si, const np *n, qt_dcand *c);
+size_t qt_desc_features(const ne_quotes_ws *ws, size_t si, const np *n, const qt_dcand *c, size_t nc, size_t ci,
+                        uint32_t *f);
+size_t qt_desc_choose(const ne_quotes_ws *ws, size_t si, const np *n, const float *w, qt_dcand *c, size_t nc);
+
+/* Gives statement si, whose speaker is a bare definite description, the
+ * entity the model chooses (or leaves it bare); nothing with
+ * ws->no_describe or an empty built-in model. The weights of
+ * models/describe.model (parsed once), or NULL when it is empty. */
+void qt_describe_speaker(ne_quotes_ws *ws, size_t si);
+const float *qt_desc_weights(void);
+extern const char ne_describe_model_text[];   /* quotes_model.c */
 
 /* ---- quotes_about.c ------------------------------------------------------------------- */
 

@@ -822,7 +822,8 @@ static void inherit_speaker(ne_quotes_ws *ws, stmt *s, int32_t p)
 /* Resolves statement si's speaker: the ranker's choice among the
  * candidates near it (quotes_rank.c), or with ws->rules (and when the
  * built-in model is empty) the hand-ordered rules: the frame's subject,
- * and a floating quote the previous speaker. */
+ * and a floating quote the previous speaker. A definite description left
+ * bare then goes to the resolver (quotes_describe.c). */
 void qt_resolve_speaker(ne_quotes_ws *ws, size_t si)
 {
     stmt *s = &ws->st[si];
@@ -837,8 +838,11 @@ void qt_resolve_speaker(ne_quotes_ws *ws, size_t si)
         s->ent = c[b].ent;
         s->sp_start = c[b].sp_start;
         s->sp_end = c[b].sp_end;
+        s->sp_np = (np){c[b].beg, c[b].end, c[b].head, c[b].kind, 0, 0};
+        qt_describe_speaker(ws, si);
         return;
     }
+    s->sp_np = (np){0, 0, 0, NP_NONE, 0, 0};
     if (s->floating) {
         inherit_speaker(ws, s, qt_previous_speaker_stmt(ws, si, 2, 0));
         return;
@@ -848,4 +852,6 @@ void qt_resolve_speaker(ne_quotes_ws *ws, size_t si)
     qt_resolve_np(ws, si, &s->subj, &has, &e, &s->sp_start, &s->sp_end);
     s->has_speaker = has;
     s->ent = e;
+    s->sp_np = s->subj;
+    qt_describe_speaker(ws, si);
 }

@@ -1804,3 +1804,60 @@ TEST(filter_keeps_an_explained_that_clause)
     CHECK_STR(speaker(&doc, &doc.quotes[0]), "Digital Foundry");
     ne_doc_reset(&doc);
 }
+
+/* ---- issue 18: described speakers resolved by the learned resolver --------
+ * (quotes_describe.c, models/describe.model): a definite description that
+ * coreference, the roles and the one-organisation rule left bare is given
+ * the entity the model ranks first when it is confident, else stays bare.
+ * Real sentences (PolNeAR train, Reuters via Breitbart and HuffPost, on
+ * which the model was trained). Through the whole chain, as above. */
+
+TEST(chain_described_the_gambling_tycoon_is_the_donor_named_before)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "MACAU (Reuters) \xE2\x80\x93 Top Republican Party donor Sheldon Adelson said on Friday he met "
+                     "presidential candidate Donald Trump earlier this week and that the two American billionaires "
+                     "broached the issue at the heart of Adelson\xE2\x80\x99s political agenda: support for Israel.\n\n"
+                     "While the mega donor didn\xE2\x80\x99t disclose his degree of backing for the front-runner in the "
+                     "race for the Republican nomination, he did say he found Trump to be \xE2\x80\x9Cvery "
+                     "charming\xE2\x80\x9D and called his standing in the crowded candidate field \xE2\x80\x9Cunheard "
+                     "of.\xE2\x80\x9D\n\n"
+                     "\xE2\x80\x9CIt was very nice,\xE2\x80\x9D the gambling tycoon told Reuters in a rare interview "
+                     "in Macau when asked if he had met Trump, who leads in opinion polls of Republican voters. "
+                     "\xE2\x80\x9CHe was very charming.\xE2\x80\x9D");
+    const ne_quote *q = find(&doc, "It was very nice");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "Sheldon Adelson");
+    CHECK_STR(q->speaker_text, "the gambling tycoon");
+    ne_doc_reset(&doc);
+}
+
+TEST(chain_described_the_airline_is_the_airline_named_before)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "EgyptAir has confirmed that there were 56 passengers and 10 crew members on board, among them "
+                     "30 Egyptian citizens, 15 French nationals and citizens from Algeria, Belgium, Canada, Chad, "
+                     "Iraq, Kuwait, Portugal, Saudi Arabia, Sudan and the U.K.\n\n"
+                     "Mohamed Mamdouh Assem, the plane\xE2\x80\x99s co-pilot, had logged 2,766 flying hours. He had no "
+                     "known political affiliations, the airline added, and had passed all background security "
+                     "checks.");
+    const ne_quote *q = find(&doc, "background security checks");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "EgyptAir");
+    CHECK_STR(q->speaker_text, "the airline");
+    ne_doc_reset(&doc);
+}
+
+TEST(chain_described_the_woman_after_nobody_named_stays_unnamed)
+{
+    /* a guard: nobody is named, so no entity may be given (a wrong one is a
+     * false alert) */
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Dozens of residents gathered outside the burned building on Sunday morning as firefighters "
+                     "searched the upper floors.\n\n"
+                     "\"We lost everything,\" the woman said, holding her two children.");
+    const ne_quote *q = find(&doc, "We lost everything");
+    CHECK(q != NULL);
+    CHECK_STR(speaker(&doc, q), "described:the woman");
+    ne_doc_reset(&doc);
+}
