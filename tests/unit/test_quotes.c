@@ -815,6 +815,19 @@ TEST(quote_gonna_and_helps_are_no_speakers)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_sentence_adverb_or_aspect_verb_is_no_speaker)
+{
+    /* "MetMalaysia however said …" gave the speaker "however" (the third
+     * webextract error analysis); "started chanting" made "started" one */
+    static const ent_spec e[] = {ORG("MetMalaysia", "MetMalaysia")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "MetMalaysia however said the storm would weaken before it reached the coast.", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "MetMalaysia");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
