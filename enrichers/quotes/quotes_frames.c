@@ -540,6 +540,7 @@ void qt_find_reported(ne_quotes_ws *ws)
         if (!(cls & L_CUE) && !(cls & L_IND)) continue;
         if (cls & (L_BELIEF | L_TRAIL | L_PASS)) continue;
         if (say_noun(ws, c, lo)) continue;
+        if ((cls & L_ING) && c > lo && tok_is(ws, c - 1, "without")) continue;   /* "left without announcing who …" */
         if ((cls & L_PART) && c + 2 < hi && tok_is(ws, c + 1, "by")) {
             /* passive naming: "was described by X as “…”": X said the quoted words */
             np n = qt_np_after(ws, c + 2, hi);

@@ -475,6 +475,7 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
         uint32_t e = c - 1, b = ws->ti[e - 1].ent >= 0 ? ws->ti[e - 1].mbeg : e - 1;
         if (b > lo && (ws->ti[e - 1].ent >= 0 || (ws->ti[e - 1].cls & L_PRON)) &&
             (tok_is(ws, b - 1, "quoted") || tok_is(ws, b - 1, "quoting") || tok_is(ws, b - 1, "quotes") ||
+             tok_is(ws, b - 1, "quote") ||
              tok_is(ws, b - 1, "cited") || tok_is(ws, b - 1, "citing"))) {
             np n = {b, e, ws->ti[e - 1].ent >= 0 ? b : e - 1, ws->ti[e - 1].ent >= 0 ? NP_MENTION : NP_PRON, 0, 0};
             return n;

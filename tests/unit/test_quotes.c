@@ -828,6 +828,33 @@ TEST(quote_sentence_adverb_or_aspect_verb_is_no_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_without_announcing_is_no_statement)
+{
+    /* "left the meeting without announcing whether …": nothing was said
+     * (a false alert for Dent in the third webextract error analysis) */
+    static const ent_spec e[] = {PER("Charlie Dent", NE_GENDER_MALE, "Charlie Dent", "he"),
+                                 ORG("Tuesday Group", "Tuesday Group")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Rep. Charlie Dent, a leader of the moderate Tuesday Group, left the meeting without "
+                            "announcing who he would vote for, despite changes made in the Republican bill designed "
+                            "to win over moderates.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_quote_x_as_saying_is_x)
+{
+    static const ent_spec e[] = {PER("Lawrence Summers", NE_GENDER_MALE, "Lawrence Summers"),
+                                 PER("Ernesto Zedillo", NE_GENDER_MALE, "Ernesto Zedillo")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Lawrence Summers likes to quote Ernesto Zedillo as saying: \"Markets overshoot.\"", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Ernesto Zedillo");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
