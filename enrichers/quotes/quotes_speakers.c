@@ -840,6 +840,16 @@ void qt_resolve_speaker(ne_quotes_ws *ws, size_t si)
         s->sp_start = c[b].sp_start;
         s->sp_end = c[b].sp_end;
         s->sp_np = (np){c[b].beg, c[b].end, c[b].head, c[b].kind, 0, 0};
+        /* a he/she/they nothing resolved: the words still have a speaker
+         * the text points at; publish the pronoun (no entity) rather than
+         * no speaker at all ("…,” she said" about an unnamed woman) */
+        if (!s->has_speaker && c[b].kind == NP_PRON && c[b].end > c[b].beg &&
+            (ws->ti[c[b].head].cls & (L_HE | L_SHE | L_THEY | L_IT))) {
+            s->has_speaker = 1;
+            s->ent = -1;
+            s->sp_start = tok(ws, c[b].beg)->start;
+            s->sp_end = tok(ws, c[b].end - 1)->end;
+        }
         qt_describe_speaker(ws, si);
         return;
     }

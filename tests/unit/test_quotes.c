@@ -855,6 +855,18 @@ TEST(quote_quote_x_as_saying_is_x)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_unresolved_pronoun_speaker_keeps_its_words)
+{
+    /* "A woman in the crowd …" names no one: "she said" has a speaker
+     * the text points at, published as the pronoun without an entity
+     * (it was no speaker at all) */
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "A woman in the crowd shouted at the police. \"We want justice,\" she said.", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:she");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_age_and_hometown_between_commas_before_said)
 {
     /* two comma segments between the name and the verb; and a clause
