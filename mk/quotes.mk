@@ -103,6 +103,10 @@ eval-quotes: $(EVAL_QUOTES) $(BUILD)/tools/speakers_train
 #     a person named after a comma ("tweeted Martin Luther King's
 #     daughter, Bernice") changed one speaker on train, and a test could
 #     not be made to fail without it, so neither was kept.
+#   title abbreviations read as their roles for role_person ("Indiana Gov.
+#     Mike Pence" … "the governor said"): train changed one speaker, to
+#     the wrong senator (McCain, whose "Sen." now counted, for Cruz, whose
+#     did not), and the webextract texts none.
 
 SPK_TRAIN := $(BUILD)/tools/speakers_train
 
