@@ -228,15 +228,8 @@ static long silver_label(const ne_doc *doc, yajl_val art, size_t si, const uint3
     int found = 0;
     for (size_t i = 0; i < na; i++) {
         yajl_val a = attrs->u.array.values[i], content = pg_jget(a, "content"), src = pg_jget(a, "source");
-        if (!YAJL_IS_ARRAY(content)) continue;
-        long b = -1, e = -1;
-        for (size_t j = 0; j < content->u.array.len; j++) {
-            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
-            if (cb < 0 || ce < cb || (size_t)ce > ncp) continue;
-            if (b < 0 || cb < b) b = cb;
-            if (ce > e) e = ce;
-        }
-        if (b < 0) continue;
+        long b, e;
+        if (!pg_span_bounds(content, ncp, &b, &e)) continue;
         double o = pg_overlap(q->start, q->end, c2b[b], c2b[e]);
         if (o < best) continue;
         best = o;

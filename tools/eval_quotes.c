@@ -211,16 +211,9 @@ static size_t read_gold(yajl_val art, const cpmap *m, const char *text, gold **o
     for (size_t i = 0; i < n; i++) {
         yajl_val a = attrs->u.array.values[i];
         yajl_val content = pg_jget(a, "content"), cue = pg_jget(a, "cue"), src = pg_jget(a, "source");
-        if (!YAJL_IS_ARRAY(content) || !content->u.array.len) continue;
         gold *x = &g[k];
-        long b = -1, e = -1;
-        for (size_t j = 0; j < content->u.array.len; j++) {
-            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
-            if (cb < 0 || ce < cb || (size_t)ce > m->ncp) continue;
-            if (b < 0 || cb < b) b = cb;
-            if (ce > e) e = ce;
-        }
-        if (b < 0) continue;
+        long b, e;
+        if (!pg_span_bounds(content, m->ncp, &b, &e)) continue;
         x->b = (uint32_t)b;
         x->e = (uint32_t)e;
         trim_span(m, &x->b, &x->e);

@@ -156,6 +156,23 @@ static inline uint32_t *pg_cp_to_byte(const char *s, size_t n, size_t *ncp)
     return m;
 }
 
+/* The code-point bounds [*b, *e) of an annotation's spans (its "content"
+ * or "source": an array of {start, end}), leaving out spans that do not
+ * fit a text of ncp code points. Returns 0 when none fits (or spans is
+ * not an array). */
+static inline int pg_span_bounds(yajl_val spans, size_t ncp, long *b, long *e)
+{
+    *b = *e = -1;
+    if (!YAJL_IS_ARRAY(spans)) return 0;
+    for (size_t j = 0; j < spans->u.array.len; j++) {
+        long cb = pg_jint(spans->u.array.values[j], "start"), ce = pg_jint(spans->u.array.values[j], "end");
+        if (cb < 0 || ce < cb || (size_t)ce > ncp) continue;
+        if (*b < 0 || cb < *b) *b = cb;
+        if (ce > *e) *e = ce;
+    }
+    return *b >= 0;
+}
+
 /* The overlap of [pb, pe) and [gb, ge) over the longer of the two. */
 static inline double pg_overlap(uint32_t pb, uint32_t pe, uint32_t gb, uint32_t ge)
 {

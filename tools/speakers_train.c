@@ -102,15 +102,8 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
     gold *g = calloc(na + 1, sizeof *g);
     for (size_t i = 0; i < na; i++) {
         yajl_val a = attrs->u.array.values[i], content = pg_jget(a, "content"), src = pg_jget(a, "source");
-        if (!YAJL_IS_ARRAY(content) || !content->u.array.len) continue;
-        long b = -1, e = -1;
-        for (size_t j = 0; j < content->u.array.len; j++) {
-            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
-            if (cb < 0 || ce < cb || (size_t)ce > ncp) continue;
-            if (b < 0 || cb < b) b = cb;
-            if (ce > e) e = ce;
-        }
-        if (b < 0) continue;
+        long b, e;
+        if (!pg_span_bounds(content, ncp, &b, &e)) continue;
         gold *x = &g[ng++];
         x->b = c2b[b];
         x->e = c2b[e];

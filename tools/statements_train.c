@@ -150,15 +150,8 @@ static void article_examples(ne_quotes_ws *ws, ne_doc *doc, yajl_val art, uint32
     char *gspeech = ne_xcalloc(na + 1, 1), *gquoted = ne_xcalloc(na + 1, 1), *gref = ne_xcalloc(na + 1, 1);
     for (size_t i = 0; i < na; i++) {
         yajl_val content = pg_jget(attrs->u.array.values[i], "content");
-        if (!YAJL_IS_ARRAY(content) || !content->u.array.len) continue;
-        long b = -1, e = -1;
-        for (size_t j = 0; j < content->u.array.len; j++) {
-            long cb = pg_jint(content->u.array.values[j], "start"), ce = pg_jint(content->u.array.values[j], "end");
-            if (cb < 0 || ce < cb || (size_t)ce > ncp) continue;
-            if (b < 0 || cb < b) b = cb;
-            if (ce > e) e = ce;
-        }
-        if (b < 0) continue;
+        long b, e;
+        if (!pg_span_bounds(content, ncp, &b, &e)) continue;
         gspeech[ng] = (char)speech_cue(pg_jget(attrs->u.array.values[i], "cue"));
         /* quoted as eval_quotes reads it: the flag, or the NYT archive's '' marks */
         int quoted = YAJL_IS_TRUE(pg_jget(attrs->u.array.values[i], "content_has_quote_marks"));
