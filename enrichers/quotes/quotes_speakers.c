@@ -212,6 +212,23 @@ static int64_t appos_list_name(const ne_quotes_ws *ws, uint32_t lo, int64_t k)
     return -1;
 }
 
+/* The comma that opens the comma segment closed by the comma at token
+ * k: the nearest one before it, at most 29 tokens back and not before lo.
+ * Returns its index, or -1 when there is none; *blocked is set when a
+ * quotation or a sentence's end stands between (no segment at all). */
+static int64_t comma_before(const ne_quotes_ws *ws, uint32_t lo, int64_t k, int *blocked)
+{
+    *blocked = 0;
+    for (int64_t m = k - 1; m >= lo && k - m < 30; m--) {
+        if (tok_is(ws, (size_t)m, ",")) return m;
+        if (ws->ti[m].region == R_QUOTE || is_stop(ws, (size_t)m)) {
+            *blocked = 1;
+            return -1;
+        }
+    }
+    return -1;
+}
+
 /* The noun phrase that ends just before token c (the subject of the verb
  * at c), not reaching before lo. Adverbs and auxiliaries between them are
  * skipped (and noted: a be-auxiliary makes the verb passive); an
@@ -257,12 +274,10 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
             n.end = ai->mend;
             return n;
         }
-        int64_t m = k - 1;
-        while (m >= lo && k - m < 30 && !tok_is(ws, (size_t)m, ",")) {
-            if (ws->ti[m].region == R_QUOTE || is_stop(ws, (size_t)m)) return n;
-            m--;
-        }
-        if (m < lo || !tok_is(ws, (size_t)m, ",")) {
+        int blocked;
+        int64_t m = comma_before(ws, lo, k, &blocked);
+        if (blocked) return n;
+        if (m < 0) {
             /* "European Parliament President Martin Schulz, said he was …":
              * a stray comma after a name that opens the clause */
             if (k - 1 >= lo && ai->ent >= 0 && is_person(ws, ai->ent) && ai->mend == (uint32_t)k &&
@@ -276,13 +291,8 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
         /* "Trump, speaking at a rally in Wilmington, N.C., warned": a
          * state or country after a place is part of the segment before */
         if (m - 1 >= lo && is_place_tok(ws, (uint32_t)m - 1) && place_qualifier(ws, (uint32_t)m + 1, (uint32_t)k)) {
-            int64_t m2 = m - 1;
-            while (m2 >= lo && m - m2 < 30 && !tok_is(ws, (size_t)m2, ",")) {
-                if (ws->ti[m2].region == R_QUOTE || is_stop(ws, (size_t)m2)) return n;
-                m2--;
-            }
-            if (m2 < lo) return n;
-            m = m2;
+            m = comma_before(ws, lo, m, &blocked);
+            if (m < 0) return n;
         }
         k = m - 1;
         /* a second, short segment before it: an age or where the person is
