@@ -567,9 +567,6 @@ int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, 
     return -1;
 }
 
-/* Records the apposition roles of people ("Kremlin spokesman Dmitry
- * Peskov", "Viktor Yanukovych, the Ukrainian president,") so that a later
- * "the spokesman" finds its person. */
 /* True when token k is no role word of entity e's mention: not a word,
  * or a capitalised word of the name that is no title. */
 static int name_word(const ne_quotes_ws *ws, uint32_t k, int32_t e)
@@ -589,6 +586,9 @@ static int role_head(const ne_quotes_ws *ws, uint32_t k, uint32_t mend, int32_t 
     return j < mend && name_word(ws, j, e);
 }
 
+/* Records the apposition roles of people ("Kremlin spokesman Dmitry
+ * Peskov", "Viktor Yanukovych, the Ukrainian president,") so that a later
+ * "the spokesman" finds its person. */
 void qt_collect_roles(ne_quotes_ws *ws)
 {
     const ne_text *t = ws->t;
