@@ -587,13 +587,14 @@ static void propagate_surnames(ent_state *st, const ne_doc *doc, int field)
         const ne_token *tk = &t->toks[i];
         if (tk->kind != NE_TOK_WORD || !(tk->flags & NE_TF_CAP) || ent_is_first_person(t, i)) continue;
         int titled = field == NE_FIELD_BODY && i > 0 && honorific_at(t, i - 1) && !(tk->flags & NE_TF_ALLCAPS);
-        int known = map_get(&st->m_recent, ent_surname_key(tok_ptr(t, i), tok_len(t, i))) != NONE32;
-        if (field == NE_FIELD_BODY && !titled && ent_clause_initial(t, i) && !(known && ent_speech_verb_at(t, i + 1)))
-            continue;
+        /* the flags first, the surname lookup only for what they leave */
         if (field == NE_FIELD_BODY && ((i > 0 && !titled && (t->toks[i - 1].flags & NE_TF_CAP)) ||
                                        (i + 1 < t->ntoks && (t->toks[i + 1].flags & NE_TF_CAP))))
             continue;
+        int known = map_get(&st->m_recent, ent_surname_key(tok_ptr(t, i), tok_len(t, i))) != NONE32;
         if (!known && !titled) continue;
+        if (field == NE_FIELD_BODY && !titled && ent_clause_initial(t, i) && !(known && ent_speech_verb_at(t, i + 1)))
+            continue;
         cand c = { .a = (uint32_t)i, .b = (uint32_t)i + 1, .gaz = -1, .person = -1, .type = NE_ENT_PER,
                    .ner_type = 0xff, .kind = GZ_PLACE, .field = (uint8_t)field };
         ent_person_names(doc, &c);
