@@ -205,6 +205,14 @@ static int head_class(const char *w, size_t n)
     return HC_OTHER;
 }
 
+int qt_role_noun(const ne_quotes_ws *ws, uint32_t i)
+{
+    char buf[WORD_MAX];
+    size_t n = fold_tok(ws, i, buf);
+    int c = head_class(buf, n);
+    return c == HC_TITLE || c == HC_PERSON;
+}
+
 /* 1 male, 2 female, 0 neither */
 static int head_gender(const char *w, size_t n)
 {

@@ -272,6 +272,44 @@ static np pron_np(uint32_t i)
     return n;
 }
 
+/* True when the mention at [b, e) is an object in the clause that a
+ * participle cue closes: "Elizabeth Warren criticized the Federal
+ * Reserve, saying …" are the subject's words, not the object's (the
+ * ranker gave them to the Federal Reserve). Only for a subject that
+ * opens its sentence (a fronted "After meeting Trump, Warren …" is not
+ * read) and a mention after a verb of its own clause: a lower-case word
+ * between the subject and the mention, no comma (an apposition, a
+ * relative clause) and no quotation. */
+static int participle_object(const ne_quotes_ws *ws, const stmt *s, uint32_t b, uint32_t e)
+{
+    if (s->cue < 1 || !(ws->ti[s->cue].cls & L_ING) || !tok_is(ws, (uint32_t)s->cue - 1, ",")) return 0;
+    const np *sj = &s->subj;
+    if ((sj->kind != NP_MENTION && sj->kind != NP_PRON) || sj->end > b || e > (uint32_t)s->cue) return 0;
+    uint32_t sent = ws->ti[s->cue].sent;
+    if (ws->ti[sj->beg].sent != sent || ws->ti[b].sent != sent) return 0;
+    for (uint32_t i = sj->beg; i-- > 0 && ws->ti[i].sent == sent;)
+        if (tok_is(ws, i, ",") || ws->ti[i].region == R_QUOTE) return 0;
+    /* the subject's whole phrase: "Clinton campaign spokesman Brian
+     * Fallon responded on Twitter, calling …" is Fallon's */
+    uint32_t se = sj->end;
+    np full = qt_np_after(ws, sj->beg, (uint32_t)s->cue);
+    if (full.kind != NP_NONE && full.end > se) se = full.end;
+    if (se > b) return 0;
+    /* nor a mention a relative clause or an apposition follows ("named
+     * Eric Kingson, who … worked the crowd, praising …") */
+    for (uint32_t i = e; i + 1 < (uint32_t)s->cue; i++)
+        if (tok_is(ws, i, ",")) return 0;
+    int verb = 0;
+    for (uint32_t i = se; i < b; i++) {
+        const ne_token *t = tok(ws, i);
+        if (tok_is(ws, i, ",") || ws->ti[i].region == R_QUOTE || t->kind == NE_TOK_QUOTE) return 0;
+        if (t->kind == NE_TOK_WORD && t->end > t->start && ws->t->s[t->start] >= 'a' && ws->t->s[t->start] <= 'z' &&
+            !(ws->ti[i].cls & (L_CONJ | L_DET | L_POSS | L_PREP | L_TIME)))
+            verb = 1;   /* not "Both the NBC and NAFDAC are appealing …, arguing" */
+    }
+    return verb;
+}
+
 size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
 {
     const stmt *s = &ws->st[si];
@@ -291,7 +329,7 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
         const tokinfo *ti = &ws->ti[i];
         if (ti->region == R_QUOTE || ti->region == R_HEAD || (i > lis_b && i < qb)) continue;
         if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent) &&
-            !non_subject_pronoun(ws, i)) {
+            !non_subject_pronoun(ws, i) && !participle_object(ws, s, ti->mbeg, ti->mend)) {
             if (add_np(ws, si, c, &nc, gotm ? C_PREVM2 : C_PREVM, mention_np(ws, i))) {
                 gotm++;
                 seen = ti->ent;

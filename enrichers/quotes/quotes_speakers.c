@@ -442,6 +442,23 @@ np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
     return n;
 }
 
+/* True when tokens [b, e) are one to three lower-case words between two
+ * names that end in a role noun ("Clinton campaign spokesman Brian
+ * Fallon"), not a verb ("Fiorina threw her support", "O'Reilly paid back
+ * Donald"). */
+static int office_words(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
+{
+    if (e <= b || e - b > 3 || !qt_role_noun(ws, e - 1)) return 0;
+    for (uint32_t i = b; i < e; i++) {
+        const ne_token *t = tok(ws, i);
+        const char *w = ws->t->s + t->start;
+        if (t->kind != NE_TOK_WORD || !qt_np_word(ws, i) || (ws->ti[i].cls & (L_DET | L_POSS)) || w[0] < 'a' ||
+            w[0] > 'z')
+            return 0;
+    }
+    return 1;
+}
+
 /* The subject of a clause: its first mention or subject pronoun outside
  * quotations in [lo, c). Used for participles and coordinated verbs
  * ("Trump attacked her, saying …", "He called it … and added …"). */
@@ -457,6 +474,20 @@ static np clause_subject(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
                 n.kind = NP_MENTION;
                 n.beg = n.head = i;
                 n.end = ti->mend;
+                /* "Senate Republican leader Mitch McConnell of Kentucky
+                 * released a letter to Obama, saying …": the person the
+                 * organisation premodifies */
+                np full = qt_np_after(ws, i, c);
+                if (full.kind == NP_MENTION && full.head > i) return full;
+                /* and the person a person's office words lead to:
+                 * "Clinton campaign spokesman Brian Fallon" */
+                uint32_t k = ti->mend;
+                while (k < c && k - ti->mend < 3 && ws->ti[k].ent < 0) k++;
+                if (k > ti->mend && k < c && office_words(ws, ti->mend, k) && ws->ti[k].ent >= 0 && ws->ti[k].mbeg == k &&
+                    is_person(ws, ws->ti[k].ent) && is_person(ws, ti->ent)) {
+                    n.head = k;
+                    n.end = ws->ti[k].mend < c ? ws->ti[k].mend : c;
+                }
                 return n;
             }
         }

@@ -729,6 +729,45 @@ TEST(quote_quoted_x_as_saying_is_x)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_participle_speaker_is_the_subject_not_the_object)
+{
+    /* "X criticized the Federal Reserve, saying …": the ranker gave the
+     * words to the object right before the comma */
+    static const ent_spec e[] = {PER("Elizabeth Warren", NE_GENDER_FEMALE, "Elizabeth Warren"),
+                                 ORG("Federal Reserve", "Federal Reserve"), MISC("American", "American")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Elizabeth Warren criticized the Federal Reserve, saying the chairman had failed the "
+                            "American people.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Elizabeth Warren");
+    ne_doc_reset(&doc);
+}
+
+TEST(quote_participle_subject_is_the_person_an_organisation_premodifies)
+{
+    /* "Microsoft founder Bill Gates … disagree, saying": Gates, not the
+     * company that opens his phrase; and a person after office words
+     * ("Clinton campaign spokesman Brian Fallon") is the subject's head,
+     * not an object of the clause */
+    static const ent_spec e[] = {ORG("Microsoft", "Microsoft"), PER("Bill Gates", NE_GENDER_MALE, "Bill Gates"),
+                                 ORG("Facebook", "Facebook"), PER("Mark Zuckerberg", NE_GENDER_MALE, "Mark Zuckerberg"),
+                                 PER("Hillary Clinton", NE_GENDER_FEMALE, "Clinton"),
+                                 PER("Brian Fallon", NE_GENDER_MALE, "Brian Fallon"), ORG("Twitter", "Twitter"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "But Microsoft founder Bill Gates and Facebook's Mark Zuckerberg disagree, saying the "
+                            "technology is not nearly advanced enough for those worries to be realistic.\n\n"
+                            "Clinton campaign spokesman Brian Fallon responded on Twitter, calling Trump's charge "
+                            "\"pathetic\" and \"dangerous.\"",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "not nearly advanced"), *b = find(&doc, "pathetic");
+    CHECK(a && b);
+    if (a) CHECK_STR(speaker(&doc, a), "Bill Gates");
+    if (b) CHECK_STR(speaker(&doc, b), "Brian Fallon");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
