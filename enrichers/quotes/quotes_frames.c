@@ -491,10 +491,25 @@ static int has_that(const ne_quotes_ws *ws, uint32_t a, uint32_t b)
     return 0;
 }
 
-/* Step 3: every speech verb with a subject that no frame used reports the
- * clause after it (`X said (that) …`, `X denied …`), or, at the end of a
- * sentence after a comma, the clause before it (`…, X said.`,
- * `…, according to X.`). */
+/* True when [b, e) reads as a short clause of its own: a subject
+ * pronoun, an auxiliary, a form of "be" or a negation in it ("…, Rahm
+ * Emanuel, said the city would appeal.", "…, Trump said the talks were
+ * going well."), so the verb before it reports it and does not close
+ * the words before the comma. "…, Trump said on Friday." has none. */
+static int clause_after(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
+{
+    static const char *const aux[] = { "has", "have", "had", "would", "will", "did", "does", "do", "may",
+                                       "might", "could", "should", "can", "must" };
+    for (uint32_t i = b; i < e; i++) {
+        if (ws->ti[i].region == R_QUOTE) continue;
+        if (ws->ti[i].cls & (L_SUBJ | L_BE | L_NEG)) return 1;
+        if (ws->ti[i].cls & L_SKIP)   /* auxiliaries, not adverbs ("said earlier") */
+            for (size_t k = 0; k < sizeof aux / sizeof aux[0]; k++)
+                if (tok_is(ws, i, aux[k])) return 1;
+    }
+    return 0;
+}
+
 /* True when "say" at c is the noun: "the final say on whether …", "a
  * say in how the money is spent". */
 static int say_noun(const ne_quotes_ws *ws, uint32_t c, uint32_t lo)
@@ -509,6 +524,10 @@ static int say_noun(const ne_quotes_ws *ws, uint32_t c, uint32_t lo)
     return 0;
 }
 
+/* Step 3: every speech verb with a subject that no frame used reports the
+ * clause after it (`X said (that) …`, `X denied …`), or, at the end of a
+ * sentence after a comma, the clause before it (`…, X said.`,
+ * `…, according to X.`). */
 void qt_find_reported(ne_quotes_ws *ws)
 {
     const ne_text *t = ws->t;
@@ -609,7 +628,7 @@ void qt_find_reported(ne_quotes_ws *ws)
         np n = qt_subject_of(ws, lo, c);
         if (n.kind == NP_NONE || n.neg || n.passive) continue;
         if ((cls & L_AMB) && n.kind == NP_DESC) continue;   /* "media reports", "his claims" */
-        int closing = hi - c <= 6 ||
+        int closing = (hi - c <= 6 && !clause_after(ws, c + 1, hi)) ||
                       (c + 1 < hi && (ws->ti[c + 1].cls & (L_PREP | L_REL | L_TIME)) && !(ws->ti[c + 1].cls & L_THAT));
         if (n.beg > lo && tok_is(ws, n.beg - 1, ",") && n.beg - 1 > lo && closing) {
             /* "…, X said." and "…, X told reporters on Friday." */

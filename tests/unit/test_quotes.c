@@ -768,6 +768,29 @@ TEST(quote_participle_subject_is_the_person_an_organisation_premodifies)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_short_clause_after_the_verb_is_the_words_not_the_phrase_before)
+{
+    /* "…, X said the city would appeal." was read as "…, X said." over
+     * the phrase before the comma: the words were "The mayor of Chicago"
+     * and "Speaking to reporters on Air Force One". "…, officials said
+     * earlier." still closes the clause before it */
+    static const ent_spec e[] = {LOC("Chicago", "Chicago"), PER("Rahm Emanuel", NE_GENDER_MALE, "Rahm Emanuel"),
+                                 MISC("Air Force One", "Air Force One"), PER("Donald Trump", NE_GENDER_MALE, "Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The mayor of Chicago, Rahm Emanuel, said the city would appeal. Speaking to reporters "
+                            "on Air Force One, Trump said the talks were going well. Ninety percent of the city "
+                            "was evacuated, officials said earlier.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "the city would appeal"), *b = find(&doc, "the talks were going well"),
+                   *c = find(&doc, "Ninety percent");
+    CHECK(a && b && c);
+    if (a) CHECK_STR(a->text, "the city would appeal");
+    if (a) CHECK_STR(speaker(&doc, a), "Rahm Emanuel");
+    if (b) CHECK_STR(b->text, "the talks were going well");
+    if (c) CHECK_STR(c->text, "Ninety percent of the city was evacuated");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
