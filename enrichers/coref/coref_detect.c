@@ -300,9 +300,10 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
             mm->appos = (int32_t)org;
         }
         if (!keep) continue;
-        /* NAME , 56 , */
+        /* NAME , 56 , and NAME , 56 . ("…," said Lopez, 67.) */
         if (mm->kind == NE_COREF_NAME && mm->tok_end + 2 < t->ntoks && is_punct(t, mm->tok_end, ',') &&
-            t->toks[mm->tok_end + 1].kind == NE_TOK_NUM && is_punct(t, mm->tok_end + 2, ',')) {
+            t->toks[mm->tok_end + 1].kind == NE_TOK_NUM &&
+            (is_punct(t, mm->tok_end + 2, ',') || is_punct(t, mm->tok_end + 2, '.'))) {
             int v = atoi(tok_ptr(t, mm->tok_end + 1));
             if (v >= 10 && v <= 110 && tok_len(t, mm->tok_end + 1) <= 3) mm->age = (int16_t)v;
         }

@@ -272,6 +272,21 @@ TEST(coref_age_apposition_resolves_the_year_old_description)
     done(&d);
 }
 
+TEST(coref_age_closing_an_inverted_frame_resolves_the_year_old_description)
+{
+    /* "…," said Lopez, 67. — the age ends the sentence, and a neighbour
+     * named since is no match for "The 67-year-old" */
+    if (!models()) SKIP("models/coref.model or models/ner.model not found");
+    cdoc d;
+    run(&d, "Maria Lopez has lived on Elm Street for 30 years. Her neighbour, Tom Baker, moved in last spring.\n\n"
+            "\"I never thought this would happen here,\" said Lopez, 67.\n\n"
+            "Baker, a retired firefighter, agreed. \"It is a shame,\" he said.\n\n"
+            "The 67-year-old said she would move to Calgary.");
+    CHECK(same(&d, "Maria Lopez", 0, "The 67-year-old", 0));
+    CHECK(!same(&d, "Tom Baker", 0, "The 67-year-old", 0));
+    done(&d);
+}
+
 TEST(coref_pronouns_follow_gender_with_a_man_and_a_woman)
 {
     if (!models()) SKIP("models/coref.model or models/ner.model not found");
