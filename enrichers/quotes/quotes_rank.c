@@ -246,6 +246,9 @@ static int add_np(ne_quotes_ws *ws, size_t si, qt_cand *c, size_t *nc, uint8_t s
     const np *sj = &ws->st[si].subj;
     if (n.kind == NP_NONE || *nc >= QT_MAXC) return 0;
     if (src != C_SUBJ && sj->kind == NP_DESC && n.beg >= sj->beg && n.end < sj->end) return 0;
+    /* nor one after the description's head: the object of its preposition
+     * ("a spokesman for Russian President Vladimir Putin") */
+    if (src != C_SUBJ && sj->kind == NP_DESC && n.beg > sj->head && n.end <= sj->end) return 0;
     for (size_t j = 0; j < *nc; j++)
         if (c[j].src != C_PREVS && c[j].src != C_NONE && c[j].beg == n.beg && c[j].end == n.end) return 0;
     qt_cand *k = &c[(*nc)++];

@@ -70,12 +70,48 @@ static void of_phrase_head(const ne_quotes_ws *ws, uint32_t lo, np *n)
     }
 }
 
+/* A person named as the object of "to"/"for" after a lower-case role
+ * noun, or after "close/linked/loyal to", is not the subject: "A policy
+ * adviser to Republican presidential candidate Mitt Romney said", "a
+ * spokesman for Russian President Vladimir Putin has denied", "One
+ * Republican close to Bannon said" are the adviser's, the spokesman's
+ * and the Republican's words (each gave a false alert for the person
+ * named). n becomes the description, its head the role noun; the name
+ * stays inside it, and a name after a description's head is no speaker
+ * candidate (quotes_rank.c). "of" is left out: "Secretary of State John
+ * Kerry" is a title. Organisations keep their reading ("a spokesman for
+ * Microsoft" gives the company's statement). */
+static void office_object(const ne_quotes_ws *ws, uint32_t lo, np *n)
+{
+    static const char *const adj[] = { "close", "linked", "loyal", "tied", "connected", "allied", "near" };
+    if (n->kind != NP_MENTION || n->beg < lo + 2 || !is_person(ws, ws->ti[n->head].ent)) return;
+    uint32_t p = n->beg - 1, h = p - 1;
+    if (!tok_is(ws, p, "to") && !tok_is(ws, p, "for") && !tok_is(ws, p, "with")) return;
+    if (ws->ti[h].region == R_QUOTE || !is_word(ws, h)) return;
+    int rel = 0;
+    for (size_t i = 0; i < sizeof adj / sizeof adj[0]; i++) rel |= tok_is(ws, h, adj[i]);
+    if (rel) {
+        if (h <= lo) return;
+        h--;   /* the noun before the adjective: "One Republican close to Bannon" */
+        if (!is_word(ws, h) || (ws->ti[h].cls & (L_NOT_NP | L_PRON))) return;
+    } else if (tok_is(ws, p, "with") || (tok(ws, h)->flags & NE_TF_CAP) || !qt_role_noun(ws, h)) {
+        return;
+    }
+    uint32_t b = ws->ti[h].ent >= 0 ? ws->ti[h].mbeg : h;
+    while (b > lo && h - b < 5 && is_word(ws, b - 1) && qt_np_word(ws, b - 1) && ws->ti[b - 1].ent < 0) b--;
+    if (b > lo && (ws->ti[b - 1].cls & (L_DET | L_POSS))) b--;
+    else if (b > lo && (tok_is(ws, b - 1, "one") || tok_is(ws, b - 1, "One"))) b--;
+    n->kind = NP_DESC;
+    n->beg = b;
+    n->head = h;
+}
+
 /* True when token k is in a title or description mention that is the
  * object of "for"/"of" after a noun ("a spokesman for the prime
  * minister", "an aide to the governor" not included): the phrase's head is
  * the noun before, the office speaking, not the person the coreference
- * joined the title to. A name there ("a spokesman for Justin Trudeau")
- * keeps today's reading. */
+ * joined the title to. A person's name there ("a spokesman for Justin
+ * Trudeau") is office_object's. */
 static int described_office_of(const ne_quotes_ws *ws, int64_t lo, int64_t k)
 {
     const tokinfo *ti = &ws->ti[k];
@@ -340,6 +376,7 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
             n.beg--;
         if (n.beg > lo && (ws->ti[n.beg - 1].cls & (L_DET | L_POSS))) n.beg--;
         of_phrase_head(ws, lo, &n);
+        office_object(ws, lo, &n);
         return n;
     }
     if ((ti->cls & L_SUBJ) && (ti->cls & L_PRON)) {

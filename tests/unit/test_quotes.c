@@ -791,6 +791,34 @@ TEST(quote_short_clause_after_the_verb_is_the_words_not_the_phrase_before)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_adviser_to_a_person_speaks_not_the_person)
+{
+    /* "A policy adviser to … Mitt Romney said", "a spokesman for …
+     * Vladimir Putin has denied", "One Republican close to Bannon said":
+     * each gave the words (and an alert) to the person named; a title
+     * with "of" ("Secretary of State John Kerry") is still the person */
+    static const ent_spec e[] = {MISC("Republican", "Republican"), PER("Mitt Romney", NE_GENDER_MALE, "Mitt Romney"),
+                                 LOC("United States", "United States"), MISC("Russian", "Russian"),
+                                 PER("Vladimir Putin", NE_GENDER_MALE, "Vladimir Putin"), LOC("Moscow", "Moscow"),
+                                 PER("Stephen Bannon", NE_GENDER_MALE, "Bannon"),
+                                 PER("John Kerry", NE_GENDER_MALE, "John Kerry")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "A policy adviser to Republican presidential candidate Mitt Romney said Sunday that the "
+                            "United States should arm the rebels. A spokesman for Russian President Vladimir Putin "
+                            "has denied that Moscow interfered in the election. One Republican close to Bannon said "
+                            "the strategist would fight back. Secretary of State John Kerry said the talks would "
+                            "resume.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "arm the rebels"), *b = find(&doc, "Moscow interfered"),
+                   *c = find(&doc, "fight back"), *d = find(&doc, "talks would resume");
+    CHECK(a && b && c && d);
+    if (a) CHECK_STR(speaker(&doc, a), "described:A policy adviser to Republican presidential candidate Mitt Romney");
+    if (b) CHECK_STR(speaker(&doc, b), "described:A spokesman for Russian President Vladimir Putin");
+    if (c) CHECK_STR(speaker(&doc, c), "described:One Republican close to Bannon");
+    if (d) CHECK_STR(speaker(&doc, d), "John Kerry");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
