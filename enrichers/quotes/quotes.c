@@ -33,6 +33,7 @@ void ne_quotes_ws_free(ne_quotes_ws *ws)
     free(ws->st);
     free(ws->roles);
     free(ws->gender);
+    free(ws->pron_seen);
     free(ws->head_para);
     free(ws->about);
     free(ws);

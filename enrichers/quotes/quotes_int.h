@@ -154,6 +154,7 @@ struct ne_quotes_ws {
     stmt    *st;   size_t nst, st_cap;
     role    *roles; size_t nroles, roles_cap;
     uint8_t *gender; size_t gender_cap;   /* per entity: enum ne_gender */
+    uint8_t *pron_seen; size_t pron_seen_cap;   /* per entity: 1 he, 2 she joined (qt_prepare_genders) */
     uint8_t *head_para; size_t hp_cap;    /* per paragraph: headline-like */
     size_t  *about; size_t about_cap;
     int      rules;   /* 1: the hand-ordered speaker rules instead of the ranker (training, comparison) */

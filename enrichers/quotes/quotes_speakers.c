@@ -588,6 +588,23 @@ void qt_prepare_genders(ne_quotes_ws *ws)
         if (i > 0 && (ws->ti[i - 1].cls & L_MR)) ws->gender[e] = NE_GENDER_MALE;
         if (i > 0 && (ws->ti[i - 1].cls & L_MRS)) ws->gender[e] = NE_GENDER_FEMALE;
     }
+    /* then the pronouns the coreference joined to a person still without
+     * one, when they agree: a "she said" the coreference left alone went
+     * to the nearer Trump though a "He" was joined to him, not to Boxer
+     * ("Boxer's political involvement. She started …"). Two bits an
+     * entity: he seen, she seen. */
+    ne_grow(&ws->pron_seen, &ws->pron_seen_cap, doc->nentities + 1, 1);
+    memset(ws->pron_seen, 0, doc->nentities + 1);
+    for (size_t i = 0; i < ws->t->ntoks; i++) {
+        int32_t e = ws->ti[i].ent;
+        if (e < 0 || ws->gender[e] != NE_GENDER_UNKNOWN || ws->ti[i].mend != i + 1 || !is_person(ws, e)) continue;
+        if (ws->ti[i].cls & L_HE) ws->pron_seen[e] |= 1;
+        if (ws->ti[i].cls & L_SHE) ws->pron_seen[e] |= 2;
+    }
+    for (size_t e = 0; e < doc->nentities; e++) {
+        if (ws->pron_seen[e] == 1) ws->gender[e] = NE_GENDER_MALE;
+        if (ws->pron_seen[e] == 2) ws->gender[e] = NE_GENDER_FEMALE;
+    }
 }
 
 /* ---- step 5: speakers --------------------------------------------------- */

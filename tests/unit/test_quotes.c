@@ -819,6 +819,25 @@ TEST(quote_adviser_to_a_person_speaks_not_the_person)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_she_is_not_a_person_the_coreference_joined_he_to)
+{
+    /* The coreference joined "He" to Trump and "She" to Boxer; neither
+     * has a gender from a title or given name, so the later "she said"
+     * went to Trump, the nearer of the two */
+    static const ent_spec e[] = {PER("Barbara Boxer", NE_GENDER_UNKNOWN, "Boxer", "She"), MISC("American", "Americans"),
+                                 PER("Donald Trump", NE_GENDER_UNKNOWN, "Trump", "He")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "There is a symmetry to Boxer's political involvement. She started in politics as "
+                            "Americans were taking to the streets to protest the Vietnam War. The current protests "
+                            "are against Trump. He calls them paid protesters.\n\n\"We are going to build on the "
+                            "outpouring of ordinary people after the election,\" she said.",
+                      e, NENTS(e)), 0);
+    const ne_quote *q = find(&doc, "outpouring");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Barbara Boxer");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
