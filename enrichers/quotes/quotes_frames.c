@@ -315,15 +315,25 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
  * is no claim and raises no alert. "if"/"whether" open a question after
  * any verb; a wh-word only after a verb of asking (after "said" it opens
  * a free relative: "said what he meant"). */
-static int indirect_question(const ne_quotes_ws *ws, uint32_t c, uint32_t s)
+static int indirect_question(const ne_quotes_ws *ws, uint32_t c, uint32_t s, uint32_t hi)
 {
     static const char *const wh[] = {"why", "how", "what", "when", "where", "who", "which"};
-    if (tok_is(ws, s, "if") || tok_is(ws, s, "whether")) return 1;
     const ne_token *v = tok(ws, c);
     const char *w = ws->t->s + v->start;
     size_t n = v->end - v->start;
     int asking = (n >= 3 && !strncasecmp(w, "ask", 3)) || (n >= 6 && !strncasecmp(w, "wonder", 6)) ||
                  (n >= 6 && !strncasecmp(w, "inquir", 6)) || (n >= 6 && !strncasecmp(w, "enquir", 6));
+    if (tok_is(ws, s, "whether")) return 1;
+    if (tok_is(ws, s, "if")) {
+        /* "said that if Spain had been a target, this would be …" and
+         * "said if elected, he would …" are conditionals: a "that" before
+         * or a comma after (the consequence) with a verb that asks nothing */
+        if (asking) return 1;
+        if (s > c + 1 && (ws->ti[s - 1].cls & L_THAT)) return 0;
+        for (uint32_t i = s + 1; i < hi; i++)
+            if (tok_is(ws, i, ",") && ws->ti[i].region != R_QUOTE) return 0;
+        return 1;
+    }
     for (size_t i = 0; asking && i < sizeof wh / sizeof wh[0]; i++)
         if (tok_is(ws, s, wh[i])) return 1;
     return 0;
@@ -640,7 +650,7 @@ void qt_find_reported(ne_quotes_ws *ws)
             }
         }
         uint32_t s = content_start(ws, c, hi);
-        if (s >= hi || indirect_question(ws, c, s)) continue;
+        if (s >= hi || indirect_question(ws, c, s, hi)) continue;
         uint32_t e = content_end(ws, s, hi);
         add_reported(ws, s, e, (int32_t)c, (int32_t)c + 1, n);
     }

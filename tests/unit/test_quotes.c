@@ -838,6 +838,24 @@ TEST(quote_she_is_not_a_person_the_coreference_joined_he_to)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_conditional_after_said_is_a_claim_and_asked_if_is_not)
+{
+    /* "said that if …, this would be …" was taken for an indirect
+     * question and dropped: Rajoy's alert was missed */
+    static const ent_spec e[] = {MISC("Spanish", "Spanish"), PER("Mariano Rajoy", NE_GENDER_MALE, "Mariano Rajoy", "He"),
+                                 LOC("Spain", "Spain"), ORG("NSA", "NSA")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Spanish Prime Minister Mariano Rajoy said that if Spain had been a target of the NSA, "
+                            "this would be \"inappropriate and unacceptable between partners\". He asked if the talks "
+                            "would resume.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    const ne_quote *q = find(&doc, "target of the NSA");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Mariano Rajoy");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
