@@ -520,6 +520,26 @@ static int clause_after(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
     return 0;
 }
 
+/* True when the verb at c, right after a comma, has a person's name
+ * before an apposition as its subject: "However, Adam Schiff, the top
+ * Democrat on the intelligence committee, said the White House visit …
+ * showed …" is Schiff's clause after the verb, not an inverted "…, said
+ * X" over the words before the comma. */
+static int appositive_subject(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
+{
+    np b = qt_np_before(ws, lo, c);
+    if (b.kind != NP_MENTION || b.end + 2 >= c || b.end + 16 < c || !is_person(ws, ws->ti[b.head].ent) ||
+        !tok_is(ws, b.end, ","))
+        return 0;
+    /* one comma segment, a noun phrase: not "…, Samir Nima Ghaidan, was
+     * shot to death …, said army Capt. Hussein Hakim" */
+    for (uint32_t i = b.end + 1; i + 1 < c; i++)
+        if (tok_is(ws, i, ",") || ws->ti[i].region == R_QUOTE ||
+            (ws->ti[i].cls & (L_BE | L_SUBJ | L_NEG | L_THAT | L_CUE)) || clause_after(ws, i, i + 1))
+            return 0;
+    return 1;
+}
+
 /* True when "say" at c is the noun: "the final say on whether …", "a
  * say in how the money is spent". */
 static int say_noun(const ne_quotes_ws *ws, uint32_t c, uint32_t lo)
@@ -603,7 +623,7 @@ void qt_find_reported(ne_quotes_ws *ws)
                 continue;
             }
         }
-        if (c > lo && tok_is(ws, c - 1, ",") && !(cls & (L_ING | L_OBJ))) {
+        if (c > lo && tok_is(ws, c - 1, ",") && !(cls & (L_ING | L_OBJ)) && !appositive_subject(ws, lo, c)) {
             /* inverted, closing a clause: "…, said Mr Putin." Never a
              * verb that takes its listener as object: in "Sarah Sanders,
              * the press secretary, told reporters the president …" the

@@ -856,6 +856,30 @@ TEST(quote_conditional_after_said_is_a_claim_and_asked_if_is_not)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_name_and_apposition_before_said_is_the_subject_not_inverted)
+{
+    /* "…, X, the top Democrat …, said the visit … showed …" was read as
+     * an inverted "…, said the visit": the words were Schiff's own name
+     * and apposition, the speaker "the White House visit". A clause in
+     * the segment ("…, Samir Nima Ghaidan, was shot …, said Capt. Hakim")
+     * keeps the inverted reading */
+    static const ent_spec e[] = {PER("Adam Schiff", NE_GENDER_MALE, "Adam Schiff"), ORG("White House", "White House"),
+                                 PER("Samir Nima Ghaidan", NE_GENDER_MALE, "Samir Nima Ghaidan"),
+                                 PER("Hussein Hakim", NE_GENDER_MALE, "Hussein Hakim"), LOC("Baghdad", "Baghdad")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "However, Adam Schiff, the top Democrat on the intelligence committee, said the White "
+                            "House visit, which came days after the hearing, showed the chairman could not be "
+                            "trusted. A top Industry Ministry official, Samir Nima Ghaidan, was shot to death by "
+                            "gunmen while leaving his office in northern Baghdad, said army Capt. Hussein Hakim.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "could not be trusted"), *b = find(&doc, "shot to death");
+    CHECK(a && b);
+    if (a) CHECK(strstr(a->text, "Democrat") == NULL);
+    if (a) CHECK_STR(speaker(&doc, a), "Adam Schiff");
+    if (b) CHECK_STR(speaker(&doc, b), "Hussein Hakim");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
