@@ -669,6 +669,20 @@ void qt_find_reported(ne_quotes_ws *ws)
                 continue;
             }
         }
+        if (n.beg > lo + 2 && tok_is(ws, n.beg - 1, "as") && tok_is(ws, n.beg - 2, ",") && !clause_after(ws, c + 1, hi)) {
+            /* "Spain is talking more openly about …, as budget minister
+             * Cristóbal Montoro told a radio station in Madrid": the
+             * clause before ", as" is what was said, not the listener's
+             * words after the verb */
+            int that = 0;   /* or quoted words on either side: their own frames */
+            for (uint32_t j = c + 1; j < hi; j++)
+                that |= (ws->ti[j].cls & L_THAT) || tok_is(ws, j, ":") || tok(ws, j)->kind == NE_TOK_QUOTE;
+            for (uint32_t j = lo; j < n.beg; j++) that |= tok(ws, j)->kind == NE_TOK_QUOTE;
+            if (!that) {
+                add_reported(ws, lo, n.beg - 2, (int32_t)c, (int32_t)c + 1, n);
+                continue;
+            }
+        }
         uint32_t s = content_start(ws, c, hi);
         if (s >= hi || indirect_question(ws, c, s, hi)) continue;
         uint32_t e = content_end(ws, s, hi);

@@ -880,6 +880,22 @@ TEST(quote_name_and_apposition_before_said_is_the_subject_not_inverted)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_as_x_told_y_reports_the_clause_before)
+{
+    /* "…, as budget minister Cristóbal Montoro told a radio station in
+     * Madrid on Tuesday.": the words were "in Madrid on Tuesday" */
+    static const ent_spec e[] = {LOC("Spain", "Spain"), PER("Cristobal Montoro", NE_GENDER_MALE, "Cristobal Montoro"),
+                                 LOC("Madrid", "Madrid")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Spain is talking more openly about the deficit, as budget minister Cristobal Montoro "
+                            "told a radio station in Madrid on Tuesday.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(doc.quotes[0].text, "Spain is talking more openly about the deficit");
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Cristobal Montoro");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
