@@ -217,9 +217,9 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
     ws->nrq = ws->nst = 0;
     if (!ws->t->ntoks || !ws->t->nparas) return 0;
     prepare_tokens(ws);
-    qt_prepare_genders(ws);
     qt_prepare_headlines(ws);
     qt_find_quotes(ws);
+    qt_prepare_genders(ws);   /* after the quotations: their pronouns are left out */
     /* The cues, frames and speaker ranker are English models: text in
      * another language (lang.h) keeps its quote spans, without speakers. */
     int english = !doc->non_english;

@@ -626,5 +626,12 @@ void qt_describe_speaker(ne_quotes_ws *ws, size_t si)
     size_t nc = qt_desc_candidates(ws, si, &s->sp_np, c);
     if (nc < 2) return;
     size_t b = qt_desc_choose(ws, si, &s->sp_np, w, c, nc);
+    /* a he/she opening the reported clause is, as a rule, the speaker:
+     * "The victim told reporters he had been beaten" is no woman's (the
+     * resolver chose "Ms Swaraj", named before) */
+    if (c[b].ent >= 0 && s->kind == NE_QUOTE_INDIRECT && s->cbeg < ws->t->ntoks) {
+        uint32_t pc = ws->ti[s->cbeg].cls;
+        if ((pc & L_SUBJ) && (pc & (L_HE | L_SHE)) && !qt_gender_ok(ws, (int32_t)c[b].ent, pc)) return;
+    }
     s->ent = c[b].ent;
 }

@@ -281,7 +281,10 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
     uint32_t s = c + 1;
     if ((ws->ti[c].cls & L_OBJ) && s < hi) {
         const tokinfo *ti = &ws->ti[s];
-        if (ti->ent >= 0 && ti->mbeg == s) s = ti->mend;
+        int named = ti->ent >= 0 && ti->mbeg == s;
+        if (named) s = ti->mend;
+        if (named && s < hi && (ws->ti[s].cls & L_LISTEN)) s++;   /* "told Indian reporters he had been …" */
+        else if (named) ;
         else if (ti->cls & (L_PRON | L_LISTEN)) s++;
         else if (ti->cls & (L_DET | L_POSS)) {
             s++;

@@ -300,6 +300,8 @@ void qt_resolve_np(const ne_quotes_ws *ws, size_t si, const np *n, int *has, int
 /* The last statement before si (position order) with a speaker, at most
  * `paras` paragraphs back (nonperson: skip people); -1 if none. */
 int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson);
+/* The same, skipping speakers a he/she (pron_cls, 0: none) cannot be. */
+int32_t qt_previous_speaker_agreeing(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson, uint32_t pron_cls);
 
 /* ---- quotes_rank.c ----------------------------------------------------------------------- */
 

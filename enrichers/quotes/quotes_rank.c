@@ -313,6 +313,17 @@ static int participle_object(const ne_quotes_ws *ws, const stmt *s, uint32_t b, 
     return verb;
 }
 
+/* True when the phrase at token i can be the person a he/she subject
+ * (sc: L_HE or L_SHE, 0 none) names: a pronoun of the same gender, or a
+ * mention whose entity's gender does not conflict. */
+static int agrees(const ne_quotes_ws *ws, uint32_t sc, uint32_t i)
+{
+    if (!sc) return 1;
+    uint32_t pc = ws->ti[i].cls & (L_HE | L_SHE);
+    if (pc && ws->ti[i].mend == i + 1) return pc == sc;
+    return ws->ti[i].ent < 0 || qt_gender_ok(ws, ws->ti[i].ent, sc);
+}
+
 size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
 {
     const stmt *s = &ws->st[si];
@@ -320,6 +331,9 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
     uint32_t qb, qe;
     stmt_bounds(ws, s, &qb, &qe);
     add_np(ws, si, c, &nc, C_SUBJ, s->subj);
+    /* a he/she subject: no candidate of the other gender ("“…,” she
+     * explained" after "he asked" went to the father) */
+    uint32_t sc = s->subj.kind == NP_PRON ? ws->ti[s->subj.head].cls & (L_HE | L_SHE) : 0;
     /* before: the nearest mention and pronoun, this paragraph and the one before */
     uint32_t para = tok(ws, qb)->para;
     uint32_t lo = ws->t->paras[para > 0 ? para - 1 : 0].tok_start;
@@ -332,7 +346,7 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
         const tokinfo *ti = &ws->ti[i];
         if (ti->region == R_QUOTE || ti->region == R_HEAD || (i > lis_b && i < qb)) continue;
         if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent) &&
-            !non_subject_pronoun(ws, i) && !participle_object(ws, s, ti->mbeg, ti->mend)) {
+            !non_subject_pronoun(ws, i) && !participle_object(ws, s, ti->mbeg, ti->mend) && agrees(ws, sc, i)) {
             if (add_np(ws, si, c, &nc, gotm ? C_PREVM2 : C_PREVM, mention_np(ws, i))) {
                 gotm++;
                 seen = ti->ent;
@@ -340,7 +354,7 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
             i = ti->mbeg;
             continue;
         }
-        if (!gotp && is_pron_subj(ws, i)) {
+        if (!gotp && is_pron_subj(ws, i) && agrees(ws, sc, i)) {
             add_np(ws, si, c, &nc, C_PREVP, pron_np(i));
             gotp = 1;
         }
@@ -357,7 +371,7 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
         if (ti->region == R_QUOTE) continue;
         if (lis_after && i > (uint32_t)s->cue && ti->sent == ws->ti[s->cue].sent) continue;
         if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent) &&
-            !non_subject_pronoun(ws, i)) {
+            !non_subject_pronoun(ws, i) && agrees(ws, sc, i)) {
             if (add_np(ws, si, c, &nc, gotm ? C_NEXTM2 : C_NEXTM, mention_np(ws, ti->mbeg))) {
                 gotm++;
                 seen = ti->ent;
@@ -365,12 +379,14 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
             i = ti->mend - 1;
             continue;
         }
-        if (!gotp && is_pron_subj(ws, i)) {
+        if (!gotp && is_pron_subj(ws, i) && agrees(ws, sc, i)) {
             add_np(ws, si, c, &nc, C_NEXTP, pron_np(i));
             gotp = 1;
         }
     }
-    int32_t p = qt_previous_speaker_stmt(ws, si, 3, 0);
+    /* not a previous speaker the statement's he/she cannot be ("He said
+     * that no one had helped" after a woman's words) */
+    int32_t p = qt_previous_speaker_agreeing(ws, si, 3, 0, sc & (L_HE | L_SHE));
     if (p >= 0 && nc < QT_MAXC) {
         qt_cand *k = &c[nc++];
         memset(k, 0, sizeof *k);

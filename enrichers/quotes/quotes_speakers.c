@@ -597,7 +597,9 @@ void qt_prepare_genders(ne_quotes_ws *ws)
     memset(ws->pron_seen, 0, doc->nentities + 1);
     for (size_t i = 0; i < ws->t->ntoks; i++) {
         int32_t e = ws->ti[i].ent;
-        if (e < 0 || ws->gender[e] != NE_GENDER_UNKNOWN || ws->ti[i].mend != i + 1 || !is_person(ws, e)) continue;
+        if (e < 0 || ws->gender[e] != NE_GENDER_UNKNOWN || ws->ti[i].mend != i + 1 || !is_person(ws, e) ||
+            ws->ti[i].region == R_QUOTE)   /* a quotation's he is mostly someone else */
+            continue;
         if (ws->ti[i].cls & L_HE) ws->pron_seen[e] |= 1;
         if (ws->ti[i].cls & L_SHE) ws->pron_seen[e] |= 2;
     }
@@ -823,6 +825,11 @@ static int32_t org_antecedent(const ne_quotes_ws *ws, const np *n)
  * lies at most `paras` paragraphs back; -1 if none. */
 int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson)
 {
+    return qt_previous_speaker_agreeing(ws, si, paras, nonperson, 0);
+}
+
+int32_t qt_previous_speaker_agreeing(const ne_quotes_ws *ws, size_t si, uint32_t paras, int nonperson, uint32_t pron_cls)
+{
     const stmt *s = &ws->st[si];
     uint32_t para = tok(ws, s->kind == NE_QUOTE_DIRECT ? ws->rq[s->rq].open : s->cbeg)->para;
     for (size_t j = si; j-- > 0;) {
@@ -831,6 +838,7 @@ int32_t qt_previous_speaker_stmt(const ne_quotes_ws *ws, size_t si, uint32_t par
         if (para - pp > paras) break;
         if (!p->has_speaker) continue;
         if (nonperson && p->ent >= 0 && is_person(ws, (int32_t)p->ent)) continue;
+        if (pron_cls && p->ent >= 0 && !qt_gender_ok(ws, (int32_t)p->ent, pron_cls)) continue;
         return (int32_t)j;
     }
     return -1;

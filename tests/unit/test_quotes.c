@@ -896,6 +896,29 @@ TEST(quote_as_x_told_y_reports_the_clause_before)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_he_after_a_description_is_not_the_woman_named_before)
+{
+    /* The resolver gave "The victim" to Ms Swaraj, named before, and the
+     * next "He said" followed: a woman given a man's words. The listener
+     * "Indian reporters" was part of the words */
+    static const ent_spec e[] = {PER("Sushma Swaraj", NE_GENDER_FEMALE, "Ms Swaraj", "she"),
+                                 PER("Yogi Adityanath", NE_GENDER_MALE, "Yogi Adityanath"), LOC("Noida", "Noida"),
+                                 MISC("Indian", "Indian")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Ms Swaraj said she had spoken to Chief Minister Yogi Adityanath about the case.\n\n"
+                            "The attack on the student inside a shopping mall in Noida was recorded on mobile phone "
+                            "cameras by other shoppers.\n\n"
+                            "The victim told Indian reporters he had been beaten with rods, bricks and knives. He said "
+                            "that no one had helped or even called the police.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "beaten with rods"), *b = find(&doc, "no one had helped");
+    CHECK(a && b);
+    if (a) CHECK_STR(a->text, "he had been beaten with rods, bricks and knives");
+    if (a) CHECK_STR(speaker(&doc, a), "described:The victim");
+    if (b) CHECK(a && b && strcmp(speaker(&doc, b), "Sushma Swaraj") != 0);
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
