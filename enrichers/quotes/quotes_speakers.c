@@ -631,6 +631,17 @@ static int32_t antecedent(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls,
         const ne_sentence *se = &t->sents[s];
         if (para - se->para > 2) break;
         uint32_t end = s == sp ? p : se->tok_end;
+        /* the sentence's speaker first: in "In an interview with the BBC's
+         * editor, Justin Webb, Gen Jones said …" the next "he added" is
+         * Jones's, not the first name of the fronted phrase */
+        for (size_t j = 0; j < ws->nst; j++) {
+            const stmt *st = &ws->st[j];
+            if (!st->has_speaker || st->ent < 0 || st->cue < 0 || (uint32_t)st->cue >= end ||
+                ws->ti[st->cue].sent != s || st->sp_np.kind != NP_MENTION)
+                continue;
+            int32_t e = (int32_t)st->ent;
+            if (is_person(ws, e) && e != not && qt_gender_ok(ws, e, pron_cls)) return e;
+        }
         for (uint32_t i = se->tok_start; i < end; i++) {
             const tokinfo *ti = &ws->ti[i];
             if (ti->ent < 0 || ti->mbeg != i || ti->region != R_OUT) continue;

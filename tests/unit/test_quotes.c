@@ -919,6 +919,25 @@ TEST(quote_he_after_a_description_is_not_the_woman_named_before)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_he_after_a_speaker_is_that_speaker_not_the_fronted_name)
+{
+    /* "In an interview with the BBC's editor, Justin Webb, Gen Jones said
+     * …" then "“…,” he added": the pronoun went to the sentence's first
+     * person, the interviewer */
+    static const ent_spec e[] = {ORG("BBC", "BBC"), PER("Justin Webb", NE_GENDER_MALE, "Justin Webb"),
+                                 PER("James Jones", NE_GENDER_MALE, "Jones"), LOC("United States", "United States")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "In an interview with the BBC's North America editor, Justin Webb, Gen Jones said that "
+                            "\"the United States will not abandon its allies\".\n\n"
+                            "\"We will stay the course,\" he added.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "abandon its allies"), *b = find(&doc, "stay the course");
+    CHECK(a && b);
+    if (a) CHECK_STR(speaker(&doc, a), "James Jones");
+    if (b) CHECK_STR(speaker(&doc, b), "James Jones");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
