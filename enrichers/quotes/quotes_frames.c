@@ -298,7 +298,7 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
                    ws->ti[e].ent < 0)
                 e++;
             if (e > s && e < hi &&
-                ((ws->ti[e].cls & (L_THAT | L_DET | L_POSS)) || (ws->ti[e].cls & (L_SUBJ | L_PRON)) == (L_SUBJ | L_PRON) ||
+                ((ws->ti[e].cls & (L_THAT | L_DET | L_POSS)) || ((ws->ti[e].cls & L_SUBJ) && (ws->ti[e].cls & L_PRON)) ||
                  (ws->ti[e].ent >= 0 && ws->ti[e].mbeg == e)))
                 s = e;
         }
@@ -592,6 +592,7 @@ void qt_find_reported(ne_quotes_ws *ws)
         if (!(cls & L_CUE) && !(cls & L_IND)) continue;
         if (cls & (L_BELIEF | L_TRAIL | L_PASS)) continue;
         if (say_noun(ws, c, lo)) continue;
+        if (c > lo && tok_is(ws, c, "told") && tok_is(ws, c - 1, "all")) continue;   /* "all told": in all */
         if ((cls & L_ING) && c > lo && tok_is(ws, c - 1, "without")) continue;   /* "left without announcing who …" */
         if ((cls & L_PART) && c + 2 < hi && tok_is(ws, c + 1, "by")) {
             /* passive naming: "was described by X as “…”": X said the quoted words */

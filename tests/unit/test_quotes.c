@@ -938,6 +938,19 @@ TEST(quote_he_after_a_speaker_is_that_speaker_not_the_fronted_name)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_all_told_is_no_cue)
+{
+    /* "all told Sony sold …" gave a statement by "all" */
+    static const ent_spec e[] = {ORG("Sony", "Sony")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Those are solid numbers, and all told Sony sold a good amount of each of its hardware "
+                            "in the family. The company told investors it expects more growth.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(doc.quotes[0].text, "it expects more growth");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
