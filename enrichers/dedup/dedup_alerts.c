@@ -119,7 +119,7 @@ size_t ne_alerts_emit(const ne_config *cfg, const ne_doc *doc, ne_alert_emit_fn 
     nebuf b = {0};
     for (size_t i = 0; i < doc->nquotes; i++) {
         const ne_quote *q = &doc->quotes[i];
-        if (!q->is_new || !q->claim_id || !*q->claim_id) continue;
+        if (!q->is_new || !q->claim_id || !*q->claim_id || q->no_alert) continue;
         const ne_person *who[32];
         int role[32];
         size_t n = involved(cfg, doc, q, who, role, 32);

@@ -163,6 +163,9 @@ typedef struct ne_quote {
     char  *first_seen_at;       /* RFC 3339 */
     char  *created_at;          /* RFC 3339: when the claim was first processed (the
                                    same on redelivery): its alerts' created_at */
+    int    no_alert;            /* a speech verb's object that states nothing ("announced
+                                   its ARM port"): listed, claim-indexed, never alerted;
+                                   published as "alerts": false */
 } ne_quote;
 
 /* What ran on a document, for stats.stages: the chain's stages and, as

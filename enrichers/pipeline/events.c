@@ -203,6 +203,7 @@ void ne_events_quote(nebuf *b, const ne_doc *doc, const ne_quote *q)
     nebuf_putc(b, ']');
     put_key(b, "claim_id", 0); put_str_or_null(b, q->claim_id);
     put_key(b, "new", 0);      nebuf_puts(b, q->is_new ? "true" : "false");
+    if (q->no_alert) { put_key(b, "alerts", 0); nebuf_puts(b, "false"); }
     nebuf_putc(b, '}');
 }
 

@@ -175,6 +175,7 @@ static void emit_quote(ne_quotes_ws *ws, ne_doc *doc, stmt *s, size_t index, ne_
     q->end = s->end;
     q->has_speaker = s->has_speaker;
     q->speaker_entity = s->has_speaker ? s->ent : -1;
+    q->no_alert = s->np_object;
     q->is_new = 1;
     size_t idlen = (doc->id ? strlen(doc->id) : 0) + 24;
     q->id = ne_xmalloc(idlen);

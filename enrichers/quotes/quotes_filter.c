@@ -291,7 +291,7 @@ static int subject_lex(const ne_quotes_ws *ws, uint32_t h)
 /* Signs of a finite verb in the content's first words: an auxiliary or
  * negation, a subject pronoun, a likely verb (-ed, -s) after an
  * open-class word or a name. Bits: aux, subject, verb. */
-static int finite_signs(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
+int qt_finite_signs(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
 {
     int aux = 0, subj = 0, vb = 0;
     for (uint32_t i = b; i < e && i < b + 15; i++) {
@@ -342,7 +342,7 @@ static size_t trial_features(const ne_quotes_ws *ws, const stmt *s, uint32_t *f,
         ADD(T_CUE_OBJ, cue, obj & 0x0E ? (obj >> 5) * 4 + ((obj >> 1) & 1) * 2 + (obj >> 4 & 1) : 63);
         ADD(T_THATPOS, that_position(ws, ce, b), (cls & L_OBJ) != 0);
     }
-    if (e > b && e <= ws->t->ntoks) ADD(T_FINITE, finite_signs(ws, b, e), before * 2 + ((cls & L_OBJ) != 0));
+    if (e > b && e <= ws->t->ntoks) ADD(T_FINITE, qt_finite_signs(ws, b, e), before * 2 + ((cls & L_OBJ) != 0));
     /* the cue word used attributively: "total confirmed cases", "require
      * continued growth": what stands on both sides of it; an adverb (-ly)
      * before a verb is no sign of that */

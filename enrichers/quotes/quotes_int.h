@@ -132,6 +132,9 @@ typedef struct stmt {
     int32_t  cue, cue_end;   /* speech verb tokens, or -1 */
     np       subj;
     int      floating;       /* no frame: inherits the previous speaker */
+    uint8_t  np_object;      /* a reported "clause" with no sign of a finite verb, no quotation
+                                and no naming, demand or promise frame: a speech verb's
+                                object ("announced its own ARM port"); raises no alert */
     /* resolved speaker */
     int      has_speaker;
     long     ent;
@@ -353,6 +356,9 @@ int32_t qt_recent_person(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls, 
  * into tm, for the trainer's ablation); a template's name; its score
  * under weights w (kept when >= 0). */
 int qt_stmt_candidate(const ne_quotes_ws *ws, const stmt *s);
+/* Signs of a finite verb among tokens [b, e)'s first words (bits: an
+ * auxiliary, a subject pronoun, a likely verb); 0: a noun phrase. */
+int qt_finite_signs(const ne_quotes_ws *ws, uint32_t b, uint32_t e);
 size_t qt_stmt_features(const ne_quotes_ws *ws, const stmt *s, uint32_t *f, uint8_t *tm);
 const char *qt_stmt_template_name(unsigned t);
 float qt_stmt_score(const ne_quotes_ws *ws, const stmt *s, const float *w);

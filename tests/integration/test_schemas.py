@@ -361,6 +361,13 @@ class InvalidEvents(unittest.TestCase):
         h["error.reason"] = "no_text"
         self.assertProblems("dlq", h, "error.reason")
 
+    def test_quote_alerts_is_only_false(self):
+        ev = make_enriched()
+        ev["quotes"][0]["alerts"] = False        # a speech verb's object: no alert
+        ve.validate("enriched", ev)
+        ev["quotes"][0]["alerts"] = True         # absent, not true, when it alerts
+        self.assertProblems("enriched", ev, "$.quotes[0].alerts")
+
     def test_quote_kind_enum(self):
         ev = make_enriched()
         ev["quotes"][0]["kind"] = "reported"

@@ -1039,6 +1039,23 @@ TEST(dedup_alerts_only_for_new_claims_about_watched_people)
     CHECK(!d.quotes[0].is_new);
     alerts_seen b = {0};
     CHECK_INT(ne_alerts_emit(cfg, &d, on_alert, &b), 0);
+    /* a new claim whose words state nothing ("announced its ARM port",
+     * quotes.h no_alert) raises none either */
+    static const char *const other[] = {"the repairs to the harbour bridge will take two more winters"};
+    seed_doc(&d, "seed3", "t", PARAS[2], other, 1);
+    add_entity(&d, "vladimir-putin", 1, 3);
+    d.quotes[0].has_speaker = 1;
+    d.quotes[0].speaker_entity = 0;
+    run(s, &d);
+    alerts_seen c = {0};
+    if (d.quotes[0].is_new) {
+        d.quotes[0].no_alert = 1;
+        CHECK_INT(ne_alerts_emit(cfg, &d, on_alert, &c), 0);
+        d.quotes[0].no_alert = 0;
+        CHECK(ne_alerts_emit(cfg, &d, on_alert, &c) > 0);
+    } else {
+        test_fail(__FILE__, __LINE__, "the third article's claim should be new");
+    }
     ne_doc_reset(&d);
     ne_dedup_destroy(s);
     ne_config_free(cfg);

@@ -951,6 +951,33 @@ TEST(quote_all_told_is_no_cue)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_speech_verb_object_that_states_nothing_raises_no_alert)
+{
+    /* "announced its own ARM port", "remembered the seagull", "reported
+     * from Seoul" were alerts for their speakers; a denial's object and a
+     * directive are claims and keep theirs */
+    static const ent_spec e[] = {ORG("Canonical", "Canonical"), PER("Ellen Fetter", NE_GENDER_FEMALE, "Ellen Fetter"),
+                                 PER("Stella Kim", NE_GENDER_FEMALE, "Stella Kim"), LOC("Seoul", "Seoul"),
+                                 PER("Vladimir Putin", NE_GENDER_MALE, "Vladimir Putin"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Donald Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Canonical recently announced its own official ARM port for Ubuntu. Ellen Fetter "
+                            "remembered the seagull on the pier. Stella Kim reported from Seoul, and Jennifer Jett from Hong "
+                            "Kong. Vladimir Putin "
+                            "denied any interference in the election. Donald Trump warned Putin not to underestimate "
+                            "the United States.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "ARM port"), *b = find(&doc, "seagull"), *c = find(&doc, "from Seoul"),
+                   *d = find(&doc, "any interference"), *f = find(&doc, "not to underestimate");
+    CHECK(a && b && c && d && f);
+    if (a) CHECK_INT(a->no_alert, 1);
+    if (b) CHECK_INT(b->no_alert, 1);
+    if (c) CHECK_INT(c->no_alert, 1);
+    if (d) CHECK_INT(d->no_alert, 0);
+    if (f) CHECK_INT(f->no_alert, 0);
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
