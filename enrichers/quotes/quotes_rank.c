@@ -249,6 +249,12 @@ static int add_np(ne_quotes_ws *ws, size_t si, qt_cand *c, size_t *nc, uint8_t s
     /* nor one after the description's head: the object of its preposition
      * ("a spokesman for Russian President Vladimir Putin") */
     if (src != C_SUBJ && sj->kind == NP_DESC && n.beg > sj->head && n.end <= sj->end) return 0;
+    /* nor a name in a named person's apposition, between the name and the
+     * verb: "Steve Lee, from NASA's Jet Propulsion Laboratory, says …" */
+    const stmt *st = &ws->st[si];
+    if (src != C_SUBJ && sj->kind == NP_MENTION && st->cue >= 0 && n.beg > sj->end && n.end <= (uint32_t)st->cue &&
+        sj->end < (uint32_t)st->cue && tok_is(ws, sj->end, ",") && is_person(ws, ws->ti[sj->head].ent))
+        return 0;
     for (size_t j = 0; j < *nc; j++)
         if (c[j].src != C_PREVS && c[j].src != C_NONE && c[j].beg == n.beg && c[j].end == n.end) return 0;
     qt_cand *k = &c[(*nc)++];

@@ -978,6 +978,20 @@ TEST(quote_speech_verb_object_that_states_nothing_raises_no_alert)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_name_in_a_persons_apposition_is_no_speaker)
+{
+    /* "Steve Lee, from NASA's Jet Propulsion Laboratory, says …" went to
+     * the laboratory, the mention right before the verb */
+    static const ent_spec e[] = {PER("Steve Lee", NE_GENDER_MALE, "Steve Lee"), ORG("NASA", "NASA"),
+                                 ORG("Jet Propulsion Laboratory", "Jet Propulsion Laboratory")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Steve Lee, from NASA's Jet Propulsion Laboratory, says the probe is healthy.", e,
+                      NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Steve Lee");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
