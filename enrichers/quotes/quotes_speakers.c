@@ -371,7 +371,10 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
         n.head = ti->mbeg;
         n.beg = ti->mbeg < lo ? lo : ti->mbeg;
         n.end = ti->mend;
-        while (n.beg > lo && n.head - n.beg < 6 && is_word(ws, n.beg - 1) && qt_np_word(ws, n.beg - 1) &&
+        /* over the premodifiers; a cue word inside a name counts too:
+         * "State Department deputy spokesperson Vedant Patel said" */
+        while (n.beg > lo && n.head - n.beg < 6 && is_word(ws, n.beg - 1) &&
+               (qt_np_word(ws, n.beg - 1) || (ws->ti[n.beg - 1].ent >= 0 && ws->ti[n.beg - 1].region != R_QUOTE)) &&
                !is_person(ws, ws->ti[n.beg - 1].ent))
             n.beg--;
         if (n.beg > lo && (ws->ti[n.beg - 1].cls & (L_DET | L_POSS))) n.beg--;

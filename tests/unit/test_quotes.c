@@ -992,6 +992,24 @@ TEST(quote_name_in_a_persons_apposition_is_no_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_cue_word_inside_a_name_before_the_speaker_is_part_of_the_subject)
+{
+    /* "State" (a speech verb) in "State Department deputy spokesperson
+     * Vedant Patel said" cut the subject's phrase short, so the frame
+     * after a mid-sentence quotation failed: Patel's alert was missed */
+    static const ent_spec e[] = {LOC("United States", "U.S."), LOC("South Korea", "South Korea"),
+                                 ORG("State Department", "State Department"),
+                                 PER("Vedant Patel", NE_GENDER_MALE, "Vedant Patel")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The U.S. relationship with South Korea \"transcends any particular president or any "
+                            "particular political party,\" State Department deputy spokesperson Vedant Patel said "
+                            "Thursday.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Vedant Patel");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
