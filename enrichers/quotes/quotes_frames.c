@@ -355,6 +355,14 @@ static uint32_t content_end(const ne_quotes_ws *ws, uint32_t s, uint32_t hi)
             uint32_t k = e + 1;
             while (k < hi && (ws->ti[k].cls & L_SKIP)) k++;
             if (k < hi && cue_ok(ws, k)) break;
+            /* "…, but the BBC's Jon Sopel said the president …": another
+             * speaker's report after the conjunction */
+            np o = qt_np_after(ws, e + 1, hi);
+            if (o.kind == NP_MENTION || o.kind == NP_PRON) {
+                k = o.end;
+                while (k < hi && (ws->ti[k].cls & L_SKIP)) k++;
+                if (k < hi && cue_ok(ws, k) && !(ws->ti[k].cls & (L_ING | L_PART))) break;
+            }
         }
         /* ", adding …" and "“…,” adding …" start a new report */
         if (e > s && cue_ok(ws, e) && (ws->ti[e].cls & L_ING) &&

@@ -1010,6 +1010,23 @@ TEST(quote_cue_word_inside_a_name_before_the_speaker_is_part_of_the_subject)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_reported_clause_ends_before_another_speakers_report)
+{
+    /* "He vowed to keep trying, but the BBC's … Jon Sopel said the
+     * president …": Sopel's words were part of Trump's */
+    static const ent_spec e[] = {PER("Donald Trump", NE_GENDER_MALE, "Trump"), ORG("BBC", "BBC"),
+                                 PER("Jon Sopel", NE_GENDER_MALE, "Jon Sopel")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Trump vowed to keep trying, but the BBC's North America editor Jon Sopel said the "
+                            "president did not sound very confident.",
+                      e, NENTS(e)), 0);
+    const ne_quote *a = find(&doc, "keep trying"), *b = find(&doc, "very confident");
+    CHECK(a && b);
+    if (a) CHECK_STR(a->text, "to keep trying");
+    if (b) CHECK_STR(speaker(&doc, b), "Jon Sopel");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
