@@ -972,6 +972,25 @@ TEST(entities_gazetteer_places_and_organisations)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_state_abbreviation_after_a_place_is_the_state)
+{
+    /* "Ava, Mo." made "Mo." a person, who then took a truck driver's words */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "Paul Porter, a truck driver from Ava, Mo., backs the rule. The plant in Kingston, Ont., "
+                        "closed in Missouri's worst year.",
+                        &doc), 0);
+    const ne_entity *e = entity_named(&doc, "Missouri");
+    CHECK(e != NULL);
+    if (e) CHECK(e->type == NE_ENT_LOC);
+    if (e) CHECK_INT((long)e->nmentions, 2);
+    CHECK(entity_named(&doc, "Mo.") == NULL);
+    e = entity_named(&doc, "Ontario");
+    CHECK(e != NULL && e->type == NE_ENT_LOC);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_same_name_is_one_entity_and_acronyms_join_long_forms)
 {
     char buf[512];

@@ -1027,6 +1027,23 @@ TEST(quote_reported_clause_ends_before_another_speakers_report)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_place_closing_a_long_apposition_is_no_speaker)
+{
+    /* "Paul Porter, a truck driver from Ava, Mo., who is … a supporter of
+     * Mr. Trump, said …": the subject reader stopped at "Mo." */
+    static const ent_spec e[] = {PER("Paul Porter", NE_GENDER_MALE, "Paul Porter"), LOC("Ava", "Ava"),
+                                 LOC("Missouri", "Mo."), MISC("Teamsters", "Teamsters"),
+                                 PER("Donald Trump", NE_GENDER_MALE, "Trump")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Paul Porter, a truck driver from Ava, Mo., who is a member of the Teamsters union and a "
+                            "supporter of Mr. Trump, said he already received time and a half after eight hours of "
+                            "work.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Paul Porter");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
