@@ -333,6 +333,23 @@ static int person_of_org(const ent_state *st, const ne_text *t, uint32_t a, uint
     return 1;
 }
 
+/* True when person span i (ending at token `end`) and span i + 1 are one
+ * name around a nickname in quotation marks: "John “Jay” Raymond",
+ * "Robert “Beto” O'Rourke" (the tagger reads "John" and "Jay” Raymond",
+ * or "John" and "Raymond"). The nickname is one to three capitalised
+ * words between the marks, right after the first span; the second span
+ * is a person's and starts inside the marks or right after them. */
+static int nickname_join(const ne_text *t, const ne_ner_span *sp, size_t n, size_t i, uint32_t end)
+{
+    if (i + 1 >= n || sp[i + 1].type != NE_ENT_PER || end + 2 >= t->ntoks || t->toks[end].kind != NE_TOK_QUOTE)
+        return 0;
+    uint32_t k = end + 1, words = 0;
+    while (k < t->ntoks && words < 4 && t->toks[k].kind == NE_TOK_WORD && (t->toks[k].flags & NE_TF_CAP)) k++, words++;
+    if (words == 0 || words > 3 || k >= t->ntoks || t->toks[k].kind != NE_TOK_QUOTE) return 0;
+    uint32_t b = sp[i + 1].tok_start;
+    return (b == end + 1 || b == k + 1) && sp[i + 1].tok_end > k + 1;
+}
+
 void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
 {
     const ne_text *t = field_text(doc, field);
@@ -382,6 +399,12 @@ void ent_merge_field(ent_state *st, const ne_doc *doc, int field)
                 nkeep[i] = 0;
             if (field == NE_FIELD_BODY && furniture_line(doc, t, spans[i].tok_start, spans[i].tok_end))
                 nkeep[i] = 0;
+            uint32_t nick = nkeep[i] && spans[i].type == NE_ENT_PER ? nickname_join(t, spans, nn, i, end) : 0;
+            if (nick) {
+                end = spans[i + 1].tok_end;   /* "John “Jay” Raymond": one person */
+                while (end > spans[i + 1].tok_start + 1 && t->toks[end - 1].kind == NE_TOK_QUOTE) end--;
+                nkeep[i + 1] = 0;
+            }
             if (nkeep[i]) {
                 cand c = { .a = spans[i].tok_start, .b = end, .gaz = -1, .person = -1,
                            .type = (uint8_t)spans[i].type, .ner_type = (uint8_t)spans[i].type,

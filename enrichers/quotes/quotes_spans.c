@@ -141,6 +141,11 @@ static void add_quote(ne_quotes_ws *ws, uint32_t open, uint32_t close, int close
     uint32_t b = open + 1, e = close;
     while (e > b && t->toks[e - 1].kind == NE_TOK_PUNCT && tok_is(ws, e - 1, ",")) e--;
     if (e <= b) return;
+    /* a nickname inside a person's name ("John “Jay” Raymond"): the
+     * entities stage made the whole one mention; no quotation */
+    if (closed && ws->ti[open].ent >= 0 && ws->ti[open].ent == ws->ti[close].ent && ws->ti[open].mbeg < open &&
+        ws->ti[close].mend > close + 1)
+        return;
     ne_grow(&ws->rq, &ws->rq_cap, ws->nrq + 1, sizeof *ws->rq);
     rawq *q = &ws->rq[ws->nrq++];
     q->open = open;

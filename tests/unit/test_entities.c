@@ -991,6 +991,25 @@ TEST(entities_state_abbreviation_after_a_place_is_the_state)
     ne_doc_reset(&doc);
 }
 
+TEST(entities_nickname_in_quotation_marks_is_inside_the_name)
+{
+    /* "Gen. John “Jay” Raymond" was two people, "John" and "Jay” Raymond" */
+    ne_doc doc;
+    NEED_MODEL();
+    CHECK_INT(run_stage("{}", NULL,
+                        "The Air Force is open to used rockets, Gen. John \xe2\x80\x9cJay\xe2\x80\x9d Raymond told "
+                        "reporters at the symposium. Raymond added that costs would fall.",
+                        &doc), 0);
+    const ne_entity *e = NULL;
+    for (size_t i = 0; i < doc.nentities; i++)
+        if (doc.entities[i].type == NE_ENT_PER && strstr(doc.entities[i].name, "Raymond")) e = &doc.entities[i];
+    CHECK(e != NULL);
+    if (e) CHECK(strncmp(e->name, "John", 4) == 0);
+    if (e) CHECK_INT((long)e->nmentions, 2);
+    CHECK(entity_named(&doc, "John") == NULL);
+    ne_doc_reset(&doc);
+}
+
 TEST(entities_same_name_is_one_entity_and_acronyms_join_long_forms)
 {
     char buf[512];

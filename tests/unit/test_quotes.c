@@ -1044,6 +1044,25 @@ TEST(quote_place_closing_a_long_apposition_is_no_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_nickname_inside_a_name_is_no_quotation)
+{
+    /* "“…,” Gen. John “Jay” Raymond told reporters …": the nickname's
+     * marks broke the frame; the words had no cue and "told" reported
+     * "at the symposium" */
+    static const ent_spec e[] = {PER("John Raymond", NE_GENDER_MALE, "John \xe2\x80\x9cJay\xe2\x80\x9d Raymond")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "\"I would be comfortable with flying with a reused booster,\" Gen. John "
+                            "\xe2\x80\x9cJay\xe2\x80\x9d Raymond told reporters at the symposium.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) {
+        CHECK_STR(doc.quotes[0].text, "I would be comfortable with flying with a reused booster");
+        CHECK_STR(speaker(&doc, &doc.quotes[0]), "John Raymond");
+        CHECK(doc.quotes[0].cue != NULL && strcmp(doc.quotes[0].cue, "told") == 0);
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
