@@ -416,13 +416,46 @@ static int take_quotes_in(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t si)
  * analysis, 5 of 11 were these. A denial's or an admission's object is a
  * claim and stays one ("Putin denied any interference"), and so do
  * directives ("warned Putin not to underestimate the US"). */
+/* True when [b, e) opens with a subject and its verb: a subject pronoun,
+ * or a noun phrase (determiner, up to six words of names or nouns, "of"
+ * and a second phrase) followed by an auxiliary, a form of "be", a modal
+ * or a negation ("the company would close", "Apple is working on").
+ * Not "its own ARM port which will be made available" (a relative
+ * clause after the object) nor "the full specs of the Xbox Scorpio";
+ * a clause in the bare past ("the company lost money") reads as an
+ * object, which costs an alert, not a quote. */
+static int np_then_verb(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
+{
+    static const char *const aux[] = { "has", "have", "had", "will", "would", "can", "could", "may", "might",
+                                       "should", "must", "do", "does", "did", "won't", "can't", "isn't",
+                                       "wasn't", "didn't", "doesn't" };
+    uint32_t i = b;
+    if ((ws->ti[i].cls & L_SUBJ) && (ws->ti[i].cls & L_PRON)) return 1;
+    for (int part = 0; part < 2 && i < e; part++) {
+        if (ws->ti[i].cls & (L_DET | L_POSS)) i++;
+        uint32_t w0 = i;
+        while (i < e && i - w0 < 6 && (ws->ti[i].ent >= 0 || qt_np_word(ws, i)) && !(ws->ti[i].cls & (L_BE | L_SKIP)))
+            i++;
+        if (i == w0) return 0;
+        if (i < e && tok_is(ws, i, "of") && part == 0) i++;
+        else break;
+    }
+    if (i >= e) return 0;
+    if (ws->ti[i].cls & (L_BE | L_NEG)) return 1;
+    for (size_t k = 0; k < sizeof aux / sizeof aux[0]; k++)
+        if (tok_is(ws, i, aux[k])) return 1;
+    return 0;
+}
+
 static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
 {
     static const char *const thing_verbs[] = {
         "announc", "reveal", "unveil", "releas", "remember", "recall", "mention", "answer", "discuss",
         "detail", "outline", "describ", "explain", "publish", "post", "tweet", "wrote", "writ", "present",
-        "show", "list", "add" };   /* not "maintained his innocence", "reported a loss": propositions */
-    if (e <= b || qt_finite_signs(ws, b, e)) return 0;
+        "show", "list" };   /* not "maintained his innocence", "reported a loss" (propositions), nor
+                               "added", whose clause in the bare past ("added the second bomb hit
+                               the church") would read as an object */
+    if (e <= b) return 0;
     if (b > 0 && ((ws->ti[b - 1].cls & L_THAT) || tok_is(ws, b - 1, ":"))) return 0;
     if (tok_is(ws, b, "to") || (ws->ti[b].cls & L_NEG)) return 0;   /* "urged women to vote", "not to …" */
     for (uint32_t i = b; i < e; i++)
@@ -431,7 +464,9 @@ static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
      * after it ("said during our interview", "told Newsweek in 2014"; not
      * "said with Typhoon Lan making landfall …, its effect is expected
      * to subside"), and not "warned against …" */
-    if ((ws->ti[b].cls & L_PREP) && !tok_is(ws, b, "against")) return count_words(ws, b, e) <= 12;
+    if ((ws->ti[b].cls & L_PREP) && !tok_is(ws, b, "against"))
+        return count_words(ws, b, e) <= 12 && !qt_finite_signs(ws, b, e);
+    if (np_then_verb(ws, b, e)) return 0;
     const ne_token *v = tok(ws, c);
     const char *w = ws->t->s + v->start;
     size_t n = v->end - v->start;

@@ -956,20 +956,26 @@ TEST(quote_speech_verb_object_that_states_nothing_raises_no_alert)
     /* "announced its own ARM port", "remembered the seagull", "reported
      * from Seoul" were alerts for their speakers; a denial's object and a
      * directive are claims and keep theirs */
-    static const ent_spec e[] = {ORG("Canonical", "Canonical"), PER("Ellen Fetter", NE_GENDER_FEMALE, "Ellen Fetter"),
+    static const ent_spec e[] = {ORG("Canonical", "Canonical"), ORG("Digital Foundry", "Digital Foundry"),
+                                 ORG("Apple", "Apple"), PER("Ellen Fetter", NE_GENDER_FEMALE, "Ellen Fetter"),
                                  PER("Stella Kim", NE_GENDER_FEMALE, "Stella Kim"), LOC("Seoul", "Seoul"),
                                  PER("Vladimir Putin", NE_GENDER_MALE, "Vladimir Putin"),
                                  PER("Donald Trump", NE_GENDER_MALE, "Donald Trump")};
     ne_doc doc;
-    CHECK_INT(extract(&doc, "Canonical recently announced its own official ARM port for Ubuntu. Ellen Fetter "
+    CHECK_INT(extract(&doc, "Canonical recently announced its own official ARM port which will be made available in "
+                            "April. Digital Foundry revealed the full specs of the Xbox Scorpio. Apple revealed it is "
+                            "working on a car. Ellen Fetter "
                             "remembered the seagull on the pier. Stella Kim reported from Seoul, and Jennifer Jett from Hong "
                             "Kong. Vladimir Putin "
                             "denied any interference in the election. Donald Trump warned Putin not to underestimate "
                             "the United States.",
                       e, NENTS(e)), 0);
     const ne_quote *a = find(&doc, "ARM port"), *b = find(&doc, "seagull"), *c = find(&doc, "from Seoul"),
-                   *d = find(&doc, "any interference"), *f = find(&doc, "not to underestimate");
-    CHECK(a && b && c && d && f);
+                   *d = find(&doc, "any interference"), *f = find(&doc, "not to underestimate"),
+                   *g = find(&doc, "full specs"), *h = find(&doc, "working on a car");
+    CHECK(a && b && c && d && f && g && h);
+    if (g) CHECK_INT(g->no_alert, 1);
+    if (h) CHECK_INT(h->no_alert, 0);
     if (a) CHECK_INT(a->no_alert, 1);
     if (b) CHECK_INT(b->no_alert, 1);
     if (c) CHECK_INT(c->no_alert, 1);
