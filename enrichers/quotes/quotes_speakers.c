@@ -299,6 +299,26 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     /* "Kasich (R-OH), said": the comma only closes the parenthetical */
     if (tok_is(ws, (size_t)k, ",") && k - 1 >= lo && tok_is(ws, (size_t)k - 1, ")")) k--;
     if (tok_is(ws, (size_t)k, ")") && (!skip_paren(ws, lo, &k) || k < lo)) return n;
+    /* "Steve Lee, from NASA's Jet Propulsion Laboratory (JPL) says": the
+     * organisation a person's "from/of/at" segment names, closed by its
+     * abbreviation instead of a comma, is not the subject; the person is */
+    if (k > lo + 3 && ws->ti[k].ent >= 0) {   /* of any type: the tagger made "Propulsion Laboratory" a person */
+        int64_t m = ws->ti[k].mbeg;   /* back over the rest of the name: "NASA's Jet" */
+        while (m - 1 > lo && k - m < 8 && is_word(ws, (size_t)m - 1) && (tok(ws, (size_t)m - 1)->flags & NE_TF_CAP) &&
+               ws->ti[m - 1].region != R_QUOTE)
+            m--;
+        if (m - 2 > lo && (tok_is(ws, (size_t)m - 1, "from") || tok_is(ws, (size_t)m - 1, "of") ||
+                           tok_is(ws, (size_t)m - 1, "at")) && tok_is(ws, (size_t)m - 2, ",")) {
+            const tokinfo *pi = &ws->ti[m - 3];
+            if (pi->ent >= 0 && pi->ent != ws->ti[k].ent && is_person(ws, pi->ent) && pi->mend == (uint32_t)m - 2) {
+                n.kind = NP_MENTION;
+                n.head = pi->mbeg;
+                n.beg = pi->mbeg < lo ? lo : pi->mbeg;
+                n.end = pi->mend;
+                return n;
+            }
+        }
+    }
     if (tok_is(ws, (size_t)k, ",")) {
         /* "One of the authors of the report, Ari Fleischer, said": a
          * person's name alone between the commas is the subject */

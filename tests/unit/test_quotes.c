@@ -1069,6 +1069,23 @@ TEST(quote_nickname_inside_a_name_is_no_quotation)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_organisation_of_a_persons_from_segment_is_no_subject)
+{
+    /* "Steve Lee, from NASA's Jet Propulsion Laboratory (JPL) says, “…”":
+     * the parenthetical closed the segment, so the laboratory (tagged a
+     * person) was read as the subject */
+    static const ent_spec e[] = {PER("Steve Lee", NE_GENDER_MALE, "Steve Lee"), ORG("NASA", "NASA"),
+                                 PER("Propulsion Laboratory", NE_GENDER_UNKNOWN, "Propulsion Laboratory"),
+                                 ORG("JPL", "JPL")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "Deputy Project Manager Steve Lee, from NASA's Jet Propulsion Laboratory (JPL) says, "
+                            "\"The development work and testing here at JPL has been promising.\"",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "Steve Lee");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
