@@ -102,6 +102,20 @@ eval-quotes: $(EVAL_QUOTES) $(BUILD)/tools/speakers_train
 #   excluding names inside a description subject's apposition ("A
 #     spokesman for Zardari, the widower of … Benazir Bhutto, described"):
 #     20 right "DESC, NAME, said" speakers on the MSV texts lost.
+#   the speaker ranker retrained on today's candidates (make
+#     speakers-train; CV 0.8532, person 0.948): three unit tests failed,
+#     seeds alerts P 0.958 R 0.958 -> P 0.923 R 1.000, and 601 quotes of
+#     the MSV texts changed speaker (too many to read): not shipped.
+#   a statement-filter template for an inverted frame whose speaker has
+#     an apposition ("…, said Margaret Stewart, a spokeswoman for …", a
+#     missed alert the filter drops): make statements-cv indirect 0.7154
+#     -> 0.7140, quoted 0.8838 -> 0.8845.
+#   in `about`, no he/she the coreference joined to someone of the other
+#     gender: right for "her" -> Curt Levey, but an entity merge ("Mr
+#     Gallear" into "Mandy Gallear") made three right "she" wrong.
+#   the coreference model's 941 given names as gender votes in the
+#     entities stage's clusters (beside the bundled 300): one "she" right
+#     (Kate Moulene), one lost (Lee Rowland, "Lee" male in that list).
 #
 # Tried and not kept (2026-12-07, session 13; the second webextract error
 # analysis's classes; PolNeAR train is the tuned-on data, the 698

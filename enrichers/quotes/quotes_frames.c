@@ -452,7 +452,7 @@ static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
     static const char *const thing_verbs[] = {
         "announc", "reveal", "unveil", "releas", "remember", "recall", "mention", "answer", "discuss",
         "detail", "outline", "describ", "explain", "publish", "post", "tweet", "wrote", "writ", "present",
-        "show", "list" };   /* not "maintained his innocence", "reported a loss" (propositions), nor
+        "show", "list", "issu" };   /* not "maintained his innocence", "reported a loss" (propositions), nor
                                "added", whose clause in the bare past ("added the second bomb hit
                                the church") would read as an object */
     if (e <= b) return 0;
@@ -464,6 +464,14 @@ static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
      * after it ("said during our interview", "told Newsweek in 2014"; not
      * "said with Typhoon Lan making landfall …, its effect is expected
      * to subside"), and not "warned against …" */
+    /* an indirect question after a verb that asks nothing: "revealed what
+     * it's doing with GrandCentral", "predicted how telephony would look" */
+    static const char *const wh[] = { "what", "how", "who", "which", "where", "when", "why", "whom" };
+    const ne_token *cv = tok(ws, c);
+    int say = (cv->end - cv->start >= 3 && !strncasecmp(ws->t->s + cv->start, "sa", 2)) ||
+              (ws->ti[c].cls & L_ACCORD);   /* "said what matters is …": a claim */
+    for (size_t k = 0; k < sizeof wh / sizeof wh[0] && !say; k++)
+        if (tok_is(ws, b, wh[k])) return 1;
     if ((ws->ti[b].cls & L_PREP) && !tok_is(ws, b, "against"))
         return count_words(ws, b, e) <= 12 && !qt_finite_signs(ws, b, e);
     if (np_then_verb(ws, b, e)) return 0;

@@ -957,14 +957,16 @@ TEST(quote_speech_verb_object_that_states_nothing_raises_no_alert)
      * from Seoul" were alerts for their speakers; a denial's object and a
      * directive are claims and keep theirs */
     static const ent_spec e[] = {ORG("Canonical", "Canonical"), ORG("Digital Foundry", "Digital Foundry"),
-                                 ORG("Apple", "Apple"), PER("Ellen Fetter", NE_GENDER_FEMALE, "Ellen Fetter"),
+                                 ORG("Apple", "Apple"), ORG("Google", "Google"), PER("Steve Murray", NE_GENDER_MALE, "Steve Murray"),
+                                 PER("Ellen Fetter", NE_GENDER_FEMALE, "Ellen Fetter"),
                                  PER("Stella Kim", NE_GENDER_FEMALE, "Stella Kim"), LOC("Seoul", "Seoul"),
                                  PER("Vladimir Putin", NE_GENDER_MALE, "Vladimir Putin"),
                                  PER("Donald Trump", NE_GENDER_MALE, "Donald Trump")};
     ne_doc doc;
     CHECK_INT(extract(&doc, "Canonical recently announced its own official ARM port which will be made available in "
                             "April. Digital Foundry revealed the full specs of the Xbox Scorpio. Apple revealed it is "
-                            "working on a car. Ellen Fetter "
+                            "working on a car. Google revealed what it is doing with GrandCentral, a company it bought. "
+                            "Steve Murray said what matters is whether customers respond. Ellen Fetter "
                             "remembered the seagull on the pier. Stella Kim reported from Seoul, and Jennifer Jett from Hong "
                             "Kong. Vladimir Putin "
                             "denied any interference in the election. Donald Trump warned Putin not to underestimate "
@@ -976,6 +978,10 @@ TEST(quote_speech_verb_object_that_states_nothing_raises_no_alert)
     CHECK(a && b && c && d && f && g && h);
     if (g) CHECK_INT(g->no_alert, 1);
     if (h) CHECK_INT(h->no_alert, 0);
+    const ne_quote *i = find(&doc, "GrandCentral"), *j = find(&doc, "what matters");
+    CHECK(i && j);
+    if (i) CHECK_INT(i->no_alert, 1);   /* an indirect question after a verb that asks nothing */
+    if (j) CHECK_INT(j->no_alert, 0);   /* "said what matters is …": a claim */
     if (a) CHECK_INT(a->no_alert, 1);
     if (b) CHECK_INT(b->no_alert, 1);
     if (c) CHECK_INT(c->no_alert, 1);
