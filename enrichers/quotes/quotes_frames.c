@@ -748,7 +748,8 @@ void qt_find_reported(ne_quotes_ws *ws)
         }
         np n = qt_subject_of(ws, lo, c);
         if (n.kind == NP_NONE || n.neg || n.passive) continue;
-        if ((cls & L_AMB) && n.kind == NP_DESC) continue;   /* "media reports", "his claims" */
+        /* "media reports", "his claims"; but "The report states that …" */
+        if ((cls & L_AMB) && n.kind == NP_DESC && !(c + 1 < hi && (ws->ti[c + 1].cls & L_THAT))) continue;
         int closing = (hi - c <= 6 && !clause_after(ws, c + 1, hi)) ||
                       (c + 1 < hi && (ws->ti[c + 1].cls & (L_PREP | L_REL | L_TIME)) && !(ws->ti[c + 1].cls & L_THAT));
         if (n.beg > lo && tok_is(ws, n.beg - 1, ",") && n.beg - 1 > lo && closing) {

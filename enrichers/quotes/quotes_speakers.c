@@ -433,7 +433,8 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
         if (r >= lo && (ws->ti[r].cls & (L_DET | L_POSS))) r--;
         if (r < q) { m = r + 1; n.head = (uint32_t)q; }
     }
-    if (m > lo && (ws->ti[m - 1].cls & L_PREP)) return n;   /* object of a preposition */
+    if (m > lo && (ws->ti[m - 1].cls & L_PREP) && !tok_is(ws, m - 1, "as") && !tok_is(ws, m - 1, "As"))
+        return n;   /* object of a preposition; not "As the report says: “…”" */
     n.kind = NP_DESC;
     n.beg = (uint32_t)m;
     n.end = end > (uint32_t)k + 1 ? end : (uint32_t)k + 1;

@@ -1092,6 +1092,17 @@ TEST(quote_organisation_of_a_persons_from_segment_is_no_subject)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_as_the_report_says_is_a_frame)
+{
+    /* "As the report says: “…”" gave the quotation no speaker: "As" was
+     * read as a preposition whose object cannot speak */
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "As the report says: \"No agency was prepared for the storm.\"", NULL, 0), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:the report");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
