@@ -340,6 +340,12 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
     /* a he/she subject: no candidate of the other gender ("“…,” she
      * explained" after "he asked" went to the father) */
     uint32_t sc = s->subj.kind == NP_PRON ? ws->ti[s->subj.head].cls & (L_HE | L_SHE) : 0;
+    /* a quantifier subject names nobody nearby: "“Boring for adults …,”
+     * says one." is an unnamed viewer's, not the film's before it */
+    if (s->subj.kind == NP_DESC && s->subj.end == s->subj.beg + 1 &&
+        (tok_is(ws, s->subj.beg, "one") || tok_is(ws, s->subj.beg, "another") || tok_is(ws, s->subj.beg, "others") ||
+         tok_is(ws, s->subj.beg, "One") || tok_is(ws, s->subj.beg, "Another") || tok_is(ws, s->subj.beg, "Others")))
+        return nc;
     /* before: the nearest mention and pronoun, this paragraph and the one before */
     uint32_t para = tok(ws, qb)->para;
     uint32_t lo = ws->t->paras[para > 0 ? para - 1 : 0].tok_start;

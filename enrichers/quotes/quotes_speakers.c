@@ -477,6 +477,15 @@ np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
     if (ws->ti[k].cls & (L_DET | L_POSS)) k++;
     uint32_t w0 = k;
     while (k < hi && k - w0 < 7 && qt_np_word(ws, k)) k++;
+    if (k == w0 && k > j && (tok_is(ws, j, "one") || tok_is(ws, j, "another")) &&
+        (k >= hi || tok(ws, k)->kind != NE_TOK_WORD)) {
+        /* a quantifier alone: "“Boring for adults …,” says one." */
+        n.kind = NP_DESC;
+        n.beg = i;
+        n.head = j;
+        n.end = j + 1;
+        return n;
+    }
     if (k == w0) return n;
     uint32_t head = k - 1;
     /* "a spokesman for the Foreign Ministry" */

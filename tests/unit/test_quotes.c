@@ -1103,6 +1103,20 @@ TEST(quote_as_the_report_says_is_a_frame)
     ne_doc_reset(&doc);
 }
 
+TEST(quote_says_one_is_an_unnamed_speaker)
+{
+    /* "“…,” says one." had no frame (a quantifier alone was no noun
+     * phrase), so the quotation took the film named before */
+    static const ent_spec e[] = {PER("Mario Bros.", NE_GENDER_UNKNOWN, "Mario Bros.")};
+    ne_doc doc;
+    CHECK_INT(extract(&doc, "The new Mario Bros. film opened on Friday. Parents were divided. \"Boring for adults, "
+                            "but my kids loved it,\" says one.",
+                      e, NENTS(e)), 0);
+    CHECK_INT(doc.nquotes, 1);
+    if (doc.nquotes == 1) CHECK_STR(speaker(&doc, &doc.quotes[0]), "described:one");
+    ne_doc_reset(&doc);
+}
+
 TEST(quote_say_as_a_noun_is_no_cue)
 {
     /* "the final say on whether …" gave a statement by "the final" */
