@@ -148,7 +148,7 @@ static const lex_entry lexicon[] = {
     {"helped", L_SKIP}, {"started", L_SKIP}, {"began", L_SKIP}, {"kept", L_SKIP},   /* "started chanting" */
     /* sentence adverbs without commas: "MetMalaysia however said" */
     {"however", L_SKIP}, {"meanwhile", L_SKIP}, {"instead", L_SKIP}, {"nevertheless", L_SKIP},
-    {"nonetheless", L_SKIP}, {"regardless", L_SKIP}, {"therefore", L_SKIP}, {"though", L_SKIP},
+    {"nonetheless", L_SKIP}, {"therefore", L_SKIP}, {"though", L_SKIP},
     {"is", L_BE}, {"was", L_BE}, {"were", L_BE}, {"are", L_BE}, {"be", L_BE}, {"been", L_BE},
     {"being", L_BE}, {"am", L_BE},
     {"not", L_NEG}, {"never", L_NEG}, {"didn't", L_NEG}, {"doesn't", L_NEG}, {"don't", L_NEG},
