@@ -312,6 +312,28 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
     return s;
 }
 
+/* True when token i is a wh-word that opens an indirect question or a
+ * free relative ("asked why", "revealed what"). */
+static int wh_word(const ne_quotes_ws *ws, uint32_t i)
+{
+    static const char *const wh[] = {"why", "how", "what", "when", "where", "who", "which"};
+    for (size_t k = 0; k < sizeof wh / sizeof wh[0]; k++)
+        if (tok_is(ws, i, wh[k])) return 1;
+    return 0;
+}
+
+/* True when token i is an auxiliary or modal verb ("has", "would",
+ * "didn't"): with a subject before it, a clause's verb. */
+static int aux_word(const ne_quotes_ws *ws, uint32_t i)
+{
+    static const char *const aux[] = { "has", "have", "had", "will", "would", "can", "could", "may", "might",
+                                       "should", "must", "do", "does", "did", "won't", "can't", "isn't",
+                                       "wasn't", "didn't", "doesn't" };
+    for (size_t k = 0; k < sizeof aux / sizeof aux[0]; k++)
+        if (tok_is(ws, i, aux[k])) return 1;
+    return 0;
+}
+
 /* Whether the reported clause at s after the verb at c is a question
  * ("asked if he interfered", "did not say whether", "asked why"): it
  * reports what someone wanted to know, not something they stated, so it
@@ -320,7 +342,6 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
  * a free relative: "said what he meant"). */
 static int indirect_question(const ne_quotes_ws *ws, uint32_t c, uint32_t s, uint32_t hi)
 {
-    static const char *const wh[] = {"why", "how", "what", "when", "where", "who", "which"};
     const ne_token *v = tok(ws, c);
     const char *w = ws->t->s + v->start;
     size_t n = v->end - v->start;
@@ -337,9 +358,7 @@ static int indirect_question(const ne_quotes_ws *ws, uint32_t c, uint32_t s, uin
             if (tok_is(ws, i, ",") && ws->ti[i].region != R_QUOTE) return 0;
         return 1;
     }
-    for (size_t i = 0; asking && i < sizeof wh / sizeof wh[0]; i++)
-        if (tok_is(ws, s, wh[i])) return 1;
-    return 0;
+    return asking && wh_word(ws, s);
 }
 
 /* Where the reported clause that starts at s ends: at the clause bound hi,
@@ -426,9 +445,6 @@ static int take_quotes_in(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t si)
  * object, which costs an alert, not a quote. */
 static int np_then_verb(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
 {
-    static const char *const aux[] = { "has", "have", "had", "will", "would", "can", "could", "may", "might",
-                                       "should", "must", "do", "does", "did", "won't", "can't", "isn't",
-                                       "wasn't", "didn't", "doesn't" };
     uint32_t i = b;
     if ((ws->ti[i].cls & L_SUBJ) && (ws->ti[i].cls & L_PRON)) return 1;
     for (int part = 0; part < 2 && i < e; part++) {
@@ -441,10 +457,7 @@ static int np_then_verb(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
         else break;
     }
     if (i >= e) return 0;
-    if (ws->ti[i].cls & (L_BE | L_NEG)) return 1;
-    for (size_t k = 0; k < sizeof aux / sizeof aux[0]; k++)
-        if (tok_is(ws, i, aux[k])) return 1;
-    return 0;
+    return (ws->ti[i].cls & (L_BE | L_NEG)) || aux_word(ws, i);
 }
 
 static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
@@ -460,24 +473,21 @@ static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
     if (tok_is(ws, b, "to") || (ws->ti[b].cls & L_NEG)) return 0;   /* "urged women to vote", "not to …" */
     for (uint32_t i = b; i < e; i++)
         if (ws->ti[i].region == R_QUOTE || tok(ws, i)->kind == NE_TOK_QUOTE) return 0;
+    const ne_token *v = tok(ws, c);
+    const char *w = ws->t->s + v->start;
+    size_t n = v->end - v->start;
+    /* an indirect question after a verb that asks nothing: "revealed what
+     * it's doing with GrandCentral", "predicted how telephony would look";
+     * after "say" it is a claim ("said what matters is …") */
+    int say = (n >= 3 && !strncasecmp(w, "sa", 2)) || (ws->ti[c].cls & L_ACCORD);
+    if (!say && (wh_word(ws, b) || tok_is(ws, b, "whom"))) return 1;
     /* a bare prepositional phrase, short enough that no clause can hide
      * after it ("said during our interview", "told Newsweek in 2014"; not
      * "said with Typhoon Lan making landfall …, its effect is expected
      * to subside"), and not "warned against …" */
-    /* an indirect question after a verb that asks nothing: "revealed what
-     * it's doing with GrandCentral", "predicted how telephony would look" */
-    static const char *const wh[] = { "what", "how", "who", "which", "where", "when", "why", "whom" };
-    const ne_token *cv = tok(ws, c);
-    int say = (cv->end - cv->start >= 3 && !strncasecmp(ws->t->s + cv->start, "sa", 2)) ||
-              (ws->ti[c].cls & L_ACCORD);   /* "said what matters is …": a claim */
-    for (size_t k = 0; k < sizeof wh / sizeof wh[0] && !say; k++)
-        if (tok_is(ws, b, wh[k])) return 1;
     if ((ws->ti[b].cls & L_PREP) && !tok_is(ws, b, "against"))
         return count_words(ws, b, e) <= 12 && !qt_finite_signs(ws, b, e);
     if (np_then_verb(ws, b, e)) return 0;
-    const ne_token *v = tok(ws, c);
-    const char *w = ws->t->s + v->start;
-    size_t n = v->end - v->start;
     for (size_t k = 0; k < sizeof thing_verbs / sizeof thing_verbs[0]; k++) {
         size_t l = strlen(thing_verbs[k]);
         if (n >= l && !strncasecmp(w, thing_verbs[k], l)) return 1;
@@ -598,14 +608,10 @@ static int has_that(const ne_quotes_ws *ws, uint32_t a, uint32_t b)
  * the words before the comma. "…, Trump said on Friday." has none. */
 static int clause_after(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
 {
-    static const char *const aux[] = { "has", "have", "had", "would", "will", "did", "does", "do", "may",
-                                       "might", "could", "should", "can", "must" };
     for (uint32_t i = b; i < e; i++) {
         if (ws->ti[i].region == R_QUOTE) continue;
         if (ws->ti[i].cls & (L_SUBJ | L_BE | L_NEG)) return 1;
-        if (ws->ti[i].cls & L_SKIP)   /* auxiliaries, not adverbs ("said earlier") */
-            for (size_t k = 0; k < sizeof aux / sizeof aux[0]; k++)
-                if (tok_is(ws, i, aux[k])) return 1;
+        if ((ws->ti[i].cls & L_SKIP) && aux_word(ws, i)) return 1;   /* auxiliaries, not adverbs ("said earlier") */
     }
     return 0;
 }

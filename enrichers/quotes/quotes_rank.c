@@ -298,12 +298,10 @@ static int participle_object(const ne_quotes_ws *ws, const stmt *s, uint32_t b, 
     if (ws->ti[sj->beg].sent != sent || ws->ti[b].sent != sent) return 0;
     for (uint32_t i = sj->beg; i-- > 0 && ws->ti[i].sent == sent;)
         if (tok_is(ws, i, ",") || ws->ti[i].region == R_QUOTE) return 0;
-    /* the subject's whole phrase: "Clinton campaign spokesman Brian
-     * Fallon responded on Twitter, calling …" is Fallon's */
+    /* sj is the whole phrase (clause_subject reads "Clinton campaign
+     * spokesman Brian Fallon" and "Microsoft founder Bill Gates" to the
+     * person's name) */
     uint32_t se = sj->end;
-    np full = qt_np_after(ws, sj->beg, (uint32_t)s->cue);
-    if (full.kind != NP_NONE && full.end > se) se = full.end;
-    if (se > b) return 0;
     /* nor a mention a relative clause or an apposition follows ("named
      * Eric Kingson, who … worked the crowd, praising …") */
     for (uint32_t i = e; i + 1 < (uint32_t)s->cue; i++)
@@ -398,7 +396,7 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
     }
     /* not a previous speaker the statement's he/she cannot be ("He said
      * that no one had helped" after a woman's words) */
-    int32_t p = qt_previous_speaker_agreeing(ws, si, 3, 0, sc & (L_HE | L_SHE));
+    int32_t p = qt_previous_speaker_agreeing(ws, si, 3, 0, sc);
     if (p >= 0 && nc < QT_MAXC) {
         qt_cand *k = &c[nc++];
         memset(k, 0, sizeof *k);
