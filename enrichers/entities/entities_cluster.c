@@ -79,7 +79,7 @@ static void vote_gender(const ent_state *st, const ne_doc *doc, cluster *k, cons
         const ne_text *t = field_text(doc, c->field);
         size_t gi, si;
         ent_name_ends(t, c->na, c->b, &gi, &si);
-        uint32_t g = map_get(&st->gz.given, hash_fold(tok_ptr(t, gi), tok_len(t, gi)));
+        int g = ent_given_gender(&st->gz, tok_ptr(t, gi), tok_len(t, gi));
         if (g == GM) k->male++;
         if (g == GF) k->female++;
     }

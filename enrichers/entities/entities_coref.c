@@ -756,6 +756,13 @@ static void resolve(ent_state *st, const ne_doc *doc)
         /* he/she never an organisation's (the resolver may link one to a
          * one-word organisation that did not pass as a person above) */
         if (m->kind == NE_COREF_PRONOUN && m->gender && st->cl[E].type != NE_ENT_PER) continue;
+        /* nor a person's whose title or given name says the other sex: the
+         * resolver's own name list is GAP's and GUM's ("Dwayne Porter …
+         * she" was his), the stage's adds the Census names */
+        if (m->kind == NE_COREF_PRONOUN && (m->gender == NE_GENDER_MALE || m->gender == NE_GENDER_FEMALE)) {
+            int g = ent_cluster_gender(&st->cl[E]);
+            if (g != G0 && g != m->gender) continue;
+        }
         /* "X said in a statement": the statement is X's, not X (it still
          * leads "the statement said" to X) */
         if (m->kind == NE_COREF_DESC && m->type < 0 &&

@@ -25,6 +25,7 @@ void ent_gz_free(gazetteer *gz)
     free(gz->forms);
     ne_map_free(&gz->first);
     ne_map_free(&gz->given);
+    ne_map_free(&gz->hints);
     ent_types_free(&gz->types);
     memset(gz, 0, sizeof *gz);
 }
@@ -171,6 +172,54 @@ int ent_gz_add_person(gazetteer *gz, ne_text *t, const ne_person *p, uint32_t pe
     return 0;
 }
 
+int ent_given_gender(const gazetteer *gz, const char *s, size_t n)
+{
+    uint64_t key = hash_fold(s, n);
+    uint32_t g = map_get(&gz->given, key);
+    if (g == NONE32) g = map_get(&gz->hints, key);
+    return g == GM || g == GF ? (int)g : G0;
+}
+
+/* given_names.tsv ("Name<TAB>M|F" rows, # comments; tools/given_names.py)
+ * at path into gz->hints. The file is optional: without it full names
+ * get their gender from the gazetteer's own lists only. Returns -1 with err
+ * set on a malformed row. */
+static int load_hints(gazetteer *gz, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int rc = 0;
+    while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        if (len == 0 || line[0] == '#') continue;
+        char *tab = strchr(line, '\t');
+        if (!tab || tab == line || (strcmp(tab + 1, "M") && strcmp(tab + 1, "F"))) {
+            snprintf(err, errlen, "entities: %s:%zu: expected name<TAB>M or name<TAB>F", path, lineno);
+            rc = -1;
+            break;
+        }
+        map_set(&gz->hints, hash_fold(line, (size_t)(tab - line)), tab[1] == 'M' ? GM : GF);
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* Path of the file name beside path (same folder); caller frees. */
+static char *path_beside(const char *path, const char *name)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dir = slash ? (size_t)(slash + 1 - path) : 0, nl = strlen(name);
+    char *p = ne_xmalloc(dir + nl + 1);
+    memcpy(p, path, dir);
+    memcpy(p + dir, name, nl + 1);
+    return p;
+}
+
 /* The file's format is in its header. */
 int ent_gz_load_file(gazetteer *gz, ne_text *t, const char *path, char *err, size_t errlen)
 {
@@ -217,14 +266,16 @@ int ent_gz_load_file(gazetteer *gz, ne_text *t, const char *path, char *err, siz
     free(line);
     fclose(f);
     if (rc == 0) {
-        /* the type model lives beside the list (entities_types.c) */
-        const char *slash = strrchr(path, '/');
-        size_t dir = slash ? (size_t)(slash + 1 - path) : 0;
-        char *tp = ne_xmalloc(dir + sizeof "types.model");
-        memcpy(tp, path, dir);
-        memcpy(tp + dir, "types.model", sizeof "types.model");
+        /* the type model lives beside the list (entities_types.c), and
+         * so do the given names' gender hints */
+        char *tp = path_beside(path, "types.model");
         rc = ent_types_load(&gz->types, tp, err, errlen);
         free(tp);
+    }
+    if (rc == 0) {
+        char *hp = path_beside(path, "given_names.tsv");
+        rc = load_hints(gz, hp, err, errlen);
+        free(hp);
     }
     return rc < 0 ? -1 : 0;
 }

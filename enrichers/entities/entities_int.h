@@ -93,6 +93,8 @@ typedef struct gazetteer {
     gz_entry *ents;   size_t nents, cap_ents;
     ne_map    first;          /* key of an entry's first word → its chain head */
     ne_map    given;          /* key of a given name → enum ne_gender */
+    ne_map    hints;          /* given_names.tsv beside the list: key → enum
+                                 ne_gender, for the gender of a full name only */
     uint32_t  lower_initials; /* bit c-'a': some entry starts with a lower-case word in c */
     watch_form *forms; size_t nforms, cap_forms;
     ent_types types;          /* types.model beside the list */
@@ -345,6 +347,11 @@ uint64_t ent_name_key(ent_state *st, const char *name, size_t len);
  * naming the file (and line) in err for a file that is missing or
  * malformed. */
 int ent_gz_load_file(gazetteer *gz, ne_text *t, const char *path, char *err, size_t errlen);
+/* The gender of a person's given name s[0..n): the gazetteer's MALE/FEMALE
+ * lists first, then the Census hints (given_names.tsv); G0 when neither
+ * names it. Only for a word already known to be a person's given name: a
+ * hint never makes a word a name ("May", "Will"). */
+int ent_given_gender(const gazetteer *gz, const char *s, size_t n);
 
 /* Adds watched person number `person` (name, aliases, role nouns).
  * Returns 0, or -1 when the tokenizer fails (text.h). */

@@ -184,8 +184,7 @@ static void fill_entity(ent_state *st, const ne_doc *doc, const cluster *k, ne_e
         if (!g && p && p->name) {
             /* a watched person named by alias only: the watchlist's given name */
             const char *sp = strchr(p->name, ' ');
-            if (sp) g = (int)map_get(&st->gz.given, hash_fold(p->name, (size_t)(sp - p->name)));
-            if (g != GM && g != GF) g = G0;
+            if (sp) g = ent_given_gender(&st->gz, p->name, (size_t)(sp - p->name));
         }
         e->gender = (enum ne_gender)g;
     }

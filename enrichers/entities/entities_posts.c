@@ -75,8 +75,7 @@ static void add_entity(ent_state *st, ne_doc *doc, const char *s, size_t n, uint
         e->id = ne_xstrdup(st->slug);
     }
     if (e->type == NE_ENT_PER) {
-        uint32_t g = map_get(&st->gz.given, hash_fold(e->name, strcspn(e->name, " ")));
-        e->gender = g == GM || g == GF ? (enum ne_gender)g : NE_GENDER_UNKNOWN;
+        e->gender = (enum ne_gender)ent_given_gender(&st->gz, e->name, strcspn(e->name, " "));
     }
     add_mention(e, start, start + (uint32_t)n);
 }

@@ -1930,6 +1930,26 @@ TEST(chain_the_mayor_speaks_for_the_named_mayor)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_he_is_the_man_not_the_woman_named_before)
+{
+    /* neither given name is in the bundled gazetteer; the Census names
+     * (models/given_names.tsv) say who is a man */
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Monique Laurent was travelling to Cairo to visit her daughter, the church said. Dwayne "
+                     "Porter, a pastor with the church in Ohio, told reporters that she was a regular at "
+                     "services. \"She is a very kind woman, devoted to her faith,\" he added.");
+    const ne_quote *q = find(&doc, "very kind woman");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Dwayne Porter");
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Mandy Hollins, 45, had run the bakery for a decade. Her husband was arrested on Friday. "
+                     "In interview Mr Hollins told detectives: \"I do not know why I did it.\"");
+    q = find(&doc, "why I did it");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Hollins");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
