@@ -594,16 +594,21 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     }
     if (participle || (c > lo && (ws->ti[c - 1].cls & L_CONJ))) return clause_subject(ws, ss, c);
     np n = qt_np_before(ws, lo, c);
-    /* a place closing a long apposition is no speaker: "Paul Porter, a
-     * truck driver from Ava, Mo., who is a member of the Teamsters union
-     * …, said" is the person whose name opens the clause and a comma
-     * follows */
-    if (n.kind == NP_MENTION && is_place_tok(ws, n.head) && c > lo && tok_is(ws, c - 1, ",")) {
+    /* a long apposition before ", said" is the person whose name opens the
+     * clause, a comma after it: "Paul Porter, a truck driver from Ava,
+     * Mo., who is a member of the Teamsters union …, said" (a place
+     * closing the apposition is no speaker), and "Eliot Spitzer, the
+     * former governor who resigned …, and who now runs a firm, said",
+     * where the phrase reader finds no subject at all */
+    if ((n.kind == NP_NONE || (n.kind == NP_MENTION && is_place_tok(ws, n.head))) && c > lo &&
+        tok_is(ws, c - 1, ",")) {
         uint32_t b = ss > lo ? ss : lo;
         while (b < c && (tok(ws, b)->kind == NE_TOK_QUOTE || !is_word(ws, b))) b++;
         const tokinfo *bi = &ws->ti[b];
-        if (b < n.beg && bi->ent >= 0 && bi->mbeg == b && is_person(ws, bi->ent) && bi->mend < c &&
-            tok_is(ws, bi->mend, ",")) {
+        int quoted = 0;   /* no subject found past a quotation: no frame */
+        for (uint32_t i = b; n.kind == NP_NONE && i < c && !quoted; i++) quoted = ws->ti[i].region == R_QUOTE;
+        if ((n.kind == NP_NONE || b < n.beg) && !quoted && bi->ent >= 0 && bi->mbeg == b &&
+            is_person(ws, bi->ent) && bi->mend < c && tok_is(ws, bi->mend, ",")) {
             np p = {b, bi->mend, b, NP_MENTION, 0, 0};
             return p;
         }

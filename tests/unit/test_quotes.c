@@ -1950,6 +1950,19 @@ TEST(chain_he_is_the_man_not_the_woman_named_before)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_long_apposition_with_two_relative_clauses_keeps_its_subject)
+{
+    /* the phrase reader walks back from ", said" to "a scandal" and finds
+     * no subject; the name that opens the clause is it */
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Martin Keller, the former state governor who resigned in 2011 after a bribery scandal, and "
+                     "who now runs a consulting firm, said he was \"not interested\" in returning to politics.");
+    const ne_quote *q = find(&doc, "not interested");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Martin Keller");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
