@@ -273,9 +273,72 @@ static uint32_t count_words(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
     return n;
 }
 
+/* True when token i can open the reported clause: a subject pronoun, a
+ * determiner or possessive, or the first word of a name ("it would
+ * close", "the company would", "Acme would"). */
+static int opens_reported_clause(const ne_quotes_ws *ws, uint32_t i)
+{
+    const tokinfo *ti = &ws->ti[i];
+    if (ti->region == R_QUOTE) return 0;
+    return ((ti->cls & L_SUBJ) && (ti->cls & L_PRON)) || (ti->cls & (L_DET | L_POSS)) ||
+           (ti->ent >= 0 && ti->mbeg == i);
+}
+
+/* The end of one adverbial that may stand between a speech verb and its
+ * clause when no "that" follows, starting at s: a time ("on Monday",
+ * "last week", "Friday night") or the medium ("in a statement", "in a
+ * television interview", "on his blog"); s when there is none. */
+static uint32_t adverbial_end(const ne_quotes_ws *ws, uint32_t s, uint32_t hi)
+{
+    uint32_t k = s;
+    int prep = tok_is(ws, k, "on") || tok_is(ws, k, "in") || tok_is(ws, k, "at") || tok_is(ws, k, "during");
+    if (prep) k++;
+    uint32_t t = k;
+    int time = 0;
+    while (t < hi && t < k + 4 && ws->ti[t].region != R_QUOTE && (ws->ti[t].cls & (L_TIME | L_DET)) &&
+           ws->ti[t].ent < 0) {
+        time |= (ws->ti[t].cls & L_TIME) != 0;
+        t++;
+    }
+    /* "last week the company": the determiner opens the clause */
+    while (t > k && (ws->ti[t - 1].cls & L_DET) && !(ws->ti[t - 1].cls & L_TIME)) t--;
+    if (time && t > k) return t;
+    /* "in a statement", "in a television interview", "in his letter": a
+     * medium of speech last */
+    static const char *const media[] = { "statement", "interview", "speech", "letter", "tweet", "post", "email",
+                                         "e-mail", "memo", "release", "video", "broadcast", "column", "op-ed",
+                                         "essay", "blog", "filing", "briefing", "podcast", "address", "testimony",
+                                         "announcement", "editorial", "article", "message" };
+    if (tok_is(ws, s, "in") && k < hi && (ws->ti[k].cls & (L_DET | L_POSS))) {
+        for (uint32_t w = k + 1; w < hi && w < k + 4 && qt_np_word(ws, w) && !(tok(ws, w)->flags & NE_TF_CAP) &&
+                                 ws->ti[w].ent < 0 && !(ws->ti[w].cls & (L_PRON | L_DET | L_POSS));
+             w++)
+            for (size_t m = 0; m < sizeof media / sizeof *media; m++)
+                if (tok_is(ws, w, media[m])) return w + 1;
+    }
+    return s;
+}
+
+/* Past one or two adverbials (adverbial_end) to the clause they stand
+ * before; s when what follows them does not open a clause ("said in a
+ * way", "said on Monday." stay as they were) or a colon follows ("in a
+ * statement they issued: …" is the statement's relative clause). */
+static uint32_t skip_adverbial(const ne_quotes_ws *ws, uint32_t s, uint32_t hi)
+{
+    uint32_t e = adverbial_end(ws, s, hi);
+    if (e == s || e >= hi) return s;
+    for (uint32_t j = e; j < hi; j++)
+        if (tok_is(ws, j, ":")) return s;
+    uint32_t e2 = adverbial_end(ws, e, hi);   /* "in a statement on Monday it …" */
+    if (e2 == e) return opens_reported_clause(ws, e) ? e : s;
+    /* a third ("in a column this month in the Forward") is too far */
+    return e2 < hi && opens_reported_clause(ws, e2) && adverbial_end(ws, e2, hi) == e2 ? e2 : s;
+}
+
 /* Where the reported clause after the verb at c (ending before hi)
  * starts: past the listener of tell-verbs, past "that" within a few
- * words (said on Friday that …), past a colon or comma. */
+ * words (said on Friday that …), past a colon or comma, past a time or
+ * medium without "that" ("said on Monday it would …"). */
 static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
 {
     uint32_t s = c + 1;
@@ -309,7 +372,7 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
         if (tok(ws, j)->kind == NE_TOK_PUNCT && !tok_is(ws, j, ",")) break;
     }
     if (s < hi && (tok_is(ws, s, ":") || tok_is(ws, s, ","))) s++;
-    return s;
+    return skip_adverbial(ws, s, hi);
 }
 
 /* True when token i is a wh-word that opens an indirect question or a

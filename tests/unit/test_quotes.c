@@ -1963,6 +1963,22 @@ TEST(chain_long_apposition_with_two_relative_clauses_keeps_its_subject)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_reported_clause_starts_after_a_time_or_medium_without_that)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Northfield Mills said on Monday it would close two plants in Ohio. Jane Porter, its chief "
+                     "executive, said in a statement last week the company had no other choice. She said in a "
+                     "way nobody expected.");
+    const ne_quote *q = find(&doc, "close two plants");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->text, "it would close two plants in Ohio");
+    q = find(&doc, "no other choice");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->text, "the company had no other choice");
+    CHECK(find(&doc, "nobody expected") == NULL || strncmp(find(&doc, "nobody expected")->text, "nobody", 6));
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
