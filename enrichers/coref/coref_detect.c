@@ -274,11 +274,16 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         if ((mm->kind == NE_COREF_TITLE || mm->kind == NE_COREF_DESC) && mm->appos < 0 && !indef && !posstmt &&
             mm->type == NE_ENT_PER && (ws->tokbits[ts] & LEX_DET)) {
             uint32_t h = (uint32_t)tok_hash(ws, mm->tok_end - 1);
+            uint64_t hc = coref_title_hash(ws, t, mm->tok_end - 1);   /* "the vice president" */
             for (size_t q = k; q-- > 0 && mm->appos < 0;) {
                 const ne_coref_mention *o = &ws->det[q];
-                if (o->kind == NE_COREF_NAME && o->type == NE_ENT_PER && o->role == h) mm->appos = (int32_t)q;
+                /* the name's title ends right before it (detection steps
+                 * over the titles inside a span) */
+                if (o->kind == NE_COREF_NAME && o->type == NE_ENT_PER && o->role == h && o->tok_start > 0 &&
+                    coref_title_hash(ws, t, o->tok_start - 1) == hc)
+                    mm->appos = (int32_t)q;
                 else if ((o->kind == NE_COREF_TITLE || o->kind == NE_COREF_DESC) && o->appos >= 0 &&
-                         (uint32_t)tok_hash(ws, o->tok_end - 1) == h)
+                         coref_title_hash(ws, t, o->tok_end - 1) == hc)
                     mm->appos = (int32_t)q;
             }
         }

@@ -3,9 +3,13 @@
 #ifndef NE_COREF_INT_H
 #define NE_COREF_INT_H
 
+#include "common/hash.h"
 #include "common/map.h"
 #include "enrichers/coref/coref.h"
 #include "enrichers/syntax/syntax.h"
+
+#include <string.h>
+#include <strings.h>
 
 /* Lexicon bits of a word (value in ne_coref_model.lex). */
 enum {
@@ -145,5 +149,23 @@ static inline const char *tok_ptr(const ne_text *t, size_t i) { return t->s + t-
 static inline size_t tok_len(const ne_text *t, size_t i) { return t->toks[i].end - t->toks[i].start; }
 /* coref_word_hash of token i of the text coref_tokbits last ran on. */
 static inline uint64_t tok_hash(const ne_coref_ws *ws, size_t i) { return ws->tokhash[i]; }
+
+/* The hash of the title word at token i as a role: the word's own, or for
+ * "Vice President", "deputy minister", "assistant secretary",
+ * "Lieutenant Governor" the pair's, so that "the vice president" is never
+ * the president's title and "the president" never the vice president's.
+ * The same for a name's role (coref_detect.c) and a title's head. */
+static inline uint64_t coref_title_hash(const ne_coref_ws *ws, const ne_text *t, size_t i)
+{
+    static const char *const mods[] = { "vice", "deputy", "assistant", "associate", "lieutenant" };
+    uint64_t h = tok_hash(ws, i);
+    if (i == 0 || t->toks[i - 1].kind != NE_TOK_WORD) return h;
+    const char *p = t->s + t->toks[i - 1].start;
+    size_t l = t->toks[i - 1].end - t->toks[i - 1].start;
+    for (size_t k = 0; k < sizeof mods / sizeof *mods; k++)
+        if (strlen(mods[k]) == l && strncasecmp(p, mods[k], l) == 0)
+            return ne_mix64(h * 0x9e3779b97f4a7c15ULL + tok_hash(ws, i - 1) + 1);
+    return h;
+}
 
 #endif

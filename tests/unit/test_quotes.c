@@ -1979,6 +1979,21 @@ TEST(chain_reported_clause_starts_after_a_time_or_medium_without_that)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_the_vice_president_is_never_the_president)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Vice President Tom Ashby spoke to reporters on Monday. President Carl Dunn wants a deal "
+                     "before the summer. The Vice President said talks were going well. The President said he "
+                     "was hopeful.");
+    const ne_quote *q = find(&doc, "talks were going well");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Tom Ashby");
+    q = find(&doc, "hopeful");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Carl Dunn");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
