@@ -103,7 +103,8 @@ static const char *const person_nouns[] = {
     "winner", "champion", "hero", "blogger", "host", "pundit", "journalist", "photographer", "psychologist",
     "psychiatrist", "surgeon", "dentist", "scholar", "academic", "teacher", "principal", "dean", "student",
     "graduate", "pastor", "priest", "rabbi", "imam", "bishop", "cardinal", "preacher", "evangelist",
-    "businessman", "executive", "chairwoman"
+    "businessman", "executive", "chairwoman", "relative", "neighbour", "neighbor", "cousin", "uncle",
+    "aunt", "nephew", "niece", "fiance", "fiancee", "girlfriend", "boyfriend"
 };
 static const char *const title_nouns[] = {
     "president", "senator", "governor", "mayor", "secretary", "minister", "chairman", "chairwoman",
@@ -211,6 +212,18 @@ int qt_role_noun(const ne_quotes_ws *ws, uint32_t i)
     size_t n = fold_tok(ws, i, buf);
     int c = head_class(buf, n);
     return c == HC_TITLE || c == HC_PERSON;
+}
+
+int qt_people_noun(const ne_quotes_ws *ws, uint32_t i)
+{
+    char buf[WORD_MAX];
+    const ne_token *k = tok(ws, i);
+    if (k->kind != NE_TOK_WORD) return 0;
+    if ((ws->t->s[k->start] < 'a' || ws->t->s[k->start] > 'z') && !(k->flags & NE_TF_SENT_START)) return 0;
+    size_t n = fold_tok(ws, i, buf);
+    int c = head_class(buf, n);
+    if (c == HC_OTHER && n > 3 && buf[n - 1] == 's') c = head_class(buf, n - 1);   /* "friends" */
+    return c == HC_PERSON || c == HC_GROUP;
 }
 
 /* 1 male, 2 female, 0 neither */

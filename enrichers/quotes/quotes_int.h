@@ -413,6 +413,10 @@ int qt_desc_eligible(const ne_quotes_ws *ws, const np *n);
 /* Whether token i is a person's role or title noun of the resolver's
  * lists ("spokesman", "founder", "senator"). */
 int qt_role_noun(const ne_quotes_ws *ws, uint32_t i);
+/* True when token i is a lower-case noun for people, singular or plural,
+ * that is no title: "relatives", "friends", "the lawyer", "supporters"
+ * (quotes_describe.c's lists), not "secretary". */
+int qt_people_noun(const ne_quotes_ws *ws, uint32_t i);
 size_t qt_desc_candidates(const ne_quotes_ws *ws, size_t si, const np *n, qt_dcand *c);
 size_t qt_desc_features(const ne_quotes_ws *ws, size_t si, const np *n, const qt_dcand *c, size_t nc, size_t ci,
                         uint32_t *f);

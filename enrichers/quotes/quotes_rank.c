@@ -317,6 +317,20 @@ static int participle_object(const ne_quotes_ws *ws, const stmt *s, uint32_t b, 
     return verb;
 }
 
+/* True when the mention starting at token b is the object of a
+ * preposition right after the statement's named subject: "Jane Novak
+ * with the Delmar Institute said", "Senator Ted Cruz of Texas said" —
+ * the subject's, not a speaker of its own (the ranker gave such words to
+ * the institute). */
+static int subject_complement(const ne_quotes_ws *ws, const stmt *s, uint32_t b)
+{
+    const np *sj = &s->subj;
+    if (sj->kind != NP_MENTION || b <= sj->end || !(ws->ti[sj->end].cls & L_PREP)) return 0;
+    uint32_t j = sj->end + 1;
+    if (j < b && (ws->ti[j].cls & (L_DET | L_POSS))) j++;
+    return j == b;
+}
+
 /* True when the phrase at token i can be the person a he/she subject
  * (sc: L_HE or L_SHE, 0 none) names: a pronoun of the same gender, or a
  * mention whose entity's gender does not conflict. */
@@ -356,7 +370,8 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
         const tokinfo *ti = &ws->ti[i];
         if (ti->region == R_QUOTE || ti->region == R_HEAD || (i > lis_b && i < qb)) continue;
         if (gotm < 2 && ti->ent >= 0 && ti->ent != seen && speaker_ent_ok(ws, ti->ent) &&
-            !non_subject_pronoun(ws, i) && !participle_object(ws, s, ti->mbeg, ti->mend) && agrees(ws, sc, i)) {
+            !non_subject_pronoun(ws, i) && !participle_object(ws, s, ti->mbeg, ti->mend) &&
+            !subject_complement(ws, s, ti->mbeg) && agrees(ws, sc, i)) {
             if (add_np(ws, si, c, &nc, gotm ? C_PREVM2 : C_PREVM, mention_np(ws, i))) {
                 gotm++;
                 seen = ti->ent;

@@ -43,6 +43,13 @@ static int skip_paren(const ne_quotes_ws *ws, int64_t lo, int64_t *k)
     return 1;
 }
 
+/* True when token i is in a place's name. */
+static int is_place_tok(const ne_quotes_ws *ws, uint32_t i)
+{
+    const ne_entity *e = ent_of(ws, ws->ti[i].ent);
+    return e && e->type == NE_ENT_LOC;
+}
+
 /* A mention that is the object of "of", "at", "for" or "from" right
  * after a person's name is not the subject: in "Senator Ted Cruz of Texas
  * said" the head is Ted Cruz, not Texas. 5-fold CV of the speaker ranker
@@ -55,12 +62,17 @@ static void of_phrase_head(const ne_quotes_ws *ws, uint32_t lo, np *n)
 {
     if (n->beg < lo + 2) return;
     uint32_t p = n->beg - 1;
-    if (!tok_is(ws, p, "of") && !tok_is(ws, p, "at") && !tok_is(ws, p, "for") && !tok_is(ws, p, "from") &&
-        !tok_is(ws, p, "in"))   /* "The BBC's Steve Evans in Berlin says" */
+    int in = tok_is(ws, p, "in") || tok_is(ws, p, "at") || tok_is(ws, p, "from");
+    if (!tok_is(ws, p, "of") && !tok_is(ws, p, "for") && !in &&
+        !tok_is(ws, p, "with"))   /* "The BBC's Steve Evans in Berlin says", "Novak with the Delmar Institute" */
         return;
     const tokinfo *pi = &ws->ti[p - 1];
     if (pi->region == R_QUOTE) return;
-    if (pi->ent >= 0 && is_person(ws, pi->ent) && pi->mbeg >= lo) {
+    /* "bookseller Plinth Books in Ravensworth said": the organisation,
+     * not the place it is in */
+    int org_in_place = in && pi->ent >= 0 && pi->mbeg >= lo && ent_of(ws, pi->ent) &&
+                       ent_of(ws, pi->ent)->type == NE_ENT_ORG && is_place_tok(ws, n->head);
+    if (pi->ent >= 0 && (is_person(ws, pi->ent) || org_in_place) && pi->mbeg >= lo) {
         n->head = pi->mbeg;
         n->beg = pi->mbeg;
         n->end = pi->mend;
@@ -86,15 +98,39 @@ static void office_object(const ne_quotes_ws *ws, uint32_t lo, np *n)
     static const char *const adj[] = { "close", "linked", "loyal", "tied", "connected", "allied", "near" };
     if (n->kind != NP_MENTION || n->beg < lo + 2 || !is_person(ws, ws->ti[n->head].ent)) return;
     uint32_t p = n->beg - 1, h = p - 1;
-    if (!tok_is(ws, p, "to") && !tok_is(ws, p, "for") && !tok_is(ws, p, "with")) return;
+    int of = tok_is(ws, p, "of");
+    if (!of) {
+        /* "of suspect Marko Velic": a lower-case word or two the
+         * premodifiers did not take ("suspect" is also a verb) */
+        uint32_t q = p;
+        while (q > lo + 1 && n->beg - q <= 2 && is_word(ws, q) && ws->ti[q].region != R_QUOTE &&
+               ws->t->s[tok(ws, q)->start] >= 'a' && ws->t->s[tok(ws, q)->start] <= 'z' &&
+               !(ws->ti[q].cls & (L_DET | L_POSS | L_PRON | L_PREP)))
+            q--;
+        if (q < p && tok_is(ws, q, "of")) p = q, h = q - 1, of = 1;
+    }
+    if (!tok_is(ws, p, "to") && !tok_is(ws, p, "for") && !tok_is(ws, p, "with") && !of) return;
     if (ws->ti[h].region == R_QUOTE || !is_word(ws, h)) return;
+    /* "Relatives and neighbours of suspect Marko Velic said", "a friend
+     * of …", "supporters of Democrat Hillary Clinton": people of the
+     * person's, never a title ("secretary of state John Kerry"); and only
+     * people words or a party between "of" and the name: in "professor of
+     * economics Kenneth Rogoff" and "owner of Himalayan Experience guiding
+     * company Russel Brice" the name is the role's */
+    if (of) {
+        if (!qt_people_noun(ws, h)) return;
+        for (uint32_t i = p + 1; i < ws->ti[n->head].mbeg; i++) {
+            const ne_entity *e = ent_of(ws, ws->ti[i].ent);
+            if (!(e && e->type == NE_ENT_MISC) && !qt_people_noun(ws, i)) return;
+        }
+    }
     int rel = 0;
     for (size_t i = 0; i < sizeof adj / sizeof adj[0]; i++) rel |= tok_is(ws, h, adj[i]);
     if (rel) {
         if (h <= lo) return;
         h--;   /* the noun before the adjective: "One Republican close to Bannon" */
         if (!is_word(ws, h) || (ws->ti[h].cls & (L_NOT_NP | L_PRON))) return;
-    } else if (tok_is(ws, p, "with") || (tok(ws, h)->flags & NE_TF_CAP) || !qt_role_noun(ws, h)) {
+    } else if (!of && (tok_is(ws, p, "with") || (tok(ws, h)->flags & NE_TF_CAP) || !qt_role_noun(ws, h))) {
         return;
     }
     uint32_t b = ws->ti[h].ent >= 0 ? ws->ti[h].mbeg : h;
@@ -154,13 +190,6 @@ static int opens_clause(const ne_quotes_ws *ws, uint32_t lo, uint32_t b)
     for (uint32_t i = s; i < b; i++)
         if (!is_word(ws, i) || !(tok(ws, i)->flags & NE_TF_CAP) || ws->ti[i].region == R_QUOTE) return 0;
     return 1;
-}
-
-/* True when token i is in a place's name. */
-static int is_place_tok(const ne_quotes_ws *ws, uint32_t i)
-{
-    const ne_entity *e = ent_of(ws, ws->ti[i].ent);
-    return e && e->type == NE_ENT_LOC;
 }
 
 /* The determiner that makes the MISC name ending at token k a person
@@ -596,11 +625,13 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     np n = qt_np_before(ws, lo, c);
     /* a long apposition before ", said" is the person whose name opens the
      * clause, a comma after it: "Paul Porter, a truck driver from Ava,
-     * Mo., who is a member of the Teamsters union …, said" (a place
-     * closing the apposition is no speaker), and "Eliot Spitzer, the
+     * Mo., who is a member of the Teamsters union …, said" (a place or
+     * organisation closing the apposition is no speaker: "Elward Edd, an
+     * official at the Hopi Tribal Housing Authority in Arizona, which …,
+     * said"), and "Eliot Spitzer, the
      * former governor who resigned …, and who now runs a firm, said",
      * where the phrase reader finds no subject at all */
-    if ((n.kind == NP_NONE || (n.kind == NP_MENTION && is_place_tok(ws, n.head))) && c > lo &&
+    if ((n.kind == NP_NONE || (n.kind == NP_MENTION && !is_person(ws, ws->ti[n.head].ent))) && c > lo &&
         tok_is(ws, c - 1, ",")) {
         uint32_t b = ss > lo ? ss : lo;
         while (b < c && (tok(ws, b)->kind == NE_TOK_QUOTE || !is_word(ws, b))) b++;

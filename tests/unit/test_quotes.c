@@ -1994,6 +1994,33 @@ TEST(chain_the_vice_president_is_never_the_president)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_subject_is_the_head_not_a_name_in_its_complement)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Relatives and neighbours of suspect Marko Velic said he loved football and music.");
+    const ne_quote *q = find(&doc, "loved football");
+    CHECK(q != NULL);
+    if (q) CHECK(strcmp(speaker(&doc, q), "Marko Velic") != 0);   /* his relatives' words */
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Jane Novak with the Delmar Institute said that the rankings have always measured both "
+                     "factors.");
+    q = find(&doc, "rankings");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Jane Novak");
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "A branch of bookseller Plinth Books in Ravensworth said it had sold out of the novel.");
+    q = find(&doc, "sold out");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Plinth Books");
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Tom Reyes, an official at the Hopi Housing Authority in Arizona, which has a long waiting "
+                     "list, said the rule would hurt families.");
+    q = find(&doc, "hurt families");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Tom Reyes");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
