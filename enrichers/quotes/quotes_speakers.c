@@ -493,6 +493,20 @@ np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
                 n.head = k;
                 n.end = ws->ti[k].mend < hi ? ws->ti[k].mend : hi;
             }
+        } else {
+            /* a person's role before another person's name: "argues Trump
+             * advisor and former Congressman Robert Walker" is Walker */
+            uint32_t k = n.end;
+            int role = 0;
+            while (k < hi && k - n.end < 6 && ws->ti[k].ent < 0 && is_word(ws, k) &&
+                   (qt_np_word(ws, k) || tok_is(ws, k, "and"))) {
+                role |= qt_role_noun(ws, k) && !(tok(ws, k)->flags & NE_TF_CAP);
+                k++;
+            }
+            if (role && k < hi && ws->ti[k].ent >= 0 && ws->ti[k].mbeg == k && is_person(ws, ws->ti[k].ent)) {
+                n.head = k;
+                n.end = ws->ti[k].mend < hi ? ws->ti[k].mend : hi;
+            }
         }
         return n;
     }

@@ -2021,6 +2021,20 @@ TEST(chain_subject_is_the_head_not_a_name_in_its_complement)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_inverted_speaker_after_another_persons_role_is_the_later_name)
+{
+    /* Holt is named before, so the tagger knows him; the words are his
+     * adviser's (a false alert for Holt's watchers) */
+    ne_doc doc;
+    NEED_CHAIN(&doc, "President Dan Holt signed the bill on Friday. Holt wants to cut the budget.\n\n"
+                     "\"The real work is being done outside the agency,\" argues Holt adviser and former "
+                     "Congressman Peter Quill.");
+    const ne_quote *q = find(&doc, "real work");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Peter Quill");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
