@@ -487,8 +487,13 @@ np qt_np_after(const ne_quotes_ws *ws, uint32_t i, uint32_t hi)
         /* an organisation or place modifying a role before a person's name
          * ("Kremlin spokesman Dmitry Peskov"): the person is the head */
         if (!is_person(ws, ti->ent)) {
+            /* "state" before a title is no verb: "said Republican state Rep.
+             * Dana Worrell" */
             uint32_t k = n.end;
-            while (k < hi && k - n.end < 4 && ws->ti[k].ent < 0 && is_word(ws, k) && qt_np_word(ws, k)) k++;
+            while (k < hi && k - n.end < 4 && ws->ti[k].ent < 0 && is_word(ws, k) &&
+                   (qt_np_word(ws, k) || ((ws->ti[k].cls & L_CUE) && k + 1 < hi && is_word(ws, k + 1) &&
+                                          (tok(ws, k + 1)->flags & NE_TF_CAP) && (ws->ti[k + 1].cls & L_TITLE))))
+                k++;
             if (k > n.end && k < hi && ws->ti[k].ent >= 0 && ws->ti[k].mbeg == k && is_person(ws, ws->ti[k].ent)) {
                 n.head = k;
                 n.end = ws->ti[k].mend < hi ? ws->ti[k].mend : hi;

@@ -2035,6 +2035,17 @@ TEST(chain_inverted_speaker_after_another_persons_role_is_the_later_name)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_party_and_state_before_a_title_are_not_the_speaker)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "\"If you block a road, you should go to jail,\" said Republican state Rep. Dana Worrell, "
+                     "who wrote two of the bills. \"And you should pay for it.\"");
+    const ne_quote *q = find(&doc, "block a road");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Dana Worrell");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
