@@ -198,13 +198,15 @@ static void emit_quote(ne_quotes_ws *ws, ne_doc *doc, stmt *s, size_t index, ne_
     }
 }
 
+static void free_quote(ne_quote *q)
+{
+    free(q->id); free(q->text); free(q->parts); free(q->speaker_text); free(q->cue);
+    free(q->about); free(q->claim_id); free(q->first_seen_article); free(q->first_seen_at);
+}
+
 static void clear_quotes(ne_doc *doc)
 {
-    for (size_t i = 0; i < doc->nquotes; i++) {
-        ne_quote *q = &doc->quotes[i];
-        free(q->id); free(q->text); free(q->parts); free(q->speaker_text); free(q->cue);
-        free(q->about); free(q->claim_id); free(q->first_seen_article); free(q->first_seen_at);
-    }
+    for (size_t i = 0; i < doc->nquotes; i++) free_quote(&doc->quotes[i]);
     free(doc->quotes);
     doc->quotes = NULL;
     doc->nquotes = 0;
@@ -245,7 +247,21 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
         qt_speakers_by_name(ws);
     doc->quotes = ne_xcalloc(ws->nst, sizeof *doc->quotes);
     for (size_t i = 0; i < ws->nst; i++) {
-        emit_quote(ws, doc, &ws->st[i], i, &doc->quotes[doc->nquotes++]);
+        ne_quote q;
+        emit_quote(ws, doc, &ws->st[i], doc->nquotes, &q);
+        ne_quote *prev = doc->nquotes ? &doc->quotes[doc->nquotes - 1] : NULL;
+        if (prev && prev->start == q.start && prev->end == q.end) {
+            /* the same words twice: a cue inside another's report ("Dr
+             * Coll said the results suggested that teachers “…”"); one
+             * quote, a named speaker's if either has one */
+            if (q.speaker_entity >= 0 && prev->speaker_entity < 0) {
+                free_quote(prev);
+                emit_quote(ws, doc, &ws->st[i], doc->nquotes - 1, prev);
+            }
+            free_quote(&q);
+            continue;
+        }
+        doc->quotes[doc->nquotes++] = q;
     }
     return 0;
 }

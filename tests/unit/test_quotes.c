@@ -2046,6 +2046,19 @@ TEST(chain_party_and_state_before_a_title_are_not_the_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_words_reported_twice_are_one_quote_of_the_named_speaker)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Dr Ana Coll said the results suggested that teachers \"are real engines for social "
+                     "mobility\".");
+    size_t n = 0;
+    for (size_t i = 0; i < doc.nquotes; i++) n += strstr(doc.quotes[i].text, "real engines") != NULL;
+    CHECK_INT(n, 1);
+    const ne_quote *q = find(&doc, "real engines");
+    if (q) CHECK_STR(speaker(&doc, q), "Ana Coll");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
