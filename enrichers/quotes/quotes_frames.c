@@ -273,6 +273,16 @@ static uint32_t count_words(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
     return n;
 }
 
+/* The closing mark of the title quotation ("“Today”", rawq.title)
+ * that opens at token j, or 0. */
+static uint32_t title_close(const ne_quotes_ws *ws, uint32_t j)
+{
+    for (size_t r = 0; r < ws->nrq; r++)
+        if (ws->rq[r].open == j && ws->rq[r].title && ws->rq[r].closed && ws->rq[r].next < 0 && ws->rq[r].prev < 0)
+            return ws->rq[r].close;
+    return 0;
+}
+
 /* True when token i can open the reported clause: a subject pronoun, a
  * determiner or possessive, or the first word of a name ("it would
  * close", "the company would", "Acme would"). */
@@ -367,7 +377,14 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
         }
     }
     for (uint32_t j = s; j < hi && j < s + 8; j++) {
-        if (ws->ti[j].region == R_QUOTE || is_stop(ws, j)) break;
+        if (ws->ti[j].region == R_QUOTE) {
+            /* the title of a show: "warned on NBC's “Today” that …" */
+            uint32_t close = title_close(ws, j);
+            if (!close) break;
+            j = close;
+            continue;
+        }
+        if (is_stop(ws, j)) break;
         if (ws->ti[j].cls & L_THAT) return j + 1;
         if (tok(ws, j)->kind == NE_TOK_PUNCT && !tok_is(ws, j, ",")) break;
     }

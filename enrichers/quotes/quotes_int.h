@@ -280,6 +280,8 @@ void qt_find_floating(ne_quotes_ws *ws);
 
 /* True for a word that may be part of a describing noun phrase. */
 int qt_np_word(const ne_quotes_ws *ws, uint32_t i);
+/* True for a word ending in a possessive 's (Trump’s, Manafort's). */
+int qt_is_possessive(const ne_quotes_ws *ws, uint32_t i);
 
 /* The speaker's noun phrase: the one ending before token c
  * (qt_np_before, not before lo), the one starting at i (qt_np_after, an

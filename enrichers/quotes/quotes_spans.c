@@ -129,6 +129,10 @@ static int is_title(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
         else if (!title_function_word(ws, i)) return 0;
     }
     if (words >= 2 && caps >= 2 && words <= 10) return 1;
+    /* a show or paper of a named owner: "on NBC's “Today”" */
+    if (words >= 1 && caps == words && b >= 2 && tok(ws, b - 2)->kind == NE_TOK_WORD &&
+        (tok(ws, b - 2)->flags & NE_TF_CAP) && qt_is_possessive(ws, b - 2))
+        return 1;
     const tokinfo *ti = &ws->ti[b];
     return words >= 1 && ti->ent >= 0 && ti->mbeg == b && ti->mend >= e;
 }

@@ -13,8 +13,7 @@
 
 /* ---- noun phrases ------------------------------------------------------- */
 
-/* True for a word ending in a possessive 's (Trump’s, Manafort's). */
-static int is_possessive(const ne_quotes_ws *ws, uint32_t i)
+int qt_is_possessive(const ne_quotes_ws *ws, uint32_t i)
 {
     const ne_token *k = tok(ws, i);
     const char *s = ws->t->s + k->start;
@@ -406,7 +405,7 @@ np qt_np_before(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     uint32_t end = (uint32_t)k + 1;   /* one past the phrase */
     if (ws->ti[k].ent >= 0 && place_after_noun(ws, lo, k)) k = ws->ti[k].mbeg - 2;   /* its head noun */
     const tokinfo *ti = &ws->ti[k];
-    if (ti->region == R_QUOTE || is_possessive(ws, (uint32_t)k)) return n;
+    if (ti->region == R_QUOTE || qt_is_possessive(ws, (uint32_t)k)) return n;
     int64_t gd = ti->ent >= 0 ? described_by_group(ws, lo, k) : -1;
     if (gd >= 0) {
         n.kind = NP_DESC;
@@ -893,7 +892,7 @@ static int32_t coref_entity(const ne_quotes_ws *ws, const np *n)
     /* "his office", "the mayor's office", "Prime Minister Justin Trudeau's
      * office": the possessor right before the head */
     if (n->head > n->beg && n->head - n->beg <= 6 && ws->ti[n->head - 1].ent >= 0 &&
-        ((ws->ti[n->head - 1].cls & L_POSS) || is_possessive(ws, n->head - 1))) {
+        ((ws->ti[n->head - 1].cls & L_POSS) || qt_is_possessive(ws, n->head - 1))) {
         static const char *const heads[] = { "office", "statement", "campaign" };
         for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
             if (tok_is(ws, n->head, heads[k])) return ws->ti[n->head - 1].ent;

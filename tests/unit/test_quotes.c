@@ -2059,6 +2059,21 @@ TEST(chain_words_reported_twice_are_one_quote_of_the_named_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_a_shows_title_after_its_network_is_no_quote)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Mayor Tom Reed warned on NBC's \"Today\" that \"it would not be unreasonable to have 500\" "
+                     "dead.");
+    CHECK(find(&doc, "Today") == NULL);
+    const ne_quote *q = find(&doc, "unreasonable");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(&doc, q), "Tom Reed");
+        CHECK(strstr(q->text, "NBC") == NULL);
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
