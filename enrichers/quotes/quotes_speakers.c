@@ -734,11 +734,13 @@ static int32_t antecedent(const ne_quotes_ws *ws, uint32_t p, uint32_t pron_cls,
         uint32_t end = s == sp ? p : se->tok_end;
         /* the sentence's speaker first: in "In an interview with the BBC's
          * editor, Justin Webb, Gen Jones said …" the next "he added" is
-         * Jones's, not the first name of the fronted phrase */
+         * Jones's, not the first name of the fronted phrase; a "he said"
+         * resolved before counts too, so a chain of them reaches a name
+         * more than two paragraphs back */
         for (size_t j = 0; j < ws->nst; j++) {
             const stmt *st = &ws->st[j];
             if (!st->has_speaker || st->ent < 0 || st->cue < 0 || (uint32_t)st->cue >= end ||
-                ws->ti[st->cue].sent != s || st->sp_np.kind != NP_MENTION)
+                ws->ti[st->cue].sent != s || (st->sp_np.kind != NP_MENTION && st->sp_np.kind != NP_PRON))
                 continue;
             int32_t e = (int32_t)st->ent;
             if (is_person(ws, e) && e != not && qt_gender_ok(ws, e, pron_cls)) return e;

@@ -2074,6 +2074,19 @@ TEST(chain_a_shows_title_after_its_network_is_no_quote)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_he_said_chains_to_a_name_paragraphs_back)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Mr Vafai suggested a new rule for the browser.\n\n"
+                     "If the browser spots this, it would stop the page.\n\n"
+                     "The change would help users. Blocking it any other way would be hard, he said.\n\n"
+                     "\"I am suggesting we add a permission,\" he wrote.");
+    const ne_quote *q = find(&doc, "add a permission");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Vafai");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
