@@ -84,6 +84,21 @@ eval-quotes: $(EVAL_QUOTES) $(BUILD)/tools/speakers_train
 # resolved person 0.959 / 0.957 shipped, 0.963 / 0.970 retrained as is,
 # 0.960 / 0.966 with the features. Chain 1,302 articles/s CPU with them.
 
+# Tried and not kept (2026-12-07, session 15; classes of the sixth web
+# news error analysis, on a715aa9; PolNeAR train is tuned on, the 720
+# MSV texts were read by eye):
+#   a participle cue right after a noun or a time word as a reduced
+#     relative ("signed legislation Tuesday adding human exploration of
+#     Mars to …"): PolNeAR train quoted tp 5024 -> 5020 and indirect 3204
+#     -> 3178 ("issued a statement saying" is a report); after a time
+#     word only, indirect 3204 -> 3199 ("a statement Tuesday saying").
+#   "can"/"could" before a cue as no report ("Siri can tell you the
+#     weather"): indirect tp 3204 -> 3201; "I can tell you that E3 is
+#     going to be …" asserts, and "could argue that" lost with it was
+#     no claim either way.
+#   the Census given names in the coreference model's name list too:
+#     see mk/ner.mk (47 PolNeAR speakers moved, resolved person fell).
+#
 # Tried and not kept (2026-12-07, session 14; classes of the fourth
 # web-news error analysis; PolNeAR train is the tuned-on data, the 698
 # unlabelled MSV texts were read by eye):
