@@ -870,6 +870,20 @@ void qt_find_reported(ne_quotes_ws *ws)
 
 /* ---- step 4: floating quotations ---------------------------------------- */
 
+/* True when the quotation opened at token `open` follows a sentence's
+ * opening connective and its comma: "Plus, “there were no big barriers
+ * …”" continues the speaker before, as a quotation opening the sentence
+ * would. */
+static int after_connective(const ne_quotes_ws *ws, uint32_t open)
+{
+    static const char *const words[] = { "Plus", "Also", "And", "But", "Still", "However", "Moreover", "Indeed",
+                                         "Besides", "Yet", "Instead", "Again", "Meanwhile", "Later", "Then" };
+    if (open < 2 || !tok_is(ws, open - 1, ",") || !qt_starts_sentence(ws, open - 2)) return 0;
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (tok_is(ws, open - 2, words[k])) return 1;
+    return 0;
+}
+
 void qt_find_floating(ne_quotes_ws *ws)
 {
     for (size_t r = 0; r < ws->nrq; r++) {
@@ -877,7 +891,8 @@ void qt_find_floating(ne_quotes_ws *ws)
         if (q->owner >= 0 || q->prev >= 0 || (q->title && q->next < 0)) continue;
         uint32_t words = 0;
         for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) words += ws->rq[x].nwords;
-        if (!qt_starts_sentence(ws, q->open) || words < 3) continue;   /* scare quote, title */
+        if ((!qt_starts_sentence(ws, q->open) && !after_connective(ws, q->open)) || words < 3)
+            continue;   /* scare quote, title */
         int32_t si = add_stmt(ws, NE_QUOTE_DIRECT);
         ws->st[si].rq = (int32_t)r;
         ws->st[si].floating = 1;

@@ -2087,6 +2087,17 @@ TEST(chain_he_said_chains_to_a_name_paragraphs_back)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_quotation_after_an_opening_connective_continues_the_speaker)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "\"They have less time to adapt,\" biologist Ross Reed said. Plus, \"there were no big walls "
+                     "to stop them. So we may see more losses.\"");
+    const ne_quote *q = find(&doc, "no big walls");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Ross Reed");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
