@@ -639,6 +639,18 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
             return n;
         }
     }
+    if (!participle && c > lo && (ws->ti[c - 1].cls & L_CONJ)) {
+        /* "…, though Drake hinted that … and said …": the subject of the
+         * speech verb the "and" coordinates with, not the clause's first
+         * name (round 6 gave the words to the party named before) */
+        for (uint32_t j = c - 1; j-- > ss;) {
+            const tokinfo *tj = &ws->ti[j];
+            if (tj->region == R_QUOTE || !(tj->cls & L_CUE) || (tj->cls & (L_BELIEF | L_ING)) || tj->ent >= 0) continue;
+            np v = qt_np_before(ws, ss, j);
+            if ((v.kind == NP_MENTION && is_person(ws, ws->ti[v.head].ent)) || v.kind == NP_PRON) return v;
+            break;
+        }
+    }
     if (participle || (c > lo && (ws->ti[c - 1].cls & L_CONJ))) return clause_subject(ws, ss, c);
     np n = qt_np_before(ws, lo, c);
     /* a long apposition before ", said" is the person whose name opens the
