@@ -20,6 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/xalloc.h"
 
@@ -275,16 +276,24 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
             mm->type == NE_ENT_PER && (ws->tokbits[ts] & LEX_DET)) {
             uint32_t h = (uint32_t)tok_hash(ws, mm->tok_end - 1);
             uint64_t hc = coref_title_hash(ws, t, mm->tok_end - 1);   /* "the vice president" */
-            for (size_t q = k; q-- > 0 && mm->appos < 0;) {
-                const ne_coref_mention *o = &ws->det[q];
-                /* the name's title ends right before it (detection steps
-                 * over the titles inside a span) */
-                if (o->kind == NE_COREF_NAME && o->type == NE_ENT_PER && o->role == h && o->tok_start > 0 &&
-                    coref_title_hash(ws, t, o->tok_start - 1) == hc)
-                    mm->appos = (int32_t)q;
-                else if ((o->kind == NE_COREF_TITLE || o->kind == NE_COREF_DESC) && o->appos >= 0 &&
-                         coref_title_hash(ws, t, o->tok_end - 1) == hc)
-                    mm->appos = (int32_t)q;
+            /* "the former president" is a former president's, else (named
+             * without "former": "President Bill Clinton" in 1998) the
+             * latest president's; "the president" never a former one's */
+            int former = mm->tok_end - 1 > ts && tok_len(t, mm->tok_end - 2) == 6 &&
+                         strncasecmp(tok_ptr(t, mm->tok_end - 2), "former", 6) == 0;
+            for (int pass = 0; pass < 1 + former && mm->appos < 0; pass++) {
+                uint64_t want = pass ? h : hc;
+                for (size_t q = k; q-- > 0 && mm->appos < 0;) {
+                    const ne_coref_mention *o = &ws->det[q];
+                    /* the name's title ends right before it (detection
+                     * steps over the titles inside a span) */
+                    if (o->kind == NE_COREF_NAME && o->type == NE_ENT_PER && o->role == h && o->tok_start > 0 &&
+                        coref_title_hash(ws, t, o->tok_start - 1) == want)
+                        mm->appos = (int32_t)q;
+                    else if ((o->kind == NE_COREF_TITLE || o->kind == NE_COREF_DESC) && o->appos >= 0 &&
+                             coref_title_hash(ws, t, o->tok_end - 1) == want)
+                        mm->appos = (int32_t)q;
+                }
             }
         }
         /* "the 56-year-old" after "Mourinho, 56," */

@@ -152,12 +152,13 @@ static inline uint64_t tok_hash(const ne_coref_ws *ws, size_t i) { return ws->to
 
 /* The hash of the title word at token i as a role: the word's own, or for
  * "Vice President", "deputy minister", "assistant secretary",
- * "Lieutenant Governor" the pair's, so that "the vice president" is never
- * the president's title and "the president" never the vice president's.
+ * "Lieutenant Governor", "former president" the pair's, so that "the vice
+ * president" is never the president's title and "the president" never the
+ * vice president's, nor "the former president" the sitting one's.
  * The same for a name's role (coref_detect.c) and a title's head. */
 static inline uint64_t coref_title_hash(const ne_coref_ws *ws, const ne_text *t, size_t i)
 {
-    static const char *const mods[] = { "vice", "deputy", "assistant", "associate", "lieutenant" };
+    static const char *const mods[] = { "vice", "deputy", "assistant", "associate", "lieutenant", "former" };
     uint64_t h = tok_hash(ws, i);
     if (i == 0 || t->toks[i - 1].kind != NE_TOK_WORD) return h;
     const char *p = t->s + t->toks[i - 1].start;

@@ -2098,6 +2098,18 @@ TEST(chain_quotation_after_an_opening_connective_continues_the_speaker)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_the_former_president_is_not_the_sitting_one)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Former President Carl Mendez spoke in Ohio on Thursday, in a rebuke of President Dan Holt. "
+                     "\"We need to recall our identity,\" Mendez said. \"Bullying sets a national tone,\" the "
+                     "former president said.");
+    const ne_quote *q = find(&doc, "Bullying");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Carl Mendez");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
