@@ -457,6 +457,7 @@ static uint32_t content_end(const ne_quotes_ws *ws, uint32_t s, uint32_t hi)
             /* "…, but the BBC's Jon Sopel said the president …": another
              * speaker's report after the conjunction */
             np o = qt_np_after(ws, e + 1, hi);
+            if ((ws->ti[e + 1].cls & (L_SELF | L_SUBJ)) == (L_SELF | L_SUBJ)) o.kind = NP_PRON, o.end = e + 2;   /* "and I said" */
             if (o.kind == NP_MENTION || o.kind == NP_PRON) {
                 k = o.end;
                 while (k < hi && (ws->ti[k].cls & L_SKIP)) k++;

@@ -358,6 +358,9 @@ size_t qt_speaker_candidates(ne_quotes_ws *ws, size_t si, qt_cand *c)
         (tok_is(ws, s->subj.beg, "one") || tok_is(ws, s->subj.beg, "another") || tok_is(ws, s->subj.beg, "others") ||
          tok_is(ws, s->subj.beg, "One") || tok_is(ws, s->subj.beg, "Another") || tok_is(ws, s->subj.beg, "Others")))
         return nc;
+    /* "I said", "we told them": the writer, never a person named nearby
+     * (round 7 gave a narrator's words to the friend she was telling of) */
+    if (s->subj.kind == NP_PRON && (ws->ti[s->subj.head].cls & L_SELF)) return nc;
     /* before: the nearest mention and pronoun, this paragraph and the one before */
     uint32_t para = tok(ws, qb)->para;
     uint32_t lo = ws->t->paras[para > 0 ? para - 1 : 0].tok_start;

@@ -645,9 +645,12 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
          * name (round 6 gave the words to the party named before) */
         for (uint32_t j = c - 1; j-- > ss;) {
             const tokinfo *tj = &ws->ti[j];
+            if (tj->region != R_QUOTE && tok_is(ws, j, ",")) break;   /* another clause: "when I asked X …, he … and said" */
             if (tj->region == R_QUOTE || !(tj->cls & L_CUE) || (tj->cls & (L_BELIEF | L_ING)) || tj->ent >= 0) continue;
             np v = qt_np_before(ws, ss, j);
-            if ((v.kind == NP_MENTION && is_person(ws, ws->ti[v.head].ent)) || v.kind == NP_PRON) return v;
+            if ((v.kind == NP_MENTION && is_person(ws, ws->ti[v.head].ent)) ||
+                (v.kind == NP_PRON && !(ws->ti[v.head].cls & L_SELF)))
+                return v;
             break;
         }
     }

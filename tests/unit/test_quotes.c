@@ -2110,6 +2110,20 @@ TEST(chain_the_former_president_is_not_the_sitting_one)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_the_writers_i_said_is_never_a_person_named_nearby)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "My friend Julia Marsh told me she phoned me just after my operation and I said: \"The sun is "
+                     "shining and I have a fantastic view.\"");
+    const ne_quote *q = find(&doc, "sun is shining");
+    CHECK(q != NULL);
+    if (q) CHECK(q->speaker_entity < 0);
+    q = find(&doc, "phoned me");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(q->text, "sun is shining") == NULL);   /* her report ends before "and I said" */
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
