@@ -60,6 +60,8 @@ static const lex_entry lexicon[] = {
     {"screamed", L_CUE}, {"chanted", L_CUE}, {"chanting", L_CUE | L_ING}, {"exclaimed", L_CUE},
     {"whispered", L_CUE}, {"cried", L_CUE},
     {"boast", SAY | L_AMB}, {"boasts", SAY}, {"boasted", SAY}, {"boasting", SAY | L_ING},
+    {"brag", SAY}, {"brags", SAY}, {"bragged", SAY}, {"bragging", SAY | L_ING},
+    {"hinted", SAY}, {"hinting", SAY | L_ING},
     {"complain", SAY}, {"complains", SAY}, {"complained", SAY}, {"complaining", SAY | L_ING},
     {"lamented", SAY}, {"predict", SAY}, {"predicts", SAY}, {"predicted", SAY}, {"predicting", SAY | L_ING},
     {"promise", SAY | L_AMB}, {"promises", SAY | L_AMB}, {"promised", SAY}, {"promising", SAY | L_ING},

@@ -2124,6 +2124,20 @@ TEST(chain_the_writers_i_said_is_never_a_person_named_nearby)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_bragged_and_hinted_report_claims)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "In his annual letter to shareholders, Warren Bloom bragged that his company's credit was "
+                     "\"pristine.\" Mayor Ellen Drake hinted that her water tax plan had softened.");
+    const ne_quote *q = find(&doc, "pristine");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Warren Bloom");
+    q = find(&doc, "water tax");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Ellen Drake");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
