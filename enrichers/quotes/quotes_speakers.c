@@ -71,6 +71,16 @@ static void of_phrase_head(const ne_quotes_ws *ws, uint32_t lo, np *n)
      * not the place it is in */
     int org_in_place = in && pi->ent >= 0 && pi->mbeg >= lo && ent_of(ws, pi->ent) &&
                        ent_of(ws, pi->ent)->type == NE_ENT_ORG && is_place_tok(ws, n->head);
+    /* "Iranians in the US have complained": the group, not the place
+     * (round 7) */
+    if (in && pi->ent >= 0 && pi->mbeg >= lo && ent_of(ws, pi->ent) && ent_of(ws, pi->ent)->type == NE_ENT_MISC &&
+        is_place_tok(ws, n->head)) {
+        n->kind = NP_DESC;
+        n->beg = pi->mbeg;
+        n->head = p - 1;
+        n->end = pi->mend;
+        return;
+    }
     if (pi->ent >= 0 && (is_person(ws, pi->ent) || org_in_place) && pi->mbeg >= lo) {
         n->head = pi->mbeg;
         n->beg = pi->mbeg;

@@ -2138,6 +2138,16 @@ TEST(chain_bragged_and_hinted_report_claims)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_a_group_in_a_place_is_not_the_place)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Iranians in the US have complained Apple stores had refused to sell them phones.");
+    const ne_quote *q = find(&doc, "refused to sell");
+    CHECK(q != NULL);
+    if (q) CHECK(q->speaker_entity < 0);
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
