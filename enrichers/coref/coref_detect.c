@@ -223,7 +223,10 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
         if (mm->kind == NE_COREF_NAME && mm->type == NE_ENT_PER && ts >= 2 && is_punct(t, ts - 1, ',') && k > 0) {
             ne_coref_mention *pv = &ws->det[k - 1];
             if ((pv->kind == NE_COREF_TITLE || pv->kind == NE_COREF_DESC) && pv->type == NE_ENT_PER &&
-                pv->tok_end == ts - 1 && pv->appos < 0 && !(lex_word(m, t, pv->tok_start) & LEX_PRON))
+                pv->tok_end == ts - 1 && pv->appos < 0 &&
+                (!(lex_word(m, t, pv->tok_start) & LEX_PRON) ||
+                 /* "Her father, John Bailly, …" */
+                 ((lex_word(m, t, pv->tok_start) & LEX_POSSPRON) && pv->tok_end == pv->tok_start + 2)))
                 mm->appos = (int32_t)(k - 1);
         }
         /* X said in a statement */
@@ -294,6 +297,22 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
                              coref_title_hash(ws, t, o->tok_end - 1) == want)
                         mm->appos = (int32_t)q;
                 }
+            }
+        }
+        /* "her father said" after "Her father, John Bailly, is …": the
+         * latest same possessive and noun linked to a name (round 7) */
+        if ((mm->kind == NE_COREF_TITLE || mm->kind == NE_COREF_DESC) && mm->appos < 0 && !indef &&
+            mm->type == NE_ENT_PER && (ws->tokbits[ts] & LEX_POSSPRON) && mm->tok_end == ts + 2) {
+            uint64_t h = tok_hash(ws, mm->tok_end - 1), pp = tok_hash(ws, ts);
+            for (size_t q = k; q-- > 0 && mm->appos < 0;) {
+                const ne_coref_mention *o = &ws->det[q];
+                if (o->kind == NE_COREF_NAME || o->tok_end != o->tok_start + 2 || tok_hash(ws, o->tok_start) != pp ||
+                    tok_hash(ws, o->tok_end - 1) != h)
+                    continue;
+                if (o->appos >= 0) mm->appos = (int32_t)q;   /* "NAME, her father," */
+                for (size_t r = q + 1; r < k && mm->appos < 0; r++)   /* "her father, NAME" */
+                    if (ws->det[r].kind == NE_COREF_NAME && ws->det[r].appos == (int32_t)q) mm->appos = (int32_t)r;
+                break;
             }
         }
         /* "the 56-year-old" after "Mourinho, 56," */

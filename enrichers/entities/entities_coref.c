@@ -775,7 +775,12 @@ static void resolve(ent_state *st, const ne_doc *doc)
         if (m->kind != NE_COREF_PRONOUN && m->appos < 0 && m->tok_end < t->ntoks &&
             ent_tok_is_wordn(t, m->tok_end, "of", 2, 0))
             continue;
-        /* "their" and "their statement": the first */
+        /* "their" and "their statement": the first; but "her father" that
+         * detection tied to a name ("Her father, John Bailly, …") is his,
+         * not "her" */
+        if (m->kind == NE_COREF_PRONOUN && i + 1 < n && ms[i + 1].kind != NE_COREF_NAME &&
+            ms[i + 1].tok_start == m->tok_start && ms[i + 1].appos >= 0)
+            continue;
         if (st->nxm && st->xm[st->nxm - 1].end > m->start) continue;
         /* never over a name: the candidates' spans (sorted, body first) */
         while (ci < st->nc && st->c[ci].field == NE_FIELD_BODY && st->c[ci].b <= m->tok_start) ci++;

@@ -2148,6 +2148,17 @@ TEST(chain_a_group_in_a_place_is_not_the_place)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_her_father_is_the_man_named_as_her_father)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Amanda Bailly made her first film last year. Her father, John Bailly, is a retired lawyer. "
+                     "\"We are very proud of Amanda,\" her father said.");
+    const ne_quote *q = find(&doc, "very proud");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "John Bailly");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
