@@ -779,7 +779,8 @@ static void resolve(ent_state *st, const ne_doc *doc)
          * detection tied to a name ("Her father, John Bailly, …") is his,
          * not "her" */
         if (m->kind == NE_COREF_PRONOUN && i + 1 < n && ms[i + 1].kind != NE_COREF_NAME &&
-            ms[i + 1].tok_start == m->tok_start && ms[i + 1].appos >= 0)
+            ms[i + 1].tok_start == m->tok_start && ms[i + 1].appos >= 0 &&
+            ms[i + 1].appos != (int32_t)i)   /* "his office" is linked to "his": stays his */
             continue;
         if (st->nxm && st->xm[st->nxm - 1].end > m->start) continue;
         /* never over a name: the candidates' spans (sorted, body first) */
