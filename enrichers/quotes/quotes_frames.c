@@ -768,6 +768,13 @@ void qt_find_reported(ne_quotes_ws *ws)
         if (say_noun(ws, c, lo)) continue;
         if (c > lo && tok_is(ws, c, "told") && tok_is(ws, c - 1, "all")) continue;   /* "all told": in all */
         if ((cls & L_ING) && c > lo && tok_is(ws, c - 1, "without")) continue;   /* "left without announcing who …" */
+        /* "…, Yonhap reported, citing an unidentified official": the
+         * source of the report before, not words of its own */
+        if (c > lo && tok_is(ws, c - 1, ",") && (tok_is(ws, c, "citing") || tok_is(ws, c, "quoting"))) continue;
+        /* "a way for, say, a wealthy graduate": "say" as "for example" */
+        if (c > lo && c + 1 < hi && tok_is(ws, c - 1, ",") && tok_is(ws, c + 1, ",") &&
+            (tok_is(ws, c, "say") || tok_is(ws, c, "Say")))
+            continue;
         if ((cls & L_PART) && c + 2 < hi && tok_is(ws, c + 1, "by")) {
             /* passive naming: "was described by X as “…”": X said the quoted words */
             np n = qt_np_after(ws, c + 2, hi);
@@ -838,7 +845,9 @@ void qt_find_reported(ne_quotes_ws *ws)
         /* "media reports", "his claims"; but "The report states that …" */
         if ((cls & L_AMB) && n.kind == NP_DESC && !(c + 1 < hi && (ws->ti[c + 1].cls & L_THAT))) continue;
         int closing = (hi - c <= 6 && !clause_after(ws, c + 1, hi)) ||
-                      (c + 1 < hi && (ws->ti[c + 1].cls & (L_PREP | L_REL | L_TIME)) && !(ws->ti[c + 1].cls & L_THAT));
+                      (c + 1 < hi && (ws->ti[c + 1].cls & (L_PREP | L_REL | L_TIME)) && !(ws->ti[c + 1].cls & L_THAT)) ||
+                      (c + 2 < hi && tok_is(ws, c + 1, ",") &&
+                       (tok_is(ws, c + 2, "citing") || tok_is(ws, c + 2, "quoting")));
         if (n.beg > lo && tok_is(ws, n.beg - 1, ",") && n.beg - 1 > lo && closing) {
             /* "…, X said." and "…, X told reporters on Friday." */
             int that = 0;
@@ -894,6 +903,11 @@ void qt_find_floating(ne_quotes_ws *ws)
         for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) words += ws->rq[x].nwords;
         if ((!qt_starts_sentence(ws, q->open) && !after_connective(ws, q->open)) || words < 3)
             continue;   /* scare quote, title */
+        /* a quoted heading, the whole paragraph in a few words and no
+         * stop: "'Don't burn out'" between two paragraphs (round 7) */
+        if (q->next < 0 && q->closed && q->open == para_start(ws, q->open) && q->close + 1 >= para_end(ws, q->open) &&
+            words <= 6 && q->close > q->open + 1 && !is_stop_any(ws, q->close - 1))
+            continue;
         int32_t si = add_stmt(ws, NE_QUOTE_DIRECT);
         ws->st[si].rq = (int32_t)r;
         ws->st[si].floating = 1;

@@ -2159,6 +2159,26 @@ TEST(chain_her_father_is_the_man_named_as_her_father)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_citing_a_source_say_for_example_and_quoted_headings_are_no_quotes)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Fueling of the rocket appears nearly complete, South Korea's Yonhap news agency reported, "
+                     "citing an unidentified government official.");
+    CHECK(find(&doc, "unidentified government official") == NULL);
+    CHECK(find(&doc, "Fueling of the rocket") != NULL);
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Part of this is standard political treacle, a way for, say, a wealthy graduate like Ann "
+                     "Romney to seem relatable.");
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "\"There is a voice in the back of our head,\" says John Petersik.\n\n"
+                     "'Don't burn out'\n\n"
+                     "But cutting back comes at a price for the couple.");
+    CHECK(find(&doc, "burn out") == NULL);
+    CHECK(find(&doc, "voice in the back") != NULL);
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
