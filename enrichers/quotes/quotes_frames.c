@@ -461,7 +461,7 @@ static uint32_t content_end(const ne_quotes_ws *ws, uint32_t s, uint32_t hi)
             if (o.kind == NP_MENTION || o.kind == NP_PRON) {
                 k = o.end;
                 while (k < hi && (ws->ti[k].cls & L_SKIP)) k++;
-                if (k < hi && cue_ok(ws, k) && !(ws->ti[k].cls & (L_ING | L_PART))) break;
+                if (k < hi && cue_ok(ws, k) && !(ws->ti[k].cls & L_ING)) break;   /* "…, but North Korea accused Japan of …" too */
             }
         }
         /* ", adding …" and "“…,” adding …" start a new report */

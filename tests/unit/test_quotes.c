@@ -2179,6 +2179,19 @@ TEST(chain_citing_a_source_say_for_example_and_quoted_headings_are_no_quotes)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_a_report_ends_before_but_x_accused)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Russia has denied the allegations and President Dan Holt has branded the story \"fake news\".");
+    const ne_quote *q = find(&doc, "fake news");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(&doc, q), "Dan Holt");
+        CHECK(strstr(q->text, "allegations") == NULL);
+    }
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
