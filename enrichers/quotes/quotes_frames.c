@@ -903,11 +903,6 @@ void qt_find_floating(ne_quotes_ws *ws)
         for (int32_t x = (int32_t)r; x >= 0; x = ws->rq[x].next) words += ws->rq[x].nwords;
         if ((!qt_starts_sentence(ws, q->open) && !after_connective(ws, q->open)) || words < 3)
             continue;   /* scare quote, title */
-        /* a quoted heading, the whole paragraph in a few words and no
-         * stop: "'Don't burn out'" between two paragraphs (round 7) */
-        if (q->next < 0 && q->closed && q->open == para_start(ws, q->open) && q->close + 1 >= para_end(ws, q->open) &&
-            words <= 6 && q->close > q->open + 1 && !is_stop_any(ws, q->close - 1))
-            continue;
         int32_t si = add_stmt(ws, NE_QUOTE_DIRECT);
         ws->st[si].rq = (int32_t)r;
         ws->st[si].floating = 1;

@@ -163,6 +163,11 @@ static void add_quote(ne_quotes_ws *ws, uint32_t open, uint32_t close, int close
     q->owner = -1;
     q->closed = (uint8_t)closed;
     q->title = (uint8_t)is_title(ws, b, e);
+    /* a quoted heading: the whole paragraph, a few words and no stop
+     * ("'Don't burn out'", "\"Old tablets will still get patches\"") */
+    if (closed && open == para_start(ws, open) && close + 1 >= para_end(ws, open) && q->nwords <= 8 &&
+        !is_stop_any(ws, close - 1))
+        q->title = 1;
     uint32_t last = closed ? close : close - 1;
     for (uint32_t i = open; i <= last; i++) ws->ti[i].region = R_QUOTE;
 }

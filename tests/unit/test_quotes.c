@@ -2177,6 +2177,11 @@ TEST(chain_citing_a_source_say_for_example_and_quoted_headings_are_no_quotes)
     CHECK(find(&doc, "burn out") == NULL);
     CHECK(find(&doc, "voice in the back") != NULL);
     ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Quorra has confirmed it no longer supports the old chips.\n\n"
+                     "\"Old tablets will still get security patches\"\n\n"
+                     "Quorra says the change affects few users.");
+    CHECK(find(&doc, "security patches") == NULL);
+    ne_doc_reset(&doc);
 }
 
 TEST(chain_a_report_ends_before_but_x_accused)
