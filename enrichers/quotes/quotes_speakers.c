@@ -948,6 +948,25 @@ static int32_t org_antecedent(const ne_quotes_ws *ws, const np *n)
     if (!known) return -1;
     uint32_t para = tok(ws, n->beg)->para;
     int32_t found = -1;
+    /* "Fitch downgraded Berkshire on Thursday. The agency also complained
+     * that …": a description opening its sentence is the organisation
+     * that opened the sentence before, whatever else that one names
+     * (round 7) */
+    uint32_t sn = ws->ti[n->beg].sent;
+    if (sn > 0 && n->beg == ws->t->sents[sn].tok_start) {
+        uint32_t f = ws->t->sents[sn - 1].tok_start;
+        while (f < n->beg && (tok(ws, f)->kind == NE_TOK_QUOTE || !is_word(ws, f) || (ws->ti[f].cls & L_DET))) f++;
+        const tokinfo *fi = &ws->ti[f];
+        /* after "The", a lower-case word that is no verb we know makes the
+         * name a modifier: "The Facebook post came …" */
+        uint32_t after = fi->ent >= 0 ? fi->mend : f;
+        int modifier = f > ws->t->sents[sn - 1].tok_start && (ws->ti[f - 1].cls & L_DET) && after < n->beg &&
+                       is_word(ws, after) && !(tok(ws, after)->flags & NE_TF_CAP) &&
+                       !(ws->ti[after].cls & (L_CUE | L_BE | L_SKIP | L_NEG));
+        if (f < n->beg && fi->ent >= 0 && fi->mbeg == f && fi->region == R_OUT && ent_of(ws, fi->ent) &&
+            ent_of(ws, fi->ent)->type == NE_ENT_ORG && para - tok(ws, f)->para <= 1 && !modifier)
+            return fi->ent;
+    }
     for (uint32_t i = n->beg; i-- > 0;) {
         if (para - tok(ws, i)->para > 2) break;
         const tokinfo *ti = &ws->ti[i];

@@ -2197,6 +2197,17 @@ TEST(chain_a_report_ends_before_but_x_accused)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_the_company_opening_a_sentence_is_the_one_that_opened_the_last)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Acme Motors managed to print record highs after beating Globex Corp and Initech Inc in the "
+                     "quarter. The company said it delivered more than 25,000 electric vehicles.");
+    const ne_quote *q = find(&doc, "25,000");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Acme Motors");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
