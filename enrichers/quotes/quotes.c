@@ -204,6 +204,14 @@ static void free_quote(ne_quote *q)
     free(q->about); free(q->claim_id); free(q->first_seen_article); free(q->first_seen_at);
 }
 
+/* The quotations statement i owned are statement to's now. */
+static void renumber_owner(ne_quotes_ws *ws, size_t i, int32_t to)
+{
+    if ((int32_t)i == to) return;
+    for (size_t r = 0; r < ws->nrq; r++)
+        if (ws->rq[r].owner == (int32_t)i) ws->rq[r].owner = to;
+}
+
 static void clear_quotes(ne_doc *doc)
 {
     for (size_t i = 0; i < doc->nquotes; i++) free_quote(&doc->quotes[i]);
@@ -246,6 +254,10 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
     else
         qt_speakers_by_name(ws);
     doc->quotes = ne_xcalloc(ws->nst, sizeof *doc->quotes);
+    /* the statements are compacted with the quotes, so that quote i is
+     * still statement i for the tools that read both (speakers_train,
+     * describe_train) */
+    size_t w = 0;
     for (size_t i = 0; i < ws->nst; i++) {
         ne_quote q;
         emit_quote(ws, doc, &ws->st[i], doc->nquotes, &q);
@@ -257,12 +269,18 @@ int ne_quotes_extract(ne_quotes_ws *ws, ne_doc *doc)
             if (q.speaker_entity >= 0 && prev->speaker_entity < 0) {
                 free_quote(prev);
                 emit_quote(ws, doc, &ws->st[i], doc->nquotes - 1, prev);
+                ws->st[w - 1] = ws->st[i];
             }
             free_quote(&q);
+            renumber_owner(ws, i, (int32_t)w - 1);
             continue;
         }
         doc->quotes[doc->nquotes++] = q;
+        if (w != i) ws->st[w] = ws->st[i];
+        renumber_owner(ws, i, (int32_t)w);
+        w++;
     }
+    ws->nst = w;
     return 0;
 }
 
