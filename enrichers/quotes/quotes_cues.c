@@ -137,6 +137,7 @@ static const lex_entry lexicon[] = {
     {"privately", L_SKIP}, {"has", L_SKIP}, {"have", L_SKIP}, {"had", L_SKIP}, {"would", L_SKIP},
     {"will", L_SKIP}, {"did", L_SKIP}, {"does", L_SKIP}, {"do", L_SKIP}, {"just", L_SKIP},
     {"further", L_SKIP}, {"quickly", L_SKIP}, {"angrily", L_SKIP}, {"often", L_SKIP},
+    {"sometimes", L_SKIP}, {"always", L_SKIP}, {"already", L_SKIP},
     {"still", L_SKIP}, {"even", L_SKIP}, {"may", L_SKIP}, {"might", L_SKIP}, {"could", L_SKIP},
     {"should", L_SKIP}, {"can", L_SKIP}, {"only", L_SKIP}, {"first", L_SKIP}, {"finally", L_SKIP},
     {"ultimately", L_SKIP}, {"immediately", L_SKIP}, {"subsequently", L_SKIP},

@@ -283,6 +283,24 @@ static uint32_t title_close(const ne_quotes_ws *ws, uint32_t j)
     return 0;
 }
 
+/* True when the clause of the verb at c opens "Neither X nor Y": nobody
+ * said anything. */
+static int neither_nor(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
+{
+    uint32_t f = lo;
+    while (f < c && !is_word(ws, f)) f++;
+    if (f >= c || (!tok_is(ws, f, "Neither") && !tok_is(ws, f, "neither"))) return 0;
+    uint32_t nor = f + 1;
+    while (nor < c && !tok_is(ws, nor, "nor")) nor++;
+    if (nor >= c || c - nor > 8) return 0;
+    /* the verb's own subject: only the second name or noun phrase between
+     * ("… nor her attorney immediately responded"), not "… has won a
+     * state and Cruz suggested" */
+    for (uint32_t i = nor + 1; i < c; i++)
+        if (!is_word(ws, i) || (ws->ti[i].cls & (L_CONJ | L_CUE | L_BE | L_REL | L_THAT))) return 0;
+    return 1;
+}
+
 /* True when token i can open the reported clause: a subject pronoun, a
  * determiner or possessive, or the first word of a name ("it would
  * close", "the company would", "Acme would"). */
@@ -546,7 +564,7 @@ static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
     static const char *const thing_verbs[] = {
         "announc", "reveal", "unveil", "releas", "remember", "recall", "mention", "answer", "discuss",
         "detail", "outline", "describ", "explain", "publish", "post", "tweet", "wrote", "writ", "present",
-        "show", "list", "issu" };   /* not "maintained his innocence", "reported a loss" (propositions), nor
+        "show", "list", "issu", "continu", "inform" };   /* not "maintained his innocence", "reported a loss" (propositions), nor
                                "added", whose clause in the bare past ("added the second bomb hit
                                the church") would read as an object */
     if (e <= b) return 0;
@@ -569,6 +587,9 @@ static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
     if ((ws->ti[b].cls & L_PREP) && !tok_is(ws, b, "against"))
         return count_words(ws, b, e) <= 12 && !qt_finite_signs(ws, b, e);
     if (np_then_verb(ws, b, e)) return 0;
+    /* "claimed credit for …", "claimed responsibility for …" */
+    if (n >= 5 && !strncasecmp(w, "claim", 5) && (tok_is(ws, b, "credit") || tok_is(ws, b, "responsibility")))
+        return 1;
     for (size_t k = 0; k < sizeof thing_verbs / sizeof thing_verbs[0]; k++) {
         size_t l = strlen(thing_verbs[k]);
         if (n >= l && !strncasecmp(w, thing_verbs[k], l)) return 1;
@@ -842,6 +863,7 @@ void qt_find_reported(ne_quotes_ws *ws)
         }
         np n = qt_subject_of(ws, lo, c);
         if (n.kind == NP_NONE || n.neg || n.passive) continue;
+        if (neither_nor(ws, lo, c)) continue;   /* "Neither Mason nor her attorney responded …" */
         /* "media reports", "his claims"; but "The report states that …" */
         if ((cls & L_AMB) && n.kind == NP_DESC && !(c + 1 < hi && (ws->ti[c + 1].cls & L_THAT))) continue;
         int closing = (hi - c <= 6 && !clause_after(ws, c + 1, hi)) ||
@@ -857,17 +879,24 @@ void qt_find_reported(ne_quotes_ws *ws)
                 continue;
             }
         }
-        if (n.beg > lo + 2 && tok_is(ws, n.beg - 1, "as") && tok_is(ws, n.beg - 2, ",") && !clause_after(ws, c + 1, hi)) {
+        /* the "as" may stand before the subject's premodifiers: ", as
+         * Donald Trump's treasury secretary Steve Mnuchin said" */
+        uint32_t as = n.beg > lo ? n.beg - 1 : lo;
+        while (as > lo + 1 && n.beg - as < 7 && is_word(ws, as) && ws->ti[as].region == R_OUT &&
+               !tok_is(ws, as, "as") && !(ws->ti[as].cls & (L_CUE | L_BE | L_REL | L_THAT)))
+            as--;
+        if (as > lo + 1 && tok_is(ws, as, "as") && tok_is(ws, as - 1, ",") && !clause_after(ws, c + 1, hi)) {
             /* "Spain is talking more openly about …, as budget minister
              * Cristóbal Montoro told a radio station in Madrid": the
              * clause before ", as" is what was said, not the listener's
              * words after the verb */
-            int that = 0;   /* or quoted words on either side: their own frames */
+            int that = 0;   /* or quoted words on either side with frames of their own */
             for (uint32_t j = c + 1; j < hi; j++)
                 that |= (ws->ti[j].cls & L_THAT) || tok_is(ws, j, ":") || tok(ws, j)->kind == NE_TOK_QUOTE;
-            for (uint32_t j = lo; j < n.beg; j++) that |= tok(ws, j)->kind == NE_TOK_QUOTE;
+            for (size_t r = 0; r < ws->nrq; r++)
+                that |= ws->rq[r].open >= lo && ws->rq[r].open < as && ws->rq[r].owner >= 0;
             if (!that) {
-                add_reported(ws, lo, n.beg - 2, (int32_t)c, (int32_t)c + 1, n);
+                add_reported(ws, lo, as - 1, (int32_t)c, (int32_t)c + 1, n);
                 continue;
             }
         }

@@ -2208,6 +2208,34 @@ TEST(chain_the_company_opening_a_sentence_is_the_one_that_opened_the_last)
     ne_doc_reset(&doc);
 }
 
+TEST(chain_round_eight_frames_as_x_said_neither_nor_and_things_continued)
+{
+    ne_doc doc;
+    NEED_CHAIN(&doc, "Robots are not a distant scenario, as Donald Trump's treasury secretary Steve Manton said in "
+                     "an interview last week.");
+    const ne_quote *q = find(&doc, "distant scenario");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Steve Manton");
+    CHECK(find(&doc, "in an interview") == NULL);
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "Neither Mason nor her attorney immediately responded Saturday to requests for comment.");
+    CHECK_INT(doc.nquotes, 0);
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "The Bank of Norland said the limit of 2% would remain out of reach if the central bank "
+                     "continued its incremental steps. Mayor Tom Vale has happily claimed credit for the falling "
+                     "crime rate.");
+    q = find(&doc, "incremental steps");
+    if (q && strncmp(q->text, "its", 3) == 0) CHECK(q->no_alert);
+    q = find(&doc, "falling crime rate");
+    CHECK(q == NULL || q->no_alert);
+    ne_doc_reset(&doc);
+    NEED_CHAIN(&doc, "The numbers changed over the summer, as Senator Ann Ruiz has sometimes acknowledged.");
+    q = find(&doc, "numbers changed");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(&doc, q), "Ann Ruiz");
+    ne_doc_reset(&doc);
+}
+
 TEST(chain_the_rookie_defenceman_is_the_player_named_before)
 {
     ne_doc doc;
