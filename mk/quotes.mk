@@ -114,6 +114,15 @@ eval-quotes: $(EVAL_QUOTES) $(BUILD)/tools/speakers_train
 #   "…!" or "…?" closing a quotation before "X said …" as a new sentence
 #     (as "." is): split "“You think I'm going to change?” Trump asked
 #     rhetorically …. “I'm not changing.”" into pieces.
+#   the eighth round's: a participle's subject inside a reported clause
+#     (after "that": "… said that Moscow is trying … by saying"): quoted
+#     tp 5024 -> 5015, indirect 3204 -> 3198, "said that …, saying"
+#     lost; possessive names skipped as a clause's subject ("an inquiry
+#     into Governor Mills's actions and says"): quoted tp 5024 -> 5007;
+#     "and" joining two role nouns of a subject ("the Ohio congressman and
+#     Republican vice presidential candidate told"): "the Florida senator
+#     and … candidate said" lost its link to Rubio, and "Trina Paul, a …
+#     senior and school newspaper editor told" lost Trina Paul.
 #
 # Tried and not kept (2026-12-07, session 14; classes of the fourth
 # web-news error analysis; PolNeAR train is the tuned-on data, the 698
