@@ -20,7 +20,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common/xalloc.h"
 
@@ -282,8 +281,7 @@ size_t ne_coref_detect(const ne_coref_model *m, ne_coref_ws *ws, const ne_text *
             /* "the former president" is a former president's, else (named
              * without "former": "President Bill Clinton" in 1998) the
              * latest president's; "the president" never a former one's */
-            int former = mm->tok_end - 1 > ts && tok_len(t, mm->tok_end - 2) == 6 &&
-                         strncasecmp(tok_ptr(t, mm->tok_end - 2), "former", 6) == 0;
+            int former = mm->tok_end - 1 > ts && coref_title_mod(t, mm->tok_end - 1) == COREF_MOD_FORMER;
             for (int pass = 0; pass < 1 + former && mm->appos < 0; pass++) {
                 uint64_t want = pass ? h : hc;
                 for (size_t q = k; q-- > 0 && mm->appos < 0;) {

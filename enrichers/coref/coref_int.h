@@ -156,17 +156,26 @@ static inline uint64_t tok_hash(const ne_coref_ws *ws, size_t i) { return ws->to
  * president" is never the president's title and "the president" never the
  * vice president's, nor "the former president" the sitting one's.
  * The same for a name's role (coref_detect.c) and a title's head. */
-static inline uint64_t coref_title_hash(const ne_coref_ws *ws, const ne_text *t, size_t i)
+enum { COREF_MOD_NONE = -1, COREF_MOD_FORMER = 5 };
+
+/* The modifier word right before the title word at token i (index into
+ * the list below: COREF_MOD_FORMER for "former"), or COREF_MOD_NONE. */
+static inline int coref_title_mod(const ne_text *t, size_t i)
 {
     static const char *const mods[] = { "vice", "deputy", "assistant", "associate", "lieutenant", "former" };
-    uint64_t h = tok_hash(ws, i);
-    if (i == 0 || t->toks[i - 1].kind != NE_TOK_WORD) return h;
+    if (i == 0 || t->toks[i - 1].kind != NE_TOK_WORD) return COREF_MOD_NONE;
     const char *p = t->s + t->toks[i - 1].start;
     size_t l = t->toks[i - 1].end - t->toks[i - 1].start;
-    for (size_t k = 0; k < sizeof mods / sizeof *mods; k++)
-        if (strlen(mods[k]) == l && strncasecmp(p, mods[k], l) == 0)
-            return ne_mix64(h * 0x9e3779b97f4a7c15ULL + tok_hash(ws, i - 1) + 1);
-    return h;
+    for (int k = 0; k < (int)(sizeof mods / sizeof *mods); k++)
+        if (strlen(mods[k]) == l && strncasecmp(p, mods[k], l) == 0) return k;
+    return COREF_MOD_NONE;
+}
+
+static inline uint64_t coref_title_hash(const ne_coref_ws *ws, const ne_text *t, size_t i)
+{
+    uint64_t h = tok_hash(ws, i);
+    if (coref_title_mod(t, i) == COREF_MOD_NONE) return h;
+    return ne_mix64(h * 0x9e3779b97f4a7c15ULL + tok_hash(ws, i - 1) + 1);
 }
 
 #endif

@@ -180,6 +180,20 @@ int ent_given_gender(const gazetteer *gz, const char *s, size_t n)
     return g == GM || g == GF ? (int)g : G0;
 }
 
+/* The next row of a list file into *line (getline's buffer): the line
+ * ending trimmed, empty lines and "#" comments skipped, *lineno counting
+ * every line read. Returns its length, or -1 at the end of the file. */
+static ssize_t next_row(FILE *f, char **line, size_t *cap, size_t *lineno)
+{
+    ssize_t len;
+    while ((len = getline(line, cap, f)) >= 0) {
+        (*lineno)++;
+        while (len > 0 && ((*line)[len - 1] == '\n' || (*line)[len - 1] == '\r')) (*line)[--len] = '\0';
+        if (len > 0 && (*line)[0] != '#') return len;
+    }
+    return -1;
+}
+
 /* given_names.tsv ("Name<TAB>M|F" rows, # comments; tools/given_names.py)
  * at path into gz->hints. The file is optional: without it full names
  * get their gender from the gazetteer's own lists only. Returns -1 with err
@@ -190,17 +204,13 @@ static int load_hints(gazetteer *gz, const char *path, char *err, size_t errlen)
     if (!f) return 0;
     char *line = NULL;
     size_t cap = 0, lineno = 0;
-    ssize_t len;
     int rc = 0;
-    while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-        if (len == 0 || line[0] == '#') continue;
+    while (rc == 0 && next_row(f, &line, &cap, &lineno) >= 0) {
         char *tab = strchr(line, '\t');
         if (!tab || tab == line || (strcmp(tab + 1, "M") && strcmp(tab + 1, "F"))) {
             snprintf(err, errlen, "entities: %s:%zu: expected name<TAB>M or name<TAB>F", path, lineno);
             rc = -1;
-            break;
+            continue;
         }
         map_set(&gz->hints, hash_fold(line, (size_t)(tab - line)), tab[1] == 'M' ? GM : GF);
     }
@@ -230,12 +240,8 @@ int ent_gz_load_file(gazetteer *gz, ne_text *t, const char *path, char *err, siz
     }
     char *line = NULL;
     size_t cap = 0, lineno = 0;
-    ssize_t len;
     int rc = 0;
-    while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-        if (len == 0 || line[0] == '#') continue;
+    while (rc == 0 && next_row(f, &line, &cap, &lineno) >= 0) {
         char *phrase = strchr(line, '\t'), *canon = NULL;
         if (phrase) { *phrase++ = '\0'; canon = strchr(phrase, '\t'); }
         if (canon) *canon++ = '\0';

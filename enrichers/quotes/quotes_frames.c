@@ -372,11 +372,10 @@ static uint32_t content_start(const ne_quotes_ws *ws, uint32_t c, uint32_t hi)
     uint32_t s = c + 1;
     if ((ws->ti[c].cls & L_OBJ) && s < hi) {
         const tokinfo *ti = &ws->ti[s];
-        int named = ti->ent >= 0 && ti->mbeg == s;
-        if (named) s = ti->mend;
-        if (named && s < hi && (ws->ti[s].cls & L_LISTEN)) s++;   /* "told Indian reporters he had been …" */
-        else if (named) ;
-        else if (ti->cls & (L_PRON | L_LISTEN)) s++;
+        if (ti->ent >= 0 && ti->mbeg == s) {
+            s = ti->mend;
+            if (s < hi && (ws->ti[s].cls & L_LISTEN)) s++;   /* "told Indian reporters he had been …" */
+        } else if (ti->cls & (L_PRON | L_LISTEN)) s++;
         else if (ti->cls & (L_DET | L_POSS)) {
             s++;
             for (int n = 0; n < 3 && s < hi && qt_np_word(ws, s); n++) s++;
@@ -522,18 +521,6 @@ static int take_quotes_in(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t si)
     return n;
 }
 
-/* Records a reported clause [b, e) framed by the verb tokens [c, c_end)
- * with subject n: partial when it holds free quotations, else indirect
- * (only for verbs that report clauses). */
-/* True when the words [b, e) a plain speech verb at c reports are a
- * thing, not a statement: a short prepositional phrase ("reported from
- * Seoul", "called on by tribes"), or the noun-phrase object of a verb whose
- * object is a thing said or shown, not a proposition ("announced its own
- * ARM port", "remembered the seagull", "answered questions"). Such words stay a quote of the article but raise no alert:
- * of the webhook's false alerts judged in the fifth web-news error
- * analysis, 5 of 11 were these. A denial's or an admission's object is a
- * claim and stays one ("Putin denied any interference"), and so do
- * directives ("warned Putin not to underestimate the US"). */
 /* True when [b, e) opens with a subject and its verb: a subject pronoun,
  * or a noun phrase (determiner, up to six words of names or nouns, "of"
  * and a second phrase) followed by an auxiliary, a form of "be", a modal
@@ -559,14 +546,25 @@ static int np_then_verb(const ne_quotes_ws *ws, uint32_t b, uint32_t e)
     return (ws->ti[i].cls & (L_BE | L_NEG)) || aux_word(ws, i);
 }
 
+/* True when the words [b, e) a plain speech verb at c reports are a
+ * thing, not a statement: a short prepositional phrase ("reported from
+ * Seoul", "called on by tribes"), or the noun-phrase object of a verb whose
+ * object is a thing said or shown, not a proposition ("announced its own
+ * ARM port", "remembered the seagull", "answered questions"). Such
+ * words stay a quote of the article but raise no alert: of the
+ * webhook's false alerts judged in the fifth web-news error
+ * analysis, 5 of 11 were these. A denial's or an admission's object is a
+ * claim and stays one ("Putin denied any interference"), and so do
+ * directives ("warned Putin not to underestimate the US"). */
 static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
 {
+    /* not "maintained his innocence", "reported a loss" (propositions),
+     * nor "added", whose clause in the bare past ("added the second bomb
+     * hit the church") would read as an object */
     static const char *const thing_verbs[] = {
         "announc", "reveal", "unveil", "releas", "remember", "recall", "mention", "answer", "discuss",
         "detail", "outline", "describ", "explain", "publish", "post", "tweet", "wrote", "writ", "present",
-        "show", "list", "issu", "continu", "inform" };   /* not "maintained his innocence", "reported a loss" (propositions), nor
-                               "added", whose clause in the bare past ("added the second bomb hit
-                               the church") would read as an object */
+        "show", "list", "issu", "continu", "inform" };
     if (e <= b) return 0;
     if (b > 0 && ((ws->ti[b - 1].cls & L_THAT) || tok_is(ws, b - 1, ":"))) return 0;
     if (tok_is(ws, b, "to") || (ws->ti[b].cls & L_NEG)) return 0;   /* "urged women to vote", "not to …" */
@@ -597,6 +595,9 @@ static int np_object(const ne_quotes_ws *ws, uint32_t b, uint32_t e, uint32_t c)
     return 0;
 }
 
+/* Records a reported clause [b, e) framed by the verb tokens [c, c_end)
+ * with subject n: partial when it holds free quotations, else indirect
+ * (only for verbs that report clauses). */
 static void add_statement(ne_quotes_ws *ws, uint32_t b, uint32_t e, int32_t c, int32_t c_end, np n, int naming)
 {
     if (e <= b || count_words(ws, b, e) < 2) return;
@@ -738,6 +739,13 @@ static int appositive_subject(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
     return 1;
 }
 
+/* True when token i is "citing" or "quoting": after a comma it names the
+ * source of the report before it, not words of its own. */
+static int cites_source(const ne_quotes_ws *ws, uint32_t i)
+{
+    return tok_is(ws, i, "citing") || tok_is(ws, i, "quoting");
+}
+
 /* True when "say" at c is the noun: "the final say on whether …", "a
  * say in how the money is spent". */
 static int say_noun(const ne_quotes_ws *ws, uint32_t c, uint32_t lo)
@@ -791,7 +799,7 @@ void qt_find_reported(ne_quotes_ws *ws)
         if ((cls & L_ING) && c > lo && tok_is(ws, c - 1, "without")) continue;   /* "left without announcing who …" */
         /* "…, Yonhap reported, citing an unidentified official": the
          * source of the report before, not words of its own */
-        if (c > lo && tok_is(ws, c - 1, ",") && (tok_is(ws, c, "citing") || tok_is(ws, c, "quoting"))) continue;
+        if (c > lo && tok_is(ws, c - 1, ",") && cites_source(ws, c)) continue;
         /* "a way for, say, a wealthy graduate": "say" as "for example" */
         if (c > lo && c + 1 < hi && tok_is(ws, c - 1, ",") && tok_is(ws, c + 1, ",") &&
             (tok_is(ws, c, "say") || tok_is(ws, c, "Say")))
@@ -868,8 +876,7 @@ void qt_find_reported(ne_quotes_ws *ws)
         if ((cls & L_AMB) && n.kind == NP_DESC && !(c + 1 < hi && (ws->ti[c + 1].cls & L_THAT))) continue;
         int closing = (hi - c <= 6 && !clause_after(ws, c + 1, hi)) ||
                       (c + 1 < hi && (ws->ti[c + 1].cls & (L_PREP | L_REL | L_TIME)) && !(ws->ti[c + 1].cls & L_THAT)) ||
-                      (c + 2 < hi && tok_is(ws, c + 1, ",") &&
-                       (tok_is(ws, c + 2, "citing") || tok_is(ws, c + 2, "quoting")));
+                      (c + 2 < hi && tok_is(ws, c + 1, ",") && cites_source(ws, c + 2));
         if (n.beg > lo && tok_is(ws, n.beg - 1, ",") && n.beg - 1 > lo && closing) {
             /* "…, X said." and "…, X told reporters on Friday." */
             int that = 0;

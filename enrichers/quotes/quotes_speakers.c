@@ -671,9 +671,9 @@ np qt_subject_of(const ne_quotes_ws *ws, uint32_t lo, uint32_t c)
      * Mo., who is a member of the Teamsters union …, said" (a place or
      * organisation closing the apposition is no speaker: "Elward Edd, an
      * official at the Hopi Tribal Housing Authority in Arizona, which …,
-     * said"), and "Eliot Spitzer, the
-     * former governor who resigned …, and who now runs a firm, said",
-     * where the phrase reader finds no subject at all */
+     * said"), and "Eliot Spitzer, the former governor who resigned …, and
+     * who now runs a firm, said", where the phrase reader finds no subject
+     * at all */
     if ((n.kind == NP_NONE || (n.kind == NP_MENTION && !is_person(ws, ws->ti[n.head].ent))) && c > lo &&
         tok_is(ws, c - 1, ",")) {
         uint32_t b = ss > lo ? ss : lo;
